@@ -1,0 +1,67 @@
+/// The relative error used by CS231n's gradient checks, elementwise:
+///
+///     relError(a, b) = max over elements of |a - b| / max(1e-8, |a| + |b|)
+///
+/// About 1e-7 or less means the analytic gradient is right; 1e-2 or more means
+/// it is wrong.
+public func relError(_ a: Tensor, _ b: Tensor) -> Double {
+    precondition(a.shape == b.shape, "relError needs equal shapes, got \(a.shape) and \(b.shape)")
+    var largest = 0.0
+    for k in a.scalars.indices {
+        let (x, y) = (a.scalars[k], b.scalars[k])
+        largest = Swift.max(largest, abs(x - y) / Swift.max(1e-8, abs(x) + abs(y)))
+    }
+    return largest
+}
+
+/// The relative error of two scalars, `|a - b| / max(1e-8, |a| + |b|)`.
+public func relError(_ a: Double, _ b: Double) -> Double {
+    abs(a - b) / Swift.max(1e-8, abs(a) + abs(b))
+}
+
+/// The numerical gradient of `Σ f(x) ⊙ dy` with respect to `x`, by centred
+/// differences one element at a time:
+///
+///     dx[k] ≈ Σ ( f(x + h·e_k) - f(x - h·e_k) ) ⊙ dy / (2h)
+///
+/// This is CS231n's `eval_numerical_gradient_array`: `f` is a layer, `dy` the
+/// upstream gradient of its output. The default step is `h = 1e-5`.
+///
+/// ```swift
+/// let dxNum = numericalGradient(of: { convForward($0, w, b) }, at: x, upstream: dy)
+/// relError(dxNum, convBackward(dy, x, w).dx)   // ~1e-9
+/// ```
+public func numericalGradient(of f: (Tensor) -> Tensor, at x: Tensor, upstream dy: Tensor, h: Double = 1e-5) -> Tensor {
+    var probe = x
+    var gradient = Tensor(zeros: x.shape)
+    for k in x.scalars.indices {
+        let saved = probe.scalars[k]
+        probe.scalars[k] = saved + h
+        let plus = f(probe)
+        probe.scalars[k] = saved - h
+        let minus = f(probe)
+        probe.scalars[k] = saved
+        precondition(plus.shape == dy.shape, "f's output has shape \(plus.shape) but the upstream gradient has \(dy.shape)")
+        var total = 0.0
+        for q in plus.scalars.indices { total += (plus.scalars[q] - minus.scalars[q]) * dy.scalars[q] }
+        gradient.scalars[k] = total / (2 * h)
+    }
+    return gradient
+}
+
+/// The numerical gradient of a scalar function, by centred differences:
+/// `dx[k] ≈ (f(x + h·e_k) - f(x - h·e_k)) / (2h)` (CS231n's `eval_numerical_gradient`).
+public func numericalGradient(ofScalar f: (Tensor) -> Double, at x: Tensor, h: Double = 1e-5) -> Tensor {
+    var probe = x
+    var gradient = Tensor(zeros: x.shape)
+    for k in x.scalars.indices {
+        let saved = probe.scalars[k]
+        probe.scalars[k] = saved + h
+        let plus = f(probe)
+        probe.scalars[k] = saved - h
+        let minus = f(probe)
+        probe.scalars[k] = saved
+        gradient.scalars[k] = (plus - minus) / (2 * h)
+    }
+    return gradient
+}
