@@ -42,7 +42,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConvbookEndToEndTests",
-            dependencies: ["ConvEngine"]
+            dependencies: ["ConvEngine", "convbook"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,148 @@
+import ArgumentParser
+import ConvEngine
+import Foundation
+
+/// `convbook conv`: one convolution layer, forward and (optionally) backward,
+/// on tensors read from `.npy` files, so the engine can be checked against any
+/// framework.
+struct ConvCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conv",
+        abstract: "Run one convolution layer on .npy tensors and write the results as .npy.",
+        discussion: """
+        Writes DIR/output.npy and, with --grad-output, DIR/grad_input.npy, grad_weight.npy and \
+        grad_bias.npy (PyTorch's names; no --bias means a zero bias). Shapes are NCHW for the \
+        input and (F, C/groups, HH, WW) for the weight, as in torch.nn.functional.conv2d.
+
+        Example:
+          convbook conv --input x.npy --weight w.npy --bias b.npy --grad-output dy.npy \\
+                        --stride 2 --padding 1 --gradcheck --out result
+        """
+    )
+
+    @Option(help: "The input x, shape (N, C, H, W).") var input: String
+    @Option(help: "The filters w, shape (F, C/groups, HH, WW).") var weight: String
+    @Option(help: "The bias b, shape (F). Default: zeros.") var bias: String?
+    @Option(name: .customLong("grad-output"), help: "The upstream gradient dy, shape (N, F, H', W').") var gradOutput: String?
+    @Option(help: "Stride: S or SH,SW.") var stride: HWArgument = HWArgument(argument: "1")!
+    @Option(help: "Zero padding: P or PH,PW.") var padding: HWArgument = HWArgument(argument: "0")!
+    @Option(help: "Dilation: D or DH,DW.") var dilation: HWArgument = HWArgument(argument: "1")!
+    @Option(help: "Groups: C and F must both be divisible by it.") var groups: Int = 1
+    @Flag(help: "Compare the analytic gradients with centred-difference numerical ones and print each relative error. Without --grad-output a seeded random dy (seed 0) is used.")
+    var gradcheck = false
+    @Option(help: "With --gradcheck: the largest relative error that passes.") var threshold: Double = 1e-7
+    @Flag(help: "Print the gradient check as one JSON object (keys grad_input, grad_weight, grad_bias).") var json = false
+    @Option(help: "The folder to write the results into (created if missing).") var out: String
+
+    func run() throws {
+        do {
+            try execute()
+        } catch let failure as CommandFailure {
+            FileHandle.standardError.write(Data("convbook conv: error: \(failure.message)\n".utf8))
+            throw ExitCode(failure.exitCode)
+        }
+    }
+
+    private func execute() throws {
+        let parameters = ConvParameters(stride: stride.value, padding: padding.value,
+                                        dilation: dilation.value, groups: groups)
+        let x = try load(input, "--input")
+        let w = try load(weight, "--weight")
+        let b = try bias.map { try load($0, "--bias") }
+        let dyGiven = try gradOutput.map { try load($0, "--grad-output") }
+        let geometry: ConvGeometry
+        do {
+            geometry = try ConvGeometry.validated(x: x, w: w, b: b, dy: dyGiven, parameters: parameters)
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+        let bias = b ?? Tensor(zeros: [geometry.F])
+
+        var results: [(name: String, tensor: Tensor)] = [("output", convForwardIm2col(x, w, bias, parameters))]
+        var gradients: ConvGradients?
+        if let dy = dyGiven {
+            let g = convBackwardIm2col(dy, x, w, parameters)
+            gradients = g
+            results += [("grad_input", g.dx), ("grad_weight", g.dw), ("grad_bias", g.db)]
+        }
+
+        var report: [(String, Double)] = []
+        if gradcheck {
+            let dy = dyGiven ?? Tensor.randomNormal(shape: geometry.outputShape, seed: 0)
+            let g = gradients ?? convBackwardIm2col(dy, x, w, parameters)
+            report = [
+                ("grad_input", relError(g.dx, numericalGradient(of: { convForwardIm2col($0, w, bias, parameters) }, at: x, upstream: dy))),
+                ("grad_weight", relError(g.dw, numericalGradient(of: { convForwardIm2col(x, $0, bias, parameters) }, at: w, upstream: dy))),
+                ("grad_bias", relError(g.db, numericalGradient(of: { convForwardIm2col(x, w, $0, parameters) }, at: bias, upstream: dy))),
+            ]
+        }
+
+        try writeAll(results)
+
+        if json {
+            let fields = report.map { "\"\($0.0)\": \(jsonNumber($0.1))" }
+            print("{" + fields.joined(separator: ", ") + "}")
+        } else {
+            print("wrote " + results.map { "\(out)/\($0.name).npy \($0.tensor.shape)" }.joined(separator: ", "))
+            if gradcheck && dyGiven == nil { print("gradient check with a seeded random dy (seed 0); pass --grad-output to use yours") }
+            for (name, error) in report {
+                let verdict = error <= threshold ? "ok" : "FAIL"
+                print("\(name.padding(toLength: 12, withPad: " ", startingAt: 0)) relative error \(String(format: "%.4e", error))  \(verdict) (threshold \(threshold))")
+            }
+        }
+        if report.contains(where: { !($0.1 <= threshold) }) {
+            let worst = report.filter { !($0.1 <= threshold) }.map { "\($0.0) \(String(format: "%.4e", $0.1))" }
+            throw CommandFailure("gradient check failed: \(worst.joined(separator: ", ")) above threshold \(threshold)", exitCode: 2)
+        }
+    }
+
+    private func load(_ path: String, _ flag: String) throws -> Tensor {
+        do {
+            return try Tensor(contentsOfNPY: path)
+        } catch {
+            throw CommandFailure("\(flag) \(error)")
+        }
+    }
+
+    /// Writes every result into a fresh temporary folder inside DIR first, then
+    /// renames them into place, so a failure leaves no half-written file.
+    private func writeAll(_ results: [(name: String, tensor: Tensor)]) throws {
+        let fm = FileManager.default
+        let directory = URL(fileURLWithPath: out)
+        do {
+            try fm.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw CommandFailure("cannot create output folder \(out): \(error.localizedDescription)")
+        }
+        let staging = directory.appendingPathComponent(".convbook-conv-\(ProcessInfo.processInfo.processIdentifier)")
+        defer { try? fm.removeItem(at: staging) }
+        do {
+            try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+            for (name, tensor) in results {
+                try Data(tensor.npyBytes()).write(to: staging.appendingPathComponent("\(name).npy"))
+            }
+        } catch {
+            throw CommandFailure("cannot write into \(out): \(error.localizedDescription)")
+        }
+        for (name, _) in results {
+            let target = directory.appendingPathComponent("\(name).npy")
+            if rename(staging.appendingPathComponent("\(name).npy").path, target.path) != 0 {
+                throw CommandFailure("cannot move \(name).npy into \(out): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+
+    private func jsonNumber(_ value: Double) -> String {
+        value.isFinite ? "\(value)" : "null"
+    }
+}
+
+/// A failure to report on one line of standard error.
+struct CommandFailure: Error {
+    let message: String
+    let exitCode: Int32
+    init(_ message: String, exitCode: Int32 = 1) {
+        self.message = message
+        self.exitCode = exitCode
+    }
+}

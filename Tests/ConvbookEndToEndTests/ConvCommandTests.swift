@@ -1,0 +1,94 @@
+import ConvEngine
+import Foundation
+import Testing
+
+@Suite struct ConvCommandTests {
+    /// Writes a small layer's tensors as .npy into a fresh folder.
+    func layerFolder(stride: Int = 1) throws -> URL {
+        let folder = try Harness.temporaryDirectory()
+        let x = Tensor.randomNormal(shape: [2, 3, 6, 5], seed: 1)
+        let w = Tensor.randomNormal(shape: [4, 3, 3, 2], seed: 2)
+        let b = Tensor.randomNormal(shape: [4], seed: 3)
+        let g = try ConvGeometry(input: x.shape, weight: w.shape, parameters: ConvParameters(stride: HW(stride), padding: 1))
+        let dy = Tensor.randomNormal(shape: g.outputShape, seed: 4)
+        for (name, t) in [("x", x), ("w", w), ("b", b), ("dy", dy)] {
+            try t.writeNPY(to: folder.appendingPathComponent("\(name).npy").path)
+        }
+        return folder
+    }
+
+    @Test func writesOutputAndGradientsThatMatchTheEngine() throws {
+        let folder = try layerFolder(stride: 2)
+        let result = try Harness.convbook(["conv", "--input", "x.npy", "--weight", "w.npy", "--bias", "b.npy",
+                                           "--grad-output", "dy.npy", "--stride", "2", "--padding", "1", "--out", "out"],
+                                          in: folder)
+        #expect(result.status == 0, "\(result.stderr)")
+        let p = ConvParameters(stride: 2, padding: 1)
+        func load(_ name: String) throws -> Tensor { try Tensor(contentsOfNPY: folder.appendingPathComponent(name).path) }
+        let (x, w, b, dy) = (try load("x.npy"), try load("w.npy"), try load("b.npy"), try load("dy.npy"))
+        let reference = convBackward(dy, x, w, p)
+        #expect(try load("out/output.npy").maxAbsDifference(convForward(x, w, b, p)) < 1e-12)
+        #expect(try load("out/grad_input.npy").maxAbsDifference(reference.dx) < 1e-12)
+        #expect(try load("out/grad_weight.npy").maxAbsDifference(reference.dw) < 1e-12)
+        #expect(try load("out/grad_bias.npy").maxAbsDifference(reference.db) < 1e-12)
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("out").path).sorted()
+        #expect(files == ["grad_bias.npy", "grad_input.npy", "grad_weight.npy", "output.npy"])
+    }
+
+    @Test func gradcheckPrintsJSON() throws {
+        let folder = try layerFolder()
+        let result = try Harness.convbook(["conv", "--input", "x.npy", "--weight", "w.npy", "--grad-output", "dy.npy",
+                                           "--padding", "1", "--gradcheck", "--json", "--out", "out"], in: folder)
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Double]
+        #expect(Set(object?.keys ?? [:].keys) == ["grad_input", "grad_weight", "grad_bias"])
+        for (_, error) in object ?? [:] { #expect(error < 1e-7) }
+    }
+
+    @Test func aGradientCheckAboveTheThresholdFails() throws {
+        let folder = try layerFolder()
+        let result = try Harness.convbook(["conv", "--input", "x.npy", "--weight", "w.npy", "--padding", "1",
+                                           "--gradcheck", "--threshold", "1e-30", "--out", "out"], in: folder)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("gradient check failed"))
+    }
+
+    /// Each bad invocation exits non-zero with one line on stderr and writes nothing.
+    @Test(arguments: [
+        (["--weight", "w.npy", "--stride", "0"], "stride must be at least 1"),
+        (["--weight", "w.npy", "--groups", "2"], "input channels C = 3 are not divisible by groups = 2"),
+        (["--weight", "w.npy", "--grad-output", "x.npy"], "upstream gradient must have the output's shape"),
+        (["--weight", "w.npy", "--bias", "dy.npy"], "bias must have shape [4]"),
+        (["--weight", "missing.npy"], "missing.npy"),
+        (["--weight", "bad.npy"], "bad.npy"),
+        (["--weight", "w.npy", "--padding", "0", "--dilation", "4"], "no output rows"),
+    ])
+    func badInputIsOneClearLineAndNothingWritten(extra: [String], expected: String) throws {
+        let folder = try layerFolder()
+        try Data("not a numpy file".utf8).write(to: folder.appendingPathComponent("bad.npy"))
+        let result = try Harness.convbook(["conv", "--input", "x.npy"] + extra + ["--out", "out"], in: folder)
+        #expect(result.status != 0)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("convbook conv: error: "))
+        #expect(result.stderr.contains(expected), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/output.npy").path))
+    }
+
+    @Test func anUnwritableOutputFolderLeavesNothingHalfWritten() throws {
+        let folder = try layerFolder()
+        // `out` is a file, so the folder cannot be created.
+        try Data().write(to: folder.appendingPathComponent("out"))
+        let result = try Harness.convbook(["conv", "--input", "x.npy", "--weight", "w.npy", "--out", "out"], in: folder)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cannot create output folder out"))
+    }
+
+    @Test(.enabled(if: Harness.pythonHas("jax"), "JAX is not installed for the cross-check; `make test` installs it into .venv-crosscheck"))
+    func agreesWithJAXOnRandomLayers() throws {
+        let script = Harness.packageRoot.appendingPathComponent("Tests/crosscheck/conv_crosscheck.py").path
+        let result = try Harness.run(Harness.python!, [script, Harness.convbook, "--cases", "40"])
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.stdout.contains("40 passed, 0 failed"), "\(result.stdout)")
+    }
+}

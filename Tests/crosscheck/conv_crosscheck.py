@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Checks `convbook conv` against JAX, an independent framework.
+
+For a grid of random layers (batch, channels, filters, odd sizes, stride,
+padding, dilation, groups) it writes x, w, b, dy as .npy, runs
+`convbook conv`, and compares output.npy and the three gradients with
+jax.lax.conv_general_dilated and its vector-Jacobian product, in float64.
+
+usage: conv_crosscheck.py CONVBOOK [--cases N] [--seed S]
+Prints one line per failing case and closes with "N passed, M failed".
+Exit status: 0 all passed, 1 a mismatch, 3 JAX is not importable (skipped).
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+try:
+    import jax
+    import jax.numpy as jnp
+    jax.config.update("jax_enable_x64", True)
+    jax.config.update("jax_platforms", "cpu")
+except Exception as error:  # noqa: BLE001 - any import failure means "skip"
+    print(f"skipped: JAX is not importable ({error})")
+    sys.exit(3)
+
+
+def reference(x, w, b, dy, stride, padding, dilation, groups):
+    def layer(x, w, b):
+        y = jax.lax.conv_general_dilated(
+            x, w, window_strides=stride, padding=[(padding[0], padding[0]), (padding[1], padding[1])],
+            rhs_dilation=dilation, dimension_numbers=("NCHW", "OIHW", "NCHW"),
+            feature_group_count=groups, precision=jax.lax.Precision.HIGHEST)
+        return y + b[None, :, None, None]
+    y, vjp = jax.vjp(layer, jnp.asarray(x), jnp.asarray(w), jnp.asarray(b))
+    dx, dw, db = vjp(jnp.asarray(dy))
+    return [np.asarray(t) for t in (y, dx, dw, db)]
+
+
+def draw(rng):
+    while True:
+        groups = int(rng.integers(1, 4))
+        C, F = groups * int(rng.integers(1, 3)), groups * int(rng.integers(1, 3))
+        N, H, W = int(rng.integers(1, 4)), int(rng.integers(1, 12)), int(rng.integers(1, 12))
+        HH, WW = int(rng.integers(1, 5)), int(rng.integers(1, 5))
+        stride = (int(rng.integers(1, 4)), int(rng.integers(1, 4)))
+        padding = (int(rng.integers(0, 3)), int(rng.integers(0, 3)))
+        dilation = (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
+        Ho = (H + 2 * padding[0] - dilation[0] * (HH - 1) - 1)
+        Wo = (W + 2 * padding[1] - dilation[1] * (WW - 1) - 1)
+        if Ho < 0 or Wo < 0:
+            continue
+        Ho, Wo = Ho // stride[0] + 1, Wo // stride[1] + 1
+        x = rng.standard_normal((N, C, H, W))
+        w = rng.standard_normal((F, C // groups, HH, WW))
+        b = rng.standard_normal(F)
+        dy = rng.standard_normal((N, F, Ho, Wo))
+        return x, w, b, dy, stride, padding, dilation, groups
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("convbook")
+    parser.add_argument("--cases", type=int, default=60)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    rng = np.random.default_rng(args.seed)
+    passed = failed = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for case in range(args.cases):
+            x, w, b, dy, stride, padding, dilation, groups = draw(rng)
+            folder = os.path.join(tmp, str(case))
+            os.makedirs(folder)
+            for name, array in (("x", x), ("w", w), ("b", b), ("dy", dy)):
+                np.save(os.path.join(folder, name + ".npy"), array)
+            command = [args.convbook, "conv", "--input", f"{folder}/x.npy", "--weight", f"{folder}/w.npy",
+                       "--bias", f"{folder}/b.npy", "--grad-output", f"{folder}/dy.npy",
+                       "--stride", f"{stride[0]},{stride[1]}", "--padding", f"{padding[0]},{padding[1]}",
+                       "--dilation", f"{dilation[0]},{dilation[1]}", "--groups", str(groups),
+                       "--out", f"{folder}/out"]
+            run = subprocess.run(command, capture_output=True, text=True)
+            label = f"case {case}: x{list(x.shape)} w{list(w.shape)} stride {stride} padding {padding} dilation {dilation} groups {groups}"
+            if run.returncode != 0:
+                print(f"FAIL {label}: convbook exited {run.returncode}: {run.stderr.strip()}")
+                failed += 1
+                continue
+            expected = reference(x, w, b, dy, stride, padding, dilation, groups)
+            worst = []
+            for name, want in zip(("output", "grad_input", "grad_weight", "grad_bias"), expected):
+                got = np.load(os.path.join(folder, "out", name + ".npy"))
+                if got.shape != want.shape:
+                    worst.append(f"{name} shape {got.shape} != {want.shape}")
+                    continue
+                scale = max(np.abs(want).max(initial=0.0), 1e-300)
+                difference = np.abs(got - want).max(initial=0.0) / scale
+                if difference > 1e-12:
+                    worst.append(f"{name} relative difference {difference:.3e}")
+            if worst:
+                print(f"FAIL {label}: " + "; ".join(worst))
+                failed += 1
+            else:
+                passed += 1
+    print(f"crosscheck against JAX {jax.__version__}: {passed} passed, {failed} failed")
+    sys.exit(0 if failed == 0 else 1)
+
+
+if __name__ == "__main__":
+    main()
