@@ -1,17 +1,21 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// The pipeline, mdBook-style: the generator (`Convbook`) loads the book, executes
+// and injects, then renders. It never links the engine: it compiles chapter
+// programs against `ConvEngine` and `ConvbookRuntime`, which are dynamic
+// libraries so their modules and .so files sit next to the `convbook` binary.
 let package = Package(
     name: "convbook",
     platforms: [.macOS(.v13)],
     products: [
-        // Dynamic, so that chapter programs can be compiled and linked against it
-        // by `convbook build` without the generator itself linking the engine.
         .library(name: "ConvEngine", type: .dynamic, targets: ["ConvEngine"]),
+        .library(name: "ConvbookRuntime", type: .dynamic, targets: ["ConvbookRuntime"]),
         .executable(name: "convbook", targets: ["convbook"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // CBLAS from Debian's libopenblas-dev (cblas_dgemm for the im2col fast path).
@@ -20,13 +24,38 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // cmark-gfm and its extensions; Debian's single libcmark-gfm.pc links both.
+        .systemLibrary(
+            name: "CCmarkGFM",
+            pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
         .target(
             name: "ConvEngine",
-            dependencies: ["CBLAS"]
+            dependencies: ["CBLAS"],
+            // Library evolution lets ConvEngine hide its CBLAS import
+            // (@_implementationOnly), so chapter programs compile against the
+            // engine's module without needing the CBLAS module map.
+            swiftSettings: [.unsafeFlags(["-enable-library-evolution"])]
+        ),
+        // What chapter programs link besides the engine: show(), inline values,
+        // gradient-check tables, and the structured record channel.
+        .target(
+            name: "ConvbookRuntime",
+            dependencies: ["ConvEngine"]
+        ),
+        // The generator: load, execute and inject, render.
+        .target(
+            name: "Convbook",
+            dependencies: [
+                "CCmarkGFM",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .executableTarget(
             name: "convbook",
             dependencies: [
+                "Convbook",
                 "ConvEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -41,8 +70,12 @@ let package = Package(
             dependencies: ["ConvEngine"]
         ),
         .testTarget(
+            name: "ConvbookTests",
+            dependencies: ["Convbook", "ConvbookRuntime"]
+        ),
+        .testTarget(
             name: "ConvbookEndToEndTests",
-            dependencies: ["ConvEngine", "convbook"]
+            dependencies: ["ConvEngine", "convbook", "ConvbookRuntime"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,4 @@
-internal import CBLAS
+@_implementationOnly import CBLAS
 
 // The fast path: unfold every receptive field into a column (im2col), so the
 // whole layer becomes one matrix product per group, computed by BLAS (dgemm).
