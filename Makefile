@@ -23,7 +23,7 @@ test: deps
 	$(SWIFT) test
 
 bench: deps
-	bash Benchmarks/run.sh
+	@bash Benchmarks/run.sh
 
 # The literate runner arrives with issue 3; until then `make site` says so.
 site: release

@@ -34,7 +34,7 @@ let tolerance = 1e-10
 
 struct Options {
     var rounds = 6             // interleaved rounds; the slow implementations run in every other one
-    var reps = 15              // timed forward+backward pairs per round for the fast paths
+    var reps = 20              // timed forward+backward pairs per round for the fast paths
     var warmRepsPerRound = 2   // untimed pairs at the start of each fast-path round
     var settle = 0.2           // seconds of idle before each block (lets the other side's BLAS threads go quiet)
     var numpy = true
@@ -374,6 +374,11 @@ func ratio(_ r: Double) -> String {
     r >= 10 ? String(format: "%.0f×", r) : String(format: "%.2f×", r)
 }
 
+/// "1.23× (Swift faster)" for a ratio t_NumPy / t_Swift.
+func speedup(_ r: Double) -> String {
+    "**\(ratio(r))** (Swift \(r >= 1 ? "faster" : "slower"))"
+}
+
 // MARK: Main
 
 let options = parseOptions()
@@ -425,6 +430,10 @@ var crossCheck = ""
 if let child = numpy {
     do {
         numpyInfo = try child.readObject()
+        if (numpyInfo["check_failed"] as? Bool) == true {
+            child.finish()
+            fail("NumPy check failed: \(numpyInfo["error"] as? String ?? "naive and im2col disagree")")
+        }
         if (numpyInfo["ok"] as? Bool) != true {
             throw ChildError(message: numpyInfo["error"] as? String ?? "the child reported a failure: \(numpyInfo)")
         }
@@ -538,12 +547,12 @@ line()
 if numpyIm2col.pairs > 0 {
     let rf = median(numpyIm2col.forward) / median(swiftFast.forward)
     let rb = median(numpyIm2col.backward) / median(swiftFast.backward)
-    line("- Swift fast path vs NumPy im2col: forward **\(ratio(rf))**, backward **\(ratio(rb))**")
+    line("- Swift fast path vs NumPy im2col: forward \(speedup(rf)), backward \(speedup(rb))")
     let rl = median(numpyNaive.forward) / median(swiftLoops.forward)
     let rlb = median(numpyNaive.backward) / median(swiftLoops.backward)
-    line("- Swift reference loops vs NumPy naive loops: forward **\(ratio(rl))**, backward **\(ratio(rlb))**")
+    line("- Swift reference loops vs NumPy naive loops: forward \(speedup(rl)), backward \(speedup(rlb))")
 } else {
-    line("- NumPy half skipped: \(numpySkipReason ?? "unknown reason")")
+    line("- **NumPy half skipped: \(numpySkipReason ?? "unknown reason")**")
 }
 let sl = median(swiftLoops.forward) / median(swiftFast.forward)
 let slb = median(swiftLoops.backward) / median(swiftFast.backward)
@@ -582,7 +591,7 @@ if numpyIm2col.pairs > 0 || !numpyInfo.isEmpty {
     line("- NumPy BLAS (build): \(blas["build"] as? String ?? "?")\((blas["build_config"] as? String).map { " — \($0)" } ?? "")")
     line("- NumPy BLAS (runtime, via \(blas["runtime_source"] as? String ?? "?")): \(blas["runtime"] as? String ?? blas["runtime_error"] as? String ?? "?")")
 } else {
-    line("- NumPy half skipped: \(numpySkipReason ?? "unknown reason")")
+    line("- NumPy: skipped (see above)")
 }
 line()
 let argv = CommandLine.arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
