@@ -3,14 +3,16 @@ import PackageDescription
 
 // The pipeline, mdBook-style: the generator (`Convbook`) loads the book, executes
 // and injects, then renders. It never links the engine: it compiles chapter
-// programs against `ConvEngine` and `ConvbookRuntime`, which are dynamic
-// libraries so their modules and .so files sit next to the `convbook` binary.
+// programs against the `ConvEngine` and `ConvbookRuntime` modules and links them
+// with `libConvbookRuntime.so`, a dynamic library that bundles both, so that one
+// copy of the engine's types exists at run time. Its modules and .so sit next to
+// the `convbook` binary.
 let package = Package(
     name: "convbook",
     platforms: [.macOS(.v13)],
     products: [
-        .library(name: "ConvEngine", type: .dynamic, targets: ["ConvEngine"]),
-        .library(name: "ConvbookRuntime", type: .dynamic, targets: ["ConvbookRuntime"]),
+        .library(name: "ConvEngine", targets: ["ConvEngine"]),
+        .library(name: "ConvbookRuntime", type: .dynamic, targets: ["ConvbookRuntime", "ConvEngine"]),
         .executable(name: "convbook", targets: ["convbook"]),
     ],
     dependencies: [

@@ -1,14 +1,44 @@
 @_implementationOnly import CBLAS
+import Glibc
 
 // The fast path: unfold every receptive field into a column (im2col), so the
-// whole layer becomes one matrix product per group, computed by BLAS (dgemm).
+// convolution becomes matrix products computed by BLAS (dgemm).
 //
-// For group g, with K = (C/groups)·HH·WW and P = N·H'·W':
-//   cols      (K × P)   cols[(c, a, b), (n, i, j)] = x_pad[n, g·C/groups + c, s·i + d·a, s·j + d·b]
-//   forward   Y_g  = W_g · cols             (F/groups × P)
-//   backward  dW_g = dY_g · colsᵀ           (F/groups × K)
-//             dcols = W_gᵀ · dY_g            (K × P), then col2im adds each column back
-// Padding is implicit: positions outside x read as zero and receive nothing.
+// Notation. x is (N, C, H, W), w is (F, C/G, HH, WW) with G groups, y is
+// (N, F, H', W'); s, p, d are the stride, padding and dilation of each axis.
+// Per group there are Cg = C/G channels and Fg = F/G filters. Write
+//   K = Cg·HH·WW   one row per filter tap (c, a, b), and
+//   Q = H'·W'      one column per output position (i, j) of one image.
+//
+// im2col. For image n and group g, the K × Q matrix
+//   X_ng[(c, a, b), (i, j)] = x_pad[n, g·Cg + c, s·i + d·a, s·j + d·b]
+// where x_pad is x with p zeros around each image: column (i, j) is the
+// receptive field of output (i, j), and taps that land in the padding read 0.
+//
+// Forward. In row-major order w already is the F × K matrix W (row f holds
+// filter f's taps in (c, a, b) order); W_g is its rows g·Fg ..< (g+1)·Fg. The
+// defining sum  y[n, f, i, j] = b[f] + Σ_{c,a,b} x_pad[...] · w[f, c, a, b]  is
+//   Y_ng = b_g·1ᵀ + W_g · X_ng          (Fg × Q)
+// and, in NCHW, Y_ng is already in place: rows g·Fg ..< (g+1)·Fg of y[n],
+// which is an F × Q matrix. So dgemm writes straight into y.
+//
+// Backward. With dY_ng the same rows of dy[n]:
+//   dW_g  = Σ_n dY_ng · X_ngᵀ           (Fg × K)
+//   db_g  = Σ_n dY_ng · 1               (Fg)
+//   dX_ng = W_gᵀ · dY_ng                (K × Q),   dx[n] += col2im(dX_ng)
+// col2im is the transpose of im2col as a linear map: each entry of dX_ng is
+// added to the x position it was read from (overlapping windows add up), and
+// entries that were read from the padding are dropped.
+//
+// How the code does it. One image at a time, with one K × Q scratch matrix
+// (about 1 MB for a 16-channel 3×3 layer on 32×32 images) reused for every
+// image and group, so it stays in cache and is not returned to the OS between
+// calls. im2col and col2im work a row of X at a time: for tap (c, a, b) and
+// output row i, the valid output columns j form one range (computed once per
+// tap), so the row is a zero border, one (strided) copy of an x row, and
+// another zero border. The public `im2col` and `col2im` below use the same
+// per-image code to build and consume the whole-batch K × (N·Q) matrix
+// [X_0g X_1g … X_(N-1)g], whose columns are ordered (n, i, j).
 
 /// The im2col matrix of group `group`: one column per output position (n, i, j),
 /// one row per filter tap (c, a, b). Shape (C/groups·HH·WW, N·H'·W').
@@ -16,8 +46,19 @@ public func im2col(_ x: Tensor, kernelHeight HH: Int, kernelWidth WW: Int, group
                    _ parameters: ConvParameters = ConvParameters()) -> Tensor {
     let w = Tensor(zeros: [parameters.groups, x.shape.count == 4 ? x.shape[1] / parameters.groups : 0, HH, WW])
     let g = ConvGeometry.require(x: x, w: w, parameters: parameters)
-    return Tensor(shape: [g.channelsPerGroup * HH * WW, g.N * g.outHeight * g.outWidth],
-                  scalars: unfold(x, g, group: group))
+    precondition((0..<parameters.groups).contains(group), "group \(group) is out of range for \(parameters.groups) groups")
+    let (K, Q) = (g.tapsPerGroup, g.outputPlane)
+    var cols = [Double](repeating: 0, count: K * g.N * Q)
+    x.scalars.withUnsafeBufferPointer { xp in
+        cols.withUnsafeMutableBufferPointer { cp in
+            for n in 0..<g.N {
+                // X_ng is the column block n·Q ..< (n+1)·Q; its rows are N·Q apart.
+                unfold(image: xp.baseAddress! + n * g.imageSize, g, group: group, outputRows: 0..<g.outHeight,
+                       into: cp.baseAddress! + n * Q, rowStride: g.N * Q)
+            }
+        }
+    }
+    return Tensor(shape: [K, g.N * Q], scalars: cols)
 }
 
 /// Adds every column of `cols` back into the input positions it was read from:
@@ -27,147 +68,245 @@ public func col2im(_ cols: Tensor, inputShape: [Int], kernelHeight HH: Int, kern
                    _ parameters: ConvParameters = ConvParameters()) -> Tensor {
     let w = Tensor(zeros: [parameters.groups, inputShape.count == 4 ? inputShape[1] / parameters.groups : 0, HH, WW])
     let g = ConvGeometry.require(x: Tensor(zeros: inputShape), w: w, parameters: parameters)
-    precondition(cols.shape == [g.channelsPerGroup * HH * WW, g.N * g.outHeight * g.outWidth],
-                 "cols has shape \(cols.shape), expected \([g.channelsPerGroup * HH * WW, g.N * g.outHeight * g.outWidth])")
+    precondition((0..<parameters.groups).contains(group), "group \(group) is out of range for \(parameters.groups) groups")
+    let (K, Q) = (g.tapsPerGroup, g.outputPlane)
+    precondition(cols.shape == [K, g.N * Q], "cols has shape \(cols.shape), expected \([K, g.N * Q])")
     var dx = [Double](repeating: 0, count: inputShape.reduce(1, *))
-    fold(cols.scalars, into: &dx, g, group: group)
+    cols.scalars.withUnsafeBufferPointer { cp in
+        dx.withUnsafeMutableBufferPointer { dp in
+            for n in 0..<g.N {
+                fold(cp.baseAddress! + n * Q, rowStride: g.N * Q, g, group: group, outputRows: 0..<g.outHeight,
+                     into: dp.baseAddress! + n * g.imageSize)
+            }
+        }
+    }
     return Tensor(shape: inputShape, scalars: dx)
 }
 
-/// The forward pass as im2col followed by one dgemm per group, plus the bias.
+/// The forward pass as im2col followed by one dgemm per image and group,
+/// `Y_ng = b_g·1ᵀ + W_g · X_ng`, written straight into the NCHW output.
 /// Agrees with ``convForward(_:_:_:_:)`` to rounding (about 1e-15 relative).
 public func convForwardIm2col(_ x: Tensor, _ w: Tensor, _ b: Tensor? = nil,
                               _ parameters: ConvParameters = ConvParameters()) -> Tensor {
     let g = ConvGeometry.require(x: x, w: w, b: b, parameters: parameters)
-    let K = g.channelsPerGroup * g.HH * g.WW
-    let P = g.N * g.outHeight * g.outWidth
-    let Fg = g.filtersPerGroup
-    let plane = g.outHeight * g.outWidth
-    var y = [Double](repeating: 0, count: g.N * g.F * plane)
-    var product = [Double](repeating: 0, count: Fg * P)
-    for group in 0..<parameters.groups {
-        let cols = unfold(x, g, group: group)
-        w.scalars.withUnsafeBufferPointer { wp in
-            gemm(transposeA: false, transposeB: false, m: Fg, n: P, k: K,
-                 a: wp.baseAddress! + group * Fg * K, lda: K, b: cols, ldb: P, c: &product, ldc: P, beta: 0)
-        }
-        for fl in 0..<Fg {
-            let f = group * Fg + fl
-            let bias = b?[f] ?? 0
-            for n in 0..<g.N {
-                let src = fl * P + n * plane
-                let dst = (n * g.F + f) * plane
-                for q in 0..<plane { y[dst + q] = product[src + q] + bias }
+    let count = g.N * g.F * g.outputPlane
+    // y is left uninitialized here: forward(...) writes every element.
+    let y = [Double](unsafeUninitializedCapacity: count) { yp, initialized in
+        x.scalars.withUnsafeBufferPointer { xp in
+            w.scalars.withUnsafeBufferPointer { wp in
+                forward(g, x: xp.baseAddress!, w: wp.baseAddress!, bias: b?.scalars, y: yp.baseAddress!)
             }
         }
+        initialized = count
     }
     return Tensor(shape: g.outputShape, scalars: y)
 }
 
-/// The backward pass as two dgemms per group and col2im.
+/// The backward pass, per image and group: im2col, then `dW_g += dY_ng · X_ngᵀ`,
+/// `db_g += dY_ng · 1`, and `dx[n] += col2im(W_gᵀ · dY_ng)`.
 /// Agrees with ``convBackward(_:_:_:_:)`` to rounding.
 public func convBackwardIm2col(_ dy: Tensor, _ x: Tensor, _ w: Tensor,
                                _ parameters: ConvParameters = ConvParameters()) -> ConvGradients {
     let g = ConvGeometry.require(x: x, w: w, dy: dy, parameters: parameters)
-    let K = g.channelsPerGroup * g.HH * g.WW
-    let P = g.N * g.outHeight * g.outWidth
-    let Fg = g.filtersPerGroup
-    let plane = g.outHeight * g.outWidth
-
-    var db = [Double](repeating: 0, count: g.F)
-    var dw = [Double](repeating: 0, count: w.count)
     var dx = [Double](repeating: 0, count: x.count)
-    var dyGroup = [Double](repeating: 0, count: Fg * P)
-    var dcols = [Double](repeating: 0, count: K * P)
-    for group in 0..<parameters.groups {
-        // dY_g laid out as (F/groups × N·H'·W'), the same layout as the forward product.
-        for fl in 0..<Fg {
-            let f = group * Fg + fl
-            for n in 0..<g.N {
-                let src = (n * g.F + f) * plane
-                let dst = fl * P + n * plane
-                for q in 0..<plane {
-                    dyGroup[dst + q] = dy.scalars[src + q]
-                    db[f] += dy.scalars[src + q]
-                }
-            }
-        }
-        let cols = unfold(x, g, group: group)
-        dw.withUnsafeMutableBufferPointer { dwp in
-            gemm(transposeA: false, transposeB: true, m: Fg, n: K, k: P,
-                 a: dyGroup, lda: P, b: cols, ldb: P, c: dwp.baseAddress! + group * Fg * K, ldc: K, beta: 0)
-        }
-        w.scalars.withUnsafeBufferPointer { wp in
-            gemm(transposeA: true, transposeB: false, m: K, n: P, k: Fg,
-                 a: wp.baseAddress! + group * Fg * K, lda: K, b: dyGroup, ldb: P, c: &dcols, ldc: P, beta: 0)
-        }
-        fold(dcols, into: &dx, g, group: group)
-    }
+    var dw = [Double](repeating: 0, count: w.count)
+    var db = [Double](repeating: 0, count: g.F)
+    // BLAS takes raw pointers: borrow each array's storage for the duration of the call.
+    dy.scalars.withUnsafeBufferPointer { dyp in
+    x.scalars.withUnsafeBufferPointer { xp in
+    w.scalars.withUnsafeBufferPointer { wp in
+    dx.withUnsafeMutableBufferPointer { dxp in
+    dw.withUnsafeMutableBufferPointer { dwp in
+    db.withUnsafeMutableBufferPointer { dbp in
+        backward(g, dy: dyp.baseAddress!, x: xp.baseAddress!, w: wp.baseAddress!,
+                 dx: dxp.baseAddress!, dw: dwp.baseAddress!, db: dbp.baseAddress!)
+    }}}}}}
     return ConvGradients(dx: Tensor(shape: x.shape, scalars: dx),
                          dw: Tensor(shape: w.shape, scalars: dw),
                          db: Tensor(shape: [g.F], scalars: db))
 }
 
+// MARK: The two passes, on raw storage
+
+/// y = conv(x, w) + b. `y` (N·F·Q elements) may start uninitialized.
+private func forward(_ g: ConvGeometry, x: UnsafePointer<Double>, w: UnsafePointer<Double>,
+                     bias: [Double]?, y: UnsafeMutablePointer<Double>) {
+    let (K, Q, Fg, outW) = (g.tapsPerGroup, g.outputPlane, g.filtersPerGroup, g.outWidth)
+    // y starts as the bias, broadcast along each row; dgemm then adds W_g · X_ng (beta = 1).
+    for n in 0..<g.N {
+        for f in 0..<g.F {
+            (y + (n * g.F + f) * Q).initialize(repeating: bias?[f] ?? 0, count: Q)
+        }
+    }
+    let tiles = g.outputRowTiles
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: K * tiles.maxColumns) { scratch in
+        let cols = scratch.baseAddress!                                      // X_ng's tile columns, K × T
+        for n in 0..<g.N {
+            for group in 0..<g.parameters.groups {
+                let W_g = w + group * Fg * K                                 // Fg × K
+                let Y_ng = y + (n * g.F + group * Fg) * Q                    // Fg × Q, inside y[n]
+                for rows in tiles.ranges {
+                    let T = rows.count * outW
+                    unfold(image: x + n * g.imageSize, g, group: group, outputRows: rows, into: cols, rowStride: T)
+                    gemm(m: Fg, n: T, k: K, a: W_g, lda: K, b: cols, ldb: T,
+                         c: Y_ng + rows.lowerBound * outW, ldc: Q, beta: 1)
+                }
+            }
+        }
+    }
+}
+
+/// dx, dw, db of the layer; all three must start at zero (they are accumulated).
+private func backward(_ g: ConvGeometry, dy: UnsafePointer<Double>, x: UnsafePointer<Double>, w: UnsafePointer<Double>,
+                      dx: UnsafeMutablePointer<Double>, dw: UnsafeMutablePointer<Double>, db: UnsafeMutablePointer<Double>) {
+    let (K, Q, Fg, outW) = (g.tapsPerGroup, g.outputPlane, g.filtersPerGroup, g.outWidth)
+    let ones = [Double](repeating: 1, count: Q)
+    let tiles = g.outputRowTiles
+    let reuse = getenv("IM2COL_REUSE") != nil
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: (reuse ? 1 : 2) * K * tiles.maxColumns) { scratch in
+        let cols = scratch.baseAddress!                                      // X_ng's tile columns,  K × T
+        let dcols = scratch.baseAddress! + (reuse ? 0 : K * tiles.maxColumns)              // dX_ng's tile columns, K × T
+        for n in 0..<g.N {
+            for group in 0..<g.parameters.groups {
+                let W_g = w + group * Fg * K                                 // Fg × K
+                let dW_g = dw + group * Fg * K                               // Fg × K
+                let dY_ng = dy + (n * g.F + group * Fg) * Q                  // Fg × Q, inside dy[n]
+                // db_g += dY_ng · 1   (the row sums of dY_ng)
+                cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(Fg), Int32(Q), 1.0, dY_ng, Int32(Q),
+                            ones, 1, 1.0, db + group * Fg, 1)
+                for rows in tiles.ranges {
+                    let T = rows.count * outW
+                    let dY_tile = dY_ng + rows.lowerBound * outW             // Fg × T, rows Q apart
+                    unfold(image: x + n * g.imageSize, g, group: group, outputRows: rows, into: cols, rowStride: T)
+                    // dW_g += dY_ng · X_ngᵀ, a tile of columns at a time
+                    gemm(m: Fg, n: K, k: T, a: dY_tile, lda: Q, b: cols, ldb: T, transposeB: true,
+                         c: dW_g, ldc: K, beta: 1)
+                    // dX_ng = W_gᵀ · dY_ng (these columns), then dx[n] += col2im(dX_ng)
+                    gemm(m: K, n: T, k: Fg, a: W_g, lda: K, transposeA: true, b: dY_tile, ldb: Q,
+                         c: dcols, ldc: T, beta: 0)
+                    fold(dcols, rowStride: T, g, group: group, outputRows: rows, into: dx + n * g.imageSize)
+                }
+            }
+        }
+    }
+}
+
 // MARK: Internals
 
-/// Visits every (row of cols, column of cols, flat index into x or nil for padding).
+private extension ConvGeometry {
+    /// K = C/groups·HH·WW: rows of the im2col matrix, one per filter tap (c, a, b).
+    var tapsPerGroup: Int { channelsPerGroup * HH * WW }
+    /// Q = H'·W': columns of one image's im2col matrix, one per output position (i, j).
+    var outputPlane: Int { outHeight * outWidth }
+    /// C·H·W: elements of one image of x.
+    var imageSize: Int { C * H * W }
+
+    /// Output rows in tiles of whole rows, each tile's K × (rows·W') scratch about `scratchBudget` elements.
+    var outputRowTiles: (ranges: [Range<Int>], maxColumns: Int) {
+        let budget = Int(getenv("IM2COL_TILE") .map { String(cString: $0) } ?? "32768")!
+        let tileCount = min(outHeight, (tapsPerGroup * outputPlane + budget - 1) / budget)
+        let rowsPerTile = (outHeight + tileCount - 1) / tileCount
+        let ranges = stride(from: 0, to: outHeight, by: rowsPerTile).map { $0..<min(outHeight, $0 + rowsPerTile) }
+        return (ranges, rowsPerTile * outWidth)
+    }
+}
+
+/// The output positions `o` in `0..<outputs` whose input index `stride·o + offset`
+/// lies in `0..<inputs`: the outputs that tap reads from x rather than from the padding.
+private func validOutputs(_ outputs: Int, inputs: Int, stride: Int, offset: Int) -> Range<Int> {
+    // stride·o + offset ≥ 0           ⇔  o ≥ ⌈-offset / stride⌉
+    // stride·o + offset ≤ inputs − 1  ⇔  o ≤ ⌊(inputs − 1 − offset) / stride⌋
+    // (clamped to 0...outputs, so an empty range still splits the row into two zero borders).
+    let first = min(outputs, max(0, -floorDivide(offset, stride)))   // ⌈-a/s⌉ = -⌊a/s⌋
+    let end = min(outputs, floorDivide(inputs - 1 - offset, stride) + 1)
+    return first..<max(first, end)
+}
+
+/// ⌊a / b⌋ for b > 0 (Swift's `/` rounds toward zero, which differs for negative a).
+private func floorDivide(_ a: Int, _ b: Int) -> Int {
+    a >= 0 ? a / b : -((-a + b - 1) / b)
+}
+
+/// Calls `body(row, x plane, rows, columns, rowOffset, columnOffset)` for each tap
+/// (c, a, b) of `group`, in im2col row order. For output (i, j) the tap reads
+/// x_plane[s·i + rowOffset, s·j + columnOffset], which is inside x exactly for
+/// i in `rows` and j in `columns`.
 @inline(__always)
-private func forEachTap(_ g: ConvGeometry, group: Int, _ body: (_ row: Int, _ column: Int, _ xIndex: Int?) -> Void) {
-    let p = g.parameters
+private func forEachTap(_ g: ConvGeometry, group: Int,
+                        _ body: (_ row: Int, _ plane: Int, _ rows: Range<Int>, _ columns: Range<Int>,
+                                 _ rowOffset: Int, _ columnOffset: Int) -> Void) {
+    let (s, p, d) = (g.parameters.stride, g.parameters.padding, g.parameters.dilation)
     var row = 0
     for c in 0..<g.channelsPerGroup {
-        let channel = group * g.channelsPerGroup + c
+        let plane = (group * g.channelsPerGroup + c) * g.H * g.W
         for a in 0..<g.HH {
-            for bb in 0..<g.WW {
-                var column = 0
-                for n in 0..<g.N {
-                    let imageBase = (n * g.C + channel) * g.H
-                    for i in 0..<g.outHeight {
-                        let r = p.stride.height * i + p.dilation.height * a - p.padding.height
-                        for j in 0..<g.outWidth {
-                            let q = p.stride.width * j + p.dilation.width * bb - p.padding.width
-                            if r >= 0 && r < g.H && q >= 0 && q < g.W {
-                                body(row, column, (imageBase + r) * g.W + q)
-                            } else {
-                                body(row, column, nil)
-                            }
-                            column += 1
-                        }
-                    }
-                }
+            let rowOffset = d.height * a - p.height
+            let rows = validOutputs(g.outHeight, inputs: g.H, stride: s.height, offset: rowOffset)
+            for b in 0..<g.WW {
+                let columnOffset = d.width * b - p.width
+                let columns = validOutputs(g.outWidth, inputs: g.W, stride: s.width, offset: columnOffset)
+                body(row, plane, rows, columns, rowOffset, columnOffset)
                 row += 1
             }
         }
     }
 }
 
-private func unfold(_ x: Tensor, _ g: ConvGeometry, group: Int) -> [Double] {
-    let P = g.N * g.outHeight * g.outWidth
-    var cols = [Double](repeating: 0, count: g.channelsPerGroup * g.HH * g.WW * P)
-    x.scalars.withUnsafeBufferPointer { xp in
-        cols.withUnsafeMutableBufferPointer { cp in
-            forEachTap(g, group: group) { row, column, xIndex in
-                if let xIndex { cp[row * P + column] = xp[xIndex] }
+/// Writes the columns of X_ng (the K × Q im2col matrix of one image and group)
+/// that belong to `outputRows` — rows.count·W' columns — into `cols`, whose rows
+/// are `rowStride` apart. `image` points at x[n]. Every entry is written, so
+/// `cols` may start uninitialized.
+private func unfold(image: UnsafePointer<Double>, _ g: ConvGeometry, group: Int, outputRows: Range<Int>,
+                    into cols: UnsafeMutablePointer<Double>, rowStride: Int) {
+    let (W, outW, s) = (g.W, g.outWidth, g.parameters.stride)
+    forEachTap(g, group: group) { row, plane, rows, columns, rowOffset, columnOffset in
+        let out = cols + row * rowStride - outputRows.lowerBound * outW      // out + i·W' is output row i
+        // Output rows of the tile above and below `rows` read only padding.
+        let valid = rows.clamped(to: outputRows)
+        (out + outputRows.lowerBound * outW).initialize(repeating: 0, count: (valid.lowerBound - outputRows.lowerBound) * outW)
+        (out + valid.upperBound * outW).initialize(repeating: 0, count: (outputRows.upperBound - valid.upperBound) * outW)
+        for i in valid {
+            let xRow = image + plane + (s.height * i + rowOffset) * W
+            let outRow = out + i * outW
+            outRow.initialize(repeating: 0, count: columns.lowerBound)
+            if s.width == 1 {
+                // A contiguous run of x's row: one memcpy.
+                (outRow + columns.lowerBound).initialize(from: xRow + columns.lowerBound + columnOffset,
+                                                         count: columns.count)
+            } else {
+                for j in columns { outRow[j] = xRow[s.width * j + columnOffset] }
+            }
+            (outRow + columns.upperBound).initialize(repeating: 0, count: outW - columns.upperBound)
+        }
+    }
+}
+
+/// col2im for one image and group: adds each entry of `cols` (the columns of a
+/// K × Q matrix that belong to `outputRows`, rows `rowStride` apart) to the element
+/// of `image` (dx[n]) it was read from by ``unfold(image:_:group:outputRows:into:rowStride:)``;
+/// entries from the padding are dropped.
+private func fold(_ cols: UnsafePointer<Double>, rowStride: Int, _ g: ConvGeometry, group: Int, outputRows: Range<Int>,
+                  into image: UnsafeMutablePointer<Double>) {
+    let (W, outW, s) = (g.W, g.outWidth, g.parameters.stride)
+    forEachTap(g, group: group) { row, plane, rows, columns, rowOffset, columnOffset in
+        let source = cols + row * rowStride - outputRows.lowerBound * outW   // source + i·W' is output row i
+        for i in rows.clamped(to: outputRows) {
+            let xRow = image + plane + (s.height * i + rowOffset) * W
+            let colsRow = source + i * outW
+            if s.width == 1 {
+                for j in columns { xRow[j + columnOffset] += colsRow[j] }
+            } else {
+                for j in columns { xRow[s.width * j + columnOffset] += colsRow[j] }
             }
         }
     }
-    return cols
 }
 
-private func fold(_ cols: [Double], into dx: inout [Double], _ g: ConvGeometry, group: Int) {
-    let P = g.N * g.outHeight * g.outWidth
-    cols.withUnsafeBufferPointer { cp in
-        dx.withUnsafeMutableBufferPointer { dp in
-            forEachTap(g, group: group) { row, column, xIndex in
-                if let xIndex { dp[xIndex] += cp[row * P + column] }
-            }
-        }
-    }
-}
-
-/// C = op(A)·op(B) + beta·C for row-major matrices, through CBLAS dgemm.
-private func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
-                  a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
+/// C = op(A)·op(B) + beta·C for row-major matrices (op(A) is m × k, op(B) is k × n),
+/// through CBLAS dgemm. With beta = 0, C is only written, never read.
+private func gemm(m: Int, n: Int, k: Int,
+                  a: UnsafePointer<Double>, lda: Int, transposeA: Bool = false,
+                  b: UnsafePointer<Double>, ldb: Int, transposeB: Bool = false,
                   c: UnsafeMutablePointer<Double>, ldc: Int, beta: Double) {
     cblas_dgemm(CblasRowMajor,
                 transposeA ? CblasTrans : CblasNoTrans,

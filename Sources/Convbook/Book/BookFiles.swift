@@ -1,0 +1,47 @@
+import Foundation
+
+/// The chapter files of a book: every `*.md` in the chapters folder, in the
+/// order of their numeric file-name prefix (`01-forward.md`, `02-vector.md`,
+/// ..., `10-fast.md`); files without a prefix come last, alphabetically.
+struct BookFiles: Sendable {
+    struct File: Sendable, Hashable {
+        /// The path as diagnostics print it (the folder as the user gave it, plus the name).
+        var displayPath: String
+        var url: URL
+        /// The file name without `.md`, also the page's name.
+        var slug: String
+    }
+
+    var folder: URL
+    var files: [File]
+
+    static func list(_ folder: String) throws(Diagnostic) -> BookFiles {
+        let url = URL(fileURLWithPath: folder)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw Diagnostic(file: folder, message: "chapters folder does not exist")
+        }
+        guard isDirectory.boolValue else {
+            throw Diagnostic(file: folder, message: "chapters folder is not a folder")
+        }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: url.path)
+        } catch {
+            throw Diagnostic(file: folder, message: "cannot read the chapters folder: \(error.localizedDescription)")
+        }
+        let prefix = folder.hasSuffix("/") ? folder : folder + "/"
+        let files = names.filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }
+            .sorted { order($0) < order($1) }
+            .map { File(displayPath: prefix + $0, url: url.appendingPathComponent($0), slug: String($0.dropLast(3))) }
+        if files.isEmpty {
+            throw Diagnostic(file: folder, message: "chapters folder holds no .md files")
+        }
+        return BookFiles(folder: url, files: files)
+    }
+
+    private static func order(_ name: String) -> (Int, String) {
+        let digits = name.prefix { $0.isNumber }
+        return (Int(digits) ?? Int.max, name)
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+
+/// A chapter loaded from disk: its front matter, its parsed Markdown and the
+/// program its Swift blocks and inline expressions make up.
+struct Chapter: Sendable {
+    var file: BookFiles.File
+    var frontMatter: FrontMatter
+    var title: String
+    var document: MarkdownDocument
+    var program: ChapterProgram
+    /// Problems found while loading (unknown block options, say).
+    var diagnostics: [Diagnostic]
+
+    var path: String { file.displayPath }
+    var timeout: Double { frontMatter.timeout ?? 60 }
+
+    /// Reads and parses a chapter. Parsing is serialised inside the Markdown layer.
+    static func load(_ file: BookFiles.File) throws(Diagnostic) -> Chapter {
+        let data: Data
+        do {
+            data = try Data(contentsOf: file.url)
+        } catch {
+            throw Diagnostic(file: file.displayPath, message: "cannot read the chapter: \(error.localizedDescription)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw Diagnostic(file: file.displayPath, message: "the chapter is not valid UTF-8")
+        }
+        let (frontMatter, markdown) = try FrontMatter.split(text, file: file.displayPath)
+        let document = MarkdownParser.parse(source: markdown, path: file.displayPath)
+        var collector = CellCollector(path: file.displayPath)
+        collector.visit(document)
+        let title = frontMatter.title ?? collector.firstHeading ?? file.slug
+        return Chapter(file: file, frontMatter: frontMatter, title: title, document: document,
+                       program: ChapterProgram(cells: collector.cells), diagnostics: collector.diagnostics)
+    }
+}
+
+/// Walks a chapter in document order and lists its cells: Swift code blocks,
+/// inline expressions in prose, and inline expressions inside math.
+struct CellCollector: MarkdownVisitor {
+    let path: String
+    var cells: [Cell] = []
+    var diagnostics: [Diagnostic] = []
+    var firstHeading: String?
+    private var blockCount = 0
+    private var inlineCount = 0
+
+    init(path: String) { self.path = path }
+
+    mutating func visit(_ node: MarkdownNode) {
+        switch node.kind {
+        case .heading(let level, _) where level == 1 && firstHeading == nil:
+            firstHeading = node.plainText
+        case .inlineExpression(let expression):
+            cells.append(.inline(InlineCell(id: inlineCount, code: expression.code, line: expression.line,
+                                            column: expression.column, inMath: false)))
+            inlineCount += 1
+        case .math(let math):
+            for case .expression(let code, let line, let column) in math.segments {
+                cells.append(.inline(InlineCell(id: inlineCount, code: code, line: line, column: column, inMath: true)))
+                inlineCount += 1
+            }
+        default:
+            break
+        }
+        visitChildren(of: node)
+    }
+
+    mutating func visitChildren(of node: MarkdownNode) {
+        for (i, child) in node.children.enumerated() {
+            if case .codeBlock(let code) = child.kind, code.isFenced, BlockOptions.isSwift(code.info) {
+                let next = i + 1 < node.children.count ? node.children[i + 1] : nil
+                addBlock(code, child, following: next)
+            } else {
+                visit(child)
+            }
+        }
+    }
+
+    private mutating func addBlock(_ code: MarkdownCodeBlock, _ node: MarkdownNode, following next: MarkdownNode?) {
+        let line = node.position?.startLine ?? 0
+        var options = BlockOptions()
+        do {
+            options = try BlockOptions(info: code.info)
+        } catch {
+            diagnostics.append(Diagnostic(file: path, line: line, column: (code.fence?.offset ?? 0) + 1, message: error.message))
+        }
+        var expected: String?
+        if options.expectTolerance != nil, let next, case .codeBlock(let output) = next.kind, output.info == "output" {
+            expected = output.literal
+        }
+        cells.append(.block(CodeCell(index: blockCount, code: code.literal, options: options, fenceLine: line,
+                                     indent: code.fence?.offset ?? 0, expectedOutput: expected)))
+        blockCount += 1
+    }
+}

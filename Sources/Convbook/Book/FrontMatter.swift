@@ -1,0 +1,58 @@
+/// The optional block at the top of a chapter between two `---` lines:
+///
+/// ```
+/// ---
+/// title: The forward pass
+/// summary: What a convolution layer computes, and the shapes involved.
+/// timeout: 120
+/// ---
+/// ```
+///
+/// Keys are `title`, `summary` and `timeout` (seconds the chapter program may
+/// run; default 60). The lines are blanked, not removed, before the Markdown
+/// is parsed, so line numbers stay those of the file.
+struct FrontMatter: Hashable, Sendable {
+    var title: String?
+    var summary: String?
+    var timeout: Double?
+
+    static let keys = ["title", "summary", "timeout"]
+
+    /// Splits `text` into its front matter and the Markdown with the front
+    /// matter's lines blanked. Throws a diagnostic for a malformed block.
+    static func split(_ text: String, file: String) throws(Diagnostic) -> (FrontMatter, String) {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard lines.first?.trimmingCharacters(in: .whitespaces) == "---" else { return (FrontMatter(), text) }
+        guard let end = lines.indices.dropFirst().first(where: { lines[$0].trimmingCharacters(in: .whitespaces) == "---" }) else {
+            throw Diagnostic(file: file, line: 1, column: 1, message: "front matter opened with '---' is never closed")
+        }
+        var matter = FrontMatter()
+        for index in 1..<end {
+            let line = lines[index]
+            if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") { continue }
+            guard let colon = line.firstIndex(of: ":") else {
+                throw Diagnostic(file: file, line: index + 1, column: 1, message: "front matter lines must be 'key: value'")
+            }
+            let key = line[..<colon].trimmingCharacters(in: .whitespaces)
+            var value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
+                value = String(value.dropFirst().dropLast())
+            }
+            switch key {
+            case "title": matter.title = value
+            case "summary": matter.summary = value
+            case "timeout":
+                guard let seconds = Double(value), seconds > 0 else {
+                    throw Diagnostic(file: file, line: index + 1, column: colon.utf16Offset(in: line) + 2,
+                                     message: "timeout must be a positive number of seconds, got '\(value)'")
+                }
+                matter.timeout = seconds
+            default:
+                throw Diagnostic(file: file, line: index + 1, column: 1,
+                                 message: "unknown front matter key '\(key)'; known keys: \(keys.joined(separator: ", "))")
+            }
+        }
+        for index in 0...end { lines[index] = "" }
+        return (matter, lines.joined(separator: "\n"))
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+
+/// The generator, in mdBook's three stages: **load** the book (chapter files,
+/// front matter, Markdown, the program of each chapter), **execute and
+/// inject** (compile and run every chapter in parallel, or take its result
+/// from the cache; check the results; weave them into the Markdown), and
+/// **render** the site (HTML pages, the manifest), which is published only
+/// if nothing failed.
+///
+/// ```swift
+/// var options = BuildOptions()
+/// options.chapters = "chapters"
+/// options.out = "site"
+/// let report = try BookBuilder(options: options).build()
+/// print(report.summary)
+/// ```
+public struct BookBuilder: Sendable {
+    public let options: BuildOptions
+
+    public init(options: BuildOptions) {
+        self.options = options
+    }
+
+    /// Builds and publishes the site. Throws ``BuildFailure`` listing every
+    /// problem in every chapter; the site folder is then left as it was.
+    @discardableResult
+    public func build() throws -> BuildReport {
+        let executed = try executeBook()
+        let site = render(executed)
+        try site.publish(to: URL(fileURLWithPath: options.out))
+        return executed.report
+    }
+
+    /// Builds in memory and lists how the site folder differs (empty: up to date).
+    public func check() throws -> [String] {
+        let executed = try executeBook()
+        return render(executed).differences(from: URL(fileURLWithPath: options.out))
+    }
+
+    /// Re-executes chapters (the cache is not used) and compares every value
+    /// with the published manifest.
+    public func verify(chapters selected: [String], tolerance: Double) throws -> Verification {
+        let manifestURL = URL(fileURLWithPath: options.out).appendingPathComponent("manifest.json")
+        guard let data = try? Data(contentsOf: manifestURL) else {
+            throw Diagnostic(file: manifestURL.path, message: "no manifest: build the site first with `convbook build`")
+        }
+        let published: Manifest
+        do {
+            published = try JSONDecoder().decode(Manifest.self, from: data)
+        } catch {
+            throw Diagnostic(file: manifestURL.path, message: "the manifest is not readable: \(error)")
+        }
+        var verifying = self
+        verifying.optionsOverride { $0.useCache = false }
+        let executed = try verifying.executeBook(only: selected)
+        return Verification.compare(published: published, recomputed: executed.manifest, chapters: executed.chapters.map(\.file.url.lastPathComponent), tolerance: tolerance)
+    }
+
+    private mutating func optionsOverride(_ change: (inout BuildOptions) -> Void) {
+        var copy = options
+        change(&copy)
+        self = BookBuilder(options: copy)
+    }
+
+    // MARK: Load, execute, inject
+
+    struct Executed {
+        var chapters: [Chapter]
+        var results: [ExecutionResult]
+        var report: BuildReport
+        var manifest: Manifest
+    }
+
+    func executeBook(only selected: [String] = []) throws -> Executed {
+        let files = try BookFiles.list(options.chapters)
+        var diagnostics = [Diagnostic]()
+        var chapters = [Chapter]()
+        for file in files.files where selected.isEmpty || selected.contains(where: { Self.names(file).contains($0) }) {
+            do {
+                chapters.append(try Chapter.load(file))
+            } catch {
+                diagnostics.append(error)
+            }
+        }
+        if !selected.isEmpty {
+            let known = Set(files.files.flatMap(Self.names))
+            for name in selected where !known.contains(name) {
+                diagnostics.append(Diagnostic(file: options.chapters, message: "no chapter called '\(name)'"))
+            }
+        }
+        diagnostics += chapters.flatMap(\.diagnostics)
+        if diagnostics.contains(where: { $0.severity == .error }) { throw BuildFailure(diagnostics) }
+
+        let toolchain = try Toolchain.locate(modules: options.modules)
+        let cacheRoot = options.cacheURL
+        let executor = ChapterExecutor(toolchain: toolchain, cache: options.useCache ? ExecutionCache(root: cacheRoot) : nil,
+                                       scratchRoot: cacheRoot)
+        let progress = options.progress
+        let count = chapters.count
+        let outcomes = parallelMap(Array(chapters.enumerated()), jobs: options.jobs) { item in
+            let (index, chapter) = item
+            let outcome = executor.execute(chapter.program, chapterPath: chapter.path, timeout: chapter.timeout)
+            progress?(Self.progressLine(index: index, count: count, chapter: chapter, outcome: outcome))
+            return outcome
+        }
+
+        var results = [ExecutionResult]()
+        var report = BuildReport()
+        for (chapter, outcome) in zip(chapters, outcomes) {
+            diagnostics += outcome.diagnostics
+            if let result = outcome.result {
+                diagnostics += ResultChecker(locator: Locator(program: chapter.program, chapterPath: chapter.path)).diagnostics(for: result)
+                results.append(result)
+            }
+            report.chapters.append(.init(file: chapter.path, cached: outcome.source == .cached, compileSeconds: outcome.compileSeconds,
+                                         runSeconds: outcome.runSeconds, blocks: chapter.program.blockCount))
+        }
+        report.warnings = diagnostics.filter { $0.severity != .error }
+        if diagnostics.contains(where: { $0.severity == .error }) || results.count != chapters.count {
+            throw BuildFailure(diagnostics)
+        }
+        for warning in report.warnings { progress?(warning.description) }
+        let manifest = Manifest(chapters: zip(chapters, results).map { Manifest.chapter(file: $0.file.url.lastPathComponent, result: $1) })
+        return Executed(chapters: chapters, results: results, report: report, manifest: manifest)
+    }
+
+    private static func names(_ file: BookFiles.File) -> [String] {
+        [file.slug, file.url.lastPathComponent, file.displayPath]
+    }
+
+    private static func progressLine(index: Int, count: Int, chapter: Chapter, outcome: ChapterExecutor.Outcome) -> String {
+        let name = chapter.file.url.lastPathComponent
+        let status: String
+        if !outcome.diagnostics.isEmpty && outcome.result == nil {
+            status = "failed"
+        } else if outcome.source == .cached {
+            status = "cached"
+        } else {
+            status = String(format: "compiled %.2f s, ran %.2f s", outcome.compileSeconds, outcome.runSeconds)
+                + (outcome.cacheWasCorrupt ? " (a corrupt cache entry was rebuilt)" : "")
+        }
+        return "[\(index + 1)/\(count)] \(name): \(status)"
+    }
+
+    // MARK: Render
+
+    func render(_ executed: Executed) -> SiteFiles {
+        let pages = executed.chapters.map {
+            PageRenderer.Page(slug: $0.file.slug, title: $0.title, summary: $0.frontMatter.summary)
+        }
+        let renderer = PageRenderer(pages: pages, bookTitle: "Backpropagation through a convolutional layer")
+        var site = SiteFiles()
+        for (index, (chapter, result)) in zip(executed.chapters, executed.results).enumerated() {
+            var injector = Injector(chapter: chapter, result: result)
+            let document = injector.rewrite(chapter.document)
+            site.add("\(chapter.file.slug).html", renderer.chapterPage(index, document: document))
+        }
+        site.add("index.html", renderer.indexPage())
+        site.add("style.css", PageRenderer.stylesheet)
+        site.add("manifest.json", executed.manifest.encoded())
+        return site
+    }
+}
+
+/// What a build did, chapter by chapter.
+public struct BuildReport: Sendable {
+    public struct ChapterLine: Sendable {
+        public var file: String
+        public var cached: Bool
+        public var compileSeconds: Double
+        public var runSeconds: Double
+        public var blocks: Int
+    }
+
+    public var chapters: [ChapterLine] = []
+    public var warnings: [Diagnostic] = []
+
+    /// One line: how many chapters were compiled and how many came from the cache.
+    public var summary: String {
+        let cached = chapters.filter(\.cached).count
+        return "built \(chapters.count) chapter\(chapters.count == 1 ? "" : "s") (\(chapters.count - cached) compiled, \(cached) cached)"
+    }
+}

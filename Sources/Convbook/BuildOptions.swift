@@ -1,0 +1,26 @@
+import Foundation
+
+/// How `convbook build`, `check` and `verify` run.
+public struct BuildOptions: Sendable {
+    /// The chapters folder.
+    public var chapters = "chapters"
+    /// The site folder.
+    public var out = "site"
+    /// Chapters compiled and run at once.
+    public var jobs = max(ProcessInfo.processInfo.activeProcessorCount, 1)
+    /// Whether to use (and fill) the result cache.
+    public var useCache = true
+    /// The cache folder; default `.convbook-cache` beside the chapters folder.
+    public var cacheDirectory: String?
+    /// Where the ConvEngine and ConvbookRuntime modules are; default: next to the executable.
+    public var modules: String?
+    /// Where progress lines go (nil: nowhere).
+    public var progress: (@Sendable (String) -> Void)?
+
+    public init() {}
+
+    var cacheURL: URL {
+        if let cacheDirectory { return URL(fileURLWithPath: cacheDirectory) }
+        return URL(fileURLWithPath: chapters).standardizedFileURL.deletingLastPathComponent().appendingPathComponent(".convbook-cache")
+    }
+}

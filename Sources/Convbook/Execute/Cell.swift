@@ -1,0 +1,35 @@
+/// One piece of a chapter's program, in document order: a Swift code block or
+/// an inline expression from the prose.
+enum Cell: Hashable, Sendable {
+    case block(CodeCell)
+    case inline(InlineCell)
+}
+
+/// A fenced Swift code block.
+struct CodeCell: Hashable, Sendable {
+    /// 0-based index among the chapter's Swift blocks.
+    var index: Int
+    var code: String
+    var options: BlockOptions
+    /// 1-based chapter line of the fence (```swift).
+    var fenceLine: Int
+    /// Chapter column of the code's first character, minus one (the fence's indentation).
+    var indent: Int
+    /// The expected output, for an `expect` block (from the `output` block after it).
+    var expectedOutput: String?
+
+    /// The chapter line holding the code's first line.
+    var firstCodeLine: Int { fenceLine + 1 }
+}
+
+/// An inline expression, `` `{swift} expr` ``.
+struct InlineCell: Hashable, Sendable {
+    /// 0-based index among the chapter's inline expressions.
+    var id: Int
+    var code: String
+    /// Chapter line and column of the expression's first character.
+    var line: Int
+    var column: Int
+    /// Whether the expression sits inside TeX, where its value becomes TeX.
+    var inMath: Bool
+}

@@ -1,0 +1,100 @@
+/// The Swift program assembled from one chapter: every running block and
+/// inline expression in document order, in one `main.swift`, so that the
+/// blocks share state like notebook cells.
+///
+/// Each piece is wrapped in `#sourceLocation(file: "convbook-block-3.swift", line: 1)`
+/// rather than the chapter's own file and line, so that the program text
+/// (and with it the cache key) does not change when only the prose around
+/// the code is edited. ``mapLocation(file:line:column:)`` turns those virtual
+/// locations back into chapter lines for diagnostics.
+///
+/// A block expected to trap (`traps`) is compiled into the program behind a
+/// guard that only the separate trap run opens. A block expected not to
+/// compile (`fails`) is left out and type-checked on its own, after the
+/// blocks before it (``failureProbes``).
+struct ChapterProgram: Sendable {
+    let cells: [Cell]
+    /// The text of `main.swift`.
+    let source: String
+    /// For each `fails` block, the program to type-check: the blocks before it, then it.
+    let failureProbes: [(block: CodeCell, source: String)]
+
+    static let header = "import ConvEngine\nimport ConvbookRuntime\n"
+
+    init(cells: [Cell]) {
+        self.cells = cells
+        var source = Self.header
+        var probes = [(block: CodeCell, source: String)]()
+        for cell in cells {
+            switch cell {
+            case .block(let block):
+                switch block.options.mode {
+                case .norun:
+                    continue
+                case .fails:
+                    probes.append((block, source + Self.wrap(block.code, as: Self.blockFile(block.index)) + "\n"))
+                case .run:
+                    source += "_convbookBegin(\(block.index))\n"
+                    source += Self.wrap(block.code, as: Self.blockFile(block.index))
+                    source += "_convbookEnd(\(block.index))\n"
+                case .traps:
+                    source += "_convbookBegin(\(block.index))\n"
+                    source += "if _convbookRunsTrapBlock(\(block.index)) {\n"
+                    source += Self.wrap(block.code, as: Self.blockFile(block.index))
+                    source += "_convbookTrapMissed(\(block.index))\n}\n"
+                    source += "_convbookEnd(\(block.index))\n"
+                }
+            case .inline(let inline):
+                source += "_convbookInline(\(inline.id)) {\n"
+                source += Self.wrap(inline.code, as: Self.inlineFile(inline.id))
+                source += "}\n"
+            }
+        }
+        self.source = source
+        self.failureProbes = probes
+    }
+
+    static func blockFile(_ index: Int) -> String { "convbook-block-\(index).swift" }
+    static func inlineFile(_ id: Int) -> String { "convbook-inline-\(id).swift" }
+
+    private static func wrap(_ code: String, as file: String) -> String {
+        var text = "#sourceLocation(file: \"\(file)\", line: 1)\n" + code
+        if !text.hasSuffix("\n") { text += "\n" }
+        return text + "#sourceLocation()\n"
+    }
+
+    /// The chapter line and column of a location in a virtual file, or nil
+    /// for a file that is not one of this program's pieces.
+    func mapLocation(file: String, line: Int, column: Int) -> (line: Int, column: Int)? {
+        let name = file.split(separator: "/").last.map(String.init) ?? file
+        if let index = Self.number(in: name, prefix: "convbook-block-"),
+           let block = block(index) {
+            return (block.firstCodeLine + line - 1, column > 0 ? column + block.indent : 0)
+        }
+        if let id = Self.number(in: name, prefix: "convbook-inline-"),
+           let inline = inline(id) {
+            return (inline.line + line - 1, column > 0 ? (line == 1 ? inline.column + column - 1 : column) : 0)
+        }
+        return nil
+    }
+
+    func block(_ index: Int) -> CodeCell? {
+        for case .block(let block) in cells where block.index == index { return block }
+        return nil
+    }
+
+    func inline(_ id: Int) -> InlineCell? {
+        for case .inline(let inline) in cells where inline.id == id { return inline }
+        return nil
+    }
+
+    private static func number(in name: String, prefix: String) -> Int? {
+        guard name.hasPrefix(prefix), name.hasSuffix(".swift") else { return nil }
+        return Int(name.dropFirst(prefix.count).dropLast(".swift".count))
+    }
+}
+
+extension ChapterProgram {
+    var blockCount: Int { cells.reduce(0) { if case .block = $1 { return $0 + 1 } else { return $0 } } }
+    var inlineCount: Int { cells.reduce(0) { if case .inline = $1 { return $0 + 1 } else { return $0 } } }
+}

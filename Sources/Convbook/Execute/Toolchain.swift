@@ -1,0 +1,97 @@
+import Crypto
+import Foundation
+
+/// The compiler and the prebuilt modules chapter programs compile against.
+///
+/// The modules (`ConvEngine` and `ConvbookRuntime`: their `.swiftmodule` files in
+/// `Modules/`, and `libConvbookRuntime.so`, which bundles both) are looked for, in order, in the folder given
+/// by `--modules`, in `$CONVBOOK_MODULES`, and next to the `convbook` executable
+/// itself, which is where `swift build` puts them.
+public struct Toolchain: Sendable {
+    public let swiftc: String
+    /// Holds `lib*.so`.
+    public let libraryDirectory: URL
+    /// Holds the `.swiftmodule` files.
+    public let moduleDirectory: URL
+    /// The compiler's `--version` text.
+    public let compilerVersion: String
+    /// A hash of the compiler version and the modules and libraries: a rebuilt
+    /// engine changes it, and with it every chapter's cache key.
+    public let fingerprint: String
+
+    static let modules = ["ConvEngine", "ConvbookRuntime"]
+    /// The one shared library chapter programs link: the runtime with the engine inside.
+    static let library = "libConvbookRuntime.so"
+
+    /// Finds the toolchain; the error says where it looked.
+    public static func locate(modules explicit: String? = nil) throws -> Toolchain {
+        var candidates = [URL]()
+        if let explicit { candidates.append(URL(fileURLWithPath: explicit)) }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["CONVBOOK_MODULES"] {
+            candidates.append(URL(fileURLWithPath: fromEnvironment))
+        }
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        candidates.append(executable.deletingLastPathComponent())
+        guard let folder = candidates.first(where: isModuleFolder) else {
+            throw Diagnostic(file: "convbook", message: "cannot find the ConvEngine and ConvbookRuntime modules; looked in "
+                + candidates.map(\.path).joined(separator: ", ")
+                + ". Build them with `swift build` or point --modules (or CONVBOOK_MODULES) at the build folder")
+        }
+        let moduleDirectory = folder.appendingPathComponent("Modules")
+        let swiftc = try findCompiler()
+        let version = try compilerVersion(swiftc)
+        var hasher = SHA256()
+        hasher.update(data: Data(version.utf8))
+        let files = modules.map { moduleDirectory.appendingPathComponent("\($0).swiftmodule") }
+            + [folder.appendingPathComponent(library)]
+        for file in files {
+            hasher.update(data: Data(file.lastPathComponent.utf8))
+            hasher.update(data: try Data(contentsOf: file, options: .mappedIfSafe))
+        }
+        return Toolchain(swiftc: swiftc, libraryDirectory: folder, moduleDirectory: moduleDirectory,
+                         compilerVersion: version, fingerprint: hasher.finalize().hexString)
+    }
+
+    private static func isModuleFolder(_ folder: URL) -> Bool {
+        modules.allSatisfy { module in
+            FileManager.default.fileExists(atPath: folder.appendingPathComponent("Modules/\(module).swiftmodule").path)
+        } && FileManager.default.fileExists(atPath: folder.appendingPathComponent(library).path)
+    }
+
+    private static func findCompiler() throws -> String {
+        let environment = ProcessInfo.processInfo.environment
+        if let chosen = environment["SWIFTC"] { return chosen }
+        for folder in (environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = "\(folder)/swiftc"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw Diagnostic(file: "convbook", message: "cannot find swiftc on PATH (or set SWIFTC)")
+    }
+
+    private static func compilerVersion(_ swiftc: String) throws -> String {
+        let outcome = try Subprocess(executable: swiftc, arguments: ["--version"]).run()
+        guard outcome.succeeded else {
+            throw Diagnostic(file: "convbook", message: "\(swiftc) --version failed: \(outcome.stderrText)")
+        }
+        return outcome.stdoutText + outcome.stderrText
+    }
+
+    /// The arguments that compile `main.swift` into `output`.
+    func compileArguments(source: URL, output: URL) -> [String] {
+        ["-Onone", "-g", "-swift-version", "6", "-module-name", "Chapter", "-diagnostic-style=llvm",
+         "-I", moduleDirectory.path, "-L", libraryDirectory.path,
+         "-lConvbookRuntime",
+         "-Xlinker", "-rpath", "-Xlinker", libraryDirectory.path,
+         source.path, "-o", output.path]
+    }
+
+    /// The arguments that only type-check `source` (for `fails` blocks).
+    func typecheckArguments(source: URL) -> [String] {
+        ["-typecheck", "-swift-version", "6", "-module-name", "Chapter", "-diagnostic-style=llvm",
+         "-I", moduleDirectory.path, source.path]
+    }
+}
+
+extension Sequence where Element == UInt8 {
+    var hexString: String { map { String(format: "%02x", $0) }.joined() }
+}

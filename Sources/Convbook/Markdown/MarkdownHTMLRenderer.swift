@@ -1,0 +1,301 @@
+/// Renders a ``MarkdownNode`` tree to HTML, byte for byte as cmark-gfm's
+/// `html.c` (with the table, strikethrough, autolink and tagfilter
+/// extensions) renders the same tree, plus the generator's node kinds.
+///
+/// `unsafe` is cmark's `--unsafe`: when false (cmark's default, "safe"), raw
+/// HTML becomes `<!-- raw HTML omitted -->` and `javascript:`, `vbscript:`,
+/// `file:` and non-image `data:` URLs are dropped. Chapters need raw HTML, so
+/// the generator renders with `unsafe: true`. ``MarkdownNodeKind/rawHTML(_:block:)``
+/// is always written verbatim.
+///
+/// Math renders as Pandoc does for MathJax, `<span class="math inline">\(...\)</span>`
+/// and `<span class="math display">\[...\]</span>` (TeX escaped); an inline
+/// expression as the code span it was. Hooks (``MarkdownHTMLHooks``) replace
+/// those defaults.
+struct MarkdownHTMLRenderer {
+    /// Render raw HTML and dangerous URLs (`cmark-gfm --unsafe`).
+    var unsafe: Bool
+    /// Apply the tagfilter extension to raw HTML (as `-e tagfilter` does).
+    var tagFilter: Bool
+    var hooks: MarkdownHTMLHooks
+
+    init(unsafe: Bool, tagFilter: Bool = true, hooks: MarkdownHTMLHooks = MarkdownHTMLHooks()) {
+        self.unsafe = unsafe
+        self.tagFilter = tagFilter
+        self.hooks = hooks
+    }
+
+    /// The HTML of a whole document.
+    func render(_ document: MarkdownDocument) -> String {
+        render(document.root)
+    }
+
+    /// The HTML of `node` and its descendants.
+    func render(_ node: MarkdownNode) -> String {
+        var output = MarkdownHTMLOutput()
+        render(node, into: &output)
+        return output.string
+    }
+
+    /// Appends the HTML of `node` (a node outside any list or table) to `output`.
+    func render(_ node: MarkdownNode, into output: inout MarkdownHTMLOutput) {
+        render(node, Context(), &output)
+    }
+
+    // MARK: Tree walk
+
+    /// What cmark's renderer looks up in a node's ancestors.
+    private struct Context {
+        /// The node is an item of a tight list.
+        var inTightList = false
+        /// The node's grandparent is a tight list: paragraphs lose their `<p>`.
+        var tightParagraph = false
+        /// Table rows: the table's column alignments.
+        var alignments: [MarkdownTableAlignment] = []
+        /// Table cells: in the header row, and the column's alignment.
+        var headerRow = false
+        var alignment = MarkdownTableAlignment.none
+    }
+
+    private func render(_ node: MarkdownNode, _ context: Context, _ out: inout MarkdownHTMLOutput) {
+        if let hook = hooks.node,
+           hook(node, &out, { self.renderChildren(of: node, context, &$0) }) {
+            return
+        }
+        switch node.kind {
+        case .document:
+            renderChildren(of: node, context, &out)
+        case .blockQuote:
+            out.cr()
+            out.append("<blockquote>\n")
+            renderChildren(of: node, context, &out)
+            out.cr()
+            out.append("</blockquote>\n")
+        case .list(let info):
+            out.cr()
+            if info.kind == .bullet {
+                out.append("<ul>\n")
+            } else if info.start == 1 {
+                out.append("<ol>\n")
+            } else {
+                out.append("<ol start=\"\(info.start)\">\n")
+            }
+            renderChildren(of: node, context, &out)
+            out.append(info.kind == .bullet ? "</ul>\n" : "</ol>\n")
+        case .item:
+            out.cr()
+            out.append("<li>")
+            renderChildren(of: node, context, &out)
+            out.append("</li>\n")
+        case .codeBlock(let block):
+            out.cr()
+            if block.info.isEmpty {
+                out.append("<pre><code>")
+            } else {
+                out.append("<pre><code class=\"language-")
+                out.appendEscaped(String(block.language))
+                out.append("\">")
+            }
+            out.appendEscaped(block.literal)
+            out.append("</code></pre>\n")
+        case .htmlBlock(let html):
+            out.cr()
+            if !unsafe {
+                out.append("<!-- raw HTML omitted -->")
+            } else if tagFilter {
+                MarkdownTagFilter.appendFiltered(html, to: &out)
+            } else {
+                out.append(html)
+            }
+            out.cr()
+        case .paragraph:
+            if context.tightParagraph {
+                renderChildren(of: node, context, &out)
+            } else {
+                out.cr()
+                out.append("<p>")
+                renderChildren(of: node, context, &out)
+                out.append("</p>\n")
+            }
+        case .heading(let level, _):
+            out.cr()
+            out.append("<h\(level)")
+            if let id = hooks.headingID?(node) {
+                out.append(" id=\"")
+                out.appendEscaped(id)
+                out.append("\"")
+            }
+            out.append(">")
+            renderChildren(of: node, context, &out)
+            out.append("</h\(level)>\n")
+        case .thematicBreak:
+            out.cr()
+            out.append("<hr />\n")
+        case .table:
+            // cmark-gfm's table extension: `<tbody>` opens before the first
+            // body row (see renderChildren) and closes with the table.
+            out.cr()
+            out.append("<table>")
+            renderChildren(of: node, context, &out)
+            if node.children.contains(where: { $0.kind == .tableRow(header: false) }) {
+                out.cr()
+                out.append("</tbody>")
+                out.cr()
+            }
+            out.cr()
+            out.append("</table>")
+            out.cr()
+        case .tableRow(let header):
+            out.cr()
+            if header {
+                out.append("<thead>")
+                out.cr()
+            }
+            out.append("<tr>")
+            renderChildren(of: node, context, &out)
+            out.cr()
+            out.append("</tr>")
+            if header {
+                out.cr()
+                out.append("</thead>")
+            }
+        case .tableCell:
+            out.cr()
+            out.append(context.headerRow ? "<th" : "<td")
+            if let align = context.alignment.htmlValue {
+                out.append(" align=\"\(align)\"")
+            }
+            out.append(">")
+            renderChildren(of: node, context, &out)
+            out.append(context.headerRow ? "</th>" : "</td>")
+        case .text(let text):
+            out.appendEscaped(text)
+        case .softBreak:
+            out.append("\n")
+        case .lineBreak:
+            out.append("<br />\n")
+        case .code(let code):
+            out.append("<code>")
+            out.appendEscaped(code)
+            out.append("</code>")
+        case .htmlInline(let html):
+            if !unsafe {
+                out.append("<!-- raw HTML omitted -->")
+            } else if tagFilter, MarkdownTagFilter.startsWithDisallowedTag(Array(html.utf8)[...]) {
+                out.append("&lt;")
+                out.append(bytes: html.utf8.dropFirst())
+            } else {
+                out.append(html)
+            }
+        case .emphasis:
+            wrap(node, context, "<em>", "</em>", &out)
+        case .strong:
+            wrap(node, context, "<strong>", "</strong>", &out)
+        case .strikethrough:
+            wrap(node, context, "<del>", "</del>", &out)
+        case .link(let url, let title):
+            out.append("<a href=\"")
+            appendURL(url, &out)
+            if !title.isEmpty {
+                out.append("\" title=\"")
+                out.appendEscaped(title)
+            }
+            out.append("\">")
+            renderChildren(of: node, context, &out)
+            out.append("</a>")
+        case .image(let url, let title):
+            out.append("<img src=\"")
+            appendURL(url, &out)
+            out.append("\" alt=\"")
+            for child in node.children { renderPlain(child, &out) }
+            if !title.isEmpty {
+                out.append("\" title=\"")
+                out.appendEscaped(title)
+            }
+            out.append("\" />")
+        case .math(let math):
+            out.append(math.display ? "<span class=\"math display\">\\[" : "<span class=\"math inline\">\\(")
+            out.appendEscaped(math.tex)
+            out.append(math.display ? "\\]</span>" : "\\)</span>")
+        case .inlineExpression(let expression):
+            out.append("<code>")
+            out.appendEscaped("{swift} " + expression.code)
+            out.append("</code>")
+        case .rawHTML(let html, let block):
+            if block { out.cr() }
+            out.append(html)
+            if block { out.cr() }
+        }
+    }
+
+    private func renderChildren(of node: MarkdownNode, _ context: Context, _ out: inout MarkdownHTMLOutput) {
+        var inner = Context()
+        switch node.kind {
+        case .list(let info): inner.inTightList = info.tight
+        case .item: inner.tightParagraph = context.inTightList
+        case .table(let alignments):
+            inner.alignments = alignments
+            var bodyOpen = false
+            for row in node.children {
+                if row.kind == .tableRow(header: false), !bodyOpen {
+                    out.cr()
+                    out.append("<tbody>")
+                    out.cr()
+                    bodyOpen = true
+                }
+                render(row, inner, &out)
+            }
+            return
+        case .tableRow(let header):
+            inner.headerRow = header
+            for (index, cell) in node.children.enumerated() {
+                inner.alignment = index < context.alignments.count ? context.alignments[index] : .none
+                render(cell, inner, &out)
+            }
+            return
+        default: break
+        }
+        for child in node.children { render(child, inner, &out) }
+    }
+
+    private func wrap(_ node: MarkdownNode, _ context: Context, _ open: String, _ close: String,
+                      _ out: inout MarkdownHTMLOutput) {
+        out.append(open)
+        renderChildren(of: node, context, &out)
+        out.append(close)
+    }
+
+    /// An image description: text only, as cmark's "plain" mode renders it.
+    private func renderPlain(_ node: MarkdownNode, _ out: inout MarkdownHTMLOutput) {
+        switch node.kind {
+        case .text(let text), .code(let text), .htmlInline(let text), .rawHTML(let text, _):
+            out.appendEscaped(text)
+        case .softBreak, .lineBreak:
+            out.append(" ")
+        case .math(let math):
+            out.appendEscaped(math.tex)
+        case .inlineExpression(let expression):
+            out.appendEscaped("{swift} " + expression.code)
+        default:
+            break
+        }
+        for child in node.children { renderPlain(child, &out) }
+    }
+
+    private func appendURL(_ url: String, _ out: inout MarkdownHTMLOutput) {
+        if unsafe || !Self.isDangerous(url) {
+            out.appendEscapedHref(url)
+        }
+    }
+
+    /// cmark's `scan_dangerous_url`: `javascript:`, `vbscript:`, `file:` and
+    /// `data:` (except `data:image/png|gif|jpeg|webp`), case-insensitively.
+    static func isDangerous(_ url: String) -> Bool {
+        let lower = url.prefix(16).lowercased()
+        if lower.hasPrefix("data:image/") {
+            let rest = lower.dropFirst("data:image/".count)
+            if ["png", "gif", "jpeg", "webp"].contains(where: { rest.hasPrefix($0) }) { return false }
+        }
+        return ["javascript:", "vbscript:", "file:", "data:"].contains { lower.hasPrefix($0) }
+    }
+}

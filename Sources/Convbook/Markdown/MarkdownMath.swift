@@ -1,0 +1,41 @@
+/// The content of a `$...$` or `$$...$$` span: TeX segments and inline Swift
+/// expressions, in source order.
+struct MarkdownMath: Hashable, Sendable {
+    var segments: [MarkdownMathSegment]
+    /// `$$...$$` (display) rather than `$...$` (inline).
+    var display: Bool
+
+    init(segments: [MarkdownMathSegment], display: Bool) {
+        self.segments = segments
+        self.display = display
+    }
+
+    /// Math that is plain TeX.
+    init(tex: String, display: Bool) {
+        self.init(segments: [.tex(tex)], display: display)
+    }
+
+    /// Whether some segment is an inline expression still to be evaluated.
+    var hasExpressions: Bool {
+        segments.contains { if case .expression = $0 { true } else { false } }
+    }
+
+    /// The TeX, with each expression replaced by what `expression` returns
+    /// for its code, line and column.
+    func tex(substituting expression: (_ code: String, _ line: Int, _ column: Int) throws -> String) rethrows -> String {
+        var result = ""
+        for segment in segments {
+            switch segment {
+            case .tex(let tex): result += tex
+            case .expression(let code, let line, let column): result += try expression(code, line, column)
+            }
+        }
+        return result
+    }
+
+    /// The TeX as written: expressions appear in their source form,
+    /// `` `{swift} code` ``.
+    var tex: String {
+        tex(substituting: { code, _, _ in "`{swift} \(code)`" })
+    }
+}

@@ -1,0 +1,117 @@
+/// HTML for what a block produced: printed text, tensors as tables, and
+/// check results as small tables.
+enum OutputHTML {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for ch in text.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out
+    }
+
+    static func item(_ item: ExecutionResult.OutputItem) -> String {
+        switch item {
+        case .text(let text):
+            return "<pre class=\"cb-stdout\"><code>\(escape(text))</code></pre>\n"
+        case .tensor(let label, let value, let padding, _):
+            return tensor(value, label: label, padding: padding)
+        case .gradientCheck(let rows, let threshold, _):
+            var html = "<table class=\"cb-gradcheck\">\n<thead><tr><th>gradient</th><th>relative error</th><th>threshold</th><th>check</th></tr></thead>\n<tbody>\n"
+            for row in rows {
+                let pass = row.error.value <= threshold
+                html += "<tr class=\"\(pass ? "cb-pass" : "cb-fail")\"><td>\(escape(row.name))</td><td>\(NumberFormat.scientific(row.error.value))</td><td>\(NumberFormat.scientific(threshold))</td><td>\(pass ? "✓" : "✗")</td></tr>\n"
+            }
+            return html + "</tbody>\n</table>\n"
+        case .agreement(let label, let difference, let tolerance, _, _):
+            let pass = difference.value <= tolerance
+            return "<table class=\"cb-agreement\">\n<thead><tr><th>compared</th><th>max |difference|</th><th>tolerance</th><th>check</th></tr></thead>\n<tbody>\n<tr class=\"\(pass ? "cb-pass" : "cb-fail")\"><td>\(escape(label))</td><td>\(NumberFormat.scientific(difference.value))</td><td>\(NumberFormat.scientific(tolerance))</td><td>\(pass ? "✓" : "✗")</td></tr>\n</tbody>\n</table>\n"
+        }
+    }
+
+    /// A tensor as one matrix table per slice: a vector as one row, a matrix as
+    /// itself, rank 3 and 4 as their (c) or (n, c) slices.
+    static func tensor(_ value: PublishedValue, label: String?, padding: [Int]?) -> String {
+        guard case .tensor(let shape, let data) = value else {
+            return "<pre class=\"cb-stdout\"><code>\(escape(inlineText(value)))</code></pre>\n"
+        }
+        let shapeText = "(" + shape.map(String.init).joined(separator: ", ") + ")"
+        let rows = shape.count >= 2 ? shape[shape.count - 2] : 1
+        let columns = shape.last ?? 0
+        let sliceSize = max(rows * columns, 1)
+        let sliceCount = shape.count > 2 ? shape.dropLast(2).reduce(1, *) : 1
+        var html = "<figure class=\"cb-tensor\">\n"
+        html += "<figcaption>\(label.map { "<span class=\"cb-label\">\(escape($0))</span> " } ?? "")<span class=\"cb-shape\">shape \(shapeText)</span></figcaption>\n"
+        for slice in 0..<sliceCount {
+            var title = ""
+            if shape.count == 3 { title = "[\(slice)]" }
+            if shape.count == 4 { title = "[\(slice / shape[1]), \(slice % shape[1])]" }
+            html += "<table class=\"cb-matrix\">\n"
+            if !title.isEmpty { html += "<caption>\(title)</caption>\n" }
+            html += "<tbody>\n"
+            for i in 0..<rows {
+                html += "<tr>"
+                for j in 0..<columns {
+                    let x = data[slice * sliceSize + i * columns + j].value
+                    let isPadding = padding.map { p in
+                        (shape.count >= 2 && (i < p[0] || i >= rows - p[0])) || j < p[1] || j >= columns - p[1]
+                    } ?? false
+                    html += isPadding ? "<td class=\"cb-pad\">" : "<td>"
+                    html += NumberFormat.value(x) + "</td>"
+                }
+                html += "</tr>\n"
+            }
+            html += "</tbody>\n</table>\n"
+        }
+        return html + "</figure>\n"
+    }
+
+    /// A value as prose text: numbers formatted, tensors in bracket notation.
+    static func inlineText(_ value: PublishedValue) -> String {
+        switch value {
+        case .number(let x): return NumberFormat.value(x.value)
+        case .integer(let n): return String(n)
+        case .text(let s): return s
+        case .tensor(let shape, let data):
+            return bracketed(shape[...], data.map(\.value)[...])
+        }
+    }
+
+    private static func bracketed(_ shape: ArraySlice<Int>, _ data: ArraySlice<Double>) -> String {
+        guard let first = shape.first else { return data.first.map { NumberFormat.value($0) } ?? "" }
+        let inner = shape.dropFirst().reduce(1, *)
+        let parts = (0..<first).map { i in
+            bracketed(shape.dropFirst(), data[(data.startIndex + i * inner)..<(data.startIndex + (i + 1) * inner)])
+        }
+        return "[" + parts.joined(separator: ", ") + "]"
+    }
+
+    /// A value as TeX, for an inline expression inside math: a matrix becomes
+    /// a `bmatrix`, a vector a one-row `bmatrix`, a number its TeX form.
+    static func tex(_ value: PublishedValue) -> String {
+        switch value {
+        case .number(let x): return NumberFormat.tex(x.value)
+        case .integer(let n): return String(n)
+        case .text(let s): return "\\text{\(s.replacingOccurrences(of: "\\", with: "\\textbackslash{}").replacingOccurrences(of: "{", with: "\\{").replacingOccurrences(of: "}", with: "\\}"))}"
+        case .tensor(let shape, let data):
+            let values = data.map(\.value)
+            switch shape.count {
+            case 1:
+                return "\\begin{bmatrix} " + values.map { NumberFormat.tex($0) }.joined(separator: " & ") + " \\end{bmatrix}"
+            case 2:
+                let rows = (0..<shape[0]).map { i in
+                    (0..<shape[1]).map { j in NumberFormat.tex(values[i * shape[1] + j]) }.joined(separator: " & ")
+                }
+                return "\\begin{bmatrix} " + rows.joined(separator: " \\\\ ") + " \\end{bmatrix}"
+            default:
+                return "\\text{tensor of shape (\(shape.map(String.init).joined(separator: ", ")))}"
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Convbook
+import Foundation
+
+/// Options shared by `build`, `check` and `verify`.
+struct BookArguments: ParsableArguments {
+    @Option(help: "The folder of Markdown chapters.") var chapters = "chapters"
+    @Option(help: "The site folder.") var out = "site"
+    @Option(help: "Chapters compiled and run at once (default: the number of cores).") var jobs: Int?
+    @Option(help: "The folder holding the ConvEngine and ConvbookRuntime modules (default: $CONVBOOK_MODULES, else next to this executable).")
+    var modules: String?
+    @Option(help: "The result cache folder (default: .convbook-cache beside the chapters folder).") var cache: String?
+
+    func options(useCache: Bool) -> BuildOptions {
+        var options = BuildOptions()
+        options.chapters = chapters
+        options.out = out
+        if let jobs { options.jobs = max(jobs, 1) }
+        options.modules = modules
+        options.cacheDirectory = cache
+        options.useCache = useCache
+        options.progress = Progress.line
+        return options
+    }
+}
+
+/// Progress lines on standard error: one per chapter.
+enum Progress {
+    static let line: @Sendable (String) -> Void = { text in
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}
+
+/// Prints a build failure's diagnostics, one per line, and exits 1.
+func report(_ error: Error) -> ExitCode {
+    switch error {
+    case let failure as BuildFailure:
+        for diagnostic in failure.diagnostics { FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8)) }
+        let errors = failure.diagnostics.filter { $0.severity == .error }.count
+        FileHandle.standardError.write(Data("convbook: \(errors) error\(errors == 1 ? "" : "s"); site left as it was\n".utf8))
+    case let diagnostic as Diagnostic:
+        FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
+    default:
+        FileHandle.standardError.write(Data("convbook: error: \(error)\n".utf8))
+    }
+    return ExitCode(1)
+}
