@@ -89,7 +89,11 @@ public struct BookBuilder: Sendable {
             }
         }
         diagnostics += chapters.flatMap(\.diagnostics)
-        if diagnostics.contains(where: { $0.severity == .error }) { throw BuildFailure(diagnostics) }
+        // Chapters that failed to load are not run; the others are, so that one
+        // build reports every problem in every chapter.
+        let runnable = chapters.filter { !$0.diagnostics.contains { $0.severity == .error } }
+        let loadFailed = runnable.count != chapters.count || diagnostics.contains { $0.severity == .error }
+        chapters = runnable
 
         let toolchain = try Toolchain.locate(modules: options.modules)
         let cacheRoot = options.cacheURL
@@ -116,8 +120,8 @@ public struct BookBuilder: Sendable {
                                          runSeconds: outcome.runSeconds, blocks: chapter.program.blockCount))
         }
         report.warnings = diagnostics.filter { $0.severity != .error }
-        if diagnostics.contains(where: { $0.severity == .error }) || results.count != chapters.count {
-            throw BuildFailure(diagnostics)
+        if loadFailed || diagnostics.contains(where: { $0.severity == .error }) || results.count != chapters.count {
+            throw BuildFailure(diagnostics.sorted())
         }
         for warning in report.warnings { progress?(warning.description) }
         let manifest = Manifest(chapters: zip(chapters, results).map { Manifest.chapter(file: $0.file.url.lastPathComponent, result: $1) })

@@ -54,7 +54,11 @@ struct ChapterExecutor: Sendable {
             outcome.diagnostics = [Diagnostic(file: chapterPath, message: "cannot create a scratch folder: \(error.localizedDescription)")]
             return outcome
         }
-        defer { try? FileManager.default.removeItem(at: scratch) }
+        Interrupts.shared.register(cleanup: scratch)
+        defer {
+            try? FileManager.default.removeItem(at: scratch)
+            Interrupts.shared.unregister(cleanup: scratch)
+        }
         let locate = Locator(program: program, chapterPath: chapterPath)
 
         // Compile.
