@@ -32,52 +32,80 @@
 /// replaced (so `[$x$]` cannot match a reference definition `[$x$]: /url`),
 /// and a source containing U+E000–U+E01F is not scanned.
 enum MathScanner {
-    /// Scans `source`, using `layout` (cmark's tree of the same source) for its blocks.
+    /// Scans `source`, using `layout` (cmark's tree of the same source) for
+    /// its blocks, and puts placeholders in place of the spans.
     static func scan(source: String, layout: MarkdownNode) -> MathScanResult {
-        let bytes = Array(source.utf8)
-        let lines = splitLines(bytes)
-        let unscanned = MathScanResult(source: source, spans: [], columnMap: MarkdownColumnMap())
-        if source.unicodeScalars.contains(where: { MathPlaceholder.reservedRange.contains($0.value) }) {
-            return unscanned
-        }
-        var found: [(span: MathSpan, region: Int, start: Int, end: Int)] = []
-        let regions = MathSourceRegion.regions(in: layout, sourceLines: lines.map { bytes[$0.content] })
-        for (index, region) in regions.enumerated() {
-            var scanner = MathRegionScanner(region: region)
-            for (span, start, end) in scanner.scan() {
-                found.append((span, index, start, end))
-            }
-        }
-        guard !found.isEmpty else { return unscanned }
+        rewrite(source, replacing: spans(in: source, layout: layout))
+    }
 
-        // Placeholder text per source line: (start, end, replacement), in order.
-        var edits: [Int: [(start: Int, end: Int, text: String)]] = [:]
-        for (id, item) in found.enumerated() {
-            let region = regions[item.region]
-            let pieces = region.lines.compactMap { line -> (Int, Int, Int)? in
-                var lower = max(item.start, line.textStart)
-                let upper = min(item.end, line.textEnd)
-                guard lower < upper else { return nil }
-                if lower != item.start {
-                    while lower < upper, region.text[lower] == 0x20 || region.text[lower] == 0x09 { lower += 1 }
+    /// The spans of `source`, in source order, with the ranges their
+    /// placeholders will replace.
+    static func spans(in source: String, layout: MarkdownNode) -> [MathSpan] {
+        if source.unicodeScalars.contains(where: { MathPlaceholder.reservedRange.contains($0.value) }) {
+            return []
+        }
+        let bytes = Array(source.utf8)
+        let lines = splitLines(bytes).map { bytes[$0.content] }
+        var spans: [MathSpan] = []
+        for region in MathSourceRegion.regions(in: layout, sourceLines: lines) {
+            var scanner = MathRegionScanner(region: region)
+            for (found, start, end) in scanner.scan() {
+                var span = found
+                span.blockLine = region.lines[0].number
+                for line in region.lines {
+                    var lower = max(start, line.textStart)
+                    let upper = min(end, line.textEnd)
+                    guard lower < upper else { continue }
+                    if lower != start {
+                        while lower < upper, region.text[lower] == 0x20 || region.text[lower] == 0x09 { lower += 1 }
+                    }
+                    span.replaced.append(MathSpan.LineRange(
+                        line: line.number, start: line.offset + lower - line.textStart, end: line.offset + upper - line.textStart))
                 }
-                return (line.number, line.offset + lower - line.textStart, line.offset + upper - line.textStart)
+                if !hidesFenceBackticks(span, lines: lines) { spans.append(span) }
             }
-            for (index, piece) in pieces.enumerated() {
+        }
+        return spans
+    }
+
+    /// Whether hiding the span would turn a line that starts with ```` ``` ````
+    /// into a code fence: such a line is no fence only because a backtick
+    /// follows in its info string, and the span would hide it.
+    private static func hidesFenceBackticks(_ span: MathSpan, lines: [ArraySlice<UInt8>]) -> Bool {
+        span.replaced.contains { range in
+            let line = lines[range.line - 1]
+            let content = line.drop(while: { $0 == 0x20 || $0 == 0x09 || $0 == UInt8(ascii: ">") })
+            guard content.prefix(3).elementsEqual("```".utf8) else { return false }
+            let base = line.startIndex
+            return line[(base + range.start)..<(base + range.end)].contains(UInt8(ascii: "`"))
+        }
+    }
+
+    /// `source` with each span replaced by its placeholder (its index in
+    /// `spans` is its id).
+    static func rewrite(_ source: String, replacing spans: [MathSpan]) -> MathScanResult {
+        guard !spans.isEmpty else {
+            return MathScanResult(source: source, spans: [], columnMap: MarkdownColumnMap())
+        }
+        // Placeholder text per source line: (start, end, replacement).
+        var edits: [Int: [(start: Int, end: Int, text: String)]] = [:]
+        for (id, span) in spans.enumerated() {
+            for (index, range) in span.replaced.enumerated() {
                 let text: String
                 if index == 0 {
-                    text = MathPlaceholder.first(id: id, multiline: pieces.count > 1)
+                    text = MathPlaceholder.first(id: id, multiline: span.replaced.count > 1)
                 } else {
-                    text = String(Character(index == pieces.count - 1 ? MathPlaceholder.lastLine : MathPlaceholder.middleLine))
+                    text = String(Character(index == span.replaced.count - 1 ? MathPlaceholder.lastLine : MathPlaceholder.middleLine))
                 }
-                edits[piece.0, default: []].append((piece.1, piece.2, text))
+                edits[range.line, default: []].append((range.start, range.end, text))
             }
         }
 
+        let bytes = Array(source.utf8)
         var output: [UInt8] = []
-        output.reserveCapacity(bytes.count + found.count * 12)
+        output.reserveCapacity(bytes.count + spans.count * 12)
         var columnMap = MarkdownColumnMap()
-        for (index, line) in lines.enumerated() {
+        for (index, line) in splitLines(bytes).enumerated() {
             let number = index + 1
             let lineStart = line.content.lowerBound
             let rewrittenLineStart = output.count
@@ -93,8 +121,7 @@ enum MathScanner {
             }
             output.append(contentsOf: bytes[cursor..<line.full.upperBound])
         }
-        return MathScanResult(source: String(decoding: output, as: UTF8.self),
-                              spans: found.map(\.span), columnMap: columnMap)
+        return MathScanResult(source: String(decoding: output, as: UTF8.self), spans: spans, columnMap: columnMap)
     }
 
     /// Each line's content (without `\n` or `\r\n`) and its full extent.

@@ -1,0 +1,56 @@
+import Foundation
+
+/// A throwaway book in a temporary folder: chapters written from strings,
+/// built with the real `convbook` binary.
+struct BookFixture {
+    let root: URL
+
+    init(_ chapters: [String: String]) throws {
+        root = try Harness.temporaryDirectory()
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("chapters"), withIntermediateDirectories: true)
+        for (name, text) in chapters { try write(name, text) }
+    }
+
+    func write(_ chapter: String, _ text: String) throws {
+        try Data(text.utf8).write(to: root.appendingPathComponent("chapters/\(chapter)"))
+    }
+
+    func remove(_ chapter: String) throws {
+        try FileManager.default.removeItem(at: root.appendingPathComponent("chapters/\(chapter)"))
+    }
+
+    @discardableResult
+    func convbook(_ arguments: String...) throws -> Harness.Result {
+        try Harness.convbook(arguments, in: root)
+    }
+
+    func page(_ name: String) throws -> String {
+        try String(contentsOf: root.appendingPathComponent("site/\(name)"), encoding: .utf8)
+    }
+
+    /// Every file of the site folder with its bytes.
+    func siteSnapshot(_ folder: String = "site") -> [String: Data] {
+        let base = root.appendingPathComponent(folder)
+        var files = [String: Data]()
+        guard let enumerator = FileManager.default.enumerator(atPath: base.path) else { return files }
+        for case let path as String in enumerator {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: base.appendingPathComponent(path).path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files[path] = try? Data(contentsOf: base.appendingPathComponent(path))
+            }
+        }
+        return files
+    }
+
+    /// The names in the book's root folder (to spot leftover staging folders).
+    func rootEntries() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).sorted()
+    }
+
+    /// Cache entry folders (64 hex digits).
+    func cacheEntries() -> [URL] {
+        let cache = root.appendingPathComponent(".convbook-cache")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: cache.path)) ?? []
+        return names.filter { $0.count == 64 }.map { cache.appendingPathComponent($0) }
+    }
+}

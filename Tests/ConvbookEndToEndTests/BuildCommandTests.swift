@@ -1,0 +1,217 @@
+import ConvEngine
+import Foundation
+import Testing
+
+/// `convbook build`, `check` and `verify` on small books, good and broken, run
+/// as a user runs them.
+@Suite struct BuildCommandTests {
+    static let goodChapter = """
+    ---
+    title: Good
+    summary: A chapter that works.
+    ---
+    # A good chapter
+
+    Prose with $a_{i,j} * b^*$ math and a $5 price.
+
+    ```swift
+    let x = Tensor(matrix: [[1, 2, 3], [4, 5, 6], [7, 8, 9]])
+    let k = Tensor(matrix: [[1, 2], [3, 4]])
+    let y = crossCorrelate(x, k)
+    print("printed <tag> & more")
+    show(y, "y")
+    ```
+
+    The corner is `{swift} y[0, 0]` and in math $y = `{swift} y`$.
+
+    ```swift hide-code
+    print("hidden code ran")
+    ```
+    """
+
+    @Test func aGoodBookBuildsWithComputedValuesInThePage() throws {
+        let book = try BookFixture(["01-good.md": Self.goodChapter])
+        let result = try book.convbook("build")
+        #expect(result.status == 0, "\(result.stderr)")
+        let page = try book.page("01-good.html")
+        // The values come from the engine: compute them here independently.
+        let y = crossCorrelate(Tensor(matrix: [[1, 2, 3], [4, 5, 6], [7, 8, 9]]), Tensor(matrix: [[1, 2], [3, 4]]))
+        #expect(page.contains("<span class=\"cb-value\">\(Int(y[0, 0]))</span>"))
+        #expect(page.contains("\\begin{bmatrix} \(Int(y[0, 0])) &amp; \(Int(y[0, 1])) \\\\ \(Int(y[1, 0])) &amp; \(Int(y[1, 1])) \\end{bmatrix}"))
+        for value in y.scalars { #expect(page.contains("<td>\(Int(value))</td>")) }
+        // Printed text is escaped; TeX reaches the page as written; a price stays text.
+        #expect(page.contains("printed &lt;tag&gt; &amp; more"))
+        #expect(page.contains("a_{i,j} * b^*"))
+        #expect(page.contains("a $5 price"))
+        // hide-code: output without the code.
+        #expect(page.contains("hidden code ran"))
+        #expect(!page.contains("print(&quot;hidden code ran&quot;)"))
+        let index = try book.page("index.html")
+        #expect(index.contains("01-good.html") && index.contains("A chapter that works."))
+        #expect(FileManager.default.fileExists(atPath: book.root.appendingPathComponent("site/manifest.json").path))
+    }
+
+    /// One broken chapter per case (the whole file): the message names the
+    /// chapter's file and line (and column where there is one), and the old
+    /// site survives byte for byte.
+    @Test(arguments: [
+        ("# Bad\n\n```swift\nlet a = 1\nlet b: String = a\n```\n",
+         "chapters/02-bad.md:5:17: error: cannot convert value of type 'Int' to specified type 'String'"),
+        ("# Bad\n\n```swift\nlet v = [1, 2]\n```\n\n```swift\nprint(v[5])\n```\n",
+         "chapters/02-bad.md:8:8: error: block 2 trapped: Fatal error: Index out of range"),
+        ("---\ntimeout: 1\n---\n```swift\nwhile true {}\n```\n",
+         "chapters/02-bad.md:4: error: the chapter program did not finish within its time limit of 1 s"),
+        ("# Bad\n\nValue `{swift} nothingHere + 1` here.\n",
+         "chapters/02-bad.md:3:16: error: cannot find 'nothingHere' in scope"),
+        ("# Bad\n\n```swift shiny\nprint(1)\n```\n",
+         "chapters/02-bad.md:3:1: error: unknown code block option 'shiny'"),
+        ("# Bad\n\n```swift\nlet a = Tensor(vector: [1, 2])\ncheckGradients((\"da\", a, Tensor(vector: [1, 2.5])))\n```\n",
+         "chapters/02-bad.md:5: error: gradient check failed: relative error of da is 1.111e-01"),
+        ("# Bad\n\n```swift\ncheckAgreement(\"same?\", Tensor(vector: [1]), Tensor(vector: [1.5]))\n```\n",
+         "chapters/02-bad.md:4: error: 'same?' disagree: largest difference 5.000e-01"),
+        ("# Bad\n\n```swift traps\nprint(1)\n```\n",
+         "chapters/02-bad.md:3:1: error: block marked 'traps' ran to its end without trapping"),
+        ("# Bad\n\n```swift fails\nlet fine = 1\n```\n",
+         "chapters/02-bad.md:3:1: error: block marked 'fails' compiled"),
+        ("# Bad\n\n```swift expect\nprint(1.5)\n```\n\n```output\n1.6\n```\n",
+         "chapters/02-bad.md:3:1: error: output differs from the expected output"),
+        ("---\ncolour: blue\n---\n# Bad\n",
+         "chapters/02-bad.md:2:1: error: unknown front matter key 'colour'"),
+    ])
+    func brokenChapterFailsAtItsLineAndKeepsTheSite(markdown: String, expected: String) throws {
+        let book = try BookFixture(["01-good.md": Self.goodChapter])
+        #expect(try book.convbook("build").status == 0)
+        let before = book.siteSnapshot()
+        try book.write("02-bad.md", markdown)
+        let result = try book.convbook("build")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains(expected), "\(result.stderr)")
+        #expect(result.stderr.contains("site left as it was"))
+        #expect(book.siteSnapshot() == before)
+        #expect(!book.rootEntries().contains { $0.contains("convbook-new") || $0.contains("convbook-old") })
+    }
+
+    @Test func everyFailingChapterIsReportedInOneRun() throws {
+        let book = try BookFixture([
+            "01-a.md": "```swift\nlet a: Int = \"no\"\n```\n",
+            "02-b.md": "```swift\nlet b = [0][3]\n```\n",
+            "03-c.md": "```swift nope\n```\n",
+            "04-ok.md": "```swift\nprint(1)\n```\n",
+        ])
+        let result = try book.convbook("build")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("chapters/01-a.md:2:14: error:"))
+        #expect(result.stderr.contains("chapters/02-b.md:2:"))
+        #expect(result.stderr.contains("chapters/03-c.md:1:1: error: unknown code block option 'nope'"))
+        #expect(result.stderr.contains("3 errors"))
+        #expect(!FileManager.default.fileExists(atPath: book.root.appendingPathComponent("site").path))
+    }
+
+    @Test func aMissingChaptersFolderIsAnError() throws {
+        let book = try BookFixture([:])
+        let result = try book.convbook("build", "--chapters", "nowhere")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("nowhere: error: chapters folder does not exist"))
+    }
+
+    @Test func hugeOutputIsCutWithANotice() throws {
+        let book = try BookFixture(["01-huge.md": "```swift\nfor i in 0..<100_000 { print(\"line \\(i)\") }\n```\n"])
+        #expect(try book.convbook("build").status == 0)
+        let page = try book.page("01-huge.html")
+        #expect(page.contains("output cut here"))
+        #expect(page.utf8.count < 200_000)
+    }
+
+    @Test func theCacheSkipsUnchangedChaptersAndRecompilesEditedOnes() throws {
+        let book = try BookFixture([
+            "01-a.md": "# A\n\n```swift\nprint(\"a\")\n```\n",
+            "02-b.md": "# B\n\n```swift\nprint(\"b\")\n```\n",
+        ])
+        #expect(try book.convbook("build").stderr.contains("(2 compiled, 0 cached)"))
+        #expect(try book.convbook("build").stderr.contains("(0 compiled, 2 cached)"))
+        // Prose only, with lines added above the block: nothing compiles, and the page follows the edit.
+        try book.write("01-a.md", "# A\n\nNew prose.\n\nMore.\n\n```swift\nprint(\"a\")\n```\n")
+        #expect(try book.convbook("build").stderr.contains("(0 compiled, 2 cached)"))
+        #expect(try book.page("01-a.html").contains("New prose."))
+        // One block edited: only its chapter compiles.
+        try book.write("02-b.md", "# B\n\n```swift\nprint(\"b, edited\")\n```\n")
+        let edited = try book.convbook("build")
+        #expect(edited.stderr.contains("(1 compiled, 1 cached)"))
+        #expect(edited.stderr.contains("02-b.md: compiled"))
+        // A corrupt entry is detected and rebuilt.
+        for entry in book.cacheEntries() {
+            try Data("{\"garbage\": true}".utf8).write(to: entry.appendingPathComponent("result.json"))
+        }
+        let rebuilt = try book.convbook("build")
+        #expect(rebuilt.status == 0)
+        #expect(rebuilt.stderr.contains("(2 compiled, 0 cached)"))
+        #expect(rebuilt.stderr.contains("corrupt cache entry was rebuilt"))
+        #expect(try book.convbook("build", "--no-cache").stderr.contains("(2 compiled, 0 cached)"))
+    }
+
+    @Test func buildsAreByteIdentical() throws {
+        let book = try BookFixture(["01-good.md": Self.goodChapter, "02-more.md": "# More\n\n```swift\nshow(Tensor.randomNormal(shape: [2, 3], seed: 9))\n```\n"])
+        #expect(try book.convbook("build", "--no-cache", "--out", "first").status == 0)
+        #expect(try book.convbook("build", "--no-cache", "--out", "second", "--jobs", "1").status == 0)
+        let first = book.siteSnapshot("first"), second = book.siteSnapshot("second")
+        #expect(!first.isEmpty)
+        #expect(first == second)
+    }
+
+    @Test func checkListsStaleFiles() throws {
+        let book = try BookFixture(["01-good.md": Self.goodChapter])
+        #expect(try book.convbook("build").status == 0)
+        let clean = try book.convbook("check")
+        #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
+        try book.write("01-good.md", Self.goodChapter + "\nA new sentence.\n")
+        try Data().write(to: book.root.appendingPathComponent("site/stray.txt"))
+        let stale = try book.convbook("check")
+        #expect(stale.status == 1)
+        #expect(stale.stdout.contains("stale: 01-good.html"))
+        #expect(stale.stdout.contains("extra: stray.txt"))
+    }
+
+    @Test func verifyRecomputesAndCatchesATamperedValue() throws {
+        let book = try BookFixture(["01-good.md": Self.goodChapter])
+        #expect(try book.convbook("build").status == 0)
+        let verified = try book.convbook("verify")
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        #expect(verified.stdout.contains("01-good.md"))
+        #expect(verified.stdout.contains("ok"))
+        let manifestURL = book.root.appendingPathComponent("site/manifest.json")
+        let text = try String(contentsOf: manifestURL, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "37", with: "36").utf8).write(to: manifestURL)
+        let tampered = try book.convbook("verify", "01-good")
+        #expect(tampered.status == 1)
+        #expect(tampered.stdout.contains("MISMATCH"))
+        #expect(tampered.stdout.contains("published 36.0, recomputed 37.0"))
+    }
+
+    @Test func worksFromAnotherDirectory() throws {
+        let book = try BookFixture(["01-good.md": Self.goodChapter])
+        let elsewhere = try Harness.temporaryDirectory()
+        let result = try Harness.convbook(["build", "--chapters", book.root.appendingPathComponent("chapters").path,
+                                           "--out", book.root.appendingPathComponent("out").path], in: elsewhere)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(FileManager.default.fileExists(atPath: book.root.appendingPathComponent("out/01-good.html").path))
+    }
+
+    @Test func anInterruptedBuildLeavesTheSiteAsItWas() throws {
+        let book = try BookFixture(["01-good.md": Self.goodChapter])
+        #expect(try book.convbook("build").status == 0)
+        let before = book.siteSnapshot()
+        try book.write("02-slow.md", "# Slow\n\n```swift\nvar i = 0\nwhile true { i &+= 1 }\n```\n")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Harness.convbook)
+        process.arguments = ["build"]
+        process.currentDirectoryURL = book.root
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 2)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        #expect(book.siteSnapshot() == before)
+        #expect(!book.rootEntries().contains { $0.contains("convbook-new") })
+    }
+}
