@@ -4,7 +4,7 @@ SWIFT ?= swift
 # Debian packages the build and the tests need; installed when missing.
 DEBIAN_PACKAGES := pkg-config libopenblas-dev libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gfm
 
-.PHONY: all deps build release test bench site clean
+.PHONY: all deps build release test bench site check verify clean
 
 all: build
 
@@ -17,17 +17,26 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
+# Every test: the engine, the Markdown layer and the GFM corpus, the CLI end
+# to end, the cross-checks against NumPy and JAX, and the committed site.
 test: deps
 	@bash scripts/crosscheck-env.sh
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	.build/debug/convbook check
 
 bench: deps
 	@bash Benchmarks/run.sh
 
-# The literate runner arrives with issue 3; until then `make site` says so.
+# Run every chapter and write site/.
 site: release
-	@echo "make site: the chapter runner (convbook build) is not implemented yet; see README.md" >&2
+	.build/release/convbook build
+
+check: build
+	.build/debug/convbook check
+
+verify: release
+	.build/release/convbook verify
 
 clean:
-	rm -rf .build
+	rm -rf .build .convbook-cache

@@ -12,7 +12,7 @@ public func relu(_ z: Tensor) -> Tensor {
 /// The backward pass of ReLU: `dz = da ⊙ g'(z)` with `g'(z) = 1` where `z > 0`
 /// and `0` elsewhere (the subgradient 0 is taken at the kink `z = 0`).
 public func reluBackward(_ da: Tensor, _ z: Tensor) -> Tensor {
-    precondition(da.shape == z.shape, "reluBackward needs equal shapes, got \(da.shape) and \(z.shape)")
+    require(da.shape == z.shape, "reluBackward needs equal shapes, got \(da.shape) and \(z.shape)")
     var dz = da
     for k in dz.scalars.indices where z.scalars[k] <= 0 { dz.scalars[k] = 0 }
     return dz
@@ -32,7 +32,7 @@ public struct LossAndGradient: Equatable, Sendable {
 /// l.gradient   // [1, 2]
 /// ```
 public func squaredErrorLoss(_ y: Tensor, target: Tensor) -> LossAndGradient {
-    precondition(y.shape == target.shape, "squaredErrorLoss needs equal shapes, got \(y.shape) and \(target.shape)")
+    require(y.shape == target.shape, "squaredErrorLoss needs equal shapes, got \(y.shape) and \(target.shape)")
     let difference = y - target
     return LossAndGradient(loss: 0.5 * difference.dot(difference), gradient: difference)
 }
@@ -40,13 +40,13 @@ public func squaredErrorLoss(_ y: Tensor, target: Tensor) -> LossAndGradient {
 /// The mean softmax cross-entropy of `scores` (N × K) against integer class
 /// `labels`, and its gradient `(softmax(scores) - onehot(labels)) / N`.
 public func softmaxCrossEntropyLoss(_ scores: Tensor, labels: [Int]) -> LossAndGradient {
-    precondition(scores.rank == 2 && scores.shape[0] == labels.count,
+    require(scores.rank == 2 && scores.shape[0] == labels.count,
                  "softmaxCrossEntropyLoss needs N × K scores and N labels, got \(scores.shape) and \(labels.count)")
     let (N, K) = (scores.shape[0], scores.shape[1])
     var gradient = Tensor(zeros: scores.shape)
     var loss = 0.0
     for n in 0..<N {
-        precondition(labels[n] >= 0 && labels[n] < K, "label \(labels[n]) is not in 0..<\(K)")
+        require(labels[n] >= 0 && labels[n] < K, "label \(labels[n]) is not in 0..<\(K)")
         var largest = -Double.infinity
         for k in 0..<K { largest = Swift.max(largest, scores[n, k]) }
         var total = 0.0

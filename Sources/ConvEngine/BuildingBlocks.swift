@@ -43,7 +43,7 @@ public func pad(_ t: Tensor, _ p: HW) -> Tensor {
 
 /// Zero padding with a separate amount on each side.
 public func pad(_ t: Tensor, top: Int, bottom: Int, left: Int, right: Int) -> Tensor {
-    precondition(top >= 0 && bottom >= 0 && left >= 0 && right >= 0, "padding must be non-negative")
+    require(top >= 0 && bottom >= 0 && left >= 0 && right >= 0, "padding must be non-negative")
     let v = SpatialView(t)
     let (top, bottom) = v.isVector ? (0, 0) : (top, bottom)
     let newH = v.height + top + bottom, newW = v.width + left + right
@@ -64,8 +64,8 @@ public func pad(_ t: Tensor, top: Int, bottom: Int, left: Int, right: Int) -> Te
 public func crop(_ t: Tensor, _ p: HW) -> Tensor {
     let v = SpatialView(t)
     let ph = v.heightPart(p), pw = p.width
-    precondition(p.height >= 0 && p.width >= 0, "crop amounts must be non-negative, got \(p)")
-    precondition(2 * ph <= v.height && 2 * pw <= v.width,
+    require(p.height >= 0 && p.width >= 0, "crop amounts must be non-negative, got \(p)")
+    require(2 * ph <= v.height && 2 * pw <= v.width,
                  "cannot crop \(p) from each side of a \(v.height) × \(v.width) matrix")
     return window(t, rowStart: ph, rows: v.height - 2 * ph, columnStart: pw, columns: v.width - 2 * pw)
 }
@@ -73,7 +73,7 @@ public func crop(_ t: Tensor, _ p: HW) -> Tensor {
 /// The `rows × columns` block of every matrix starting at `(rowStart, columnStart)`.
 public func window(_ t: Tensor, rowStart: Int, rows: Int, columnStart: Int, columns: Int) -> Tensor {
     let v = SpatialView(t)
-    precondition(rowStart >= 0 && columnStart >= 0 && rowStart + rows <= v.height && columnStart + columns <= v.width,
+    require(rowStart >= 0 && columnStart >= 0 && rowStart + rows <= v.height && columnStart + columns <= v.width,
                  "window rows \(rowStart)..<\(rowStart + rows), columns \(columnStart)..<\(columnStart + columns) does not fit in \(v.height) × \(v.width)")
     var out = [Double]()
     out.reserveCapacity(v.outer * rows * columns)
@@ -107,7 +107,7 @@ public func rotate180(_ t: Tensor) -> Tensor {
 /// (C, F, HH, WW), so that `result[c, f] = w[f, c]`. dx for channel c sums over
 /// the filters, which this makes the "channels" of a new kernel tensor.
 public func swapFilterAndChannelAxes(_ w: Tensor) -> Tensor {
-    precondition(w.rank == 4, "swapFilterAndChannelAxes needs a rank-4 filter tensor, got shape \(w.shape)")
+    require(w.rank == 4, "swapFilterAndChannelAxes needs a rank-4 filter tensor, got shape \(w.shape)")
     let (F, C, HH, WW) = (w.shape[0], w.shape[1], w.shape[2], w.shape[3])
     var out = Tensor(zeros: [C, F, HH, WW])
     for f in 0..<F {
@@ -131,7 +131,7 @@ public func swapFilterAndChannelAxes(_ w: Tensor) -> Tensor {
 /// dilate(Tensor(vector: [1, 2, 3]), by: 2)   // [1, 0, 2, 0, 3]
 /// ```
 public func dilate(_ t: Tensor, by s: HW) -> Tensor {
-    precondition(s.height >= 1 && s.width >= 1, "dilation factor must be at least 1, got \(s)")
+    require(s.height >= 1 && s.width >= 1, "dilation factor must be at least 1, got \(s)")
     let v = SpatialView(t)
     let sh = v.heightStep(s), sw = s.width
     let newH = v.height == 0 ? 0 : (v.height - 1) * sh + 1
@@ -166,7 +166,7 @@ public enum CorrelationMode: String, Sendable, CaseIterable {
 /// the kernel's taps apart.
 public func crossCorrelate(_ a: Tensor, _ k: Tensor, mode: CorrelationMode = .valid,
                            stride s: HW = 1, dilation d: HW = 1) -> Tensor {
-    precondition(a.rank == k.rank && (a.rank == 1 || a.rank == 2),
+    require(a.rank == k.rank && (a.rank == 1 || a.rank == 2),
                  "crossCorrelate needs two vectors or two matrices, got shapes \(a.shape) and \(k.shape)")
     let kv = SpatialView(k)
     let av = SpatialView(a)
@@ -175,7 +175,7 @@ public func crossCorrelate(_ a: Tensor, _ k: Tensor, mode: CorrelationMode = .va
     let iv = SpatialView(input)
     guard let outH = outputLength(input: iv.height, kernel: kv.height, stride: sh, dilation: dh),
           let outW = outputLength(input: iv.width, kernel: kv.width, stride: s.width, dilation: d.width) else {
-        preconditionFailure("kernel \(k.shape) with dilation \(d) does not fit in input \(input.shape)")
+        fatalError("kernel \(k.shape) with dilation \(d) does not fit in input \(input.shape)")
     }
     var out = [Double](repeating: 0, count: outH * outW)
     for i in 0..<outH {

@@ -153,7 +153,7 @@ public struct ConvGeometry: Hashable, Sendable {
         do {
             return try validated(x: x, w: w, b: b, dy: dy, parameters: parameters)
         } catch {
-            preconditionFailure("\(error)")
+            fatalError("\(error)")
         }
     }
 }

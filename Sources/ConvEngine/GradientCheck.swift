@@ -5,7 +5,7 @@
 /// About 1e-7 or less means the analytic gradient is right; 1e-2 or more means
 /// it is wrong.
 public func relError(_ a: Tensor, _ b: Tensor) -> Double {
-    precondition(a.shape == b.shape, "relError needs equal shapes, got \(a.shape) and \(b.shape)")
+    require(a.shape == b.shape, "relError needs equal shapes, got \(a.shape) and \(b.shape)")
     var largest = 0.0
     for k in a.scalars.indices {
         let (x, y) = (a.scalars[k], b.scalars[k])
@@ -41,7 +41,7 @@ public func numericalGradient(of f: (Tensor) -> Tensor, at x: Tensor, upstream d
         probe.scalars[k] = saved - h
         let minus = f(probe)
         probe.scalars[k] = saved
-        precondition(plus.shape == dy.shape, "f's output has shape \(plus.shape) but the upstream gradient has \(dy.shape)")
+        require(plus.shape == dy.shape, "f's output has shape \(plus.shape) but the upstream gradient has \(dy.shape)")
         var total = 0.0
         for q in plus.scalars.indices { total += (plus.scalars[q] - minus.scalars[q]) * dy.scalars[q] }
         gradient.scalars[k] = total / (2 * h)

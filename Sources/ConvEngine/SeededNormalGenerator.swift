@@ -71,7 +71,7 @@ public struct SeededNormalGenerator: Sendable {
 /// `z = (m - 1)/(m + 1)`, `|z| < 0.172`, summed as the odd series to 1e-17;
 /// `ln x = ln m + e · ln 2`. Accurate to about one unit in the last place.
 public func portableLog(_ x: Double) -> Double {
-    precondition(x > 0 && x.isFinite, "portableLog needs a positive finite number, got \(x)")
+    require(x > 0 && x.isFinite, "portableLog needs a positive finite number, got \(x)")
     var m = x.significand          // in [1, 2), exact
     var e = Double(x.exponent)     // exact
     if m > 1.4142135623730951 {    // move m into [√½, √2) so |z| stays small

@@ -23,10 +23,10 @@ public struct Tensor: Equatable, Hashable, Sendable {
     ///
     /// - Precondition: `shape` has 1 to 4 non-negative extents whose product is `scalars.count`.
     public init(shape: [Int], scalars: [Double]) {
-        precondition((1...4).contains(shape.count), "Tensor rank must be 1 to 4, got shape \(shape)")
-        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor extents must be non-negative, got shape \(shape)")
+        require((1...4).contains(shape.count), "Tensor rank must be 1 to 4, got shape \(shape)")
+        require(shape.allSatisfy { $0 >= 0 }, "Tensor extents must be non-negative, got shape \(shape)")
         let count = shape.reduce(1, *)
-        precondition(count == scalars.count,
+        require(count == scalars.count,
                      "shape \(shape) holds \(count) elements but \(scalars.count) were given")
         self.shape = shape
         self.scalars = scalars
@@ -50,7 +50,7 @@ public struct Tensor: Equatable, Hashable, Sendable {
     /// A rank-2 tensor from its rows: `Tensor(matrix: [[1, 2], [3, 4]])`.
     public init(matrix rows: [[Double]]) {
         let width = rows.first?.count ?? 0
-        precondition(rows.allSatisfy { $0.count == width }, "matrix rows have different lengths")
+        require(rows.allSatisfy { $0.count == width }, "matrix rows have different lengths")
         self.init(shape: [rows.count, width], scalars: rows.flatMap { $0 })
     }
 
@@ -58,7 +58,7 @@ public struct Tensor: Equatable, Hashable, Sendable {
     public init(image channels: [[[Double]]]) {
         let mats = channels.map { Tensor(matrix: $0) }
         let inner = mats.first?.shape ?? [0, 0]
-        precondition(mats.allSatisfy { $0.shape == inner }, "image channels have different shapes")
+        require(mats.allSatisfy { $0.shape == inner }, "image channels have different shapes")
         self.init(shape: [channels.count] + inner, scalars: mats.flatMap { $0.scalars })
     }
 
@@ -66,7 +66,7 @@ public struct Tensor: Equatable, Hashable, Sendable {
     public init(batch items: [[[[Double]]]]) {
         let vols = items.map { Tensor(image: $0) }
         let inner = vols.first?.shape ?? [0, 0, 0]
-        precondition(vols.allSatisfy { $0.shape == inner }, "batch items have different shapes")
+        require(vols.allSatisfy { $0.shape == inner }, "batch items have different shapes")
         self.init(shape: [items.count] + inner, scalars: vols.flatMap { $0.scalars })
     }
 
@@ -125,12 +125,12 @@ public struct Tensor: Equatable, Hashable, Sendable {
 
     @inline(__always)
     private func checkedOffset(_ indices: Int...) -> Int {
-        precondition(indices.count == shape.count,
+        require(indices.count == shape.count,
                      "a tensor of shape \(shape) needs \(shape.count) indices, got \(indices.count)")
         var offset = 0
         for axis in indices.indices {
             let i = indices[axis]
-            precondition(i >= 0 && i < shape[axis],
+            require(i >= 0 && i < shape[axis],
                          "index \(i) is out of range for axis \(axis) of shape \(shape)")
             offset = offset * shape[axis] + i
         }
@@ -158,14 +158,14 @@ public struct Tensor: Equatable, Hashable, Sendable {
     /// Element `(n, c, i, j)` of a rank-4 tensor.
     public subscript(n: Int, c: Int, i: Int, j: Int) -> Double {
         get {
-            precondition(shape.count == 4, "a tensor of shape \(shape) needs \(shape.count) indices, got 4")
-            precondition(n >= 0 && n < shape[0] && c >= 0 && c < shape[1] && i >= 0 && i < shape[2] && j >= 0 && j < shape[3],
+            require(shape.count == 4, "a tensor of shape \(shape) needs \(shape.count) indices, got 4")
+            require(n >= 0 && n < shape[0] && c >= 0 && c < shape[1] && i >= 0 && i < shape[2] && j >= 0 && j < shape[3],
                          "index (\(n), \(c), \(i), \(j)) is out of range for shape \(shape)")
             return scalars[((n * shape[1] + c) * shape[2] + i) * shape[3] + j]
         }
         set {
-            precondition(shape.count == 4, "a tensor of shape \(shape) needs \(shape.count) indices, got 4")
-            precondition(n >= 0 && n < shape[0] && c >= 0 && c < shape[1] && i >= 0 && i < shape[2] && j >= 0 && j < shape[3],
+            require(shape.count == 4, "a tensor of shape \(shape) needs \(shape.count) indices, got 4")
+            require(n >= 0 && n < shape[0] && c >= 0 && c < shape[1] && i >= 0 && i < shape[2] && j >= 0 && j < shape[3],
                          "index (\(n), \(c), \(i), \(j)) is out of range for shape \(shape)")
             scalars[((n * shape[1] + c) * shape[2] + i) * shape[3] + j] = newValue
         }
@@ -174,8 +174,8 @@ public struct Tensor: Equatable, Hashable, Sendable {
     /// The sub-tensor at index `i` of the outermost axis (`x.slice(0)` of an NCHW
     /// batch is the first image, of shape (C, H, W)).
     public func slice(_ i: Int) -> Tensor {
-        precondition(rank >= 2, "slice needs rank 2 or more, shape is \(shape)")
-        precondition(i >= 0 && i < shape[0], "slice \(i) is out of range for shape \(shape)")
+        require(rank >= 2, "slice needs rank 2 or more, shape is \(shape)")
+        require(i >= 0 && i < shape[0], "slice \(i) is out of range for shape \(shape)")
         let inner = Array(shape.dropFirst())
         let size = inner.reduce(1, *)
         return Tensor(shape: inner, scalars: Array(scalars[(i * size)..<((i + 1) * size)]))
@@ -183,9 +183,9 @@ public struct Tensor: Equatable, Hashable, Sendable {
 
     /// Stacks tensors of equal shape along a new outermost axis.
     public static func stack(_ items: [Tensor]) -> Tensor {
-        precondition(!items.isEmpty, "stack needs at least one tensor")
+        require(!items.isEmpty, "stack needs at least one tensor")
         let inner = items[0].shape
-        precondition(items.allSatisfy { $0.shape == inner }, "stack needs tensors of equal shape")
+        require(items.allSatisfy { $0.shape == inner }, "stack needs tensors of equal shape")
         return Tensor(shape: [items.count] + inner, scalars: items.flatMap { $0.scalars })
     }
 
@@ -206,7 +206,7 @@ public struct Tensor: Equatable, Hashable, Sendable {
 
     /// Inner product `Σ a[i] b[i]` over all elements, in row-major order.
     public func dot(_ other: Tensor) -> Double {
-        precondition(shape == other.shape, "dot needs equal shapes, got \(shape) and \(other.shape)")
+        require(shape == other.shape, "dot needs equal shapes, got \(shape) and \(other.shape)")
         var total = 0.0
         for k in scalars.indices { total += scalars[k] * other.scalars[k] }
         return total
@@ -214,7 +214,7 @@ public struct Tensor: Equatable, Hashable, Sendable {
 
     /// `max |a - b|` over all elements.
     public func maxAbsDifference(_ other: Tensor) -> Double {
-        precondition(shape == other.shape, "maxAbsDifference needs equal shapes, got \(shape) and \(other.shape)")
+        require(shape == other.shape, "maxAbsDifference needs equal shapes, got \(shape) and \(other.shape)")
         var largest = 0.0
         for k in scalars.indices { largest = Swift.max(largest, abs(scalars[k] - other.scalars[k])) }
         return largest
@@ -228,7 +228,7 @@ public struct Tensor: Equatable, Hashable, Sendable {
     // MARK: Elementwise arithmetic
 
     private static func zipped(_ a: Tensor, _ b: Tensor, _ name: String, _ op: (Double, Double) -> Double) -> Tensor {
-        precondition(a.shape == b.shape, "\(name) needs equal shapes, got \(a.shape) and \(b.shape)")
+        require(a.shape == b.shape, "\(name) needs equal shapes, got \(a.shape) and \(b.shape)")
         var out = a.scalars
         for k in out.indices { out[k] = op(a.scalars[k], b.scalars[k]) }
         return Tensor(shape: a.shape, scalars: out)

@@ -10,10 +10,10 @@ public struct VectorConvGradients: Equatable, Sendable {
 
 /// The output length and validated parameters of the vector case.
 private func vectorOutputLength(_ x: Tensor, _ w: Tensor, _ s: Int, _ p: Int, _ d: Int) -> Int {
-    precondition(x.rank == 1 && w.rank == 1, "the vector case needs vectors, got shapes \(x.shape) and \(w.shape)")
-    precondition(s >= 1 && d >= 1 && p >= 0, "stride and dilation must be at least 1 and padding non-negative")
+    require(x.rank == 1 && w.rank == 1, "the vector case needs vectors, got shapes \(x.shape) and \(w.shape)")
+    require(s >= 1 && d >= 1 && p >= 0, "stride and dilation must be at least 1 and padding non-negative")
     guard let length = outputLength(input: x.count, kernel: w.count, stride: s, padding: p, dilation: d) else {
-        preconditionFailure("no output: W + 2p - d(WW - 1) - 1 = \(x.count + 2 * p - d * (w.count - 1) - 1) < 0")
+        fatalError("no output: W + 2p - d(WW - 1) - 1 = \(x.count + 2 * p - d * (w.count - 1) - 1) < 0")
     }
     return length
 }
@@ -41,7 +41,7 @@ public func vectorConvForward(_ x: Tensor, _ w: Tensor, bias b: Double = 0,
 public func vectorConvBackward(_ dy: Tensor, _ x: Tensor, _ w: Tensor,
                                stride s: Int = 1, padding p: Int = 0, dilation d: Int = 1) -> VectorConvGradients {
     let outLength = vectorOutputLength(x, w, s, p, d)
-    precondition(dy.shape == [outLength], "dy must have shape [\(outLength)], got \(dy.shape)")
+    require(dy.shape == [outLength], "dy must have shape [\(outLength)], got \(dy.shape)")
     let xPad = pad(x, HW(p))
     var dxPad = Tensor(zeros: xPad.shape)
     var dw = Tensor(zeros: w.shape)
@@ -62,7 +62,7 @@ public func vectorConvBackward(_ dy: Tensor, _ x: Tensor, _ w: Tensor,
 public func vectorConvBackwardByBlocks(_ dy: Tensor, _ x: Tensor, _ w: Tensor,
                                        stride s: Int = 1, padding p: Int = 0, dilation d: Int = 1) -> VectorConvGradients {
     let outLength = vectorOutputLength(x, w, s, p, d)
-    precondition(dy.shape == [outLength], "dy must have shape [\(outLength)], got \(dy.shape)")
+    require(dy.shape == [outLength], "dy must have shape [\(outLength)], got \(dy.shape)")
     let spread = dilate(dy, by: HW(s))
     let dwAll = crossCorrelate(pad(x, HW(p)), spread, mode: .valid, stride: HW(d))
     let dw = window(dwAll, rowStart: 0, rows: 1, columnStart: 0, columns: w.count)

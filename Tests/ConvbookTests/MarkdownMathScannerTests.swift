@@ -162,4 +162,17 @@ struct MarkdownMathScannerTests {
         #expect(MarkdownNodeCollector.math(in: source).map(\.tex) == ["h_1", "a*b", "c_d", "e", "f"])
         #expect(!html(source).unicodeScalars.contains { MathPlaceholder.reservedRange.contains($0.value) })
     }
+
+    @Test("Placeholders never change what cmark makes of the rest", arguments: [
+        // Hiding the backtick would turn the line into a code fence.
+        "```$`{swift} y`^2$\naaa\n```\n",
+        // cmark reports the paragraph from line 1, but line 1 is a reference definition.
+        "[foo]: /ur$a\nb$l \"$$title\"\n\n[foo]\n",
+        // Hiding the `|` would turn the paragraph into a table.
+        "$a|b$\n|-|\n",
+    ])
+    func pathologicalSpansStayText(source: String) {
+        #expect(MarkdownNodeCollector.math(in: source).isEmpty)
+        #expect(html(source) == html(source, math: false))
+    }
 }

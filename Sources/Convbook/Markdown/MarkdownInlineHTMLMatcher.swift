@@ -56,7 +56,7 @@ enum MarkdownInlineHTMLMatcher {
         mutating func skip(through terminator: String) -> Bool {
             let bytes = Array(terminator.utf8)
             while position + bytes.count <= end {
-                if Array(text[position..<position + bytes.count]) == bytes {
+                if text[position..<position + bytes.count].elementsEqual(bytes) {
                     position += bytes.count
                     return true
                 }

@@ -7,10 +7,12 @@
 /// replace each by a placeholder; parse the rewritten source; turn the
 /// placeholders back into `.math` and `.inlineExpression` nodes
 /// (``MathRestorer``). Without math or expressions the first parse is the
-/// result. Placeholders must not change the blocks: if the second parse's
-/// blocks differ from the first's (a pathological input, e.g. a math span
-/// hiding the `|` that kept a line from being a table header), the spans of
-/// the offending paragraph stay text and the source is parsed again.
+/// result. Placeholders must not change the document's structure: if the
+/// second parse's blocks differ from the first's (a pathological input, e.g.
+/// a math span hiding the `|` that kept a line from being a table header),
+/// the spans of the offending paragraph stay text, and if a placeholder does
+/// not come back as text (e.g. it ended up in a link reference definition's
+/// URL), its span stays text; then the source is parsed again.
 ///
 /// Safe to call from several threads at once (cmark itself runs serially).
 enum MarkdownParser {
@@ -35,19 +37,25 @@ enum MarkdownParser {
             let scan = MathScanner.rewrite(source, replacing: spans)
             let tree = CmarkGFM.parse(scan.source)
             let rewritten = blockSkeleton(tree)
-            guard let mismatch = (0..<max(skeleton.count, rewritten.count)).first(where: {
+            if let mismatch = (0..<max(skeleton.count, rewritten.count)).first(where: {
                 $0 >= skeleton.count || $0 >= rewritten.count || skeleton[$0] != rewritten[$0]
-            }) else {
-                let restorer = MathRestorer(spans: scan.spans, columnMap: scan.columnMap)
-                return MarkdownDocument(root: restorer.restore(tree), path: path)
+            }) {
+                // Drop the spans of the last block starting at or before the mismatch.
+                let line = min(mismatch < skeleton.count ? skeleton[mismatch].line : .max,
+                               mismatch < rewritten.count ? rewritten[mismatch].line : .max)
+                let culprit = spans.filter { $0.blockLine <= line }.map(\.blockLine).max()
+                spans.removeAll { culprit == nil || $0.blockLine == culprit }
+                continue
             }
-            // Drop the spans of the last block starting at or before the mismatch.
-            let line = min(mismatch < skeleton.count ? skeleton[mismatch].line : .max,
-                           mismatch < rewritten.count ? rewritten[mismatch].line : .max)
-            let culprit = spans.filter { $0.blockLine <= line }.map(\.blockLine).max()
-            spans.removeAll { culprit == nil || $0.blockLine == culprit }
+            var restorer = MathRestorer(spans: scan.spans, columnMap: scan.columnMap)
+            let root = restorer.restore(tree)
+            let unrestored = restorer.unrestored(in: root)
+            if unrestored.isEmpty {
+                return MarkdownDocument(root: root, path: path)
+            }
+            spans = spans.enumerated().filter { !unrestored.contains($0.offset) }.map(\.element)
         }
-        let restorer = MathRestorer(spans: [], columnMap: MarkdownColumnMap())
+        var restorer = MathRestorer(spans: [], columnMap: MarkdownColumnMap())
         return MarkdownDocument(root: restorer.restore(layout), path: path)
     }
 

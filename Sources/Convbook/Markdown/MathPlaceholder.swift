@@ -3,12 +3,19 @@
 /// made of Unicode private-use characters (U+E000–U+E01F), which cmark
 /// passes through as ordinary text (neither punctuation nor whitespace).
 ///
-/// A span on one line becomes `E000 <id> E001`; a span over several lines
-/// becomes `E000 <id> E002` on its first line, `E003` on each middle line and
-/// `E004` on its last, keeping the newlines (and container prefixes such as
-/// `> `) so every later line keeps its line number. `<id>` is the span's
-/// index in hexadecimal, one U+E010–U+E01F character per digit.
+/// Every piece carries its span's id (the span's index, in hexadecimal, one
+/// U+E010–U+E01F character per digit), so a piece found anywhere can be
+/// traced to its span. A span on one line becomes `E000 <id> E001`; a span
+/// over several lines becomes `E000 <id> E002` on its first line,
+/// `E003 <id> E001` on each middle line and `E004 <id> E001` on its last,
+/// keeping the newlines (and container prefixes such as `> `) so every later
+/// line keeps its line number.
 enum MathPlaceholder {
+    /// Which part of a span a piece stands for.
+    enum Piece: Hashable, Sendable {
+        case whole, first, middle, last
+    }
+
     static let open: Unicode.Scalar = "\u{E000}"
     static let close: Unicode.Scalar = "\u{E001}"
     static let continues: Unicode.Scalar = "\u{E002}"
@@ -19,26 +26,51 @@ enum MathPlaceholder {
     /// The scalars placeholders use; a source already holding one is not scanned.
     static let reservedRange: ClosedRange<UInt32> = 0xE000...0xE01F
 
-    /// The placeholder for span `id` on its first line.
-    static func first(id: Int, multiline: Bool) -> String {
-        var result = String(Character(open))
+    /// The text of one piece of span `id`.
+    static func text(id: Int, piece: Piece) -> String {
+        var scalars = String.UnicodeScalarView()
+        scalars.append(piece == .middle ? middleLine : piece == .last ? lastLine : open)
         for digit in String(id, radix: 16) {
-            let value = UInt32(digit.hexDigitValue!)
-            result.unicodeScalars.append(Unicode.Scalar(digitBase + value)!)
+            scalars.append(Unicode.Scalar(digitBase + UInt32(digit.hexDigitValue!))!)
         }
-        result.unicodeScalars.append(multiline ? continues : close)
-        return result
+        scalars.append(piece == .first ? continues : close)
+        return String(scalars)
     }
 
-    /// The id encoded by `digits`, or nil if they are not placeholder digits.
-    static func id(fromDigits digits: some Sequence<Unicode.Scalar>) -> Int? {
-        var value = 0
-        var any = false
-        for scalar in digits {
-            guard (digitBase..<digitBase + 16).contains(scalar.value) else { return nil }
-            value = value * 16 + Int(scalar.value - digitBase)
-            any = true
+    /// The piece at the start of `scalars`: its kind, id and length in
+    /// scalars; nil if `scalars` does not start with a well-formed piece.
+    static func piece(at scalars: ArraySlice<Unicode.Scalar>) -> (piece: Piece, id: Int, length: Int)? {
+        guard let first = scalars.first, [open, middleLine, lastLine].contains(first) else { return nil }
+        var id = 0
+        var index = scalars.index(after: scalars.startIndex)
+        while index < scalars.endIndex, (digitBase..<digitBase + 16).contains(scalars[index].value) {
+            id = id * 16 + Int(scalars[index].value - digitBase)
+            index += 1
         }
-        return any ? value : nil
+        guard index > scalars.startIndex + 1, index < scalars.endIndex else { return nil }
+        let piece: Piece
+        switch (first, scalars[index]) {
+        case (open, close): piece = .whole
+        case (open, continues): piece = .first
+        case (middleLine, close): piece = .middle
+        case (lastLine, close): piece = .last
+        default: return nil
+        }
+        return (piece, id, index + 1 - scalars.startIndex)
+    }
+
+    /// The ids of all pieces in `text`.
+    static func ids(in text: String) -> Set<Int> {
+        let scalars = Array(text.unicodeScalars)
+        var ids: Set<Int> = []
+        for index in scalars.indices {
+            if let found = piece(at: scalars[index...]) { ids.insert(found.id) }
+        }
+        return ids
+    }
+
+    /// Whether `text` holds any placeholder scalar.
+    static func containsReserved(_ text: String) -> Bool {
+        text.unicodeScalars.contains { reservedRange.contains($0.value) }
     }
 }

@@ -118,8 +118,8 @@ struct MathRegionScanner {
 
     /// The end of `\text{...}` starting at `start`, whose balanced braces may hold `$`.
     private func textCommandEnd(at start: Int, end: Int) -> Int? {
-        let command = Array("\\text{".utf8)
-        guard start + command.count <= end, Array(text[start..<start + command.count]) == command else { return nil }
+        let command = "\\text{".utf8
+        guard start + command.count <= end, text[start..<start + command.count].elementsEqual(command) else { return nil }
         var depth = 1
         var index = start + command.count
         while index < end {
@@ -204,8 +204,8 @@ struct MathRegionScanner {
             lower += 1
             upper -= 1
         }
-        let tag = Array("{swift}".utf8)
-        guard upper - lower >= tag.count, Array(text[lower..<lower + tag.count]) == tag else { return nil }
+        let tag = "{swift}".utf8
+        guard upper - lower >= tag.count, text[lower..<lower + tag.count].elementsEqual(tag) else { return nil }
         lower += tag.count
         while lower < upper, Byte.isWhitespace(text[lower]) { lower += 1 }
         while upper > lower, Byte.isWhitespace(text[upper - 1]) { upper -= 1 }

@@ -5,12 +5,19 @@ import Foundation
 /// the pieces of a multi-line span (and the soft breaks between them) into
 /// one node, and maps every position back to the original source.
 ///
+/// A span is restored only if all its pieces come back as text, in order,
+/// among one node's children. Otherwise (cmark put a piece in a link
+/// destination, a code span, an HTML tag...) the span is reported by
+/// ``unrestored(in:)`` and ``MarkdownParser`` parses again without it.
+///
 /// As a fallback for code spans the scanner did not see as cmark does, a
 /// `.code` node whose content starts with `{swift}` also becomes an
 /// `.inlineExpression` (positioned as cmark reports it).
 struct MathRestorer {
     let spans: [MathSpan]
     let columnMap: MarkdownColumnMap
+    /// Ids of the spans restored so far.
+    private(set) var restored: Set<Int> = []
 
     init(spans: [MathSpan], columnMap: MarkdownColumnMap) {
         self.spans = spans
@@ -18,7 +25,7 @@ struct MathRestorer {
     }
 
     /// `node` with placeholders restored and positions mapped back.
-    func restore(_ node: MarkdownNode) -> MarkdownNode {
+    mutating func restore(_ node: MarkdownNode) -> MarkdownNode {
         var result = node
         result.position = node.position.map(columnMap.original)
         if case .code(let literal) = node.kind, let expression = fallbackExpression(literal, result.position) {
@@ -28,54 +35,93 @@ struct MathRestorer {
         return result
     }
 
-    private func restoreSiblings(_ nodes: [MarkdownNode]) -> [MarkdownNode] {
+    /// The ids of spans not restored, or with a piece left anywhere in `root`
+    /// (restored with ``restore(_:)``).
+    func unrestored(in root: MarkdownNode) -> Set<Int> {
+        var ids = Set(spans.indices).subtracting(restored)
+        func walk(_ node: MarkdownNode) {
+            let strings: [String] = switch node.kind {
+            case .text(let text), .code(let text), .htmlInline(let text), .htmlBlock(let text): [text]
+            case .link(let url, let title), .image(let url, let title): [url, title]
+            case .codeBlock(let block): [block.info, block.literal]
+            case .inlineExpression(let expression): [expression.code]
+            default: []
+            }
+            for string in strings where MathPlaceholder.containsReserved(string) {
+                ids.formUnion(MathPlaceholder.ids(in: string))
+            }
+            node.children.forEach(walk)
+        }
+        walk(root)
+        return ids
+    }
+
+    /// A multi-line span whose first piece has been seen.
+    private struct Pending {
+        var id: Int
+        /// Index of the span's node in the output.
+        var slot: Int
+    }
+
+    private mutating func restoreSiblings(_ nodes: [MarkdownNode]) -> [MarkdownNode] {
         var result: [MarkdownNode] = []
         result.reserveCapacity(nodes.count)
-        var inMultilineSpan = false
+        var pending: Pending?
         for original in nodes {
             var node = original
-            if inMultilineSpan {
-                // Drop the breaks and middle lines of the span; keep what follows its end.
+            if let open = pending {
+                // Inside a multi-line span: drop its breaks and middle pieces,
+                // keep what follows its last piece.
                 switch node.kind {
                 case .softBreak, .lineBreak:
                     continue
-                case .text(let text) where text.unicodeScalars.first == MathPlaceholder.middleLine:
-                    continue
-                case .text(let text) where text.unicodeScalars.first == MathPlaceholder.lastLine:
-                    inMultilineSpan = false
-                    let rest = String(text.unicodeScalars.dropFirst())
+                case .text(let text):
+                    let scalars = Array(text.unicodeScalars)
+                    guard let found = MathPlaceholder.piece(at: scalars[...]), found.id == open.id,
+                          found.piece == .middle || found.piece == .last else {
+                        pending = nil
+                        break
+                    }
+                    if found.piece == .middle {
+                        if found.length == scalars.count { continue }
+                        pending = nil
+                        break
+                    }
+                    restored.insert(open.id)
+                    pending = nil
+                    let rest = String(String.UnicodeScalarView(scalars[found.length...]))
                     if rest.isEmpty { continue }
                     node.kind = .text(rest)
-                    node.position?.startColumn += String(MathPlaceholder.lastLine).utf8.count
+                    node.position?.startColumn += scalars[..<found.length].reduce(0) { $0 + String($1).utf8.count }
                 default:
-                    inMultilineSpan = false
+                    pending = nil
                 }
             }
             guard case .text(let text) = node.kind else {
                 result.append(restore(node))
                 continue
             }
-            guard text.unicodeScalars.contains(MathPlaceholder.open) else {
+            guard MathPlaceholder.containsReserved(text) else {
                 node.position = node.position.map(columnMap.original)
                 result.append(node)
                 continue
             }
-            inMultilineSpan = split(text, position: node.position, into: &result)
+            pending = split(text, position: node.position, into: &result)
         }
         return result
     }
 
     /// Appends the text and span nodes of a text node holding placeholders;
-    /// returns whether it ends with the first line of a multi-line span.
-    private func split(_ text: String, position: MarkdownSourceRange?, into result: inout [MarkdownNode]) -> Bool {
-        var pending = String.UnicodeScalarView()
+    /// returns the multi-line span its last piece opens, if any.
+    private mutating func split(_ text: String, position: MarkdownSourceRange?, into result: inout [MarkdownNode]) -> Pending? {
+        var pendingText = String.UnicodeScalarView()
         var pendingOffset = 0
         var offset = 0
-        var continues = false
+        var opened: Pending?
 
         func flush() {
-            guard !pending.isEmpty else { return }
-            let piece = String(pending)
+            guard !pendingText.isEmpty else { return }
+            let piece = String(pendingText)
             var node = MarkdownNode(.text(piece))
             if let position {
                 let start = position.startColumn + pendingOffset
@@ -86,31 +132,35 @@ struct MathRestorer {
                     endColumn: columnMap.originalColumn(line: position.startLine, column: start + piece.utf8.count - 1, isEnd: true))
             }
             result.append(node)
-            pending = String.UnicodeScalarView()
+            pendingText = String.UnicodeScalarView()
         }
 
         let scalars = Array(text.unicodeScalars)
         var index = 0
         while index < scalars.count {
-            let scalar = scalars[index]
-            if scalar == MathPlaceholder.open,
-               let terminator = scalars[(index + 1)...].firstIndex(where: { $0 == MathPlaceholder.close || $0 == MathPlaceholder.continues }),
-               let id = MathPlaceholder.id(fromDigits: scalars[(index + 1)..<terminator]), id < spans.count {
+            if opened == nil, let found = MathPlaceholder.piece(at: scalars[index...]), found.id < spans.count,
+               found.piece == .whole || found.piece == .first {
                 flush()
-                result.append(spans[id].node)
-                continues = scalars[terminator] == MathPlaceholder.continues
-                for consumed in scalars[index...terminator] { offset += String(consumed).utf8.count }
-                index = terminator + 1
+                if found.piece == .whole {
+                    restored.insert(found.id)
+                } else {
+                    opened = Pending(id: found.id, slot: result.count)
+                }
+                result.append(spans[found.id].node)
+                for consumed in scalars[index..<index + found.length] { offset += String(consumed).utf8.count }
+                index += found.length
                 pendingOffset = offset
                 continue
             }
-            if pending.isEmpty { pendingOffset = offset }
-            pending.append(scalar)
-            offset += String(scalar).utf8.count
+            if pendingText.isEmpty { pendingOffset = offset }
+            pendingText.append(scalars[index])
+            offset += String(scalars[index]).utf8.count
             index += 1
         }
         flush()
-        return continues
+        // A multi-line span must end its text node; otherwise it is not restored.
+        guard let open = opened, result.count == open.slot + 1 else { return nil }
+        return open
     }
 
     private func fallbackExpression(_ literal: String, _ position: MarkdownSourceRange?) -> MarkdownInlineExpression? {

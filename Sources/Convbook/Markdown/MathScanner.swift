@@ -28,9 +28,15 @@
 ///   segment whose backticks and `$` do not count as math delimiters.
 ///
 /// Lines and columns are 1-based; columns count UTF-8 bytes, as cmark's do.
-/// Known limits: math in a link destination or link label is still
-/// replaced (so `[$x$]` cannot match a reference definition `[$x$]: /url`),
-/// and a source containing U+E000–U+E01F is not scanned.
+///
+/// A span is dropped (stays text) when its placeholder would change how
+/// cmark reads the rest: here, when it would hide the backtick that keeps a
+/// line starting with ```` ``` ```` from being a code fence; in
+/// ``MarkdownParser``, when the blocks change or a placeholder does not come
+/// back as text. Known limits: math in a link label is still replaced (so
+/// `[$x$]` cannot match a reference definition `[$x$]: /url`), continuation
+/// lines of multi-line math keep their indentation in the TeX, and a source
+/// containing U+E000–U+E01F is not scanned.
 enum MathScanner {
     /// Scans `source`, using `layout` (cmark's tree of the same source) for
     /// its blocks, and puts placeholders in place of the spans.
@@ -91,12 +97,9 @@ enum MathScanner {
         var edits: [Int: [(start: Int, end: Int, text: String)]] = [:]
         for (id, span) in spans.enumerated() {
             for (index, range) in span.replaced.enumerated() {
-                let text: String
-                if index == 0 {
-                    text = MathPlaceholder.first(id: id, multiline: span.replaced.count > 1)
-                } else {
-                    text = String(Character(index == span.replaced.count - 1 ? MathPlaceholder.lastLine : MathPlaceholder.middleLine))
-                }
+                let piece: MathPlaceholder.Piece = span.replaced.count == 1 ? .whole
+                    : index == 0 ? .first : index == span.replaced.count - 1 ? .last : .middle
+                let text = MathPlaceholder.text(id: id, piece: piece)
                 edits[range.line, default: []].append((range.start, range.end, text))
             }
         }
@@ -124,14 +127,26 @@ enum MathScanner {
         return MathScanResult(source: String(decoding: output, as: UTF8.self), spans: spans, columnMap: columnMap)
     }
 
-    /// Each line's content (without `\n` or `\r\n`) and its full extent.
+    /// Each line's content and its full extent with its line ending; like
+    /// cmark, lines end at `\n`, `\r\n` or a lone `\r`.
     static func splitLines(_ bytes: [UInt8]) -> [(content: Range<Int>, full: Range<Int>)] {
         var lines: [(Range<Int>, Range<Int>)] = []
         var start = 0
-        for index in bytes.indices where bytes[index] == UInt8(ascii: "\n") {
-            let end = index > start && bytes[index - 1] == UInt8(ascii: "\r") ? index - 1 : index
-            lines.append((start..<end, start..<index + 1))
-            start = index + 1
+        var index = 0
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\n"):
+                lines.append((start..<index, start..<index + 1))
+            case UInt8(ascii: "\r"):
+                let ending = index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "\n") ? 2 : 1
+                lines.append((start..<index, start..<index + ending))
+                index += ending - 1
+            default:
+                index += 1
+                continue
+            }
+            index += 1
+            start = index
         }
         if start < bytes.count || lines.isEmpty {
             lines.append((start..<bytes.count, start..<bytes.count))
