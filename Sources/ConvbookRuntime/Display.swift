@@ -104,3 +104,25 @@ public func checkAgreement(_ label: String, _ a: Tensor, _ b: Tensor, tolerance:
 private func preconditionFatal(_ message: String) -> Never {
     fatalError(message)
 }
+
+/// Shows a table: a header row and rows of cells (numbers are formatted by the
+/// builder, like every number on the page).
+///
+/// ```swift
+/// showTable(["H", "HH", "s", "p", "H'"],
+///           [[5, 3, 1, 0, 3], [5, 3, 2, 1, 3]])
+/// ```
+public func showTable(_ columns: [String], _ rows: [[Any]], _ label: String? = nil,
+                      file: StaticString = #filePath, line: UInt = #line) {
+    guard RecordChannel.isActive else {
+        if let label { print(label) }
+        print(columns.joined(separator: "\t"))
+        for row in rows { print(row.map { "\($0)" }.joined(separator: "\t")) }
+        return
+    }
+    var fields = RecordChannel.location(file, line)
+    fields.append(("label", label.map(JSON.string) ?? "null"))
+    fields.append(("columns", JSON.array(columns.map(JSON.string))))
+    fields.append(("cells", JSON.array(rows.map { JSON.array($0.map(JSON.value)) })))
+    RecordChannel.emit("table", fields)
+}

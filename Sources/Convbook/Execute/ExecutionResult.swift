@@ -28,6 +28,7 @@ struct ExecutionResult: Codable, Hashable, Sendable {
         case tensor(label: String?, value: PublishedValue, padding: [Int]?, location: VirtualLocation)
         case gradientCheck(rows: [Record.GradientRow], threshold: Double, location: VirtualLocation)
         case agreement(label: String, difference: FlexibleDouble, tolerance: Double, note: String?, location: VirtualLocation)
+        case table(label: String?, columns: [String], rows: [[PublishedValue]], location: VirtualLocation)
     }
 
     /// A location inside one of the program's pieces (`convbook-block-3.swift`, line 2).

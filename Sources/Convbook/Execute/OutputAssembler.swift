@@ -82,6 +82,11 @@ struct OutputAssembler {
                     append(.agreement(label: record.label ?? "", difference: record.difference ?? FlexibleDouble(.nan),
                                       tolerance: record.tolerance?.value ?? 0, note: record.note, location: location(record)), to: b)
                 }
+            case "table":
+                if let b = current {
+                    append(.table(label: record.label, columns: record.columns ?? [], rows: record.cells ?? [],
+                                  location: location(record)), to: b)
+                }
             case "trap-missed":
                 if let b = record.block { trapMissed.insert(b) }
             default:

@@ -18,6 +18,8 @@ struct Record: Decodable, Sendable {
     var difference: FlexibleDouble?
     var tolerance: FlexibleDouble?
     var note: String?
+    var columns: [String]?
+    var cells: [[PublishedValue]]?
 
     struct GradientRow: Codable, Hashable, Sendable {
         var name: String

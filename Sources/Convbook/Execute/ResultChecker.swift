@@ -24,7 +24,7 @@ struct ResultChecker {
                     if !(difference.value <= tolerance) {
                         found.append(at(location, block, "'\(label)' disagree: largest difference \(NumberFormat.scientific(difference.value)) is above the tolerance \(NumberFormat.scientific(tolerance))" + (note.map { " (\($0))" } ?? "")))
                     }
-                case .text, .tensor:
+                case .text, .tensor, .table:
                     break
                 }
             }

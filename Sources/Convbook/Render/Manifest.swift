@@ -46,6 +46,10 @@ public struct Manifest: Codable, Equatable, Sendable {
                 case .gradientCheck(let rows, let threshold, _):
                     values.append(Value(key: key, kind: "gradient-check", numbers: rows.map { FlexibleNumber($0.error.value) },
                                         text: rows.map(\.name).joined(separator: ","), passed: rows.allSatisfy { $0.error.value <= threshold }))
+                case .table(_, let columns, let rows, _):
+                    let cells = rows.flatMap { $0 }
+                    values.append(Value(key: key, kind: "table", numbers: cells.flatMap(\.numbers).map(FlexibleNumber.init),
+                                        text: columns.joined(separator: ",") + ";" + cells.map { if case .text(let t) = $0 { t } else { "#" } }.joined(separator: ",")))
                 case .agreement(let label, let difference, let tolerance, _, _):
                     values.append(Value(key: key, kind: "agreement", numbers: [FlexibleNumber(difference.value)],
                                         text: label, passed: difference.value <= tolerance))

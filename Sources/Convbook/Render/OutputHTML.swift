@@ -29,6 +29,14 @@ enum OutputHTML {
                 html += "<tr class=\"\(pass ? "cb-pass" : "cb-fail")\"><td>\(escape(row.name))</td><td>\(NumberFormat.scientific(row.error.value))</td><td>\(NumberFormat.scientific(threshold))</td><td>\(pass ? "✓" : "✗")</td></tr>\n"
             }
             return html + "</tbody>\n</table>\n"
+        case .table(let label, let columns, let rows, _):
+            var html = "<table class=\"cb-table\">\n"
+            if let label { html += "<caption>\(escape(label))</caption>\n" }
+            html += "<thead><tr>" + columns.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+            for row in rows {
+                html += "<tr>" + row.map { "<td>\(escape(inlineText($0)))</td>" }.joined() + "</tr>\n"
+            }
+            return html + "</tbody>\n</table>\n"
         case .agreement(let label, let difference, let tolerance, _, _):
             let pass = difference.value <= tolerance
             return "<table class=\"cb-agreement\">\n<thead><tr><th>compared</th><th>max |difference|</th><th>tolerance</th><th>check</th></tr></thead>\n<tbody>\n<tr class=\"\(pass ? "cb-pass" : "cb-fail")\"><td>\(escape(label))</td><td>\(NumberFormat.scientific(difference.value))</td><td>\(NumberFormat.scientific(tolerance))</td><td>\(pass ? "✓" : "✗")</td></tr>\n</tbody>\n</table>\n"
