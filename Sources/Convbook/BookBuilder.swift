@@ -26,7 +26,7 @@ public struct BookBuilder: Sendable {
     @discardableResult
     public func build() throws -> BuildReport {
         let executed = try executeBook()
-        let site = render(executed)
+        let site = try render(executed)
         try site.publish(to: URL(fileURLWithPath: options.out))
         return executed.report
     }
@@ -34,7 +34,7 @@ public struct BookBuilder: Sendable {
     /// Builds in memory and lists how the site folder differs (empty: up to date).
     public func check() throws -> [String] {
         let executed = try executeBook()
-        return render(executed).differences(from: URL(fileURLWithPath: options.out))
+        return try render(executed).differences(from: URL(fileURLWithPath: options.out))
     }
 
     /// Re-executes chapters (the cache is not used) and compares every value
@@ -148,21 +148,61 @@ public struct BookBuilder: Sendable {
 
     // MARK: Render
 
-    func render(_ executed: Executed) -> SiteFiles {
-        let pages = executed.chapters.map {
-            PageRenderer.Page(slug: $0.file.slug, title: $0.title, summary: $0.frontMatter.summary)
-        }
-        let renderer = PageRenderer(pages: pages, bookTitle: "Backpropagation through a convolutional layer")
-        var site = SiteFiles()
-        for (index, (chapter, result)) in zip(executed.chapters, executed.results).enumerated() {
+    /// Injects every chapter's results, typesets its math (one KaTeX run for
+    /// the whole book) and renders the pages, the search index and the
+    /// downloads. Throws TeX errors at their chapter lines.
+    func render(_ executed: Executed) throws -> SiteFiles {
+        let theme = try Theme.load(override: options.theme)
+        var documents = [MarkdownDocument]()
+        var occurrences = [MathRenderer.Occurrence]()
+        for (chapter, result) in zip(executed.chapters, executed.results) {
             var injector = Injector(chapter: chapter, result: result)
             let document = injector.rewrite(chapter.document)
-            site.add("\(chapter.file.slug).html", renderer.chapterPage(index, document: document))
+            documents.append(document)
+            occurrences += MathCollector.occurrences(in: document, file: chapter.path)
+        }
+        guard let script = Theme.katexScript else {
+            throw Diagnostic(file: "convbook", message: "the KaTeX driver script is missing from convbook's resources")
+        }
+        let cacheFile = options.useCache ? options.cacheURL.appendingPathComponent("katex.json") : nil
+        let math = try MathRenderer(cacheFile: cacheFile, script: script).render(occurrences)
+
+        let pages = executed.chapters.map { PageRenderer.Page(slug: $0.file.slug, title: $0.title, summary: $0.frontMatter.summary) }
+        let renderer = PageRenderer(pages: pages, theme: theme, math: math)
+        var site = SiteFiles()
+        var search = SearchIndex()
+        for (index, (chapter, document)) in zip(executed.chapters, documents).enumerated() {
+            let input = PageRenderer.ChapterInput(document: document, blockCount: chapter.program.blockCount, dataFiles: [])
+            site.add(pages[index].href, renderer.chapterPage(index, input))
+            site.add("code/\(chapter.file.slug).swift", StandaloneProgram.source(for: chapter))
+            search.add(page: pages[index], document: document)
         }
         site.add("index.html", renderer.indexPage())
-        site.add("style.css", PageRenderer.stylesheet)
+        site.add("search-index.js", search.javascript())
+        for (name, data) in theme.assets { site.add(name, data) }
+        try KaTeXAssets.add(to: &site)
         site.add("manifest.json", executed.manifest.encoded())
         return site
+    }
+}
+
+/// The math of a document, with where each formula was written.
+struct MathCollector: MarkdownVisitor {
+    var file: String
+    var found: [MathRenderer.Occurrence] = []
+
+    static func occurrences(in document: MarkdownDocument, file: String) -> [MathRenderer.Occurrence] {
+        var collector = MathCollector(file: file)
+        collector.visit(document)
+        return collector.found
+    }
+
+    mutating func visit(_ node: MarkdownNode) {
+        if case .math(let math) = node.kind {
+            found.append(.init(formula: .init(tex: math.tex, display: math.display), file: file,
+                               line: node.position?.startLine ?? 0, column: node.position?.startColumn ?? 0))
+        }
+        visitChildren(of: node)
     }
 }
 

@@ -14,6 +14,8 @@ public struct BuildOptions: Sendable {
     public var cacheDirectory: String?
     /// Where the ConvEngine and ConvbookRuntime modules are; default: next to the executable.
     public var modules: String?
+    /// A folder whose files replace the default theme's (templates, stylesheet, script).
+    public var theme: String?
     /// Where progress lines go (nil: nowhere).
     public var progress: (@Sendable (String) -> Void)?
 

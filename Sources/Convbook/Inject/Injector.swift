@@ -50,7 +50,7 @@ struct Injector: MarkdownRewriter {
     private func blockHTML(_ block: CodeCell) -> String {
         var html = "<div class=\"cb-cell\" id=\"cell-\(block.index + 1)\">\n"
         if block.options.showCode {
-            html += "<pre class=\"cb-code\"><code class=\"language-swift\">\(OutputHTML.escape(block.code))</code></pre>\n"
+            html += "<pre class=\"cb-code\"><code class=\"language-swift\">\(SwiftHighlighter.html(block.code))</code></pre>\n"
         }
         let blockResult = block.index < result.blocks.count ? result.blocks[block.index] : nil
         if block.options.showOutput, let blockResult {

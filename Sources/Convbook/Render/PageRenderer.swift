@@ -1,70 +1,130 @@
-/// Renders chapters and the index as HTML pages.
+import Foundation
+
+/// Renders the injected chapters and the index through the theme's templates:
+/// headings get ids and anchors, math is replaced by KaTeX's HTML, and each
+/// page gets its table of contents, previous/next links and its "Reproduce
+/// this page" section.
 struct PageRenderer {
     struct Page {
         var slug: String
         var title: String
         var summary: String?
+        var href: String { "\(slug).html" }
+    }
+
+    /// One chapter ready to render.
+    struct ChapterInput {
+        var document: MarkdownDocument
+        var blockCount: Int
+        var dataFiles: [(name: String, href: String, shape: [Int])]
     }
 
     let pages: [Page]
-    let bookTitle: String
+    let theme: Theme
+    let math: [MathRenderer.Formula: String]
 
-    func chapterPage(_ index: Int, document: MarkdownDocument) -> String {
-        let renderer = MarkdownHTMLRenderer(unsafe: true, hooks: MarkdownHTMLHooks(node: Self.renderMath))
-        let body = renderer.render(document)
+    static let bookTitle = "Backpropagation through a convolutional layer"
+    static let introduction = "How the gradients of a convolutional layer are derived, for any batch, channels, filters, stride, padding and dilation, with every step checked by code that ran when this page was built."
+
+    func chapterPage(_ index: Int, _ chapter: ChapterInput) -> String {
+        let ids = HeadingIDs(document: chapter.document)
+        let hooks = MarkdownHTMLHooks(node: { node, out, children in
+            switch node.kind {
+            case .math(let formula):
+                guard let html = math[MathRenderer.Formula(tex: formula.tex, display: formula.display)] else { return false }
+                out.append(html)
+                return true
+            case .heading(let level, _):
+                let id = ids.next()
+                out.cr()
+                out.append("<h\(level) id=\"\(OutputHTML.escape(id))\">")
+                children(&out)
+                out.append("<a class=\"anchor\" href=\"#\(OutputHTML.escape(id))\" aria-label=\"Link to this section\">#</a></h\(level)>\n")
+                return true
+            default:
+                return false
+            }
+        })
+        let body = MarkdownHTMLRenderer(unsafe: true, hooks: hooks).render(chapter.document)
         let page = pages[index]
-        var navigation = "<nav class=\"cb-pager\">"
-        if index > 0 { navigation += "<a rel=\"prev\" href=\"\(pages[index - 1].slug).html\">← \(OutputHTML.escape(pages[index - 1].title))</a> " }
-        navigation += "<a href=\"index.html\">Contents</a>"
-        if index + 1 < pages.count { navigation += " <a rel=\"next\" href=\"\(pages[index + 1].slug).html\">\(OutputHTML.escape(pages[index + 1].title)) →</a>" }
-        navigation += "</nav>\n"
-        return wrap(title: page.title, body: navigation + "<main>\n" + body + "</main>\n" + navigation)
+        var context = common(title: "\(page.title) · \(Self.bookTitle)", description: page.summary)
+        context["body"] = body
+        context["chapters"] = pages.enumerated().map { i, p in ["href": p.href, "title": p.title, "current": i == index] as [String: Any] }
+        context["toc"] = ids.all.filter { $0.level == 2 || $0.level == 3 }.map { ["level": $0.level, "id": $0.id, "text": $0.text] as [String: Any] }
+        context["hasToc"] = ids.all.contains { $0.level == 2 }
+        if index > 0 { context["previous"] = ["href": pages[index - 1].href, "title": pages[index - 1].title] }
+        if index + 1 < pages.count { context["next"] = ["href": pages[index + 1].href, "title": pages[index + 1].title] }
+        context["verifyCommand"] = "convbook verify \(page.slug)"
+        context["codeHref"] = "code/\(page.slug).swift"
+        context["blockCount"] = chapter.blockCount
+        context["hasData"] = !chapter.dataFiles.isEmpty
+        context["data"] = chapter.dataFiles.map { ["name": $0.name, "href": $0.href, "shape": "(" + $0.shape.map(String.init).joined(separator: ", ") + ")"] }
+        return theme.render("page", context)
     }
 
     func indexPage() -> String {
-        var body = "<main>\n<h1>\(OutputHTML.escape(bookTitle))</h1>\n<ol class=\"cb-chapters\">\n"
-        for page in pages {
-            body += "<li><a href=\"\(page.slug).html\">\(OutputHTML.escape(page.title))</a>"
-            if let summary = page.summary { body += " — \(OutputHTML.escape(summary))" }
-            body += "</li>\n"
+        var context = common(title: Self.bookTitle, description: Self.introduction)
+        context["introduction"] = Self.introduction
+        context["chapters"] = pages.map { ["href": $0.href, "title": $0.title, "summary": $0.summary as Any] as [String: Any] }
+        return theme.render("index", context)
+    }
+
+    private func common(title: String, description: String?) -> [String: Any] {
+        ["title": title, "description": description as Any, "book": Self.bookTitle]
+    }
+}
+
+/// Heading ids for one page, in document order: a slug of the heading's text
+/// (lower case, letters and digits, hyphens), made unique with -2, -3, ...
+final class HeadingIDs {
+    struct Heading { var level: Int; var id: String; var text: String }
+
+    private(set) var all: [Heading] = []
+    private var cursor = 0
+
+    init(document: MarkdownDocument) {
+        var collector = Collector()
+        collector.visit(document)
+        var used = Set<String>()
+        for (level, text) in collector.headings {
+            let base = Self.slug(text)
+            var id = base
+            var n = 2
+            while used.contains(id) { id = "\(base)-\(n)"; n += 1 }
+            used.insert(id)
+            all.append(Heading(level: level, id: id, text: text))
         }
-        return wrap(title: bookTitle, body: body + "</ol>\n</main>\n")
     }
 
-    private func wrap(title: String, body: String) -> String {
-        """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(OutputHTML.escape(title))</title>
-        <link rel="stylesheet" href="style.css">
-        </head>
-        <body>
-        \(body)</body>
-        </html>
-
-        """
+    /// The id of the next heading in document order.
+    func next() -> String {
+        defer { cursor += 1 }
+        return cursor < all.count ? all[cursor].id : "section-\(cursor + 1)"
     }
 
-    /// Math stays TeX in the page until the site issue typesets it: escaped,
-    /// inside a span or div marked for the math renderer.
-    static func renderMath(_ node: MarkdownNode, _ out: inout MarkdownHTMLOutput, _ children: MarkdownHTMLHooks.RenderChildren) -> Bool {
-        guard case .math(let math) = node.kind else { return false }
-        let tex = OutputHTML.escape(math.tex)
-        out.append(math.display ? "<span class=\"math display\">\\[\(tex)\\]</span>" : "<span class=\"math inline\">\\(\(tex)\\)</span>")
-        return true
+    static func slug(_ text: String) -> String {
+        var result = ""
+        var pendingHyphen = false
+        for scalar in text.lowercased().unicodeScalars {
+            if CharacterSet.alphanumerics.contains(scalar) && scalar.isASCII {
+                if pendingHyphen && !result.isEmpty { result += "-" }
+                result.unicodeScalars.append(scalar)
+                pendingHyphen = false
+            } else {
+                pendingHyphen = true
+            }
+        }
+        return result.isEmpty ? "section" : result
     }
 
-    static let stylesheet = """
-    body { font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.55; }
-    pre { background: #f4f4f4; padding: 0.6rem; overflow-x: auto; }
-    .cb-output { border-left: 3px solid #9ab; padding-left: 0.6rem; margin-bottom: 1rem; }
-    table.cb-matrix td { border: 1px solid #ccc; padding: 0.15rem 0.4rem; text-align: right; font-family: monospace; }
-    td.cb-pad { background: #eee; color: #888; }
-    .cb-fail { color: #a00; }
-    .cb-trap, .cb-compiler-error { color: #a00; }
-
-    """
+    private struct Collector: MarkdownVisitor {
+        var headings: [(Int, String)] = []
+        mutating func visit(_ node: MarkdownNode) {
+            if case .heading(let level, _) = node.kind {
+                headings.append((level, node.plainText.trimmingCharacters(in: .whitespaces)))
+                return
+            }
+            visitChildren(of: node)
+        }
+    }
 }

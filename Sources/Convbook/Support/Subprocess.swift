@@ -29,6 +29,19 @@ struct Subprocess {
     var stdoutFile: URL? = nil
     /// Seconds before the child is killed.
     var timeout: Double? = nil
+    /// Bytes written to the child's standard input (nil: it reads nothing).
+    var stdin: Data? = nil
+
+    init(executable: String, arguments: [String], environment: [String: String]? = nil, directory: URL? = nil,
+         stdoutFile: URL? = nil, timeout: Double? = nil, stdin: Data? = nil) {
+        self.executable = executable
+        self.arguments = arguments
+        self.environment = environment
+        self.directory = directory
+        self.stdoutFile = stdoutFile
+        self.timeout = timeout
+        self.stdin = stdin
+    }
 
     func run() throws -> Outcome {
         let process = Process()
@@ -36,7 +49,8 @@ struct Subprocess {
         process.arguments = arguments
         if let environment { process.environment = environment }
         if let directory { process.currentDirectoryURL = directory }
-        process.standardInput = FileHandle.nullDevice
+        let inPipe = stdin.map { _ in Pipe() }
+        process.standardInput = inPipe ?? FileHandle.nullDevice
 
         let errPipe = Pipe()
         process.standardError = errPipe
@@ -60,6 +74,13 @@ struct Subprocess {
         defer { Self.registry.remove(process.processIdentifier) }
         try? outHandle?.close()
 
+        if let inPipe, let stdin {
+            let writer = inPipe.fileHandleForWriting
+            Thread.detachNewThread {
+                try? writer.write(contentsOf: stdin)
+                try? writer.close()
+            }
+        }
         let errReader = PipeReader(errPipe)
         let outReader = outPipe.map(PipeReader.init)
 

@@ -1,0 +1,43 @@
+/// A chapter's code as one Swift file a reader can download and run outside
+/// convbook: the running blocks in order, each marked with the chapter line it
+/// comes from; inline expressions become `print`s; `norun`, `fails` and
+/// `traps` blocks are kept as comments. Without `convbook build` around it,
+/// `show` and the checks print plain text.
+enum StandaloneProgram {
+    static func source(for chapter: Chapter) -> String {
+        let name = chapter.file.url.lastPathComponent
+        var text = """
+        // \(chapter.title)
+        // The code of \(name), from "Backpropagation through a convolutional layer".
+        //
+        // Run it against the engine from a checkout of convbook:
+        //   swift build -c release
+        //   swiftc -I .build/release/Modules -L .build/release -lConvbookRuntime \\
+        //          -Xlinker -rpath -Xlinker .build/release \(chapter.file.slug).swift -o \(chapter.file.slug)
+        //   ./\(chapter.file.slug)
+        // or re-run the whole chapter and compare with the published numbers:
+        //   convbook verify \(chapter.file.slug)
+
+        import ConvEngine
+        import ConvbookRuntime
+
+        """
+        for cell in chapter.program.cells {
+            switch cell {
+            case .block(let block):
+                text += "\n// MARK: block \(block.index + 1), \(name) line \(block.fenceLine)"
+                switch block.options.mode {
+                case .run:
+                    text += "\n" + block.code
+                case .norun, .fails, .traps:
+                    text += " (\(block.options.mode.rawValue): kept as a comment)\n"
+                    text += block.code.split(separator: "\n", omittingEmptySubsequences: false).map { "// \($0)" }.joined(separator: "\n")
+                }
+                if !text.hasSuffix("\n") { text += "\n" }
+            case .inline(let inline):
+                text += "print(\"\(name) line \(inline.line):\", \(inline.code))\n"
+            }
+        }
+        return text
+    }
+}

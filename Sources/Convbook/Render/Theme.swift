@@ -1,0 +1,65 @@
+import Foundation
+import Mustache
+
+/// The templates, stylesheet and scripts pages are made with: the default
+/// theme shipped with convbook (`Sources/Convbook/Theme`), where any file can
+/// be replaced by a file of the same name in a theme folder (`--theme DIR`).
+///
+/// | file | what |
+/// |---|---|
+/// | `page.mustache` | a chapter page |
+/// | `index.mustache` | the index page |
+/// | `head.mustache`, `header.mustache` | partials both pages include |
+/// | `style.css`, `convbook.js` | copied into the site |
+struct Theme {
+    static let templates = ["page", "index", "head", "header"]
+    static let assets = ["style.css", "convbook.js"]
+
+    let library: MustacheLibrary
+    /// Files copied into the site as they are.
+    let assets: [String: Data]
+    /// The folders the theme was read from, for the preview server to watch.
+    let folders: [URL]
+
+    static var defaultFolder: URL? {
+        Bundle.module.url(forResource: "Theme", withExtension: nil)
+    }
+
+    /// The KaTeX driver script (part of the default theme, never copied into the site).
+    static var katexScript: URL? {
+        defaultFolder?.appendingPathComponent("katex-render.js")
+    }
+
+    static func load(override: String?) throws(Diagnostic) -> Theme {
+        guard let base = defaultFolder else {
+            throw Diagnostic(file: "convbook", message: "the default theme is missing from convbook's resources")
+        }
+        let custom = override.map { URL(fileURLWithPath: $0) }
+        if let custom, !FileManager.default.fileExists(atPath: custom.path) {
+            throw Diagnostic(file: custom.path, message: "theme folder does not exist")
+        }
+        func read(_ name: String) throws(Diagnostic) -> (Data, String) {
+            for folder in [custom, base].compactMap({ $0 }) {
+                let file = folder.appendingPathComponent(name)
+                if let data = try? Data(contentsOf: file) { return (data, file.path) }
+            }
+            throw Diagnostic(file: base.appendingPathComponent(name).path, message: "theme file is missing")
+        }
+        var library = MustacheLibrary()
+        for name in templates {
+            let (data, path) = try read("\(name).mustache")
+            do {
+                try library.register(String(decoding: data, as: UTF8.self), named: name)
+            } catch {
+                throw Diagnostic(file: path, message: "template does not parse: \(error)")
+            }
+        }
+        var assets = [String: Data]()
+        for name in Self.assets { assets[name] = try read(name).0 }
+        return Theme(library: library, assets: assets, folders: [custom, base].compactMap { $0 })
+    }
+
+    func render(_ template: String, _ context: [String: Any]) -> String {
+        library.render(context, withTemplate: template) ?? ""
+    }
+}
