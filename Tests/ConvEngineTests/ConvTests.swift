@@ -204,3 +204,37 @@ func relativeDifference(_ a: Tensor, _ b: Tensor) -> Double {
 }
 
 extension RandomLayer: Sendable {}
+
+@Suite struct TermTests {
+    /// Adding up the listed products reproduces the reference loops exactly
+    /// (same terms, same order), for y, dx and dw.
+    @Test(arguments: AgreementTests.layers.prefix(40))
+    func termsReproduceTheLoops(layer: RandomLayer) throws {
+        let (x, w, b, dy, p) = (layer.x, layer.w, layer.b, layer.dy, layer.parameters)
+        let g = try ConvGeometry(input: x.shape, weight: w.shape, parameters: p)
+        let y = convForward(x, w, b, p)
+        let grads = convBackward(dy, x, w, p)
+        var fromTerms = Tensor(zeros: y.shape)
+        for n in 0..<g.N { for f in 0..<g.F { for i in 0..<g.outHeight { for j in 0..<g.outWidth {
+            var total = b[f]
+            for t in g.outputTerms(n: n, f: f, i: i, j: j) { total += x.scalars[t.first] * w.scalars[t.second] }
+            fromTerms[n, f, i, j] = total
+        } } } }
+        #expect(relativeDifference(fromTerms, y) < 1e-12)
+        var dx = Tensor(zeros: x.shape)
+        for n in 0..<g.N { for c in 0..<g.C { for r in 0..<g.H { for q in 0..<g.W {
+            for t in g.inputGradientTerms(n: n, c: c, r: r, q: q) { dx[n, c, r, q] += dy.scalars[t.first] * w.scalars[t.second] }
+        } } } }
+        #expect(relativeDifference(dx, grads.dx) < 1e-12)
+        var dw = Tensor(zeros: w.shape)
+        for f in 0..<g.F { for c in 0..<g.channelsPerGroup { for a in 0..<g.HH { for bb in 0..<g.WW {
+            for t in g.weightGradientTerms(f: f, c: c, a: a, b: bb) { dw[f, c, a, bb] += x.scalars[t.first] * dy.scalars[t.second] }
+        } } } }
+        #expect(relativeDifference(dw, grads.dw) < 1e-12)
+    }
+
+    @Test func windowTapsFollowStrideAndDilation() {
+        let taps = windowTaps(outputRow: 1, outputColumn: 2, kernelHeight: 2, kernelWidth: 2, ConvParameters(stride: 2, dilation: 3))
+        #expect(taps.map { [$0.row, $0.column] } == [[2, 4], [2, 7], [5, 4], [5, 7]])
+    }
+}
