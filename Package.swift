@@ -12,7 +12,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "ConvEngine", targets: ["ConvEngine"]),
-        .library(name: "ConvbookRuntime", type: .dynamic, targets: ["ConvbookRuntime", "ConvEngine"]),
+        .library(name: "ConvbookRuntime", type: .dynamic, targets: ["ConvbookRuntime", "ConvEngine", "ConvbookFormat"]),
         .executable(name: "convbook", targets: ["convbook"]),
     ],
     dependencies: [
@@ -43,17 +43,20 @@ let package = Package(
             // engine's module without needing the CBLAS module map.
             swiftSettings: [.unsafeFlags(["-enable-library-evolution"])]
         ),
+        // How numbers are written, shared by the generator and chapter programs.
+        .target(name: "ConvbookFormat"),
         // What chapter programs link besides the engine: show(), inline values,
-        // gradient-check tables, and the structured record channel.
+        // gradient-check tables, figures, and the structured record channel.
         .target(
             name: "ConvbookRuntime",
-            dependencies: ["ConvEngine"]
+            dependencies: ["ConvEngine", "ConvbookFormat"]
         ),
         // The generator: load, execute and inject, render.
         .target(
             name: "Convbook",
             dependencies: [
                 "CCmarkGFM",
+                "ConvbookFormat",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "SwiftParser", package: "swift-syntax"),

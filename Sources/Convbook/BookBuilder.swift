@@ -172,7 +172,13 @@ public struct BookBuilder: Sendable {
         var site = SiteFiles()
         var search = SearchIndex()
         for (index, (chapter, document)) in zip(executed.chapters, documents).enumerated() {
-            let input = PageRenderer.ChapterInput(document: document, blockCount: chapter.program.blockCount, dataFiles: [])
+            var dataFiles = [(name: String, href: String, shape: [Int])]()
+            for artifact in executed.results[index].artifacts {
+                let href = "data/\(chapter.file.slug)/\(artifact.name).npy"
+                site.add(href, artifact.bytes)
+                dataFiles.append((artifact.name + ".npy", href, artifact.shape))
+            }
+            let input = PageRenderer.ChapterInput(document: document, blockCount: chapter.program.blockCount, dataFiles: dataFiles)
             site.add(pages[index].href, renderer.chapterPage(index, input))
             site.add("code/\(chapter.file.slug).swift", StandaloneProgram.source(for: chapter))
             search.add(page: pages[index], document: document)

@@ -1,3 +1,4 @@
+import ConvbookFormat
 /// The outcome of `convbook verify`: per chapter, how many values were
 /// compared and the largest relative difference.
 ///

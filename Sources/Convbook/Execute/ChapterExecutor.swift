@@ -95,6 +95,11 @@ struct ChapterExecutor: Sendable {
         }
         var result = ExecutionResult(blocks: assembled.blocks, inlines: assembled.inlines,
                                      warnings: messages.filter { $0.severity == "warning" })
+        var seen = Set<String>()
+        for (name, shape) in assembled.artifacts where seen.insert(name).inserted {
+            guard let bytes = try? Data(contentsOf: main.artifacts.appendingPathComponent("\(name).npy")) else { continue }
+            result.artifacts.append(.init(name: name, shape: shape, bytes: bytes))
+        }
 
         // Blocks expected to trap: one more run each, opening that block's guard.
         for case .block(let block) in program.cells where block.options.mode == .traps {
@@ -138,6 +143,8 @@ struct ChapterExecutor: Sendable {
         var outcome: Subprocess.Outcome
         var stdout: Data
         var records: [Record]
+        /// The folder published tensors were written to.
+        var artifacts: URL
     }
 
     /// Runs the program with its standard output in a file (capped by `ulimit -f`)
@@ -146,8 +153,11 @@ struct ChapterExecutor: Sendable {
         let stdoutFile = scratch.appendingPathComponent("\(name).stdout")
         let recordsFile = scratch.appendingPathComponent("\(name).records")
         _ = FileManager.default.createFile(atPath: recordsFile.path, contents: nil)
+        let artifacts = scratch.appendingPathComponent("\(name).artifacts")
+        try? FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
         var environment = ProcessInfo.processInfo.environment
         environment["CONVBOOK_RECORDS"] = recordsFile.path
+        environment["CONVBOOK_ARTIFACTS"] = artifacts.path
         environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no,symbolicate=full"
         if let trapBlock { environment["CONVBOOK_TRAP_BLOCK"] = String(trapBlock) } else { environment["CONVBOOK_TRAP_BLOCK"] = nil }
         let blocks512 = Self.stdoutLimit / 512
@@ -158,7 +168,7 @@ struct ChapterExecutor: Sendable {
                                                                   stdout: Data(), stderr: Data("cannot start the chapter program".utf8), seconds: 0)
         let stdout = (try? Data(contentsOf: stdoutFile)) ?? Data()
         let records = Record.decodeLines((try? Data(contentsOf: recordsFile)) ?? Data())
-        return Run(outcome: outcome, stdout: stdout, records: records)
+        return Run(outcome: outcome, stdout: stdout, records: records, artifacts: artifacts)
     }
 
     /// What went wrong in a run, if anything.

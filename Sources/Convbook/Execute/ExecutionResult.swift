@@ -8,6 +8,8 @@ struct ExecutionResult: Codable, Hashable, Sendable {
     var inlines: [PublishedValue?]
     /// Compiler warnings, at virtual locations.
     var warnings: [CompilerMessage]
+    /// Tensors published for download, in the order they were published.
+    var artifacts: [Artifact] = []
 
     /// A block's output: its printed text and rich items, in order.
     struct BlockResult: Codable, Hashable, Sendable {
@@ -29,6 +31,39 @@ struct ExecutionResult: Codable, Hashable, Sendable {
         case gradientCheck(rows: [Record.GradientRow], threshold: Double, location: VirtualLocation)
         case agreement(label: String, difference: FlexibleDouble, tolerance: Double, note: String?, location: VirtualLocation)
         case table(label: String?, columns: [String], rows: [[PublishedValue]], location: VirtualLocation)
+        case figure(caption: String?, panels: [FigurePanel])
+        case plot(Plot)
+        case explorer(Explorer)
+    }
+
+    struct Plot: Codable, Hashable, Sendable {
+        var caption: String?
+        var xLabel: String
+        var yLabel: String
+        var logX: Bool
+        var logY: Bool
+        var x: [FlexibleDouble]
+        var series: [PlotSeries]
+    }
+
+    struct Explorer: Codable, Hashable, Sendable {
+        var label: String
+        var parameters: ExplorerParameters
+        /// Tensors by name, in the order x, w, b, y, dy, dx, dw, db (those present).
+        var tensors: [NamedValue]
+        var views: [ExplorerView]
+    }
+
+    struct NamedValue: Codable, Hashable, Sendable {
+        var name: String
+        var value: PublishedValue
+    }
+
+    /// A tensor offered for download as `.npy`.
+    struct Artifact: Codable, Hashable, Sendable {
+        var name: String
+        var shape: [Int]
+        var bytes: Data
     }
 
     /// A location inside one of the program's pieces (`convbook-block-3.swift`, line 2).

@@ -15,6 +15,8 @@ struct OutputAssembler {
         /// The block that began but never ended (the program died in it).
         var unfinishedBlock: Int?
         var trapMissed: Set<Int>
+        /// Names and shapes of published tensors; their files are in the artifacts folder.
+        var artifacts: [(name: String, shape: [Int])]
     }
 
     func assemble(stdout: Data, records: [Record]) -> Assembled {
@@ -23,6 +25,7 @@ struct OutputAssembler {
         var current: Int?
         var cursor = 0
         var trapMissed = Set<Int>()
+        var artifactNames = [(String, [Int])]()
         var printed = [Int](repeating: 0, count: blockCount)
 
         func flushText(upTo offset: Int) {
@@ -87,6 +90,23 @@ struct OutputAssembler {
                     append(.table(label: record.label, columns: record.columns ?? [], rows: record.cells ?? [],
                                   location: location(record)), to: b)
                 }
+            case "figure":
+                if let b = current { append(.figure(caption: record.caption, panels: record.panels ?? []), to: b) }
+            case "plot":
+                if let b = current {
+                    append(.plot(.init(caption: record.caption, xLabel: record.xLabel ?? "", yLabel: record.yLabel ?? "",
+                                       logX: record.logX ?? false, logY: record.logY ?? false, x: record.x ?? [],
+                                       series: record.series ?? [])), to: b)
+                }
+            case "explore":
+                if let b = current, let parameters = record.parameters, let tensors = record.tensors {
+                    let order = ["x", "w", "b", "y", "dy", "dx", "dw", "db"]
+                    let named = order.compactMap { name in tensors[name].map { ExecutionResult.NamedValue(name: name, value: $0) } }
+                    append(.explorer(.init(label: record.label ?? "example", parameters: parameters, tensors: named,
+                                           views: record.views ?? [])), to: b)
+                }
+            case "artifact":
+                if let name = record.name { artifactNames.append((name, record.shape ?? [])) }
             case "trap-missed":
                 if let b = record.block { trapMissed.insert(b) }
             default:
@@ -94,6 +114,6 @@ struct OutputAssembler {
             }
         }
         flushText(upTo: stdout.count)
-        return Assembled(blocks: blocks, inlines: inlines, unfinishedBlock: current, trapMissed: trapMissed)
+        return Assembled(blocks: blocks, inlines: inlines, unfinishedBlock: current, trapMissed: trapMissed, artifacts: artifactNames)
     }
 }

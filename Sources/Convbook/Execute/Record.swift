@@ -20,6 +20,19 @@ struct Record: Decodable, Sendable {
     var note: String?
     var columns: [String]?
     var cells: [[PublishedValue]]?
+    var name: String?
+    var shape: [Int]?
+    var caption: String?
+    var panels: [FigurePanel]?
+    var xLabel: String?
+    var yLabel: String?
+    var logX: Bool?
+    var logY: Bool?
+    var x: [FlexibleDouble]?
+    var series: [PlotSeries]?
+    var parameters: ExplorerParameters?
+    var tensors: [String: PublishedValue]?
+    var views: [ExplorerView]?
 
     struct GradientRow: Codable, Hashable, Sendable {
         var name: String
@@ -32,6 +45,43 @@ struct Record: Decodable, Sendable {
         let decoder = JSONDecoder()
         return data.split(separator: UInt8(ascii: "\n")).compactMap { try? decoder.decode(Record.self, from: Data($0)) }
     }
+}
+
+/// One grid of a figure (see `ConvbookRuntime/Figures.swift`).
+struct FigurePanel: Codable, Hashable, Sendable {
+    struct Cell: Codable, Hashable, Sendable {
+        /// Text.
+        var v: String
+        /// Kind: value, pad, window, inserted.
+        var k: String
+        /// Colour index, to follow an entry from grid to grid.
+        var h: Int?
+    }
+    var title: String
+    var rows: Int
+    var columns: Int
+    var cells: [Cell]
+}
+
+struct PlotSeries: Codable, Hashable, Sendable {
+    var name: String
+    var values: [FlexibleDouble]
+}
+
+struct ExplorerParameters: Codable, Hashable, Sendable {
+    var stride: [Int]
+    var padding: [Int]
+    var dilation: [Int]
+    var groups: Int
+}
+
+/// One way to read an explorer example: each cell of `target` is a sum of
+/// products of cells of `sources[0]` and `sources[1]`; `terms[k]` lists the
+/// pairs of flat indices for target cell k.
+struct ExplorerView: Codable, Hashable, Sendable {
+    var target: String
+    var sources: [String]
+    var terms: [[[Int]]]
 }
 
 /// A Double that also reads the strings "inf", "-inf" and "nan" that the

@@ -1,3 +1,4 @@
+import ConvbookFormat
 /// Turns an execution result into the diagnostics its checks call for:
 /// gradient checks above their threshold, closed forms that disagree with the
 /// loops, `expect` blocks whose output differs, `traps` blocks that did not
@@ -24,7 +25,7 @@ struct ResultChecker {
                     if !(difference.value <= tolerance) {
                         found.append(at(location, block, "'\(label)' disagree: largest difference \(NumberFormat.scientific(difference.value)) is above the tolerance \(NumberFormat.scientific(tolerance))" + (note.map { " (\($0))" } ?? "")))
                     }
-                case .text, .tensor, .table:
+                case .text, .tensor, .table, .figure, .plot, .explorer:
                     break
                 }
             }

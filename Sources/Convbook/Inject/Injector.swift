@@ -54,7 +54,7 @@ struct Injector: MarkdownRewriter {
         }
         let blockResult = block.index < result.blocks.count ? result.blocks[block.index] : nil
         if block.options.showOutput, let blockResult {
-            var output = blockResult.items.map(OutputHTML.item).joined()
+            var output = blockResult.items.map { OutputHTML.item($0) }.joined()
             if let errors = blockResult.compilerErrors {
                 // Named by the file's name alone, so the page does not depend on where convbook ran.
                 let lines = errors.map { message -> String in

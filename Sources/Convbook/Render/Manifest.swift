@@ -50,6 +50,13 @@ public struct Manifest: Codable, Equatable, Sendable {
                     let cells = rows.flatMap { $0 }
                     values.append(Value(key: key, kind: "table", numbers: cells.flatMap(\.numbers).map(FlexibleNumber.init),
                                         text: columns.joined(separator: ",") + ";" + cells.map { if case .text(let t) = $0 { t } else { "#" } }.joined(separator: ",")))
+                case .figure:
+                    continue
+                case .plot(let plot):
+                    values.append(Value(key: key, kind: "plot", numbers: (plot.x + plot.series.flatMap(\.values)).map { FlexibleNumber($0.value) },
+                                        text: plot.series.map(\.name).joined(separator: ",")))
+                case .explorer(let explorer):
+                    for named in explorer.tensors { values.append(entry("\(key) / \(named.name)", named.value)) }
                 case .agreement(let label, let difference, let tolerance, _, _):
                     values.append(Value(key: key, kind: "agreement", numbers: [FlexibleNumber(difference.value)],
                                         text: label, passed: difference.value <= tolerance))

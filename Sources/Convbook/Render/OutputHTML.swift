@@ -1,3 +1,4 @@
+import ConvbookFormat
 /// HTML for what a block produced: printed text, tensors as tables, and
 /// check results as small tables.
 enum OutputHTML {
@@ -16,8 +17,14 @@ enum OutputHTML {
         return out
     }
 
-    static func item(_ item: ExecutionResult.OutputItem) -> String {
+    static func item(_ item: ExecutionResult.OutputItem, downloadPrefix: String = "") -> String {
         switch item {
+        case .figure(let caption, let panels):
+            return FigureSVG.figure(caption: caption, panels: panels)
+        case .plot(let plot):
+            return FigureSVG.plot(plot)
+        case .explorer(let explorer):
+            return ExplorerHTML.render(explorer, downloadPrefix: downloadPrefix)
         case .text(let text):
             return "<pre class=\"cb-stdout\"><code>\(escape(text))</code></pre>\n"
         case .tensor(let label, let value, let padding, _):
@@ -45,7 +52,7 @@ enum OutputHTML {
 
     /// A tensor as one matrix table per slice: a vector as one row, a matrix as
     /// itself, rank 3 and 4 as their (c) or (n, c) slices.
-    static func tensor(_ value: PublishedValue, label: String?, padding: [Int]?) -> String {
+    static func tensor(_ value: PublishedValue, label: String?, padding: [Int]?, cellPrefix: String? = nil) -> String {
         guard case .tensor(let shape, let data) = value else {
             return "<pre class=\"cb-stdout\"><code>\(escape(inlineText(value)))</code></pre>\n"
         }
@@ -70,7 +77,9 @@ enum OutputHTML {
                     let isPadding = padding.map { p in
                         (shape.count >= 2 && (i < p[0] || i >= rows - p[0])) || j < p[1] || j >= columns - p[1]
                     } ?? false
-                    html += isPadding ? "<td class=\"cb-pad\">" : "<td>"
+                    var attributes = isPadding ? " class=\"cb-pad\"" : ""
+                    if let cellPrefix { attributes += " data-cell=\"\(cellPrefix):\(slice * sliceSize + i * columns + j)\"" }
+                    html += "<td\(attributes)>"
                     html += NumberFormat.value(x) + "</td>"
                 }
                 html += "</tr>\n"

@@ -1,0 +1,115 @@
+import ConvbookFormat
+import Foundation
+
+/// The receptive-field explorer: the example's tensors as tables whose cells
+/// carry `data-cell="NAME:INDEX"`, one tab per reading (y from x and w, dx from
+/// dy and w, dw from x and dy), and, per target cell, the engine's list of
+/// source cells with the sum written out in numbers. `convbook.js` only
+/// highlights what this data says.
+enum ExplorerHTML {
+    static func render(_ explorer: ExecutionResult.Explorer, downloadPrefix: String) -> String {
+        let values = Dictionary(explorer.tensors.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+        var views = [[String: Any]]()
+        var tabs = ""
+        for view in explorer.views {
+            guard view.sources.count == 2, let target = values[view.target],
+                  let first = values[view.sources[0]], let second = values[view.sources[1]] else { continue }
+            var cells = [String: Any]()
+            for (index, terms) in view.terms.enumerated() {
+                cells[String(index)] = [
+                    "a": terms.map { $0[0] },
+                    "b": terms.map { $0[1] },
+                    "text": sumText(view, index: index, terms: terms, target: target, first: first, second: second,
+                                    bias: view.target == "y" ? values["b"] : nil),
+                ] as [String: Any]
+            }
+            var panels = view.sources + [view.target]
+            if view.target == "y", values["b"] != nil { panels.insert("b", at: 2) }
+            let title = "\(view.target) from \(view.sources[0]) and \(view.sources[1])"
+            views.append(["target": view.target, "sources": view.sources, "panels": panels, "cells": cells,
+                          "hint": "Point at or tab to a cell of \(view.target) to see which cells of \(view.sources[0]) and \(view.sources[1]) make it."])
+            tabs += "<button type=\"button\" role=\"tab\" data-view=\"\(view.target)\" aria-selected=\"false\">\(OutputHTML.escape(title))</button>"
+        }
+        let p = explorer.parameters
+        var html = "<figure class=\"cb-explorer\" aria-label=\"Receptive-field explorer: \(OutputHTML.escape(explorer.label))\">\n"
+        html += "<div class=\"cb-explorer-tabs\" role=\"tablist\">\(tabs)</div>\n"
+        html += "<div class=\"cb-explorer-tensors\">\n"
+        for named in explorer.tensors where named.name != "db" {
+            html += "<div class=\"cb-explorer-panel\" data-tensor=\"\(named.name)\">\n"
+            html += OutputHTML.tensor(named.value, label: named.name, padding: nil, cellPrefix: named.name)
+            html += "</div>\n"
+        }
+        html += "</div>\n<p class=\"cb-explorer-sum\" aria-live=\"polite\"></p>\n"
+        html += "<figcaption>stride \(pair(p.stride)), padding \(pair(p.padding)), dilation \(pair(p.dilation)), groups \(p.groups)</figcaption>\n"
+        html += "<details class=\"cb-pytorch\"><summary>Check this example with PyTorch</summary>\n"
+        html += "<pre class=\"cb-code\"><code>\(OutputHTML.escape(pytorch(explorer, prefix: downloadPrefix)))</code></pre>\n</details>\n"
+        let data = ["views": views]
+        let json = (try? JSONSerialization.data(withJSONObject: data, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        html += "<script type=\"application/json\" class=\"cb-explorer-data\">\(json.replacingOccurrences(of: "</", with: "<\\/"))</script>\n"
+        return html + "</figure>\n"
+    }
+
+    private static func pair(_ values: [Int]) -> String {
+        values.count == 2 && values[0] == values[1] ? "\(values[0])" : "(" + values.map(String.init).joined(separator: ", ") + ")"
+    }
+
+    /// "y[0,0,1,1] = b[0] + x[0,0,1,1]·w[0,0,0,0] + … = 0.5 + 2·3 + … = 37".
+    static func sumText(_ view: ExplorerView, index: Int, terms: [[Int]], target: PublishedValue,
+                        first: PublishedValue, second: PublishedValue, bias: PublishedValue?) -> String {
+        guard case .tensor(let targetShape, let targetData) = target,
+              case .tensor(let firstShape, let firstData) = first,
+              case .tensor(let secondShape, let secondData) = second else { return "" }
+        let (a, b) = (view.sources[0], view.sources[1])
+        var symbols = [String](), numbers = [String]()
+        if let bias, case .tensor(_, let biasData) = bias, targetShape.count == 4 {
+            let f = unflatten(index, targetShape)[1]
+            symbols.append("b[\(f)]")
+            numbers.append(NumberFormat.value(biasData[f].value))
+        }
+        for term in terms {
+            symbols.append("\(a)[\(unflatten(term[0], firstShape).map(String.init).joined(separator: ","))]·\(b)[\(unflatten(term[1], secondShape).map(String.init).joined(separator: ","))]")
+            numbers.append("\(signed(firstData[term[0]].value))·\(signed(secondData[term[1]].value))")
+        }
+        let name = "\(view.target)[\(unflatten(index, targetShape).map(String.init).joined(separator: ","))]"
+        let value = NumberFormat.value(targetData[index].value)
+        if symbols.isEmpty { return "\(name) = 0: no window reaches this cell, so nothing flows into it" }
+        return "\(name) = \(symbols.joined(separator: " + "))\n  = \(numbers.joined(separator: " + "))\n  = \(value)"
+    }
+
+    private static func signed(_ x: Double) -> String {
+        let text = NumberFormat.value(x)
+        return x < 0 ? "(\(text))" : text
+    }
+
+    static func unflatten(_ index: Int, _ shape: [Int]) -> [Int] {
+        var rest = index
+        var result = [Int](repeating: 0, count: shape.count)
+        for axis in shape.indices.reversed() where shape[axis] > 0 {
+            result[axis] = rest % shape[axis]
+            rest /= shape[axis]
+        }
+        return result
+    }
+
+    /// The same layer in PyTorch, on the downloaded `.npy` files.
+    static func pytorch(_ explorer: ExecutionResult.Explorer, prefix: String) -> String {
+        let p = explorer.parameters
+        let names = Set(explorer.tensors.map(\.name))
+        let label = explorer.label
+        var code = """
+        import numpy as np, torch
+        def load(name): return torch.tensor(np.load(f"\(prefix)\(label)-{name}.npy"), requires_grad=True)
+        x, w = load("x"), load("w")
+
+        """
+        code += names.contains("b") ? "b = load(\"b\")\n" : "b = None\n"
+        code += "y = torch.nn.functional.conv2d(x, w, b, stride=(\(p.stride[0]), \(p.stride[1])), padding=(\(p.padding[0]), \(p.padding[1])), dilation=(\(p.dilation[0]), \(p.dilation[1])), groups=\(p.groups))\n"
+        code += "print(\"y \", np.abs(y.detach().numpy() - np.load(\"\(prefix)\(label)-y.npy\")).max())\n"
+        if names.contains("dy") {
+            code += "y.backward(load(\"dy\").detach())\n"
+            code += "for name, grad in ((\"dx\", x.grad), (\"dw\", w.grad)):\n"
+            code += "    print(name, np.abs(grad.numpy() - np.load(f\"\(prefix)\(label)-{name}.npy\")).max())\n"
+        }
+        return code
+    }
+}

@@ -1,0 +1,78 @@
+import ConvEngine
+
+/// Shows a convolution example a reader can explore: x, w (and b), y, and,
+/// with `dy`, the gradients dx and dw. Hovering over or focusing a cell of y,
+/// dx or dw highlights the cells of the two tensors that produced it and
+/// writes out the sum with its numbers. The lists of cells come from the
+/// engine (`ConvGeometry.outputTerms` and friends), computed here at build
+/// time. The tensors are also offered as `.npy` downloads (named
+/// `LABEL-x.npy`, ...), with the matching PyTorch call on the page.
+///
+/// ```swift
+/// explore(x, w, b, ConvParameters(stride: 2, padding: 1), dy: dy, label: "stride2")
+/// ```
+public func explore(_ x: Tensor, _ w: Tensor, _ b: Tensor? = nil, _ parameters: ConvParameters = ConvParameters(),
+                    dy: Tensor? = nil, label: String = "example",
+                    file: StaticString = #filePath, line: UInt = #line) {
+    let g: ConvGeometry
+    do {
+        g = try ConvGeometry.validated(x: x, w: w, b: b, dy: dy, parameters: parameters)
+    } catch {
+        fatalError("explore: \(error)")
+    }
+    let y = convForward(x, w, b, parameters)
+    let grads = dy.map { convBackward($0, x, w, parameters) }
+    var tensors: [(String, Tensor)] = [("x", x), ("w", w)]
+    if let b { tensors.append(("b", b)) }
+    tensors.append(("y", y))
+    if let dy, let grads { tensors += [("dy", dy), ("dx", grads.dx), ("dw", grads.dw), ("db", grads.db)] }
+
+    guard RecordChannel.isActive else {
+        for (name, t) in tensors { show(t, name) }
+        return
+    }
+    for (name, t) in tensors { publish(t, as: "\(label)-\(name)", file: file, line: line) }
+
+    func view(_ target: String, _ sources: [String], _ count: Int, _ terms: (Int) -> [Term]) -> String {
+        JSON.object([
+            ("target", JSON.string(target)),
+            ("sources", JSON.array(sources.map(JSON.string))),
+            ("terms", JSON.array((0..<count).map { index in
+                JSON.array(terms(index).map { "[\($0.first),\($0.second)]" })
+            })),
+        ])
+    }
+    func unflatten(_ index: Int, _ shape: [Int]) -> [Int] {
+        var rest = index
+        var result = [Int](repeating: 0, count: shape.count)
+        for axis in shape.indices.reversed() {
+            result[axis] = rest % shape[axis]
+            rest /= shape[axis]
+        }
+        return result
+    }
+    var views = [view("y", ["x", "w"], y.count) { k in
+        let at = unflatten(k, y.shape)
+        return g.outputTerms(n: at[0], f: at[1], i: at[2], j: at[3])
+    }]
+    if grads != nil {
+        views.append(view("dx", ["dy", "w"], x.count) { k in
+            let at = unflatten(k, x.shape)
+            return g.inputGradientTerms(n: at[0], c: at[1], r: at[2], q: at[3])
+        })
+        views.append(view("dw", ["x", "dy"], w.count) { k in
+            let at = unflatten(k, w.shape)
+            return g.weightGradientTerms(f: at[0], c: at[1], a: at[2], b: at[3])
+        })
+    }
+    let p = parameters
+    var fields = RecordChannel.location(file, line)
+    fields.append(("label", JSON.string(label)))
+    fields.append(("parameters", JSON.object([
+        ("stride", "[\(p.stride.height),\(p.stride.width)]"), ("padding", "[\(p.padding.height),\(p.padding.width)]"),
+        ("dilation", "[\(p.dilation.height),\(p.dilation.width)]"), ("groups", "\(p.groups)"),
+    ])))
+    fields.append(("tensors", JSON.object(tensors.map { ($0.0, JSON.value($0.1)) })))
+    fields.append(("views", JSON.array(views)))
+    RecordChannel.emit("explore", fields)
+}
