@@ -49,6 +49,7 @@ struct PageRenderer {
         let page = pages[index]
         var context = common(title: "\(page.title) · \(Self.bookTitle)", description: page.summary)
         context["body"] = body
+        context["formulaCount"] = MathCollector.occurrences(in: chapter.document, file: "").count
         context["chapters"] = pages.enumerated().map { i, p in ["href": p.href, "title": p.title, "current": i == index] as [String: Any] }
         context["toc"] = ids.all.filter { $0.level == 2 || $0.level == 3 }.map { ["level": $0.level, "id": $0.id, "text": $0.text] as [String: Any] }
         context["hasToc"] = ids.all.contains { $0.level == 2 }
