@@ -10,6 +10,8 @@ struct BookArguments: ParsableArguments {
     @Option(help: "The folder holding the ConvEngine and ConvbookRuntime modules (default: $CONVBOOK_MODULES, else next to this executable).")
     var modules: String?
     @Option(help: "The result cache folder (default: .convbook-cache beside the chapters folder).") var cache: String?
+    @Option(help: "A folder whose files replace the default theme's (page.mustache, index.mustache, head.mustache, header.mustache, style.css, convbook.js).")
+    var theme: String?
 
     func options(useCache: Bool) -> BuildOptions {
         var options = BuildOptions()
@@ -18,6 +20,7 @@ struct BookArguments: ParsableArguments {
         if let jobs { options.jobs = max(jobs, 1) }
         options.modules = modules
         options.cacheDirectory = cache
+        options.theme = theme
         options.useCache = useCache
         options.progress = Progress.line
         return options

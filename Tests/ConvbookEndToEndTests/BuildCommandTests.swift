@@ -215,3 +215,78 @@ import Testing
         #expect(!book.rootEntries().contains { $0.contains("convbook-new") })
     }
 }
+
+/// The parts of the site beyond the runner: math, theme, downloads.
+@Suite struct SiteBuildTests {
+    @Test func texErrorsFailTheBuildAtTheFormula() throws {
+        let book = try BookFixture(["01-tex.md": "# TeX\n\nFine $x^2$ and broken $\\frac{1}{$ here.\n\n$$\n\\nosuchcommand{x}\n$$\n"])
+        let result = try book.convbook("build")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("chapters/01-tex.md:3:"))
+        #expect(result.stderr.contains("error: TeX error: KaTeX parse error"))
+        #expect(result.stderr.contains("chapters/01-tex.md:5:1: error: TeX error: KaTeX parse error: Undefined control sequence: \\nosuchcommand"))
+    }
+
+    @Test func mathIsTypesetAtBuildTimeWithNothingRemote() throws {
+        let book = try BookFixture(["01-math.md": "# Math\n\nInline $\\sum_{i} x_i$ and display:\n\n$$\ny = \\begin{bmatrix} 1 & 2 \\end{bmatrix}\n$$\n"])
+        #expect(try book.convbook("build").status == 0)
+        let page = try book.page("01-math.html")
+        #expect(page.contains("class=\"katex\""))
+        #expect(page.contains("<math"))                         // MathML for screen readers
+        #expect(page.contains("data-formula-count=\"2\""))
+        #expect(FileManager.default.fileExists(atPath: book.root.appendingPathComponent("site/katex/katex.min.css").path))
+        #expect(FileManager.default.fileExists(atPath: book.root.appendingPathComponent("site/katex/fonts/KaTeX_Main-Regular.woff2").path))
+        for name in ["01-math.html", "index.html", "style.css"] {
+            let text = try book.page(name)
+            #expect(!text.contains("src=\"http"), "\(name)")
+            #expect(!text.contains("href=\"http"), "\(name)")
+            #expect(!text.contains("url(http"), "\(name)")
+        }
+    }
+
+    @Test func aThemeFolderOverridesTemplatesAndStyles() throws {
+        let book = try BookFixture(["01-a.md": "# A\n\nText.\n"])
+        let theme = book.root.appendingPathComponent("mytheme")
+        try FileManager.default.createDirectory(at: theme, withIntermediateDirectories: true)
+        try Data("body { color: rebeccapurple; }\n".utf8).write(to: theme.appendingPathComponent("style.css"))
+        try Data("<!DOCTYPE html><html lang=\"en\"><head><title>{{title}}</title></head><body><main>{{{body}}}</main></body></html>\n".utf8)
+            .write(to: theme.appendingPathComponent("page.mustache"))
+        let result = try book.convbook("build", "--theme", "mytheme")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try book.page("style.css").contains("rebeccapurple"))
+        let page = try book.page("01-a.html")
+        #expect(page.hasPrefix("<!DOCTYPE html><html lang=\"en\"><head><title>A"))
+        #expect(page.contains("Text."))
+        // The index keeps the default template.
+        #expect(try book.page("index.html").contains("chapter-list"))
+    }
+
+    @Test func explorerAndPublishedTensorsAreInThePage() throws {
+        let book = try BookFixture(["01-x.md": """
+        # Explore
+
+        ```swift
+        let x = Tensor.ramp(shape: [1, 1, 4, 4], start: 1)
+        let w = Tensor(batch: [[[[1, 0], [0, -1]]]])
+        let dy = Tensor.ramp(shape: [1, 1, 3, 3])
+        explore(x, w, nil, ConvParameters(), dy: dy, label: "tiny")
+        publish(x, as: "input")
+        ```
+        """])
+        let result = try book.convbook("build")
+        #expect(result.status == 0, "\(result.stderr)")
+        let page = try book.page("01-x.html")
+        #expect(page.contains("class=\"cb-explorer\""))
+        #expect(page.contains("data-cell=\"y:0\""))
+        // y[0,0,0,0] is the 2×2 window at the corner times w, listed by the engine: 1·1 + 2·0 + 5·0 + 6·(-1) = -5.
+        #expect(page.contains("y[0,0,0,0] = x[0,0,0,0]·w[0,0,0,0] + x[0,0,0,1]·w[0,0,0,1] + x[0,0,1,0]·w[0,0,1,0] + x[0,0,1,1]·w[0,0,1,1]\\n  = 1·1 + 2·0 + 5·0 + 6·(-1)\\n  = -5"))
+        #expect(page.contains("torch.nn.functional.conv2d"))
+        let npy = try Data(contentsOf: book.root.appendingPathComponent("site/data/01-x/input.npy"))
+        let parsed = try Tensor(npy: Array(npy))
+        #expect(parsed == Tensor.ramp(shape: [1, 1, 4, 4], start: 1))
+        #expect(FileManager.default.fileExists(atPath: book.root.appendingPathComponent("site/data/01-x/tiny-dw.npy").path))
+        #expect(page.contains("href=\"data/01-x/input.npy\""))
+        let code = try book.page("code/01-x.swift")
+        #expect(code.contains("explore(x, w, nil, ConvParameters(), dy: dy, label: \"tiny\")"))
+    }
+}

@@ -25,6 +25,10 @@ struct ChapterExecutor: Sendable {
     static let stdoutLimit = 64 * 1024 * 1024
 
     func execute(_ program: ChapterProgram, chapterPath: String, timeout: Double) -> Outcome {
+        if program.cells.isEmpty {
+            // Prose only: nothing to compile or run.
+            return Outcome(result: ExecutionResult(blocks: [], inlines: [], warnings: []), diagnostics: [], source: .cached)
+        }
         let key = (cache ?? ExecutionCache(root: scratchRoot)).key(for: program, toolchain: toolchain)
         var corrupt = false
         if let cache {

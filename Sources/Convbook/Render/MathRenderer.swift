@@ -45,7 +45,8 @@ struct MathRenderer {
         if !errors.isEmpty {
             throw BuildFailure(occurrences.compactMap { occurrence in
                 errors[occurrence.formula].map {
-                    Diagnostic(file: occurrence.file, line: occurrence.line, column: occurrence.column, message: "TeX error: \($0)")
+                    Diagnostic(file: occurrence.file, line: occurrence.line, column: occurrence.column,
+                               message: "TeX error: " + $0.split(whereSeparator: \.isNewline).joined(separator: " "))
                 }
             }.sorted())
         }
