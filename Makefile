@@ -2,7 +2,7 @@
 SWIFT ?= swift
 
 # Debian packages the build and the tests need; installed when missing.
-DEBIAN_PACKAGES := pkg-config libopenblas-dev libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gfm
+DEBIAN_PACKAGES := pkg-config libopenblas-dev libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gfm nodejs katex libjs-katex fonts-katex
 
 .PHONY: all deps build release test bench site check verify clean
 
