@@ -7,7 +7,7 @@ import ConvEngine
 // to the next, a colour index.
 
 struct FigureCell {
-    enum Kind: String { case value, pad, window, inserted }
+    enum Kind: String { case value, pad, window, windowPad = "window-pad", inserted }
     var text: String
     var kind: Kind = .value
     var hue: Int? = nil
@@ -37,7 +37,7 @@ func emitFigure(_ panels: [FigurePanel], caption: String?, file: StaticString, l
             for r in 0..<panel.rows {
                 print((0..<panel.columns).map { c -> String in
                     let cell = panel.cells[r * panel.columns + c]
-                    return cell.kind == .window ? "[\(cell.text)]" : cell.text
+                    return cell.kind == .window || cell.kind == .windowPad ? "[\(cell.text)]" : cell.text
                 }.joined(separator: " "))
             }
         }
@@ -61,8 +61,9 @@ private func requireMatrix(_ t: Tensor, _ what: String) {
 /// ```swift
 /// showWindows(x, kernel: 3, ConvParameters(stride: 2, padding: 1))
 /// ```
+/// `name` titles each grid `name[i, j]` (default `y`; say `dw` when the window is dy).
 public func showWindows(_ x: Tensor, kernel: HW, _ parameters: ConvParameters = ConvParameters(), limit: Int = 6,
-                        _ caption: String? = nil, file: StaticString = #filePath, line: UInt = #line) {
+                        name: String = "y", _ caption: String? = nil, file: StaticString = #filePath, line: UInt = #line) {
     requireMatrix(x, "showWindows")
     let p = parameters.padding
     let padded = pad(x, p)
@@ -83,10 +84,11 @@ public func showWindows(_ x: Tensor, kernel: HW, _ parameters: ConvParameters = 
             for c in 0..<columns {
                 let isPadding = r < p.height || r >= rows - p.height || c < p.width || c >= columns - p.width
                 let index = r * columns + c
-                cells.append(FigureCell(text: fmt(padded[r, c]), kind: taps.contains(index) ? .window : (isPadding ? .pad : .value)))
+                let kind: FigureCell.Kind = taps.contains(index) ? (isPadding ? .windowPad : .window) : (isPadding ? .pad : .value)
+                cells.append(FigureCell(text: fmt(padded[r, c]), kind: kind))
             }
         }
-        panels.append(FigurePanel(title: "y[\(i), \(j)]", rows: rows, columns: columns, cells: cells))
+        panels.append(FigurePanel(title: "\(name)[\(i), \(j)]", rows: rows, columns: columns, cells: cells))
     }
     let more = positions.count > limit ? " (the first \(limit) of \(positions.count) positions)" : ""
     emitFigure(panels, caption: (caption ?? "The window over the padded input for each output position") + more, file: file, line: line)
