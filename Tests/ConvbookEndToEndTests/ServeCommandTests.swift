@@ -1,0 +1,399 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+
+/// `convbook serve` as a user runs it: the real binary on a small book,
+/// requests to 127.0.0.1 only, every wait bounded.
+@Suite struct ServeCommandTests {
+    static func chapter(_ word: String) -> String {
+        """
+        ---
+        title: First
+        summary: The only chapter.
+        ---
+        # First
+
+        Version \(word) of the prose.
+
+        ```swift
+        let v = Tensor(vector: [1, 2, 3])
+        print("sum", v[0] + v[1] + v[2])
+        ```
+        """
+    }
+
+    @Test(.timeLimit(.minutes(5)))
+    func servesTheSiteReloadsOnEditsAndRefusesPathsOutsideIt() async throws {
+        let book = try BookFixture(["01-first.md": Self.chapter("one")])
+        try Data("TOP SECRET\n".utf8).write(to: book.root.appendingPathComponent("secret.txt"))
+        let server = try ServeProcess(in: book.root)
+        defer { server.kill() }
+
+        // The first line on stdout is the address, once the first build is done.
+        let line = try #require(server.firstLine(timeout: 240), "no address line; stderr:\n\(server.stderr)")
+        let match = try #require(line.firstMatch(of: /^serving site\/ at (http:\/\/127\.0\.0\.1:(\d+)\/)$/), "\(line)")
+        let base = try #require(URL(string: String(match.1)))
+        let port = try #require(UInt16(match.2))
+
+        // Pages are the files on disk plus the live-reload script, only in the response.
+        for (path, file) in [("", "index.html"), ("index.html", "index.html"), ("01-first.html", "01-first.html")] {
+            let response = try await HTTP.get(base.appendingPathComponent(path))
+            #expect(response.status == 200)
+            #expect(response.contentType == "text/html; charset=utf-8")
+            let page = String(decoding: response.body, as: UTF8.self)
+            let script = try #require(ServeProcess.liveReloadScript(in: page), "no live-reload script in /\(path)")
+            #expect(script.contains("/__convbook/events"))
+            #expect(page.contains(script + "</body>"))
+            let onDisk = try Data(contentsOf: book.root.appendingPathComponent("site/\(file)"))
+            #expect(Data(page.replacingOccurrences(of: script, with: "").utf8) == onDisk, "/\(path) differs from site/\(file)")
+            #expect(!String(decoding: onDisk, as: UTF8.self).contains("__convbook"))
+        }
+        #expect(try book.page("01-first.html").contains("Version one"))
+        // The site on disk is exactly what `convbook build` writes.
+        let check = try book.convbook("check")
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+
+        // Content types, HEAD, other methods.
+        let css = try await HTTP.get(base.appendingPathComponent("style.css"))
+        #expect(css.status == 200 && css.contentType == "text/css; charset=utf-8")
+        #expect(css.body == (try Data(contentsOf: book.root.appendingPathComponent("site/style.css"))))
+        #expect(try await HTTP.get(base.appendingPathComponent("manifest.json")).contentType == "application/json")
+        let head = try await HTTP.get(base.appendingPathComponent("01-first.html"), method: "HEAD")
+        #expect(head.status == 200 && head.body.isEmpty && head.contentType == "text/html; charset=utf-8")
+        #expect(try await HTTP.get(base, method: "POST").status == 405)
+        #expect(try await HTTP.get(base.appendingPathComponent("no-such-page.html")).status == 404)
+
+        // Nothing outside the site folder, however asked for. Raw requests, so
+        // that no client normalises the path first.
+        try FileManager.default.createSymbolicLink(atPath: book.root.appendingPathComponent("site/escape.txt").path,
+                                                   withDestinationPath: "../secret.txt")
+        try FileManager.default.createSymbolicLink(atPath: book.root.appendingPathComponent("site/outside").path,
+                                                   withDestinationPath: book.root.path)
+        let attempts = [
+            "/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E/secret.txt", "/..%2fsecret.txt", "/%2e%2e%2fsecret.txt",
+            "/./../secret.txt", "//../secret.txt", "/01-first.html/../../secret.txt", "/..\\secret.txt",
+            "/escape.txt", "/outside/secret.txt", book.root.appendingPathComponent("secret.txt").path,
+            "http://127.0.0.1:\(port)/../secret.txt",
+        ]
+        for target in attempts {
+            let response = try RawHTTP.request("GET \(target) HTTP/1.1", port: port)
+            #expect([400, 403, 404].contains(response.status), "\(target): \(response.head)")
+            #expect(!response.text.contains("TOP SECRET"), "\(target) leaked the file")
+        }
+        #expect(try RawHTTP.request("GET /../secret.txt HTTP/1.1", port: port).status == 403)
+        #expect(try RawHTTP.request("GET /%2e%2e/secret.txt HTTP/1.1", port: port).status == 403)
+        #expect(try await HTTP.get(URL(string: "\(base)%2e%2e/secret.txt")!).status == 403)
+
+        // An edit rebuilds the site and tells open pages (an event stream) to reload.
+        let versionBefore = String(decoding: try await HTTP.get(base.appendingPathComponent("__convbook/version")).body, as: UTF8.self)
+        let events = try RawHTTP.Connection(port: port)
+        defer { events.close() }
+        try events.send("GET /__convbook/events HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAccept: text/event-stream\r\n\r\n")
+        let greeting = events.read(until: { $0.contains("data: \(versionBefore)\n") }, timeout: 10)
+        #expect(greeting.contains("text/event-stream") && greeting.contains("data: \(versionBefore)\n"), "\(greeting)")
+
+        try book.write("01-first.md", Self.chapter("two"))
+        let edited = try await Self.poll(timeout: 60) {
+            let page = String(decoding: try await HTTP.get(base.appendingPathComponent("01-first.html")).body, as: UTF8.self)
+            return page.contains("Version two") ? page : nil
+        }
+        #expect(edited != nil, "the page did not change; stderr:\n\(server.stderr)")
+        #expect(try book.page("01-first.html").contains("Version two"))
+        let pushed = events.read(until: { Self.eventVersions($0).contains { $0 != versionBefore } }, timeout: 10)
+        let versionAfter = String(decoding: try await HTTP.get(base.appendingPathComponent("__convbook/version")).body, as: UTF8.self)
+        #expect(versionAfter != versionBefore)
+        #expect(Self.eventVersions(pushed).contains { $0 != versionBefore }, "no new version pushed: \(pushed)")
+
+        // A broken chapter: the error at its line on stderr, and the last good site stays served.
+        try book.write("01-first.md", Self.chapter("three").replacingOccurrences(of: "print(\"sum\"", with: "let wrong: String = v\nprint(\"sum\""))
+        let reported = try await Self.poll(timeout: 120) {
+            server.stderr.contains("chapters/01-first.md:11:21: error: cannot convert value of type 'Tensor' to specified type 'String'") ? true : nil
+        }
+        #expect(reported == true, "no error reported; stderr:\n\(server.stderr)")
+        #expect(server.stderr.contains("still serving the previous site"))
+        let stillServed = String(decoding: try await HTTP.get(base.appendingPathComponent("01-first.html")).body, as: UTF8.self)
+        #expect(stillServed.contains("Version two") && !stillServed.contains("Version three"))
+
+        // Ctrl-C stops it; nothing is left half-written.
+        let status = server.interrupt(timeout: 20)
+        #expect(status == 130, "stderr:\n\(server.stderr)")
+        #expect(!book.rootEntries().contains { $0.contains("convbook-new") || $0.contains("convbook-old") })
+        #expect(try book.page("01-first.html").contains("Version two"))
+        #expect(server.stdoutLines == [line])
+    }
+
+    @Test(.timeLimit(.minutes(5)))
+    func aTakenPortIsAnErrorBeforeAnyBuild() async throws {
+        let listener = try RawHTTP.Listener()
+        defer { listener.close() }
+        let book = try BookFixture(["01-first.md": Self.chapter("one")])
+        let result = try Harness.convbook(["serve", "--port", String(listener.port)], in: book.root)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cannot serve on 127.0.0.1:\(listener.port)"), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: book.root.appendingPathComponent("site").path))
+    }
+
+    /// `swift build` relinks `convbook` when it rebuilds the engine, so a
+    /// running server's /proc/self/exe soon names a deleted file: the modules
+    /// it found at start must still be used.
+    @Test(.timeLimit(.minutes(5)))
+    func keepsRebuildingAfterItsExecutableIsReplaced() async throws {
+        let book = try BookFixture(["01-first.md": Self.chapter("one")])
+        let tools = try Harness.temporaryDirectory()
+        let fm = FileManager.default
+        let executable = tools.appendingPathComponent("convbook")
+        do {
+            try fm.linkItem(atPath: Harness.convbook, toPath: executable.path)
+        } catch {
+            try fm.copyItem(atPath: Harness.convbook, toPath: executable.path)
+        }
+        for name in ["Modules", "libConvbookRuntime.so"] {
+            try fm.createSymbolicLink(at: tools.appendingPathComponent(name),
+                                      withDestinationURL: Harness.productsDirectory.appendingPathComponent(name))
+        }
+        let server = try ServeProcess(in: book.root, executable: executable.path)
+        defer { server.kill() }
+        let line = try #require(server.firstLine(timeout: 240), "no address line; stderr:\n\(server.stderr)")
+        let match = try #require(line.firstMatch(of: /^serving site\/ at (http:\/\/127\.0\.0\.1:\d+\/)$/), "\(line)")
+        let base = try #require(URL(string: String(match.1)))
+
+        try fm.removeItem(at: executable)
+        try book.write("01-first.md", Self.chapter("two"))
+        let edited = try await Self.poll(timeout: 60) {
+            let page = String(decoding: try await HTTP.get(base.appendingPathComponent("01-first.html")).body, as: UTF8.self)
+            return page.contains("Version two") ? true : nil
+        }
+        #expect(edited == true, "no rebuild; stderr:\n\(server.stderr)")
+        #expect(!server.stderr.contains("cannot find the ConvEngine"), "\(server.stderr)")
+        #expect(server.interrupt(timeout: 20) == 130)
+    }
+
+    /// The versions in the `data:` lines of an event stream.
+    static func eventVersions(_ stream: String) -> [String] {
+        stream.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("data: ") }.map { String($0.dropFirst(6)) }
+    }
+
+    /// Calls `attempt` every quarter second until it gives a value or `timeout` seconds pass.
+    static func poll<T>(timeout: Double, _ attempt: () async throws -> T?) async throws -> T? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let value = try await attempt() { return value }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        return nil
+    }
+}
+
+/// A running `convbook serve --port 0`, its stdout read line by line and its
+/// stderr collected in a file.
+final class ServeProcess: @unchecked Sendable {
+    let process = Process()
+    private let stderrURL: URL
+    private let lock = NSLock()
+    private var lines = [String]()
+    private var partial = Data()
+    private let gotLine = DispatchSemaphore(value: 0)
+
+    init(in directory: URL, executable: String = Harness.convbook) throws {
+        stderrURL = try Harness.temporaryDirectory().appendingPathComponent("serve.stderr")
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["serve", "--port", "0"]
+        process.currentDirectoryURL = directory
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = try FileHandle(forWritingTo: stderrURL)
+        try process.run()
+        let handle = out.fileHandleForReading
+        Thread.detachNewThread { [self] in
+            while true {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                lock.withLock {
+                    partial.append(chunk)
+                    while let newline = partial.firstIndex(of: UInt8(ascii: "\n")) {
+                        lines.append(String(decoding: partial[partial.startIndex..<newline], as: UTF8.self))
+                        partial = Data(partial[(newline + 1)...])
+                        gotLine.signal()
+                    }
+                }
+            }
+            gotLine.signal()
+        }
+    }
+
+    /// The first line on stdout, waiting up to `timeout` seconds.
+    func firstLine(timeout: Double) -> String? {
+        if let line = lock.withLock({ lines.first }) { return line }
+        _ = gotLine.wait(timeout: .now() + timeout)
+        return lock.withLock { lines.first }
+    }
+
+    var stdoutLines: [String] { lock.withLock { lines } }
+
+    var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
+
+    /// Sends SIGINT and waits for the exit; its status, or nil if it did not stop.
+    func interrupt(timeout: Double) -> Int32? {
+        Glibc.kill(process.processIdentifier, SIGINT)
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    func kill() {
+        if process.isRunning {
+            Glibc.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    /// The element the server adds to HTML responses.
+    static func liveReloadScript(in page: String) -> String? {
+        guard let start = page.range(of: "<script data-convbook-serve>"),
+              let end = page.range(of: "</script>", range: start.upperBound..<page.endIndex) else { return nil }
+        return String(page[start.lowerBound..<end.upperBound])
+    }
+}
+
+/// Requests through URLSession (a fresh, cache-less session per request).
+enum HTTP {
+    struct Response: Sendable {
+        var status: Int
+        var contentType: String?
+        var body: Data
+    }
+
+    static func get(_ url: URL, method: String = "GET") async throws -> Response {
+        precondition(url.host == "127.0.0.1")
+        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: 10)
+        request.httpMethod = method
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.urlCache = nil
+        let session = URLSession(configuration: configuration)
+        defer { session.finishTasksAndInvalidate() }
+        return try await withCheckedThrowingContinuation { continuation in
+            session.dataTask(with: request) { data, response, error in
+                if let error { return continuation.resume(throwing: error) }
+                let http = response as? HTTPURLResponse
+                continuation.resume(returning: Response(status: http?.statusCode ?? 0,
+                                                        contentType: http?.value(forHTTPHeaderField: "Content-Type"),
+                                                        body: data ?? Data()))
+            }.resume()
+        }
+    }
+}
+
+/// Requests written byte for byte on a socket to 127.0.0.1, so that paths
+/// reach the server exactly as written.
+enum RawHTTP {
+    struct Response {
+        var status: Int
+        var head: String
+        var text: String
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// One request with `Connection: close`; the whole response.
+    static func request(_ requestLine: String, port: UInt16) throws -> Response {
+        let connection = try Connection(port: port)
+        defer { connection.close() }
+        try connection.send("\(requestLine)\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n")
+        let text = connection.read(until: { _ in false }, timeout: 10)
+        let head = String(text.prefix { $0 != "\r" && $0 != "\n" })
+        let status = head.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        return Response(status: status, head: head, text: text)
+    }
+
+    final class Connection {
+        private let fd: Int32
+
+        init(port: UInt16) throws {
+            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
+            var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            var address = RawHTTP.loopback(port: port)
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard connected == 0 else {
+                Glibc.close(fd)
+                throw Failure(description: "connect to 127.0.0.1:\(port): \(errno)")
+            }
+        }
+
+        func send(_ text: String) throws {
+            let bytes = Array(text.utf8)
+            var sent = 0
+            while sent < bytes.count {
+                let n = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                guard n > 0 else { throw Failure(description: "send: \(errno)") }
+                sent += n
+            }
+        }
+
+        private var received = Data()
+
+        /// Reads until `done` holds for everything read so far, the peer
+        /// closes, or `timeout` seconds pass; returns everything read so far.
+        func read(until done: (String) -> Bool, timeout: Double) -> String {
+            let deadline = Date().addingTimeInterval(timeout)
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while Date() < deadline {
+                if done(String(decoding: received, as: UTF8.self)) { break }
+                let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                if n > 0 {
+                    received.append(contentsOf: buffer[0..<n])
+                } else if n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+                    break
+                }
+            }
+            return String(decoding: received, as: UTF8.self)
+        }
+
+        func close() { Glibc.close(fd) }
+    }
+
+    /// A socket listening on 127.0.0.1 on a free port (to make a port taken).
+    final class Listener {
+        private let fd: Int32
+        let port: UInt16
+
+        init() throws {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = RawHTTP.loopback(port: 0)
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, length) == 0 && listen(fd, 1) == 0 && getsockname(fd, $0, &length) == 0
+                }
+            }
+            guard fd >= 0, bound else {
+                Glibc.close(fd)
+                throw Failure(description: "cannot listen: \(errno)")
+            }
+            self.fd = fd
+            port = UInt16(bigEndian: address.sin_port)
+        }
+
+        func close() { Glibc.close(fd) }
+    }
+
+    static func loopback(port: UInt16) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return address
+    }
+}
