@@ -123,36 +123,48 @@ public struct Tensor: Equatable, Hashable, Sendable {
 
     // MARK: Element access
 
+    /// The row-major offset of an element, after checking the indices; the
+    /// subscripts below spell it out per rank so no array is built per access.
     @inline(__always)
-    private func checkedOffset(_ indices: Int...) -> Int {
-        require(indices.count == shape.count,
-                     "a tensor of shape \(shape) needs \(shape.count) indices, got \(indices.count)")
-        var offset = 0
-        for axis in indices.indices {
-            let i = indices[axis]
-            require(i >= 0 && i < shape[axis],
-                         "index \(i) is out of range for axis \(axis) of shape \(shape)")
-            offset = offset * shape[axis] + i
-        }
-        return offset
+    private func offset(_ i: Int) -> Int {
+        require(shape.count == 1, "a tensor of shape \(shape) needs \(shape.count) indices, got 1")
+        require(i >= 0 && i < shape[0], "index \(i) is out of range for axis 0 of shape \(shape)")
+        return i
+    }
+
+    @inline(__always)
+    private func offset(_ i: Int, _ j: Int) -> Int {
+        require(shape.count == 2, "a tensor of shape \(shape) needs \(shape.count) indices, got 2")
+        require(i >= 0 && i < shape[0], "index \(i) is out of range for axis 0 of shape \(shape)")
+        require(j >= 0 && j < shape[1], "index \(j) is out of range for axis 1 of shape \(shape)")
+        return i * shape[1] + j
+    }
+
+    @inline(__always)
+    private func offset(_ c: Int, _ i: Int, _ j: Int) -> Int {
+        require(shape.count == 3, "a tensor of shape \(shape) needs \(shape.count) indices, got 3")
+        require(c >= 0 && c < shape[0], "index \(c) is out of range for axis 0 of shape \(shape)")
+        require(i >= 0 && i < shape[1], "index \(i) is out of range for axis 1 of shape \(shape)")
+        require(j >= 0 && j < shape[2], "index \(j) is out of range for axis 2 of shape \(shape)")
+        return (c * shape[1] + i) * shape[2] + j
     }
 
     /// Element `i` of a vector.
     public subscript(i: Int) -> Double {
-        get { scalars[checkedOffset(i)] }
-        set { scalars[checkedOffset(i)] = newValue }
+        get { scalars[offset(i)] }
+        set { scalars[offset(i)] = newValue }
     }
 
     /// Element `(i, j)` of a matrix.
     public subscript(i: Int, j: Int) -> Double {
-        get { scalars[checkedOffset(i, j)] }
-        set { scalars[checkedOffset(i, j)] = newValue }
+        get { scalars[offset(i, j)] }
+        set { scalars[offset(i, j)] = newValue }
     }
 
     /// Element `(c, i, j)` of a rank-3 tensor.
     public subscript(c: Int, i: Int, j: Int) -> Double {
-        get { scalars[checkedOffset(c, i, j)] }
-        set { scalars[checkedOffset(c, i, j)] = newValue }
+        get { scalars[offset(c, i, j)] }
+        set { scalars[offset(c, i, j)] = newValue }
     }
 
     /// Element `(n, c, i, j)` of a rank-4 tensor.
