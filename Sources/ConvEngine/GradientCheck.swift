@@ -32,36 +32,31 @@ public func relError(_ a: Double, _ b: Double) -> Double {
 /// relError(dxNum, convBackward(dy, x, w).dx)   // ~1e-9
 /// ```
 public func numericalGradient(of f: (Tensor) -> Tensor, at x: Tensor, upstream dy: Tensor, h: Double = 1e-5) -> Tensor {
-    var probe = x
-    var gradient = Tensor(zeros: x.shape)
-    for k in x.scalars.indices {
-        let saved = probe.scalars[k]
-        probe.scalars[k] = saved + h
-        let plus = f(probe)
-        probe.scalars[k] = saved - h
-        let minus = f(probe)
-        probe.scalars[k] = saved
-        require(plus.shape == dy.shape, "f's output has shape \(plus.shape) but the upstream gradient has \(dy.shape)")
+    centredDifferences(at: x, h: h) { plus, minus in
+        let (up, down) = (f(plus), f(minus))
+        require(up.shape == dy.shape, "f's output has shape \(up.shape) but the upstream gradient has \(dy.shape)")
         var total = 0.0
-        for q in plus.scalars.indices { total += (plus.scalars[q] - minus.scalars[q]) * dy.scalars[q] }
-        gradient.scalars[k] = total / (2 * h)
+        for q in up.scalars.indices { total += (up.scalars[q] - down.scalars[q]) * dy.scalars[q] }
+        return total
     }
-    return gradient
 }
 
 /// The numerical gradient of a scalar function, by centred differences:
 /// `dx[k] ≈ (f(x + h·e_k) - f(x - h·e_k)) / (2h)` (CS231n's `eval_numerical_gradient`).
 public func numericalGradient(ofScalar f: (Tensor) -> Double, at x: Tensor, h: Double = 1e-5) -> Tensor {
-    var probe = x
+    centredDifferences(at: x, h: h) { plus, minus in f(plus) - f(minus) }
+}
+
+/// For each element k: `change(x + h·e_k, x - h·e_k) / (2h)`.
+private func centredDifferences(at x: Tensor, h: Double, _ change: (_ plus: Tensor, _ minus: Tensor) -> Double) -> Tensor {
+    var plus = x, minus = x
     var gradient = Tensor(zeros: x.shape)
     for k in x.scalars.indices {
-        let saved = probe.scalars[k]
-        probe.scalars[k] = saved + h
-        let plus = f(probe)
-        probe.scalars[k] = saved - h
-        let minus = f(probe)
-        probe.scalars[k] = saved
-        gradient.scalars[k] = (plus - minus) / (2 * h)
+        plus.scalars[k] = x.scalars[k] + h
+        minus.scalars[k] = x.scalars[k] - h
+        gradient.scalars[k] = change(plus, minus) / (2 * h)
+        plus.scalars[k] = x.scalars[k]
+        minus.scalars[k] = x.scalars[k]
     }
     return gradient
 }
