@@ -18,12 +18,14 @@ release: deps
 	$(SWIFT) build -c release
 
 # Every test: the engine, the Markdown layer and the GFM corpus, the CLI end
-# to end, the cross-checks against NumPy and JAX, and the committed site.
+# to end, the cross-checks against NumPy and JAX, the committed site being up
+# to date, and the site in headless Chromium (scripts/site-tests.sh).
 test: deps
 	@bash scripts/crosscheck-env.sh
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	.build/debug/convbook check
+	@bash scripts/site-tests.sh site
 
 bench: deps
 	@bash Benchmarks/run.sh

@@ -40,12 +40,13 @@ enum ExplorerHTML {
             html += "</div>\n"
         }
         html += "</div>\n<p class=\"cb-explorer-sum\" aria-live=\"polite\"></p>\n"
-        html += "<figcaption>stride \(pair(p.stride)), padding \(pair(p.padding)), dilation \(pair(p.dilation)), groups \(p.groups)</figcaption>\n"
         html += "<details class=\"cb-pytorch\"><summary>Check this example with PyTorch</summary>\n"
         html += "<pre class=\"cb-code\"><code>\(OutputHTML.escape(pytorch(explorer, prefix: downloadPrefix)))</code></pre>\n</details>\n"
         let data = ["views": views]
         let json = (try? JSONSerialization.data(withJSONObject: data, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         html += "<script type=\"application/json\" class=\"cb-explorer-data\">\(json.replacingOccurrences(of: "</", with: "<\\/"))</script>\n"
+        // A figcaption must be the figure's first or last child.
+        html += "<figcaption>stride \(pair(p.stride)), padding \(pair(p.padding)), dilation \(pair(p.dilation)), groups \(p.groups)</figcaption>\n"
         return html + "</figure>\n"
     }
 
