@@ -26,8 +26,8 @@ public struct BookBuilder: Sendable {
     @discardableResult
     public func build() throws -> BuildReport {
         let executed = try executeBook()
-        let site = try render(executed)
-        try site.publish(to: URL(fileURLWithPath: options.out))
+        let site = try StageTimer.measure("render") { try render(executed) }
+        try StageTimer.measure("publish") { try site.publish(to: URL(fileURLWithPath: options.out)) }
         return executed.report
     }
 
@@ -72,6 +72,7 @@ public struct BookBuilder: Sendable {
     }
 
     func executeBook(only selected: [String] = []) throws -> Executed {
+        let loadStart = StageTimer.now()
         let files = try BookFiles.list(options.chapters)
         var diagnostics = [Diagnostic]()
         var chapters = [Chapter]()
@@ -95,7 +96,9 @@ public struct BookBuilder: Sendable {
         let loadFailed = runnable.count != chapters.count || diagnostics.contains { $0.severity == .error }
         chapters = runnable
 
-        let toolchain = try Toolchain.locate(modules: options.modules)
+        StageTimer.report("load", since: loadStart)
+        let toolchain = try StageTimer.measure("toolchain") { try Toolchain.locate(modules: options.modules, cache: options.cacheURL) }
+        let executeStart = StageTimer.now()
         let cacheRoot = options.cacheURL
         let executor = ChapterExecutor(toolchain: toolchain, cache: options.useCache ? ExecutionCache(root: cacheRoot) : nil,
                                        scratchRoot: cacheRoot)
@@ -108,6 +111,7 @@ public struct BookBuilder: Sendable {
             return outcome
         }
 
+        StageTimer.report("execute", since: executeStart)
         var results = [ExecutionResult]()
         var report = BuildReport()
         for (chapter, outcome) in zip(chapters, outcomes) {
@@ -152,20 +156,24 @@ public struct BookBuilder: Sendable {
     /// the whole book) and renders the pages, the search index and the
     /// downloads. Throws TeX errors at their chapter lines.
     func render(_ executed: Executed) throws -> SiteFiles {
+        let injectStart = StageTimer.now()
         let theme = try Theme.load(override: options.theme)
-        var documents = [MarkdownDocument]()
-        var occurrences = [MathRenderer.Occurrence]()
-        for (chapter, result) in zip(executed.chapters, executed.results) {
+        // Chapters are injected in parallel: highlighting their code is most of the work.
+        let documents = parallelMap(Array(zip(executed.chapters, executed.results)), jobs: options.jobs) { chapter, result in
             var injector = Injector(chapter: chapter, result: result)
-            let document = injector.rewrite(chapter.document)
-            documents.append(document)
+            return injector.rewrite(chapter.document)
+        }
+        var occurrences = [MathRenderer.Occurrence]()
+        for (chapter, document) in zip(executed.chapters, documents) {
             occurrences += MathCollector.occurrences(in: document, file: chapter.path)
         }
+        StageTimer.report("render: inject", since: injectStart)
         guard let script = Theme.katexScript else {
             throw Diagnostic(file: "convbook", message: "the KaTeX driver script is missing from convbook's resources")
         }
-        let cacheFile = options.useCache ? options.cacheURL.appendingPathComponent("katex.json") : nil
-        let math = try MathRenderer(cacheFile: cacheFile, script: script).render(occurrences)
+        let cacheFile = options.useCache ? options.cacheURL.appendingPathComponent("katex.cache") : nil
+        let math = try StageTimer.measure("render: math") { try MathRenderer(cacheFile: cacheFile, script: script).render(occurrences) }
+        let pagesStart = StageTimer.now()
 
         let pages = executed.chapters.map { PageRenderer.Page(slug: $0.file.slug, title: $0.title, summary: $0.frontMatter.summary) }
         let renderer = PageRenderer(pages: pages, theme: theme, math: math)
@@ -183,6 +191,7 @@ public struct BookBuilder: Sendable {
             site.add("code/\(chapter.file.slug).swift", StandaloneProgram.source(for: chapter))
             search.add(page: pages[index], document: document)
         }
+        StageTimer.report("render: pages", since: pagesStart)
         site.add("index.html", renderer.indexPage())
         site.add("search-index.js", search.javascript())
         for (name, data) in theme.assets { site.add(name, data) }

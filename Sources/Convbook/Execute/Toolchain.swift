@@ -24,7 +24,7 @@ public struct Toolchain: Sendable {
     static let library = "libConvbookRuntime.so"
 
     /// Finds the toolchain; the error says where it looked.
-    public static func locate(modules explicit: String? = nil) throws -> Toolchain {
+    public static func locate(modules explicit: String? = nil, cache: URL? = nil) throws -> Toolchain {
         var candidates = [URL]()
         if let explicit { candidates.append(URL(fileURLWithPath: explicit)) }
         if let fromEnvironment = ProcessInfo.processInfo.environment["CONVBOOK_MODULES"] {
@@ -39,7 +39,7 @@ public struct Toolchain: Sendable {
         }
         let moduleDirectory = folder.appendingPathComponent("Modules")
         let swiftc = try findCompiler()
-        let version = try compilerVersion(swiftc)
+        let version = try compilerVersion(swiftc, cache: cache)
         var hasher = SHA256()
         hasher.update(data: Data(version.utf8))
         let files = modules.map { moduleDirectory.appendingPathComponent("\($0).swiftmodule") }
@@ -68,7 +68,26 @@ public struct Toolchain: Sendable {
         throw Diagnostic(file: "convbook", message: "cannot find swiftc on PATH (or set SWIFTC)")
     }
 
-    private static func compilerVersion(_ swiftc: String) throws -> String {
+    /// `swiftc --version`, remembered in the cache folder per compiler binary
+    /// (its resolved path, size and modification time): asking the compiler
+    /// costs about 0.1 s, a large part of a rebuild where nothing changed.
+    private static func compilerVersion(_ swiftc: String, cache: URL?) throws -> String {
+        let binary = URL(fileURLWithPath: swiftc).resolvingSymlinksInPath()
+        let attributes = try? FileManager.default.attributesOfItem(atPath: binary.path)
+        let stamp = "\(binary.path) \((attributes?[.size] as? NSNumber)?.intValue ?? -1) \((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1)\n"
+        let remembered = cache?.appendingPathComponent("compiler-version")
+        if let remembered, let text = try? String(contentsOf: remembered, encoding: .utf8), text.hasPrefix(stamp) {
+            return String(text.dropFirst(stamp.count))
+        }
+        let version = try askCompilerVersion(swiftc)
+        if let remembered {
+            try? FileManager.default.createDirectory(at: remembered.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try? Data((stamp + version).utf8).write(to: remembered, options: .atomic)
+        }
+        return version
+    }
+
+    private static func askCompilerVersion(_ swiftc: String) throws -> String {
         let outcome = try Subprocess(executable: swiftc, arguments: ["--version"]).run()
         guard outcome.succeeded else {
             throw Diagnostic(file: "convbook", message: "\(swiftc) --version failed: \(outcome.stderrText)")

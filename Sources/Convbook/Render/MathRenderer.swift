@@ -8,7 +8,9 @@ import Foundation
 ///
 /// The node module is looked for in `$NODE_PATH`, then `/usr/share/nodejs`
 /// (where Debian installs it). Rendered formulas are cached in
-/// `.convbook-cache/katex.json`, keyed by the KaTeX version, display mode and TeX.
+/// `.convbook-cache/katex.cache`, keyed by the KaTeX version, display mode and
+/// TeX, in a length-prefixed format that loads without a JSON parser (a warm
+/// rebuild reads it every time).
 struct MathRenderer {
     struct Formula: Hashable, Sendable {
         var tex: String
@@ -61,7 +63,7 @@ struct MathRenderer {
 
     private struct Result: Decodable { var html: String?; var error: String? }
     private struct Output: Decodable { var version: String; var results: [Result] }
-    private struct Cache: Codable { var version: String; var entries: [String: String] }
+    private struct Cache { var version: String; var entries: [String: String] }
 
     private func runKaTeX(_ formulas: [Formula]) throws -> (String, [Result]) {
         let input = try JSONSerialization.data(withJSONObject: formulas.map { ["tex": $0.tex, "display": $0.display] as [String: Any] })
@@ -88,17 +90,41 @@ struct MathRenderer {
         return nil
     }
 
+    private static let magic = "convbook-katex-cache 1"
+
+    /// Reads `MAGIC VERSION\n` then records `KEY LENGTH\nHTML\n`; anything
+    /// malformed gives an empty cache (it is rebuilt).
     private func loadCache() -> Cache {
-        guard let cacheFile, let data = try? Data(contentsOf: cacheFile),
-              let cache = try? JSONDecoder().decode(Cache.self, from: data) else { return Cache(version: "", entries: [:]) }
+        let empty = Cache(version: "", entries: [:])
+        guard let cacheFile, let data = try? Data(contentsOf: cacheFile) else { return empty }
+        let bytes = [UInt8](data)
+        var at = 0
+        func line() -> String? {
+            guard let end = bytes[at...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+            defer { at = end + 1 }
+            return String(decoding: bytes[at..<end], as: UTF8.self)
+        }
+        guard let header = line(), header.hasPrefix(Self.magic + " ") else { return empty }
+        var cache = Cache(version: String(header.dropFirst(Self.magic.count + 1)), entries: [:])
+        while at < bytes.count {
+            guard let record = line() else { return empty }
+            let parts = record.split(separator: " ")
+            guard parts.count == 2, let length = Int(parts[1]), length >= 0, at + length < bytes.count else { return empty }
+            cache.entries[String(parts[0])] = String(decoding: bytes[at..<(at + length)], as: UTF8.self)
+            at += length + 1
+        }
         return cache
     }
 
     private func saveCache(_ cache: Cache) {
         guard let cacheFile else { return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        guard let data = try? encoder.encode(cache) else { return }
+        var data = Data("\(Self.magic) \(cache.version)\n".utf8)
+        for (key, html) in cache.entries.sorted(by: { $0.key < $1.key }) {
+            let body = Data(html.utf8)
+            data.append(Data("\(key) \(body.count)\n".utf8))
+            data.append(body)
+            data.append(UInt8(ascii: "\n"))
+        }
         try? FileManager.default.createDirectory(at: cacheFile.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = cacheFile.appendingPathExtension("\(ProcessInfo.processInfo.processIdentifier).tmp")
         if (try? data.write(to: temporary)) != nil {

@@ -41,6 +41,8 @@ public struct SiteFiles: Sendable, Equatable {
     /// with two renames while interrupts wait (``Interrupts``). If anything
     /// fails before the swap, the old folder is untouched.
     public func publish(to url: URL) throws {
+        // Nothing changed: leave the folder alone (cheaper than rewriting it).
+        if differences(from: url).isEmpty { return }
         let fm = FileManager.default
         let parent = url.deletingLastPathComponent()
         let name = url.lastPathComponent
