@@ -1,5 +1,4 @@
 @_implementationOnly import CBLAS
-import Glibc
 
 // The fast path: unfold every receptive field into a column (im2col), so the
 // convolution becomes matrix products computed by BLAS (dgemm).
@@ -30,15 +29,19 @@ import Glibc
 // added to the x position it was read from (overlapping windows add up), and
 // entries that were read from the padding are dropped.
 //
-// How the code does it. One image at a time, with one K × Q scratch matrix
-// (about 1 MB for a 16-channel 3×3 layer on 32×32 images) reused for every
-// image and group, so it stays in cache and is not returned to the OS between
-// calls. im2col and col2im work a row of X at a time: for tap (c, a, b) and
-// output row i, the valid output columns j form one range (computed once per
-// tap), so the row is a zero border, one (strided) copy of an x row, and
+// How the code does it. One image and group at a time, and within an image a
+// tile of whole output rows at a time: the tile's columns of X_ng go into one
+// scratch matrix, allocated once per call and reused for every tile, image and
+// group. The dgemms read and write their tile of y and dy in place, through
+// the leading dimension Q, so nothing is copied in or out. Tile sizes: see
+// `forwardTileBudget` and `backwardTileBudget`.
+//
+// im2col and col2im work a row of X at a time: for tap (c, a, b) and output
+// row i, the output columns j that read from x form one range (computed once
+// per tap), so the row is a zero border, one (strided) copy of an x row, and
 // another zero border. The public `im2col` and `col2im` below use the same
-// per-image code to build and consume the whole-batch K × (N·Q) matrix
-// [X_0g X_1g … X_(N-1)g], whose columns are ordered (n, i, j).
+// code, one whole image per call, to build and consume the whole-batch
+// K × (N·Q) matrix [X_0g X_1g … X_(N-1)g], whose columns are ordered (n, i, j).
 
 /// The im2col matrix of group `group`: one column per output position (n, i, j),
 /// one row per filter tap (c, a, b). Shape (C/groups·HH·WW, N·H'·W').
@@ -46,7 +49,7 @@ public func im2col(_ x: Tensor, kernelHeight HH: Int, kernelWidth WW: Int, group
                    _ parameters: ConvParameters = ConvParameters()) -> Tensor {
     let w = Tensor(zeros: [parameters.groups, x.shape.count == 4 ? x.shape[1] / parameters.groups : 0, HH, WW])
     let g = ConvGeometry.require(x: x, w: w, parameters: parameters)
-    precondition((0..<parameters.groups).contains(group), "group \(group) is out of range for \(parameters.groups) groups")
+    require((0..<parameters.groups).contains(group), "group \(group) is out of range for \(parameters.groups) groups")
     let (K, Q) = (g.tapsPerGroup, g.outputPlane)
     var cols = [Double](repeating: 0, count: K * g.N * Q)
     x.scalars.withUnsafeBufferPointer { xp in
@@ -68,9 +71,9 @@ public func col2im(_ cols: Tensor, inputShape: [Int], kernelHeight HH: Int, kern
                    _ parameters: ConvParameters = ConvParameters()) -> Tensor {
     let w = Tensor(zeros: [parameters.groups, inputShape.count == 4 ? inputShape[1] / parameters.groups : 0, HH, WW])
     let g = ConvGeometry.require(x: Tensor(zeros: inputShape), w: w, parameters: parameters)
-    precondition((0..<parameters.groups).contains(group), "group \(group) is out of range for \(parameters.groups) groups")
+    require((0..<parameters.groups).contains(group), "group \(group) is out of range for \(parameters.groups) groups")
     let (K, Q) = (g.tapsPerGroup, g.outputPlane)
-    precondition(cols.shape == [K, g.N * Q], "cols has shape \(cols.shape), expected \([K, g.N * Q])")
+    require(cols.shape == [K, g.N * Q], "cols has shape \(cols.shape), expected \([K, g.N * Q])")
     var dx = [Double](repeating: 0, count: inputShape.reduce(1, *))
     cols.scalars.withUnsafeBufferPointer { cp in
         dx.withUnsafeMutableBufferPointer { dp in
@@ -138,14 +141,16 @@ private func forward(_ g: ConvGeometry, x: UnsafePointer<Double>, w: UnsafePoint
             (y + (n * g.F + f) * Q).initialize(repeating: bias?[f] ?? 0, count: Q)
         }
     }
-    let tiles = g.outputRowTiles
+    let tiles = g.outputRowTiles(budget: forwardTileBudget)
+    // Scratch for one tile of X_ng: uninitialized, and freed when the closure returns.
     withUnsafeTemporaryAllocation(of: Double.self, capacity: K * tiles.maxColumns) { scratch in
-        let cols = scratch.baseAddress!                                      // X_ng's tile columns, K × T
+        let cols = scratch.baseAddress!
         for n in 0..<g.N {
             for group in 0..<g.parameters.groups {
                 let W_g = w + group * Fg * K                                 // Fg × K
                 let Y_ng = y + (n * g.F + group * Fg) * Q                    // Fg × Q, inside y[n]
                 for rows in tiles.ranges {
+                    // The tile: columns rows.lowerBound·W' ..< rows.upperBound·W' of X_ng and Y_ng.
                     let T = rows.count * outW
                     unfold(image: x + n * g.imageSize, g, group: group, outputRows: rows, into: cols, rowStride: T)
                     gemm(m: Fg, n: T, k: K, a: W_g, lda: K, b: cols, ldb: T,
@@ -161,11 +166,11 @@ private func backward(_ g: ConvGeometry, dy: UnsafePointer<Double>, x: UnsafePoi
                       dx: UnsafeMutablePointer<Double>, dw: UnsafeMutablePointer<Double>, db: UnsafeMutablePointer<Double>) {
     let (K, Q, Fg, outW) = (g.tapsPerGroup, g.outputPlane, g.filtersPerGroup, g.outWidth)
     let ones = [Double](repeating: 1, count: Q)
-    let tiles = g.outputRowTiles
-    let reuse = getenv("IM2COL_REUSE") != nil
-    withUnsafeTemporaryAllocation(of: Double.self, capacity: (reuse ? 1 : 2) * K * tiles.maxColumns) { scratch in
-        let cols = scratch.baseAddress!                                      // X_ng's tile columns,  K × T
-        let dcols = scratch.baseAddress! + (reuse ? 0 : K * tiles.maxColumns)              // dX_ng's tile columns, K × T
+    let tiles = g.outputRowTiles(budget: backwardTileBudget)
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: K * tiles.maxColumns) { scratch in
+        // One buffer serves twice per tile: first X_ng's columns (cols), then, once
+        // dW has used them, dX_ng's columns (dcols) overwrite them.
+        let cols = scratch.baseAddress!, dcols = scratch.baseAddress!
         for n in 0..<g.N {
             for group in 0..<g.parameters.groups {
                 let W_g = w + group * Fg * K                                 // Fg × K
@@ -175,13 +180,14 @@ private func backward(_ g: ConvGeometry, dy: UnsafePointer<Double>, x: UnsafePoi
                 cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(Fg), Int32(Q), 1.0, dY_ng, Int32(Q),
                             ones, 1, 1.0, db + group * Fg, 1)
                 for rows in tiles.ranges {
+                    // The tile: columns rows.lowerBound·W' ..< rows.upperBound·W' of X_ng, dX_ng and dY_ng.
                     let T = rows.count * outW
                     let dY_tile = dY_ng + rows.lowerBound * outW             // Fg × T, rows Q apart
                     unfold(image: x + n * g.imageSize, g, group: group, outputRows: rows, into: cols, rowStride: T)
-                    // dW_g += dY_ng · X_ngᵀ, a tile of columns at a time
+                    // dW_g += dY_ng · X_ngᵀ, summed tile by tile
                     gemm(m: Fg, n: K, k: T, a: dY_tile, lda: Q, b: cols, ldb: T, transposeB: true,
                          c: dW_g, ldc: K, beta: 1)
-                    // dX_ng = W_gᵀ · dY_ng (these columns), then dx[n] += col2im(dX_ng)
+                    // dX_ng = W_gᵀ · dY_ng (this tile's columns), then dx[n] += col2im(dX_ng)
                     gemm(m: K, n: T, k: Fg, a: W_g, lda: K, transposeA: true, b: dY_tile, ldb: Q,
                          c: dcols, ldc: T, beta: 0)
                     fold(dcols, rowStride: T, g, group: group, outputRows: rows, into: dx + n * g.imageSize)
@@ -201,15 +207,33 @@ private extension ConvGeometry {
     /// C·H·W: elements of one image of x.
     var imageSize: Int { C * H * W }
 
-    /// Output rows in tiles of whole rows, each tile's K × (rows·W') scratch about `scratchBudget` elements.
-    var outputRowTiles: (ranges: [Range<Int>], maxColumns: Int) {
-        let budget = Int(getenv("IM2COL_TILE") .map { String(cString: $0) } ?? "32768")!
-        let tileCount = min(outHeight, (tapsPerGroup * outputPlane + budget - 1) / budget)
-        let rowsPerTile = (outHeight + tileCount - 1) / tileCount
+    /// The output rows split into tiles of whole rows, as even as possible, so that
+    /// a tile's K × (rows·W') block of X_ng has at most `budget` elements (or is one
+    /// row, if a single row is larger). `maxColumns` is the widest tile's rows·W'.
+    func outputRowTiles(budget: Int) -> (ranges: [Range<Int>], maxColumns: Int) {
+        let tileCount = (tapsPerGroup * outputPlane + budget - 1) / budget          // ⌈K·Q / budget⌉
+        let rowsPerTile = max(1, (outHeight + tileCount - 1) / tileCount)          // ⌈H' / tiles⌉
         let ranges = stride(from: 0, to: outHeight, by: rowsPerTile).map { $0..<min(outHeight, $0 + rowsPerTile) }
         return (ranges, rowsPerTile * outWidth)
     }
 }
+
+// Tile sizes, in elements of the scratch matrix (8 bytes each), chosen by
+// measurement on the benchmark layer (Benchmarks/; K·Q = 144·1024 per image):
+//
+// Forward: 2 MB, which is one whole image for that layer. One dgemm per image
+// beat three 400 KB tiles by about 20% with OpenBLAS's two threads: on small
+// products, the threads' start-up cost is not paid back.
+//
+// Backward: 256 KB (five tiles of up to 7 output rows there). Its scratch
+// shares the call with dx, so small tiles keep the call's peak memory near what
+// it returns. With one whole image per tile, glibc gave the freed memory back to
+// the OS after each call and page-faulted it in again on the next (about 1,000
+// faults per forward + backward pair, roughly 1 ms); with 256 KB tiles it did
+// not. Without those faults, whole-image tiles were 5–10% faster with two BLAS
+// threads and about 10% slower with one.
+private let forwardTileBudget = 1 << 18
+private let backwardTileBudget = 1 << 15
 
 /// The output positions `o` in `0..<outputs` whose input index `stride·o + offset`
 /// lies in `0..<inputs`: the outputs that tap reads from x rather than from the padding.
@@ -253,25 +277,26 @@ private func forEachTap(_ g: ConvGeometry, group: Int,
 }
 
 /// Writes the columns of X_ng (the K × Q im2col matrix of one image and group)
-/// that belong to `outputRows` — rows.count·W' columns — into `cols`, whose rows
-/// are `rowStride` apart. `image` points at x[n]. Every entry is written, so
-/// `cols` may start uninitialized.
-private func unfold(image: UnsafePointer<Double>, _ g: ConvGeometry, group: Int, outputRows: Range<Int>,
+/// that belong to the output rows `tile`, tile.count·W' of them, into `cols`,
+/// whose rows are `rowStride` apart. `image` points at x[n]. Every entry is
+/// written, so `cols` may start uninitialized.
+private func unfold(image: UnsafePointer<Double>, _ g: ConvGeometry, group: Int, outputRows tile: Range<Int>,
                     into cols: UnsafeMutablePointer<Double>, rowStride: Int) {
     let (W, outW, s) = (g.W, g.outWidth, g.parameters.stride)
     forEachTap(g, group: group) { row, plane, rows, columns, rowOffset, columnOffset in
-        let out = cols + row * rowStride - outputRows.lowerBound * outW      // out + i·W' is output row i
-        // Output rows of the tile above and below `rows` read only padding.
-        let valid = rows.clamped(to: outputRows)
-        (out + outputRows.lowerBound * outW).initialize(repeating: 0, count: (valid.lowerBound - outputRows.lowerBound) * outW)
-        (out + valid.upperBound * outW).initialize(repeating: 0, count: (outputRows.upperBound - valid.upperBound) * outW)
+        let out = cols + row * rowStride
+        // Output rows of the tile before and after `rows` read only padding.
+        let valid = rows.clamped(to: tile)
+        out.initialize(repeating: 0, count: (valid.lowerBound - tile.lowerBound) * outW)
+        (out + (valid.upperBound - tile.lowerBound) * outW)
+            .initialize(repeating: 0, count: (tile.upperBound - valid.upperBound) * outW)
         for i in valid {
             let xRow = image + plane + (s.height * i + rowOffset) * W
-            let outRow = out + i * outW
+            let outRow = out + (i - tile.lowerBound) * outW
             outRow.initialize(repeating: 0, count: columns.lowerBound)
             if s.width == 1 {
                 // A contiguous run of x's row: one memcpy.
-                (outRow + columns.lowerBound).initialize(from: xRow + columns.lowerBound + columnOffset,
+                (outRow + columns.lowerBound).initialize(from: xRow + (columns.lowerBound + columnOffset),
                                                          count: columns.count)
             } else {
                 for j in columns { outRow[j] = xRow[s.width * j + columnOffset] }
@@ -282,21 +307,23 @@ private func unfold(image: UnsafePointer<Double>, _ g: ConvGeometry, group: Int,
 }
 
 /// col2im for one image and group: adds each entry of `cols` (the columns of a
-/// K × Q matrix that belong to `outputRows`, rows `rowStride` apart) to the element
-/// of `image` (dx[n]) it was read from by ``unfold(image:_:group:outputRows:into:rowStride:)``;
-/// entries from the padding are dropped.
-private func fold(_ cols: UnsafePointer<Double>, rowStride: Int, _ g: ConvGeometry, group: Int, outputRows: Range<Int>,
+/// K × Q matrix that belong to the output rows `tile`, rows `rowStride` apart)
+/// to the element of `image` (dx[n]) that
+/// ``unfold(image:_:group:outputRows:into:rowStride:)`` reads it from; entries
+/// from the padding are dropped.
+private func fold(_ cols: UnsafePointer<Double>, rowStride: Int, _ g: ConvGeometry, group: Int, outputRows tile: Range<Int>,
                   into image: UnsafeMutablePointer<Double>) {
     let (W, outW, s) = (g.W, g.outWidth, g.parameters.stride)
     forEachTap(g, group: group) { row, plane, rows, columns, rowOffset, columnOffset in
-        let source = cols + row * rowStride - outputRows.lowerBound * outW   // source + i·W' is output row i
-        for i in rows.clamped(to: outputRows) {
-            let xRow = image + plane + (s.height * i + rowOffset) * W
-            let colsRow = source + i * outW
+        for i in rows.clamped(to: tile) {
+            // Entry j of the cols row goes to x row position s·j + columnOffset; both
+            // pointers start at j = columns.lowerBound, so the loops count from 0.
+            let from = cols + row * rowStride + (i - tile.lowerBound) * outW + columns.lowerBound
+            let to = image + plane + (s.height * i + rowOffset) * W + (s.width * columns.lowerBound + columnOffset)
             if s.width == 1 {
-                for j in columns { xRow[j + columnOffset] += colsRow[j] }
+                for k in 0..<columns.count { to[k] += from[k] }          // contiguous: vectorized
             } else {
-                for j in columns { xRow[s.width * j + columnOffset] += colsRow[j] }
+                for k in 0..<columns.count { to[s.width * k] += from[k] }
             }
         }
     }

@@ -123,30 +123,47 @@ public struct Tensor: Equatable, Hashable, Sendable {
 
     // MARK: Element access
 
-    /// The row-major offset of an element, after checking the indices; the
-    /// subscripts below spell it out per rank so no array is built per access.
+    // Element access. Each rank has its own offset function so that no array
+    // is built per access; the check is one branch, and the message is built
+    // only on failure, in a separate cold function (so the loops stay fast).
+
     @inline(__always)
     private func offset(_ i: Int) -> Int {
-        require(shape.count == 1, "a tensor of shape \(shape) needs \(shape.count) indices, got 1")
-        require(i >= 0 && i < shape[0], "index \(i) is out of range for axis 0 of shape \(shape)")
+        if shape.count != 1 || i < 0 || i >= shape[0] { indexFailure([i]) }
         return i
     }
 
     @inline(__always)
     private func offset(_ i: Int, _ j: Int) -> Int {
-        require(shape.count == 2, "a tensor of shape \(shape) needs \(shape.count) indices, got 2")
-        require(i >= 0 && i < shape[0], "index \(i) is out of range for axis 0 of shape \(shape)")
-        require(j >= 0 && j < shape[1], "index \(j) is out of range for axis 1 of shape \(shape)")
+        if shape.count != 2 || i < 0 || i >= shape[0] || j < 0 || j >= shape[1] { indexFailure([i, j]) }
         return i * shape[1] + j
     }
 
     @inline(__always)
     private func offset(_ c: Int, _ i: Int, _ j: Int) -> Int {
-        require(shape.count == 3, "a tensor of shape \(shape) needs \(shape.count) indices, got 3")
-        require(c >= 0 && c < shape[0], "index \(c) is out of range for axis 0 of shape \(shape)")
-        require(i >= 0 && i < shape[1], "index \(i) is out of range for axis 1 of shape \(shape)")
-        require(j >= 0 && j < shape[2], "index \(j) is out of range for axis 2 of shape \(shape)")
+        if shape.count != 3 || c < 0 || c >= shape[0] || i < 0 || i >= shape[1] || j < 0 || j >= shape[2] {
+            indexFailure([c, i, j])
+        }
         return (c * shape[1] + i) * shape[2] + j
+    }
+
+    @inline(__always)
+    private func offset(_ n: Int, _ c: Int, _ i: Int, _ j: Int) -> Int {
+        if shape.count != 4 || n < 0 || n >= shape[0] || c < 0 || c >= shape[1]
+            || i < 0 || i >= shape[2] || j < 0 || j >= shape[3] {
+            indexFailure([n, c, i, j])
+        }
+        return ((n * shape[1] + c) * shape[2] + i) * shape[3] + j
+    }
+
+    /// Stops with a message naming the index and axis that do not fit.
+    @inline(never)
+    private func indexFailure(_ indices: [Int]) -> Never {
+        if indices.count != shape.count {
+            fatalError("a tensor of shape \(shape) needs \(shape.count) indices, got \(indices.count)")
+        }
+        let axis = indices.indices.first { indices[$0] < 0 || indices[$0] >= shape[$0] } ?? 0
+        fatalError("index \(indices[axis]) is out of range for axis \(axis) of shape \(shape)")
     }
 
     /// Element `i` of a vector.
@@ -169,18 +186,8 @@ public struct Tensor: Equatable, Hashable, Sendable {
 
     /// Element `(n, c, i, j)` of a rank-4 tensor.
     public subscript(n: Int, c: Int, i: Int, j: Int) -> Double {
-        get {
-            require(shape.count == 4, "a tensor of shape \(shape) needs \(shape.count) indices, got 4")
-            require(n >= 0 && n < shape[0] && c >= 0 && c < shape[1] && i >= 0 && i < shape[2] && j >= 0 && j < shape[3],
-                         "index (\(n), \(c), \(i), \(j)) is out of range for shape \(shape)")
-            return scalars[((n * shape[1] + c) * shape[2] + i) * shape[3] + j]
-        }
-        set {
-            require(shape.count == 4, "a tensor of shape \(shape) needs \(shape.count) indices, got 4")
-            require(n >= 0 && n < shape[0] && c >= 0 && c < shape[1] && i >= 0 && i < shape[2] && j >= 0 && j < shape[3],
-                         "index (\(n), \(c), \(i), \(j)) is out of range for shape \(shape)")
-            scalars[((n * shape[1] + c) * shape[2] + i) * shape[3] + j] = newValue
-        }
+        get { scalars[offset(n, c, i, j)] }
+        set { scalars[offset(n, c, i, j)] = newValue }
     }
 
     /// The sub-tensor at index `i` of the outermost axis (`x.slice(0)` of an NCHW

@@ -238,3 +238,35 @@ extension RandomLayer: Sendable {}
         #expect(taps.map { [$0.row, $0.column] } == [[2, 4], [2, 7], [5, 4], [5, 7]])
     }
 }
+
+@Suite struct Im2colTests {
+    /// im2col against its definition, cols[(c, a, b), (n, i, j)] = x_pad[n, g·Cg + c, s·i + d·a, s·j + d·b],
+    /// and col2im as its exact adjoint: <im2col(x), M> = <x, col2im(M)>. The grid includes
+    /// layers whose windows read only padding for some taps.
+    @Test(arguments: AgreementTests.layers.prefix(60) + [
+        RandomLayer(x: .randomNormal(shape: [1, 2, 2, 2], seed: 1), w: .randomNormal(shape: [2, 2, 3, 3], seed: 2),
+                    b: .randomNormal(shape: [2], seed: 3), dy: .randomNormal(shape: [1, 2, 4, 4], seed: 4),
+                    parameters: ConvParameters(stride: 1, padding: 2)),
+    ])
+    func im2colFollowsItsDefinitionAndCol2imIsItsAdjoint(layer: RandomLayer) throws {
+        let p = layer.parameters
+        let g = try ConvGeometry(input: layer.x.shape, weight: layer.w.shape, parameters: p)
+        let xPad = pad(layer.x, p.padding)
+        for group in 0..<p.groups {
+            let cols = im2col(layer.x, kernelHeight: g.HH, kernelWidth: g.WW, group: group, p)
+            #expect(cols.shape == [g.channelsPerGroup * g.HH * g.WW, g.N * g.outHeight * g.outWidth])
+            for c in 0..<g.channelsPerGroup { for a in 0..<g.HH { for b in 0..<g.WW {
+                for n in 0..<g.N { for i in 0..<g.outHeight { for j in 0..<g.outWidth {
+                    let row = (c * g.HH + a) * g.WW + b, column = (n * g.outHeight + i) * g.outWidth + j
+                    let expected = xPad[n, group * g.channelsPerGroup + c, p.stride.height * i + p.dilation.height * a,
+                                        p.stride.width * j + p.dilation.width * b]
+                    #expect(cols[row, column] == expected)
+                } } }
+            } } }
+            let m = Tensor.randomNormal(shape: cols.shape, seed: 77)
+            let back = col2im(m, inputShape: layer.x.shape, kernelHeight: g.HH, kernelWidth: g.WW, group: group, p)
+            let lhs = cols.dot(m), rhs = layer.x.dot(back)
+            #expect(abs(lhs - rhs) <= 1e-12 * max(abs(lhs), 1))
+        }
+    }
+}
