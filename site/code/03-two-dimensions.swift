@@ -1,0 +1,197 @@
+// Two dimensions, one channel
+// The code of 03-two-dimensions.md, from "Backpropagation through a convolutional layer".
+//
+// Run it against the engine from a checkout of convbook:
+//   swift build -c release
+//   swiftc -I .build/release/Modules -L .build/release -lConvbookRuntime \
+//          -Xlinker -rpath -Xlinker .build/release 03-two-dimensions.swift -o 03-two-dimensions
+//   ./03-two-dimensions
+// or re-run the whole chapter and compare with the published numbers:
+//   convbook verify 03-two-dimensions
+
+import ConvEngine
+import ConvbookRuntime
+
+// MARK: block 1, 03-two-dimensions.md line 28
+func asImage(_ m: Tensor) -> Tensor { m.reshaped([1, 1] + m.shape) }
+func asMatrix(_ t: Tensor) -> Tensor { t.reshaped(Array(t.shape.suffix(2))) }
+
+// MARK: block 2, 03-two-dimensions.md line 33
+func num(_ v: Double) -> String {
+    v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
+}
+func term(_ v: Double) -> String { v < 0 ? "(" + num(v) + ")" : num(v) }
+
+// MARK: block 3, 03-two-dimensions.md line 43
+let x = Tensor(matrix: [[1,  2,  0, 1],
+                        [3, -1,  2, 0],
+                        [0,  1,  1, 2],
+                        [2,  0, -2, 1]])
+let w = Tensor(matrix: [[1,  0, -1],
+                        [2,  1,  0],
+                        [0, -1,  1]])
+let b = Tensor(vector: [1])
+let y = crossCorrelate(x, w) + Tensor(repeating: b[0], shape: [2, 2])
+show(y, "y = x ⋆ w + b₀")
+checkAgreement("x ⋆ w + b₀ vs convForward", y, asMatrix(convForward(asImage(x), asImage(w), b)))
+print("03-two-dimensions.md line 60:", x)
+print("03-two-dimensions.md line 60:", w)
+print("03-two-dimensions.md line 60:", b[0])
+print("03-two-dimensions.md line 60:", y)
+
+// MARK: block 4, 03-two-dimensions.md line 66
+let dy = Tensor(matrix: [[1, -2],
+                         [3,  1]])
+let grads = convBackward(asImage(dy), asImage(x), asImage(w))
+let (H, W) = (x.shape[0], x.shape[1])
+let (HH, WW) = (w.shape[0], w.shape[1])
+let (outH, outW) = (dy.shape[0], dy.shape[1])
+print("03-two-dimensions.md line 75:", dy)
+print("03-two-dimensions.md line 87:", dy.sum())
+print("03-two-dimensions.md line 88:", grads.db[0])
+
+// MARK: block 5, 03-two-dimensions.md line 105
+var dwSum = Tensor(zeros: [HH, WW])
+for a in 0..<HH {
+    for bb in 0..<WW {
+        var products: [String] = []
+        for i in 0..<outH {
+            for j in 0..<outW {
+                dwSum[a, bb] += dy[i, j] * x[i + a, j + bb]
+                products.append(term(dy[i, j]) + "·" + term(x[i + a, j + bb]))
+            }
+        }
+        print("dw[\(a), \(bb)] = " + products.joined(separator: " + ") + " = " + num(dwSum[a, bb]))
+    }
+}
+show(dwSum, "dw")
+checkAgreement("dw: our sum vs crossCorrelate(x, dy)", dwSum, crossCorrelate(x, dy))
+checkAgreement("dw: our sum vs convBackward", dwSum, asMatrix(grads.dw))
+print("03-two-dimensions.md line 127:", HH * WW)
+print("03-two-dimensions.md line 128:", outH)
+print("03-two-dimensions.md line 128:", outW)
+
+// MARK: block 6, 03-two-dimensions.md line 132
+showWindows(x, kernel: HW(height: outH, width: outW), limit: HH * WW,
+            "dy = \(fmt(dy)) slid over x: the highlighted block times dy, summed, is dw[a, b]; dw = \(fmt(dwSum))")
+print("03-two-dimensions.md line 138:", HH)
+print("03-two-dimensions.md line 138:", WW)
+print("03-two-dimensions.md line 138:", outH * outW)
+print("03-two-dimensions.md line 139:", outH)
+print("03-two-dimensions.md line 139:", outW)
+print("03-two-dimensions.md line 139:", HH * WW)
+
+// MARK: block 7, 03-two-dimensions.md line 168
+func outputRows(_ r: Int) -> ClosedRange<Int> { max(0, r - HH + 1)...min(r, outH - 1) }
+func outputColumns(_ q: Int) -> ClosedRange<Int> { max(0, q - WW + 1)...min(q, outW - 1) }
+showTable(["input row r", "first output row", "last output row", "output rows that read it"],
+          (0..<H).map { r in [r, outputRows(r).lowerBound, outputRows(r).upperBound, outputRows(r).count] })
+var touched = Tensor(zeros: [H, W])
+for r in 0..<H {
+    for q in 0..<W { touched[r, q] = Double(outputRows(r).count * outputColumns(q).count) }
+}
+show(touched, "how many outputs read each pixel")
+print("03-two-dimensions.md line 181:", touched[1, 1])
+
+// MARK: block 8, 03-two-dimensions.md line 185
+let ones = convBackward(Tensor(repeating: 1, shape: [1, 1, outH, outW]), asImage(x),
+                        Tensor(repeating: 1, shape: [1, 1, HH, WW]))
+checkAgreement("region sizes vs convBackward with dy = 1, w = 1", touched, asMatrix(ones.dx))
+
+// MARK: block 9, 03-two-dimensions.md line 202
+var dxGather = Tensor(zeros: [H, W])
+for r in 0..<H {
+    for q in 0..<W {
+        var names: [String] = [], values: [String] = []
+        for i in outputRows(r) {
+            for j in outputColumns(q) {
+                dxGather[r, q] += dy[i, j] * w[r - i, q - j]
+                names.append("dy[\(i),\(j)]·w[\(r - i),\(q - j)]")
+                values.append(term(dy[i, j]) + "·" + term(w[r - i, q - j]))
+            }
+        }
+        if [[0, 0], [0, 2], [1, 1], [3, 2]].contains([r, q]) {
+            print("dx[\(r),\(q)] = " + names.joined(separator: " + "))
+            print("        = " + values.joined(separator: " + ") + " = " + num(dxGather[r, q]))
+        }
+    }
+}
+show(dxGather, "dx")
+checkAgreement("dx: our region sum vs convBackward", dxGather, asMatrix(grads.dx))
+print("03-two-dimensions.md line 229:", outH * outW)
+
+// MARK: block 10, 03-two-dimensions.md line 231
+let tapsOfMiddle = (0..<outH).flatMap { i in (0..<outW).map { j in "(\(1 - i), \(1 - j)) for y[\(i), \(j)]" } }
+showWindows(x, kernel: HW(height: HH, width: WW), limit: outH * outW,
+            "The window of each output over x: pixel (1, 1) is in all of them, under the taps " + tapsOfMiddle.joined(separator: ", ") + "; the corner pixel (0, 0) is only in the window of y[0, 0]")
+print("03-two-dimensions.md line 238:", outH * outW)
+
+// MARK: block 11, 03-two-dimensions.md line 247
+explore(asImage(x), asImage(w), b, dy: asImage(dy), label: "two-dimensions")
+print("03-two-dimensions.md line 252:", outH * outW)
+
+// MARK: block 12, 03-two-dimensions.md line 272
+let dxByConvolution = convolve(dy, w, mode: .full)
+checkAgreement("dx: convolve(dy, w, .full) vs convBackward", dxByConvolution, asMatrix(grads.dx))
+
+// MARK: block 13, 03-two-dimensions.md line 301
+let rotated = rotate180(w)
+let border = HW(height: HH - 1, width: WW - 1)
+let dyPadded = pad(dy, border)
+showRotation(w, "w and w rotated by 180 degrees: each entry keeps its colour")
+show(dyPadded, "dy padded with HH - 1 rows and WW - 1 columns of zeros", padding: border)
+print("03-two-dimensions.md line 309:", rotated)
+
+// MARK: block 14, 03-two-dimensions.md line 314
+for (r, q) in [(0, 0), (1, 1)] {
+    let under = window(dyPadded, rowStart: r, rows: HH, columnStart: q, columns: WW)
+    show(under, "window of dy_pad for dx[\(r), \(q)]")
+    show(under * rotated, "times the rotated filter")
+    print("dx[\(r), \(q)] = sum of the products =", num((under * rotated).sum()))
+}
+let dxBySliding = crossCorrelate(dyPadded, rotated)
+show(dxBySliding, "dx = pad(dy) ⋆ rotate180(w)")
+checkAgreement("dx: crossCorrelate(pad(dy), rotate180(w)) vs convBackward", dxBySliding, asMatrix(grads.dx))
+
+// MARK: block 15, 03-two-dimensions.md line 334
+showWindows(dy, kernel: HW(height: HH, width: WW), ConvParameters(padding: border), limit: 6,
+            "The rotated filter over the padded dy: the highlighted cells times rotate180(w) = \(fmt(rotated)), summed, give dx[r, q]; dx = \(fmt(dxBySliding))")
+
+// MARK: block 16, 03-two-dimensions.md line 358
+let xr = Tensor.randomNormal(shape: [1, 1, 6, 5], seed: 31)
+let wr = Tensor.randomNormal(shape: [1, 1, 3, 2], seed: 32)
+let br = Tensor.randomNormal(shape: [1], seed: 33)
+let dyr = Tensor.randomNormal(shape: [1, 1, 4, 4], seed: 34)
+let loops = convBackward(dyr, xr, wr)
+let (xm, wm, dym) = (asMatrix(xr), asMatrix(wr), asMatrix(dyr))
+let agreements = [
+    checkAgreement("dw: crossCorrelate(x, dy) vs loops", crossCorrelate(xm, dym), asMatrix(loops.dw)),
+    checkAgreement("dx: convolve(dy, w, .full) vs loops", convolve(dym, wm, mode: .full), asMatrix(loops.dx)),
+    checkAgreement("dx: crossCorrelate(pad(dy), rotate180(w)) vs loops",
+                   crossCorrelate(pad(dym, HW(height: 2, width: 1)), rotate180(wm)), asMatrix(loops.dx)),
+    checkAgreement("db: sum of dy vs loops", Tensor(vector: [dym.sum()]), loops.db),
+    checkAgreement("dx: convBackwardByBlocks vs loops", convBackwardByBlocks(dyr, xr, wr).dx, loops.dx),
+    checkAgreement("dw: convBackwardByBlocks vs loops", convBackwardByBlocks(dyr, xr, wr).dw, loops.dw),
+]
+print("03-two-dimensions.md line 376:", agreements.max()!)
+
+// MARK: block 17, 03-two-dimensions.md line 382
+let check = checkGradients(
+    ("dx", loops.dx, numericalGradient(of: { convForward($0, wr, br) }, at: xr, upstream: dyr)),
+    ("dw", loops.dw, numericalGradient(of: { convForward(xr, $0, br) }, at: wr, upstream: dyr)),
+    ("db", loops.db, numericalGradient(of: { convForward(xr, wr, $0) }, at: br, upstream: dyr)))
+print("03-two-dimensions.md line 389:", check["dx"])
+print("03-two-dimensions.md line 389:", check["dw"])
+print("03-two-dimensions.md line 390:", check["db"])
+
+// MARK: block 18, 03-two-dimensions.md line 398
+let notRotated = crossCorrelate(dyPadded, w)
+let transposedW = Tensor(matrix: (0..<WW).map { col in (0..<HH).map { row in w[row, col] } })
+let transposedInstead = crossCorrelate(dyPadded, transposedW)
+show(notRotated, "pad(dy) ⋆ w, no rotation (wrong)")
+show(transposedInstead, "pad(dy) ⋆ transpose(w) (wrong)")
+show(dxBySliding, "pad(dy) ⋆ rotate180(w) (right)")
+let offWithoutRotation = notRotated.maxAbsDifference(dxBySliding)
+let offWithTranspose = transposedInstead.maxAbsDifference(dxBySliding)
+print("03-two-dimensions.md line 409:", offWithoutRotation)
+print("03-two-dimensions.md line 410:", offWithTranspose)

@@ -1,0 +1,144 @@
+// Depth: channels and filters
+// The code of 05-depth.md, from "Backpropagation through a convolutional layer".
+//
+// Run it against the engine from a checkout of convbook:
+//   swift build -c release
+//   swiftc -I .build/release/Modules -L .build/release -lConvbookRuntime \
+//          -Xlinker -rpath -Xlinker .build/release 05-depth.swift -o 05-depth
+//   ./05-depth
+// or re-run the whole chapter and compare with the published numbers:
+//   convbook verify 05-depth
+
+import ConvEngine
+import ConvbookRuntime
+
+// MARK: block 1, 05-depth.md line 93
+let x = Tensor(batch: [[[[1, 0, 2], [3, 1, 0], [0, 2, 1]],
+                        [[0, 1, 1], [2, 0, 1], [1, 1, 0]]]])          // (N, C, H, W) = (1, 2, 3, 3)
+let w = Tensor(batch: [[[[1, 0], [0, 1]], [[0, 1], [1, 0]]],
+                       [[[2, -1], [0, 0]], [[1, 1], [0, 0]]],
+                       [[[0, 0], [1, -1]], [[-1, 0], [0, 2]]]])       // (F, C, HH, WW) = (3, 2, 2, 2)
+let dy = Tensor(batch: [[[[1, 0], [0, -1]], [[0, 1], [2, 0]], [[1, 1], [0, 1]]]])  // (1, 3, 2, 2)
+let grads = convBackward(dy, x, w)
+show(grads.dx, "dx from the reference loops")
+
+// MARK: block 2, 05-depth.md line 108
+let partial0 = crossCorrelate(x.slice(0).slice(0), w.slice(0).slice(0))
+let partial1 = crossCorrelate(x.slice(0).slice(1), w.slice(0).slice(1))
+let y = convForward(x, w)
+show(partial0, "x[0] ⋆ w[0, 0]")
+show(partial1, "+ x[1] ⋆ w[0, 1]")
+show(y.slice(0).slice(0), "= y[0]")
+checkAgreement("x[0] ⋆ w[0, 0] + x[1] ⋆ w[0, 1] vs y[0] from convForward", partial0 + partial1, y.slice(0).slice(0))
+print("05-depth.md line 118:", w.shape[0] - 1)
+print("05-depth.md line 125:", convolve(dy.slice(0).slice(0), w.slice(0).slice(0), mode: .full))
+print("05-depth.md line 125:", convolve(dy.slice(0).slice(1), w.slice(1).slice(0), mode: .full))
+print("05-depth.md line 125:", convolve(dy.slice(0).slice(2), w.slice(2).slice(0), mode: .full))
+print("05-depth.md line 125:", grads.dx.slice(0).slice(0))
+print("05-depth.md line 131:", x.slice(0).slice(1))
+print("05-depth.md line 131:", dy.slice(0).slice(2))
+print("05-depth.md line 131:", crossCorrelate(x.slice(0).slice(1), dy.slice(0).slice(2)))
+print("05-depth.md line 133:", grads.dw.slice(2).slice(1))
+
+// MARK: block 3, 05-depth.md line 141
+let wTwo = Tensor.stack([w.slice(0), w.slice(1)])                                    // (2, 2, 2, 2)
+let dyTwo = Tensor.stack([dy.slice(0).slice(0), dy.slice(0).slice(1)]).reshaped([1, 2, 2, 2])
+explore(x, wTwo, dy: dyTwo, label: "two-channels-two-filters")
+
+// MARK: block 4, 05-depth.md line 154
+/// dw[f, c] = x_pad[c] ⋆ dy[f];  dx_pad[c] = Σ_f dy[f] ∗ w[f, c], cropped by p.  One image, stride 1.
+func backwardByChannelPairs(_ dy: Tensor, _ x: Tensor, _ w: Tensor, padding p: HW) -> (dx: Tensor, dw: Tensor) {
+    let (F, C) = (w.shape[0], w.shape[1])
+    let image = x.slice(0), upstream = dy.slice(0)      // (C, H, W) and (F, H', W')
+    var dwSlices: [Tensor] = []
+    for f in 0..<F {
+        for c in 0..<C {
+            dwSlices.append(crossCorrelate(pad(image.slice(c), p), upstream.slice(f), mode: .valid))
+        }
+    }
+    var dxSlices: [Tensor] = []
+    for c in 0..<C {
+        var dxPad = convolve(upstream.slice(0), w.slice(0).slice(c), mode: .full)
+        for f in 1..<F {
+            dxPad += convolve(upstream.slice(f), w.slice(f).slice(c), mode: .full)
+        }
+        dxSlices.append(crop(dxPad, p))
+    }
+    return (Tensor.stack(dxSlices).reshaped(x.shape), Tensor.stack(dwSlices).reshaped(w.shape))
+}
+
+// MARK: block 5, 05-depth.md line 180
+let small = backwardByChannelPairs(dy, x, w, padding: 0)
+let smallDx = checkAgreement("worked example, dx: per channel pair vs loops", small.dx, grads.dx)
+checkAgreement("worked example, dw: per channel pair vs loops", small.dw, grads.dw)
+
+let pr = ConvParameters(padding: 1)
+let xr = Tensor.randomNormal(shape: [1, 4, 5, 5], seed: 501)
+let wr = Tensor.randomNormal(shape: [3, 4, 3, 3], seed: 502)
+let dyr = Tensor.randomNormal(shape: [1, 3, 5, 5], seed: 503)
+let gr = convBackward(dyr, xr, wr, pr)
+let byPairs = backwardByChannelPairs(dyr, xr, wr, padding: pr.padding)
+let randomDx = checkAgreement("random layer, dx: per channel pair vs loops", byPairs.dx, gr.dx)
+let randomDw = checkAgreement("random layer, dw: per channel pair vs loops", byPairs.dw, gr.dw)
+print("05-depth.md line 195:", smallDx)
+print("05-depth.md line 196:", max(randomDx, randomDw))
+
+// MARK: block 6, 05-depth.md line 225
+let wRamp = Tensor.ramp(shape: [2, 3, 2, 2])         // F = 2 filters over C = 3 channels
+show(wRamp, "w, slices [f, c]")
+show(rotate180(swapFilterAndChannelAxes(wRamp)), "rot180(wᵀ), slices [c, f]")
+print("05-depth.md line 231:", wRamp.slice(1).slice(0).scalars.map { Int($0) })
+
+// MARK: block 7, 05-depth.md line 239
+let backwardRamp = rotate180(swapFilterAndChannelAxes(wRamp))
+showRotation(wRamp.slice(1).slice(0), "slice [1, 0] of w, and turned by 180 degrees: slice [0, 1] of rot180(wᵀ)")
+checkAgreement("slice [0, 1] of rot180(wᵀ) vs rotate180(slice [1, 0] of w)",
+               backwardRamp.slice(0).slice(1), rotate180(wRamp.slice(1).slice(0)))
+print("05-depth.md line 246:", wRamp.shape[0] * wRamp.shape[1])
+
+// MARK: block 8, 05-depth.md line 265
+let p = ConvParameters(padding: 1)
+let xRGB = Tensor.randomNormal(shape: [1, 3, 3, 3], seed: 511)     // one RGB image
+let wRGB = Tensor.randomNormal(shape: [20, 3, 3, 3], seed: 512)    // 20 filters over 3 channels
+let bRGB = Tensor.randomNormal(shape: [20], seed: 513)
+let yRGB = convForward(xRGB, wRGB, bRGB, p)
+let dyRGB = Tensor.randomNormal(shape: yRGB.shape, seed: 514)      // upstream gradient, 20 maps
+
+let backwardKernel = rotate180(swapFilterAndChannelAxes(wRGB))     // 3 filters over 20 channels
+let backwardLayer = ConvParameters(padding: HW(3 - 1 - 1))         // HH - 1 - p
+let dxByTransposedLayer = convForward(dyRGB, backwardKernel, nil, backwardLayer)
+let gRGB = convBackward(dyRGB, xRGB, wRGB, p)
+let rgbDifference = checkAgreement("dx: forward layer with rot180(wᵀ) vs loops", dxByTransposedLayer, gRGB.dx)
+showTable(["tensor", "shape", "read as"],
+          [["w", "\(wRGB.shape)", "20 filters, 3 channels each"],
+           ["rot180(wᵀ)", "\(backwardKernel.shape)", "3 filters, 20 channels each"],
+           ["y, dy", "\(dyRGB.shape)", "1 image, 20 maps"],
+           ["dx", "\(gRGB.dx.shape)", "1 image, 3 channels"]])
+print("05-depth.md line 286:", rgbDifference)
+
+// MARK: block 9, 05-depth.md line 301 (traps: kept as a comment)
+// _ = convForward(dyRGB, rotate180(wRGB), nil, backwardLayer)
+// 
+
+// MARK: block 10, 05-depth.md line 308
+let xSq = Tensor.randomNormal(shape: [1, 3, 5, 5], seed: 521)
+let wSq = Tensor.randomNormal(shape: [3, 3, 3, 3], seed: 522)
+let dySq = Tensor.randomNormal(shape: [1, 3, 5, 5], seed: 523)
+let dxSq = convBackward(dySq, xSq, wSq, p).dx
+let dxSqForgot = convForward(dySq, rotate180(wSq), nil, backwardLayer)        // swap forgotten
+let dxSqNumeric = numericalGradient(of: { convForward($0, wSq, nil, p) }, at: xSq, upstream: dySq)
+print("largest entry of dx:                ", dxSq.maxAbs())
+print("largest error without the swap:     ", (dxSqForgot - dxSq).maxAbs())
+print("relative error against the numerics:", relError(dxSqForgot, dxSqNumeric))
+print("05-depth.md line 320:", (dxSqForgot - dxSq).maxAbs())
+print("05-depth.md line 321:", dxSq.maxAbs())
+print("05-depth.md line 323:", relError(dxSqForgot, dxSqNumeric))
+
+// MARK: block 11, 05-depth.md line 334
+let rgbCheck = checkGradients(
+    ("dx", gRGB.dx, numericalGradient(of: { convForward($0, wRGB, bRGB, p) }, at: xRGB, upstream: dyRGB)),
+    ("dw", gRGB.dw, numericalGradient(of: { convForward(xRGB, $0, bRGB, p) }, at: wRGB, upstream: dyRGB)),
+    ("db", gRGB.db, numericalGradient(of: { convForward(xRGB, wRGB, $0, p) }, at: bRGB, upstream: dyRGB)))
+print("05-depth.md line 341:", rgbCheck.worst)
+print("05-depth.md line 342:", wRGB.count)
+print("05-depth.md line 344:", xRGB.count)

@@ -1,0 +1,290 @@
+// Beyond: dilation, groups, transposed convolution
+// The code of 08-beyond.md, from "Backpropagation through a convolutional layer".
+//
+// Run it against the engine from a checkout of convbook:
+//   swift build -c release
+//   swiftc -I .build/release/Modules -L .build/release -lConvbookRuntime \
+//          -Xlinker -rpath -Xlinker .build/release 08-beyond.swift -o 08-beyond
+//   ./08-beyond
+// or re-run the whole chapter and compare with the published numbers:
+//   convbook verify 08-beyond
+
+import ConvEngine
+import ConvbookRuntime
+
+// MARK: block 1, 08-beyond.md line 23
+/// A matrix as a batch of one image with one channel: (1, 1, H, W).
+func asBatch(_ m: Tensor) -> Tensor { m.reshaped([1, 1] + m.shape) }
+/// The one matrix of a (1, 1, H, W) batch.
+func plane(_ t: Tensor) -> Tensor { t.slice(0).slice(0) }
+
+// MARK: block 2, 08-beyond.md line 44
+/// The tensor of the given shape that is 1 at flat position k and 0 elsewhere.
+func oneHot(_ shape: [Int], _ k: Int) -> Tensor {
+    var e = Tensor(zeros: shape)
+    e.scalars[k] = 1
+    return e
+}
+
+/// The matrix of a linear map: column k is the flattened image of the k-th one-hot input.
+func matrixOf(_ f: (Tensor) -> Tensor, inputShape: [Int]) -> Tensor {
+    let count = inputShape.reduce(1, *)
+    let columns = (0..<count).map { f(oneHot(inputShape, $0)).scalars }
+    var m = Tensor(zeros: [columns[0].count, count])
+    for k in 0..<count {
+        for row in 0..<columns[k].count { m[row, k] = columns[k][row] }
+    }
+    return m
+}
+
+func transposed(_ m: Tensor) -> Tensor {
+    var t = Tensor(zeros: [m.shape[1], m.shape[0]])
+    for i in 0..<m.shape[0] {
+        for j in 0..<m.shape[1] { t[j, i] = m[i, j] }
+    }
+    return t
+}
+
+// MARK: block 3, 08-beyond.md line 77
+let w3 = Tensor(matrix: [[1, 2, 0], [-1, 1, 3], [2, 0, -2]])
+let layerMatrix = matrixOf({ convForward($0, asBatch(w3)) }, inputShape: [1, 1, 4, 4])
+show(layerMatrix, "C")
+
+// MARK: block 4, 08-beyond.md line 92
+showWindows(Tensor.ramp(shape: [4, 4]), kernel: 3, limit: 4,
+            "Pixel numbers k of the 4 × 4 input under the window of each output; output (i, j) is row 2i + j of C, and it holds the nine weights of w in the highlighted columns k")
+print("08-beyond.md line 98:", windowTaps(outputRow: 0, outputColumn: 0, kernelHeight: 3, kernelWidth: 3).map { String($0.row * 4 + $0.column) }.joined(separator: ", "))
+print("08-beyond.md line 100:", windowTaps(outputRow: 1, outputColumn: 0, kernelHeight: 3, kernelWidth: 3).map { String($0.row * 4 + $0.column) }.joined(separator: ", "))
+
+// MARK: block 5, 08-beyond.md line 104
+var cFromWindows = Tensor(zeros: layerMatrix.shape)
+for m in 0..<4 {
+    let taps = windowTaps(outputRow: m / 2, outputColumn: m % 2, kernelHeight: 3, kernelWidth: 3)
+    for (tap, pixel) in taps.enumerated() {
+        cFromWindows[m, pixel.row * 4 + pixel.column] = w3.scalars[tap]
+    }
+}
+checkAgreement("C placed by the windows vs C from one-hot inputs", cFromWindows, layerMatrix)
+
+// MARK: block 6, 08-beyond.md line 122
+let x4 = Tensor.randomNormal(shape: [1, 1, 4, 4], seed: 1)   // dx does not depend on x
+let backwardMatrix = matrixOf({ convBackward($0, x4, asBatch(w3)).dx }, inputShape: [1, 1, 2, 2])
+show(backwardMatrix, "matrix of the backward pass")
+let transposeDiff = checkAgreement("matrix of the backward pass vs Cᵀ", backwardMatrix, transposed(layerMatrix))
+print("08-beyond.md line 132:", transposeDiff)
+
+// MARK: block 7, 08-beyond.md line 148
+let xs = Tensor.randomNormal(shape: [1, 2, 5, 4], seed: 2)
+let ws = Tensor.randomNormal(shape: [3, 2, 3, 3], seed: 3)
+let ps = ConvParameters(stride: 2, padding: 1)
+let ys = convForward(xs, ws, nil, ps)
+let bigC = matrixOf({ convForward($0, ws, nil, ps) }, inputShape: xs.shape)
+let bigB = matrixOf({ convBackward($0, xs, ws, ps).dx }, inputShape: ys.shape)
+print("C is", bigC.shape[0], "×", bigC.shape[1], "; the backward matrix is", bigB.shape[0], "×", bigB.shape[1])
+checkAgreement("backward matrix vs Cᵀ (2 channels, 3 filters, s = 2, p = 1)", bigB, transposed(bigC))
+print("08-beyond.md line 163:", outputLength(input: 5, kernel: 3, stride: 2, padding: 1)!)
+print("08-beyond.md line 164:", outputLength(input: 6, kernel: 3, stride: 2, padding: 1)!)
+
+// MARK: block 8, 08-beyond.md line 180
+var sizeRows = [[Any]]()
+var predicted = [Double](), produced = [Double]()
+for i in 5...9 {
+    for k in [2, 3] {
+        for s in 1...3 {
+            for p in 0...1 {
+                let o = outputLength(input: i, kernel: k, stride: s, padding: p)!
+                let a = (i + 2 * p - k) % s
+                let oPrime = s * (o - 1) + a + k - 2 * p
+                let params = ConvParameters(stride: HW(s), padding: HW(p))
+                let dyProbe = Tensor(repeating: 1, shape: [1, 1, o, o])
+                let dxShape = convBackward(dyProbe, Tensor(zeros: [1, 1, i, i]), Tensor(zeros: [1, 1, k, k]), params).dx.shape
+                predicted.append(Double(oPrime))
+                produced.append(Double(dxShape[2]))
+                if i >= 6 && i <= 7 && k == 3 {
+                    sizeRows.append([i, k, s, p, o, a, s * (o - 1) + k - 2 * p, oPrime, dxShape[2]])
+                }
+            }
+        }
+    }
+}
+showTable(["i = H", "k = HH", "s", "p", "o = H′", "a", "s(i′−1)+k−2p", "o′ (with a)", "rows of dx"], sizeRows)
+let sizeDiff = checkAgreement("o′ from the relationship vs rows of the engine's dx (\(predicted.count) layers)",
+                              Tensor(vector: predicted), Tensor(vector: produced))
+print("08-beyond.md line 207:", predicted.count)
+print("08-beyond.md line 209:", sizeDiff)
+
+// MARK: block 9, 08-beyond.md line 223
+let x6 = Tensor.randomNormal(shape: [1, 1, 6, 6], seed: 4)
+let p6 = ConvParameters(stride: 2, padding: 1)
+let dy6 = Tensor(matrix: [[1, -1, 2], [0, 3, 1], [-2, 1, 1]])
+let a6 = (6 + 2 * 1 - 3) % 2, edge = 3 - 1 - 1
+let stretched = pad(dilate(dy6, by: 2), top: edge, bottom: edge + a6, left: edge, right: edge + a6)
+show(stretched, "stretched, padded dy")
+let dxDirect = crossCorrelate(stretched, rotate180(w3))
+checkAgreement("transposed convolution as a direct convolution vs dx of the loops",
+               dxDirect, plane(convBackward(asBatch(dy6), x6, asBatch(w3), p6).dx))
+print("08-beyond.md line 236:", edge)
+print("08-beyond.md line 236:", a6)
+
+// MARK: block 10, 08-beyond.md line 239
+showStrideDilation(dy6, stride: 2, "dy with s − 1 zeros between its entries: the middle of the stretched input")
+showWindows(stretched, kernel: 3, limit: 6,
+            "The rotated filter \(fmt(rotate180(w3))) over the stretched, padded dy; the stop titled y[r, q] gives dx[r, q]")
+print("08-beyond.md line 248:", "\(stretched.shape[0]) × \(stretched.shape[1])")
+print("08-beyond.md line 249:", "\(dxDirect.shape[0]) × \(dxDirect.shape[1])")
+
+// MARK: block 11, 08-beyond.md line 272
+let wDilated = dilate(w3, by: 2)
+show(wDilated, "dilate(w, by: 2)")
+let x7 = Tensor.randomNormal(shape: [1, 1, 7, 7], seed: 5)
+let dilated2 = ConvParameters(dilation: 2)
+let yDilated = convForward(x7, asBatch(w3), nil, dilated2)
+checkAgreement("dilation 2 vs the dilated kernel with dilation 1", yDilated, convForward(x7, asBatch(wDilated)))
+
+// MARK: block 12, 08-beyond.md line 285
+showWindows(Tensor.ramp(shape: [7, 7]), kernel: 3, dilated2, limit: 2,
+            "Dilation 2: the nine taps of the 3 × 3 filter for y[0, 0] and y[0, 1], a 5 × 5 span with holes; the next window moves by the stride, one pixel, not by the span")
+
+// MARK: block 13, 08-beyond.md line 316
+let dy7 = Tensor.randomNormal(shape: [1, 1, 3, 3], seed: 6)
+let loops7 = convBackward(dy7, x7, asBatch(w3), dilated2)
+// dw_d: the ordinary formula for the 5 × 5 dilated kernel, then every second entry.
+let dwDilatedKernel = crossCorrelate(plane(x7), plane(dy7))
+let dwPicked = crossCorrelate(dwDilatedKernel, Tensor(matrix: [[1]]), stride: 2)
+// The same in one step: the correlation taken with stride d.
+let dwStrided = crossCorrelate(plane(x7), plane(dy7), stride: 2)
+let dxDilated = convolve(plane(dy7), wDilated, mode: .full)
+show(dwDilatedKernel, "dw_d (holes included)")
+let dilationDwDiff = checkAgreement("dw: every second entry of dw_d vs loops", dwPicked, plane(loops7.dw))
+checkAgreement("dw: correlation with stride 2 vs loops", dwStrided, plane(loops7.dw))
+checkAgreement("dx: full convolution with the dilated kernel vs loops", dxDilated, plane(loops7.dx))
+print("08-beyond.md line 333:", dilationDwDiff)
+
+// MARK: block 14, 08-beyond.md line 343
+let x5 = Tensor(matrix: [[1, 0, 2, -1, 1], [0, 3, 1, 0, 2], [2, -1, 0, 1, 1],
+                         [1, 2, -2, 0, 3], [0, 1, 1, 2, -1]])
+let dy5 = Tensor(matrix: [[1, 0, -1], [2, 1, 0], [0, -1, 1]])
+explore(asBatch(x5), asBatch(w3), nil, ConvParameters(padding: 1, dilation: 2), dy: asBatch(dy5), label: "dilation2")
+
+// MARK: block 15, 08-beyond.md line 355
+let xd = Tensor.randomNormal(shape: [2, 2, 9, 8], seed: 7)
+let wd = Tensor.randomNormal(shape: [3, 2, 3, 2], seed: 8)
+let bd = Tensor.randomNormal(shape: [3], seed: 9)
+let pd = ConvParameters(stride: 2, padding: 1, dilation: HW(height: 2, width: 3))
+let dyd = Tensor.randomNormal(shape: convForward(xd, wd, bd, pd).shape, seed: 10)
+let gd = convBackward(dyd, xd, wd, pd)
+let blocksd = convBackwardByBlocks(dyd, xd, wd, pd)
+checkAgreement("dx: building blocks vs loops (dilated)", blocksd.dx, gd.dx)
+checkAgreement("dw: building blocks vs loops (dilated)", blocksd.dw, gd.dw)
+let checkDilated = checkGradients(
+    ("dx", gd.dx, numericalGradient(of: { convForward($0, wd, bd, pd) }, at: xd, upstream: dyd)),
+    ("dw", gd.dw, numericalGradient(of: { convForward(xd, $0, bd, pd) }, at: wd, upstream: dyd)),
+    ("db", gd.db, numericalGradient(of: { convForward(xd, wd, $0, pd) }, at: bd, upstream: dyd)))
+print("08-beyond.md line 373:", checkDilated.worst)
+
+// MARK: block 16, 08-beyond.md line 393
+var groupRows = [[Any]]()
+for (g, F) in [(1, 6), (2, 6), (4, 4)] {
+    let geometry = try! ConvGeometry(input: [1, 4, 5, 5], weight: [F, 4 / g, 3, 3],
+                                     parameters: ConvParameters(groups: g))
+    for f in 0..<F {
+        let first = geometry.group(ofFilter: f) * geometry.channelsPerGroup
+        let seen = (first..<(first + geometry.channelsPerGroup)).map(String.init).joined(separator: ", ")
+        groupRows.append(["g = \(g), F = \(F)", f, geometry.group(ofFilter: f), seen])
+    }
+}
+showTable(["layer", "filter f", "group", "channels c it sees"], groupRows)
+
+// MARK: block 17, 08-beyond.md line 420
+/// Channels `range` of every image of a rank-4 tensor (or filters' channels).
+func channelBlock(_ t: Tensor, _ range: Range<Int>) -> Tensor {
+    Tensor.stack((0..<t.shape[0]).map { n in Tensor.stack(range.map { t.slice(n).slice($0) }) })
+}
+/// Entries `range` of the outermost axis (images, or filters).
+func outerBlock(_ t: Tensor, _ range: Range<Int>) -> Tensor {
+    Tensor.stack(range.map { t.slice($0) })
+}
+/// Joins rank-4 tensors along the channel axis.
+func joinChannels(_ parts: [Tensor]) -> Tensor {
+    Tensor.stack((0..<parts[0].shape[0]).map { n in
+        Tensor.stack(parts.flatMap { part in (0..<part.shape[1]).map { part.slice(n).slice($0) } })
+    })
+}
+
+func groupedBackwardBySlices(_ dy: Tensor, _ x: Tensor, _ w: Tensor, _ p: ConvParameters) -> ConvGradients {
+    let g = p.groups
+    let (cg, fg) = (x.shape[1] / g, w.shape[0] / g)
+    let ordinary = ConvParameters(stride: p.stride, padding: p.padding, dilation: p.dilation)
+    var dxParts = [Tensor](), dwParts = [Tensor](), dbParts = [Double]()
+    for k in 0..<g {
+        let part = convBackward(channelBlock(dy, (k * fg)..<((k + 1) * fg)),
+                                channelBlock(x, (k * cg)..<((k + 1) * cg)),
+                                outerBlock(w, (k * fg)..<((k + 1) * fg)), ordinary)
+        dxParts.append(part.dx)
+        dwParts.append(part.dw)
+        dbParts += part.db.scalars
+    }
+    let dw = Tensor.stack(dwParts.flatMap { part in (0..<part.shape[0]).map { part.slice($0) } })
+    return ConvGradients(dx: joinChannels(dxParts), dw: dw, db: Tensor(vector: dbParts))
+}
+
+// MARK: block 18, 08-beyond.md line 459
+let xg = Tensor.randomNormal(shape: [2, 4, 5, 6], seed: 21)
+let wg = Tensor.randomNormal(shape: [6, 2, 3, 3], seed: 22)
+let bg = Tensor.randomNormal(shape: [6], seed: 23)
+let pg = ConvParameters(stride: 2, padding: 1, groups: 2)
+let dyg = Tensor.randomNormal(shape: convForward(xg, wg, bg, pg).shape, seed: 24)
+let gg = convBackward(dyg, xg, wg, pg)
+let bySlices = groupedBackwardBySlices(dyg, xg, wg, pg)
+let slicesDiff = checkAgreement("dx: group by group vs grouped loops", bySlices.dx, gg.dx)
+checkAgreement("dw: group by group vs grouped loops", bySlices.dw, gg.dw)
+checkAgreement("db: group by group vs grouped loops", bySlices.db, gg.db)
+checkAgreement("dx: building blocks vs loops (groups = 2)", convBackwardByBlocks(dyg, xg, wg, pg).dx, gg.dx)
+checkAgreement("dw: building blocks vs loops (groups = 2)", convBackwardByBlocks(dyg, xg, wg, pg).dw, gg.dw)
+let checkGrouped = checkGradients(
+    ("dx", gg.dx, numericalGradient(of: { convForward($0, wg, bg, pg) }, at: xg, upstream: dyg)),
+    ("dw", gg.dw, numericalGradient(of: { convForward(xg, $0, bg, pg) }, at: wg, upstream: dyg)),
+    ("db", gg.db, numericalGradient(of: { convForward(xg, wg, $0, pg) }, at: bg, upstream: dyg)))
+print("08-beyond.md line 478:", slicesDiff)
+print("08-beyond.md line 480:", checkGrouped.worst)
+
+// MARK: block 19, 08-beyond.md line 490
+let xdw = Tensor.randomNormal(shape: [2, 3, 6, 5], seed: 31)
+let wdw = Tensor.randomNormal(shape: [6, 1, 3, 3], seed: 32)
+let bdw = Tensor.randomNormal(shape: [6], seed: 33)
+let pdw = ConvParameters(stride: 2, padding: 1, groups: 3)
+let dydw = Tensor.randomNormal(shape: convForward(xdw, wdw, bdw, pdw).shape, seed: 34)
+let gdw = convBackward(dydw, xdw, wdw, pdw)
+checkAgreement("dx: building blocks vs loops (depthwise)", convBackwardByBlocks(dydw, xdw, wdw, pdw).dx, gdw.dx)
+checkAgreement("dx: channel by channel vs loops (depthwise)", groupedBackwardBySlices(dydw, xdw, wdw, pdw).dx, gdw.dx)
+let checkDepthwise = checkGradients(
+    ("dx", gdw.dx, numericalGradient(of: { convForward($0, wdw, bdw, pdw) }, at: xdw, upstream: dydw)),
+    ("dw", gdw.dw, numericalGradient(of: { convForward(xdw, $0, bdw, pdw) }, at: wdw, upstream: dydw)),
+    ("db", gdw.db, numericalGradient(of: { convForward(xdw, wdw, $0, pdw) }, at: bdw, upstream: dydw)))
+print("08-beyond.md line 507:", checkDepthwise.worst)
+
+// MARK: block 20, 08-beyond.md line 516
+// The dense (F, C, HH, WW) weights: filter f's weights on its group's channels, zeros elsewhere.
+var wDense = Tensor(zeros: [6, 4, 3, 3])
+for f in 0..<6 {
+    let first = (f / 3) * 2
+    for c in 0..<2 { for a in 0..<3 { for b in 0..<3 { wDense[f, first + c, a, b] = wg[f, c, a, b] } } }
+}
+let dense = convBackward(dyg, xg, wDense, ConvParameters(stride: 2, padding: 1))
+checkAgreement("forward: masked dense vs grouped", convForward(xg, wDense, bg, ConvParameters(stride: 2, padding: 1)),
+               convForward(xg, wg, bg, pg))
+checkAgreement("dx: masked dense vs grouped", dense.dx, gg.dx)
+var inBlock = Tensor(zeros: [6, 2, 3, 3]), offBlockLargest = 0.0
+for f in 0..<6 {
+    let first = (f / 3) * 2
+    for c in 0..<4 {
+        for a in 0..<3 {
+            for b in 0..<3 {
+                if c >= first && c < first + 2 { inBlock[f, c - first, a, b] = dense.dw[f, c, a, b] }
+                else { offBlockLargest = max(offBlockLargest, abs(dense.dw[f, c, a, b])) }
+            }
+        }
+    }
+}
+checkAgreement("dw: masked dense, inside the blocks, vs grouped", inBlock, gg.dw)
+print("08-beyond.md line 542:", offBlockLargest)

@@ -1,0 +1,242 @@
+// Gradient checking, done right
+// The code of 09-gradient-checking.md, from "Backpropagation through a convolutional layer".
+//
+// Run it against the engine from a checkout of convbook:
+//   swift build -c release
+//   swiftc -I .build/release/Modules -L .build/release -lConvbookRuntime \
+//          -Xlinker -rpath -Xlinker .build/release 09-gradient-checking.swift -o 09-gradient-checking
+//   ./09-gradient-checking
+// or re-run the whole chapter and compare with the published numbers:
+//   convbook verify 09-gradient-checking
+
+import ConvEngine
+import ConvbookRuntime
+
+// MARK: block 1, 09-gradient-checking.md line 15
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+// MARK: block 2, 09-gradient-checking.md line 46
+func centredDifference(of f: (Tensor) -> Tensor, at x: Tensor, upstream dy: Tensor, h: Double) -> Tensor {
+    var gradient = Tensor(zeros: x.shape)
+    for k in x.scalars.indices {
+        var plus = x, minus = x
+        plus.scalars[k] += h
+        minus.scalars[k] -= h
+        let difference = f(plus) - f(minus)
+        gradient.scalars[k] = difference.dot(dy) / (2 * h)
+    }
+    return gradient
+}
+
+// MARK: block 3, 09-gradient-checking.md line 63
+let x = Tensor.randomNormal(shape: [2, 3, 5, 5], seed: 1)
+let w = Tensor.randomNormal(shape: [4, 3, 3, 3], seed: 2)
+let b = Tensor.randomNormal(shape: [4], seed: 3)
+let params = ConvParameters(stride: 2, padding: 1)
+let dy = Tensor.randomNormal(shape: [2, 4, 3, 3], seed: 4)
+let layerOfX = { (input: Tensor) in convForward(input, w, b, params) }
+let ours = centredDifference(of: layerOfX, at: x, upstream: dy, h: 1e-5)
+let engines = numericalGradient(of: layerOfX, at: x, upstream: dy)
+let writtenOutDiff = checkAgreement("centred difference written out vs the engine's numericalGradient", ours, engines)
+let grads = convBackward(dy, x, w, params)
+let firstCheck = checkGradients(("dx", grads.dx, ours))
+print("09-gradient-checking.md line 77:", writtenOutDiff)
+print("09-gradient-checking.md line 78:", firstCheck["dx"])
+print("09-gradient-checking.md line 80:", 2 * x.count)
+print("09-gradient-checking.md line 80:", x.count)
+print("09-gradient-checking.md line 101:", 1e-5 * 1e-5)
+print("09-gradient-checking.md line 111:", Double.ulpOfOne)
+print("09-gradient-checking.md line 121:", cbrt(Double.ulpOfOne))
+print("09-gradient-checking.md line 122:", Double.ulpOfOne.squareRoot())
+print("09-gradient-checking.md line 123:", pow(Double.ulpOfOne, 2.0 / 3))
+
+// MARK: block 4, 09-gradient-checking.md line 131
+let xs = Tensor.randomNormal(shape: [2, 2, 5, 5], seed: 11)
+let ws = Tensor.randomNormal(shape: [3, 2, 3, 3], seed: 12, standardDeviation: 0.5)
+let bs = Tensor.randomNormal(shape: [3], seed: 13)
+let labels = [4, 17]
+func lossOfW(_ w: Tensor) -> Double {
+    softmaxCrossEntropyLoss(convForward(xs, w, bs).reshaped([2, 27]), labels: labels).loss
+}
+// The analytic dw: the loss's gradient is the layer's dy.
+let ys = convForward(xs, ws, bs)
+let scores = softmaxCrossEntropyLoss(ys.reshaped([2, 27]), labels: labels)
+let dwAnalytic = convBackward(scores.gradient.reshaped(ys.shape), xs, ws).dw
+
+func forwardDifference(ofScalar f: (Tensor) -> Double, at x: Tensor, h: Double) -> Tensor {
+    let here = f(x)
+    var gradient = Tensor(zeros: x.shape)
+    for k in x.scalars.indices {
+        var plus = x
+        plus.scalars[k] += h
+        gradient.scalars[k] = (f(plus) - here) / h
+    }
+    return gradient
+}
+
+var sweepRows = [[Any]]()
+var bestCentred = (h: 0.0, error: Double.infinity), bestForward = (h: 0.0, error: Double.infinity)
+for exponent in 1...12 {
+    let h = pow(10, -Double(exponent))
+    let centred = numericalGradient(ofScalar: lossOfW, at: ws, h: h)
+    let forward = forwardDifference(ofScalar: lossOfW, at: ws, h: h)
+    let (centredError, forwardError) = (centred.maxAbsDifference(dwAnalytic), forward.maxAbsDifference(dwAnalytic))
+    sweepRows.append([h, centredError, relError(centred, dwAnalytic), forwardError, relError(forward, dwAnalytic)])
+    if centredError < bestCentred.error { bestCentred = (h, centredError) }
+    if forwardError < bestForward.error { bestForward = (h, forwardError) }
+}
+showTable(["h", "centred: max |error|", "centred: rel. error", "forward: max |error|", "forward: rel. error"], sweepRows)
+// The steps at which the centred quotient passes the 1e-7 bar.
+let centredSafe = sweepRows.filter { ($0[2] as! Double) < 1e-7 }.map { $0[0] as! Double }
+
+// MARK: block 5, 09-gradient-checking.md line 174
+let stepSizes = sweepRows.map { $0[0] as! Double }
+showPlot(x: stepSizes,
+         series: [("centred", sweepRows.map { $0[1] as! Double }),
+                  ("forward (one-sided)", sweepRows.map { $0[3] as! Double })],
+         xLabel: "step h", yLabel: "max |error| of the numerical dw", logX: true, logY: true,
+         "Error of the two difference quotients against h. The estimates put the best steps near ε^(1/3) ≈ \(fmt(cbrt(Double.ulpOfOne))) (centred) and ε^(1/2) ≈ \(fmt(Double.ulpOfOne.squareRoot())) (forward); measured: h = \(fmt(bestCentred.h)) and h = \(fmt(bestForward.h))")
+print("09-gradient-checking.md line 187:", bestCentred.h)
+print("09-gradient-checking.md line 188:", bestCentred.error)
+print("09-gradient-checking.md line 188:", bestForward.h)
+print("09-gradient-checking.md line 189:", bestForward.error)
+print("09-gradient-checking.md line 195:", centredSafe.first!)
+print("09-gradient-checking.md line 195:", centredSafe.last!)
+print("09-gradient-checking.md line 196:", sweepRows.map { $0[4] as! Double }.min()!)
+print("09-gradient-checking.md line 198:", Int((bestForward.error / bestCentred.error).rounded()))
+print("09-gradient-checking.md line 202:", Double(Float.ulpOfOne))
+print("09-gradient-checking.md line 203:", cbrt(Double(Float.ulpOfOne)))
+print("09-gradient-checking.md line 204:", pow(Double(Float.ulpOfOne), 2.0 / 3))
+
+// MARK: block 6, 09-gradient-checking.md line 228
+var scaleRows = [[Any]]()
+for scale in [1.0, 1e3, 1e6] {
+    let scaled = scale * x
+    let dwExact = convBackward(dy, scaled, w, params).dw
+    let dwNumeric = numericalGradient(of: { convForward(scaled, $0, b, params) }, at: w, upstream: dy)
+    scaleRows.append([scale, dwExact.maxAbs(), dwNumeric.maxAbsDifference(dwExact), relError(dwNumeric, dwExact)])
+}
+showTable(["scale of x", "max |dw|", "max |error|", "rel. error"], scaleRows)
+
+// MARK: block 7, 09-gradient-checking.md line 260
+let dy1 = Tensor.randomNormal(shape: [1, 1, 3, 3], seed: 21)
+let x1 = Tensor.randomNormal(shape: [1, 1, 5, 5], seed: 22)
+let w1 = Tensor.randomNormal(shape: [1, 1, 3, 3], seed: 23)
+let dxUnturned = crossCorrelate(dy1.slice(0).slice(0), w1.slice(0).slice(0), mode: .full).reshaped(x1.shape)
+let dxNumeric1 = numericalGradient(of: { convForward($0, w1) }, at: x1, upstream: dy1)
+let dwNumeric1 = numericalGradient(of: { convForward(x1, $0) }, at: w1, upstream: dy1)
+let unturnedError = relError(dxUnturned, dxNumeric1)
+let doubledError = relError(2 * convBackward(dy1, x1, w1).dw, dwNumeric1)
+print("dx with the filter not turned: relative error", unturnedError)
+print("dw twice too large:            relative error", doubledError)
+print("09-gradient-checking.md line 273:", unturnedError)
+print("09-gradient-checking.md line 273:", doubledError)
+
+// MARK: block 8, 09-gradient-checking.md line 305
+func bothForms(_ f: (Tensor) -> Tensor, at x: Tensor, upstream dy: Tensor, entries: [Int],
+               h: Double) -> (array: [Double], scalar: [Double]) {
+    var arrayForm = [Double](), scalarForm = [Double]()
+    for k in entries {
+        var plus = x, minus = x
+        plus.scalars[k] += h
+        minus.scalars[k] -= h
+        let (yPlus, yMinus) = (f(plus), f(minus))
+        arrayForm.append((yPlus - yMinus).dot(dy) / (2 * h))          // difference, then sum
+        scalarForm.append((yPlus.dot(dy) - yMinus.dot(dy)) / (2 * h))  // sum, then difference
+    }
+    return (arrayForm, scalarForm)
+}
+
+// MARK: block 9, 09-gradient-checking.md line 326
+var formRows = [[Any]]()
+var largestErrors = (array: 0.0, scalar: 0.0)
+for n in [8, 16, 32, 64] {
+    let xn = Tensor.randomNormal(shape: [1, 1, n, n], seed: 31)
+    let wn = Tensor.randomNormal(shape: [1, 1, 3, 3], seed: 32)
+    let dyn = Tensor.randomNormal(shape: [1, 1, n - 2, n - 2], seed: 33)
+    let exact = convBackward(dyn, xn, wn).dx
+    let entries = (0..<10).map { (n / 2) * n + 1 + $0 * (n - 2) / 10 }
+    var row: [Any] = ["\(n) × \(n)", (n - 2) * (n - 2)]
+    for bias in [0.0, 10.0] {
+        let forms = bothForms({ convForward($0, wn, Tensor(vector: [bias])) }, at: xn, upstream: dyn,
+                              entries: entries, h: 1e-5)
+        let arrayError = zip(forms.array, entries).map { abs($0 - exact.scalars[$1]) }.max()!
+        let scalarError = zip(forms.scalar, entries).map { abs($0 - exact.scalars[$1]) }.max()!
+        row += [arrayError, scalarError]
+        largestErrors = (max(largestErrors.array, arrayError), max(largestErrors.scalar, scalarError))
+    }
+    formRows.append(row)
+}
+showTable(["input", "outputs", "array form (b = 0)", "scalar form (b = 0)",
+           "array form (b = 10)", "scalar form (b = 10)"], formRows, "largest |error| of dx at ten pixels")
+
+// MARK: block 10, 09-gradient-checking.md line 352
+let outputCounts = formRows.map { Double($0[1] as! Int) }
+showPlot(x: outputCounts,
+         series: [("array form, b = 0", formRows.map { $0[2] as! Double }),
+                  ("scalar form, b = 0", formRows.map { $0[3] as! Double }),
+                  ("array form, b = 10", formRows.map { $0[4] as! Double }),
+                  ("scalar form, b = 10", formRows.map { $0[5] as! Double })],
+         xLabel: "number of outputs summed into L", yLabel: "largest |error| of dx at ten pixels",
+         logX: true, logY: true,
+         "The array form's error stays roughly level at every size; the scalar form's grows with the number of outputs, and is larger still when the outputs are large (b = 10)")
+print("09-gradient-checking.md line 365:", largestErrors.array)
+print("09-gradient-checking.md line 367:", largestErrors.scalar)
+
+// MARK: block 11, 09-gradient-checking.md line 383
+let h = 1e-5
+let xk = Tensor.randomNormal(shape: [1, 1, 5, 5], seed: 41)
+let wk = Tensor.randomNormal(shape: [1, 1, 3, 3], seed: 42)
+let dyk = Tensor.randomNormal(shape: [1, 1, 3, 3], seed: 43)
+let zNoBias = convForward(xk, wk)
+let bKink = Tensor(vector: [0.4 * h - zNoBias[0, 0, 1, 1]])
+let zk = convForward(xk, wk, bKink)
+let othersNearest = zk.scalars.enumerated().filter { $0.offset != 4 }.map { abs($0.element) }.min()!
+print("pre-activation at output (1, 1):", zk[0, 0, 1, 1])
+print("smallest |pre-activation| elsewhere:", othersNearest)
+
+/// The analytic gradients of relu(conv(x)), through reluBackward and convBackward.
+func reluLayerGradients(_ x: Tensor, _ w: Tensor, _ b: Tensor, _ dy: Tensor) -> ConvGradients {
+    convBackward(reluBackward(dy, convForward(x, w, b)), x, w)
+}
+let atKink = reluLayerGradients(xk, wk, bKink, dyk)
+let dxAtKink = numericalGradient(of: { relu(convForward($0, wk, bKink)) }, at: xk, upstream: dyk, h: h)
+let dwAtKink = numericalGradient(of: { relu(convForward(xk, $0, bKink)) }, at: wk, upstream: dyk, h: h)
+let kinkErrorDx = relError(atKink.dx, dxAtKink), kinkErrorDw = relError(atKink.dw, dwAtKink)
+print("relative error of dx:", kinkErrorDx)
+print("relative error of dw:", kinkErrorDw)
+print("09-gradient-checking.md line 407:", kinkErrorDx)
+print("09-gradient-checking.md line 407:", kinkErrorDw)
+
+// MARK: block 12, 09-gradient-checking.md line 418
+/// The entries of x whose ±h nudge moves some pre-activation across zero.
+func kinkCrossings(_ x: Tensor, _ w: Tensor, _ b: Tensor, h: Double) -> [Int] {
+    var crossing = [Int]()
+    for k in x.scalars.indices {
+        var plus = x, minus = x
+        plus.scalars[k] += h
+        minus.scalars[k] -= h
+        let (zPlus, zMinus) = (convForward(plus, w, b), convForward(minus, w, b))
+        if zPlus.scalars.indices.contains(where: { (zPlus.scalars[$0] > 0) != (zMinus.scalars[$0] > 0) }) {
+            crossing.append(k)
+        }
+    }
+    return crossing
+}
+let crossed = kinkCrossings(xk, wk, bKink, h: h)
+print("entries of x whose nudge crosses the kink:", crossed)
+print("09-gradient-checking.md line 437:", crossed.count)
+
+// MARK: block 13, 09-gradient-checking.md line 456
+let bSafe = Tensor(vector: [0.1 - zNoBias[0, 0, 1, 1]])
+let awayFromKink = reluLayerGradients(xk, wk, bSafe, dyk)
+print("entries crossing a kink now:", kinkCrossings(xk, wk, bSafe, h: h).count)
+let safeCheck = checkGradients(
+    ("dx", awayFromKink.dx, numericalGradient(of: { relu(convForward($0, wk, bSafe)) }, at: xk, upstream: dyk, h: h)),
+    ("dw", awayFromKink.dw, numericalGradient(of: { relu(convForward(xk, $0, bSafe)) }, at: wk, upstream: dyk, h: h)),
+    ("db", awayFromKink.db, numericalGradient(of: { relu(convForward(xk, wk, $0)) }, at: bSafe, upstream: dyk, h: h)))
+print("09-gradient-checking.md line 466:", safeCheck.worst)

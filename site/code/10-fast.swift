@@ -1,0 +1,274 @@
+// Fast convolution: im2col and matrix products
+// The code of 10-fast.md, from "Backpropagation through a convolutional layer".
+//
+// Run it against the engine from a checkout of convbook:
+//   swift build -c release
+//   swiftc -I .build/release/Modules -L .build/release -lConvbookRuntime \
+//          -Xlinker -rpath -Xlinker .build/release 10-fast.swift -o 10-fast
+//   ./10-fast
+// or re-run the whole chapter and compare with the published numbers:
+//   convbook verify 10-fast
+
+import ConvEngine
+import ConvbookRuntime
+
+// MARK: block 1, 10-fast.md line 49
+/// The matrix product A·B of an m × k and a k × n matrix.
+func matmul(_ A: Tensor, _ B: Tensor) -> Tensor {
+    let (m, k, n) = (A.shape[0], A.shape[1], B.shape[1])
+    precondition(B.shape[0] == k, "matmul: \(A.shape) times \(B.shape)")
+    var C = Tensor(zeros: [m, n])
+    for i in 0..<m {
+        for p in 0..<k {
+            let aip = A[i, p]
+            for j in 0..<n { C[i, j] += aip * B[p, j] }
+        }
+    }
+    return C
+}
+
+/// The transpose of a matrix.
+func transposed(_ M: Tensor) -> Tensor {
+    var T = Tensor(zeros: [M.shape[1], M.shape[0]])
+    for i in 0..<M.shape[0] {
+        for j in 0..<M.shape[1] { T[j, i] = M[i, j] }
+    }
+    return T
+}
+
+// MARK: block 2, 10-fast.md line 94
+let x = Tensor.ramp(shape: [2, 2, 3, 3], start: 1)
+show(x, "x (N = 2, C = 2, 3 × 3)")
+let cols = im2col(x, kernelHeight: 2, kernelWidth: 2)
+show(cols, "cols = im2col(x) for a 2 × 2 filter")
+print("10-fast.md line 102:", cols.shape[1])
+print("10-fast.md line 103:", cols.shape[0])
+print("10-fast.md line 104:", window(cols, rowStart: 0, rows: 8, columnStart: 0, columns: 1).reshaped([1, 8]))
+print("10-fast.md line 114:", cols.scalars.filter { $0 == 5 }.count)
+print("10-fast.md line 115:", cols.scalars.filter { $0 == 5 }.count)
+
+// MARK: block 3, 10-fast.md line 123
+/// im2col by its definition: row (c, a, b), column (n, i, j) holds
+/// x_pad[n, first + c, s·i + d·a, s·j + d·b], where `first` is the group's first channel.
+func im2colLoop(_ x: Tensor, kernel: HW, group: Int = 0, _ p: ConvParameters = ConvParameters()) -> Tensor {
+    let (N, C, H, W) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let (s, d, Cg) = (p.stride, p.dilation, C / p.groups)
+    let outH = outputLength(input: H, kernel: kernel.height, stride: s.height, padding: p.padding.height, dilation: d.height)!
+    let outW = outputLength(input: W, kernel: kernel.width, stride: s.width, padding: p.padding.width, dilation: d.width)!
+    let xPad = pad(x, p.padding)
+    var result = Tensor(zeros: [Cg * kernel.height * kernel.width, N * outH * outW])
+    for c in 0..<Cg {
+        for a in 0..<kernel.height {
+            for bb in 0..<kernel.width {
+                let row = (c * kernel.height + a) * kernel.width + bb
+                for n in 0..<N {
+                    for i in 0..<outH {
+                        for j in 0..<outW {
+                            result[row, (n * outH + i) * outW + j] =
+                                xPad[n, group * Cg + c, s.height * i + d.height * a, s.width * j + d.width * bb]
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return result
+}
+checkAgreement("im2col written out vs the engine's im2col", im2colLoop(x, kernel: 2), cols)
+
+// MARK: block 4, 10-fast.md line 158
+let xB = Tensor.ramp(shape: [1, 1, 4, 4], start: 1)
+let paramsB = ConvParameters(stride: 2, padding: 1)
+showWindows(xB.slice(0).slice(0), kernel: 3, paramsB, limit: 4, "The four windows of a 3 × 3 filter, stride 2, padding 1")
+let colsB = im2col(xB, kernelHeight: 3, kernelWidth: 3, paramsB)
+show(colsB, "im2col for stride 2, padding 1")
+checkAgreement("im2col written out vs the engine's im2col (stride 2, padding 1)",
+               im2colLoop(xB, kernel: 3, paramsB), colsB)
+print("10-fast.md line 169:", window(colsB, rowStart: 0, rows: 9, columnStart: 0, columns: 1).scalars.filter { $0 == 0 }.count)
+
+// MARK: block 5, 10-fast.md line 190
+let w = Tensor(batch: [[[[1, 0], [0, -1]], [[0, 1], [1, 0]]],
+                       [[[2, 1], [0, 0]], [[0, 0], [-1, 1]]]])      // (F, C, HH, WW) = (2, 2, 2, 2)
+let b = Tensor(vector: [1, -2])
+let wMat = w.reshaped([2, 8])
+var yMat = matmul(wMat, cols)
+for f in 0..<2 {
+    for q in 0..<yMat.shape[1] { yMat[f, q] += b[f] }
+}
+show(yMat, "Y_mat = W_mat · cols + b 1ᵀ")
+print("10-fast.md line 205:", wMat)
+print("10-fast.md line 205:", b.reshaped([2, 1]))
+print("10-fast.md line 205:", yMat)
+
+// MARK: block 6, 10-fast.md line 216
+let y = swapFilterAndChannelAxes(yMat.reshaped([2, 2, 2, 2]))   // (F, N, H', W') → (N, F, H', W')
+let forwardDiff = checkAgreement("W_mat · cols + b, axes swapped, vs convForward", y, convForward(x, w, b))
+let plainReshape = yMat.reshaped([2, 2, 2, 2])
+print("10-fast.md line 222:", forwardDiff)
+print("10-fast.md line 229:", plainReshape.maxAbsDifference(y))
+
+// MARK: block 7, 10-fast.md line 274
+let dy = Tensor(batch: [[[[1, -1], [0, 2]], [[0, 1], [1, -1]]],
+                        [[[2, 0], [-1, 1]], [[1, 1], [0, -2]]]])    // (N, F, H', W') = (2, 2, 2, 2)
+let dyMat = swapFilterAndChannelAxes(dy).reshaped([2, 8])       // (F, N·H'·W')
+let dwMat = matmul(dyMat, transposed(cols))
+let db = matmul(dyMat, Tensor(repeating: 1, shape: [8, 1])).reshaped([2])
+let dcols = matmul(transposed(wMat), dyMat)
+show(dyMat, "dY_mat")
+show(dcols, "dcols = W_matᵀ · dY_mat")
+let loops = convBackward(dy, x, w)
+checkAgreement("dw: dY_mat · colsᵀ, reshaped, vs loops", dwMat.reshaped(w.shape), loops.dw)
+checkAgreement("db: row sums of dY_mat vs loops", db, loops.db)
+
+// MARK: block 8, 10-fast.md line 318
+let coverCounts = col2im(Tensor(repeating: 1, shape: cols.shape), inputShape: x.shape,
+                         kernelHeight: 2, kernelWidth: 2)
+show(coverCounts.slice(0).slice(0), "col2im of all ones: windows covering each pixel (2 × 2 filter)")
+let coverCountsB = col2im(Tensor(repeating: 1, shape: colsB.shape), inputShape: xB.shape,
+                          kernelHeight: 3, kernelWidth: 3, paramsB)
+show(coverCountsB.slice(0).slice(0), "the same for the 3 × 3 filter, stride 2, padding 1")
+print("10-fast.md line 328:", coverCounts[0, 0, 1, 1])
+
+// MARK: block 9, 10-fast.md line 338
+let dx = col2im(dcols, inputShape: x.shape, kernelHeight: 2, kernelWidth: 2)
+let dxDiff = checkAgreement("dx: col2im(W_matᵀ · dY_mat) vs loops", dx, loops.dx)
+show(dx, "dx")
+print("10-fast.md line 345:", dxDiff)
+
+// MARK: block 10, 10-fast.md line 356
+let xR = Tensor.randomNormal(shape: [1, 1, 4, 4], seed: 1)
+let mR = Tensor.randomNormal(shape: colsB.shape, seed: 2)
+let lhs = im2col(xR, kernelHeight: 3, kernelWidth: 3, paramsB).dot(mR)
+let rhs = xR.dot(col2im(mR, inputShape: xR.shape, kernelHeight: 3, kernelWidth: 3, paramsB))
+let adjointDiff = checkAgreement("⟨im2col(x), M⟩ vs ⟨x, col2im(M)⟩", Tensor(vector: [lhs]), Tensor(vector: [rhs]))
+print("10-fast.md line 364:", lhs)
+print("10-fast.md line 364:", rhs)
+print("10-fast.md line 365:", adjointDiff)
+
+// MARK: block 11, 10-fast.md line 395
+/// Rows `range` of a matrix.
+func rows(_ M: Tensor, _ range: Range<Int>) -> Tensor {
+    window(M, rowStart: range.lowerBound, rows: range.count, columnStart: 0, columns: M.shape[1])
+}
+/// Stacks matrices of equal width on top of each other.
+func stackRows(_ parts: [Tensor]) -> Tensor {
+    Tensor(shape: [parts.map { $0.shape[0] }.reduce(0, +), parts[0].shape[1]], scalars: parts.flatMap { $0.scalars })
+}
+
+func forwardByMatrices(_ x: Tensor, _ w: Tensor, _ b: Tensor, _ p: ConvParameters) -> Tensor {
+    let (N, F, HH, WW) = (x.shape[0], w.shape[0], w.shape[2], w.shape[3])
+    let Fg = F / p.groups
+    let wMat = w.reshaped([F, w.count / F])
+    var parts = [Tensor]()
+    for k in 0..<p.groups {
+        parts.append(matmul(rows(wMat, (k * Fg)..<((k + 1) * Fg)),
+                            im2col(x, kernelHeight: HH, kernelWidth: WW, group: k, p)))
+    }
+    var yMat = stackRows(parts)                                   // F × N·H'·W'
+    for f in 0..<F {
+        for q in 0..<yMat.shape[1] { yMat[f, q] += b[f] }
+    }
+    let Q = yMat.shape[1] / N                                      // H'·W'
+    let outW = outputLength(input: x.shape[3], kernel: WW, stride: p.stride.width,
+                            padding: p.padding.width, dilation: p.dilation.width)!
+    return swapFilterAndChannelAxes(yMat.reshaped([F, N, Q / outW, outW]))
+}
+
+func backwardByMatrices(_ dy: Tensor, _ x: Tensor, _ w: Tensor, _ p: ConvParameters) -> ConvGradients {
+    let (F, HH, WW) = (w.shape[0], w.shape[2], w.shape[3])
+    let Fg = F / p.groups
+    let wMat = w.reshaped([F, w.count / F])
+    let dyMat = swapFilterAndChannelAxes(dy).reshaped([F, dy.count / F])
+    let db = matmul(dyMat, Tensor(repeating: 1, shape: [dyMat.shape[1], 1])).reshaped([F])
+    var dwParts = [Tensor]()
+    var dx = Tensor(zeros: x.shape)
+    for k in 0..<p.groups {
+        let filters = (k * Fg)..<((k + 1) * Fg)
+        let colsK = im2col(x, kernelHeight: HH, kernelWidth: WW, group: k, p)
+        dwParts.append(matmul(rows(dyMat, filters), transposed(colsK)))
+        let dcolsK = matmul(transposed(rows(wMat, filters)), rows(dyMat, filters))
+        dx += col2im(dcolsK, inputShape: x.shape, kernelHeight: HH, kernelWidth: WW, group: k, p)
+    }
+    return ConvGradients(dx: dx, dw: stackRows(dwParts).reshaped(w.shape), db: db)
+}
+print("10-fast.md line 449:", 8 + 2 * 1 - 3)
+
+// MARK: block 12, 10-fast.md line 454
+let xL = Tensor.randomNormal(shape: [2, 4, 9, 8], seed: 11)
+let wL = Tensor.randomNormal(shape: [6, 2, 3, 3], seed: 12)
+let bL = Tensor.randomNormal(shape: [6], seed: 13)
+let pL = ConvParameters(stride: 2, padding: 1, groups: 2)
+let yL = convForward(xL, wL, bL, pL)
+let dyL = Tensor.randomNormal(shape: yL.shape, seed: 14)
+let loopsL = convBackward(dyL, xL, wL, pL)
+let oursL = backwardByMatrices(dyL, xL, wL, pL)
+let fastL = convBackwardIm2col(dyL, xL, wL, pL)
+print("y has shape", yL.shape, "; per group, cols is", im2col(xL, kernelHeight: 3, kernelWidth: 3, group: 1, pL).shape)
+checkAgreement("im2col written out vs im2col, group 1", im2colLoop(xL, kernel: 3, group: 1, pL),
+               im2col(xL, kernelHeight: 3, kernelWidth: 3, group: 1, pL))
+checkAgreement("forward: our products vs loops", forwardByMatrices(xL, wL, bL, pL), yL)
+checkAgreement("dx: our products + col2im vs loops", oursL.dx, loopsL.dx)
+checkAgreement("dw: our products vs loops", oursL.dw, loopsL.dw)
+checkAgreement("db: our products vs loops", oursL.db, loopsL.db)
+let fastForwardDiff = checkAgreement("forward: convForwardIm2col vs convForward", convForwardIm2col(xL, wL, bL, pL), yL)
+let fastDx = checkAgreement("dx: convBackwardIm2col vs convBackward", fastL.dx, loopsL.dx)
+let fastDw = checkAgreement("dw: convBackwardIm2col vs convBackward", fastL.dw, loopsL.dw)
+let fastDb = checkAgreement("db: convBackwardIm2col vs convBackward", fastL.db, loopsL.db)
+print("10-fast.md line 478:", max(fastForwardDiff, fastDx, fastDw, fastDb))
+
+// MARK: block 13, 10-fast.md line 485
+let pD = ConvParameters(stride: 2, padding: 1, dilation: HW(height: 2, width: 1), groups: 2)
+let dyD = Tensor.randomNormal(shape: convForward(xL, wL, bL, pD).shape, seed: 15)
+checkAgreement("im2col written out vs im2col, dilation (2, 1)", im2colLoop(xL, kernel: 3, group: 0, pD),
+               im2col(xL, kernelHeight: 3, kernelWidth: 3, group: 0, pD))
+checkAgreement("forward: convForwardIm2col vs convForward, dilation (2, 1)",
+               convForwardIm2col(xL, wL, bL, pD), convForward(xL, wL, bL, pD))
+checkAgreement("dx: convBackwardIm2col vs convBackward, dilation (2, 1)",
+               convBackwardIm2col(dyD, xL, wL, pD).dx, convBackward(dyD, xL, wL, pD).dx)
+
+// MARK: block 14, 10-fast.md line 503
+let xG = Tensor.randomNormal(shape: [2, 2, 5, 6], seed: 21)
+let wG = Tensor.randomNormal(shape: [4, 1, 3, 3], seed: 22)
+let bG = Tensor.randomNormal(shape: [4], seed: 23)
+let pG = ConvParameters(stride: 2, padding: 1, groups: 2)
+let dyG = Tensor.randomNormal(shape: convForwardIm2col(xG, wG, bG, pG).shape, seed: 24)
+let fastG = convBackwardIm2col(dyG, xG, wG, pG)
+let fastCheck = checkGradients(
+    ("dx", fastG.dx, numericalGradient(of: { convForwardIm2col($0, wG, bG, pG) }, at: xG, upstream: dyG)),
+    ("dw", fastG.dw, numericalGradient(of: { convForwardIm2col(xG, $0, bG, pG) }, at: wG, upstream: dyG)),
+    ("db", fastG.db, numericalGradient(of: { convForwardIm2col(xG, wG, $0, pG) }, at: bG, upstream: dyG)))
+print("10-fast.md line 516:", fastCheck.worst)
+
+// MARK: block 15, 10-fast.md line 546
+let (Nb, Cb, Hb, Wb, Fb, HHb, WWb) = (8, 16, 32, 32, 32, 3, 3)
+let pBench = ConvParameters(stride: 1, padding: 1)
+let benchCols = im2col(Tensor(zeros: [Nb, Cb, Hb, Wb]), kernelHeight: HHb, kernelWidth: WWb, pBench)
+let outHb = outputLength(input: Hb, kernel: HHb, stride: 1, padding: 1)!
+let outWb = outputLength(input: Wb, kernel: WWb, stride: 1, padding: 1)!
+let forwardFlops = 2 * Nb * Fb * Cb * HHb * WWb * outHb * outWb
+let productFlops = 2 * benchCols.shape[0] * benchCols.shape[1] * Fb      // 2 · (C·HH·WW) · (N·H'·W') · F
+let megabytes = { (count: Int) in Double(count * 8) / 1_000_000 }
+let counts: [(String, [Int])] = [
+    ("x", [Nb, Cb, Hb, Wb]), ("w", [Fb, Cb, HHb, WWb]), ("y", [Nb, Fb, outHb, outWb]),
+    ("cols (whole batch)", benchCols.shape), ("cols (one image)", [benchCols.shape[0], outHb * outWb]),
+]
+showTable(["array", "shape", "numbers", "MB as float64"],
+          counts.map { name, shape in [name, shape.map(String.init).joined(separator: " × "),
+                                       shape.reduce(1, *), megabytes(shape.reduce(1, *))] },
+          "memory of the benchmark layer")
+showTable(["computation", "matrix product", "FLOPs"],
+          [["forward", "W_mat (F × C·HH·WW) · cols (C·HH·WW × N·H'·W')", forwardFlops],
+           ["backward, dw", "dY_mat (F × N·H'·W') · colsᵀ (N·H'·W' × C·HH·WW)", productFlops],
+           ["backward, dcols", "W_matᵀ (C·HH·WW × F) · dY_mat (F × N·H'·W')", productFlops],
+           ["backward, total", "", 2 * productFlops]],
+          "floating-point operations of the benchmark layer")
+let colsToInput = Double(benchCols.count) / Double(Nb * Cb * Hb * Wb)
+print("10-fast.md line 572:", Double(forwardFlops) / 1e6)
+print("10-fast.md line 574:", benchCols.shape[0])
+print("10-fast.md line 574:", benchCols.shape[1])
+print("10-fast.md line 574:", Fb)
+print("10-fast.md line 576:", Double(2 * productFlops) / 1e6)
+print("10-fast.md line 578:", megabytes(Nb * Cb * Hb * Wb))
+print("10-fast.md line 579:", megabytes(benchCols.count))
+print("10-fast.md line 580:", colsToInput)
+print("10-fast.md line 586:", megabytes(benchCols.shape[0] * outHb * outWb))

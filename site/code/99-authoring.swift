@@ -1,0 +1,62 @@
+// Writing a chapter
+// The code of 99-authoring.md, from "Backpropagation through a convolutional layer".
+//
+// Run it against the engine from a checkout of convbook:
+//   swift build -c release
+//   swiftc -I .build/release/Modules -L .build/release -lConvbookRuntime \
+//          -Xlinker -rpath -Xlinker .build/release 99-authoring.swift -o 99-authoring
+//   ./99-authoring
+// or re-run the whole chapter and compare with the published numbers:
+//   convbook verify 99-authoring
+
+import ConvEngine
+import ConvbookRuntime
+
+// MARK: block 1, 99-authoring.md line 35
+let x = Tensor(matrix: [[1, 2, 3], [4, 5, 6], [7, 8, 9]])
+let w = Tensor(matrix: [[1, 0], [0, -1]])
+print("x has shape", x.shape)
+
+// MARK: block 2, 99-authoring.md line 43
+let y = crossCorrelate(x, w)
+show(y, "y = x ⋆ w")
+print("99-authoring.md line 56:", y[0, 0])
+print("99-authoring.md line 56:", y.sum())
+print("99-authoring.md line 58:", y)
+
+// MARK: block 3, 99-authoring.md line 92
+let hiddenScale = 2.0
+
+// MARK: block 4, 99-authoring.md line 99
+print("2·y =", (hiddenScale * y).scalars)
+
+// MARK: block 5, 99-authoring.md line 105 (norun: kept as a comment)
+// let neverRun = Tensor.randomNormal(shape: [1_000_000, 1_000_000, 1_000_000, 1_000_000], seed: 0)
+// 
+
+// MARK: block 6, 99-authoring.md line 112 (fails: kept as a comment)
+// let count: Int = x.sum()
+// 
+
+// MARK: block 7, 99-authoring.md line 119 (traps: kept as a comment)
+// print(x[3, 0])
+// 
+
+// MARK: block 8, 99-authoring.md line 128
+print("sum of y:", y.sum())
+print("max of x:", x.max())
+
+// MARK: block 9, 99-authoring.md line 147
+let xb = Tensor.randomNormal(shape: [2, 3, 5, 5], seed: 1)
+let wb = Tensor.randomNormal(shape: [4, 3, 3, 3], seed: 2)
+let bb = Tensor.randomNormal(shape: [4], seed: 3)
+let p = ConvParameters(stride: 2, padding: 1)
+let dy = Tensor.randomNormal(shape: [2, 4, 3, 3], seed: 4)
+let grads = convBackward(dy, xb, wb, p)
+let check = checkGradients(
+    ("dx", grads.dx, numericalGradient(of: { convForward($0, wb, bb, p) }, at: xb, upstream: dy)),
+    ("dw", grads.dw, numericalGradient(of: { convForward(xb, $0, bb, p) }, at: wb, upstream: dy)),
+    ("db", grads.db, numericalGradient(of: { convForward(xb, wb, $0, p) }, at: bb, upstream: dy)))
+checkAgreement("dx: building blocks vs loops", convBackwardByBlocks(dy, xb, wb, p).dx, grads.dx)
+print("99-authoring.md line 162:", check["dx"])
+print("99-authoring.md line 162:", check.worst)
