@@ -12,10 +12,11 @@ struct MarkdownSpecExample: Sendable {
     var html: String
 }
 
-/// The GFM spec corpus in /work/shared/conformance/gfm, and the `cmark-gfm`
-/// command-line tool that serves as the reference renderer.
+/// The GFM spec corpus in `Tests/gfm`, and the `cmark-gfm` command-line tool
+/// that serves as the reference renderer.
 enum MarkdownSpecCorpus {
-    static let directory = URL(fileURLWithPath: "/work/shared/conformance/gfm")
+    static let directory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("gfm")
     static let cli = "/usr/bin/cmark-gfm"
 
     /// Whether the corpus and the CLI are on this machine.
