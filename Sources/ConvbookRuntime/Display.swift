@@ -7,10 +7,11 @@ import ConvEngine
 /// let x = Tensor(matrix: [[1, 2], [3, 4]])
 /// show(x, "x")
 /// show(pad(x, 1), "x padded", padding: 1)   // the zero border is drawn apart
+/// show(dw, "dw", heatmap: true)              // cells coloured by sign and size
 /// ```
 ///
 /// Outside `convbook build` it prints the tensor as text.
-public func show(_ tensor: Tensor, _ label: String? = nil, padding: HW? = nil,
+public func show(_ tensor: Tensor, _ label: String? = nil, padding: HW? = nil, heatmap: Bool = false,
                  file: StaticString = #filePath, line: UInt = #line) {
     guard RecordChannel.isActive else {
         if let label { print("\(label) =") }
@@ -21,6 +22,7 @@ public func show(_ tensor: Tensor, _ label: String? = nil, padding: HW? = nil,
     fields.append(("label", label.map(JSON.string) ?? "null"))
     fields.append(("value", JSON.value(tensor)))
     fields.append(("padding", padding.map { JSON.array(["\($0.height)", "\($0.width)"]) } ?? "null"))
+    fields.append(("heatmap", heatmap ? "true" : "false"))
     RecordChannel.emit("show", fields)
 }
 

@@ -271,6 +271,7 @@ import Testing
         let dy = Tensor.ramp(shape: [1, 1, 3, 3])
         explore(x, w, nil, ConvParameters(), dy: dy, label: "tiny")
         publish(x, as: "input")
+        show(Tensor(matrix: [[2, -1], [0, 1]]), "signed", heatmap: true)
         ```
         """])
         let result = try book.convbook("build")
@@ -281,6 +282,10 @@ import Testing
         // y[0,0,0,0] is the 2×2 window at the corner times w, listed by the engine: 1·1 + 2·0 + 5·0 + 6·(-1) = -5.
         #expect(page.contains("y[0,0,0,0] = x[0,0,0,0]·w[0,0,0,0] + x[0,0,0,1]·w[0,0,0,1] + x[0,0,1,0]·w[0,0,1,0] + x[0,0,1,1]·w[0,0,1,1]\\n  = 1·1 + 2·0 + 5·0 + 6·(-1)\\n  = -5"))
         #expect(page.contains("torch.nn.functional.conv2d"))
+        // The heatmap: the largest positive value at full strength, negatives in blue, zero uncoloured.
+        #expect(page.contains("<td style=\"background: rgba(214, 39, 40, 0.65)\">2</td>"))
+        #expect(page.contains("<td style=\"background: rgba(31, 119, 180, 0.33)\">-1</td>"))
+        #expect(page.contains("<td>0</td>"))
         let npy = try Data(contentsOf: book.root.appendingPathComponent("site/data/01-x/input.npy"))
         let parsed = try Tensor(npy: Array(npy))
         #expect(parsed == Tensor.ramp(shape: [1, 1, 4, 4], start: 1))

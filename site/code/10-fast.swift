@@ -44,10 +44,14 @@ show(cols, "cols = im2col(x) for a 2 × 2 filter")
 print("10-fast.md line 102:", cols.shape[1])
 print("10-fast.md line 103:", cols.shape[0])
 print("10-fast.md line 104:", window(cols, rowStart: 0, rows: 8, columnStart: 0, columns: 1).reshaped([1, 8]))
-print("10-fast.md line 114:", cols.scalars.filter { $0 == 5 }.count)
-print("10-fast.md line 115:", cols.scalars.filter { $0 == 5 }.count)
 
-// MARK: block 3, 10-fast.md line 123
+// MARK: block 3, 10-fast.md line 114
+showWindows(x.slice(0).slice(0), kernel: 2, limit: 4, name: "column of output",
+            "Channel 0 of image 0 under the window of each output position: the pixels of one column of cols")
+print("10-fast.md line 121:", cols.scalars.filter { $0 == 5 }.count)
+print("10-fast.md line 122:", cols.scalars.filter { $0 == 5 }.count)
+
+// MARK: block 4, 10-fast.md line 130
 /// im2col by its definition: row (c, a, b), column (n, i, j) holds
 /// x_pad[n, first + c, s·i + d·a, s·j + d·b], where `first` is the group's first channel.
 func im2colLoop(_ x: Tensor, kernel: HW, group: Int = 0, _ p: ConvParameters = ConvParameters()) -> Tensor {
@@ -76,7 +80,7 @@ func im2colLoop(_ x: Tensor, kernel: HW, group: Int = 0, _ p: ConvParameters = C
 }
 checkAgreement("im2col written out vs the engine's im2col", im2colLoop(x, kernel: 2), cols)
 
-// MARK: block 4, 10-fast.md line 158
+// MARK: block 5, 10-fast.md line 165
 let xB = Tensor.ramp(shape: [1, 1, 4, 4], start: 1)
 let paramsB = ConvParameters(stride: 2, padding: 1)
 showWindows(xB.slice(0).slice(0), kernel: 3, paramsB, limit: 4, "The four windows of a 3 × 3 filter, stride 2, padding 1")
@@ -84,9 +88,9 @@ let colsB = im2col(xB, kernelHeight: 3, kernelWidth: 3, paramsB)
 show(colsB, "im2col for stride 2, padding 1")
 checkAgreement("im2col written out vs the engine's im2col (stride 2, padding 1)",
                im2colLoop(xB, kernel: 3, paramsB), colsB)
-print("10-fast.md line 169:", window(colsB, rowStart: 0, rows: 9, columnStart: 0, columns: 1).scalars.filter { $0 == 0 }.count)
+print("10-fast.md line 176:", window(colsB, rowStart: 0, rows: 9, columnStart: 0, columns: 1).scalars.filter { $0 == 0 }.count)
 
-// MARK: block 5, 10-fast.md line 190
+// MARK: block 6, 10-fast.md line 197
 let w = Tensor(batch: [[[[1, 0], [0, -1]], [[0, 1], [1, 0]]],
                        [[[2, 1], [0, 0]], [[0, 0], [-1, 1]]]])      // (F, C, HH, WW) = (2, 2, 2, 2)
 let b = Tensor(vector: [1, -2])
@@ -96,18 +100,18 @@ for f in 0..<2 {
     for q in 0..<yMat.shape[1] { yMat[f, q] += b[f] }
 }
 show(yMat, "Y_mat = W_mat · cols + b 1ᵀ")
-print("10-fast.md line 205:", wMat)
-print("10-fast.md line 205:", b.reshaped([2, 1]))
-print("10-fast.md line 205:", yMat)
+print("10-fast.md line 212:", wMat)
+print("10-fast.md line 212:", b.reshaped([2, 1]))
+print("10-fast.md line 212:", yMat)
 
-// MARK: block 6, 10-fast.md line 216
+// MARK: block 7, 10-fast.md line 223
 let y = swapFilterAndChannelAxes(yMat.reshaped([2, 2, 2, 2]))   // (F, N, H', W') → (N, F, H', W')
 let forwardDiff = checkAgreement("W_mat · cols + b, axes swapped, vs convForward", y, convForward(x, w, b))
 let plainReshape = yMat.reshaped([2, 2, 2, 2])
-print("10-fast.md line 222:", forwardDiff)
-print("10-fast.md line 229:", plainReshape.maxAbsDifference(y))
+print("10-fast.md line 229:", forwardDiff)
+print("10-fast.md line 236:", plainReshape.maxAbsDifference(y))
 
-// MARK: block 7, 10-fast.md line 274
+// MARK: block 8, 10-fast.md line 281
 let dy = Tensor(batch: [[[[1, -1], [0, 2]], [[0, 1], [1, -1]]],
                         [[[2, 0], [-1, 1]], [[1, 1], [0, -2]]]])    // (N, F, H', W') = (2, 2, 2, 2)
 let dyMat = swapFilterAndChannelAxes(dy).reshaped([2, 8])       // (F, N·H'·W')
@@ -120,32 +124,32 @@ let loops = convBackward(dy, x, w)
 checkAgreement("dw: dY_mat · colsᵀ, reshaped, vs loops", dwMat.reshaped(w.shape), loops.dw)
 checkAgreement("db: row sums of dY_mat vs loops", db, loops.db)
 
-// MARK: block 8, 10-fast.md line 318
+// MARK: block 9, 10-fast.md line 325
 let coverCounts = col2im(Tensor(repeating: 1, shape: cols.shape), inputShape: x.shape,
                          kernelHeight: 2, kernelWidth: 2)
 show(coverCounts.slice(0).slice(0), "col2im of all ones: windows covering each pixel (2 × 2 filter)")
 let coverCountsB = col2im(Tensor(repeating: 1, shape: colsB.shape), inputShape: xB.shape,
                           kernelHeight: 3, kernelWidth: 3, paramsB)
 show(coverCountsB.slice(0).slice(0), "the same for the 3 × 3 filter, stride 2, padding 1")
-print("10-fast.md line 328:", coverCounts[0, 0, 1, 1])
+print("10-fast.md line 335:", coverCounts[0, 0, 1, 1])
 
-// MARK: block 9, 10-fast.md line 338
+// MARK: block 10, 10-fast.md line 345
 let dx = col2im(dcols, inputShape: x.shape, kernelHeight: 2, kernelWidth: 2)
 let dxDiff = checkAgreement("dx: col2im(W_matᵀ · dY_mat) vs loops", dx, loops.dx)
 show(dx, "dx")
-print("10-fast.md line 345:", dxDiff)
+print("10-fast.md line 352:", dxDiff)
 
-// MARK: block 10, 10-fast.md line 356
+// MARK: block 11, 10-fast.md line 363
 let xR = Tensor.randomNormal(shape: [1, 1, 4, 4], seed: 1)
 let mR = Tensor.randomNormal(shape: colsB.shape, seed: 2)
 let lhs = im2col(xR, kernelHeight: 3, kernelWidth: 3, paramsB).dot(mR)
 let rhs = xR.dot(col2im(mR, inputShape: xR.shape, kernelHeight: 3, kernelWidth: 3, paramsB))
 let adjointDiff = checkAgreement("⟨im2col(x), M⟩ vs ⟨x, col2im(M)⟩", Tensor(vector: [lhs]), Tensor(vector: [rhs]))
-print("10-fast.md line 364:", lhs)
-print("10-fast.md line 364:", rhs)
-print("10-fast.md line 365:", adjointDiff)
+print("10-fast.md line 371:", lhs)
+print("10-fast.md line 371:", rhs)
+print("10-fast.md line 372:", adjointDiff)
 
-// MARK: block 11, 10-fast.md line 395
+// MARK: block 12, 10-fast.md line 402
 /// Rows `range` of a matrix.
 func rows(_ M: Tensor, _ range: Range<Int>) -> Tensor {
     window(M, rowStart: range.lowerBound, rows: range.count, columnStart: 0, columns: M.shape[1])
@@ -191,9 +195,9 @@ func backwardByMatrices(_ dy: Tensor, _ x: Tensor, _ w: Tensor, _ p: ConvParamet
     }
     return ConvGradients(dx: dx, dw: stackRows(dwParts).reshaped(w.shape), db: db)
 }
-print("10-fast.md line 449:", 8 + 2 * 1 - 3)
+print("10-fast.md line 456:", 8 + 2 * 1 - 3)
 
-// MARK: block 12, 10-fast.md line 454
+// MARK: block 13, 10-fast.md line 461
 let xL = Tensor.randomNormal(shape: [2, 4, 9, 8], seed: 11)
 let wL = Tensor.randomNormal(shape: [6, 2, 3, 3], seed: 12)
 let bL = Tensor.randomNormal(shape: [6], seed: 13)
@@ -214,9 +218,9 @@ let fastForwardDiff = checkAgreement("forward: convForwardIm2col vs convForward"
 let fastDx = checkAgreement("dx: convBackwardIm2col vs convBackward", fastL.dx, loopsL.dx)
 let fastDw = checkAgreement("dw: convBackwardIm2col vs convBackward", fastL.dw, loopsL.dw)
 let fastDb = checkAgreement("db: convBackwardIm2col vs convBackward", fastL.db, loopsL.db)
-print("10-fast.md line 478:", max(fastForwardDiff, fastDx, fastDw, fastDb))
+print("10-fast.md line 485:", max(fastForwardDiff, fastDx, fastDw, fastDb))
 
-// MARK: block 13, 10-fast.md line 485
+// MARK: block 14, 10-fast.md line 492
 let pD = ConvParameters(stride: 2, padding: 1, dilation: HW(height: 2, width: 1), groups: 2)
 let dyD = Tensor.randomNormal(shape: convForward(xL, wL, bL, pD).shape, seed: 15)
 checkAgreement("im2col written out vs im2col, dilation (2, 1)", im2colLoop(xL, kernel: 3, group: 0, pD),
@@ -226,7 +230,7 @@ checkAgreement("forward: convForwardIm2col vs convForward, dilation (2, 1)",
 checkAgreement("dx: convBackwardIm2col vs convBackward, dilation (2, 1)",
                convBackwardIm2col(dyD, xL, wL, pD).dx, convBackward(dyD, xL, wL, pD).dx)
 
-// MARK: block 14, 10-fast.md line 503
+// MARK: block 15, 10-fast.md line 510
 let xG = Tensor.randomNormal(shape: [2, 2, 5, 6], seed: 21)
 let wG = Tensor.randomNormal(shape: [4, 1, 3, 3], seed: 22)
 let bG = Tensor.randomNormal(shape: [4], seed: 23)
@@ -237,9 +241,9 @@ let fastCheck = checkGradients(
     ("dx", fastG.dx, numericalGradient(of: { convForwardIm2col($0, wG, bG, pG) }, at: xG, upstream: dyG)),
     ("dw", fastG.dw, numericalGradient(of: { convForwardIm2col(xG, $0, bG, pG) }, at: wG, upstream: dyG)),
     ("db", fastG.db, numericalGradient(of: { convForwardIm2col(xG, wG, $0, pG) }, at: bG, upstream: dyG)))
-print("10-fast.md line 516:", fastCheck.worst)
+print("10-fast.md line 523:", fastCheck.worst)
 
-// MARK: block 15, 10-fast.md line 546
+// MARK: block 16, 10-fast.md line 553
 let (Nb, Cb, Hb, Wb, Fb, HHb, WWb) = (8, 16, 32, 32, 32, 3, 3)
 let pBench = ConvParameters(stride: 1, padding: 1)
 let benchCols = im2col(Tensor(zeros: [Nb, Cb, Hb, Wb]), kernelHeight: HHb, kernelWidth: WWb, pBench)
@@ -263,12 +267,12 @@ showTable(["computation", "matrix product", "FLOPs"],
            ["backward, total", "", 2 * productFlops]],
           "floating-point operations of the benchmark layer")
 let colsToInput = Double(benchCols.count) / Double(Nb * Cb * Hb * Wb)
-print("10-fast.md line 572:", Double(forwardFlops) / 1e6)
-print("10-fast.md line 574:", benchCols.shape[0])
-print("10-fast.md line 574:", benchCols.shape[1])
-print("10-fast.md line 574:", Fb)
-print("10-fast.md line 576:", Double(2 * productFlops) / 1e6)
-print("10-fast.md line 578:", megabytes(Nb * Cb * Hb * Wb))
-print("10-fast.md line 579:", megabytes(benchCols.count))
-print("10-fast.md line 580:", colsToInput)
-print("10-fast.md line 586:", megabytes(benchCols.shape[0] * outHb * outWb))
+print("10-fast.md line 579:", Double(forwardFlops) / 1e6)
+print("10-fast.md line 581:", benchCols.shape[0])
+print("10-fast.md line 581:", benchCols.shape[1])
+print("10-fast.md line 581:", Fb)
+print("10-fast.md line 583:", Double(2 * productFlops) / 1e6)
+print("10-fast.md line 585:", megabytes(Nb * Cb * Hb * Wb))
+print("10-fast.md line 586:", megabytes(benchCols.count))
+print("10-fast.md line 587:", colsToInput)
+print("10-fast.md line 593:", megabytes(benchCols.shape[0] * outHb * outWb))

@@ -50,7 +50,7 @@ print("11-tiny-cnn.md line 67:", Tensor.randomNormal(shape: [150, 1, 6, 6], seed
 print("11-tiny-cnn.md line 69:", trainSet.labels.count)
 print("11-tiny-cnn.md line 70:", testSet.labels.count)
 
-// MARK: block 3, 11-tiny-cnn.md line 123
+// MARK: block 3, 11-tiny-cnn.md line 133
 /// The matrix product of an m × k and a k × n matrix.
 func matmul(_ A: Tensor, _ B: Tensor) -> Tensor {
     let (m, k, n) = (A.shape[0], A.shape[1], B.shape[1])
@@ -90,7 +90,7 @@ func linearBackward(_ dS: Tensor, _ A: Tensor, _ W: Tensor) -> (dA: Tensor, dW: 
     return (matmul(dS, transposed(W)), matmul(transposed(A), dS), matmul(ones, dS).reshaped([dS.shape[1]]))
 }
 
-// MARK: block 4, 11-tiny-cnn.md line 168
+// MARK: block 4, 11-tiny-cnn.md line 178
 let aCheck = Tensor.randomNormal(shape: [5, 7], seed: 1)
 let wCheck = Tensor.randomNormal(shape: [7, 3], seed: 2)
 let bCheck = Tensor.randomNormal(shape: [3], seed: 3)
@@ -100,9 +100,9 @@ let linearCheck = checkGradients(
     ("dA", linearGrads.dA, numericalGradient(of: { linearForward($0, wCheck, bCheck) }, at: aCheck, upstream: dsCheck)),
     ("dW_lin", linearGrads.dW, numericalGradient(of: { linearForward(aCheck, $0, bCheck) }, at: wCheck, upstream: dsCheck)),
     ("db_lin", linearGrads.db, numericalGradient(of: { linearForward(aCheck, wCheck, $0) }, at: bCheck, upstream: dsCheck)))
-print("11-tiny-cnn.md line 180:", linearCheck.worst)
+print("11-tiny-cnn.md line 190:", linearCheck.worst)
 
-// MARK: block 5, 11-tiny-cnn.md line 190
+// MARK: block 5, 11-tiny-cnn.md line 200
 struct Parameters {
     var w: Tensor        // (4, 1, 3, 3)  the filters
     var b: Tensor        // (4)           their biases
@@ -125,13 +125,13 @@ func lossAndGradients(_ p: Parameters, _ x: Tensor, _ labels: [Int])
     return (loss.loss, S, Parameters(w: conv.dw, b: conv.db, wLin: linear.dW, bLin: linear.db), z, dz)
 }
 
-// MARK: block 6, 11-tiny-cnn.md line 217
+// MARK: block 6, 11-tiny-cnn.md line 227
 let initial = Parameters(w: Tensor.randomNormal(shape: [4, 1, 3, 3], seed: 11, standardDeviation: 0.2),
                          b: Tensor(zeros: [4]),
                          wLin: Tensor.randomNormal(shape: [64, 3], seed: 12, standardDeviation: 0.1),
                          bLin: Tensor(zeros: [3]))
 
-// MARK: block 7, 11-tiny-cnn.md line 235
+// MARK: block 7, 11-tiny-cnn.md line 245
 let xSmall = Tensor(shape: [6, 1, 6, 6], scalars: Array(trainSet.images.scalars[0..<(6 * 36)]))
 let labelsSmall = Array(trainSet.labels[0..<6])
 let atStart = lossAndGradients(initial, xSmall, labelsSmall)
@@ -156,12 +156,12 @@ let blocksDiff = checkAgreement("network's dw: building blocks vs loops",
                                 convBackwardByBlocks(atStart.dz, xSmall, initial.w).dw, atStart.gradients.w)
 let fastDiff = checkAgreement("network's dw: im2col fast path vs loops",
                               convBackwardIm2col(atStart.dz, xSmall, initial.w).dw, atStart.gradients.w)
-print("11-tiny-cnn.md line 262:", lossCheck["dS"])
-print("11-tiny-cnn.md line 263:", chainCheck.worst)
-print("11-tiny-cnn.md line 266:", closestToKink)
-print("11-tiny-cnn.md line 269:", max(blocksDiff, fastDiff))
+print("11-tiny-cnn.md line 272:", lossCheck["dS"])
+print("11-tiny-cnn.md line 273:", chainCheck.worst)
+print("11-tiny-cnn.md line 276:", closestToKink)
+print("11-tiny-cnn.md line 279:", max(blocksDiff, fastDiff))
 
-// MARK: block 8, 11-tiny-cnn.md line 280
+// MARK: block 8, 11-tiny-cnn.md line 290
 /// Images and labels `start ..< start + count` of a set.
 func batch(_ set: (images: Tensor, labels: [Int]), _ start: Int, _ count: Int) -> (images: Tensor, labels: [Int]) {
     let perImage = 36
@@ -194,18 +194,18 @@ for step in 0..<steps {
     params.wLin -= learningRate * result.gradients.wLin
     params.bLin -= learningRate * result.gradients.bLin
 }
-print("11-tiny-cnn.md line 315:", steps)
-print("11-tiny-cnn.md line 315:", steps * batchSize / trainSet.labels.count)
+print("11-tiny-cnn.md line 325:", steps)
+print("11-tiny-cnn.md line 325:", steps * batchSize / trainSet.labels.count)
 
-// MARK: block 9, 11-tiny-cnn.md line 319
+// MARK: block 9, 11-tiny-cnn.md line 329
 showPlot(x: (1...steps).map(Double.init), series: [(name: "loss of the step's batch", values: losses)],
          xLabel: "step", yLabel: "softmax cross-entropy loss", logY: true,
          "Training loss, one point per step (batches of 30 in a fixed order of five)")
-print("11-tiny-cnn.md line 325:", losses[0])
-print("11-tiny-cnn.md line 325:", log(3.0))
-print("11-tiny-cnn.md line 327:", losses[steps - 1])
+print("11-tiny-cnn.md line 335:", losses[0])
+print("11-tiny-cnn.md line 335:", log(3.0))
+print("11-tiny-cnn.md line 337:", losses[steps - 1])
 
-// MARK: block 10, 11-tiny-cnn.md line 334
+// MARK: block 10, 11-tiny-cnn.md line 344
 func evaluate(_ p: Parameters, _ set: (images: Tensor, labels: [Int])) -> (correct: Int, loss: Double) {
     // In batches of 30, to keep the tensors small; the loss is the mean over all images.
     var correct = 0, total = 0.0
@@ -224,18 +224,18 @@ showTable(["", "training: correct", "training: loss", "test: correct", "test: lo
             "\(testBefore.correct) of \(testSet.labels.count)", testBefore.loss],
            ["after training", "\(trainAfter.correct) of \(trainSet.labels.count)", trainAfter.loss,
             "\(testAfter.correct) of \(testSet.labels.count)", testAfter.loss]])
-print("11-tiny-cnn.md line 355:", trainBefore.correct)
-print("11-tiny-cnn.md line 356:", trainSet.labels.count)
-print("11-tiny-cnn.md line 357:", steps)
-print("11-tiny-cnn.md line 358:", trainAfter.correct)
-print("11-tiny-cnn.md line 358:", testSet.labels.count)
-print("11-tiny-cnn.md line 359:", testAfter.correct)
+print("11-tiny-cnn.md line 365:", trainBefore.correct)
+print("11-tiny-cnn.md line 366:", trainSet.labels.count)
+print("11-tiny-cnn.md line 367:", steps)
+print("11-tiny-cnn.md line 368:", trainAfter.correct)
+print("11-tiny-cnn.md line 368:", testSet.labels.count)
+print("11-tiny-cnn.md line 369:", testAfter.correct)
 
-// MARK: block 11, 11-tiny-cnn.md line 371
-show(initial.w, "the filters before training")
-show(params.w, "the filters after training")
+// MARK: block 11, 11-tiny-cnn.md line 381
+show(initial.w, "the filters before training", heatmap: true)
+show(params.w, "the filters after training", heatmap: true)
 
-// MARK: block 12, 11-tiny-cnn.md line 380
+// MARK: block 12, 11-tiny-cnn.md line 390
 let cleanBars = makeBars(count: 3, seed: 7, noise: 0)
 let responses = relu(convForward(cleanBars.images, params.w, params.b))   // (3, 4, 4, 4)
 var responseRows = [[Any]]()
@@ -247,34 +247,34 @@ for f in 0..<4 {
 }
 showTable(["", "horizontal bar", "vertical bar", "diagonal bar", "strongest for"], responseRows,
           "largest ReLU output of each learned filter for a clean bar")
-print("11-tiny-cnn.md line 396:", params.w[0, 0, 0, 2])
-print("11-tiny-cnn.md line 396:", params.w[0, 0, 1, 2])
-print("11-tiny-cnn.md line 397:", params.w[0, 0, 2, 2])
-print("11-tiny-cnn.md line 398:", responseRows[0][2])
-print("11-tiny-cnn.md line 400:", params.w[1, 0, 0, 0])
-print("11-tiny-cnn.md line 401:", params.w[1, 0, 1, 1])
-print("11-tiny-cnn.md line 401:", params.w[1, 0, 2, 2])
-print("11-tiny-cnn.md line 403:", responseRows[1][3])
-print("11-tiny-cnn.md line 403:", responseRows[1][1])
+print("11-tiny-cnn.md line 406:", params.w[0, 0, 0, 2])
+print("11-tiny-cnn.md line 406:", params.w[0, 0, 1, 2])
+print("11-tiny-cnn.md line 407:", params.w[0, 0, 2, 2])
+print("11-tiny-cnn.md line 408:", responseRows[0][2])
+print("11-tiny-cnn.md line 410:", params.w[1, 0, 0, 0])
+print("11-tiny-cnn.md line 411:", params.w[1, 0, 1, 1])
+print("11-tiny-cnn.md line 411:", params.w[1, 0, 2, 2])
+print("11-tiny-cnn.md line 413:", responseRows[1][3])
+print("11-tiny-cnn.md line 413:", responseRows[1][1])
 
-// MARK: block 13, 11-tiny-cnn.md line 416
+// MARK: block 13, 11-tiny-cnn.md line 426
 let diagonalImage = batch(cleanBars, 2, 1)
 let diagonalResult = lossAndGradients(params, diagonalImage.images, diagonalImage.labels)
 let dzForImage = diagonalResult.dz                                  // (1, 4, 4, 4)
 explore(diagonalImage.images, Tensor.stack([params.w.slice(1)]), Tensor(vector: [params.b[1]]),
         dy: dzForImage.slice(0).slice(1).reshaped([1, 1, 4, 4]), label: "diagonal-detector")
-print("11-tiny-cnn.md line 427:", diagonalResult.loss)
+print("11-tiny-cnn.md line 437:", diagonalResult.loss)
 
-// MARK: block 14, 11-tiny-cnn.md line 439
+// MARK: block 14, 11-tiny-cnn.md line 449
 showRotation(params.w.slice(0).slice(0), "Filter 0 as trained, and as a true convolution would apply it")
 var turned = params
 turned.w = rotate180(params.w)
 let testTurned = evaluate(turned, testSet)
-print("11-tiny-cnn.md line 446:", testTurned.correct)
-print("11-tiny-cnn.md line 447:", testSet.labels.count)
-print("11-tiny-cnn.md line 448:", testAfter.correct)
-print("11-tiny-cnn.md line 461:", losses[0])
-print("11-tiny-cnn.md line 461:", losses[steps - 1])
-print("11-tiny-cnn.md line 462:", trainBefore.correct)
-print("11-tiny-cnn.md line 463:", trainAfter.correct)
-print("11-tiny-cnn.md line 463:", trainSet.labels.count)
+print("11-tiny-cnn.md line 456:", testTurned.correct)
+print("11-tiny-cnn.md line 457:", testSet.labels.count)
+print("11-tiny-cnn.md line 458:", testAfter.correct)
+print("11-tiny-cnn.md line 471:", losses[0])
+print("11-tiny-cnn.md line 471:", losses[steps - 1])
+print("11-tiny-cnn.md line 472:", trainBefore.correct)
+print("11-tiny-cnn.md line 473:", trainAfter.correct)
+print("11-tiny-cnn.md line 473:", trainSet.labels.count)

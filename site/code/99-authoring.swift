@@ -20,33 +20,33 @@ print("x has shape", x.shape)
 // MARK: block 2, 99-authoring.md line 43
 let y = crossCorrelate(x, w)
 show(y, "y = x ⋆ w")
-print("99-authoring.md line 56:", y[0, 0])
-print("99-authoring.md line 56:", y.sum())
-print("99-authoring.md line 58:", y)
+print("99-authoring.md line 58:", y[0, 0])
+print("99-authoring.md line 58:", y.sum())
+print("99-authoring.md line 60:", y)
 
-// MARK: block 3, 99-authoring.md line 92
+// MARK: block 3, 99-authoring.md line 94
 let hiddenScale = 2.0
 
-// MARK: block 4, 99-authoring.md line 99
+// MARK: block 4, 99-authoring.md line 101
 print("2·y =", (hiddenScale * y).scalars)
 
-// MARK: block 5, 99-authoring.md line 105 (norun: kept as a comment)
+// MARK: block 5, 99-authoring.md line 107 (norun: kept as a comment)
 // let neverRun = Tensor.randomNormal(shape: [1_000_000, 1_000_000, 1_000_000, 1_000_000], seed: 0)
 // 
 
-// MARK: block 6, 99-authoring.md line 112 (fails: kept as a comment)
+// MARK: block 6, 99-authoring.md line 114 (fails: kept as a comment)
 // let count: Int = x.sum()
 // 
 
-// MARK: block 7, 99-authoring.md line 119 (traps: kept as a comment)
+// MARK: block 7, 99-authoring.md line 121 (traps: kept as a comment)
 // print(x[3, 0])
 // 
 
-// MARK: block 8, 99-authoring.md line 128
+// MARK: block 8, 99-authoring.md line 130
 print("sum of y:", y.sum())
 print("max of x:", x.max())
 
-// MARK: block 9, 99-authoring.md line 147
+// MARK: block 9, 99-authoring.md line 149
 let xb = Tensor.randomNormal(shape: [2, 3, 5, 5], seed: 1)
 let wb = Tensor.randomNormal(shape: [4, 3, 3, 3], seed: 2)
 let bb = Tensor.randomNormal(shape: [4], seed: 3)
@@ -58,5 +58,5 @@ let check = checkGradients(
     ("dw", grads.dw, numericalGradient(of: { convForward(xb, $0, bb, p) }, at: wb, upstream: dy)),
     ("db", grads.db, numericalGradient(of: { convForward(xb, wb, $0, p) }, at: bb, upstream: dy)))
 checkAgreement("dx: building blocks vs loops", convBackwardByBlocks(dy, xb, wb, p).dx, grads.dx)
-print("99-authoring.md line 162:", check["dx"])
-print("99-authoring.md line 162:", check.worst)
+print("99-authoring.md line 164:", check["dx"])
+print("99-authoring.md line 164:", check.worst)

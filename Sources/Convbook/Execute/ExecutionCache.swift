@@ -8,7 +8,7 @@ import Foundation
 /// entry whose hash does not match is treated as missing and rebuilt.
 struct ExecutionCache: Sendable {
     /// Bumped when the format of cached results changes.
-    static let formatVersion = "convbook-cache-1"
+    static let formatVersion = "convbook-cache-2"
 
     let root: URL
 

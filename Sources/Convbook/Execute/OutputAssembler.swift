@@ -73,7 +73,8 @@ struct OutputAssembler {
                 if let id = record.id, id < inlineCount { inlines[id] = record.value }
             case "show":
                 if let b = current, let value = record.value {
-                    append(.tensor(label: record.label, value: value, padding: record.padding, location: location(record)), to: b)
+                    append(.tensor(label: record.label, value: value, padding: record.padding, heatmap: record.heatmap ?? false,
+                                   location: location(record)), to: b)
                 }
             case "gradcheck":
                 if let b = current {

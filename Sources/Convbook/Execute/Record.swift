@@ -13,6 +13,7 @@ struct Record: Decodable, Sendable {
     var label: String?
     var value: PublishedValue?
     var padding: [Int]?
+    var heatmap: Bool?
     var threshold: FlexibleDouble?
     var rows: [GradientRow]?
     var difference: FlexibleDouble?

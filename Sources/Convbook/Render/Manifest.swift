@@ -41,7 +41,7 @@ public struct Manifest: Codable, Equatable, Sendable {
                 switch item {
                 case .text:
                     continue
-                case .tensor(_, let value, _, _):
+                case .tensor(_, let value, _, _, _):
                     values.append(entry(key, value))
                 case .gradientCheck(let rows, let threshold, _):
                     values.append(Value(key: key, kind: "gradient-check", numbers: rows.map { FlexibleNumber($0.error.value) },

@@ -27,8 +27,8 @@ enum OutputHTML {
             return ExplorerHTML.render(explorer, downloadPrefix: downloadPrefix)
         case .text(let text):
             return "<pre class=\"cb-stdout\"><code>\(escape(text))</code></pre>\n"
-        case .tensor(let label, let value, let padding, _):
-            return tensor(value, label: label, padding: padding)
+        case .tensor(let label, let value, let padding, let heatmap, _):
+            return tensor(value, label: label, padding: padding, heatmap: heatmap)
         case .gradientCheck(let rows, let threshold, _):
             var html = "<table class=\"cb-gradcheck\">\n<thead><tr><th>gradient</th><th>relative error</th><th>threshold</th><th>check</th></tr></thead>\n<tbody>\n"
             for row in rows {
@@ -52,7 +52,8 @@ enum OutputHTML {
 
     /// A tensor as one matrix table per slice: a vector as one row, a matrix as
     /// itself, rank 3 and 4 as their (c) or (n, c) slices.
-    static func tensor(_ value: PublishedValue, label: String?, padding: [Int]?, cellPrefix: String? = nil) -> String {
+    static func tensor(_ value: PublishedValue, label: String?, padding: [Int]?, heatmap: Bool = false,
+                       cellPrefix: String? = nil) -> String {
         guard case .tensor(let shape, let data) = value else {
             return "<pre class=\"cb-stdout\"><code>\(escape(inlineText(value)))</code></pre>\n"
         }
@@ -61,6 +62,7 @@ enum OutputHTML {
         let columns = shape.last ?? 0
         let sliceSize = max(rows * columns, 1)
         let sliceCount = shape.count > 2 ? shape.dropLast(2).reduce(1, *) : 1
+        let largest = data.map { abs($0.value) }.filter(\.isFinite).max() ?? 0
         var html = "<figure class=\"cb-tensor\">\n"
         html += "<figcaption>\(label.map { "<span class=\"cb-label\">\(escape($0))</span> " } ?? "")<span class=\"cb-shape\">shape \(shapeText)</span></figcaption>\n"
         for slice in 0..<sliceCount {
@@ -79,6 +81,11 @@ enum OutputHTML {
                     } ?? false
                     var attributes = isPadding ? " class=\"cb-pad\"" : ""
                     if let cellPrefix { attributes += " data-cell=\"\(cellPrefix):\(slice * sliceSize + i * columns + j)\"" }
+                    if heatmap && largest > 0 && x.isFinite && x != 0 {
+                        // Red for positive, blue for negative, stronger for larger magnitudes.
+                        let alpha = NumberFormat.fixed(0.65 * abs(x) / largest)
+                        attributes += x > 0 ? " style=\"background: rgba(214, 39, 40, \(alpha))\"" : " style=\"background: rgba(31, 119, 180, \(alpha))\""
+                    }
                     html += "<td\(attributes)>"
                     html += NumberFormat.value(x) + "</td>"
                 }
