@@ -141,6 +141,7 @@ let dyPadded = pad(dy, border)
 showRotation(w, "w and w rotated by 180 degrees: each entry keeps its colour")
 show(dyPadded, "dy padded with HH - 1 rows and WW - 1 columns of zeros", padding: border)
 print("03-two-dimensions.md line 309:", rotated)
+print("03-two-dimensions.md line 311:", H * W)
 
 // MARK: block 14, 03-two-dimensions.md line 314
 for (r, q) in [(0, 0), (1, 1)] {

@@ -119,5 +119,5 @@ let dbErrors = [large.db, batchCheck["db"], small.db]
 showTable(["step h", "dw relative error", "db relative error"],
           steps.indices.map { [steps[$0], dwErrors[$0], dbErrors[$0]] })
 print("06-batch.md line 244:", dwErrors[2])
-print("06-batch.md line 245:", dwErrors[0])
-print("06-batch.md line 249:", batchCheck.worst)
+print("06-batch.md line 246:", dwErrors[0])
+print("06-batch.md line 250:", batchCheck.worst)

@@ -68,6 +68,7 @@ let strided = convBackward(asBatch(dy6), asBatch(x6), asBatch(w3), stride2)
 checkAgreement("dx: stride-1 layer with dy⁽¹⁾ vs stride-2 loops", viaStride1.dx, strided.dx)
 checkAgreement("dw: stride-1 layer with dy⁽¹⁾ vs stride-2 loops", viaStride1.dw, strided.dw)
 print("07-stride-padding.md line 171:", "\(spread.shape[0]) × \(spread.shape[1])")
+print("07-stride-padding.md line 176:", (x6.shape[0] + 2 * 0 - w3.shape[0]) % 2)
 
 // MARK: block 8, 07-stride-padding.md line 192
 let dwAll = crossCorrelate(x6, spread)
@@ -92,8 +93,11 @@ let check6 = checkGradients(("dx", asBatch(dx6), dx6Numeric), ("dw", asBatch(dw6
 show(plane(dx6Numeric), "numerical dx")
 print("07-stride-padding.md line 230:", check6["dx"])
 print("07-stride-padding.md line 230:", check6["dw"])
+print("07-stride-padding.md line 245:", x6.shape[0] + 2 * 1)
+print("07-stride-padding.md line 246:", (x6.shape[0] + 2 * 1 - w3.shape[0]) / 3 + 1)
+print("07-stride-padding.md line 247:", (x6.shape[0] + 2 * 1 - w3.shape[0]) % 3)
 
-// MARK: block 10, 07-stride-padding.md line 249
+// MARK: block 10, 07-stride-padding.md line 251
 let stride3 = ConvParameters(stride: 3, padding: 1)
 let dy3 = Tensor(matrix: [[2, -1], [1, 1]])
 let loops3 = convBackward(asBatch(dy3), asBatch(x6), asBatch(w3), stride3)
@@ -103,15 +107,15 @@ let dxPad3 = pad(reached3, top: 0, bottom: 8 - reached3.shape[0], left: 0, right
 show(dxPad3, "dx_pad for s = 3, p = 1", padding: 1)
 checkAgreement("dx: crop of the extended full convolution vs loops", crop(dxPad3, 1), plane(loops3.dx))
 
-// MARK: block 11, 07-stride-padding.md line 262
+// MARK: block 11, 07-stride-padding.md line 264
 showWindows(x6, kernel: 3, stride3, limit: 4,
             "s = 3, p = 1: the windows start at rows and columns 0 and 3 of x_pad and end at 5; rows and columns 6 (real pixels of x) and 7 (padding) lie under no window")
-print("07-stride-padding.md line 270:", (6 + 2 - 3) % 2)
+print("07-stride-padding.md line 272:", (6 + 2 - 3) % 2)
 
-// MARK: block 12, 07-stride-padding.md line 279
+// MARK: block 12, 07-stride-padding.md line 281
 explore(asBatch(x6), asBatch(w3), nil, stride3, dy: asBatch(dy3), label: "stride3-pad1")
 
-// MARK: block 13, 07-stride-padding.md line 305
+// MARK: block 13, 07-stride-padding.md line 307
 func scatterDxPad(_ dy: Tensor, _ w: Tensor, stride s: Int, paddedSize: (Int, Int)) -> Tensor {
     let (HH, WW) = (w.shape[0], w.shape[1])
     var dxPad = Tensor(zeros: [paddedSize.0, paddedSize.1])
@@ -126,7 +130,7 @@ func scatterDxPad(_ dy: Tensor, _ w: Tensor, stride s: Int, paddedSize: (Int, In
 checkAgreement("scatter (s = 3, p = 1) vs closed form", scatterDxPad(dy3, w3, stride: 3, paddedSize: (8, 8)), dxPad3)
 checkAgreement("scatter (s = 2, p = 0) vs closed form", scatterDxPad(dy6, w3, stride: 2, paddedSize: (6, 6)), dx6)
 
-// MARK: block 14, 07-stride-padding.md line 328
+// MARK: block 14, 07-stride-padding.md line 330
 for i in 0..<2 {
     for j in 0..<2 {
         show(pad(dy6[i, j] * w3, top: 2 * i, bottom: 6 - 2 * i - 3, left: 2 * j, right: 6 - 2 * j - 3),
@@ -135,20 +139,20 @@ for i in 0..<2 {
 }
 show(dx6, "sum of the stamps = dx")
 
-// MARK: block 15, 07-stride-padding.md line 352
-let (r, q, s) = (2, 2, 2)
+// MARK: block 15, 07-stride-padding.md line 354
+let (u, v, s) = (2, 2, 2)
 var gathered = 0.0
 for a in 0..<3 {
-    for b in 0..<3 where (r - a) % s == 0 && (q - b) % s == 0 {
-        let (i, j) = ((r - a) / s, (q - b) / s)
+    for bb in 0..<3 where (u - a) % s == 0 && (v - bb) % s == 0 {
+        let (i, j) = ((u - a) / s, (v - bb) / s)
         guard i >= 0, i < 2, j >= 0, j < 2 else { continue }
-        print("output (\(i), \(j)) through tap (\(a), \(b)): dy = \(dy6[i, j]), w = \(w3[a, b])")
-        gathered += dy6[i, j] * w3[a, b]
+        print("output (\(i), \(j)) through tap (\(a), \(bb)): dy = \(dy6[i, j]), w = \(w3[a, bb])")
+        gathered += dy6[i, j] * w3[a, bb]
     }
 }
 print("sum:", gathered, "  dx[2, 2]:", dx6[2, 2])
 
-// MARK: block 16, 07-stride-padding.md line 373
+// MARK: block 16, 07-stride-padding.md line 375
 let xb = Tensor.randomNormal(shape: [2, 3, 7, 6], seed: 11)
 let wb = Tensor.randomNormal(shape: [4, 3, 3, 2], seed: 12)
 let pb = ConvParameters(stride: 2, padding: 1)
@@ -157,9 +161,9 @@ let scatterb = convBackward(dyb, xb, wb, pb)
 let gatherDiff = checkAgreement("dx: gather vs scatter", convBackwardInputGather(dyb, xb, wb, pb), scatterb.dx)
 checkAgreement("dx: building blocks vs scatter", convBackwardByBlocks(dyb, xb, wb, pb).dx, scatterb.dx)
 checkAgreement("dw: building blocks vs scatter", convBackwardByBlocks(dyb, xb, wb, pb).dw, scatterb.dw)
-print("07-stride-padding.md line 384:", gatherDiff)
+print("07-stride-padding.md line 386:", gatherDiff)
 
-// MARK: block 17, 07-stride-padding.md line 400
+// MARK: block 17, 07-stride-padding.md line 402
 /// The largest |dx| over the last `rows` rows and last `columns` columns of every image and channel.
 func largestAtBottomRight(_ dx: Tensor, rows: Int, columns: Int) -> Double {
     let (N, C, H, W) = (dx.shape[0], dx.shape[1], dx.shape[2], dx.shape[3])
@@ -220,10 +224,10 @@ for s in 1...3 {
     }
 }
 
-// MARK: block 18, 07-stride-padding.md line 464
+// MARK: block 18, 07-stride-padding.md line 466
 showTable(["s", "p", "H' × W'", "rows of x not reached", "columns of x not reached", "max |dx| there",
            "rel. error dx", "rel. error dw", "rel. error db", "blocks vs loops"], gridRows)
-print("07-stride-padding.md line 471:", worstGrid.error)
-print("07-stride-padding.md line 471:", worstGrid.s)
-print("07-stride-padding.md line 472:", worstGrid.p)
-print("07-stride-padding.md line 473:", worstGrid.value)
+print("07-stride-padding.md line 473:", worstGrid.error)
+print("07-stride-padding.md line 473:", worstGrid.s)
+print("07-stride-padding.md line 474:", worstGrid.p)
+print("07-stride-padding.md line 475:", worstGrid.value)

@@ -18,7 +18,7 @@ func asBatch(_ m: Tensor) -> Tensor { m.reshaped([1, 1] + m.shape) }
 /// The one matrix of a (1, 1, H, W) batch.
 func plane(_ t: Tensor) -> Tensor { t.slice(0).slice(0) }
 
-// MARK: block 2, 08-beyond.md line 44
+// MARK: block 2, 08-beyond.md line 45
 /// The tensor of the given shape that is 1 at flat position k and 0 elsewhere.
 func oneHot(_ shape: [Int], _ k: Int) -> Tensor {
     var e = Tensor(zeros: shape)
@@ -45,47 +45,47 @@ func transposed(_ m: Tensor) -> Tensor {
     return t
 }
 
-// MARK: block 3, 08-beyond.md line 77
+// MARK: block 3, 08-beyond.md line 78
 let w3 = Tensor(matrix: [[1, 2, 0], [-1, 1, 3], [2, 0, -2]])
 let layerMatrix = matrixOf({ convForward($0, asBatch(w3)) }, inputShape: [1, 1, 4, 4])
-show(layerMatrix, "C")
+show(layerMatrix, "M")
 
-// MARK: block 4, 08-beyond.md line 92
+// MARK: block 4, 08-beyond.md line 93
 showWindows(Tensor.ramp(shape: [4, 4]), kernel: 3, limit: 4,
-            "Pixel numbers k of the 4 × 4 input under the window of each output; output (i, j) is row 2i + j of C, and it holds the nine weights of w in the highlighted columns k")
-print("08-beyond.md line 98:", windowTaps(outputRow: 0, outputColumn: 0, kernelHeight: 3, kernelWidth: 3).map { String($0.row * 4 + $0.column) }.joined(separator: ", "))
-print("08-beyond.md line 100:", windowTaps(outputRow: 1, outputColumn: 0, kernelHeight: 3, kernelWidth: 3).map { String($0.row * 4 + $0.column) }.joined(separator: ", "))
+            "Pixel numbers k of the 4 × 4 input under the window of each output; output (i, j) is row 2i + j of M, and it holds the nine weights of w in the highlighted columns k")
+print("08-beyond.md line 99:", windowTaps(outputRow: 0, outputColumn: 0, kernelHeight: 3, kernelWidth: 3).map { String($0.row * 4 + $0.column) }.joined(separator: ", "))
+print("08-beyond.md line 101:", windowTaps(outputRow: 1, outputColumn: 0, kernelHeight: 3, kernelWidth: 3).map { String($0.row * 4 + $0.column) }.joined(separator: ", "))
 
-// MARK: block 5, 08-beyond.md line 104
-var cFromWindows = Tensor(zeros: layerMatrix.shape)
+// MARK: block 5, 08-beyond.md line 105
+var mFromWindows = Tensor(zeros: layerMatrix.shape)
 for m in 0..<4 {
     let taps = windowTaps(outputRow: m / 2, outputColumn: m % 2, kernelHeight: 3, kernelWidth: 3)
     for (tap, pixel) in taps.enumerated() {
-        cFromWindows[m, pixel.row * 4 + pixel.column] = w3.scalars[tap]
+        mFromWindows[m, pixel.row * 4 + pixel.column] = w3.scalars[tap]
     }
 }
-checkAgreement("C placed by the windows vs C from one-hot inputs", cFromWindows, layerMatrix)
+checkAgreement("M placed by the windows vs M from one-hot inputs", mFromWindows, layerMatrix)
 
-// MARK: block 6, 08-beyond.md line 122
+// MARK: block 6, 08-beyond.md line 123
 let x4 = Tensor.randomNormal(shape: [1, 1, 4, 4], seed: 1)   // dx does not depend on x
 let backwardMatrix = matrixOf({ convBackward($0, x4, asBatch(w3)).dx }, inputShape: [1, 1, 2, 2])
 show(backwardMatrix, "matrix of the backward pass")
-let transposeDiff = checkAgreement("matrix of the backward pass vs Cᵀ", backwardMatrix, transposed(layerMatrix))
-print("08-beyond.md line 132:", transposeDiff)
+let transposeDiff = checkAgreement("matrix of the backward pass vs Mᵀ", backwardMatrix, transposed(layerMatrix))
+print("08-beyond.md line 133:", transposeDiff)
 
-// MARK: block 7, 08-beyond.md line 148
+// MARK: block 7, 08-beyond.md line 150
 let xs = Tensor.randomNormal(shape: [1, 2, 5, 4], seed: 2)
 let ws = Tensor.randomNormal(shape: [3, 2, 3, 3], seed: 3)
 let ps = ConvParameters(stride: 2, padding: 1)
 let ys = convForward(xs, ws, nil, ps)
-let bigC = matrixOf({ convForward($0, ws, nil, ps) }, inputShape: xs.shape)
+let bigM = matrixOf({ convForward($0, ws, nil, ps) }, inputShape: xs.shape)
 let bigB = matrixOf({ convBackward($0, xs, ws, ps).dx }, inputShape: ys.shape)
-print("C is", bigC.shape[0], "×", bigC.shape[1], "; the backward matrix is", bigB.shape[0], "×", bigB.shape[1])
-checkAgreement("backward matrix vs Cᵀ (2 channels, 3 filters, s = 2, p = 1)", bigB, transposed(bigC))
-print("08-beyond.md line 163:", outputLength(input: 5, kernel: 3, stride: 2, padding: 1)!)
-print("08-beyond.md line 164:", outputLength(input: 6, kernel: 3, stride: 2, padding: 1)!)
+print("M is", bigM.shape[0], "×", bigM.shape[1], "; the backward matrix is", bigB.shape[0], "×", bigB.shape[1])
+checkAgreement("backward matrix vs Mᵀ (2 channels, 3 filters, s = 2, p = 1)", bigB, transposed(bigM))
+print("08-beyond.md line 165:", outputLength(input: 5, kernel: 3, stride: 2, padding: 1)!)
+print("08-beyond.md line 166:", outputLength(input: 6, kernel: 3, stride: 2, padding: 1)!)
 
-// MARK: block 8, 08-beyond.md line 180
+// MARK: block 8, 08-beyond.md line 182
 var sizeRows = [[Any]]()
 var predicted = [Double](), produced = [Double]()
 for i in 5...9 {
@@ -110,10 +110,10 @@ for i in 5...9 {
 showTable(["i = H", "k = HH", "s", "p", "o = H′", "a", "s(i′−1)+k−2p", "o′ (with a)", "rows of dx"], sizeRows)
 let sizeDiff = checkAgreement("o′ from the relationship vs rows of the engine's dx (\(predicted.count) layers)",
                               Tensor(vector: predicted), Tensor(vector: produced))
-print("08-beyond.md line 207:", predicted.count)
-print("08-beyond.md line 209:", sizeDiff)
+print("08-beyond.md line 209:", predicted.count)
+print("08-beyond.md line 211:", sizeDiff)
 
-// MARK: block 9, 08-beyond.md line 223
+// MARK: block 9, 08-beyond.md line 225
 let x6 = Tensor.randomNormal(shape: [1, 1, 6, 6], seed: 4)
 let p6 = ConvParameters(stride: 2, padding: 1)
 let dy6 = Tensor(matrix: [[1, -1, 2], [0, 3, 1], [-2, 1, 1]])
@@ -123,17 +123,17 @@ show(stretched, "stretched, padded dy")
 let dxDirect = crossCorrelate(stretched, rotate180(w3))
 checkAgreement("transposed convolution as a direct convolution vs dx of the loops",
                dxDirect, plane(convBackward(asBatch(dy6), x6, asBatch(w3), p6).dx))
-print("08-beyond.md line 236:", edge)
-print("08-beyond.md line 236:", a6)
+print("08-beyond.md line 238:", edge)
+print("08-beyond.md line 238:", a6)
 
-// MARK: block 10, 08-beyond.md line 239
+// MARK: block 10, 08-beyond.md line 241
 showStrideDilation(dy6, stride: 2, "dy with s − 1 zeros between its entries: the middle of the stretched input")
 showWindows(stretched, kernel: 3, limit: 6,
             "The rotated filter \(fmt(rotate180(w3))) over the stretched, padded dy; the stop titled y[r, q] gives dx[r, q]")
-print("08-beyond.md line 248:", "\(stretched.shape[0]) × \(stretched.shape[1])")
-print("08-beyond.md line 249:", "\(dxDirect.shape[0]) × \(dxDirect.shape[1])")
+print("08-beyond.md line 250:", "\(stretched.shape[0]) × \(stretched.shape[1])")
+print("08-beyond.md line 251:", "\(dxDirect.shape[0]) × \(dxDirect.shape[1])")
 
-// MARK: block 11, 08-beyond.md line 272
+// MARK: block 11, 08-beyond.md line 274
 let wDilated = dilate(w3, by: 2)
 show(wDilated, "dilate(w, by: 2)")
 let x7 = Tensor.randomNormal(shape: [1, 1, 7, 7], seed: 5)
@@ -141,11 +141,11 @@ let dilated2 = ConvParameters(dilation: 2)
 let yDilated = convForward(x7, asBatch(w3), nil, dilated2)
 checkAgreement("dilation 2 vs the dilated kernel with dilation 1", yDilated, convForward(x7, asBatch(wDilated)))
 
-// MARK: block 12, 08-beyond.md line 285
+// MARK: block 12, 08-beyond.md line 287
 showWindows(Tensor.ramp(shape: [7, 7]), kernel: 3, dilated2, limit: 2,
             "Dilation 2: the nine taps of the 3 × 3 filter for y[0, 0] and y[0, 1], a 5 × 5 span with holes; the next window moves by the stride, one pixel, not by the span")
 
-// MARK: block 13, 08-beyond.md line 316
+// MARK: block 13, 08-beyond.md line 318
 let dy7 = Tensor.randomNormal(shape: [1, 1, 3, 3], seed: 6)
 let loops7 = convBackward(dy7, x7, asBatch(w3), dilated2)
 // dw_d: the ordinary formula for the 5 × 5 dilated kernel, then every second entry.
@@ -158,15 +158,15 @@ show(dwDilatedKernel, "dw_d (holes included)")
 let dilationDwDiff = checkAgreement("dw: every second entry of dw_d vs loops", dwPicked, plane(loops7.dw))
 checkAgreement("dw: correlation with stride 2 vs loops", dwStrided, plane(loops7.dw))
 checkAgreement("dx: full convolution with the dilated kernel vs loops", dxDilated, plane(loops7.dx))
-print("08-beyond.md line 333:", dilationDwDiff)
+print("08-beyond.md line 335:", dilationDwDiff)
 
-// MARK: block 14, 08-beyond.md line 343
+// MARK: block 14, 08-beyond.md line 345
 let x5 = Tensor(matrix: [[1, 0, 2, -1, 1], [0, 3, 1, 0, 2], [2, -1, 0, 1, 1],
                          [1, 2, -2, 0, 3], [0, 1, 1, 2, -1]])
 let dy5 = Tensor(matrix: [[1, 0, -1], [2, 1, 0], [0, -1, 1]])
 explore(asBatch(x5), asBatch(w3), nil, ConvParameters(padding: 1, dilation: 2), dy: asBatch(dy5), label: "dilation2")
 
-// MARK: block 15, 08-beyond.md line 355
+// MARK: block 15, 08-beyond.md line 357
 let xd = Tensor.randomNormal(shape: [2, 2, 9, 8], seed: 7)
 let wd = Tensor.randomNormal(shape: [3, 2, 3, 2], seed: 8)
 let bd = Tensor.randomNormal(shape: [3], seed: 9)
@@ -180,9 +180,9 @@ let checkDilated = checkGradients(
     ("dx", gd.dx, numericalGradient(of: { convForward($0, wd, bd, pd) }, at: xd, upstream: dyd)),
     ("dw", gd.dw, numericalGradient(of: { convForward(xd, $0, bd, pd) }, at: wd, upstream: dyd)),
     ("db", gd.db, numericalGradient(of: { convForward(xd, wd, $0, pd) }, at: bd, upstream: dyd)))
-print("08-beyond.md line 373:", checkDilated.worst)
+print("08-beyond.md line 375:", checkDilated.worst)
 
-// MARK: block 16, 08-beyond.md line 393
+// MARK: block 16, 08-beyond.md line 395
 var groupRows = [[Any]]()
 for (g, F) in [(1, 6), (2, 6), (4, 4)] {
     let geometry = try! ConvGeometry(input: [1, 4, 5, 5], weight: [F, 4 / g, 3, 3],
@@ -195,7 +195,7 @@ for (g, F) in [(1, 6), (2, 6), (4, 4)] {
 }
 showTable(["layer", "filter f", "group", "channels c it sees"], groupRows)
 
-// MARK: block 17, 08-beyond.md line 420
+// MARK: block 17, 08-beyond.md line 422
 /// Channels `range` of every image of a rank-4 tensor (or filters' channels).
 func channelBlock(_ t: Tensor, _ range: Range<Int>) -> Tensor {
     Tensor.stack((0..<t.shape[0]).map { n in Tensor.stack(range.map { t.slice(n).slice($0) }) })
@@ -228,7 +228,7 @@ func groupedBackwardBySlices(_ dy: Tensor, _ x: Tensor, _ w: Tensor, _ p: ConvPa
     return ConvGradients(dx: joinChannels(dxParts), dw: dw, db: Tensor(vector: dbParts))
 }
 
-// MARK: block 18, 08-beyond.md line 459
+// MARK: block 18, 08-beyond.md line 461
 let xg = Tensor.randomNormal(shape: [2, 4, 5, 6], seed: 21)
 let wg = Tensor.randomNormal(shape: [6, 2, 3, 3], seed: 22)
 let bg = Tensor.randomNormal(shape: [6], seed: 23)
@@ -245,10 +245,10 @@ let checkGrouped = checkGradients(
     ("dx", gg.dx, numericalGradient(of: { convForward($0, wg, bg, pg) }, at: xg, upstream: dyg)),
     ("dw", gg.dw, numericalGradient(of: { convForward(xg, $0, bg, pg) }, at: wg, upstream: dyg)),
     ("db", gg.db, numericalGradient(of: { convForward(xg, wg, $0, pg) }, at: bg, upstream: dyg)))
-print("08-beyond.md line 478:", slicesDiff)
-print("08-beyond.md line 480:", checkGrouped.worst)
+print("08-beyond.md line 480:", slicesDiff)
+print("08-beyond.md line 482:", checkGrouped.worst)
 
-// MARK: block 19, 08-beyond.md line 490
+// MARK: block 19, 08-beyond.md line 492
 let xdw = Tensor.randomNormal(shape: [2, 3, 6, 5], seed: 31)
 let wdw = Tensor.randomNormal(shape: [6, 1, 3, 3], seed: 32)
 let bdw = Tensor.randomNormal(shape: [6], seed: 33)
@@ -261,14 +261,14 @@ let checkDepthwise = checkGradients(
     ("dx", gdw.dx, numericalGradient(of: { convForward($0, wdw, bdw, pdw) }, at: xdw, upstream: dydw)),
     ("dw", gdw.dw, numericalGradient(of: { convForward(xdw, $0, bdw, pdw) }, at: wdw, upstream: dydw)),
     ("db", gdw.db, numericalGradient(of: { convForward(xdw, wdw, $0, pdw) }, at: bdw, upstream: dydw)))
-print("08-beyond.md line 507:", checkDepthwise.worst)
+print("08-beyond.md line 509:", checkDepthwise.worst)
 
-// MARK: block 20, 08-beyond.md line 516
+// MARK: block 20, 08-beyond.md line 518
 // The dense (F, C, HH, WW) weights: filter f's weights on its group's channels, zeros elsewhere.
 var wDense = Tensor(zeros: [6, 4, 3, 3])
 for f in 0..<6 {
     let first = (f / 3) * 2
-    for c in 0..<2 { for a in 0..<3 { for b in 0..<3 { wDense[f, first + c, a, b] = wg[f, c, a, b] } } }
+    for c in 0..<2 { for a in 0..<3 { for bb in 0..<3 { wDense[f, first + c, a, bb] = wg[f, c, a, bb] } } }
 }
 let dense = convBackward(dyg, xg, wDense, ConvParameters(stride: 2, padding: 1))
 checkAgreement("forward: masked dense vs grouped", convForward(xg, wDense, bg, ConvParameters(stride: 2, padding: 1)),
@@ -279,12 +279,12 @@ for f in 0..<6 {
     let first = (f / 3) * 2
     for c in 0..<4 {
         for a in 0..<3 {
-            for b in 0..<3 {
-                if c >= first && c < first + 2 { inBlock[f, c - first, a, b] = dense.dw[f, c, a, b] }
-                else { offBlockLargest = max(offBlockLargest, abs(dense.dw[f, c, a, b])) }
+            for bb in 0..<3 {
+                if c >= first && c < first + 2 { inBlock[f, c - first, a, bb] = dense.dw[f, c, a, bb] }
+                else { offBlockLargest = max(offBlockLargest, abs(dense.dw[f, c, a, bb])) }
             }
         }
     }
 }
 checkAgreement("dw: masked dense, inside the blocks, vs grouped", inBlock, gg.dw)
-print("08-beyond.md line 542:", offBlockLargest)
+print("08-beyond.md line 544:", offBlockLargest)
