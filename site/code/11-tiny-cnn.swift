@@ -44,7 +44,7 @@ let classNames = ["horizontal", "vertical", "diagonal"]
 let trainSet = makeBars(count: 150, seed: 100, noise: 0.25)
 let testSet = makeBars(count: 300, seed: 200, noise: 0.25)
 for n in 0..<3 {
-    show(trainSet.images.slice(n).slice(0), "training image \(n): \(classNames[trainSet.labels[n]])")
+    show(trainSet.images.slice(n).slice(0), "training image \(n): \(classNames[trainSet.labels[n]])", heatmap: true)
 }
 print("11-tiny-cnn.md line 67:", Tensor.randomNormal(shape: [150, 1, 6, 6], seed: 101, standardDeviation: 0.25).maxAbs())
 print("11-tiny-cnn.md line 69:", trainSet.labels.count)
