@@ -14,8 +14,11 @@ struct ChangeWatcher {
     private var snapshot: [String: Stamp]
 
     private struct Stamp: Equatable {
-        var modified: Date?
-        var size: UInt64
+        /// Modification and status-change times in nanoseconds: a save within
+        /// the same second as the last one, of the same size, must still count.
+        var modified: Int
+        var changed: Int
+        var size: Int
         var inode: UInt64
     }
 
@@ -64,9 +67,10 @@ struct ChangeWatcher {
     }
 
     private func stamp(_ path: String) -> Stamp? {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
-        return Stamp(modified: attributes[.modificationDate] as? Date,
-                     size: (attributes[.size] as? NSNumber)?.uint64Value ?? 0,
-                     inode: (attributes[.systemFileNumber] as? NSNumber)?.uint64Value ?? 0)
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Stamp(modified: Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec),
+                     changed: Int(info.st_ctim.tv_sec) * 1_000_000_000 + Int(info.st_ctim.tv_nsec),
+                     size: Int(info.st_size), inode: UInt64(info.st_ino))
     }
 }

@@ -87,9 +87,6 @@ public struct PreviewServer: Sendable {
         var options = options
         let toolchain = await offPool { [options] in try? Toolchain.locate(modules: options.modules) }
         if let toolchain { options.modules = toolchain.libraryDirectory.path }
-        await rebuild(options, channel: channel, reason: nil)
-        let folder = options.out.hasSuffix("/") ? options.out : options.out + "/"
-        Self.write("serving \(folder) at \(url)\n", to: .standardOutput)
 
         // What a build reads: the chapters, the theme (the --theme folder and
         // the default theme convbook was built with) and the compiled modules.
@@ -99,7 +96,12 @@ public struct PreviewServer: Sendable {
             watched.append(toolchain.libraryDirectory.appendingPathComponent(Toolchain.library))
             watched += Toolchain.modules.map { toolchain.moduleDirectory.appendingPathComponent("\($0).swiftmodule") }
         }
+        // The snapshot is taken before the first build, so an edit made while
+        // it runs (or right after the address is printed) triggers a rebuild.
         var watcher = ChangeWatcher(watching: watched, excluding: [URL(fileURLWithPath: options.out), options.cacheURL])
+        await rebuild(options, channel: channel, reason: nil)
+        let folder = options.out.hasSuffix("/") ? options.out : options.out + "/"
+        Self.write("serving \(folder) at \(url)\n", to: .standardOutput)
         let keepAliveEvery = max(1, Int(keepAliveInterval / pollInterval))
         var ticks = 0
         while true {
