@@ -2,19 +2,12 @@ import ConvbookFormat
 /// HTML for what a block produced: printed text, tensors as tables, and
 /// check results as small tables.
 enum OutputHTML {
+    /// `text` with `&`, `<`, `>` and `"` escaped, exactly as the Markdown
+    /// renderer escapes text (cmark's `escape_html`).
     static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for ch in text.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out
+        var out = MarkdownHTMLOutput()
+        out.appendEscaped(text)
+        return out.string
     }
 
     static func item(_ item: ExecutionResult.OutputItem, downloadPrefix: String = "") -> String {
