@@ -19,12 +19,15 @@ release: deps
 
 # Every test: the engine, the Markdown layer and the GFM corpus, the CLI end
 # to end, the cross-checks against NumPy and JAX, the committed site being up
-# to date, and the site in headless Chromium (scripts/site-tests.sh).
+# to date, the same on a CPU whose BLAS sums in another order
+# (scripts/other-cpu-check.sh), and the site in headless Chromium
+# (scripts/site-tests.sh).
 test: deps
 	@bash scripts/crosscheck-env.sh
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	.build/debug/convbook check
+	@bash scripts/other-cpu-check.sh .build/debug/convbook site
 	@bash scripts/site-tests.sh site
 
 bench: deps

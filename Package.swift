@@ -84,11 +84,12 @@ let package = Package(
         ),
         .testTarget(
             name: "ConvbookTests",
-            dependencies: ["Convbook", "ConvbookRuntime"]
+            dependencies: ["Convbook", "ConvbookRuntime", "ConvbookFormat"]
         ),
         .testTarget(
             name: "ConvbookEndToEndTests",
-            dependencies: ["ConvEngine", "convbook", "ConvbookRuntime"]
+            dependencies: ["ConvEngine", "convbook", "ConvbookRuntime"],
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

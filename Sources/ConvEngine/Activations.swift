@@ -15,7 +15,7 @@ public func reluBackward(_ da: Tensor, _ z: Tensor) -> Tensor {
     require(da.shape == z.shape, "reluBackward needs equal shapes, got \(da.shape) and \(z.shape)")
     var dz = da
     for k in dz.scalars.indices where z.scalars[k] <= 0 { dz.scalars[k] = 0 }
-    return dz
+    return dz.computed(from: z)
 }
 
 /// A scalar loss and its gradient with respect to the loss's input.
@@ -57,5 +57,5 @@ public func softmaxCrossEntropyLoss(_ scores: Tensor, labels: [Int]) -> LossAndG
         }
         loss -= (scores[n, labels[n]] - largest - log(total)) / Double(N)
     }
-    return LossAndGradient(loss: loss, gradient: gradient)
+    return LossAndGradient(loss: loss, gradient: gradient.computed(from: scores))
 }

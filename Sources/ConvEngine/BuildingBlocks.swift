@@ -55,7 +55,7 @@ public func pad(_ t: Tensor, top: Int, bottom: Int, left: Int, right: Int) -> Te
             }
         }
     }
-    return Tensor(shape: v.shape(height: newH, width: newW), scalars: out)
+    return Tensor(shape: v.shape(height: newH, width: newW), scalars: out).computed(from: t)
 }
 
 /// Removes `p.height` rows from the top and bottom and `p.width` columns from the
@@ -84,7 +84,7 @@ public func window(_ t: Tensor, rowStart: Int, rows: Int, columnStart: Int, colu
             }
         }
     }
-    return Tensor(shape: v.shape(height: rows, width: columns), scalars: out)
+    return Tensor(shape: v.shape(height: rows, width: columns), scalars: out).computed(from: t)
 }
 
 /// Turns every matrix by 180 degrees: `r[a, b] = k[HH-1-a, WW-1-b]`. A vector is
@@ -100,7 +100,7 @@ public func rotate180(_ t: Tensor) -> Tensor {
             }
         }
     }
-    return Tensor(shape: t.shape, scalars: out)
+    return Tensor(shape: t.shape, scalars: out).computed(from: t)
 }
 
 /// Swaps the first two axes of a filter tensor: (F, C, HH, WW) becomes
@@ -119,7 +119,7 @@ public func swapFilterAndChannelAxes(_ w: Tensor) -> Tensor {
             }
         }
     }
-    return out
+    return out.computed(from: w)
 }
 
 /// Inserts `s - 1` zeros between neighbouring elements of every matrix, along
@@ -144,7 +144,7 @@ public func dilate(_ t: Tensor, by s: HW) -> Tensor {
             }
         }
     }
-    return Tensor(shape: v.shape(height: newH, width: newW), scalars: out)
+    return Tensor(shape: v.shape(height: newH, width: newW), scalars: out).computed(from: t)
 }
 
 /// Which outputs a correlation keeps.
@@ -190,7 +190,7 @@ public func crossCorrelate(_ a: Tensor, _ k: Tensor, mode: CorrelationMode = .va
             out[i * outW + j] = total
         }
     }
-    return Tensor(shape: av.shape(height: outH, width: outW), scalars: out)
+    return Tensor(shape: av.shape(height: outH, width: outW), scalars: out).computed(from: a, k)
 }
 
 /// True convolution: cross-correlation with the kernel rotated by 180 degrees,
@@ -224,7 +224,7 @@ public func convForwardByBlocks(_ x: Tensor, _ w: Tensor, _ b: Tensor? = nil,
             maps.append(y)
         }
     }
-    return Tensor.stack(maps).reshaped(g.outputShape)
+    return Tensor.stack(maps).reshaped(g.outputShape).computed(from: x, w, b)
 }
 
 /// The backward pass written with the building blocks, as the explainer derives it:
@@ -280,5 +280,5 @@ public func convBackwardByBlocks(_ dy: Tensor, _ x: Tensor, _ w: Tensor,
         }
     }
     let dx = Tensor.stack(dxSlices).reshaped(x.shape)
-    return ConvGradients(dx: dx, dw: dw, db: db)
+    return ConvGradients(dx: dx.computed(from: dy, x, w), dw: dw.computed(from: dy, x, w), db: db.computed(from: dy))
 }

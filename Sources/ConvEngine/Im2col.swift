@@ -61,7 +61,7 @@ public func im2col(_ x: Tensor, kernelHeight HH: Int, kernelWidth WW: Int, group
             }
         }
     }
-    return Tensor(shape: [K, g.N * Q], scalars: cols)
+    return Tensor(shape: [K, g.N * Q], scalars: cols).computed(from: x)
 }
 
 /// Adds every column of `cols` back into the input positions it was read from:
@@ -83,7 +83,7 @@ public func col2im(_ cols: Tensor, inputShape: [Int], kernelHeight HH: Int, kern
             }
         }
     }
-    return Tensor(shape: inputShape, scalars: dx)
+    return Tensor(shape: inputShape, scalars: dx).computed(from: cols)
 }
 
 /// The forward pass as im2col followed by one dgemm per image and group,
@@ -102,7 +102,10 @@ public func convForwardIm2col(_ x: Tensor, _ w: Tensor, _ b: Tensor? = nil,
         }
         initialized = count
     }
-    return Tensor(shape: g.outputShape, scalars: y)
+    // BLAS sums in an order chosen for this CPU: the result is the same up to rounding.
+    var result = Tensor(shape: g.outputShape, scalars: y)
+    result.reproducibility = .rounding
+    return result
 }
 
 /// The backward pass, per image and group: im2col, then `dW_g += dY_ng · X_ngᵀ`,
@@ -124,9 +127,14 @@ public func convBackwardIm2col(_ dy: Tensor, _ x: Tensor, _ w: Tensor,
         backward(g, dy: dyp.baseAddress!, x: xp.baseAddress!, w: wp.baseAddress!,
                  dx: dxp.baseAddress!, dw: dwp.baseAddress!, db: dbp.baseAddress!)
     }}}}}}
-    return ConvGradients(dx: Tensor(shape: x.shape, scalars: dx),
-                         dw: Tensor(shape: w.shape, scalars: dw),
-                         db: Tensor(shape: [g.F], scalars: db))
+    // BLAS sums in an order chosen for this CPU: the results are the same up to rounding.
+    var gradients = ConvGradients(dx: Tensor(shape: x.shape, scalars: dx),
+                                  dw: Tensor(shape: w.shape, scalars: dw),
+                                  db: Tensor(shape: [g.F], scalars: db))
+    gradients.dx.reproducibility = .rounding
+    gradients.dw.reproducibility = .rounding
+    gradients.db.reproducibility = .rounding
+    return gradients
 }
 
 // MARK: The two passes, on raw storage

@@ -56,7 +56,7 @@ public func convForward(_ x: Tensor, _ w: Tensor, _ b: Tensor? = nil,
             }
         }
     }
-    return y
+    return y.computed(from: x, w, b)
 }
 
 /// The backward pass of a 2-D convolution layer, by the chain rule applied to
@@ -99,7 +99,8 @@ public func convBackward(_ dy: Tensor, _ x: Tensor, _ w: Tensor,
             }
         }
     }
-    return ConvGradients(dx: crop(dxPad, parameters.padding), dw: dw, db: db)
+    return ConvGradients(dx: crop(dxPad, parameters.padding).computed(from: dy, w),
+                         dw: dw.computed(from: dy, x), db: db.computed(from: dy))
 }
 
 /// dx by the "gather" view: each input pixel collects from the outputs whose
@@ -137,5 +138,5 @@ public func convBackwardInputGather(_ dy: Tensor, _ x: Tensor, _ w: Tensor,
             }
         }
     }
-    return crop(dxPad, p)
+    return crop(dxPad, p).computed(from: dy, w)
 }

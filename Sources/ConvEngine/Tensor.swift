@@ -18,6 +18,51 @@ public struct Tensor: Equatable, Hashable, Sendable {
     public let shape: [Int]
     /// The elements in row-major (C) order.
     public var scalars: [Double]
+    /// Whether these elements come out bit for bit the same on every machine.
+    /// Not part of the value: two tensors with equal shapes and elements are
+    /// equal whatever their reproducibility.
+    public var reproducibility: Reproducibility = .bitwise
+
+    /// How far a tensor's elements can be trusted to repeat on another machine.
+    ///
+    /// Every sum in the engine's loops is added in an order the code fixes, so
+    /// their results are ``bitwise``. BLAS (the im2col fast path) sums in an
+    /// order chosen for the CPU it runs on, so its results, and everything
+    /// computed from them, are ``rounding``: the same up to rounding error.
+    ///
+    /// ```swift
+    /// convForward(x, w).reproducibility         // .bitwise
+    /// convForwardIm2col(x, w).reproducibility   // .rounding
+    /// (convForwardIm2col(x, w) + x).reproducibility   // .rounding: it spreads
+    /// ```
+    public enum Reproducibility: Sendable, Hashable {
+        /// The same bits on every machine.
+        case bitwise
+        /// The same up to rounding error; the last bits depend on the CPU.
+        case rounding
+    }
+
+    /// This tensor, marked as computed from `inputs`: ``Reproducibility/rounding``
+    /// when any of them (or this tensor already) is.
+    public func computed(from inputs: Tensor?...) -> Tensor {
+        computed(fromAll: inputs)
+    }
+
+    /// ``computed(from:)`` for an array of inputs.
+    public func computed(fromAll inputs: [Tensor?]) -> Tensor {
+        var result = self
+        if inputs.contains(where: { $0?.reproducibility == .rounding }) { result.reproducibility = .rounding }
+        return result
+    }
+
+    public static func == (a: Tensor, b: Tensor) -> Bool {
+        a.shape == b.shape && a.scalars == b.scalars
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(shape)
+        hasher.combine(scalars)
+    }
 
     /// Creates a tensor from a shape and its elements in row-major order.
     ///
@@ -118,7 +163,7 @@ public struct Tensor: Equatable, Hashable, Sendable {
 
     /// The same elements with another shape of equal element count.
     public func reshaped(_ newShape: [Int]) -> Tensor {
-        Tensor(shape: newShape, scalars: scalars)
+        Tensor(shape: newShape, scalars: scalars).computed(from: self)
     }
 
     // MARK: Element access
@@ -197,7 +242,7 @@ public struct Tensor: Equatable, Hashable, Sendable {
         require(i >= 0 && i < shape[0], "slice \(i) is out of range for shape \(shape)")
         let inner = Array(shape.dropFirst())
         let size = inner.reduce(1, *)
-        return Tensor(shape: inner, scalars: Array(scalars[(i * size)..<((i + 1) * size)]))
+        return Tensor(shape: inner, scalars: Array(scalars[(i * size)..<((i + 1) * size)])).computed(from: self)
     }
 
     /// Stacks tensors of equal shape along a new outermost axis.
@@ -205,7 +250,7 @@ public struct Tensor: Equatable, Hashable, Sendable {
         require(!items.isEmpty, "stack needs at least one tensor")
         let inner = items[0].shape
         require(items.allSatisfy { $0.shape == inner }, "stack needs tensors of equal shape")
-        return Tensor(shape: [items.count] + inner, scalars: items.flatMap { $0.scalars })
+        return Tensor(shape: [items.count] + inner, scalars: items.flatMap { $0.scalars }).computed(fromAll: items)
     }
 
     // MARK: Reductions
@@ -231,17 +276,23 @@ public struct Tensor: Equatable, Hashable, Sendable {
         return total
     }
 
-    /// `max |a - b|` over all elements.
+    /// `max |a - b|` over all elements: NaN when either holds a NaN, or when
+    /// both are empty (there is nothing to compare).
     public func maxAbsDifference(_ other: Tensor) -> Double {
         require(shape == other.shape, "maxAbsDifference needs equal shapes, got \(shape) and \(other.shape)")
+        if count == 0 { return .nan }
         var largest = 0.0
-        for k in scalars.indices { largest = Swift.max(largest, abs(scalars[k] - other.scalars[k])) }
+        for k in scalars.indices {
+            let difference = abs(scalars[k] - other.scalars[k])
+            if difference.isNaN { return .nan }
+            largest = Swift.max(largest, difference)
+        }
         return largest
     }
 
     /// Applies `transform` to every element.
     public func map(_ transform: (Double) -> Double) -> Tensor {
-        Tensor(shape: shape, scalars: scalars.map(transform))
+        Tensor(shape: shape, scalars: scalars.map(transform)).computed(from: self)
     }
 
     // MARK: Elementwise arithmetic
@@ -250,7 +301,7 @@ public struct Tensor: Equatable, Hashable, Sendable {
         require(a.shape == b.shape, "\(name) needs equal shapes, got \(a.shape) and \(b.shape)")
         var out = a.scalars
         for k in out.indices { out[k] = op(a.scalars[k], b.scalars[k]) }
-        return Tensor(shape: a.shape, scalars: out)
+        return Tensor(shape: a.shape, scalars: out).computed(from: a, b)
     }
 
     public static func + (a: Tensor, b: Tensor) -> Tensor { zipped(a, b, "+", +) }

@@ -33,7 +33,7 @@ public func vectorConvForward(_ x: Tensor, _ w: Tensor, bias b: Double = 0,
         for a in 0..<w.count { total += xPad[s * i + d * a] * w[a] }
         y[i] = total
     }
-    return y
+    return y.computed(from: x, w)
 }
 
 /// The vector case's backward pass by the chain rule on each term of the sum:
@@ -53,7 +53,7 @@ public func vectorConvBackward(_ dy: Tensor, _ x: Tensor, _ w: Tensor,
             dxPad[s * i + d * a] += dy[i] * w[a]
         }
     }
-    return VectorConvGradients(dx: crop(dxPad, HW(p)), dw: dw, db: db)
+    return VectorConvGradients(dx: crop(dxPad, HW(p)).computed(from: dy, w), dw: dw.computed(from: dy, x), db: db)
 }
 
 /// The vector case's backward pass from the building blocks:

@@ -23,37 +23,78 @@ public struct BookBuilder: Sendable {
 
     /// Builds and publishes the site. Throws ``BuildFailure`` listing every
     /// problem in every chapter; the site folder is then left as it was.
+    ///
+    /// Values that agree with the site's published ledger within their
+    /// tolerance keep their published numbers (see ``Reconciliation``), so a
+    /// machine whose BLAS rounds differently rewrites nothing.
     @discardableResult
     public func build() throws -> BuildReport {
-        let executed = try executeBook()
+        var executed = try executeBook()
+        let reconciled = reconcile(&executed)
         let site = try StageTimer.measure("render") { try render(executed) }
-        try StageTimer.measure("publish") { try site.publish(to: URL(fileURLWithPath: options.out)) }
-        return executed.report
+        try StageTimer.measure("publish") { try site.publish(to: outURL) }
+        var report = executed.report
+        report.keptValues = reconciled?.kept ?? 0
+        report.changedValues = reconciled?.drifts.count ?? 0
+        return report
     }
 
-    /// Builds in memory and lists how the site folder differs (empty: up to date).
-    public func check() throws -> [String] {
-        let executed = try executeBook()
-        return try render(executed).differences(from: URL(fileURLWithPath: options.out))
+    /// Builds in memory and judges the site folder: every published value
+    /// against its tolerance (at its chapter line), then the files byte for
+    /// byte, with the published numbers kept wherever they still hold.
+    public func check() throws -> CheckReport {
+        var executed = try executeBook()
+        let reconciled = reconcile(&executed)
+        let differences = try render(executed).differences(from: outURL)
+        return CheckReport(drifts: (reconciled?.drifts ?? []).sorted(), staleFiles: differences,
+                           withinTolerance: reconciled?.kept ?? 0, compared: reconciled == nil ? nil : reconciled!.kept + reconciled!.identical + reconciled!.drifts.count)
     }
 
-    /// Re-executes chapters (the cache is not used) and compares every value
-    /// with the published manifest.
-    public func verify(chapters selected: [String], tolerance: Double) throws -> Verification {
-        let manifestURL = URL(fileURLWithPath: options.out).appendingPathComponent("manifest.json")
-        guard let data = try? Data(contentsOf: manifestURL) else {
+    /// Re-executes chapters (the cache is not used) and judges every value
+    /// against the published ledger and its tolerances.
+    public func verify(chapters selected: [String]) throws -> Verification {
+        let manifestURL = outURL.appendingPathComponent("manifest.json")
+        guard FileManager.default.fileExists(atPath: manifestURL.path) else {
             throw Diagnostic(file: manifestURL.path, message: "no manifest: build the site first with `convbook build`")
         }
-        let published: Manifest
-        do {
-            published = try JSONDecoder().decode(Manifest.self, from: data)
-        } catch {
-            throw Diagnostic(file: manifestURL.path, message: "the manifest is not readable: \(error)")
+        guard let published = Manifest.load(from: outURL) else {
+            throw Diagnostic(file: manifestURL.path, message: "the manifest is not readable or not of format \(Manifest.currentFormat): rebuild the site with `convbook build`")
         }
         var verifying = self
         verifying.optionsOverride { $0.useCache = false }
-        let executed = try verifying.executeBook(only: selected)
-        return Verification.compare(published: published, recomputed: executed.manifest, chapters: executed.chapters.map(\.file.url.lastPathComponent), tolerance: tolerance)
+        var executed = try verifying.executeBook(only: selected)
+        var rows = [Verification.Row]()
+        for index in executed.chapters.indices {
+            let chapter = executed.chapters[index]
+            let name = chapter.file.url.lastPathComponent
+            let entries = published.chapters.first { $0.file == name }?.values ?? []
+            let reconciled = Reconciliation.reconcile(&executed.results[index], with: entries, locator: Self.locator(chapter),
+                                                      publishedFile: { _ in nil })
+            rows.append(Verification.Row(chapter: name, blocks: chapter.program.blockCount, published: entries.isEmpty ? nil : entries.count,
+                                         reconciliation: reconciled))
+        }
+        return Verification(rows: rows)
+    }
+
+    private var outURL: URL { URL(fileURLWithPath: options.out) }
+
+    private static func locator(_ chapter: Chapter) -> Locator {
+        Locator(program: chapter.program, chapterPath: chapter.path)
+    }
+
+    /// Reconciles every chapter with the ledger published in the site folder;
+    /// nil when there is none (a first build, or a manifest of another format).
+    func reconcile(_ executed: inout Executed) -> Reconciliation? {
+        guard let published = Manifest.load(from: outURL) else { return nil }
+        var total = Reconciliation()
+        for index in executed.chapters.indices {
+            let chapter = executed.chapters[index]
+            let entries = published.chapters.first { $0.file == chapter.file.url.lastPathComponent }?.values ?? []
+            let dataFolder = outURL.appendingPathComponent("data").appendingPathComponent(chapter.file.slug)
+            total.add(Reconciliation.reconcile(&executed.results[index], with: entries, locator: Self.locator(chapter),
+                                               publishedFile: { try? Data(contentsOf: dataFolder.appendingPathComponent($0)) }))
+        }
+        return total
     }
 
     private mutating func optionsOverride(_ change: (inout BuildOptions) -> Void) {
@@ -68,7 +109,15 @@ public struct BookBuilder: Sendable {
         var chapters: [Chapter]
         var results: [ExecutionResult]
         var report: BuildReport
-        var manifest: Manifest
+
+        /// The ledger of these results.
+        var manifest: Manifest {
+            Manifest(chapters: zip(chapters, results).map { chapter, result in
+                Manifest.chapter(file: chapter.file.url.lastPathComponent,
+                                 folder: chapter.file.url.deletingLastPathComponent().lastPathComponent,
+                                 blocks: chapter.program.blockCount, result: result, locator: BookBuilder.locator(chapter))
+            })
+        }
     }
 
     func executeBook(only selected: [String] = []) throws -> Executed {
@@ -128,8 +177,7 @@ public struct BookBuilder: Sendable {
             throw BuildFailure(diagnostics.sorted())
         }
         for warning in report.warnings { progress?(warning.description) }
-        let manifest = Manifest(chapters: zip(chapters, results).map { Manifest.chapter(file: $0.file.url.lastPathComponent, result: $1) })
-        return Executed(chapters: chapters, results: results, report: report, manifest: manifest)
+        return Executed(chapters: chapters, results: results, report: report)
     }
 
     private static func names(_ file: BookFiles.File) -> [String] {
@@ -233,10 +281,39 @@ public struct BuildReport: Sendable {
 
     public var chapters: [ChapterLine] = []
     public var warnings: [Diagnostic] = []
+    /// Values whose numbers on this machine differ from the published ones
+    /// within their tolerance: the published numbers were kept.
+    public var keptValues = 0
+    /// Values that changed beyond their tolerance, appeared or went away.
+    public var changedValues = 0
 
-    /// One line: how many chapters were compiled and how many came from the cache.
+    /// One line: how many chapters were compiled and how many came from the
+    /// cache, and how many published values were kept or changed.
     public var summary: String {
         let cached = chapters.filter(\.cached).count
-        return "built \(chapters.count) chapter\(chapters.count == 1 ? "" : "s") (\(chapters.count - cached) compiled, \(cached) cached)"
+        var line = "built \(chapters.count) chapter\(chapters.count == 1 ? "" : "s") (\(chapters.count - cached) compiled, \(cached) cached)"
+        if keptValues > 0 {
+            line += "; kept the published numbers of \(keptValues) value\(keptValues == 1 ? "" : "s") that differ on this machine only within their tolerance"
+        }
+        if changedValues > 0 {
+            line += "; \(changedValues) published value\(changedValues == 1 ? "" : "s") changed, appeared or went away"
+        }
+        return line
     }
+}
+
+/// What `convbook check` found.
+public struct CheckReport: Sendable {
+    /// Published values that changed beyond their tolerance, appeared or went
+    /// away, at their chapter lines.
+    public var drifts: [Diagnostic]
+    /// Files of the site folder that differ from what this machine builds
+    /// (`stale: 10-fast.html`, `missing: …`, `extra: …`), published numbers kept.
+    public var staleFiles: [String]
+    /// Values that differ on this machine only within their tolerance.
+    public var withinTolerance: Int
+    /// Values compared with the published ledger; nil when the site folder has none.
+    public var compared: Int?
+
+    public var upToDate: Bool { drifts.isEmpty && staleFiles.isEmpty }
 }

@@ -8,21 +8,25 @@ import ConvEngine
 /// show(x, "x")
 /// show(pad(x, 1), "x padded", padding: 1)   // the zero border is drawn apart
 /// show(dw, "dw", heatmap: true)              // cells coloured by sign and size
+/// show(yFast, "y", tolerance: .relative(1e-12))   // how much it may differ on another machine
 /// ```
 ///
+/// Without `tolerance`, a tensor computed by the engine's loops is published
+/// as exact, and one that went through BLAS as `Tolerance.rounding`.
 /// Outside `convbook build` it prints the tensor as text.
 public func show(_ tensor: Tensor, _ label: String? = nil, padding: HW? = nil, heatmap: Bool = false,
-                 file: StaticString = #filePath, line: UInt = #line) {
+                 tolerance: Tolerance? = nil, file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) {
     guard RecordChannel.isActive else {
         if let label { print("\(label) =") }
         print(TextTable.render(tensor))
         return
     }
-    var fields = RecordChannel.location(file, line)
+    var fields = RecordChannel.location(file, line, column)
     fields.append(("label", label.map(JSON.string) ?? "null"))
     fields.append(("value", JSON.value(tensor)))
     fields.append(("padding", padding.map { JSON.array(["\($0.height)", "\($0.width)"]) } ?? "null"))
     fields.append(("heatmap", heatmap ? "true" : "false"))
+    if let tolerance { fields.append(("valueClass", JSON.tolerance(tolerance))) }
     RecordChannel.emit("show", fields)
 }
 
@@ -33,18 +37,23 @@ public struct GradientCheckResult: Sendable {
     public let errors: [Double]
     public let threshold: Double
 
-    /// The relative error of the gradient called `name`.
-    public subscript(name: String) -> Double {
+    /// The relative error of the gradient called `name`, published as an
+    /// error measure bounded by the threshold.
+    public subscript(name: String) -> Measured {
         guard let index = names.firstIndex(of: name) else {
             preconditionFatal("no gradient called \(name) in this check; it has \(names)")
         }
-        return errors[index]
+        return Measured(errors[index], tolerance: .errorMeasure(bound: threshold))
     }
 
-    /// The largest relative error in the check.
-    public var worst: Double { errors.max() ?? 0 }
-    /// Whether every error is at or below the threshold.
-    public var passed: Bool { errors.allSatisfy { $0 <= threshold } }
+    /// The largest relative error in the check (NaN if any error is NaN or
+    /// the check compared nothing).
+    public var worst: Measured {
+        let largest = errors.isEmpty || errors.contains(where: \.isNaN) ? .nan : errors.max()!
+        return Measured(largest, tolerance: .errorMeasure(bound: threshold))
+    }
+    /// Whether every error is at or below the threshold (never for NaN or an empty check).
+    public var passed: Bool { !errors.isEmpty && errors.allSatisfy { $0 <= threshold } }
 }
 
 /// Compares analytic gradients with numerical ones and shows the relative
@@ -58,12 +67,12 @@ public struct GradientCheckResult: Sendable {
 @discardableResult
 public func checkGradients(_ entries: (name: String, analytic: Tensor, numeric: Tensor)...,
                            threshold: Double = 1e-7,
-                           file: StaticString = #filePath, line: UInt = #line) -> GradientCheckResult {
+                           file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) -> GradientCheckResult {
     let result = GradientCheckResult(names: entries.map(\.name),
                                      errors: entries.map { relError($0.analytic, $0.numeric) },
                                      threshold: threshold)
     if RecordChannel.isActive {
-        var fields = RecordChannel.location(file, line)
+        var fields = RecordChannel.location(file, line, column)
         fields.append(("threshold", JSON.number(threshold)))
         fields.append(("rows", JSON.array(zip(result.names, result.errors).map { name, error in
             JSON.object([("name", JSON.string(name)), ("error", JSON.number(error))])
@@ -84,23 +93,30 @@ public func checkGradients(_ entries: (name: String, analytic: Tensor, numeric: 
 /// ```swift
 /// checkAgreement("building blocks vs loops", convBackwardByBlocks(dy, x, w).dx, grads.dx)
 /// ```
+///
+/// The difference is returned, and published, as an error measure bounded by
+/// `tolerance`: on another machine it may change its digits but not its
+/// order of magnitude. A NaN in either tensor, or two empty tensors, make
+/// the difference NaN, which fails.
 @discardableResult
 public func checkAgreement(_ label: String, _ a: Tensor, _ b: Tensor, tolerance: Double = 1e-12,
-                           file: StaticString = #filePath, line: UInt = #line) -> Double {
+                           file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) -> Measured {
     let difference = a.shape == b.shape ? a.maxAbsDifference(b) : .infinity
+    var note: String?
+    if a.shape != b.shape { note = "shapes differ: \(a.shape) and \(b.shape)" }
+    else if a.count == 0 { note = "both tensors are empty: nothing was compared" }
+    else if difference.isNaN { note = "a NaN in the compared tensors" }
     if RecordChannel.isActive {
-        var fields = RecordChannel.location(file, line)
+        var fields = RecordChannel.location(file, line, column)
         fields.append(("label", JSON.string(label)))
         fields.append(("difference", JSON.number(difference)))
         fields.append(("tolerance", JSON.number(tolerance)))
-        if a.shape != b.shape {
-            fields.append(("note", JSON.string("shapes differ: \(a.shape) and \(b.shape)")))
-        }
+        if let note { fields.append(("note", JSON.string(note))) }
         RecordChannel.emit("agreement", fields)
     } else {
-        print("\(label): max |difference| \(difference) \(difference <= tolerance ? "ok" : "FAIL") (tolerance \(tolerance))")
+        print("\(label): max |difference| \(difference) \(difference <= tolerance ? "ok" : "FAIL") (tolerance \(tolerance))" + (note.map { "; \($0)" } ?? ""))
     }
-    return difference
+    return Measured(difference, tolerance: .errorMeasure(bound: tolerance))
 }
 
 private func preconditionFatal(_ message: String) -> Never {
@@ -114,17 +130,22 @@ private func preconditionFatal(_ message: String) -> Never {
 /// showTable(["H", "HH", "s", "p", "H'"],
 ///           [[5, 3, 1, 0, 3], [5, 3, 2, 1, 3]])
 /// ```
-public func showTable(_ columns: [String], _ rows: [[Any]], _ label: String? = nil,
-                      file: StaticString = #filePath, line: UInt = #line) {
+///
+/// A cell is published as exact unless it is a `Measured` (its own
+/// tolerance) or a tensor that went through BLAS; `tolerance` sets it for
+/// every numeric cell.
+public func showTable(_ columns: [String], _ rows: [[Any]], _ label: String? = nil, tolerance: Tolerance? = nil,
+                      file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) {
     guard RecordChannel.isActive else {
         if let label { print(label) }
         print(columns.joined(separator: "\t"))
         for row in rows { print(row.map { "\($0)" }.joined(separator: "\t")) }
         return
     }
-    var fields = RecordChannel.location(file, line)
+    var fields = RecordChannel.location(file, line, column)
     fields.append(("label", label.map(JSON.string) ?? "null"))
     fields.append(("columns", JSON.array(columns.map(JSON.string))))
     fields.append(("cells", JSON.array(rows.map { JSON.array($0.map(JSON.value)) })))
+    if let tolerance { fields.append(("valueClass", JSON.tolerance(tolerance))) }
     RecordChannel.emit("table", fields)
 }

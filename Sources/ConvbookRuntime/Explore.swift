@@ -11,9 +11,12 @@ import ConvEngine
 /// ```swift
 /// explore(x, w, b, ConvParameters(stride: 2, padding: 1), dy: dy, label: "stride2")
 /// ```
+///
+/// The tensors are published as exact (they come from the loops) unless an
+/// input went through BLAS; `tolerance` sets their class yourself.
 public func explore(_ x: Tensor, _ w: Tensor, _ b: Tensor? = nil, _ parameters: ConvParameters = ConvParameters(),
-                    dy: Tensor? = nil, label: String = "example",
-                    file: StaticString = #filePath, line: UInt = #line) {
+                    dy: Tensor? = nil, label: String = "example", tolerance: Tolerance? = nil,
+                    file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) {
     let g: ConvGeometry
     do {
         g = try ConvGeometry.validated(x: x, w: w, b: b, dy: dy, parameters: parameters)
@@ -31,7 +34,7 @@ public func explore(_ x: Tensor, _ w: Tensor, _ b: Tensor? = nil, _ parameters: 
         for (name, t) in tensors { show(t, name) }
         return
     }
-    for (name, t) in tensors { publish(t, as: "\(label)-\(name)", file: file, line: line) }
+    for (name, t) in tensors { publish(t, as: "\(label)-\(name)", tolerance: tolerance, file: file, line: line, column: column) }
 
     func view(_ target: String, _ sources: [String], _ count: Int, _ terms: (Int) -> [Term]) -> String {
         JSON.object([
@@ -66,7 +69,7 @@ public func explore(_ x: Tensor, _ w: Tensor, _ b: Tensor? = nil, _ parameters: 
         })
     }
     let p = parameters
-    var fields = RecordChannel.location(file, line)
+    var fields = RecordChannel.location(file, line, column)
     fields.append(("label", JSON.string(label)))
     fields.append(("parameters", JSON.object([
         ("stride", "[\(p.stride.height),\(p.stride.width)]"), ("padding", "[\(p.padding.height),\(p.padding.width)]"),
@@ -74,5 +77,6 @@ public func explore(_ x: Tensor, _ w: Tensor, _ b: Tensor? = nil, _ parameters: 
     ])))
     fields.append(("tensors", JSON.object(tensors.map { ($0.0, JSON.value($0.1)) })))
     fields.append(("views", JSON.array(views)))
+    if let tolerance { fields.append(("valueClass", JSON.tolerance(tolerance))) }
     RecordChannel.emit("explore", fields)
 }

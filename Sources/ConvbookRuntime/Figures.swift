@@ -8,7 +8,8 @@ import ConvEngine
 
 struct FigureCell {
     enum Kind: String { case value, pad, window, windowPad = "window-pad", inserted }
-    var text: String
+    /// The number in the cell; the builder formats it, like every number on the page.
+    var value: Double
     var kind: Kind = .value
     var hue: Int? = nil
 }
@@ -23,13 +24,13 @@ struct FigurePanel {
         JSON.object([
             ("title", JSON.string(title)), ("rows", "\(rows)"), ("columns", "\(columns)"),
             ("cells", JSON.array(cells.map { cell in
-                JSON.object([("v", JSON.string(cell.text)), ("k", JSON.string(cell.kind.rawValue)), ("h", cell.hue.map { "\($0)" } ?? "null")])
+                JSON.object([("v", JSON.number(cell.value)), ("k", JSON.string(cell.kind.rawValue)), ("h", cell.hue.map { "\($0)" } ?? "null")])
             })),
         ])
     }
 }
 
-func emitFigure(_ panels: [FigurePanel], caption: String?, file: StaticString, line: UInt) {
+func emitFigure(_ panels: [FigurePanel], caption: String?, tolerance: Tolerance?, file: StaticString, line: UInt, column: UInt) {
     guard RecordChannel.isActive else {
         if let caption { print(caption) }
         for panel in panels {
@@ -37,15 +38,16 @@ func emitFigure(_ panels: [FigurePanel], caption: String?, file: StaticString, l
             for r in 0..<panel.rows {
                 print((0..<panel.columns).map { c -> String in
                     let cell = panel.cells[r * panel.columns + c]
-                    return cell.kind == .window || cell.kind == .windowPad ? "[\(cell.text)]" : cell.text
+                    return cell.kind == .window || cell.kind == .windowPad ? "[\(fmt(cell.value))]" : fmt(cell.value)
                 }.joined(separator: " "))
             }
         }
         return
     }
-    var fields = RecordChannel.location(file, line)
+    var fields = RecordChannel.location(file, line, column)
     fields.append(("caption", caption.map(JSON.string) ?? "null"))
     fields.append(("panels", JSON.array(panels.map(\.json))))
+    if let tolerance { fields.append(("valueClass", JSON.tolerance(tolerance))) }
     RecordChannel.emit("figure", fields)
 }
 
@@ -63,7 +65,8 @@ private func requireMatrix(_ t: Tensor, _ what: String) {
 /// ```
 /// `name` titles each grid `name[i, j]` (default `y`; say `dw` when the window is dy).
 public func showWindows(_ x: Tensor, kernel: HW, _ parameters: ConvParameters = ConvParameters(), limit: Int = 6,
-                        name: String = "y", _ caption: String? = nil, file: StaticString = #filePath, line: UInt = #line) {
+                        name: String = "y", _ caption: String? = nil, tolerance: Tolerance? = nil,
+                        file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) {
     requireMatrix(x, "showWindows")
     let p = parameters.padding
     let padded = pad(x, p)
@@ -85,51 +88,55 @@ public func showWindows(_ x: Tensor, kernel: HW, _ parameters: ConvParameters = 
                 let isPadding = r < p.height || r >= rows - p.height || c < p.width || c >= columns - p.width
                 let index = r * columns + c
                 let kind: FigureCell.Kind = taps.contains(index) ? (isPadding ? .windowPad : .window) : (isPadding ? .pad : .value)
-                cells.append(FigureCell(text: fmt(padded[r, c]), kind: kind))
+                cells.append(FigureCell(value: padded[r, c], kind: kind))
             }
         }
         panels.append(FigurePanel(title: "\(name)[\(i), \(j)]", rows: rows, columns: columns, cells: cells))
     }
     let more = positions.count > limit ? " (the first \(limit) of \(positions.count) positions)" : ""
-    emitFigure(panels, caption: (caption ?? "The window over the padded input for each output position") + more, file: file, line: line)
+    emitFigure(panels, caption: (caption ?? "The window over the padded input for each output position") + more,
+               tolerance: tolerance ?? JSON.defaultTolerance(x), file: file, line: line, column: column)
 }
 
 /// Draws dy and dy with `s - 1` zeros inserted between its entries (the
 /// engine's `dilate`): each entry keeps its colour, so you can see where it
 /// lands; the inserted zeros are drawn apart.
-public func showStrideDilation(_ dy: Tensor, stride: HW, _ caption: String? = nil,
-                               file: StaticString = #filePath, line: UInt = #line) {
+public func showStrideDilation(_ dy: Tensor, stride: HW, _ caption: String? = nil, tolerance: Tolerance? = nil,
+                               file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) {
     requireMatrix(dy, "showStrideDilation")
     let (rows, columns) = (dy.shape[0], dy.shape[1])
     let spread = dilate(dy, by: stride)
     let original = FigurePanel(title: "dy", rows: rows, columns: columns,
-                               cells: (0..<(rows * columns)).map { FigureCell(text: fmt(dy.scalars[$0]), hue: $0) })
+                               cells: (0..<(rows * columns)).map { FigureCell(value: dy.scalars[$0], hue: $0) })
     var cells = [FigureCell]()
     for r in 0..<spread.shape[0] {
         for c in 0..<spread.shape[1] {
             if r % stride.height == 0 && c % stride.width == 0 {
                 let source = (r / stride.height) * columns + c / stride.width
-                cells.append(FigureCell(text: fmt(spread[r, c]), hue: source))
+                cells.append(FigureCell(value: spread[r, c], hue: source))
             } else {
-                cells.append(FigureCell(text: "0", kind: .inserted))
+                cells.append(FigureCell(value: 0, kind: .inserted))
             }
         }
     }
     let dilated = FigurePanel(title: "dy with \(stride) − 1 zeros inserted", rows: spread.shape[0], columns: spread.shape[1], cells: cells)
-    emitFigure([original, dilated], caption: caption ?? "Stride \(stride): dy spread out to where its windows started", file: file, line: line)
+    emitFigure([original, dilated], caption: caption ?? "Stride \(stride): dy spread out to where its windows started",
+               tolerance: tolerance ?? JSON.defaultTolerance(dy), file: file, line: line, column: column)
 }
 
 /// Draws a filter and the same filter rotated by 180 degrees (the engine's
 /// `rotate180`), each entry keeping its colour.
-public func showRotation(_ w: Tensor, _ caption: String? = nil, file: StaticString = #filePath, line: UInt = #line) {
+public func showRotation(_ w: Tensor, _ caption: String? = nil, tolerance: Tolerance? = nil,
+                         file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) {
     requireMatrix(w, "showRotation")
     let (rows, columns) = (w.shape[0], w.shape[1])
     let turned = rotate180(w)
     let before = FigurePanel(title: "w", rows: rows, columns: columns,
-                             cells: (0..<(rows * columns)).map { FigureCell(text: fmt(w.scalars[$0]), hue: $0) })
+                             cells: (0..<(rows * columns)).map { FigureCell(value: w.scalars[$0], hue: $0) })
     let after = FigurePanel(title: "rotate180(w)", rows: rows, columns: columns,
-                            cells: (0..<(rows * columns)).map { FigureCell(text: fmt(turned.scalars[$0]), hue: rows * columns - 1 - $0) })
-    emitFigure([before, after], caption: caption ?? "The filter turned by 180 degrees: entry (a, b) moves to (HH−1−a, WW−1−b)", file: file, line: line)
+                            cells: (0..<(rows * columns)).map { FigureCell(value: turned.scalars[$0], hue: rows * columns - 1 - $0) })
+    emitFigure([before, after], caption: caption ?? "The filter turned by 180 degrees: entry (a, b) moves to (HH−1−a, WW−1−b)",
+               tolerance: tolerance ?? JSON.defaultTolerance(w), file: file, line: line, column: column)
 }
 
 /// Draws a line chart of one or more series against `x`, optionally with
@@ -138,9 +145,12 @@ public func showRotation(_ w: Tensor, _ caption: String? = nil, file: StaticStri
 /// ```swift
 /// showPlot(x: steps, series: [("loss", losses)], xLabel: "step", yLabel: "loss")
 /// ```
+///
+/// The numbers are published as exact unless `tolerance` says otherwise
+/// (plain `Double`s carry no mark of having gone through BLAS).
 public func showPlot(x: [Double], series: [(name: String, values: [Double])], xLabel: String, yLabel: String,
-                     logX: Bool = false, logY: Bool = false, _ caption: String? = nil,
-                     file: StaticString = #filePath, line: UInt = #line) {
+                     logX: Bool = false, logY: Bool = false, _ caption: String? = nil, tolerance: Tolerance? = nil,
+                     file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) {
     for s in series where s.values.count != x.count {
         fatalError("showPlot: series '\(s.name)' has \(s.values.count) values for \(x.count) x values")
     }
@@ -150,7 +160,7 @@ public func showPlot(x: [Double], series: [(name: String, values: [Double])], xL
         for (k, value) in x.enumerated() { print(([fmt(value)] + series.map { fmt($0.values[k]) }).joined(separator: "\t")) }
         return
     }
-    var fields = RecordChannel.location(file, line)
+    var fields = RecordChannel.location(file, line, column)
     fields.append(("caption", caption.map(JSON.string) ?? "null"))
     fields.append(("xLabel", JSON.string(xLabel)))
     fields.append(("yLabel", JSON.string(yLabel)))
@@ -160,5 +170,6 @@ public func showPlot(x: [Double], series: [(name: String, values: [Double])], xL
     fields.append(("series", JSON.array(series.map {
         JSON.object([("name", JSON.string($0.name)), ("values", JSON.array($0.values.map(JSON.number)))])
     })))
+    if let tolerance { fields.append(("valueClass", JSON.tolerance(tolerance))) }
     RecordChannel.emit("plot", fields)
 }

@@ -29,6 +29,19 @@ enum JSON {
         return "\(x)"
     }
 
+    /// A tolerance as `Tolerance`'s Codable form: `{"class":"relative","amount":1e-09}`.
+    static func tolerance(_ t: Tolerance) -> String {
+        var fields = [("class", string(t.className))]
+        if let amount = t.amount { fields.append(("amount", number(amount))) }
+        return object(fields)
+    }
+
+    /// The tolerance a tensor gets without a word from the author: rounding
+    /// level when it went through BLAS, exact (nil) otherwise.
+    static func defaultTolerance(_ t: Tensor) -> Tolerance? {
+        t.reproducibility == .rounding ? .rounding : nil
+    }
+
     static func array(_ items: [String]) -> String { "[" + items.joined(separator: ",") + "]" }
 
     static func object(_ fields: [(String, String)]) -> String {
@@ -40,8 +53,12 @@ enum JSON {
     static func value(_ v: Any) -> String {
         switch v {
         case let t as Tensor:
-            return object([("type", string("tensor")), ("shape", array(t.shape.map { "\($0)" })),
-                           ("data", array(t.scalars.map(number)))])
+            var fields = [("type", string("tensor")), ("shape", array(t.shape.map { "\($0)" })),
+                          ("data", array(t.scalars.map(number)))]
+            if let tolerance = defaultTolerance(t) { fields.append(("tolerance", self.tolerance(tolerance))) }
+            return object(fields)
+        case let m as Measured:
+            return object([("type", string("number")), ("value", number(m.value)), ("tolerance", tolerance(m.tolerance))])
         case let x as Double:
             return object([("type", string("number")), ("value", number(x))])
         case let x as Float:

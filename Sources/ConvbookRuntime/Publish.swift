@@ -12,7 +12,11 @@ import ConvEngine
 /// ```swift
 /// publish(x, as: "x")
 /// ```
-public func publish(_ tensor: Tensor, as name: String, file: StaticString = #filePath, line: UInt = #line) {
+///
+/// Its values go into the site's ledger like a shown tensor's (exact, or
+/// rounding level when it went through BLAS, unless `tolerance` says).
+public func publish(_ tensor: Tensor, as name: String, tolerance: Tolerance? = nil,
+                    file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) {
     guard let folder = getenv("CONVBOOK_ARTIFACTS").map({ String(cString: $0) }) else { return }
     guard !name.isEmpty, name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }) else {
         fatalError("publish: '\(name)' is not a valid file name (use letters, digits, - and _)")
@@ -22,8 +26,10 @@ public func publish(_ tensor: Tensor, as name: String, file: StaticString = #fil
     } catch {
         fatalError("publish: cannot write \(name).npy: \(error)")
     }
-    var fields = RecordChannel.location(file, line)
+    var fields = RecordChannel.location(file, line, column)
     fields.append(("name", JSON.string(name)))
     fields.append(("shape", JSON.array(tensor.shape.map { "\($0)" })))
+    fields.append(("value", JSON.value(tensor)))
+    if let tolerance { fields.append(("valueClass", JSON.tolerance(tolerance))) }
     RecordChannel.emit("artifact", fields)
 }

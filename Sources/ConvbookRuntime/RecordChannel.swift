@@ -47,8 +47,8 @@ enum RecordChannel {
     }
 
     /// The chapter-relative location of a call: the virtual file that
-    /// `#sourceLocation` gave the block or expression, and the line in it.
-    static func location(_ file: StaticString, _ line: UInt) -> [(String, String)] {
-        [("file", JSON.string("\(file)")), ("line", "\(line)")]
+    /// `#sourceLocation` gave the block or expression, and the line and column in it.
+    static func location(_ file: StaticString, _ line: UInt, _ column: UInt) -> [(String, String)] {
+        [("file", JSON.string("\(file)")), ("line", "\(line)"), ("column", "\(column)")]
     }
 }

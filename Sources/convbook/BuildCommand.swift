@@ -28,46 +28,56 @@ struct BuildCommand: ParsableCommand {
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Build in memory and compare with the site folder; exit 1 listing every stale file."
+        abstract: "Build in memory and judge the site folder: every published value by its tolerance, every file by its bytes.",
+        discussion: """
+            A value that changed beyond its tolerance is reported at its chapter line; values that differ \
+            only within their tolerance (rounding in BLAS on another CPU) pass and are counted. Exit 1 on \
+            any changed value or stale file.
+            """
     )
 
     @OptionGroup var book: BookArguments
 
     func run() throws {
         Interrupts.shared.install()
-        let differences: [String]
+        let report: CheckReport
         do {
-            differences = try BookBuilder(options: book.options(useCache: true)).check()
+            report = try BookBuilder(options: book.options(useCache: true)).check()
         } catch {
             throw convbook.report(error)
         }
-        if differences.isEmpty {
-            print("\(book.out) is up to date")
-        } else {
-            for line in differences { print(line) }
-            FileHandle.standardError.write(Data("convbook check: \(book.out) is stale (\(differences.count) file\(differences.count == 1 ? "" : "s")); run `convbook build` and commit it\n".utf8))
-            throw ExitCode(1)
+        let within = report.withinTolerance == 0 ? "" :
+            "; \(report.withinTolerance) value\(report.withinTolerance == 1 ? "" : "s") differ\(report.withinTolerance == 1 ? "s" : "") on this machine within \(report.withinTolerance == 1 ? "its" : "their") tolerance"
+        if report.upToDate {
+            print("\(book.out) is up to date" + (report.compared.map { " (\($0) published values compared" + within + ")" } ?? ""))
+            return
         }
+        for drift in report.drifts { FileHandle.standardError.write(Data((drift.description + "\n").utf8)) }
+        for line in report.staleFiles { print(line) }
+        var summary = "convbook check: \(book.out) is stale"
+        if !report.drifts.isEmpty { summary += ": \(report.drifts.count) published value\(report.drifts.count == 1 ? "" : "s") changed beyond \(report.drifts.count == 1 ? "its" : "their") tolerance" }
+        if !report.staleFiles.isEmpty { summary += (report.drifts.isEmpty ? ": " : ", ") + "\(report.staleFiles.count) file\(report.staleFiles.count == 1 ? "" : "s") differ" }
+        FileHandle.standardError.write(Data((summary + within + "; run `convbook build` and commit it\n").utf8))
+        throw ExitCode(1)
     }
 }
 
-/// `convbook verify`: re-run chapters without the cache and compare every published number.
+/// `convbook verify`: re-run chapters without the cache and judge every published value.
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Re-run chapters without the cache and compare every published value with the site's manifest.",
-        discussion: "Prints a table per chapter (blocks, values checked, largest difference, verdict) and exits 1 on any mismatch."
+        abstract: "Re-run chapters without the cache and judge every published value against the site's ledger.",
+        discussion: "Each value is judged by the class and tolerance the ledger records. Prints a table per chapter (values by class, how many differ within tolerance, verdict) and exits 1 on any value that changed beyond its tolerance."
     )
 
     @OptionGroup var book: BookArguments
-    @Option(help: "Relative tolerance for numbers.") var tolerance = 1e-9
     @Argument(help: "Chapters to verify (file names or page names, e.g. 01-forward); default: all.") var selected: [String] = []
 
     func run() throws {
         Interrupts.shared.install()
         let verification: Verification
         do {
-            verification = try BookBuilder(options: book.options(useCache: false)).verify(chapters: selected, tolerance: tolerance)
+            verification = try BookBuilder(options: book.options(useCache: false)).verify(chapters: selected)
         } catch {
             throw convbook.report(error)
         }

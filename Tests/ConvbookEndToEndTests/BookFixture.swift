@@ -24,6 +24,12 @@ struct BookFixture {
         try Harness.convbook(arguments, in: root)
     }
 
+    /// `convbook` with variables added to its environment (and so to the chapter programs').
+    @discardableResult
+    func convbook(_ arguments: [String], environment: [String: String]) throws -> Harness.Result {
+        try Harness.convbook(arguments, in: root, environment: environment)
+    }
+
     func page(_ name: String) throws -> String {
         try String(contentsOf: root.appendingPathComponent("site/\(name)"), encoding: .utf8)
     }

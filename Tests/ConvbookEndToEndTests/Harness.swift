@@ -25,13 +25,18 @@ enum Harness {
         let stderr: String
     }
 
-    /// Runs a program to completion, capturing both streams.
+    /// Runs a program to completion, capturing both streams; `environment`
+    /// adds to (or replaces in) this process's environment.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> Result {
+    static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil,
+                    environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -50,8 +55,8 @@ enum Harness {
                       stderr: String(decoding: errData, as: UTF8.self))
     }
 
-    static func convbook(_ arguments: [String], in directory: URL? = nil) throws -> Result {
-        try run(convbook, arguments, in: directory)
+    static func convbook(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+        try run(convbook, arguments, in: directory, environment: environment)
     }
 
     private final class DataBox: @unchecked Sendable {

@@ -100,7 +100,7 @@ showTable(["gradient", "array form (upstream da)", "scalar loss"],
            ["dw", chainCheck["dw"], relError(gr.dw, dwScalar)]],
           "relative error against the analytic gradient")
 let roundingEstimate = Double.ulpOfOne * scalarLoss(zr) / (2 * 1e-5)   // machine epsilon · L / 2h
-print("04-bias-activation.md line 248:", Int((relError(gr.dx, dxScalar) / chainCheck["dx"]).rounded()))
+print("04-bias-activation.md line 248:", Int((relError(gr.dx, dxScalar) / chainCheck["dx"].value).rounded()))
 print("04-bias-activation.md line 250:", (gr.dx - dxScalar).maxAbs())
 print("04-bias-activation.md line 250:", (gr.dw - dwScalar).maxAbs())
 print("04-bias-activation.md line 251:", roundingEstimate)

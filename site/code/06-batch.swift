@@ -114,8 +114,8 @@ func stepErrors(_ h: Double) -> (dw: Double, db: Double) {
 }
 let steps = ["1e-3", "1e-5", "1e-7"]
 let large = stepErrors(1e-3), small = stepErrors(1e-7)
-let dwErrors = [large.dw, batchCheck["dw"], small.dw]     // h = 1e-5 was the check above
-let dbErrors = [large.db, batchCheck["db"], small.db]
+let dwErrors = [large.dw, batchCheck["dw"].value, small.dw]     // h = 1e-5 was the check above
+let dbErrors = [large.db, batchCheck["db"].value, small.db]
 showTable(["step h", "dw relative error", "db relative error"],
           steps.indices.map { [steps[$0], dwErrors[$0], dbErrors[$0]] })
 print("06-batch.md line 244:", dwErrors[2])

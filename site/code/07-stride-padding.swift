@@ -216,10 +216,10 @@ for s in 1...3 {
             ? "—" : largestAtBottomRight(loops.dx, rows: lostRows, columns: lostColumns)
         gridRows.append([s, p, "\(outH) × \(outW)", lostRows, lostColumns, lostGradient,
                          check.errors[0], check.errors[1], check.errors[2], blocksDiff])
-        if check.worst > worstGrid.error {
+        if check.worst.value > worstGrid.error {
             let pairs = [(loops.dx, dxNum), (loops.dw, dwNum), (loops.db, dbNum)]
-            let (analytic, numeric) = pairs[check.errors.firstIndex(of: check.worst)!]
-            worstGrid = (check.worst, s, p, valueAtWorstEntry(analytic, numeric))
+            let (analytic, numeric) = pairs[check.errors.firstIndex(of: check.worst.value)!]
+            worstGrid = (check.worst.value, s, p, valueAtWorstEntry(analytic, numeric))
         }
     }
 }

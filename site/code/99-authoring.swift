@@ -60,3 +60,11 @@ let check = checkGradients(
 checkAgreement("dx: building blocks vs loops", convBackwardByBlocks(dy, xb, wb, p).dx, grads.dx)
 print("99-authoring.md line 164:", check["dx"])
 print("99-authoring.md line 164:", check.worst)
+
+// MARK: block 10, 99-authoring.md line 186
+let fastY = convForwardIm2col(xb, wb, bb, p)
+print(convForward(xb, wb, bb, p).reproducibility, fastY.reproducibility, (2 * fastY).reproducibility)
+show(fastY.slice(0).slice(0), "y[0, 0] by im2col and BLAS")
+let fastDifference = checkAgreement("y: im2col vs loops", fastY, convForward(xb, wb, bb, p))
+print("99-authoring.md line 193:", fastDifference)
+print("99-authoring.md line 198:", measured(fastY.sum(), .relative(1e-11)))

@@ -100,9 +100,10 @@ struct ChapterExecutor: Sendable {
         var result = ExecutionResult(blocks: assembled.blocks, inlines: assembled.inlines,
                                      warnings: messages.filter { $0.severity == "warning" })
         var seen = Set<String>()
-        for (name, shape) in assembled.artifacts where seen.insert(name).inserted {
-            guard let bytes = try? Data(contentsOf: main.artifacts.appendingPathComponent("\(name).npy")) else { continue }
-            result.artifacts.append(.init(name: name, shape: shape, bytes: bytes))
+        for artifact in assembled.artifacts where seen.insert(artifact.name).inserted {
+            guard let bytes = try? Data(contentsOf: main.artifacts.appendingPathComponent("\(artifact.name).npy")) else { continue }
+            result.artifacts.append(.init(name: artifact.name, shape: artifact.shape, bytes: bytes,
+                                          value: artifact.value, location: artifact.location))
         }
 
         // Blocks expected to trap: one more run each, opening that block's guard.

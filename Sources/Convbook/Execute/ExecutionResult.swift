@@ -1,3 +1,4 @@
+import ConvbookFormat
 import Foundation
 
 /// What running a chapter program produced, per block and per inline
@@ -31,9 +32,9 @@ struct ExecutionResult: Codable, Hashable, Sendable {
         case gradientCheck(rows: [Record.GradientRow], threshold: Double, location: VirtualLocation)
         case agreement(label: String, difference: FlexibleDouble, tolerance: Double, note: String?, location: VirtualLocation)
         case table(label: String?, columns: [String], rows: [[PublishedValue]], location: VirtualLocation)
-        case figure(caption: String?, panels: [FigurePanel])
-        case plot(Plot)
-        case explorer(Explorer)
+        case figure(caption: String?, panels: [FigurePanel], tolerance: Tolerance, location: VirtualLocation)
+        case plot(Plot, location: VirtualLocation)
+        case explorer(Explorer, location: VirtualLocation)
     }
 
     struct Plot: Codable, Hashable, Sendable {
@@ -44,6 +45,7 @@ struct ExecutionResult: Codable, Hashable, Sendable {
         var logY: Bool
         var x: [FlexibleDouble]
         var series: [PlotSeries]
+        var tolerance: Tolerance = .exact
     }
 
     struct Explorer: Codable, Hashable, Sendable {
@@ -64,6 +66,9 @@ struct ExecutionResult: Codable, Hashable, Sendable {
         var name: String
         var shape: [Int]
         var bytes: Data
+        /// The tensor written, for the ledger; nil from a runtime that did not send it.
+        var value: PublishedValue?
+        var location: VirtualLocation?
     }
 
     /// A location inside one of the program's pieces (`convbook-block-3.swift`, line 2).

@@ -15,8 +15,8 @@ struct OutputAssembler {
         /// The block that began but never ended (the program died in it).
         var unfinishedBlock: Int?
         var trapMissed: Set<Int>
-        /// Names and shapes of published tensors; their files are in the artifacts folder.
-        var artifacts: [(name: String, shape: [Int])]
+        /// Published tensors; their files are in the artifacts folder.
+        var artifacts: [(name: String, shape: [Int], value: PublishedValue?, location: ExecutionResult.VirtualLocation)]
     }
 
     func assemble(stdout: Data, records: [Record]) -> Assembled {
@@ -25,7 +25,7 @@ struct OutputAssembler {
         var current: Int?
         var cursor = 0
         var trapMissed = Set<Int>()
-        var artifactNames = [(String, [Int])]()
+        var artifactNames = [(name: String, shape: [Int], value: PublishedValue?, location: ExecutionResult.VirtualLocation)]()
         var printed = [Int](repeating: 0, count: blockCount)
 
         func flushText(upTo offset: Int) {
@@ -58,7 +58,7 @@ struct OutputAssembler {
         }
 
         func location(_ r: Record) -> ExecutionResult.VirtualLocation {
-            .init(file: r.file ?? "", line: r.line ?? 0)
+            .init(file: r.file ?? "", line: r.line ?? 0, column: r.column ?? 0)
         }
 
         for record in records {
@@ -73,7 +73,7 @@ struct OutputAssembler {
                 if let id = record.id, id < inlineCount { inlines[id] = record.value }
             case "show":
                 if let b = current, let value = record.value {
-                    append(.tensor(label: record.label, value: value, padding: record.padding, heatmap: record.heatmap ?? false,
+                    append(.tensor(label: record.label, value: value.overriding(record.valueClass), padding: record.padding, heatmap: record.heatmap ?? false,
                                    location: location(record)), to: b)
                 }
             case "gradcheck":
@@ -88,26 +88,35 @@ struct OutputAssembler {
                 }
             case "table":
                 if let b = current {
-                    append(.table(label: record.label, columns: record.columns ?? [], rows: record.cells ?? [],
+                    let rows = (record.cells ?? []).map { $0.map { $0.overriding(record.valueClass) } }
+                    append(.table(label: record.label, columns: record.columns ?? [], rows: rows,
                                   location: location(record)), to: b)
                 }
             case "figure":
-                if let b = current { append(.figure(caption: record.caption, panels: record.panels ?? []), to: b) }
+                if let b = current {
+                    append(.figure(caption: record.caption, panels: record.panels ?? [], tolerance: record.valueClass ?? .exact,
+                                   location: location(record)), to: b)
+                }
             case "plot":
                 if let b = current {
                     append(.plot(.init(caption: record.caption, xLabel: record.xLabel ?? "", yLabel: record.yLabel ?? "",
                                        logX: record.logX ?? false, logY: record.logY ?? false, x: record.x ?? [],
-                                       series: record.series ?? [])), to: b)
+                                       series: record.series ?? [], tolerance: record.valueClass ?? .exact),
+                                 location: location(record)), to: b)
                 }
             case "explore":
                 if let b = current, let parameters = record.parameters, let tensors = record.tensors {
                     let order = ["x", "w", "b", "y", "dy", "dx", "dw", "db"]
-                    let named = order.compactMap { name in tensors[name].map { ExecutionResult.NamedValue(name: name, value: $0) } }
+                    let named = order.compactMap { name in
+                        tensors[name].map { ExecutionResult.NamedValue(name: name, value: $0.overriding(record.valueClass)) }
+                    }
                     append(.explorer(.init(label: record.label ?? "example", parameters: parameters, tensors: named,
-                                           views: record.views ?? [])), to: b)
+                                           views: record.views ?? []), location: location(record)), to: b)
                 }
             case "artifact":
-                if let name = record.name { artifactNames.append((name, record.shape ?? [])) }
+                if let name = record.name {
+                    artifactNames.append((name, record.shape ?? [], record.value?.overriding(record.valueClass), location(record)))
+                }
             case "trap-missed":
                 if let b = record.block { trapMissed.insert(b) }
             default:

@@ -1,3 +1,4 @@
+import ConvbookFormat
 import Foundation
 
 /// One line of the record channel a chapter program writes (see
@@ -10,6 +11,7 @@ struct Record: Decodable, Sendable {
     var id: Int?
     var file: String?
     var line: Int?
+    var column: Int?
     var label: String?
     var value: PublishedValue?
     var padding: [Int]?
@@ -34,6 +36,9 @@ struct Record: Decodable, Sendable {
     var parameters: ExplorerParameters?
     var tensors: [String: PublishedValue]?
     var views: [ExplorerView]?
+    /// The class the author chose for this call's values (`tolerance:` on
+    /// `show`, `showTable`, ...; not the agreement's `tolerance`).
+    var valueClass: Tolerance?
 
     struct GradientRow: Codable, Hashable, Sendable {
         var name: String
@@ -51,8 +56,8 @@ struct Record: Decodable, Sendable {
 /// One grid of a figure (see `ConvbookRuntime/Figures.swift`).
 struct FigurePanel: Codable, Hashable, Sendable {
     struct Cell: Codable, Hashable, Sendable {
-        /// Text.
-        var v: String
+        /// The number in the cell.
+        var v: FlexibleDouble
         /// Kind: value, pad, window, inserted.
         var k: String
         /// Colour index, to follow an entry from grid to grid.
@@ -113,20 +118,24 @@ struct FlexibleDouble: Codable, Hashable, Sendable {
     }
 }
 
-/// A value a chapter published: a tensor, a number or text.
+/// A value a chapter published: a tensor, a number or text. Tensors and
+/// numbers carry their tolerance across machines (exact unless the runtime
+/// or the author said otherwise).
 enum PublishedValue: Codable, Hashable, Sendable {
-    case tensor(shape: [Int], data: [FlexibleDouble])
-    case number(FlexibleDouble)
+    case tensor(shape: [Int], data: [FlexibleDouble], tolerance: Tolerance)
+    case number(FlexibleDouble, tolerance: Tolerance)
     case integer(Int)
     case text(String)
 
-    private enum Keys: String, CodingKey { case type, shape, data, value }
+    private enum Keys: String, CodingKey { case type, shape, data, value, tolerance }
 
     init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
+        let tolerance = try c.decodeIfPresent(Tolerance.self, forKey: .tolerance) ?? .exact
         switch try c.decode(String.self, forKey: .type) {
-        case "tensor": self = .tensor(shape: try c.decode([Int].self, forKey: .shape), data: try c.decode([FlexibleDouble].self, forKey: .data))
-        case "number": self = .number(try c.decode(FlexibleDouble.self, forKey: .value))
+        case "tensor": self = .tensor(shape: try c.decode([Int].self, forKey: .shape), data: try c.decode([FlexibleDouble].self, forKey: .data),
+                                      tolerance: tolerance)
+        case "number": self = .number(try c.decode(FlexibleDouble.self, forKey: .value), tolerance: tolerance)
         case "integer": self = .integer(try c.decode(Int.self, forKey: .value))
         default: self = .text(try c.decode(String.self, forKey: .value))
         }
@@ -135,10 +144,12 @@ enum PublishedValue: Codable, Hashable, Sendable {
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: Keys.self)
         switch self {
-        case .tensor(let shape, let data):
+        case .tensor(let shape, let data, let tolerance):
             try c.encode("tensor", forKey: .type); try c.encode(shape, forKey: .shape); try c.encode(data, forKey: .data)
-        case .number(let x):
+            if tolerance != .exact { try c.encode(tolerance, forKey: .tolerance) }
+        case .number(let x, let tolerance):
             try c.encode("number", forKey: .type); try c.encode(x, forKey: .value)
+            if tolerance != .exact { try c.encode(tolerance, forKey: .tolerance) }
         case .integer(let n):
             try c.encode("integer", forKey: .type); try c.encode(n, forKey: .value)
         case .text(let s):
@@ -146,13 +157,24 @@ enum PublishedValue: Codable, Hashable, Sendable {
         }
     }
 
-    /// The numbers in the value, for `convbook verify`.
+    /// The numbers in the value.
     var numbers: [Double] {
         switch self {
-        case .tensor(_, let data): return data.map(\.value)
-        case .number(let x): return [x.value]
+        case .tensor(_, let data, _): return data.map(\.value)
+        case .number(let x, _): return [x.value]
         case .integer(let n): return [Double(n)]
         case .text: return []
+        }
+    }
+
+    /// The same value with the tolerance the author chose for the call
+    /// (nil: keep the value's own). Integers and text stay exact.
+    func overriding(_ tolerance: Tolerance?) -> PublishedValue {
+        guard let tolerance else { return self }
+        switch self {
+        case .tensor(let shape, let data, _): return .tensor(shape: shape, data: data, tolerance: tolerance)
+        case .number(let x, _): return .number(x, tolerance: tolerance)
+        case .integer, .text: return self
         }
     }
 }

@@ -18,6 +18,9 @@ struct ResultChecker {
             for item in blockResult.items {
                 switch item {
                 case .gradientCheck(let rows, let threshold, let location):
+                    if rows.isEmpty {
+                        found.append(at(location, block, "gradient check compares no gradients: it cannot fail, so it cannot pass"))
+                    }
                     for row in rows where !(row.error.value <= threshold) {
                         found.append(at(location, block, "gradient check failed: relative error of \(row.name) is \(NumberFormat.scientific(row.error.value)), above the threshold \(NumberFormat.scientific(threshold))"))
                     }

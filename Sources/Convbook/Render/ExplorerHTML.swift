@@ -57,12 +57,12 @@ enum ExplorerHTML {
     /// "y[0,0,1,1] = b[0] + x[0,0,1,1]·w[0,0,0,0] + … = 0.5 + 2·3 + … = 37".
     static func sumText(_ view: ExplorerView, index: Int, terms: [[Int]], target: PublishedValue,
                         first: PublishedValue, second: PublishedValue, bias: PublishedValue?) -> String {
-        guard case .tensor(let targetShape, let targetData) = target,
-              case .tensor(let firstShape, let firstData) = first,
-              case .tensor(let secondShape, let secondData) = second else { return "" }
+        guard case .tensor(let targetShape, let targetData, _) = target,
+              case .tensor(let firstShape, let firstData, _) = first,
+              case .tensor(let secondShape, let secondData, _) = second else { return "" }
         let (a, b) = (view.sources[0], view.sources[1])
         var symbols = [String](), numbers = [String]()
-        if let bias, case .tensor(_, let biasData) = bias, targetShape.count == 4 {
+        if let bias, case .tensor(_, let biasData, _) = bias, targetShape.count == 4 {
             let f = unflatten(index, targetShape)[1]
             symbols.append("b[\(f)]")
             numbers.append(NumberFormat.value(biasData[f].value))

@@ -28,7 +28,7 @@ enum FigureSVG {
                 var classes = "fig-cell fig-\(cell.k)"
                 if let hue = cell.h { classes += " fig-h\(hue % 12)" }
                 svg += "<rect class=\"\(classes)\" x=\"\(x)\" y=\"\(y)\" width=\"\(cellWidth)\" height=\"\(cellHeight)\"/>"
-                svg += "<text class=\"fig-text fig-text-\(cell.k)\" x=\"\(x + cellWidth / 2)\" y=\"\(y + cellHeight / 2 + 5)\" text-anchor=\"middle\">\(OutputHTML.escape(cell.v))</text>"
+                svg += "<text class=\"fig-text fig-text-\(cell.k)\" x=\"\(x + cellWidth / 2)\" y=\"\(y + cellHeight / 2 + 5)\" text-anchor=\"middle\">\(OutputHTML.escape(NumberFormat.value(cell.v.value)))</text>"
             }
         }
         return svg + "</svg>\n"

@@ -12,11 +12,11 @@ enum OutputHTML {
 
     static func item(_ item: ExecutionResult.OutputItem, downloadPrefix: String = "") -> String {
         switch item {
-        case .figure(let caption, let panels):
+        case .figure(let caption, let panels, _, _):
             return FigureSVG.figure(caption: caption, panels: panels)
-        case .plot(let plot):
+        case .plot(let plot, _):
             return FigureSVG.plot(plot)
-        case .explorer(let explorer):
+        case .explorer(let explorer, _):
             return ExplorerHTML.render(explorer, downloadPrefix: downloadPrefix)
         case .text(let text):
             return "<pre class=\"cb-stdout\"><code>\(escape(text))</code></pre>\n"
@@ -47,7 +47,7 @@ enum OutputHTML {
     /// itself, rank 3 and 4 as their (c) or (n, c) slices.
     static func tensor(_ value: PublishedValue, label: String?, padding: [Int]?, heatmap: Bool = false,
                        cellPrefix: String? = nil) -> String {
-        guard case .tensor(let shape, let data) = value else {
+        guard case .tensor(let shape, let data, _) = value else {
             return "<pre class=\"cb-stdout\"><code>\(escape(inlineText(value)))</code></pre>\n"
         }
         let shapeText = "(" + shape.map(String.init).joined(separator: ", ") + ")"
@@ -92,10 +92,10 @@ enum OutputHTML {
     /// A value as prose text: numbers formatted, tensors in bracket notation.
     static func inlineText(_ value: PublishedValue) -> String {
         switch value {
-        case .number(let x): return NumberFormat.value(x.value)
+        case .number(let x, _): return NumberFormat.value(x.value)
         case .integer(let n): return String(n)
         case .text(let s): return s
-        case .tensor(let shape, let data):
+        case .tensor(let shape, let data, _):
             return bracketed(shape[...], data.map(\.value)[...])
         }
     }
@@ -113,10 +113,10 @@ enum OutputHTML {
     /// a `bmatrix`, a vector a one-row `bmatrix`, a number its TeX form.
     static func tex(_ value: PublishedValue) -> String {
         switch value {
-        case .number(let x): return NumberFormat.tex(x.value)
+        case .number(let x, _): return NumberFormat.tex(x.value)
         case .integer(let n): return String(n)
         case .text(let s): return "\\text{\(s.replacingOccurrences(of: "\\", with: "\\textbackslash{}").replacingOccurrences(of: "{", with: "\\{").replacingOccurrences(of: "}", with: "\\}"))}"
-        case .tensor(let shape, let data):
+        case .tensor(let shape, let data, _):
             let values = data.map(\.value)
             switch shape.count {
             case 1:
