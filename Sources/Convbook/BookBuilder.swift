@@ -45,9 +45,33 @@ public struct BookBuilder: Sendable {
     public func check() throws -> CheckReport {
         var executed = try executeBook()
         let reconciled = reconcile(&executed)
-        let differences = try render(executed).differences(from: outURL)
-        return CheckReport(drifts: (reconciled?.drifts ?? []).sorted(), staleFiles: differences,
-                           withinTolerance: reconciled?.kept ?? 0, compared: reconciled == nil ? nil : reconciled!.kept + reconciled!.identical + reconciled!.drifts.count)
+        let site = try render(executed)
+        let differences = site.differences(from: outURL)
+        // A page that differs although none of its values did: its prose, code or structure changed.
+        var drifts = reconciled?.drifts ?? []
+        let drifted = Set(drifts.map(\.file))
+        for chapter in executed.chapters where !drifted.contains(chapter.path) {
+            let page = "\(chapter.file.slug).html"
+            guard differences.contains("stale: \(page)"), let new = site.files[page],
+                  let old = try? Data(contentsOf: outURL.appendingPathComponent(page)) else { continue }
+            drifts.append(Diagnostic(file: chapter.path, message: "the page differs from \(options.out)/\(page) in its prose, code or structure; "
+                                     + Self.firstDifference(old, new)))
+        }
+        return CheckReport(drifts: drifts.sorted(), staleFiles: differences, withinTolerance: reconciled?.kept ?? 0,
+                           compared: reconciled.map { $0.kept + $0.identical + $0.drifts.count })
+    }
+
+    /// Where two versions of a page first differ, as a line of each, cut short.
+    static func firstDifference(_ old: Data, _ new: Data) -> String {
+        let a = String(decoding: old, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let b = String(decoding: new, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let k = a.indices.first { $0 >= b.count || a[$0] != b[$0] } ?? min(a.count, b.count)
+        func cut(_ line: Substring?) -> String {
+            guard let line else { return "(nothing)" }
+            let text = line.trimmingCharacters(in: .whitespaces)
+            return "\"" + (text.count > 100 ? String(text.prefix(97)) + "…" : text) + "\""
+        }
+        return "first at its line \(k + 1): published \(cut(k < a.count ? a[k] : nil)), built here \(cut(k < b.count ? b[k] : nil))"
     }
 
     /// Re-executes chapters (the cache is not used) and judges every value
@@ -305,7 +329,8 @@ public struct BuildReport: Sendable {
 /// What `convbook check` found.
 public struct CheckReport: Sendable {
     /// Published values that changed beyond their tolerance, appeared or went
-    /// away, at their chapter lines.
+    /// away, at their chapter lines, and chapters whose page differs in prose,
+    /// code or structure.
     public var drifts: [Diagnostic]
     /// Files of the site folder that differ from what this machine builds
     /// (`stale: 10-fast.html`, `missing: …`, `extra: …`), published numbers kept.

@@ -169,6 +169,9 @@ import Testing
         #expect(stale.status == 1)
         #expect(stale.stdout.contains("stale: 01-good.html"))
         #expect(stale.stdout.contains("extra: stray.txt"))
+        // Prose that changed is named at its chapter, with the first line that differs.
+        #expect(stale.stderr.contains("chapters/01-good.md: error: the page differs from site/01-good.html in its prose, code or structure"))
+        #expect(stale.stderr.contains("A new sentence."))
     }
 
     @Test func verifyRecomputesAndCatchesATamperedValue() throws {
