@@ -35,6 +35,8 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        // GNU C library calls for the process runner (posix_spawn in a new session).
+        .target(name: "CProcess"),
         .target(
             name: "ConvEngine",
             dependencies: ["CBLAS"],
@@ -56,6 +58,7 @@ let package = Package(
             name: "Convbook",
             dependencies: [
                 "CCmarkGFM",
+                "CProcess",
                 "ConvbookFormat",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -70,6 +73,7 @@ let package = Package(
             dependencies: [
                 "Convbook",
                 "ConvEngine",
+                "ConvbookFormat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -58,15 +58,44 @@ public struct ConvError: Error, Equatable, CustomStringConvertible {
 }
 
 /// The output length of one axis:
-/// `floor((n + 2p - d(k - 1) - 1) / s) + 1`, or nil when the window does not fit.
+/// `floor((n + 2p - d(k - 1) - 1) / s) + 1`, or nil when the window does not
+/// fit (or the numbers are too large for `Int`).
 ///
 /// ```swift
 /// outputLength(input: 5, kernel: 3, stride: 2, padding: 1)   // 3
 /// ```
 public func outputLength(input n: Int, kernel k: Int, stride s: Int = 1, padding p: Int = 0, dilation d: Int = 1) -> Int? {
-    let span = n + 2 * p - d * (k - 1) - 1
-    guard span >= 0, s >= 1 else { return nil }
+    guard let span = spanOfWindows(input: n, kernel: k, padding: p, dilation: d), span >= 0, s >= 1 else { return nil }
     return span / s + 1
+}
+
+/// `n + 2p - d(k - 1) - 1`, or nil when it overflows `Int`.
+func spanOfWindows(input n: Int, kernel k: Int, padding p: Int, dilation d: Int) -> Int? {
+    checkedSum([n, checkedProduct([2, p]), checkedProduct([-d, k - 1]), -1])
+}
+
+/// The product of `factors`, or nil when it overflows `Int`.
+func checkedProduct(_ factors: [Int?]) -> Int? {
+    var result = 1
+    for factor in factors {
+        guard let factor else { return nil }
+        let (product, overflow) = result.multipliedReportingOverflow(by: factor)
+        if overflow { return nil }
+        result = product
+    }
+    return result
+}
+
+/// The sum of `terms`, or nil when it overflows `Int`.
+func checkedSum(_ terms: [Int?]) -> Int? {
+    var result = 0
+    for term in terms {
+        guard let term else { return nil }
+        let (sum, overflow) = result.addingReportingOverflow(term)
+        if overflow { return nil }
+        result = sum
+    }
+    return result
 }
 
 /// The checked shapes of one convolution layer, computed by ``ConvGeometry/init(input:weight:parameters:)``.
@@ -118,6 +147,13 @@ public struct ConvGeometry: Hashable, Sendable {
         guard Cg == C / p.groups else {
             throw ConvError("weight shape \(weight) needs C/groups = \(C)/\(p.groups) = \(C / p.groups) channels in axis 1, got \(Cg)")
         }
+        // Sizes too large for Int: say so, rather than trap in the arithmetic below.
+        for (axis, n, k, pad, d) in [("height", H, HH, p.padding.height, p.dilation.height), ("width", W, WW, p.padding.width, p.dilation.width)] {
+            guard spanOfWindows(input: n, kernel: k, padding: pad, dilation: d) != nil,
+                  checkedSum([n, checkedProduct([2, pad])]) != nil else {
+                throw ConvError("the \(axis) numbers are too large: \(axis == "height" ? "H" : "W") + 2p - d(k - 1) - 1 with \(axis == "height" ? "H" : "W") = \(n), p = \(pad), d = \(d), k = \(k) does not fit in a 64-bit integer")
+            }
+        }
         guard let outHeight = outputLength(input: H, kernel: HH, stride: p.stride.height,
                                            padding: p.padding.height, dilation: p.dilation.height) else {
             throw ConvError("no output rows: H + 2p - d(HH - 1) - 1 = \(H) + 2·\(p.padding.height) - \(p.dilation.height)·(\(HH) - 1) - 1 = \(H + 2 * p.padding.height - p.dilation.height * (HH - 1) - 1) < 0")
@@ -125,6 +161,11 @@ public struct ConvGeometry: Hashable, Sendable {
         guard let outWidth = outputLength(input: W, kernel: WW, stride: p.stride.width,
                                           padding: p.padding.width, dilation: p.dilation.width) else {
             throw ConvError("no output columns: W + 2p - d(WW - 1) - 1 = \(W) + 2·\(p.padding.width) - \(p.dilation.width)·(\(WW) - 1) - 1 = \(W + 2 * p.padding.width - p.dilation.width * (WW - 1) - 1) < 0")
+        }
+        let paddedH = H + 2 * p.padding.height, paddedW = W + 2 * p.padding.width
+        guard checkedProduct([N, F, outHeight, outWidth]) != nil, checkedProduct([N, C, paddedH, paddedW]) != nil,
+              checkedProduct([C / p.groups, HH, WW, N, outHeight, outWidth]) != nil else {
+            throw ConvError("the layer is too large: an output of \(N)·\(F)·\(outHeight)·\(outWidth) or a padded input of \(N)·\(C)·\(paddedH)·\(paddedW) elements does not fit in a 64-bit integer")
         }
         self.N = N; self.C = C; self.H = H; self.W = W
         self.F = F; self.HH = HH; self.WW = WW

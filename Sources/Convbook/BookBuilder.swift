@@ -29,6 +29,7 @@ public struct BookBuilder: Sendable {
     /// machine whose BLAS rounds differently rewrites nothing.
     @discardableResult
     public func build() throws -> BuildReport {
+        try SiteFiles.checkReplaceable(outURL, given: options.out, protecting: protectedFolders)
         var executed = try executeBook()
         let reconciled = reconcile(&executed)
         let site = try StageTimer.measure("render") { try render(executed) }
@@ -102,6 +103,16 @@ public struct BookBuilder: Sendable {
 
     private var outURL: URL { URL(fileURLWithPath: options.out) }
 
+    /// Folders a build must never replace: what it reads and where it runs.
+    private var protectedFolders: [(name: String, url: URL)] {
+        var folders: [(String, URL)] = [("the chapters folder", URL(fileURLWithPath: options.chapters)),
+                                        ("the current folder", URL(fileURLWithPath: FileManager.default.currentDirectoryPath)),
+                                        ("the cache folder", options.cacheURL)]
+        if let theme = options.theme { folders.append(("the theme folder", URL(fileURLWithPath: theme))) }
+        if let modules = options.modules { folders.append(("the modules folder", URL(fileURLWithPath: modules))) }
+        return folders
+    }
+
     private static func locator(_ chapter: Chapter) -> Locator {
         Locator(program: chapter.program, chapterPath: chapter.path)
     }
@@ -170,16 +181,20 @@ public struct BookBuilder: Sendable {
         chapters = runnable
 
         StageTimer.report("load", since: loadStart)
+        try ExecutionCache.prepare(options.cacheURL)
         let toolchain = try StageTimer.measure("toolchain") { try Toolchain.locate(modules: options.modules, cache: options.cacheURL) }
         let executeStart = StageTimer.now()
         let cacheRoot = options.cacheURL
+        let environment = try ChapterEnvironment(choices: options.environment, environment: ProcessInfo.processInfo.environment)
+        ExecutionCache(root: cacheRoot).removeAbandonedWork()
         let executor = ChapterExecutor(toolchain: toolchain, cache: options.useCache ? ExecutionCache(root: cacheRoot) : nil,
-                                       scratchRoot: cacheRoot)
+                                       scratchRoot: cacheRoot, environment: environment)
         let progress = options.progress
         let count = chapters.count
         let outcomes = parallelMap(Array(chapters.enumerated()), jobs: options.jobs) { item in
             let (index, chapter) = item
-            let outcome = executor.execute(chapter.program, chapterPath: chapter.path, timeout: chapter.timeout)
+            let outcome = executor.execute(chapter.program, chapterPath: chapter.path,
+                                           limits: .init(seconds: chapter.timeout, memory: chapter.memory))
             progress?(Self.progressLine(index: index, count: count, chapter: chapter, outcome: outcome))
             return outcome
         }
@@ -269,6 +284,7 @@ public struct BookBuilder: Sendable {
         for (name, data) in theme.assets { site.add(name, data) }
         try KaTeXAssets.add(to: &site)
         site.add("manifest.json", executed.manifest.encoded())
+        site.add(SiteFiles.markerName, SiteFiles.markerText)
         return site
     }
 }

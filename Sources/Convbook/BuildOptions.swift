@@ -16,6 +16,9 @@ public struct BuildOptions: Sendable {
     public var modules: String?
     /// A folder whose files replace the default theme's (templates, stylesheet, script).
     public var theme: String?
+    /// Variables for the chapter programs' environment, `NAME` (its value
+    /// here) or `NAME=VALUE` (see `ChapterEnvironment`); part of the cache key.
+    public var environment: [String] = []
     /// Where progress lines go (nil: nowhere).
     public var progress: (@Sendable (String) -> Void)?
 

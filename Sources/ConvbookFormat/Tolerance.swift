@@ -111,7 +111,7 @@ public enum Tolerance: Hashable, Sendable {
         case .absolute(let a):
             return p.isFinite && c.isFinite && abs(p - c) <= a
         case .errorMeasure(let bound):
-            guard p.isFinite, c.isFinite, p >= 0, c >= 0, c <= bound, p <= bound else { return false }
+            guard p >= 0, c >= 0, passes(c, bound: bound), passes(p, bound: bound) else { return false }
             if p == c { return true }
             let floor = bound * Self.errorMeasureFloor
             let ratio = Swift.max(c, floor) / Swift.max(p, floor)

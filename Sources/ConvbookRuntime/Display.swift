@@ -1,3 +1,4 @@
+import ConvbookFormat
 import ConvEngine
 
 /// Shows a tensor in the page: a matrix as an HTML table (TeX where needed),
@@ -53,7 +54,7 @@ public struct GradientCheckResult: Sendable {
         return Measured(largest, tolerance: .errorMeasure(bound: threshold))
     }
     /// Whether every error is at or below the threshold (never for NaN or an empty check).
-    public var passed: Bool { !errors.isEmpty && errors.allSatisfy { $0 <= threshold } }
+    public var passed: Bool { !errors.isEmpty && errors.allSatisfy { passes($0, bound: threshold) } }
 }
 
 /// Compares analytic gradients with numerical ones and shows the relative
@@ -80,7 +81,7 @@ public func checkGradients(_ entries: (name: String, analytic: Tensor, numeric: 
         RecordChannel.emit("gradcheck", fields)
     } else {
         for (name, error) in zip(result.names, result.errors) {
-            print("\(name): relative error \(error) \(error <= threshold ? "ok" : "FAIL") (threshold \(threshold))")
+            print("\(name): relative error \(error) \(passes(error, bound: threshold) ? "ok" : "FAIL") (threshold \(threshold))")
         }
     }
     return result
@@ -114,7 +115,7 @@ public func checkAgreement(_ label: String, _ a: Tensor, _ b: Tensor, tolerance:
         if let note { fields.append(("note", JSON.string(note))) }
         RecordChannel.emit("agreement", fields)
     } else {
-        print("\(label): max |difference| \(difference) \(difference <= tolerance ? "ok" : "FAIL") (tolerance \(tolerance))" + (note.map { "; \($0)" } ?? ""))
+        print("\(label): max |difference| \(difference) \(passes(difference, bound: tolerance) ? "ok" : "FAIL") (tolerance \(tolerance))" + (note.map { "; \($0)" } ?? ""))
     }
     return Measured(difference, tolerance: .errorMeasure(bound: tolerance))
 }

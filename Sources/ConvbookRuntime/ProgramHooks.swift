@@ -18,10 +18,38 @@ public func _convbookEnd(_ block: Int) {
 }
 
 /// Evaluates an inline expression (`` `{swift} expr` `` in the prose) and
-/// records its value.
+/// records its value, or why it has none to show.
 public func _convbookInline<T>(_ id: Int, _ body: () throws -> T) rethrows {
     let value = try body()
-    RecordChannel.emit("inline", [("id", "\(id)"), ("value", JSON.value(value))])
+    if let problem = T.self == Void.self ? "the expression has no value (it is ())" : unpublishable(value) {
+        RecordChannel.emit("inline", [("id", "\(id)"), ("error", JSON.string(problem))])
+        return
+    }
+    RecordChannel.emit("inline", [("id", "\(id)"), ("value", JSON.value(unwrapped(value)))])
+}
+
+/// Why a value cannot stand in the prose, or nil when it can: nil itself, a
+/// function, or an object whose only description is its type's name.
+func unpublishable(_ value: Any) -> String? {
+    let mirror = Mirror(reflecting: value)
+    if mirror.displayStyle == .optional {
+        guard let wrapped = mirror.children.first?.value else { return "the expression is nil" }
+        return unpublishable(wrapped)
+    }
+    let text = String(describing: value)
+    if text == "(Function)" { return "the expression is a function, not a value (call it?)" }
+    if text == "()" { return "the expression has no value (it is ())" }
+    if mirror.displayStyle == .class, text == String(reflecting: type(of: value)) {
+        return "a \(type(of: value)) has no description to show: make it CustomStringConvertible, or show one of its properties"
+    }
+    return nil
+}
+
+/// The value inside an Optional (already known not to be nil), else the value.
+private func unwrapped(_ value: Any) -> Any {
+    let mirror = Mirror(reflecting: value)
+    if mirror.displayStyle == .optional, let wrapped = mirror.children.first?.value { return unwrapped(wrapped) }
+    return value
 }
 
 /// Whether this run should execute the block that is expected to trap: only

@@ -12,15 +12,25 @@ struct BookArguments: ParsableArguments {
     @Option(help: "The result cache folder (default: .convbook-cache beside the chapters folder).") var cache: String?
     @Option(help: "A folder whose files replace the default theme's (page.mustache, index.mustache, head.mustache, header.mustache, style.css, convbook.js).")
     var theme: String?
+    @Option(name: .customLong("env"), help: ArgumentHelp("A variable for the chapter programs, NAME (its value here) or NAME=VALUE; repeatable. Chapters see a fixed environment otherwise, and these are part of the cache key.", valueName: "NAME[=VALUE]"))
+    var environment: [String] = []
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        for (flag, value) in [("--chapters", chapters), ("--out", out), ("--cache", cache), ("--modules", modules), ("--theme", theme)] {
+            if value?.isEmpty == true { throw ValidationError("\(flag) is empty: name a folder") }
+        }
+    }
 
     func options(useCache: Bool) -> BuildOptions {
         var options = BuildOptions()
         options.chapters = chapters
         options.out = out
-        if let jobs { options.jobs = max(jobs, 1) }
+        if let jobs { options.jobs = jobs }
         options.modules = modules
         options.cacheDirectory = cache
         options.theme = theme
+        options.environment = environment
         options.useCache = useCache
         options.progress = Progress.line
         return options

@@ -56,7 +56,7 @@ struct CheckCommand: ParsableCommand {
         for line in report.staleFiles { print(line) }
         var summary = "convbook check: \(book.out) is stale"
         if !report.drifts.isEmpty { summary += ": \(report.drifts.count) difference\(report.drifts.count == 1 ? "" : "s") at chapter lines" }
-        if !report.staleFiles.isEmpty { summary += (report.drifts.isEmpty ? ": " : ", ") + "\(report.staleFiles.count) file\(report.staleFiles.count == 1 ? "" : "s") differ" }
+        if !report.staleFiles.isEmpty { summary += (report.drifts.isEmpty ? ": " : ", ") + "\(report.staleFiles.count) file\(report.staleFiles.count == 1 ? " differs" : "s differ")" }
         FileHandle.standardError.write(Data((summary + within + "; run `convbook build` and commit it\n").utf8))
         throw ExitCode(1)
     }

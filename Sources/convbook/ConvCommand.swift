@@ -1,3 +1,4 @@
+import ConvbookFormat
 import ArgumentParser
 import ConvEngine
 import Foundation
@@ -24,10 +25,11 @@ struct ConvCommand: ParsableCommand {
     @Option(help: "The filters w, shape (F, C/groups, HH, WW).") var weight: String
     @Option(help: "The bias b, shape (F). Default: zeros.") var bias: String?
     @Option(name: .customLong("grad-output"), help: "The upstream gradient dy, shape (N, F, H', W').") var gradOutput: String?
-    @Option(help: "Stride: S or SH,SW.") var stride: HWArgument = HWArgument(argument: "1")!
-    @Option(help: "Zero padding: P or PH,PW.") var padding: HWArgument = HWArgument(argument: "0")!
-    @Option(help: "Dilation: D or DH,DW.") var dilation: HWArgument = HWArgument(argument: "1")!
-    @Option(help: "Groups: C and F must both be divisible by it.") var groups: Int = 1
+    // `.unconditional`: `--stride -1` is a (wrong) value to report, not a missing one.
+    @Option(parsing: .unconditional, help: "Stride: S or SH,SW.") var stride: HWArgument = HWArgument(argument: "1")!
+    @Option(parsing: .unconditional, help: "Zero padding: P or PH,PW.") var padding: HWArgument = HWArgument(argument: "0")!
+    @Option(parsing: .unconditional, help: "Dilation: D or DH,DW.") var dilation: HWArgument = HWArgument(argument: "1")!
+    @Option(parsing: .unconditional, help: "Groups: C and F must both be divisible by it.") var groups: Int = 1
     @Flag(help: "Compare the analytic gradients with centred-difference numerical ones and print each relative error. Without --grad-output a seeded random dy (seed 0) is used.")
     var gradcheck = false
     @Option(help: "With --gradcheck: the largest relative error that passes.") var threshold: Double = 1e-7
@@ -55,6 +57,14 @@ struct ConvCommand: ParsableCommand {
             geometry = try ConvGeometry.validated(x: x, w: w, b: b, dy: dyGiven, parameters: parameters)
         } catch {
             throw CommandFailure("\(error)")
+        }
+        // The results must fit in memory: say so instead of failing to allocate.
+        let outputs = geometry.N * geometry.F * geometry.outHeight * geometry.outWidth
+        let copies = gradOutput != nil || gradcheck ? 3.0 : 1.0
+        let bytes = Double(outputs) * 8 * copies + Double(x.count + w.count) * 8 * copies
+        let memory = Double(ProcessInfo.processInfo.physicalMemory)
+        if bytes > memory / 2 {
+            throw CommandFailure("the results would need about \(String(format: "%.1f", bytes / 1_073_741_824)) GiB (an output of \(geometry.outputShape)), more than half of this machine's \(String(format: "%.1f", memory / 1_073_741_824)) GiB; check --padding, --stride and --dilation")
         }
         let bias = b ?? Tensor(zeros: [geometry.F])
 
@@ -86,12 +96,12 @@ struct ConvCommand: ParsableCommand {
             print("wrote " + results.map { "\(out)/\($0.name).npy \($0.tensor.shape)" }.joined(separator: ", "))
             if gradcheck && dyGiven == nil { print("gradient check with a seeded random dy (seed 0); pass --grad-output to use yours") }
             for (name, error) in report {
-                let verdict = error <= threshold ? "ok" : "FAIL"
+                let verdict = passes(error, bound: threshold) ? "ok" : "FAIL"
                 print("\(name.padding(toLength: 12, withPad: " ", startingAt: 0)) relative error \(String(format: "%.4e", error))  \(verdict) (threshold \(threshold))")
             }
         }
-        if report.contains(where: { !($0.1 <= threshold) }) {
-            let worst = report.filter { !($0.1 <= threshold) }.map { "\($0.0) \(String(format: "%.4e", $0.1))" }
+        if report.contains(where: { !passes($0.1, bound: threshold) }) {
+            let worst = report.filter { !passes($0.1, bound: threshold) }.map { "\($0.0) \(String(format: "%.4e", $0.1))" }
             throw CommandFailure("gradient check failed: \(worst.joined(separator: ", ")) above threshold \(threshold)", exitCode: 2)
         }
     }
@@ -104,8 +114,14 @@ struct ConvCommand: ParsableCommand {
         }
     }
 
+    /// The file in DIR that lists what the last run wrote, so that the next
+    /// run can remove results it does not write again (a stale
+    /// `grad_input.npy` from a run with --grad-output) and nothing else.
+    static let ledgerName = ".convbook-conv"
+
     /// Writes every result into a fresh temporary folder inside DIR first, then
-    /// renames them into place, so a failure leaves no half-written file.
+    /// renames them into place, so a failure leaves no half-written file; then
+    /// removes the results of an earlier run that this one did not write.
     private func writeAll(_ results: [(name: String, tensor: Tensor)]) throws {
         let fm = FileManager.default
         let directory = URL(fileURLWithPath: out)
@@ -124,12 +140,19 @@ struct ConvCommand: ParsableCommand {
         } catch {
             throw CommandFailure("cannot write into \(out): \(error.localizedDescription)")
         }
+        let ledger = directory.appendingPathComponent(Self.ledgerName)
+        let earlier = ((try? String(contentsOf: ledger, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
         for (name, _) in results {
             let target = directory.appendingPathComponent("\(name).npy")
             if rename(staging.appendingPathComponent("\(name).npy").path, target.path) != 0 {
                 throw CommandFailure("cannot move \(name).npy into \(out): \(String(cString: strerror(errno)))")
             }
         }
+        let written = results.map { "\($0.name).npy" }
+        for name in earlier where !written.contains(name) && !name.contains("/") && name.hasSuffix(".npy") {
+            try? fm.removeItem(at: directory.appendingPathComponent(name))
+        }
+        try? Data((written.joined(separator: "\n") + "\n").utf8).write(to: ledger)
     }
 
     private func jsonNumber(_ value: Double) -> String {

@@ -24,7 +24,7 @@ struct BookFixture {
         try Harness.convbook(arguments, in: root)
     }
 
-    /// `convbook` with variables added to its environment (and so to the chapter programs').
+    /// `convbook` with variables added to its environment (chapters see them only through `--env`).
     @discardableResult
     func convbook(_ arguments: [String], environment: [String: String]) throws -> Harness.Result {
         try Harness.convbook(arguments, in: root, environment: environment)

@@ -9,8 +9,8 @@ import Testing
 /// (`Fixtures/ledger-chapter.md`) changes its numbers on purpose through
 /// environment variables: `LEDGER_REVERSED=1` sums in the other order (a
 /// rounding difference), `LEDGER_DRIFT` with `LEDGER_TARGET` makes a real
-/// change. Each run that changes the numbers uses a cache folder of its own,
-/// since the cache key does not (and should not) include the environment.
+/// change. The knobs reach the chapter through `--env` (chapters otherwise see
+/// a fixed environment), which also puts them in the cache key.
 @Suite struct LedgerTests {
     static let chapter: String = {
         let url = Harness.packageRoot.appendingPathComponent("Tests/ConvbookEndToEndTests/Fixtures/ledger-chapter.md")
@@ -38,8 +38,9 @@ import Testing
         return book
     }
 
+    /// Runs `convbook command` with the knobs passed to the chapter (`--env`).
     func run(_ book: BookFixture, _ command: String, cache: String, _ environment: [String: String]) throws -> Harness.Result {
-        try book.convbook([command, "--cache", cache], environment: environment)
+        try book.convbook([command, "--cache", cache] + environment.keys.sorted().flatMap { ["--env", $0] }, environment: environment)
     }
 
     @Test func roundingDifferencesPassCheckAndRewriteNothing() throws {

@@ -37,6 +37,16 @@ struct BookFiles: Sendable {
         if files.isEmpty {
             throw Diagnostic(file: folder, message: "chapters folder holds no .md files")
         }
+        // The numeric prefix orders the book: two chapters with one number have no order.
+        var byNumber = [Int: String]()
+        for file in files {
+            let digits = file.slug.prefix { $0.isNumber }
+            guard let number = Int(digits) else { continue }
+            if let other = byNumber[number] {
+                throw Diagnostic(file: file.displayPath, message: "has the same number prefix (\(digits)) as \(prefix + other).md; number the chapters apart so their order is clear")
+            }
+            byNumber[number] = file.slug
+        }
         return BookFiles(folder: url, files: files)
     }
 

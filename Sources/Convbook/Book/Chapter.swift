@@ -13,6 +13,8 @@ struct Chapter: Sendable {
 
     var path: String { file.displayPath }
     var timeout: Double { frontMatter.timeout ?? 60 }
+    /// MiB of address space the chapter program may use (`ulimit -v`).
+    var memory: Int { frontMatter.memory ?? 4096 }
 
     /// Reads and parses a chapter. Parsing is serialised inside the Markdown layer.
     static func load(_ file: BookFiles.File) throws(Diagnostic) -> Chapter {
@@ -47,10 +49,21 @@ struct CellCollector: MarkdownVisitor {
 
     init(path: String) { self.path = path }
 
+    private func isImage(_ node: MarkdownNode) -> Bool {
+        if case .image = node.kind { return true } else { return false }
+    }
+
     mutating func visit(_ node: MarkdownNode) {
         switch node.kind {
         case .heading(let level, _) where level == 1 && firstHeading == nil:
             firstHeading = node.plainText
+        case .link(let url, _), .image(let url, _):
+            // A link that runs script when clicked is refused: chapters are documents, not programs for the reader's browser.
+            let scheme = url.prefix { $0 != ":" }.lowercased().filter { !$0.isWhitespace }
+            if url.contains(":"), ["javascript", "vbscript", "data"].contains(scheme), !(scheme == "data" && isImage(node)) {
+                diagnostics.append(Diagnostic(file: path, line: node.position?.startLine ?? 0, column: node.position?.startColumn ?? 0,
+                                              message: "a link to a \(scheme): URL would run code in the reader's browser; convbook refuses it"))
+            }
         case .inlineExpression(let expression):
             cells.append(.inline(InlineCell(id: inlineCount, code: expression.code, line: expression.line,
                                             column: expression.column, inMath: false)))

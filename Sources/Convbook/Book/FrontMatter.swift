@@ -8,15 +8,17 @@
 /// ---
 /// ```
 ///
-/// Keys are `title`, `summary` and `timeout` (seconds the chapter program may
-/// run; default 60). The lines are blanked, not removed, before the Markdown
+/// Keys are `title`, `summary`, `timeout` (seconds the chapter program may
+/// run; default 60) and `memory` (MiB of address space it may use; default
+/// 4096). The lines are blanked, not removed, before the Markdown
 /// is parsed, so line numbers stay those of the file.
 struct FrontMatter: Hashable, Sendable {
     var title: String?
     var summary: String?
     var timeout: Double?
+    var memory: Int?
 
-    static let keys = ["title", "summary", "timeout"]
+    static let keys = ["title", "summary", "timeout", "memory"]
 
     /// Splits `text` into its front matter and the Markdown with the front
     /// matter's lines blanked. Throws a diagnostic for a malformed block.
@@ -47,6 +49,12 @@ struct FrontMatter: Hashable, Sendable {
                                      message: "timeout must be a positive number of seconds, got '\(value)'")
                 }
                 matter.timeout = seconds
+            case "memory":
+                guard let mebibytes = Int(value), mebibytes >= 256, mebibytes <= 1 << 30 else {
+                    throw Diagnostic(file: file, line: index + 1, column: colon.utf16Offset(in: line) + 2,
+                                     message: "memory must be a whole number of MiB from 256, got '\(value)'")
+                }
+                matter.memory = mebibytes
             default:
                 throw Diagnostic(file: file, line: index + 1, column: 1,
                                  message: "unknown front matter key '\(key)'; known keys: \(keys.joined(separator: ", "))")

@@ -9,6 +9,15 @@ struct ChapterExecutor: Sendable {
     let cache: ExecutionCache?
     /// Where scratch folders go when there is no cache.
     let scratchRoot: URL
+    /// What the chapter programs' environment holds (see ``ChapterEnvironment``).
+    let environment: ChapterEnvironment
+
+    /// How long and how much memory a chapter program may take.
+    struct Limits: Sendable {
+        var seconds: Double
+        /// MiB of address space (`ulimit -v`).
+        var memory: Int
+    }
 
     enum Source: String, Sendable { case cached, compiled }
 
@@ -24,12 +33,12 @@ struct ChapterExecutor: Sendable {
     /// Largest standard output a chapter may write, in bytes (enforced with `ulimit -f`).
     static let stdoutLimit = 64 * 1024 * 1024
 
-    func execute(_ program: ChapterProgram, chapterPath: String, timeout: Double) -> Outcome {
+    func execute(_ program: ChapterProgram, chapterPath: String, limits: Limits) -> Outcome {
         if program.cells.isEmpty {
             // Prose only: nothing to compile or run.
             return Outcome(result: ExecutionResult(blocks: [], inlines: [], warnings: []), diagnostics: [], source: .cached)
         }
-        let key = (cache ?? ExecutionCache(root: scratchRoot)).key(for: program, toolchain: toolchain)
+        let key = (cache ?? ExecutionCache(root: scratchRoot)).key(for: program, toolchain: toolchain, environment: environment)
         var corrupt = false
         if let cache {
             switch cache.load(key) {
@@ -41,7 +50,7 @@ struct ChapterExecutor: Sendable {
                 break
             }
         }
-        var outcome = executeFresh(program, key: key, chapterPath: chapterPath, timeout: timeout)
+        var outcome = executeFresh(program, key: key, chapterPath: chapterPath, limits: limits)
         outcome.cacheWasCorrupt = corrupt
         if let result = outcome.result, let cache {
             cache.store(result, key: key)
@@ -49,7 +58,8 @@ struct ChapterExecutor: Sendable {
         return outcome
     }
 
-    private func executeFresh(_ program: ChapterProgram, key: String, chapterPath: String, timeout: Double) -> Outcome {
+    private func executeFresh(_ program: ChapterProgram, key: String, chapterPath: String, limits: Limits) -> Outcome {
+        let timeout = limits.seconds
         var outcome = Outcome(result: nil, diagnostics: [], source: .compiled)
         let scratch: URL
         do {
@@ -81,7 +91,7 @@ struct ChapterExecutor: Sendable {
         outcome.compileSeconds = compiled.seconds
         let messages = CompilerOutput.parse(compiled.stderrText + compiled.stdoutText)
         guard compiled.succeeded else {
-            outcome.diagnostics = messages.filter { $0.severity != "warning" }.map(locate.diagnostic)
+            outcome.diagnostics = locate.diagnostics(messages.filter { $0.severity != "warning" })
             if !outcome.diagnostics.contains(where: { $0.severity == .error }) {
                 outcome.diagnostics.append(Diagnostic(file: chapterPath, message: "the chapter program did not compile:\n\(compiled.stderrText)"))
             }
@@ -89,16 +99,23 @@ struct ChapterExecutor: Sendable {
         }
 
         // Run.
-        let main = run(binary, in: scratch, name: "main", trapBlock: nil, timeout: timeout)
+        let main = run(binary, in: scratch, name: "main", trapBlock: nil, limits: limits)
         outcome.runSeconds += main.outcome.seconds
         let assembler = OutputAssembler(blockCount: program.blockCount, inlineCount: program.inlineCount)
         let assembled = assembler.assemble(stdout: main.stdout, records: main.records)
-        if let failure = Self.failure(of: main.outcome, unfinishedBlock: assembled.unfinishedBlock, timeout: timeout) {
+        if let failure = Self.failure(of: main.outcome, unfinishedBlock: assembled.unfinishedBlock, limits: limits) {
             outcome.diagnostics.append(locate.diagnostic(for: failure))
+            return outcome
+        }
+        // A program that ends well but early (exit(0) in a block) must not publish
+        // the blocks after it as if they had run.
+        if let stopped = Self.earlyEnd(program, assembled) {
+            outcome.diagnostics.append(Diagnostic(file: chapterPath, line: stopped.block.fenceLine, column: 1, message: stopped.message))
             return outcome
         }
         var result = ExecutionResult(blocks: assembled.blocks, inlines: assembled.inlines,
                                      warnings: messages.filter { $0.severity == "warning" })
+        result.inlineErrors = assembled.inlineErrors
         var seen = Set<String>()
         for artifact in assembled.artifacts where seen.insert(artifact.name).inserted {
             guard let bytes = try? Data(contentsOf: main.artifacts.appendingPathComponent("\(artifact.name).npy")) else { continue }
@@ -106,16 +123,24 @@ struct ChapterExecutor: Sendable {
                                           value: artifact.value, location: artifact.location))
         }
 
+        // The work folder is temporary: files the program wrote there would vanish without a word.
+        let ours: Set<String> = ["main.swift", "program", "main.stdout", "main.records", "main.artifacts"]
+        let left = ((try? FileManager.default.contentsOfDirectory(atPath: scratch.path)) ?? []).filter { !ours.contains($0) }.sorted()
+        if !left.isEmpty {
+            outcome.diagnostics.append(Diagnostic(file: chapterPath, severity: .warning,
+                                                  message: "the chapter program wrote \(left.joined(separator: ", ")) into its working folder, which is temporary and removed after the run; publish tensors for readers with publish(_:as:)"))
+        }
+
         // Blocks expected to trap: one more run each, opening that block's guard.
         for case .block(let block) in program.cells where block.options.mode == .traps {
-            let trapRun = run(binary, in: scratch, name: "trap-\(block.index)", trapBlock: block.index, timeout: timeout)
+            let trapRun = run(binary, in: scratch, name: "trap-\(block.index)", trapBlock: block.index, limits: limits)
             outcome.runSeconds += trapRun.outcome.seconds
             let trapped = assembler.assemble(stdout: trapRun.stdout, records: trapRun.records)
             result.blocks[block.index].items = trapped.blocks[block.index].items
             result.blocks[block.index].ran = true
             if trapped.trapMissed.contains(block.index) {
                 result.blocks[block.index].trapMissed = true
-            } else if let failure = Self.failure(of: trapRun.outcome, unfinishedBlock: trapped.unfinishedBlock, timeout: timeout) {
+            } else if let failure = Self.failure(of: trapRun.outcome, unfinishedBlock: trapped.unfinishedBlock, limits: limits) {
                 if case .trapped = failure.kind, trapped.unfinishedBlock == block.index {
                     result.blocks[block.index].trapMessage = failure.message
                 } else {
@@ -153,22 +178,25 @@ struct ChapterExecutor: Sendable {
     }
 
     /// Runs the program with its standard output in a file (capped by `ulimit -f`)
-    /// and its records in another.
-    private func run(_ binary: URL, in scratch: URL, name: String, trapBlock: Int?, timeout: Double) -> Run {
+    /// and its records in another, its memory capped (`ulimit -v`), in the
+    /// fixed environment, and killed with convbook if convbook dies
+    /// (`setpriv --pdeathsig KILL`, from util-linux, where it exists).
+    private func run(_ binary: URL, in scratch: URL, name: String, trapBlock: Int?, limits: Limits) -> Run {
         let stdoutFile = scratch.appendingPathComponent("\(name).stdout")
         let recordsFile = scratch.appendingPathComponent("\(name).records")
         _ = FileManager.default.createFile(atPath: recordsFile.path, contents: nil)
         let artifacts = scratch.appendingPathComponent("\(name).artifacts")
         try? FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
-        var environment = ProcessInfo.processInfo.environment
+        var environment = self.environment.variables(folder: scratch)
         environment["CONVBOOK_RECORDS"] = recordsFile.path
         environment["CONVBOOK_ARTIFACTS"] = artifacts.path
         environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no,symbolicate=full"
         if let trapBlock { environment["CONVBOOK_TRAP_BLOCK"] = String(trapBlock) } else { environment["CONVBOOK_TRAP_BLOCK"] = nil }
         let blocks512 = Self.stdoutLimit / 512
-        let process = Subprocess(executable: "/bin/sh",
-                                 arguments: ["-c", "ulimit -f \(blocks512) && exec \"$0\"", binary.path],
-                                 environment: environment, directory: scratch, stdoutFile: stdoutFile, timeout: timeout)
+        let guardian = Self.setpriv.map { "\($0) --pdeathsig KILL -- " } ?? ""
+        let script = "ulimit -f \(blocks512) && ulimit -v \(limits.memory * 1024) && exec \(guardian)\"$0\""
+        let process = Subprocess(executable: "/bin/sh", arguments: ["-c", script, binary.path],
+                                 environment: environment, directory: scratch, stdoutFile: stdoutFile, timeout: limits.seconds)
         let outcome = (try? process.run()) ?? Subprocess.Outcome(status: 127, signalled: false, timedOut: false,
                                                                   stdout: Data(), stderr: Data("cannot start the chapter program".utf8), seconds: 0)
         let stdout = (try? Data(contentsOf: stdoutFile)) ?? Data()
@@ -176,8 +204,27 @@ struct ChapterExecutor: Sendable {
         return Run(outcome: outcome, stdout: stdout, records: records, artifacts: artifacts)
     }
 
+    /// util-linux's `setpriv`, which sets the parent-death signal before it
+    /// runs the program; nil where it is missing.
+    static let setpriv: String? = ["/usr/bin/setpriv", "/bin/setpriv"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// The first block that a run which exited with status 0 left unfinished
+    /// or never started, and why: `exit()` in a block ends the program early.
+    static func earlyEnd(_ program: ChapterProgram, _ assembled: OutputAssembler.Assembled) -> (block: CodeCell, message: String)? {
+        if let index = assembled.unfinishedBlock, let block = program.block(index) {
+            return (block, "block \(index + 1) ended the chapter program before its end (exit() or the like): the blocks after it did not run")
+        }
+        for case .block(let block) in program.cells where block.options.mode == .run || block.options.mode == .traps {
+            if block.index < assembled.blocks.count, !assembled.blocks[block.index].ran {
+                return (block, "block \(block.index + 1) never ran: the chapter program ended before it (exit() in an earlier block?)")
+            }
+        }
+        return nil
+    }
+
     /// What went wrong in a run, if anything.
-    static func failure(of outcome: Subprocess.Outcome, unfinishedBlock: Int?, timeout: Double) -> RunFailure? {
+    static func failure(of outcome: Subprocess.Outcome, unfinishedBlock: Int?, limits: Limits) -> RunFailure? {
+        let timeout = limits.seconds
         if outcome.timedOut {
             return RunFailure(kind: .timedOut(seconds: timeout), block: unfinishedBlock, location: nil,
                               message: "the chapter program did not finish within its time limit of \(formatSeconds(timeout)) (set `timeout:` in the chapter's front matter to change it)")
@@ -190,7 +237,15 @@ struct ChapterExecutor: Sendable {
         }
         let location = firstVirtualLocation(in: stderr)
         if let line = stderr.split(separator: "\n").first(where: { $0.contains("Fatal error") || $0.contains("Precondition failed") || $0.contains("Assertion failed") }) {
-            return RunFailure(kind: .trapped, block: unfinishedBlock, location: location, message: trapMessage(String(line)))
+            var message = trapMessage(String(line))
+            if message.contains("failed to allocate") {
+                message += " (a chapter program may use \(limits.memory) MiB; set `memory:` in the chapter's front matter to change it)"
+            }
+            return RunFailure(kind: .trapped, block: unfinishedBlock, location: location, message: message)
+        }
+        // A check the compiler inserted (arithmetic overflow, a forced unwrap of nil, ...).
+        if let match = stderr.firstMatch(of: /\*\*\* (Swift runtime failure: [^*\n]+?) \*\*\*/) {
+            return RunFailure(kind: .trapped, block: unfinishedBlock, location: location, message: String(match.1))
         }
         if outcome.signalled {
             return RunFailure(kind: .trapped, block: unfinishedBlock, location: location,
@@ -225,6 +280,30 @@ func formatSeconds(_ seconds: Double) -> String {
 struct Locator: Sendable {
     let program: ChapterProgram
     let chapterPath: String
+
+    /// Compiler errors and notes as diagnostics at chapter lines. An error
+    /// outside the chapter's code (in what convbook generated around it, or
+    /// past the end of a block, as after an unclosed `{` or `/*`) is placed at
+    /// the note that goes with it when that note points into chapter code
+    /// ("to match this opening '{'"), else at the piece whose generated code
+    /// it is in.
+    func diagnostics(_ messages: [ExecutionResult.CompilerMessage]) -> [Diagnostic] {
+        messages.enumerated().map { index, message in
+            let inCode = program.contains(file: message.location.file, line: message.location.line)
+            guard message.severity == "error", !inCode else { return diagnostic(message) }
+            let notes = messages[(index + 1)...].prefix { $0.severity == "note" }
+            if let note = notes.first(where: { program.contains(file: $0.location.file, line: $0.location.line) }),
+               let mapped = program.mapLocation(file: note.location.file, line: note.location.line, column: note.location.column) {
+                return Diagnostic(file: chapterPath, line: mapped.line, column: mapped.column, message: message.message)
+            }
+            if let piece = program.pieceLocation(generatedLine: message.location.line),
+               message.location.file.hasSuffix("main.swift") {
+                return Diagnostic(file: chapterPath, line: piece.line, column: piece.column,
+                                  message: message.message + " (in the code convbook wraps around this block or expression: check its braces)")
+            }
+            return diagnostic(message)
+        }
+    }
 
     func diagnostic(_ message: ExecutionResult.CompilerMessage) -> Diagnostic {
         let severity = Diagnostic.Severity(rawValue: message.severity) ?? .error

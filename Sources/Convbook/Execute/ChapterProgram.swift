@@ -18,6 +18,10 @@ struct ChapterProgram: Sendable {
     let source: String
     /// For each `fails` block, the program to type-check: the blocks before it, then it.
     let failureProbes: [(block: CodeCell, source: String)]
+    /// For each piece of chapter code, the lines of `main.swift` (1-based)
+    /// from its wrapper's first line to its last: where an error in the code
+    /// convbook generated around a piece comes from.
+    let generatedLines: [(lines: ClosedRange<Int>, chapterLine: Int, chapterColumn: Int)]
 
     static let header = "import ConvEngine\nimport ConvbookRuntime\n"
 
@@ -25,7 +29,19 @@ struct ChapterProgram: Sendable {
         self.cells = cells
         var source = Self.header
         var probes = [(block: CodeCell, source: String)]()
+        var generated = [(lines: ClosedRange<Int>, chapterLine: Int, chapterColumn: Int)]()
+        func lineCount(_ text: String) -> Int { text.reduce(0) { $1 == "\n" ? $0 + 1 : $0 } }
         for cell in cells {
+            let firstLine = lineCount(source) + 1
+            defer {
+                let lastLine = lineCount(source)
+                if lastLine >= firstLine {
+                    switch cell {
+                    case .block(let block): generated.append((firstLine...lastLine, block.firstCodeLine, 1 + block.indent))
+                    case .inline(let inline): generated.append((firstLine...lastLine, inline.line, inline.column))
+                    }
+                }
+            }
             switch cell {
             case .block(let block):
                 switch block.options.mode {
@@ -52,6 +68,27 @@ struct ChapterProgram: Sendable {
         }
         self.source = source
         self.failureProbes = probes
+        self.generatedLines = generated
+    }
+
+    /// The chapter location of the piece whose generated wrapper holds line
+    /// `line` of `main.swift`, or of the last piece before it.
+    func pieceLocation(generatedLine line: Int) -> (line: Int, column: Int)? {
+        let piece = generatedLines.first { $0.lines.contains(line) } ?? generatedLines.last { $0.lines.upperBound < line }
+        return piece.map { ($0.chapterLine, $0.chapterColumn) }
+    }
+
+    /// Whether a location in a virtual file lies inside its piece's code (an
+    /// error at the end of the file, after an unterminated comment, does not).
+    func contains(file: String, line: Int) -> Bool {
+        let name = file.split(separator: "/").last.map(String.init) ?? file
+        if let index = Self.number(in: name, prefix: "convbook-block-"), let block = block(index) {
+            return line >= 1 && line <= max(block.code.split(separator: "\n", omittingEmptySubsequences: false).count, 1)
+        }
+        if let id = Self.number(in: name, prefix: "convbook-inline-"), let inline = inline(id) {
+            return line >= 1 && line <= max(inline.code.split(separator: "\n", omittingEmptySubsequences: false).count, 1)
+        }
+        return false
     }
 
     static func blockFile(_ index: Int) -> String { "convbook-block-\(index).swift" }

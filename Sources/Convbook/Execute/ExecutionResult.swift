@@ -7,6 +7,8 @@ struct ExecutionResult: Codable, Hashable, Sendable {
     var blocks: [BlockResult]
     /// Inline values by expression id (nil: the program stopped before it).
     var inlines: [PublishedValue?]
+    /// Why an inline expression has no value to show (nil, a function, ...), by id.
+    var inlineErrors: [Int: String] = [:]
     /// Compiler warnings, at virtual locations.
     var warnings: [CompilerMessage]
     /// Tensors published for download, in the order they were published.

@@ -12,6 +12,7 @@ struct OutputAssembler {
     struct Assembled {
         var blocks: [ExecutionResult.BlockResult]
         var inlines: [PublishedValue?]
+        var inlineErrors: [Int: String]
         /// The block that began but never ended (the program died in it).
         var unfinishedBlock: Int?
         var trapMissed: Set<Int>
@@ -22,6 +23,7 @@ struct OutputAssembler {
     func assemble(stdout: Data, records: [Record]) -> Assembled {
         var blocks = (0..<blockCount).map { ExecutionResult.BlockResult(index: $0) }
         var inlines = [PublishedValue?](repeating: nil, count: inlineCount)
+        var inlineErrors = [Int: String]()
         var current: Int?
         var cursor = 0
         var trapMissed = Set<Int>()
@@ -70,7 +72,10 @@ struct OutputAssembler {
             case "end":
                 current = nil
             case "inline":
-                if let id = record.id, id < inlineCount { inlines[id] = record.value }
+                if let id = record.id, id < inlineCount {
+                    inlines[id] = record.value
+                    if let error = record.error { inlineErrors[id] = error }
+                }
             case "show":
                 if let b = current, let value = record.value {
                     append(.tensor(label: record.label, value: value.overriding(record.valueClass), padding: record.padding, heatmap: record.heatmap ?? false,
@@ -124,6 +129,6 @@ struct OutputAssembler {
             }
         }
         flushText(upTo: stdout.count)
-        return Assembled(blocks: blocks, inlines: inlines, unfinishedBlock: current, trapMissed: trapMissed, artifacts: artifactNames)
+        return Assembled(blocks: blocks, inlines: inlines, inlineErrors: inlineErrors, unfinishedBlock: current, trapMissed: trapMissed, artifacts: artifactNames)
     }
 }

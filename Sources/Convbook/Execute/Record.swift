@@ -36,6 +36,8 @@ struct Record: Decodable, Sendable {
     var parameters: ExplorerParameters?
     var tensors: [String: PublishedValue]?
     var views: [ExplorerView]?
+    /// Why an inline expression has no value to show.
+    var error: String?
     /// The class the author chose for this call's values (`tolerance:` on
     /// `show`, `showTable`, ...; not the agreement's `tolerance`).
     var valueClass: Tolerance?

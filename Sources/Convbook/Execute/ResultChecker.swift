@@ -13,6 +13,11 @@ struct ResultChecker {
         for warning in result.warnings {
             found.append(locator.diagnostic(warning))
         }
+        for (id, problem) in result.inlineErrors.sorted(by: { $0.key < $1.key }) {
+            let inline = locator.program.inline(id)
+            found.append(Diagnostic(file: path, line: inline?.line ?? 0, column: inline?.column ?? 0,
+                                    message: "this inline value cannot be shown: \(problem)"))
+        }
         for blockResult in result.blocks {
             guard let block = locator.program.block(blockResult.index) else { continue }
             for item in blockResult.items {
@@ -21,11 +26,11 @@ struct ResultChecker {
                     if rows.isEmpty {
                         found.append(at(location, block, "gradient check compares no gradients: it cannot fail, so it cannot pass"))
                     }
-                    for row in rows where !(row.error.value <= threshold) {
+                    for row in rows where !passes(row.error.value, bound: threshold) {
                         found.append(at(location, block, "gradient check failed: relative error of \(row.name) is \(NumberFormat.scientific(row.error.value)), above the threshold \(NumberFormat.scientific(threshold))"))
                     }
                 case .agreement(let label, let difference, let tolerance, let note, let location):
-                    if !(difference.value <= tolerance) {
+                    if !passes(difference.value, bound: tolerance) {
                         found.append(at(location, block, "'\(label)' disagree: largest difference \(NumberFormat.scientific(difference.value)) is above the tolerance \(NumberFormat.scientific(tolerance))" + (note.map { " (\($0))" } ?? "")))
                     }
                 case .text, .tensor, .table, .figure, .plot, .explorer:

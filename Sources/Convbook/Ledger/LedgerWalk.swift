@@ -54,7 +54,7 @@ enum LedgerWalk {
             for r in rows.indices {
                 var entry = LedgerItem(key: "\(key) / \(rows[r].name)", kind: "gradient-check", label: rows[r].name,
                                        origin: .call(location, block: block), tolerance: .errorMeasure(bound: threshold),
-                                       numbers: [rows[r].error.value], passed: rows[r].error.value <= threshold)
+                                       numbers: [rows[r].error.value], passed: passes(rows[r].error.value, bound: threshold))
                 visit(&entry)
                 rows[r].error = FlexibleDouble(entry.numbers.first ?? .nan)
             }
@@ -63,7 +63,7 @@ enum LedgerWalk {
         case .agreement(let label, let difference, let tolerance, let note, let location):
             var entry = LedgerItem(key: key, kind: "agreement", label: label, origin: .call(location, block: block),
                                    tolerance: .errorMeasure(bound: tolerance), numbers: [difference.value],
-                                   passed: difference.value <= tolerance)
+                                   passed: passes(difference.value, bound: tolerance))
             visit(&entry)
             return .agreement(label: label, difference: FlexibleDouble(entry.numbers.first ?? .nan), tolerance: tolerance,
                               note: note, location: location)

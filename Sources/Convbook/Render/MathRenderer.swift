@@ -90,10 +90,12 @@ struct MathRenderer {
         return nil
     }
 
-    private static let magic = "convbook-katex-cache 1"
+    private static let magic = "convbook-katex-cache 2"
 
-    /// Reads `MAGIC VERSION\n` then records `KEY LENGTH\nHTML\n`; anything
-    /// malformed gives an empty cache (it is rebuilt).
+    /// Reads `MAGIC VERSION\n` then records `KEY LENGTH SHA256\nHTML\n`;
+    /// anything malformed gives an empty cache (it is rebuilt), and an entry
+    /// whose HTML does not match its SHA-256 is dropped (that formula is
+    /// typeset again), like a chapter result that fails its checksum.
     private func loadCache() -> Cache {
         let empty = Cache(version: "", entries: [:])
         guard let cacheFile, let data = try? Data(contentsOf: cacheFile) else { return empty }
@@ -109,8 +111,11 @@ struct MathRenderer {
         while at < bytes.count {
             guard let record = line() else { return empty }
             let parts = record.split(separator: " ")
-            guard parts.count == 2, let length = Int(parts[1]), length >= 0, at + length < bytes.count else { return empty }
-            cache.entries[String(parts[0])] = String(decoding: bytes[at..<(at + length)], as: UTF8.self)
+            guard parts.count == 3, let length = Int(parts[1]), length >= 0, at + length < bytes.count else { return empty }
+            let body = bytes[at..<(at + length)]
+            if SHA256.hash(data: Data(body)).hexString == parts[2] {
+                cache.entries[String(parts[0])] = String(decoding: body, as: UTF8.self)
+            }
             at += length + 1
         }
         return cache
@@ -121,7 +126,7 @@ struct MathRenderer {
         var data = Data("\(Self.magic) \(cache.version)\n".utf8)
         for (key, html) in cache.entries.sorted(by: { $0.key < $1.key }) {
             let body = Data(html.utf8)
-            data.append(Data("\(key) \(body.count)\n".utf8))
+            data.append(Data("\(key) \(body.count) \(SHA256.hash(data: body).hexString)\n".utf8))
             data.append(body)
             data.append(UInt8(ascii: "\n"))
         }

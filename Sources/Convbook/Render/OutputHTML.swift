@@ -25,7 +25,7 @@ enum OutputHTML {
         case .gradientCheck(let rows, let threshold, _):
             var html = "<table class=\"cb-gradcheck\">\n<thead><tr><th>gradient</th><th>relative error</th><th>threshold</th><th>check</th></tr></thead>\n<tbody>\n"
             for row in rows {
-                let pass = row.error.value <= threshold
+                let pass = passes(row.error.value, bound: threshold)
                 html += "<tr class=\"\(pass ? "cb-pass" : "cb-fail")\"><td>\(escape(row.name))</td><td>\(NumberFormat.scientific(row.error.value))</td><td>\(NumberFormat.scientific(threshold))</td><td>\(pass ? "✓" : "✗")</td></tr>\n"
             }
             return html + "</tbody>\n</table>\n"
@@ -38,7 +38,7 @@ enum OutputHTML {
             }
             return html + "</tbody>\n</table>\n"
         case .agreement(let label, let difference, let tolerance, _, _):
-            let pass = difference.value <= tolerance
+            let pass = passes(difference.value, bound: tolerance)
             return "<table class=\"cb-agreement\">\n<thead><tr><th>compared</th><th>max |difference|</th><th>tolerance</th><th>check</th></tr></thead>\n<tbody>\n<tr class=\"\(pass ? "cb-pass" : "cb-fail")\"><td>\(escape(label))</td><td>\(NumberFormat.scientific(difference.value))</td><td>\(NumberFormat.scientific(tolerance))</td><td>\(pass ? "✓" : "✗")</td></tr>\n</tbody>\n</table>\n"
         }
     }

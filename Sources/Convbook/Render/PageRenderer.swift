@@ -66,12 +66,19 @@ struct PageRenderer {
     func indexPage() -> String {
         var context = common(title: Self.bookTitle, description: Self.introduction)
         context["introduction"] = Self.introduction
-        context["chapters"] = pages.map { ["href": $0.href, "title": $0.title, "summary": $0.summary as Any] as [String: Any] }
+        // A missing summary is left out of the context, not put in as an empty Optional (which Mustache prints as "nil").
+        context["chapters"] = pages.map { page -> [String: Any] in
+            var entry: [String: Any] = ["href": page.href, "title": page.title]
+            if let summary = page.summary { entry["summary"] = summary }
+            return entry
+        }
         return theme.render("index", context)
     }
 
     private func common(title: String, description: String?) -> [String: Any] {
-        ["title": title, "description": description as Any, "book": Self.bookTitle]
+        var context: [String: Any] = ["title": title, "book": Self.bookTitle]
+        if let description { context["description"] = description }
+        return context
     }
 }
 

@@ -8,6 +8,10 @@ public struct SiteFiles: Sendable, Equatable {
 
     public init() {}
 
+    /// The file that marks a folder as a site convbook wrote, and so may replace.
+    static let markerName = ".convbook-site"
+    static let markerText = "This folder was written by `convbook build`, which replaces it whole on the next build.\n"
+
     mutating func add(_ path: String, _ text: String) { files[path] = Data(text.utf8) }
     mutating func add(_ path: String, _ data: Data) { files[path] = data }
 
@@ -37,15 +41,44 @@ public struct SiteFiles: Sendable, Equatable {
         return result
     }
 
+    /// Checks that the folder at `url` may be replaced by a site: it is
+    /// absent, empty, or a site convbook wrote (it holds the marker file), and
+    /// it is neither one of `protected` (the chapters folder, the current
+    /// folder, the cache, ...) nor a folder that contains one of them.
+    static func checkReplaceable(_ url: URL, given: String, protecting protected: [(name: String, url: URL)]) throws(Diagnostic) {
+        guard !given.isEmpty else {
+            throw Diagnostic(file: "convbook", message: "the output folder is empty (--out \"\"): name a folder for the site")
+        }
+        let target = url.standardizedFileURL.resolvingSymlinksInPath().path
+        for (name, other) in protected {
+            let path = other.standardizedFileURL.resolvingSymlinksInPath().path
+            if path == target || path.hasPrefix(target == "/" ? "/" : target + "/") {
+                throw Diagnostic(file: given, message: "the output folder \(path == target ? "is" : "contains") \(name) (\(other.path)); a build replaces its output folder whole, so choose another --out")
+            }
+        }
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: url.path, isDirectory: &isDirectory) else { return }
+        guard isDirectory.boolValue else {
+            throw Diagnostic(file: given, message: "the output folder is a file; a build replaces its output folder whole, so choose another --out")
+        }
+        let entries = (try? fm.contentsOfDirectory(atPath: url.path)) ?? []
+        if !entries.isEmpty && !entries.contains(markerName) && !isEarlierSite(url) {
+            throw Diagnostic(file: given, message: "the output folder holds files convbook did not write (it has no \(markerName) marker); a build replaces its output folder whole, so move them or choose another --out")
+        }
+    }
+
     /// Writes the site into a staging folder beside `url`, then swaps it in
     /// with two renames while interrupts wait (``Interrupts``). If anything
-    /// fails before the swap, the old folder is untouched.
+    /// fails before the swap, the old folder is untouched. Staging folders
+    /// that a killed build left beside `url` are removed first.
     public func publish(to url: URL) throws {
-        // Nothing changed: leave the folder alone (cheaper than rewriting it).
-        if differences(from: url).isEmpty { return }
         let fm = FileManager.default
         let parent = url.deletingLastPathComponent()
         let name = url.lastPathComponent
+        Self.removeAbandonedStaging(in: parent, name: name)
+        // Nothing changed: leave the folder alone (cheaper than rewriting it).
+        if differences(from: url).isEmpty { return }
         let pid = ProcessInfo.processInfo.processIdentifier
         let staging = parent.appendingPathComponent(".\(name).convbook-new-\(pid)")
         let old = parent.appendingPathComponent(".\(name).convbook-old-\(pid)")
@@ -76,5 +109,26 @@ public struct SiteFiles: Sendable, Equatable {
             }
         }
         try? fm.removeItem(at: old)
+    }
+
+    /// A site written before the marker existed: its `manifest.json` is a
+    /// convbook manifest (it has `format` and `chapters`).
+    private static func isEarlierSite(_ url: URL) -> Bool {
+        guard let data = try? Data(contentsOf: url.appendingPathComponent("manifest.json")),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
+        return object["format"] is Int && object["chapters"] is [Any]
+    }
+
+    /// Removes `.NAME.convbook-new-PID` and `.NAME.convbook-old-PID` folders
+    /// whose build is no longer running (it was killed with SIGKILL).
+    static func removeAbandonedStaging(in parent: URL, name: String) {
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? [] {
+            for kind in ["new", "old"] {
+                let prefix = ".\(name).convbook-\(kind)-"
+                if entry.hasPrefix(prefix), let pid = Int32(entry.dropFirst(prefix.count)), !processIsAlive(pid) {
+                    try? FileManager.default.removeItem(at: parent.appendingPathComponent(entry))
+                }
+            }
+        }
     }
 }

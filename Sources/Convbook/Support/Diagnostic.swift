@@ -3,6 +3,8 @@
 public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible, Comparable {
     public enum Severity: String, Sendable {
         case error, warning, note
+
+        var rank: Int { self == .error ? 0 : self == .warning ? 1 : 2 }
     }
 
     /// The file as the user named it (relative to where convbook runs, when possible).
@@ -32,8 +34,9 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible, Co
         return "\(location): \(severity.rawValue): \(message)"
     }
 
+    /// By place; at one place an error comes before its notes.
     public static func < (a: Diagnostic, b: Diagnostic) -> Bool {
-        (a.file, a.line, a.column, a.message) < (b.file, b.line, b.column, b.message)
+        (a.file, a.line, a.column, a.severity.rank, a.message) < (b.file, b.line, b.column, b.severity.rank, b.message)
     }
 }
 

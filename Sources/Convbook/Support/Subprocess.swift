@@ -1,10 +1,21 @@
+import CProcess
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs a program to completion with an optional time limit, capturing its
 /// standard error and either capturing or redirecting its standard output.
+/// This is convbook's one process runner.
 ///
-/// Every running child is remembered, so an interrupted build can stop them all
-/// (``terminateAll()``).
+/// The child is started with `posix_spawn` as the leader of a **session of
+/// its own**, and when it ends (or runs out of time, or the build is
+/// interrupted) every process left in that session is killed: a background
+/// process it started (`sh -c "sleep 60 &"`, even through Foundation's
+/// `Process`, which makes a new process group) neither outlives it nor holds
+/// its output pipes open. Output still open after that is read for at most
+/// ``drainSeconds`` more. Every running child is remembered, so an
+/// interrupted build can stop them all (``terminateAll()``).
 struct Subprocess {
     struct Outcome: Sendable {
         /// The exit status, or the signal number when ``signalled``.
@@ -32,6 +43,10 @@ struct Subprocess {
     /// Bytes written to the child's standard input (nil: it reads nothing).
     var stdin: Data? = nil
 
+    /// How long output pipes are read after the session was killed, in case
+    /// a process that left the session still holds them.
+    static let drainSeconds = 2.0
+
     init(executable: String, arguments: [String], environment: [String: String]? = nil, directory: URL? = nil,
          stdoutFile: URL? = nil, timeout: Double? = nil, stdin: Data? = nil) {
         self.executable = executable
@@ -43,69 +58,142 @@ struct Subprocess {
         self.stdin = stdin
     }
 
+    struct SpawnError: Error, CustomStringConvertible {
+        var description: String
+    }
+
     func run() throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        if let directory { process.currentDirectoryURL = directory }
-        let inPipe = stdin.map { _ in Pipe() }
-        process.standardInput = inPipe ?? FileHandle.nullDevice
-
-        let errPipe = Pipe()
-        process.standardError = errPipe
-        var outPipe: Pipe?
-        var outHandle: FileHandle?
+        let errPipe = try Self.pipe()
+        let outPipe = stdoutFile == nil ? try Self.pipe() : nil
+        let inPipe = stdin == nil ? nil : try Self.pipe()
+        var outFile: Int32 = -1
         if let stdoutFile {
-            _ = FileManager.default.createFile(atPath: stdoutFile.path, contents: nil)
-            outHandle = try FileHandle(forWritingTo: stdoutFile)
-            process.standardOutput = outHandle
-        } else {
-            let pipe = Pipe()
-            outPipe = pipe
-            process.standardOutput = pipe
+            outFile = open(stdoutFile.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard outFile >= 0 else { throw SpawnError(description: "cannot open \(stdoutFile.path): \(String(cString: strerror(errno)))") }
         }
+        defer { if outFile >= 0 { close(outFile) } }
 
-        let finished = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in finished.signal() }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if let inPipe {
+            posix_spawn_file_actions_adddup2(&actions, inPipe.read, 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
+        posix_spawn_file_actions_adddup2(&actions, outPipe?.write ?? outFile, 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe.write, 2)
+        if let directory { cprocess_addchdir(&actions, directory.path) }
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // A session of its own (so its process group too), default signal handling, nothing blocked.
+        var noSignals = sigset_t(), allSignals = sigset_t()
+        sigemptyset(&noSignals)
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, cprocess_setsid_flag() | Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in argv + envp { free(pointer) } }
+
         let start = DispatchTime.now()
-        try process.run()
-        Self.registry.add(process.processIdentifier)
-        defer { Self.registry.remove(process.processIdentifier) }
-        try? outHandle?.close()
+        var spawnedPid: pid_t = 0
+        let spawned = posix_spawn(&spawnedPid, executable, &actions, &attributes, argv, envp)
+        let pid = spawnedPid
+        // The child holds its own copies now; close ours so end-of-file can arrive.
+        close(errPipe.write)
+        if let outPipe { close(outPipe.write) }
+        if let inPipe { close(inPipe.read) }
+        guard spawned == 0 else {
+            close(errPipe.read)
+            if let outPipe { close(outPipe.read) }
+            if let inPipe { close(inPipe.write) }
+            throw SpawnError(description: "cannot run \(executable): \(String(cString: strerror(spawned)))")
+        }
+        Self.registry.add(pid)
+        defer { Self.registry.remove(pid) }
 
         if let inPipe, let stdin {
-            let writer = inPipe.fileHandleForWriting
+            let writer = inPipe.write
             Thread.detachNewThread {
-                try? writer.write(contentsOf: stdin)
-                try? writer.close()
+                stdin.withUnsafeBytes { bytes in
+                    var offset = 0
+                    while offset < bytes.count {
+                        let n = write(writer, bytes.baseAddress! + offset, bytes.count - offset)
+                        if n <= 0 { break }
+                        offset += n
+                    }
+                }
+                close(writer)
             }
         }
-        let errReader = PipeReader(errPipe)
-        let outReader = outPipe.map(PipeReader.init)
+        let errReader = PipeReader(errPipe.read)
+        let outReader = outPipe.map { PipeReader($0.read) }
 
+        // Wait for the child on a thread of its own, so a time limit can interrupt the wait.
+        let finished = DispatchSemaphore(value: 0)
+        let exit = ExitBox()
+        Thread.detachNewThread {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            exit.status = status
+            finished.signal()
+        }
         var timedOut = false
-        if let timeout {
-            if finished.wait(timeout: .now() + timeout) == .timedOut {
-                timedOut = true
-                kill(process.processIdentifier, SIGKILL)
-                finished.wait()
-            }
-        } else {
+        if let timeout, finished.wait(timeout: .now() + timeout) == .timedOut {
+            timedOut = true
+            Self.killSession(pid)
+            finished.wait()
+        } else if timeout == nil {
             finished.wait()
         }
+        // Whatever the child left running in its session goes with it.
+        Self.killSession(pid)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        return Outcome(status: process.terminationStatus,
-                       signalled: process.terminationReason == .uncaughtSignal,
+        let status = exit.status
+        let signalled = (status & 0x7f) != 0 && (status & 0x7f) != 0x7f
+        return Outcome(status: signalled ? status & 0x7f : (status >> 8) & 0xff,
+                       signalled: signalled,
                        timedOut: timedOut,
-                       stdout: outReader?.finish() ?? Data(),
-                       stderr: errReader.finish(),
+                       stdout: outReader?.finish(within: Self.drainSeconds) ?? Data(),
+                       stderr: errReader.finish(within: Self.drainSeconds),
                        seconds: seconds)
     }
 
-    /// Kills every child still running (used on SIGINT and SIGTERM).
+    /// Kills every child still running, with its session (used on SIGINT and SIGTERM).
     static func terminateAll() {
-        for pid in registry.all() { kill(pid, SIGKILL) }
+        for pid in registry.all() { killSession(pid) }
+    }
+
+    /// Kills the session whose leader was `pid`: its process group, and every
+    /// process still in the session though it made a group of its own. (Not
+    /// `pid` alone once reaped: that number may belong to another process.)
+    static func killSession(_ pid: pid_t) {
+        kill(-pid, SIGKILL)
+        for member in sessionMembers(pid) { kill(member, SIGKILL) }
+    }
+
+    /// The processes whose session id is `session`, from `/proc/PID/stat`.
+    static func sessionMembers(_ session: pid_t) -> [pid_t] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        return names.compactMap { name -> pid_t? in
+            guard let pid = pid_t(name), pid != session,
+                  let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return nil }
+            // After "pid (comm)": state ppid pgrp session ...
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 3 && pid_t(fields[3]) == session ? pid : nil
+        }
+    }
+
+    private static func pipe() throws -> (read: Int32, write: Int32) {
+        var ends: [Int32] = [0, 0]
+        guard cprocess_pipe(&ends) == 0 else { throw SpawnError(description: "cannot make a pipe: \(String(cString: strerror(errno)))") }
+        return (ends[0], ends[1])
     }
 
     private static let registry = Registry()
@@ -118,22 +206,40 @@ struct Subprocess {
         func all() -> [Int32] { lock.withLock { Array(pids) } }
     }
 
+    private final class ExitBox: @unchecked Sendable {
+        var status: Int32 = 0
+    }
+
     /// Drains a pipe on its own thread so a chatty child never blocks.
     private final class PipeReader: @unchecked Sendable {
+        private let lock = NSLock()
         private var data = Data()
+        private var closed = false
         private let done = DispatchSemaphore(value: 0)
+        private let descriptor: Int32
 
-        init(_ pipe: Pipe) {
-            let handle = pipe.fileHandleForReading
+        init(_ descriptor: Int32) {
+            self.descriptor = descriptor
             Thread.detachNewThread { [self] in
-                data = handle.readDataToEndOfFile()
+                var buffer = [UInt8](repeating: 0, count: 65536)
+                while true {
+                    let n = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                    if n < 0 && errno == EINTR { continue }
+                    if n <= 0 { break }
+                    lock.withLock { data.append(contentsOf: buffer[0..<n]) }
+                }
+                lock.withLock {
+                    closed = true
+                    close(descriptor)
+                }
                 done.signal()
             }
         }
 
-        func finish() -> Data {
-            done.wait()
-            return data
+        /// What was read by end-of-file, or by `seconds` from now at the latest.
+        func finish(within seconds: Double) -> Data {
+            _ = done.wait(timeout: .now() + seconds)
+            return lock.withLock { data }
         }
     }
 }

@@ -1,0 +1,13 @@
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <spawn.h>
+#include <unistd.h>
+#include "cprocess.h"
+
+int cprocess_pipe(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
+int cprocess_addchdir(posix_spawn_file_actions_t *actions, const char *path) {
+    return posix_spawn_file_actions_addchdir_np(actions, path);
+}
+
+short cprocess_setsid_flag(void) { return POSIX_SPAWN_SETSID; }
