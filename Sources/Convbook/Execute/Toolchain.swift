@@ -75,14 +75,20 @@ public struct Toolchain: Sendable {
         let binary = URL(fileURLWithPath: swiftc).resolvingSymlinksInPath()
         let attributes = try? FileManager.default.attributesOfItem(atPath: binary.path)
         let stamp = "\(binary.path) \((attributes?[.size] as? NSNumber)?.intValue ?? -1) \((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1)\n"
+        // The entry is `SHA256\nSTAMP\nVERSION`; one that fails its checksum is asked again.
         let remembered = cache?.appendingPathComponent("compiler-version")
-        if let remembered, let text = try? String(contentsOf: remembered, encoding: .utf8), text.hasPrefix(stamp) {
-            return String(text.dropFirst(stamp.count))
+        if let remembered, let text = try? String(contentsOf: remembered, encoding: .utf8),
+           let newline = text.firstIndex(of: "\n") {
+            let body = String(text[text.index(after: newline)...])
+            if SHA256.hash(data: Data(body.utf8)).hexString == text[..<newline], body.hasPrefix(stamp) {
+                return String(body.dropFirst(stamp.count))
+            }
         }
         let version = try askCompilerVersion(swiftc)
         if let remembered {
+            let body = stamp + version
             try? FileManager.default.createDirectory(at: remembered.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try? Data((stamp + version).utf8).write(to: remembered, options: .atomic)
+            try? Data((SHA256.hash(data: Data(body.utf8)).hexString + "\n" + body).utf8).write(to: remembered, options: .atomic)
         }
         return version
     }
