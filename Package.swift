@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/swiftlang/swift-syntax", from: "602.0.0"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // CBLAS from Debian's libopenblas-dev (cblas_dgemm for the im2col fast path).
@@ -65,6 +66,7 @@ let package = Package(
                 .product(name: "SwiftParser", package: "swift-syntax"),
                 .product(name: "SwiftIDEUtils", package: "swift-syntax"),
                 .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             resources: [.copy("Theme")]
         ),

@@ -141,6 +141,7 @@ public struct BookBuilder: Sendable {
     // MARK: Load, execute, inject
 
     struct Executed {
+        var config: BookConfig
         var chapters: [Chapter]
         var results: [ExecutionResult]
         var report: BuildReport
@@ -157,12 +158,13 @@ public struct BookBuilder: Sendable {
 
     func executeBook(only selected: [String] = []) throws -> Executed {
         let loadStart = StageTimer.now()
-        let files = try BookFiles.list(options.chapters)
+        let config = try BookConfig.load(chaptersFolder: options.chapters)
+        let files = try BookFiles.list(options.chapters, chapterOrder: config.chapters, orderSource: BookConfig.path(chaptersFolder: options.chapters))
         var diagnostics = [Diagnostic]()
         var chapters = [Chapter]()
         for file in files.files where selected.isEmpty || selected.contains(where: { Self.names(file).contains($0) }) {
             do {
-                chapters.append(try Chapter.load(file))
+                chapters.append(try Chapter.load(file, config: config))
             } catch {
                 diagnostics.append(error)
             }
@@ -185,7 +187,8 @@ public struct BookBuilder: Sendable {
         let toolchain = try StageTimer.measure("toolchain") { try Toolchain.locate(modules: options.modules, cache: options.cacheURL) }
         let executeStart = StageTimer.now()
         let cacheRoot = options.cacheURL
-        let environment = try ChapterEnvironment(choices: options.environment, environment: ProcessInfo.processInfo.environment)
+        let environment = try ChapterEnvironment(choices: options.environment, environment: ProcessInfo.processInfo.environment,
+                                                 gradientThreshold: config.gradientThreshold)
         ExecutionCache(root: cacheRoot).removeAbandonedWork()
         let executor = ChapterExecutor(toolchain: toolchain, cache: options.useCache ? ExecutionCache(root: cacheRoot) : nil,
                                        scratchRoot: cacheRoot, environment: environment)
@@ -216,7 +219,7 @@ public struct BookBuilder: Sendable {
             throw BuildFailure(diagnostics.sorted())
         }
         for warning in report.warnings { progress?(warning.description) }
-        return Executed(chapters: chapters, results: results, report: report)
+        return Executed(config: config, chapters: chapters, results: results, report: report)
     }
 
     private static func names(_ file: BookFiles.File) -> [String] {
@@ -263,7 +266,7 @@ public struct BookBuilder: Sendable {
         let pagesStart = StageTimer.now()
 
         let pages = executed.chapters.map { PageRenderer.Page(slug: $0.file.slug, title: $0.title, summary: $0.frontMatter.summary) }
-        let renderer = PageRenderer(pages: pages, theme: theme, math: math)
+        let renderer = PageRenderer(book: executed.config, pages: pages, theme: theme, math: math)
         var site = SiteFiles()
         var search = SearchIndex()
         for (index, (chapter, document)) in zip(executed.chapters, documents).enumerated() {

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ConvbookFormat
 import ConvEngine
 
@@ -60,6 +63,8 @@ public struct GradientCheckResult: Sendable {
 /// Compares analytic gradients with numerical ones and shows the relative
 /// errors as a table (gradient, relative error, threshold, pass or fail).
 /// An error above `threshold` fails `convbook build`, pointing at this line.
+/// Without `threshold`, the book's `gradient-threshold` (`book.toml`) applies,
+/// else 1e-7.
 ///
 /// ```swift
 /// let check = checkGradients(("dx", grads.dx, dxNum), ("dw", grads.dw, dwNum), ("db", grads.db, dbNum))
@@ -67,8 +72,9 @@ public struct GradientCheckResult: Sendable {
 /// ```
 @discardableResult
 public func checkGradients(_ entries: (name: String, analytic: Tensor, numeric: Tensor)...,
-                           threshold: Double = 1e-7,
+                           threshold: Double? = nil,
                            file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) -> GradientCheckResult {
+    let threshold = threshold ?? bookGradientThreshold
     let result = GradientCheckResult(names: entries.map(\.name),
                                      errors: entries.map { relError($0.analytic, $0.numeric) },
                                      threshold: threshold)
@@ -119,6 +125,10 @@ public func checkAgreement(_ label: String, _ a: Tensor, _ b: Tensor, tolerance:
     }
     return Measured(difference, tolerance: .errorMeasure(bound: tolerance))
 }
+
+/// The book's default gradient-check threshold, which `convbook build` passes
+/// as `CONVBOOK_GRADIENT_THRESHOLD`; 1e-7 (CS231n's bar) without it.
+let bookGradientThreshold: Double = getenv("CONVBOOK_GRADIENT_THRESHOLD").flatMap { Double(String(cString: $0)) } ?? 1e-7
 
 private func preconditionFatal(_ message: String) -> Never {
     fatalError(message)

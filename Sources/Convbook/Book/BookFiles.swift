@@ -15,7 +15,9 @@ struct BookFiles: Sendable {
     var folder: URL
     var files: [File]
 
-    static func list(_ folder: String) throws(Diagnostic) -> BookFiles {
+    /// The chapter files of `folder`; with `chapterOrder` (from `book.toml`), exactly
+    /// those files, in that order (`orderSource` names book.toml for errors).
+    static func list(_ folder: String, chapterOrder: [String]? = nil, orderSource: String = "book.toml") throws(Diagnostic) -> BookFiles {
         let url = URL(fileURLWithPath: folder)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
@@ -36,6 +38,19 @@ struct BookFiles: Sendable {
             .map { File(displayPath: prefix + $0, url: url.appendingPathComponent($0), slug: String($0.dropLast(3))) }
         if files.isEmpty {
             throw Diagnostic(file: folder, message: "chapters folder holds no .md files")
+        }
+        if let chapterOrder {
+            var ordered = [File]()
+            for name in chapterOrder {
+                guard let file = files.first(where: { $0.url.lastPathComponent == name || $0.slug == name }) else {
+                    throw Diagnostic(file: orderSource, message: "build.chapters names '\(name)', which is not a .md file of \(folder)")
+                }
+                guard !ordered.contains(file) else {
+                    throw Diagnostic(file: orderSource, message: "build.chapters names '\(name)' twice")
+                }
+                ordered.append(file)
+            }
+            return BookFiles(folder: url, files: ordered)
         }
         // The numeric prefix orders the book: two chapters with one number have no order.
         var byNumber = [Int: String]()

@@ -10,14 +10,20 @@ struct Chapter: Sendable {
     var program: ChapterProgram
     /// Problems found while loading (unknown block options, say).
     var diagnostics: [Diagnostic]
+    /// Seconds the program may run when the front matter does not say (`book.toml`, else 60).
+    var defaultTimeout: Double = 60
+    /// The modules the program imports besides the runtime (`book.toml`).
+    var imports: [String] = []
+    /// The title of the book it belongs to.
+    var bookTitle = ""
 
     var path: String { file.displayPath }
-    var timeout: Double { frontMatter.timeout ?? 60 }
+    var timeout: Double { frontMatter.timeout ?? defaultTimeout }
     /// MiB of address space the chapter program may use (`ulimit -v`).
     var memory: Int { frontMatter.memory ?? 4096 }
 
     /// Reads and parses a chapter. Parsing is serialised inside the Markdown layer.
-    static func load(_ file: BookFiles.File) throws(Diagnostic) -> Chapter {
+    static func load(_ file: BookFiles.File, config: BookConfig) throws(Diagnostic) -> Chapter {
         let data: Data
         do {
             data = try Data(contentsOf: file.url)
@@ -33,7 +39,8 @@ struct Chapter: Sendable {
         collector.visit(document)
         let title = frontMatter.title ?? collector.firstHeading ?? file.slug
         return Chapter(file: file, frontMatter: frontMatter, title: title, document: document,
-                       program: ChapterProgram(cells: collector.cells), diagnostics: collector.diagnostics)
+                       program: ChapterProgram(cells: collector.cells, imports: config.imports), diagnostics: collector.diagnostics,
+                       defaultTimeout: config.timeout ?? 60, imports: config.imports, bookTitle: config.title)
     }
 }
 

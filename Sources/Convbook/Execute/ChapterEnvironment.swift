@@ -21,8 +21,10 @@ struct ChapterEnvironment: Sendable, Hashable {
     /// The variables that pass through or were chosen, by name.
     let passed: [String: String]
 
-    /// `choices` are `NAME` or `NAME=VALUE`; `environment` is this process's.
-    init(choices: [String], environment: [String: String]) throws(Diagnostic) {
+    /// `choices` are `NAME` or `NAME=VALUE`; `environment` is this process's;
+    /// `gradientThreshold` is the book's default for `checkGradients`
+    /// (`CONVBOOK_GRADIENT_THRESHOLD`).
+    init(choices: [String], environment: [String: String], gradientThreshold: Double? = nil) throws(Diagnostic) {
         var passed = environment.filter { name, _ in
             Self.machineNames.contains(name) || Self.machinePrefixes.contains { name.hasPrefix($0) }
         }
@@ -41,6 +43,7 @@ struct ChapterEnvironment: Sendable, Hashable {
                 passed[name] = environment[name] ?? ""
             }
         }
+        if let gradientThreshold { passed["CONVBOOK_GRADIENT_THRESHOLD"] = "\(gradientThreshold)" }
         self.passed = passed
     }
 

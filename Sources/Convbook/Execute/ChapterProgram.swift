@@ -23,11 +23,15 @@ struct ChapterProgram: Sendable {
     /// convbook generated around a piece comes from.
     let generatedLines: [(lines: ClosedRange<Int>, chapterLine: Int, chapterColumn: Int)]
 
-    static let header = "import ConvEngine\nimport ConvbookRuntime\n"
+    /// The imports every chapter program starts with: the book's modules
+    /// (`imports` in `book.toml`), then convbook's runtime.
+    static func header(imports: [String]) -> String {
+        (imports + ["ConvbookRuntime"]).map { "import \($0)\n" }.joined()
+    }
 
-    init(cells: [Cell]) {
+    init(cells: [Cell], imports: [String]) {
         self.cells = cells
-        var source = Self.header
+        var source = Self.header(imports: imports)
         var probes = [(block: CodeCell, source: String)]()
         var generated = [(lines: ClosedRange<Int>, chapterLine: Int, chapterColumn: Int)]()
         func lineCount(_ text: String) -> Int { text.reduce(0) { $1 == "\n" ? $0 + 1 : $0 } }

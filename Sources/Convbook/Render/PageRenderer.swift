@@ -19,12 +19,11 @@ struct PageRenderer {
         var dataFiles: [(name: String, href: String, shape: [Int])]
     }
 
+    /// The book's settings (`book.toml`): its title, description, language.
+    let book: BookConfig
     let pages: [Page]
     let theme: Theme
     let math: [MathRenderer.Formula: String]
-
-    static let bookTitle = "Backpropagation through a convolutional layer"
-    static let introduction = "How the gradients of a convolutional layer are derived, for any batch, channels, filters, stride, padding and dilation, with every step checked by code that ran when this page was built."
 
     func chapterPage(_ index: Int, _ chapter: ChapterInput) -> String {
         let ids = HeadingIDs(document: chapter.document)
@@ -47,7 +46,7 @@ struct PageRenderer {
         })
         let body = MarkdownHTMLRenderer(unsafe: true, hooks: hooks).render(chapter.document)
         let page = pages[index]
-        var context = common(title: "\(page.title) · \(Self.bookTitle)", description: page.summary)
+        var context = common(title: "\(page.title) · \(book.title)", description: page.summary)
         context["body"] = body
         context["formulaCount"] = MathCollector.occurrences(in: chapter.document, file: "").count
         context["chapters"] = pages.enumerated().map { i, p in ["href": p.href, "title": p.title, "current": i == index] as [String: Any] }
@@ -64,8 +63,8 @@ struct PageRenderer {
     }
 
     func indexPage() -> String {
-        var context = common(title: Self.bookTitle, description: Self.introduction)
-        context["introduction"] = Self.introduction
+        var context = common(title: book.title, description: book.description)
+        if let introduction = book.description { context["introduction"] = introduction }
         // A missing summary is left out of the context, not put in as an empty Optional (which Mustache prints as "nil").
         context["chapters"] = pages.map { page -> [String: Any] in
             var entry: [String: Any] = ["href": page.href, "title": page.title]
@@ -76,7 +75,8 @@ struct PageRenderer {
     }
 
     private func common(title: String, description: String?) -> [String: Any] {
-        var context: [String: Any] = ["title": title, "book": Self.bookTitle]
+        var context: [String: Any] = ["title": title, "book": book.title, "language": book.language]
+        if !book.authors.isEmpty { context["authors"] = book.authors.joined(separator: ", ") }
         if let description { context["description"] = description }
         return context
     }

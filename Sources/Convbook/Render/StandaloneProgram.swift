@@ -8,7 +8,7 @@ enum StandaloneProgram {
         let name = chapter.file.url.lastPathComponent
         var text = """
         // \(chapter.title)
-        // The code of \(name), from "Backpropagation through a convolutional layer".
+        // The code of \(name), from "\(chapter.bookTitle)".
         //
         // Run it against the engine from a checkout of convbook:
         //   swift build -c release
@@ -18,9 +18,7 @@ enum StandaloneProgram {
         // or re-run the whole chapter and compare with the published numbers:
         //   convbook verify \(chapter.file.slug)
 
-        import ConvEngine
-        import ConvbookRuntime
-
+        \(ChapterProgram.header(imports: chapter.imports))
         """
         for cell in chapter.program.cells {
             switch cell {

@@ -1,0 +1,151 @@
+import Foundation
+import TOMLKit
+
+/// The book's settings, from `book.toml` beside the chapters folder (mdBook's
+/// convention). Every key is optional; without the file, the book is named
+/// after its folder.
+///
+/// ```toml
+/// [book]
+/// title = "Backpropagation through a convolutional layer"
+/// authors = ["convbook"]
+/// description = "How the gradients of a convolutional layer are derived."
+/// language = "en"
+/// bibliography = "references.bib"
+///
+/// [build]
+/// chapters = ["01-forward.md", "02-vector.md"]   # the order; default: numeric prefixes
+/// imports = ["ConvEngine"]                        # modules chapter programs import (this is the default)
+/// timeout = 60                                    # seconds per chapter, unless its front matter says
+/// gradient-threshold = 1e-7                       # checkGradients' default threshold
+/// ```
+///
+/// An unknown table or key, or a value of the wrong type, is an error at
+/// `book.toml:LINE`.
+public struct BookConfig: Sendable, Hashable {
+    public var title: String
+    public var authors: [String] = []
+    public var description: String?
+    public var language = "en"
+    public var bibliography: String?
+    /// Chapter files in reading order; nil: by numeric prefix.
+    public var chapters: [String]?
+    /// Modules every chapter program imports besides the runtime; by default
+    /// the engine the runtime links.
+    public var imports: [String] = ["ConvEngine"]
+    public var timeout: Double?
+    public var gradientThreshold: Double?
+
+    /// The file name, in the folder that holds the chapters folder.
+    public static let fileName = "book.toml"
+
+    /// The settings for the book whose chapters are in `chapters`.
+    static func load(chaptersFolder chapters: String) throws(Diagnostic) -> BookConfig {
+        let folder = URL(fileURLWithPath: chapters).standardizedFileURL.deletingLastPathComponent()
+        let url = folder.appendingPathComponent(fileName)
+        let path = Self.path(chaptersFolder: chapters)
+        var config = BookConfig(title: folder.lastPathComponent)
+        guard FileManager.default.fileExists(atPath: url.path) else { return config }
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            throw Diagnostic(file: path, message: "cannot read \(fileName) as UTF-8 text")
+        }
+        try config.read(text, path: path)
+        return config
+    }
+
+    /// `book.toml` as messages name it: beside the chapters folder as the user named it.
+    static func path(chaptersFolder chapters: String) -> String {
+        let shown = (chapters.hasSuffix("/") ? String(chapters.dropLast()) : chapters)
+            .split(separator: "/").dropLast().joined(separator: "/")
+        return (chapters.hasPrefix("/") ? "/" : "") + (shown.isEmpty ? "" : shown + "/") + fileName
+    }
+
+    /// The schema: for each table, its keys and their types.
+    private enum Kind { case string, strings, number }
+    private static let schema: [String: [String: Kind]] = [
+        "book": ["title": .string, "authors": .strings, "description": .string, "language": .string, "bibliography": .string],
+        "build": ["chapters": .strings, "imports": .strings, "timeout": .number, "gradient-threshold": .number],
+    ]
+
+    mutating func read(_ text: String, path: String) throws(Diagnostic) {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw Diagnostic(file: path, line: error.source.begin.line, column: error.source.begin.column, message: error.description)
+        } catch {
+            throw Diagnostic(file: path, message: "\(error)")
+        }
+        let lines = KeyLines(text)
+        for name in root.keys.sorted() {
+            guard let keys = Self.schema[name], let table = root[name]?.table else {
+                throw Diagnostic(file: path, line: lines.line(table: name, key: nil), column: 1,
+                                 message: "unknown \(root[name]?.table == nil ? "key" : "table") '\(name)'; known tables: [book], [build]")
+            }
+            for key in table.keys.sorted() {
+                let line = lines.line(table: name, key: key)
+                guard let kind = keys[key], let value = table[key] else {
+                    throw Diagnostic(file: path, line: line, column: 1,
+                                     message: "unknown key '\(key)' in [\(name)]; known keys: \(keys.keys.sorted().joined(separator: ", "))")
+                }
+                func wrongType(_ wanted: String) -> Diagnostic {
+                    Diagnostic(file: path, line: line, column: 1, message: "\(name).\(key) must be \(wanted)")
+                }
+                switch kind {
+                case .string:
+                    guard let string = value.string else { throw wrongType("a string") }
+                    set(name, key, string: string)
+                case .strings:
+                    guard let array = value.array else { throw wrongType("an array of strings") }
+                    var strings = [String]()
+                    for element in array {
+                        guard let string = element.string else { throw wrongType("an array of strings") }
+                        strings.append(string)
+                    }
+                    set(name, key, strings: strings)
+                case .number:
+                    guard let number = value.double ?? value.int.map(Double.init), number > 0 else { throw wrongType("a positive number") }
+                    set(name, key, number: number)
+                }
+            }
+        }
+    }
+
+    private mutating func set(_ table: String, _ key: String, string: String? = nil, strings: [String]? = nil, number: Double? = nil) {
+        switch (table, key) {
+        case ("book", "title"): title = string ?? title
+        case ("book", "description"): description = string
+        case ("book", "language"): language = string ?? language
+        case ("book", "bibliography"): bibliography = string
+        case ("book", "authors"): authors = strings ?? []
+        case ("build", "chapters"): chapters = strings
+        case ("build", "imports"): imports = strings ?? []
+        case ("build", "timeout"): timeout = number
+        case ("build", "gradient-threshold"): gradientThreshold = number
+        default: break
+        }
+    }
+
+    /// Where tables and keys are written, found by reading the lines: the
+    /// parsed table does not keep its source positions.
+    private struct KeyLines {
+        var lines: [Substring]
+        init(_ text: String) { lines = text.split(separator: "\n", omittingEmptySubsequences: false) }
+
+        func line(table: String, key: String?) -> Int {
+            var current = ""
+            for (index, raw) in lines.enumerated() {
+                let line = raw.trimmingCharacters(in: .whitespaces)
+                if line.hasPrefix("[") {
+                    current = line.trimmingCharacters(in: CharacterSet(charactersIn: "[] \t"))
+                    if key == nil && current == table { return index + 1 }
+                    continue
+                }
+                let name = line.prefix { $0 != "=" }.trimmingCharacters(in: .whitespaces)
+                if let key, current == table, name == key || name == "\"\(key)\"" { return index + 1 }
+                if key == nil, current.isEmpty, name == table { return index + 1 }
+            }
+            return 0
+        }
+    }
+}

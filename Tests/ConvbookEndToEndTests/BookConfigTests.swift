@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+
+/// `book.toml`: a second small book with its own settings, and the errors a
+/// bad file gets, at its line.
+@Suite struct BookConfigTests {
+    static let chapterA = "# Alpha\n\n```swift\nlet x = Tensor(vector: [1, 2])\nshow(x, \"x\")\n```\n"
+    static let chapterB = "# Beta\n\nNo code, just prose.\n"
+
+    func book(_ toml: String) throws -> BookFixture {
+        let book = try BookFixture(["a.md": Self.chapterA, "b.md": Self.chapterB])
+        try Data(toml.utf8).write(to: book.root.appendingPathComponent("book.toml"))
+        return book
+    }
+
+    @Test func aSecondBookWithItsOwnSettings() throws {
+        let book = try book("""
+        [book]
+        title = "A Small Book"
+        authors = ["Ada", "Grace"]
+        description = "Two chapters and a settings file."
+        language = "fr"
+
+        [build]
+        chapters = ["b.md", "a"]
+        imports = ["ConvEngine"]
+        timeout = 30
+        """)
+        let built = try book.convbook("build")
+        #expect(built.status == 0, "\(built.stderr)")
+        let index = try book.page("index.html")
+        #expect(index.contains("<html lang=\"fr\">"))
+        #expect(index.contains("A Small Book"))
+        #expect(index.contains("Two chapters and a settings file."))
+        #expect(!index.contains("convolutional"), "the generator must hold no word of the convbook book")
+        // The order is the one book.toml gives, not the file names'.
+        let beta = try #require(index.range(of: "b.html")), alpha = try #require(index.range(of: "a.html"))
+        #expect(beta.lowerBound < alpha.lowerBound)
+        #expect(try book.page("b.html").contains("Beta · A Small Book"))
+    }
+
+    @Test func theBooksGradientThresholdIsTheDefault() throws {
+        let chapter = "# G\n\n```swift\ncheckGradients((\"dx\", Tensor(vector: [1, 2]), Tensor(vector: [1, 2.00002])))\n```\n"
+        let loose = try BookFixture(["01-g.md": chapter])
+        try Data("[build]\ngradient-threshold = 1e-4\n".utf8).write(to: loose.root.appendingPathComponent("book.toml"))
+        #expect(try loose.convbook("build").status == 0)
+        let strict = try BookFixture(["01-g.md": chapter])
+        let failed = try strict.convbook("build")
+        #expect(failed.status == 1)
+        #expect(failed.stderr.contains("chapters/01-g.md:4:"))
+        #expect(failed.stderr.contains("above the threshold 1.000e-07"))
+    }
+
+    @Test(arguments: [
+        ("[book]\ntitle = \"T\"\ncolour = \"red\"\n", "book.toml:3:1: error: unknown key 'colour' in [book]"),
+        ("[book]\ntitle = 3\n", "book.toml:2:1: error: book.title must be a string"),
+        ("[build]\n\ntimeout = \"soon\"\n", "book.toml:3:1: error: build.timeout must be a positive number"),
+        ("[output]\nhtml = true\n", "book.toml:1:1: error: unknown table 'output'"),
+        ("[book]\ntitle = \"unclosed\n", "book.toml:2:"),
+        ("[build]\nchapters = [\"a.md\", \"missing.md\"]\n", "book.toml: error: build.chapters names 'missing.md', which is not a .md file"),
+        ("[build]\nimports = [1]\n", "book.toml:2:1: error: build.imports must be an array of strings"),
+    ])
+    func badSettingsAreErrorsAtTheirLine(toml: String, expected: String) throws {
+        let book = try book(toml)
+        let result = try book.convbook("build")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains(expected), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: book.root.appendingPathComponent("site").path))
+    }
+}
