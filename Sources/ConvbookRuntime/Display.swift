@@ -25,13 +25,9 @@ public func show(_ tensor: Tensor, _ label: String? = nil, padding: HW? = nil, h
         print(TextTable.render(tensor))
         return
     }
-    var fields = RecordChannel.location(file, line, column)
-    fields.append(("label", label.map(JSON.string) ?? "null"))
-    fields.append(("value", JSON.value(tensor)))
-    fields.append(("padding", padding.map { JSON.array(["\($0.height)", "\($0.width)"]) } ?? "null"))
-    fields.append(("heatmap", heatmap ? "true" : "false"))
-    if let tolerance { fields.append(("valueClass", JSON.tolerance(tolerance))) }
-    RecordChannel.emit("show", fields)
+    RecordChannel.emit(.show(.init(at: RecordChannel.site(file, line, column), label: label,
+                                   value: PublishedValue(publishing: tensor).overriding(tolerance),
+                                   padding: padding.map { [$0.height, $0.width] }, heatmap: heatmap)))
 }
 
 /// The outcome of ``checkGradients(_:threshold:file:line:)``: the relative
@@ -79,12 +75,8 @@ public func checkGradients(_ entries: (name: String, analytic: Tensor, numeric: 
                                      errors: entries.map { relError($0.analytic, $0.numeric) },
                                      threshold: threshold)
     if RecordChannel.isActive {
-        var fields = RecordChannel.location(file, line, column)
-        fields.append(("threshold", JSON.number(threshold)))
-        fields.append(("rows", JSON.array(zip(result.names, result.errors).map { name, error in
-            JSON.object([("name", JSON.string(name)), ("error", JSON.number(error))])
-        })))
-        RecordChannel.emit("gradcheck", fields)
+        RecordChannel.emit(.gradientCheck(.init(at: RecordChannel.site(file, line, column), threshold: threshold,
+                                                rows: zip(result.names, result.errors).map { .init(name: $0, error: FlexibleDouble($1)) })))
     } else {
         for (name, error) in zip(result.names, result.errors) {
             print("\(name): relative error \(error) \(passes(error, bound: threshold) ? "ok" : "FAIL") (threshold \(threshold))")
@@ -114,12 +106,8 @@ public func checkAgreement(_ label: String, _ a: Tensor, _ b: Tensor, tolerance:
     else if a.count == 0 { note = "both tensors are empty: nothing was compared" }
     else if difference.isNaN { note = "a NaN in the compared tensors" }
     if RecordChannel.isActive {
-        var fields = RecordChannel.location(file, line, column)
-        fields.append(("label", JSON.string(label)))
-        fields.append(("difference", JSON.number(difference)))
-        fields.append(("tolerance", JSON.number(tolerance)))
-        if let note { fields.append(("note", JSON.string(note))) }
-        RecordChannel.emit("agreement", fields)
+        RecordChannel.emit(.agreement(.init(at: RecordChannel.site(file, line, column), label: label,
+                                            difference: FlexibleDouble(difference), tolerance: tolerance, note: note)))
     } else {
         print("\(label): max |difference| \(difference) \(passes(difference, bound: tolerance) ? "ok" : "FAIL") (tolerance \(tolerance))" + (note.map { "; \($0)" } ?? ""))
     }
@@ -153,10 +141,6 @@ public func showTable(_ columns: [String], _ rows: [[Any]], _ label: String? = n
         for row in rows { print(row.map { "\($0)" }.joined(separator: "\t")) }
         return
     }
-    var fields = RecordChannel.location(file, line, column)
-    fields.append(("label", label.map(JSON.string) ?? "null"))
-    fields.append(("columns", JSON.array(columns.map(JSON.string))))
-    fields.append(("cells", JSON.array(rows.map { JSON.array($0.map(JSON.value)) })))
-    if let tolerance { fields.append(("valueClass", JSON.tolerance(tolerance))) }
-    RecordChannel.emit("table", fields)
+    RecordChannel.emit(.table(.init(at: RecordChannel.site(file, line, column), label: label, columns: columns,
+                                    cells: rows.map { $0.map { PublishedValue(publishing: $0).overriding(tolerance) } })))
 }

@@ -1,3 +1,4 @@
+import ConvbookFormat
 import ConvEngine
 
 /// Shows a convolution example a reader can explore: x, w (and b), y, and,
@@ -36,14 +37,9 @@ public func explore(_ x: Tensor, _ w: Tensor, _ b: Tensor? = nil, _ parameters: 
     }
     for (name, t) in tensors { publish(t, as: "\(label)-\(name)", tolerance: tolerance, file: file, line: line, column: column) }
 
-    func view(_ target: String, _ sources: [String], _ count: Int, _ terms: (Int) -> [Term]) -> String {
-        JSON.object([
-            ("target", JSON.string(target)),
-            ("sources", JSON.array(sources.map(JSON.string))),
-            ("terms", JSON.array((0..<count).map { index in
-                JSON.array(terms(index).map { "[\($0.first),\($0.second)]" })
-            })),
-        ])
+    func view(_ target: String, _ sources: [String], _ count: Int, _ terms: (Int) -> [Term]) -> ExplorerView {
+        ExplorerView(target: target, sources: sources,
+                     terms: (0..<count).map { index in terms(index).map { [$0.first, $0.second] } })
     }
     func unflatten(_ index: Int, _ shape: [Int]) -> [Int] {
         var rest = index
@@ -69,14 +65,10 @@ public func explore(_ x: Tensor, _ w: Tensor, _ b: Tensor? = nil, _ parameters: 
         })
     }
     let p = parameters
-    var fields = RecordChannel.location(file, line, column)
-    fields.append(("label", JSON.string(label)))
-    fields.append(("parameters", JSON.object([
-        ("stride", "[\(p.stride.height),\(p.stride.width)]"), ("padding", "[\(p.padding.height),\(p.padding.width)]"),
-        ("dilation", "[\(p.dilation.height),\(p.dilation.width)]"), ("groups", "\(p.groups)"),
-    ])))
-    fields.append(("tensors", JSON.object(tensors.map { ($0.0, JSON.value($0.1)) })))
-    fields.append(("views", JSON.array(views)))
-    if let tolerance { fields.append(("valueClass", JSON.tolerance(tolerance))) }
-    RecordChannel.emit("explore", fields)
+    RecordChannel.emit(.explore(.init(
+        at: RecordChannel.site(file, line, column), label: label,
+        parameters: ExplorerParameters(stride: [p.stride.height, p.stride.width], padding: [p.padding.height, p.padding.width],
+                                       dilation: [p.dilation.height, p.dilation.width], groups: p.groups),
+        tensors: tensors.map { .init(name: $0.0, value: PublishedValue(publishing: $0.1).overriding(tolerance)) },
+        views: views)))
 }

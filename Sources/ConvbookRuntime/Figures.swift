@@ -1,3 +1,4 @@
+import ConvbookFormat
 import ConvEngine
 
 // Figures drawn from data: the builder turns these records into inline SVG.
@@ -14,23 +15,20 @@ struct FigureCell {
     var hue: Int? = nil
 }
 
-struct FigurePanel {
+struct FigureGrid {
     var title: String
     var rows: Int
     var columns: Int
     var cells: [FigureCell]
 
-    var json: String {
-        JSON.object([
-            ("title", JSON.string(title)), ("rows", "\(rows)"), ("columns", "\(columns)"),
-            ("cells", JSON.array(cells.map { cell in
-                JSON.object([("v", JSON.number(cell.value)), ("k", JSON.string(cell.kind.rawValue)), ("h", cell.hue.map { "\($0)" } ?? "null")])
-            })),
-        ])
+    /// The grid as the record channel carries it.
+    var panel: FigurePanel {
+        FigurePanel(title: title, rows: rows, columns: columns,
+                    cells: cells.map { .init(v: FlexibleDouble($0.value), k: $0.kind.rawValue, h: $0.hue) })
     }
 }
 
-func emitFigure(_ panels: [FigurePanel], caption: String?, tolerance: Tolerance?, file: StaticString, line: UInt, column: UInt) {
+func emitFigure(_ panels: [FigureGrid], caption: String?, tolerance: Tolerance, file: StaticString, line: UInt, column: UInt) {
     guard RecordChannel.isActive else {
         if let caption { print(caption) }
         for panel in panels {
@@ -44,11 +42,8 @@ func emitFigure(_ panels: [FigurePanel], caption: String?, tolerance: Tolerance?
         }
         return
     }
-    var fields = RecordChannel.location(file, line, column)
-    fields.append(("caption", caption.map(JSON.string) ?? "null"))
-    fields.append(("panels", JSON.array(panels.map(\.json))))
-    if let tolerance { fields.append(("valueClass", JSON.tolerance(tolerance))) }
-    RecordChannel.emit("figure", fields)
+    RecordChannel.emit(.figure(.init(at: RecordChannel.site(file, line, column), caption: caption,
+                                     panels: panels.map(\.panel), tolerance: tolerance)))
 }
 
 private func requireMatrix(_ t: Tensor, _ what: String) {
@@ -77,7 +72,7 @@ public func showWindows(_ x: Tensor, kernel: HW, _ parameters: ConvParameters = 
                                         padding: p.width, dilation: parameters.dilation.width) else {
         fatalError("showWindows: a \(kernel) kernel does not fit in x \(x.shape) with \(parameters)")
     }
-    var panels = [FigurePanel]()
+    var panels = [FigureGrid]()
     let positions = (0..<(outRows * outColumns)).map { ($0 / outColumns, $0 % outColumns) }
     for (i, j) in positions.prefix(max(limit, 1)) {
         let taps = Set(windowTaps(outputRow: i, outputColumn: j, kernelHeight: kernel.height, kernelWidth: kernel.width, parameters)
@@ -91,11 +86,11 @@ public func showWindows(_ x: Tensor, kernel: HW, _ parameters: ConvParameters = 
                 cells.append(FigureCell(value: padded[r, c], kind: kind))
             }
         }
-        panels.append(FigurePanel(title: "\(name)[\(i), \(j)]", rows: rows, columns: columns, cells: cells))
+        panels.append(FigureGrid(title: "\(name)[\(i), \(j)]", rows: rows, columns: columns, cells: cells))
     }
     let more = positions.count > limit ? " (the first \(limit) of \(positions.count) positions)" : ""
     emitFigure(panels, caption: (caption ?? "The window over the padded input for each output position") + more,
-               tolerance: tolerance ?? JSON.defaultTolerance(x), file: file, line: line, column: column)
+               tolerance: tolerance ?? PublishedValue.defaultTolerance(x), file: file, line: line, column: column)
 }
 
 /// Draws dy and dy with `s - 1` zeros inserted between its entries (the
@@ -106,7 +101,7 @@ public func showStrideDilation(_ dy: Tensor, stride: HW, _ caption: String? = ni
     requireMatrix(dy, "showStrideDilation")
     let (rows, columns) = (dy.shape[0], dy.shape[1])
     let spread = dilate(dy, by: stride)
-    let original = FigurePanel(title: "dy", rows: rows, columns: columns,
+    let original = FigureGrid(title: "dy", rows: rows, columns: columns,
                                cells: (0..<(rows * columns)).map { FigureCell(value: dy.scalars[$0], hue: $0) })
     var cells = [FigureCell]()
     for r in 0..<spread.shape[0] {
@@ -119,9 +114,9 @@ public func showStrideDilation(_ dy: Tensor, stride: HW, _ caption: String? = ni
             }
         }
     }
-    let dilated = FigurePanel(title: "dy with \(stride) − 1 zeros inserted", rows: spread.shape[0], columns: spread.shape[1], cells: cells)
+    let dilated = FigureGrid(title: "dy with \(stride) − 1 zeros inserted", rows: spread.shape[0], columns: spread.shape[1], cells: cells)
     emitFigure([original, dilated], caption: caption ?? "Stride \(stride): dy spread out to where its windows started",
-               tolerance: tolerance ?? JSON.defaultTolerance(dy), file: file, line: line, column: column)
+               tolerance: tolerance ?? PublishedValue.defaultTolerance(dy), file: file, line: line, column: column)
 }
 
 /// Draws a filter and the same filter rotated by 180 degrees (the engine's
@@ -131,12 +126,12 @@ public func showRotation(_ w: Tensor, _ caption: String? = nil, tolerance: Toler
     requireMatrix(w, "showRotation")
     let (rows, columns) = (w.shape[0], w.shape[1])
     let turned = rotate180(w)
-    let before = FigurePanel(title: "w", rows: rows, columns: columns,
+    let before = FigureGrid(title: "w", rows: rows, columns: columns,
                              cells: (0..<(rows * columns)).map { FigureCell(value: w.scalars[$0], hue: $0) })
-    let after = FigurePanel(title: "rotate180(w)", rows: rows, columns: columns,
+    let after = FigureGrid(title: "rotate180(w)", rows: rows, columns: columns,
                             cells: (0..<(rows * columns)).map { FigureCell(value: turned.scalars[$0], hue: rows * columns - 1 - $0) })
     emitFigure([before, after], caption: caption ?? "The filter turned by 180 degrees: entry (a, b) moves to (HH−1−a, WW−1−b)",
-               tolerance: tolerance ?? JSON.defaultTolerance(w), file: file, line: line, column: column)
+               tolerance: tolerance ?? PublishedValue.defaultTolerance(w), file: file, line: line, column: column)
 }
 
 /// Draws a line chart of one or more series against `x`, optionally with
@@ -160,16 +155,8 @@ public func showPlot(x: [Double], series: [(name: String, values: [Double])], xL
         for (k, value) in x.enumerated() { print(([fmt(value)] + series.map { fmt($0.values[k]) }).joined(separator: "\t")) }
         return
     }
-    var fields = RecordChannel.location(file, line, column)
-    fields.append(("caption", caption.map(JSON.string) ?? "null"))
-    fields.append(("xLabel", JSON.string(xLabel)))
-    fields.append(("yLabel", JSON.string(yLabel)))
-    fields.append(("logX", logX ? "true" : "false"))
-    fields.append(("logY", logY ? "true" : "false"))
-    fields.append(("x", JSON.array(x.map(JSON.number))))
-    fields.append(("series", JSON.array(series.map {
-        JSON.object([("name", JSON.string($0.name)), ("values", JSON.array($0.values.map(JSON.number)))])
-    })))
-    if let tolerance { fields.append(("valueClass", JSON.tolerance(tolerance))) }
-    RecordChannel.emit("plot", fields)
+    RecordChannel.emit(.plot(.init(at: RecordChannel.site(file, line, column), caption: caption, xLabel: xLabel, yLabel: yLabel,
+                                   logX: logX, logY: logY, x: x.map(FlexibleDouble.init),
+                                   series: series.map { PlotSeries(name: $0.name, values: $0.values.map(FlexibleDouble.init)) },
+                                   tolerance: tolerance ?? .exact)))
 }

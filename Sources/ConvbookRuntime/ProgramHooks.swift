@@ -3,18 +3,19 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ConvbookFormat
 
 // The calls `convbook build` writes around the chapter's code when it
 // assembles the chapter program. Chapter authors never call these.
 
 /// Marks the start of running block `block`.
 public func _convbookBegin(_ block: Int) {
-    RecordChannel.emit("begin", [("block", "\(block)")])
+    RecordChannel.emit(.begin(block: block))
 }
 
 /// Marks the end of running block `block`.
 public func _convbookEnd(_ block: Int) {
-    RecordChannel.emit("end", [("block", "\(block)")])
+    RecordChannel.emit(.end(block: block))
 }
 
 /// Evaluates an inline expression (`` `{swift} expr` `` in the prose) and
@@ -22,10 +23,10 @@ public func _convbookEnd(_ block: Int) {
 public func _convbookInline<T>(_ id: Int, _ body: () throws -> T) rethrows {
     let value = try body()
     if let problem = T.self == Void.self ? "the expression has no value (it is ())" : unpublishable(value) {
-        RecordChannel.emit("inline", [("id", "\(id)"), ("error", JSON.string(problem))])
+        RecordChannel.emit(.inline(id: id, value: nil, problem: problem))
         return
     }
-    RecordChannel.emit("inline", [("id", "\(id)"), ("value", JSON.value(unwrapped(value)))])
+    RecordChannel.emit(.inline(id: id, value: PublishedValue(publishing: unwrapped(value)), problem: nil))
 }
 
 /// Why a value cannot stand in the prose, or nil when it can: nil itself, a
@@ -63,6 +64,6 @@ public func _convbookRunsTrapBlock(_ block: Int) -> Bool {
 /// Reached when a block expected to trap ran to its end: records that and
 /// stops the program.
 public func _convbookTrapMissed(_ block: Int) -> Never {
-    RecordChannel.emit("trap-missed", [("block", "\(block)")])
+    RecordChannel.emit(.trapMissed(block: block))
     exit(0)
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ConvbookFormat
 import ConvEngine
 
 /// Offers a tensor for download from the page, as `NAME.npy` (NumPy's format),
@@ -26,10 +27,6 @@ public func publish(_ tensor: Tensor, as name: String, tolerance: Tolerance? = n
     } catch {
         fatalError("publish: cannot write \(name).npy: \(error)")
     }
-    var fields = RecordChannel.location(file, line, column)
-    fields.append(("name", JSON.string(name)))
-    fields.append(("shape", JSON.array(tensor.shape.map { "\($0)" })))
-    fields.append(("value", JSON.value(tensor)))
-    if let tolerance { fields.append(("valueClass", JSON.tolerance(tolerance))) }
-    RecordChannel.emit("artifact", fields)
+    RecordChannel.emit(.artifact(.init(at: RecordChannel.site(file, line, column), name: name, shape: tensor.shape,
+                                       value: PublishedValue(publishing: tensor).overriding(tolerance))))
 }

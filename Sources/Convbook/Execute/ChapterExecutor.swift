@@ -1,3 +1,4 @@
+import ConvbookFormat
 import Foundation
 
 /// Compiles and runs one chapter's program (or takes its result from the

@@ -1,3 +1,4 @@
+import ConvbookFormat
 import Foundation
 
 /// Weaves a run's standard output and its records into per-block output:
@@ -59,73 +60,52 @@ struct OutputAssembler {
             }
         }
 
-        func location(_ r: Record) -> ExecutionResult.VirtualLocation {
-            .init(file: r.file ?? "", line: r.line ?? 0, column: r.column ?? 0)
+        func location(_ site: Record.CallSite) -> ExecutionResult.VirtualLocation {
+            .init(file: site.file, line: site.line, column: site.column)
+        }
+        /// Adds an item to the block that is running; output outside any block is dropped.
+        func add(_ item: ExecutionResult.OutputItem) {
+            if let block = current, block < blockCount { append(item, to: block) }
         }
 
         for record in records {
             flushText(upTo: record.stdout >= 0 ? record.stdout : cursor)
             switch record.event {
-            case "begin":
-                current = record.block
-                if let b = record.block, b < blockCount { blocks[b].ran = true }
-            case "end":
+            case .begin(let block):
+                current = block
+                if block < blockCount { blocks[block].ran = true }
+            case .end:
                 current = nil
-            case "inline":
-                if let id = record.id, id < inlineCount {
-                    inlines[id] = record.value
-                    if let error = record.error { inlineErrors[id] = error }
+            case .inline(let id, let value, let problem):
+                if id < inlineCount {
+                    inlines[id] = value
+                    if let problem { inlineErrors[id] = problem }
                 }
-            case "show":
-                if let b = current, let value = record.value {
-                    append(.tensor(label: record.label, value: value.overriding(record.valueClass), padding: record.padding, heatmap: record.heatmap ?? false,
-                                   location: location(record)), to: b)
+            case .show(let show):
+                add(.tensor(label: show.label, value: show.value, padding: show.padding, heatmap: show.heatmap, location: location(show.at)))
+            case .gradientCheck(let check):
+                add(.gradientCheck(rows: check.rows, threshold: check.threshold, location: location(check.at)))
+            case .agreement(let agreement):
+                add(.agreement(label: agreement.label, difference: agreement.difference, tolerance: agreement.tolerance,
+                               note: agreement.note, location: location(agreement.at)))
+            case .table(let table):
+                add(.table(label: table.label, columns: table.columns, rows: table.cells, location: location(table.at)))
+            case .figure(let figure):
+                add(.figure(caption: figure.caption, panels: figure.panels, tolerance: figure.tolerance, location: location(figure.at)))
+            case .plot(let plot):
+                add(.plot(.init(caption: plot.caption, xLabel: plot.xLabel, yLabel: plot.yLabel, logX: plot.logX, logY: plot.logY,
+                                x: plot.x, series: plot.series, tolerance: plot.tolerance), location: location(plot.at)))
+            case .explore(let explore):
+                let order = ["x", "w", "b", "y", "dy", "dx", "dw", "db"]
+                let named = order.compactMap { name in
+                    explore.tensors.first { $0.name == name }.map { ExecutionResult.NamedValue(name: name, value: $0.value) }
                 }
-            case "gradcheck":
-                if let b = current {
-                    append(.gradientCheck(rows: record.rows ?? [], threshold: record.threshold?.value ?? 1e-7,
-                                          location: location(record)), to: b)
-                }
-            case "agreement":
-                if let b = current {
-                    append(.agreement(label: record.label ?? "", difference: record.difference ?? FlexibleDouble(.nan),
-                                      tolerance: record.tolerance?.value ?? 0, note: record.note, location: location(record)), to: b)
-                }
-            case "table":
-                if let b = current {
-                    let rows = (record.cells ?? []).map { $0.map { $0.overriding(record.valueClass) } }
-                    append(.table(label: record.label, columns: record.columns ?? [], rows: rows,
-                                  location: location(record)), to: b)
-                }
-            case "figure":
-                if let b = current {
-                    append(.figure(caption: record.caption, panels: record.panels ?? [], tolerance: record.valueClass ?? .exact,
-                                   location: location(record)), to: b)
-                }
-            case "plot":
-                if let b = current {
-                    append(.plot(.init(caption: record.caption, xLabel: record.xLabel ?? "", yLabel: record.yLabel ?? "",
-                                       logX: record.logX ?? false, logY: record.logY ?? false, x: record.x ?? [],
-                                       series: record.series ?? [], tolerance: record.valueClass ?? .exact),
-                                 location: location(record)), to: b)
-                }
-            case "explore":
-                if let b = current, let parameters = record.parameters, let tensors = record.tensors {
-                    let order = ["x", "w", "b", "y", "dy", "dx", "dw", "db"]
-                    let named = order.compactMap { name in
-                        tensors[name].map { ExecutionResult.NamedValue(name: name, value: $0.overriding(record.valueClass)) }
-                    }
-                    append(.explorer(.init(label: record.label ?? "example", parameters: parameters, tensors: named,
-                                           views: record.views ?? []), location: location(record)), to: b)
-                }
-            case "artifact":
-                if let name = record.name {
-                    artifactNames.append((name, record.shape ?? [], record.value?.overriding(record.valueClass), location(record)))
-                }
-            case "trap-missed":
-                if let b = record.block { trapMissed.insert(b) }
-            default:
-                break
+                add(.explorer(.init(label: explore.label, parameters: explore.parameters, tensors: named, views: explore.views),
+                              location: location(explore.at)))
+            case .artifact(let artifact):
+                artifactNames.append((artifact.name, artifact.shape, artifact.value, location(artifact.at)))
+            case .trapMissed(let block):
+                trapMissed.insert(block)
             }
         }
         flushText(upTo: stdout.count)

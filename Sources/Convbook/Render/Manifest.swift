@@ -1,3 +1,4 @@
+import ConvbookFormat
 import Foundation
 
 /// The ledger of a built site, `site/manifest.json`: every value its pages
