@@ -11,17 +11,31 @@ struct ServeCommand: AsyncParsableCommand {
         Prints `serving SITE/ at http://127.0.0.1:PORT/` on standard output once the first build is done. \
         Watches the chapters, the theme and the engine and runtime modules; a failed build prints its \
         errors and the previous site stays served. The files written are exactly those of `convbook build`; \
-        the live-reload script is added to pages as they are served. Ctrl-C stops it.
+        the live-reload script is added to pages as they are served. A request line over 8 KiB is answered 414, \
+        a request head over 32 KiB 431; idle and slow clients are disconnected. Ctrl-C stops it.
         """
     )
 
     @OptionGroup var book: BookArguments
     @Option(help: "The port on 127.0.0.1 (0: any free port).") var port: UInt16 = 8000
+    @Option(help: "Seconds a connection may wait for a request, or a client for a response, before it is closed.")
+    var idleTimeout: Double = 30
+    @Option(help: "Seconds a request may take to arrive, from its first byte, before the connection is closed.")
+    var requestTimeout: Double = 10
+
+    func validate() throws {
+        guard idleTimeout > 0, idleTimeout <= 86_400, requestTimeout > 0, requestTimeout <= 86_400 else {
+            throw ValidationError("time-outs are seconds between 0 and 86400")
+        }
+    }
 
     func run() async throws {
         Interrupts.shared.install()
+        var limits = ServeLimits()
+        limits.idleTimeout = .milliseconds(Int64(idleTimeout * 1000))
+        limits.requestTimeout = .milliseconds(Int64(requestTimeout * 1000))
         do {
-            try await PreviewServer(options: book.options(useCache: true), port: port).run()
+            try await PreviewServer(options: book.options(useCache: true), port: port, limits: limits).run()
         } catch {
             throw convbook.report(error)
         }

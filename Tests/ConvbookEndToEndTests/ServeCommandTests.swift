@@ -174,6 +174,113 @@ import Testing
         #expect(server.interrupt(timeout: 20) == 130)
     }
 
+    /// Any page the author visits can make the browser send such requests to
+    /// 127.0.0.1: each is answered at once, costs nothing after the client
+    /// has gone, and the server keeps serving.
+    @Test(.timeLimit(.minutes(5)))
+    func refusesOversizedRequestsAtOnceAndKeepsServing() async throws {
+        let book = try BookFixture(["01-first.md": Self.chapter("one")])
+        let server = try ServeProcess(in: book.root)
+        defer { server.kill() }
+        let line = try #require(server.firstLine(timeout: 240), "no address line; stderr:\n\(server.stderr)")
+        let port = try #require(line.firstMatch(of: /127\.0\.0\.1:(\d+)\//).flatMap { UInt16($0.1) }, "\(line)")
+        let host = "Host: 127.0.0.1:\(port)\r\n"
+
+        let hostile = [
+            (414, "a 100 KB path", "GET /\(String(repeating: "a", count: 100_000)) HTTP/1.1\r\n\(host)\r\n"),
+            (431, "a 1 MB header", "GET / HTTP/1.1\r\n\(host)X-Big: \(String(repeating: "b", count: 1_000_000))\r\n\r\n"),
+            (431, "4,000 small headers", "GET / HTTP/1.1\r\n\(host)" + String(repeating: "X-Small: 0123456789\r\n", count: 4_000) + "\r\n"),
+            (400, "a header line without a colon", "GET / HTTP/1.1\r\n\(host)no colon here\r\n\r\n"),
+        ]
+        for round in 0..<2 {
+            for (status, what, request) in hostile {
+                let started = Date()
+                let response = try RawHTTP.exchange(request, port: port)
+                let elapsed = Date().timeIntervalSince(started)
+                #expect(response.status == status, "\(what) (round \(round)): \(response.head)")
+                #expect(elapsed < 1, "\(what) (round \(round)) took \(elapsed) s")
+                #expect(response.peerClosed, "\(what): the connection was not closed")
+            }
+        }
+
+        // Nothing left running: the server idles, and answers at once.
+        let cpuBefore = try #require(ServeProcess.cpuSeconds(pid: server.process.processIdentifier))
+        try await Task.sleep(for: .seconds(2))
+        let cpuAfter = try #require(ServeProcess.cpuSeconds(pid: server.process.processIdentifier))
+        #expect(cpuAfter - cpuBefore < 0.5, "the server used \(cpuAfter - cpuBefore) s of CPU in 2 s idle")
+        let started = Date()
+        let normal = try RawHTTP.request("GET /01-first.html HTTP/1.1", port: port)
+        #expect(normal.status == 200 && normal.text.contains("Version one"), "\(normal.head)")
+        #expect(Date().timeIntervalSince(started) < 1)
+
+        // Limits that hold are not refused: a request line and headers just under them.
+        let longPath = "/" + String(repeating: "x", count: 8_000)
+        #expect(try RawHTTP.request("GET \(longPath) HTTP/1.1", port: port).status == 404)
+        let bigHeaders = "GET / HTTP/1.1\r\n\(host)X-Cookie: \(String(repeating: "c", count: 30_000))\r\nConnection: close\r\n\r\n"
+        #expect(try RawHTTP.exchange(bigHeaders, port: port).status == 200)
+        #expect(server.interrupt(timeout: 20) == 130)
+    }
+
+    /// A connection that sends nothing, or a request too slowly, is closed at
+    /// its time-out (here made short); the event stream, which only receives,
+    /// stays open.
+    @Test(.timeLimit(.minutes(5)))
+    func dropsIdleAndSlowClients() async throws {
+        let book = try BookFixture(["01-first.md": Self.chapter("one")])
+        let server = try ServeProcess(in: book.root, arguments: ["--idle-timeout", "2", "--request-timeout", "2"])
+        defer { server.kill() }
+        let line = try #require(server.firstLine(timeout: 240), "no address line; stderr:\n\(server.stderr)")
+        let port = try #require(line.firstMatch(of: /127\.0\.0\.1:(\d+)\//).flatMap { UInt16($0.1) }, "\(line)")
+
+        // Idle from the start.
+        let idle = try RawHTTP.Connection(port: port)
+        defer { idle.close() }
+        var started = Date()
+        let nothing = idle.read(until: { _ in false }, timeout: 10)
+        var elapsed = Date().timeIntervalSince(started)
+        #expect(idle.peerClosed && nothing.isEmpty, "\(nothing)")
+        #expect(elapsed > 1.5 && elapsed < 4.5, "closed after \(elapsed) s")
+
+        // Idle after a response on a kept-alive connection.
+        let kept = try RawHTTP.Connection(port: port)
+        defer { kept.close() }
+        try kept.send("GET /__convbook/version HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n")
+        let answered = kept.read(until: { $0.hasPrefix("HTTP/1.1 200 ") && $0.contains("\r\n\r\n") }, timeout: 5)
+        #expect(answered.hasPrefix("HTTP/1.1 200 "), "\(answered)")
+        started = Date()
+        _ = kept.read(until: { _ in false }, timeout: 10)
+        elapsed = Date().timeIntervalSince(started)
+        #expect(kept.peerClosed && elapsed > 1.5 && elapsed < 4.5, "closed: \(kept.peerClosed), after \(elapsed) s")
+
+        // A request sent a byte every 0.3 s would take 12 s: it is dropped at 2 s, unanswered.
+        let slow = try RawHTTP.Connection(port: port)
+        defer { slow.close() }
+        let request = Array("GET / HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n".utf8)
+        started = Date()
+        var sent = 0
+        while sent < request.count && !slow.isClosedByPeer() {
+            guard (try? slow.send(bytes: [request[sent]])) != nil else { break }
+            sent += 1
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        elapsed = Date().timeIntervalSince(started)
+        let slowAnswer = slow.read(until: { _ in false }, timeout: 2)
+        #expect(sent < request.count, "the whole request was sent")
+        #expect(elapsed > 1.5 && elapsed < 4.5, "dropped after \(elapsed) s")
+        #expect(!slowAnswer.contains("HTTP/1.1 200"), "\(slowAnswer)")
+
+        // The event stream stays open past the idle time-out: it gets its keep-alive comment (every 5 s).
+        let events = try RawHTTP.Connection(port: port)
+        defer { events.close() }
+        try events.send("GET /__convbook/events HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n")
+        let stream = events.read(until: { $0.contains(": keep-alive") }, timeout: 10)
+        #expect(stream.contains("text/event-stream") && stream.contains(": keep-alive"), "\(stream)")
+        #expect(!events.peerClosed)
+
+        #expect(try RawHTTP.request("GET / HTTP/1.1", port: port).status == 200)
+        #expect(server.interrupt(timeout: 20) == 130)
+    }
+
     /// The versions in the `data:` lines of an event stream.
     static func eventVersions(_ stream: String) -> [String] {
         stream.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("data: ") }.map { String($0.dropFirst(6)) }
@@ -200,11 +307,11 @@ final class ServeProcess: @unchecked Sendable {
     private var partial = Data()
     private let gotLine = DispatchSemaphore(value: 0)
 
-    init(in directory: URL, executable: String = Harness.convbook) throws {
+    init(in directory: URL, executable: String = Harness.convbook, arguments: [String] = []) throws {
         stderrURL = try Harness.temporaryDirectory().appendingPathComponent("serve.stderr")
         _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["serve", "--port", "0"]
+        process.arguments = ["serve", "--port", "0"] + arguments
         process.currentDirectoryURL = directory
         let out = Pipe()
         process.standardOutput = out
@@ -252,6 +359,16 @@ final class ServeProcess: @unchecked Sendable {
             Glibc.kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
+    }
+
+    /// The CPU time (user and system) that process `pid` has used, in seconds.
+    static func cpuSeconds(pid: Int32) -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        // After "pid (name)": state is field 3, utime and stime are fields 14 and 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     /// The element the server adds to HTML responses.
@@ -314,6 +431,17 @@ enum RawHTTP {
         return Response(status: status, head: head, text: text)
     }
 
+    /// Sends `request` as written (a send cut short by the server is no
+    /// error) and reads until the server closes, at most 5 s.
+    static func exchange(_ request: String, port: UInt16) throws -> (status: Int, head: String, peerClosed: Bool) {
+        let connection = try Connection(port: port)
+        defer { connection.close() }
+        try? connection.send(request)
+        let text = connection.read(until: { _ in false }, timeout: 5)
+        let head = String(text.prefix { $0 != "\r" && $0 != "\n" })
+        return (head.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0, head, connection.peerClosed)
+    }
+
     final class Connection {
         private let fd: Int32
 
@@ -322,6 +450,8 @@ enum RawHTTP {
             guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
             var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
             setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            var sendTimeout = timeval(tv_sec: 5, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &sendTimeout, socklen_t(MemoryLayout<timeval>.size))
             var address = RawHTTP.loopback(port: port)
             let connected = withUnsafePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
@@ -333,7 +463,11 @@ enum RawHTTP {
         }
 
         func send(_ text: String) throws {
-            let bytes = Array(text.utf8)
+            try send(bytes: Array(text.utf8))
+        }
+
+        /// Sends every byte, each send waiting at most 5 s.
+        func send(bytes: [UInt8]) throws {
             var sent = 0
             while sent < bytes.count {
                 let n = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -343,6 +477,15 @@ enum RawHTTP {
         }
 
         private var received = Data()
+        /// Whether a read found the connection closed (or reset) by the server.
+        private(set) var peerClosed = false
+
+        /// Whether the server has closed the connection, without waiting.
+        func isClosedByPeer() -> Bool {
+            var byte: UInt8 = 0
+            let n = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+            return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+        }
 
         /// Reads until `done` holds for everything read so far, the peer
         /// closes, or `timeout` seconds pass; returns everything read so far.
@@ -355,6 +498,7 @@ enum RawHTTP {
                 if n > 0 {
                     received.append(contentsOf: buffer[0..<n])
                 } else if n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+                    peerClosed = true
                     break
                 }
             }

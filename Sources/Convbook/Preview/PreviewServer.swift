@@ -23,57 +23,55 @@ import Foundation
 ///   (`libConvbookRuntime.so` and the two `.swiftmodule` files that
 ///   ``Toolchain/locate(modules:)`` finds).
 /// - A failed build leaves the previous site on disk and in the browser.
+/// - Requests that are too large, too slow or never come are refused or
+///   dropped promptly (``ServeLimits``, ``LoopbackHTTPServer``).
 /// - The files written are exactly those of `convbook build`; the live-reload
 ///   script is added to HTML responses only (``LiveReloadScript``).
 public struct PreviewServer: Sendable {
     public let options: BuildOptions
     public let port: UInt16
+    /// Sizes and time-outs of requests (``ServeLimits``).
+    public let limits: ServeLimits
 
     /// Time between two looks at the watched files.
     var pollInterval: Duration = .milliseconds(500)
     /// Time between keep-alive comments on the event streams.
     var keepAliveInterval: Duration = .seconds(5)
 
-    public init(options: BuildOptions, port: UInt16) {
+    public init(options: BuildOptions, port: UInt16, limits: ServeLimits = ServeLimits()) {
         self.options = options
         self.port = port
+        self.limits = limits
     }
 
     /// Listens, builds, prints the address, then watches and rebuilds until
     /// cancelled. Throws only when it cannot listen (the port is taken).
     public func run() async throws {
         let channel = ReloadChannel()
-        let address = try sockaddr_in.inet(ip4: "127.0.0.1", port: port)
-        let server = HTTPServer(address: address, timeout: 15, logger: .disabled)
-        await server.appendRoute(HTTPRoute(method: .GET, path: LiveReloadScript.eventsPath)) { _ in
+        var routes = RoutedHTTPHandler()
+        routes.appendRoute(HTTPRoute(method: .GET, path: LiveReloadScript.eventsPath)) { _ in
             HTTPResponse(statusCode: .ok,
                          headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
                          body: ReloadEventStream(events: channel.subscribe()).body)
         }
-        await server.appendRoute(HTTPRoute(method: .GET, path: LiveReloadScript.versionPath)) { _ in
+        routes.appendRoute(HTTPRoute(method: .GET, path: LiveReloadScript.versionPath)) { _ in
             HTTPResponse(statusCode: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
                          body: Data(channel.version.utf8))
         }
-        await server.appendRoute("*", to: SiteFileHandler(root: URL(fileURLWithPath: options.out), channel: channel))
+        routes.appendRoute("*", to: SiteFileHandler(root: URL(fileURLWithPath: options.out), channel: channel))
+
+        let server: LoopbackHTTPServer
+        do {
+            server = try LoopbackHTTPServer(port: port, limits: limits, handler: routes)
+        } catch {
+            throw Diagnostic(file: "convbook serve", message: "cannot serve on 127.0.0.1:\(port): \(error.localizedDescription)")
+        }
+        let url = "http://127.0.0.1:\(server.port ?? port)/"
 
         defer { channel.finish() }
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                do {
-                    try await server.run()
-                } catch is CancellationError {
-                    return
-                } catch {
-                    throw Diagnostic(file: "convbook serve", message: "cannot serve on 127.0.0.1:\(port): \(error.localizedDescription)")
-                }
-            }
-            group.addTask {
-                try await server.waitUntilListening(timeout: 30)
-                guard case .ip4(let host, let boundPort)? = await server.listeningAddress else {
-                    throw Diagnostic(file: "convbook serve", message: "the server is not listening on an IPv4 address")
-                }
-                try await serve(channel: channel, url: "http://\(host):\(boundPort)/")
-            }
+            group.addTask { try await server.run() }
+            group.addTask { try await serve(channel: channel, url: url) }
             try await group.next()
             group.cancelAll()
         }
