@@ -158,13 +158,14 @@ public struct BookBuilder: Sendable {
 
     func executeBook(only selected: [String] = []) throws -> Executed {
         let loadStart = StageTimer.now()
+        try ExecutionCache.prepare(options.cacheURL)
         let config = try BookConfig.load(chaptersFolder: options.chapters)
         let files = try BookFiles.list(options.chapters, chapterOrder: config.chapters, orderSource: BookConfig.path(chaptersFolder: options.chapters))
         var diagnostics = [Diagnostic]()
         var chapters = [Chapter]()
         for file in files.files where selected.isEmpty || selected.contains(where: { Self.names(file).contains($0) }) {
             do {
-                chapters.append(try Chapter.load(file, config: config))
+                chapters.append(try Chapter.load(file, config: config, cache: options.useCache ? CacheStore(root: options.cacheURL) : nil))
             } catch {
                 diagnostics.append(error)
             }
@@ -183,7 +184,6 @@ public struct BookBuilder: Sendable {
         chapters = runnable
 
         StageTimer.report("load", since: loadStart)
-        try ExecutionCache.prepare(options.cacheURL)
         let toolchain = try StageTimer.measure("toolchain") { try Toolchain.locate(modules: options.modules, cache: options.cacheURL) }
         let executeStart = StageTimer.now()
         let cacheRoot = options.cacheURL
@@ -242,44 +242,81 @@ public struct BookBuilder: Sendable {
 
     // MARK: Render
 
+    /// A chapter's page as rendered, cached by everything it is made from.
+    struct RenderedPage: Codable {
+        var html: String
+        var search: [SearchIndex.Entry]
+    }
+
+    static let pageCacheVersion = "page-1"
+
     /// Injects every chapter's results, typesets its math (one KaTeX run for
     /// the whole book) and renders the pages, the search index and the
     /// downloads. Throws TeX errors at their chapter lines.
+    ///
+    /// A chapter's page is cached by its source, its results, the book's
+    /// settings and page list, the theme, the KaTeX driver and the generator
+    /// itself: an unchanged chapter costs no parse, no highlighting and no
+    /// render, so a rebuild costs what the edit costs.
     func render(_ executed: Executed) throws -> SiteFiles {
         let injectStart = StageTimer.now()
         let theme = try Theme.load(override: options.theme)
-        // Chapters are injected in parallel: highlighting their code is most of the work.
-        let documents = parallelMap(Array(zip(executed.chapters, executed.results)), jobs: options.jobs) { chapter, result in
-            var injector = Injector(chapter: chapter, result: result)
-            return injector.rewrite(chapter.document)
-        }
-        var occurrences = [MathRenderer.Occurrence]()
-        for (chapter, document) in zip(executed.chapters, documents) {
-            occurrences += MathCollector.occurrences(in: document, file: chapter.path)
-        }
-        StageTimer.report("render: inject", since: injectStart)
         guard let script = Theme.katexScript else {
             throw Diagnostic(file: "convbook", message: "the KaTeX driver script is missing from convbook's resources")
         }
+        let pages = executed.chapters.map { PageRenderer.Page(slug: $0.file.slug, title: $0.title, summary: $0.frontMatter.summary) }
+        let store = options.useCache ? CacheStore(root: options.cacheURL) : nil
+        let bookContext = CacheStore.key([Self.pageCacheVersion, Self.generatorStamp, theme.digest, KaTeXAssets.stamp,
+                                          (try? Data(contentsOf: script)).map(CacheStore.digest) ?? "",
+                                          "\(executed.config)"] + pages.map { "\($0.slug)\t\($0.title)\t\($0.summary ?? "")" })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let keys = zip(executed.chapters, executed.results).enumerated().map { index, item in
+            CacheStore.key([bookContext, String(index), item.0.path, item.0.sourceDigest,
+                            (try? encoder.encode(item.1)).map(CacheStore.digest) ?? UUID().uuidString])
+        }
+        var rendered: [RenderedPage?] = keys.map { key in store?.load(RenderedPage.self, kind: "pages", key: key) }
+        let missing = rendered.indices.filter { rendered[$0] == nil }
+
+        // Chapters are injected in parallel: highlighting their code is most of the work.
+        let documents = parallelMap(missing, jobs: options.jobs) { index in
+            var injector = Injector(chapter: executed.chapters[index], result: executed.results[index])
+            return injector.rewrite(executed.chapters[index].parsedDocument())
+        }
+        var occurrences = [MathRenderer.Occurrence]()
+        for (index, document) in zip(missing, documents) {
+            occurrences += MathCollector.occurrences(in: document, file: executed.chapters[index].path)
+        }
+        StageTimer.report("render: inject", since: injectStart)
         let cacheFile = options.useCache ? options.cacheURL.appendingPathComponent("katex.cache") : nil
         let math = try StageTimer.measure("render: math") { try MathRenderer(cacheFile: cacheFile, script: script).render(occurrences) }
         let pagesStart = StageTimer.now()
 
-        let pages = executed.chapters.map { PageRenderer.Page(slug: $0.file.slug, title: $0.title, summary: $0.frontMatter.summary) }
         let renderer = PageRenderer(book: executed.config, pages: pages, theme: theme, math: math)
         var site = SiteFiles()
         var search = SearchIndex()
-        for (index, (chapter, document)) in zip(executed.chapters, documents).enumerated() {
-            var dataFiles = [(name: String, href: String, shape: [Int])]()
+        var dataFiles = [[(name: String, href: String, shape: [Int])]]()
+        for (index, chapter) in executed.chapters.enumerated() {
+            var files = [(name: String, href: String, shape: [Int])]()
             for artifact in executed.results[index].artifacts {
                 let href = "data/\(chapter.file.slug)/\(artifact.name).npy"
                 site.add(href, artifact.bytes)
-                dataFiles.append((artifact.name + ".npy", href, artifact.shape))
+                files.append((artifact.name + ".npy", href, artifact.shape))
             }
-            let input = PageRenderer.ChapterInput(document: document, blockCount: chapter.program.blockCount, dataFiles: dataFiles)
-            site.add(pages[index].href, renderer.chapterPage(index, input))
+            dataFiles.append(files)
+        }
+        for (index, document) in zip(missing, documents) {
+            let chapter = executed.chapters[index]
+            let input = PageRenderer.ChapterInput(document: document, blockCount: chapter.program.blockCount, dataFiles: dataFiles[index])
+            let page = RenderedPage(html: renderer.chapterPage(index, input), search: SearchIndex.entries(page: pages[index], document: document))
+            rendered[index] = page
+            store?.store(page, kind: "pages", key: keys[index])
+        }
+        for (index, chapter) in executed.chapters.enumerated() {
+            guard let page = rendered[index] else { continue }
+            site.add(pages[index].href, page.html)
             site.add("code/\(chapter.file.slug).swift", StandaloneProgram.source(for: chapter))
-            search.add(page: pages[index], document: document)
+            search.add(page.search)
         }
         StageTimer.report("render: pages", since: pagesStart)
         site.add("index.html", renderer.indexPage())
@@ -290,6 +327,14 @@ public struct BookBuilder: Sendable {
         site.add(SiteFiles.markerName, SiteFiles.markerText)
         return site
     }
+
+    /// The generator's own executable (path, size, time): a new convbook
+    /// renders every page anew.
+    static let generatorStamp: String = {
+        let path = Bundle.main.executablePath ?? CommandLine.arguments[0]
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        return "\(path) \((attributes?[.size] as? NSNumber)?.intValue ?? -1) \((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1)"
+    }()
 }
 
 /// The math of a document, with where each formula was written.

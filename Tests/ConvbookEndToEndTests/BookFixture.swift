@@ -53,10 +53,10 @@ struct BookFixture {
         ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).sorted()
     }
 
-    /// Cache entry folders (64 hex digits).
-    func cacheEntries() -> [URL] {
-        let cache = root.appendingPathComponent(".convbook-cache")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: cache.path)) ?? []
-        return names.filter { $0.count == 64 }.map { cache.appendingPathComponent($0) }
+    /// Cached chapter results (files named by 64 hex digits), of `kind`.
+    func cacheEntries(_ kind: String = "results") -> [URL] {
+        let folder = root.appendingPathComponent(".convbook-cache/\(kind)")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { $0.count == 64 }.map { folder.appendingPathComponent($0) }
     }
 }

@@ -139,14 +139,38 @@ import Testing
         #expect(edited.stderr.contains("(1 compiled, 1 cached)"))
         #expect(edited.stderr.contains("02-b.md: compiled"))
         // A corrupt entry is detected and rebuilt.
+        #expect(book.cacheEntries().count >= 2)
         for entry in book.cacheEntries() {
-            try Data("{\"garbage\": true}".utf8).write(to: entry.appendingPathComponent("result.json"))
+            try Data("{\"garbage\": true}".utf8).write(to: entry)
         }
         let rebuilt = try book.convbook("build")
         #expect(rebuilt.status == 0)
         #expect(rebuilt.stderr.contains("(2 compiled, 0 cached)"))
         #expect(rebuilt.stderr.contains("corrupt cache entry was rebuilt"))
         #expect(try book.convbook("build", "--no-cache").stderr.contains("(2 compiled, 0 cached)"))
+    }
+
+    @Test func anUnchangedChapterIsNeitherParsedNorRenderedAgain() throws {
+        let book = try BookFixture([
+            "01-a.md": "# A\n\nProse with $x^2$.\n\n```swift\nprint(\"a\")\n```\n",
+            "02-b.md": "# B\n\n```swift\nprint(\"b\")\n```\n",
+        ])
+        #expect(try book.convbook("build").status == 0)
+        let pages = Set(book.cacheEntries("pages")), loads = Set(book.cacheEntries("chapters"))
+        #expect(pages.count == 2 && loads.count == 2)
+        // A prose edit in A: one new load and one new page; B's entries serve again as they are.
+        try book.write("01-a.md", "# A\n\nProse with $x^3$, edited.\n\n```swift\nprint(\"a\")\n```\n")
+        #expect(try book.convbook("build").status == 0)
+        #expect(try book.page("01-a.html").contains("edited"))
+        #expect(Set(book.cacheEntries("pages")).subtracting(pages).count == 1)
+        #expect(Set(book.cacheEntries("chapters")).subtracting(loads).count == 1)
+        // Damaged page and load entries fail their checksums and are made again: the site is as a clean build makes it.
+        for entry in book.cacheEntries("pages") + book.cacheEntries("chapters") {
+            try Data("<p>tampered</p>".utf8).write(to: entry)
+        }
+        #expect(try book.convbook("build").status == 0)
+        #expect(try book.convbook("build", "--no-cache", "--out", "clean").status == 0)
+        #expect(book.siteSnapshot() == book.siteSnapshot("clean"))
     }
 
     @Test func buildsAreByteIdentical() throws {

@@ -265,8 +265,11 @@ import Testing
         }
         elapsed = Date().timeIntervalSince(started)
         let slowAnswer = slow.read(until: { _ in false }, timeout: 2)
+        // Dropped before the request was complete, and not before its time-out. (No tight upper
+        // bound: with every test of the suite running at once on 2 cores, the client's own
+        // 0.3 s sleeps stretch; the whole request would take 16 s.)
         #expect(sent < request.count, "the whole request was sent")
-        #expect(elapsed > 1.5 && elapsed < 4.5, "dropped after \(elapsed) s")
+        #expect(elapsed > 1.5, "dropped after \(elapsed) s")
         #expect(!slowAnswer.contains("HTTP/1.1 200"), "\(slowAnswer)")
 
         // The event stream stays open past the idle time-out: it gets its keep-alive comment (every 5 s).

@@ -6,7 +6,11 @@ struct Chapter: Sendable {
     var file: BookFiles.File
     var frontMatter: FrontMatter
     var title: String
-    var document: MarkdownDocument
+    /// The Markdown, front matter blanked (so lines are the file's).
+    var markdown: String
+    /// The parsed Markdown; nil when the chapter came from the load cache
+    /// (``parsedDocument()`` parses it when a page must be rendered).
+    var document: MarkdownDocument?
     var program: ChapterProgram
     /// Problems found while loading (unknown block options, say).
     var diagnostics: [Diagnostic]
@@ -16,14 +20,35 @@ struct Chapter: Sendable {
     var imports: [String] = []
     /// The title of the book it belongs to.
     var bookTitle = ""
+    /// SHA-256 of the chapter file's bytes.
+    var sourceDigest = ""
 
     var path: String { file.displayPath }
     var timeout: Double { frontMatter.timeout ?? defaultTimeout }
     /// MiB of address space the chapter program may use (`ulimit -v`).
     var memory: Int { frontMatter.memory ?? 4096 }
 
-    /// Reads and parses a chapter. Parsing is serialised inside the Markdown layer.
-    static func load(_ file: BookFiles.File, config: BookConfig) throws(Diagnostic) -> Chapter {
+    /// The parsed Markdown (parsed now if the load came from the cache).
+    func parsedDocument() -> MarkdownDocument {
+        document ?? MarkdownParser.parse(source: markdown, path: file.displayPath)
+    }
+
+    /// What loading a chapter finds, cached by the file's bytes so that an
+    /// unchanged chapter is not parsed again.
+    struct Loaded: Codable {
+        var frontMatter: FrontMatter
+        var title: String
+        var markdown: String
+        var cells: [Cell]
+        var diagnostics: [Diagnostic]
+    }
+
+    static let loadCacheVersion = "chapter-load-1"
+
+    /// Reads and parses a chapter, or takes what loading it found from
+    /// `cache` when the file is unchanged. Parsing is serialised inside the
+    /// Markdown layer.
+    static func load(_ file: BookFiles.File, config: BookConfig, cache: CacheStore? = nil) throws(Diagnostic) -> Chapter {
         let data: Data
         do {
             data = try Data(contentsOf: file.url)
@@ -33,14 +58,25 @@ struct Chapter: Sendable {
         guard let text = String(data: data, encoding: .utf8) else {
             throw Diagnostic(file: file.displayPath, message: "the chapter is not valid UTF-8")
         }
-        let (frontMatter, markdown) = try FrontMatter.split(text, file: file.displayPath)
-        let document = MarkdownParser.parse(source: markdown, path: file.displayPath)
-        var collector = CellCollector(path: file.displayPath)
-        collector.visit(document)
-        let title = frontMatter.title ?? collector.firstHeading ?? file.slug
-        return Chapter(file: file, frontMatter: frontMatter, title: title, document: document,
-                       program: ChapterProgram(cells: collector.cells, imports: config.imports), diagnostics: collector.diagnostics,
-                       defaultTimeout: config.timeout ?? 60, imports: config.imports, bookTitle: config.title)
+        let digest = CacheStore.digest(data)
+        let key = CacheStore.key([loadCacheVersion, digest, file.displayPath])
+        let loaded: Loaded
+        var document: MarkdownDocument?
+        if let cached = cache?.load(Loaded.self, kind: "chapters", key: key) {
+            loaded = cached
+        } else {
+            let (frontMatter, markdown) = try FrontMatter.split(text, file: file.displayPath)
+            let parsed = MarkdownParser.parse(source: markdown, path: file.displayPath)
+            var collector = CellCollector(path: file.displayPath)
+            collector.visit(parsed)
+            loaded = Loaded(frontMatter: frontMatter, title: frontMatter.title ?? collector.firstHeading ?? file.slug,
+                            markdown: markdown, cells: collector.cells, diagnostics: collector.diagnostics)
+            document = parsed
+            cache?.store(loaded, kind: "chapters", key: key)
+        }
+        return Chapter(file: file, frontMatter: loaded.frontMatter, title: loaded.title, markdown: loaded.markdown, document: document,
+                       program: ChapterProgram(cells: loaded.cells, imports: config.imports), diagnostics: loaded.diagnostics,
+                       defaultTimeout: config.timeout ?? 60, imports: config.imports, bookTitle: config.title, sourceDigest: digest)
     }
 }
 

@@ -12,7 +12,7 @@
 /// run; default 60) and `memory` (MiB of address space it may use; default
 /// 4096). The lines are blanked, not removed, before the Markdown
 /// is parsed, so line numbers stay those of the file.
-struct FrontMatter: Hashable, Sendable {
+struct FrontMatter: Hashable, Sendable, Codable {
     var title: String?
     var summary: String?
     var timeout: Double?

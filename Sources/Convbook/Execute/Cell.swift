@@ -1,12 +1,12 @@
 /// One piece of a chapter's program, in document order: a Swift code block or
 /// an inline expression from the prose.
-enum Cell: Hashable, Sendable {
+enum Cell: Hashable, Sendable, Codable {
     case block(CodeCell)
     case inline(InlineCell)
 }
 
 /// A fenced Swift code block.
-struct CodeCell: Hashable, Sendable {
+struct CodeCell: Hashable, Sendable, Codable {
     /// 0-based index among the chapter's Swift blocks.
     var index: Int
     var code: String
@@ -23,7 +23,7 @@ struct CodeCell: Hashable, Sendable {
 }
 
 /// An inline expression, `` `{swift} expr` ``.
-struct InlineCell: Hashable, Sendable {
+struct InlineCell: Hashable, Sendable, Codable {
     /// 0-based index among the chapter's inline expressions.
     var id: Int
     var code: String

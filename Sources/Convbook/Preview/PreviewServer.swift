@@ -17,7 +17,8 @@ import Foundation
 ///   `serving site/ at http://127.0.0.1:8000/` (port 0 picks a free port).
 ///   Progress and build errors go to standard error, as `convbook build`
 ///   prints them.
-/// - Watched, by polling twice a second: the chapters folder, the theme
+/// - Watched, by inotify where the kernel has it (``FileEvents``), else by
+///   polling twice a second: the chapters folder, the theme
 ///   folders (`options.theme` and the default theme in convbook's resources,
 ///   which `swift build` refreshes), and the engine and runtime modules
 ///   (`libConvbookRuntime.so` and the two `.swiftmodule` files that
@@ -33,8 +34,12 @@ public struct PreviewServer: Sendable {
     /// Sizes and time-outs of requests (``ServeLimits``).
     public let limits: ServeLimits
 
-    /// Time between two looks at the watched files.
+    /// Time between two looks at the watched files when the kernel does not
+    /// report changes (and the longest wait between keep-alive checks).
     var pollInterval: Duration = .milliseconds(500)
+    /// After a change, how long to wait for the rest of a save that writes in
+    /// several steps: with inotify, until the files are quiet this long.
+    var settleInterval: Duration = .milliseconds(40)
     /// Time between keep-alive comments on the event streams.
     var keepAliveInterval: Duration = .seconds(5)
 
@@ -97,24 +102,30 @@ public struct PreviewServer: Sendable {
         // The snapshot is taken before the first build, so an edit made while
         // it runs (or right after the address is printed) triggers a rebuild.
         var watcher = ChangeWatcher(watching: watched, excluding: [URL(fileURLWithPath: options.out), options.cacheURL])
+        let events = FileEvents(watching: watched)
         await rebuild(options, channel: channel, reason: nil)
         let folder = options.out.hasSuffix("/") ? options.out : options.out + "/"
         Self.write("serving \(folder) at \(url)\n", to: .standardOutput)
-        let keepAliveEvery = max(1, Int(keepAliveInterval / pollInterval))
-        var ticks = 0
+        var lastKeepAlive = ContinuousClock.now
+        let interval = pollInterval
         while true {
-            try await Task.sleep(for: pollInterval)
-            ticks += 1
-            if ticks % keepAliveEvery == 0 { channel.keepAlive() }
+            _ = await offPool { events.wait(interval) }
+            try Task.checkCancellation()
+            if ContinuousClock.now - lastKeepAlive >= keepAliveInterval {
+                channel.keepAlive()
+                lastKeepAlive = .now
+            }
             var changed = watcher.changes()
             guard !changed.isEmpty else { continue }
             // Let a save that writes in several steps settle before building.
-            for _ in 0..<10 {
-                try await Task.sleep(for: .milliseconds(150))
+            let settle = events.isNotified ? settleInterval : .milliseconds(150)
+            for _ in 0..<25 {
+                try await Task.sleep(for: settle)
                 let more = watcher.changes()
                 if more.isEmpty { break }
                 changed += more
             }
+            events.watch(watched)   // folders made since are watched too
             await rebuild(options, channel: channel, reason: Set(changed).sorted())
         }
     }

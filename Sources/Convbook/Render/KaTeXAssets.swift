@@ -6,6 +6,13 @@ import Foundation
 enum KaTeXAssets {
     static let folder = URL(fileURLWithPath: "/usr/share/javascript/katex")
 
+    /// The installed KaTeX (its stylesheet's size and time, which change with
+    /// the Debian package): part of each page's cache key.
+    static var stamp: String {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent("katex.min.css").path)
+        return "katex \((attributes?[.size] as? NSNumber)?.intValue ?? -1) \((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1)"
+    }
+
     static func add(to site: inout SiteFiles) throws {
         let css = folder.appendingPathComponent("katex.min.css")
         let fonts = folder.appendingPathComponent("fonts").resolvingSymlinksInPath()

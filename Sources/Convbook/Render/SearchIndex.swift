@@ -5,7 +5,7 @@ import Foundation
 /// (`search-index.js`) so that search works from `file://`, where pages
 /// cannot fetch JSON.
 struct SearchIndex {
-    struct Entry: Encodable {
+    struct Entry: Codable {
         /// Chapter title.
         var c: String
         /// Section title.
@@ -18,7 +18,11 @@ struct SearchIndex {
 
     private(set) var entries: [Entry] = []
 
-    mutating func add(page: PageRenderer.Page, document: MarkdownDocument) {
+    mutating func add(_ more: [Entry]) { entries += more }
+
+    /// The entries of one page.
+    static func entries(page: PageRenderer.Page, document: MarkdownDocument) -> [Entry] {
+        var entries = [Entry]()
         let ids = HeadingIDs(document: document)
         var section = (title: page.title, id: "", text: "")
         var headingIndex = 0
@@ -44,6 +48,7 @@ struct SearchIndex {
             headingIndex += Self.headingCount(in: block)
         }
         flush()
+        return entries
     }
 
     /// Prose of a block: its plain text, without injected HTML or code output.

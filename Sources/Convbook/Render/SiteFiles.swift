@@ -91,6 +91,10 @@ public struct SiteFiles: Sendable, Equatable {
             for (path, data) in files.sorted(by: { $0.key < $1.key }) {
                 let target = staging.appendingPathComponent(path)
                 try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                // A file that did not change is linked from the current site, not written again:
+                // publishing costs what changed (the old folder goes once the new one is in place).
+                let current = url.appendingPathComponent(path)
+                if (try? Data(contentsOf: current)) == data, link(current.path, target.path) == 0 { continue }
                 try data.write(to: target)
             }
         } catch {

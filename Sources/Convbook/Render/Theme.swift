@@ -20,6 +20,8 @@ struct Theme {
     let assets: [String: Data]
     /// The folders the theme was read from, for the preview server to watch.
     let folders: [URL]
+    /// SHA-256 of every file the theme was made from: part of each page's cache key.
+    var digest = ""
 
     static var defaultFolder: URL? {
         Bundle.module.url(forResource: "Theme", withExtension: nil)
@@ -46,8 +48,10 @@ struct Theme {
             throw Diagnostic(file: base.appendingPathComponent(name).path, message: "theme file is missing")
         }
         var library = MustacheLibrary()
+        var parts = [String]()
         for name in templates {
             let (data, path) = try read("\(name).mustache")
+            parts.append(CacheStore.digest(data))
             do {
                 try library.register(String(decoding: data, as: UTF8.self), named: name)
             } catch {
@@ -56,7 +60,8 @@ struct Theme {
         }
         var assets = [String: Data]()
         for name in Self.assets { assets[name] = try read(name).0 }
-        return Theme(library: library, assets: assets, folders: [custom, base].compactMap { $0 })
+        parts += Self.assets.compactMap { assets[$0].map(CacheStore.digest) }
+        return Theme(library: library, assets: assets, folders: [custom, base].compactMap { $0 }, digest: CacheStore.key(parts))
     }
 
     func render(_ template: String, _ context: [String: Any]) -> String {

@@ -1,7 +1,7 @@
 /// A problem found while building, located in a chapter the way compilers
 /// print it: `chapters/02-dw.md:41:7: error: message`.
-public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible, Comparable {
-    public enum Severity: String, Sendable {
+public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible, Comparable, Codable {
+    public enum Severity: String, Sendable, Codable {
         case error, warning, note
 
         var rank: Int { self == .error ? 0 : self == .warning ? 1 : 2 }

@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Rebuild cost against book size, for BENCHMARKS.md.
+
+Builds this book (13 chapters) and a 97-chapter book (the 13 chapters plus
+seven more copies of the first twelve, numbered on), warms both caches, then
+times, alternating between the two books in one run:
+  - a rebuild with nothing changed;
+  - a prose edit in one chapter (a sentence appended) and the rebuild.
+
+    python3 Benchmarks/scale_bench.py .build/release/convbook --reps 5
+"""
+import argparse, os, shutil, statistics, subprocess, tempfile, time
+
+def make_book(root, folder, copies):
+    chapters = os.path.join(folder, "chapters")
+    shutil.copytree(os.path.join(root, "chapters"), chapters)
+    shutil.copy(os.path.join(root, "book.toml"), folder)
+    originals = sorted(f for f in os.listdir(chapters) if f.endswith(".md") and not f.startswith("99"))
+    number = 13
+    for _ in range(copies):
+        for name in originals:
+            shutil.copy(os.path.join(chapters, name), os.path.join(chapters, f"{number:03d}-{name[3:]}"))
+            number += 1
+    return len([f for f in os.listdir(chapters) if f.endswith(".md")])
+
+def build(convbook, folder):
+    start = time.monotonic()
+    subprocess.run([convbook, "build"], cwd=folder, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.monotonic() - start
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("convbook")
+    parser.add_argument("--reps", type=int, default=5)
+    args = parser.parse_args()
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    convbook = os.path.abspath(args.convbook)
+    work = tempfile.mkdtemp(prefix="convbook-scale-")
+    try:
+        books = {}
+        for name, copies in [("small", 0), ("large", 7)]:
+            folder = os.path.join(work, name)
+            count = make_book(root, folder, copies)
+            build(convbook, folder)   # cold: compiles every chapter
+            build(convbook, folder)   # warm
+            books[name] = (folder, count)
+        times = {(name, kind): [] for name in books for kind in ["no change", "prose edit"]}
+        for rep in range(args.reps):
+            for name, (folder, _) in books.items():
+                times[(name, "no change")].append(build(convbook, folder))
+                path = os.path.join(folder, "chapters", "05-depth.md")
+                with open(path, "a") as f:
+                    f.write(f"\nA sentence added for timing, number {rep}.\n")
+                times[(name, "prose edit")].append(build(convbook, folder))
+        for kind in ["no change", "prose edit"]:
+            small = statistics.median(times[("small", kind)])
+            large = statistics.median(times[("large", kind)])
+            print(f"{kind:10s}  {books['small'][1]} chapters {small:.3f} s   {books['large'][1]} chapters {large:.3f} s   ratio {large / small:.2f}x")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+import Crypto
+import Foundation
+
+/// convbook's one cache store: values by kind and key under the cache folder,
+/// `ROOT/KIND/KEY` with `ROOT/KIND/KEY.sha256` beside it, each written to a
+/// private temporary file and renamed into place. An entry whose bytes do
+/// not match their SHA-256, or that does not decode, is a miss (and removed),
+/// so a damaged cache costs time, never a wrong page.
+///
+/// ```swift
+/// let store = CacheStore(root: cacheFolder)
+/// store.store(result, kind: "results", key: key)
+/// let again: ExecutionResult? = store.load(kind: "results", key: key)
+/// ```
+struct CacheStore: Sendable {
+    let root: URL
+
+    enum Lookup<Value> {
+        case hit(Value)
+        case miss
+        /// The entry existed but failed its checksum or did not decode.
+        case corrupt
+    }
+
+    func lookup<Value: Decodable>(_ type: Value.Type = Value.self, kind: String, key: String) -> Lookup<Value> {
+        let file = root.appendingPathComponent(kind).appendingPathComponent(key)
+        guard let data = try? Data(contentsOf: file) else { return .miss }
+        guard let recorded = try? String(contentsOf: file.appendingPathExtension("sha256"), encoding: .utf8),
+              recorded.trimmingCharacters(in: .whitespacesAndNewlines) == SHA256.hash(data: data).hexString,
+              let value = try? JSONDecoder().decode(Value.self, from: data) else {
+            try? FileManager.default.removeItem(at: file)
+            try? FileManager.default.removeItem(at: file.appendingPathExtension("sha256"))
+            return .corrupt
+        }
+        return .hit(value)
+    }
+
+    func load<Value: Decodable>(_ type: Value.Type = Value.self, kind: String, key: String) -> Value? {
+        if case .hit(let value) = lookup(type, kind: kind, key: key) { return value }
+        return nil
+    }
+
+    /// Stores a value; a cache that cannot be written only costs time.
+    func store<Value: Encodable>(_ value: Value, kind: String, key: String) {
+        let folder = root.appendingPathComponent(kind)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(value) else { return }
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let pid = ProcessInfo.processInfo.processIdentifier
+        let file = folder.appendingPathComponent(key)
+        // The checksum goes first: a reader that finds new data with an old checksum sees a miss, not a wrong value.
+        let sum = Data(SHA256.hash(data: data).hexString.utf8)
+        for (target, bytes) in [(file.appendingPathExtension("sha256"), sum), (file, data)] {
+            let temporary = folder.appendingPathComponent(".\(target.lastPathComponent).\(pid).tmp")
+            guard (try? bytes.write(to: temporary)) != nil, rename(temporary.path, target.path) == 0 else {
+                try? FileManager.default.removeItem(at: temporary)
+                return
+            }
+        }
+    }
+
+    /// SHA-256 of the parts, each followed by a zero byte: a cache key.
+    static func key(_ parts: [String]) -> String {
+        var hasher = SHA256()
+        for part in parts {
+            hasher.update(data: Data(part.utf8))
+            hasher.update(data: Data([0]))
+        }
+        return hasher.finalize().hexString
+    }
+
+    /// SHA-256 of some bytes, as hex.
+    static func digest(_ data: Data) -> String {
+        SHA256.hash(data: data).hexString
+    }
+}
