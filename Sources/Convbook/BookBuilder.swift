@@ -126,8 +126,15 @@ public struct BookBuilder: Sendable {
             let chapter = executed.chapters[index]
             let entries = published.chapters.first { $0.file == chapter.file.url.lastPathComponent }?.values ?? []
             let dataFolder = outURL.appendingPathComponent("data").appendingPathComponent(chapter.file.slug)
-            total.add(Reconciliation.reconcile(&executed.results[index], with: entries, locator: Self.locator(chapter),
-                                               publishedFile: { try? Data(contentsOf: dataFolder.appendingPathComponent($0)) }))
+            let reconciled = Reconciliation.reconcile(&executed.results[index], with: entries, locator: Self.locator(chapter),
+                                                      publishedFile: { try? Data(contentsOf: dataFolder.appendingPathComponent($0)) })
+            if reconciled.kept > 0 {
+                // Published numbers stand in for some computed ones: the page shows those.
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                executed.resultKeys[index] += " kept " + ((try? encoder.encode(executed.results[index])).map(CacheStore.digest) ?? UUID().uuidString)
+            }
+            total.add(reconciled)
         }
         return total
     }
@@ -144,6 +151,9 @@ public struct BookBuilder: Sendable {
         var config: BookConfig
         var chapters: [Chapter]
         var results: [ExecutionResult]
+        /// What names each result in the page cache: its execution cache key,
+        /// plus a digest of the published numbers reconciliation kept in it.
+        var resultKeys: [String]
         var report: BuildReport
 
         /// The ledger of these results.
@@ -204,10 +214,12 @@ public struct BookBuilder: Sendable {
 
         StageTimer.report("execute", since: executeStart)
         var results = [ExecutionResult]()
+        var resultKeys = [String]()
         var report = BuildReport()
         for (chapter, outcome) in zip(chapters, outcomes) {
             diagnostics += outcome.diagnostics
             if let result = outcome.result {
+                resultKeys.append(outcome.key)
                 diagnostics += ResultChecker(locator: Locator(program: chapter.program, chapterPath: chapter.path)).diagnostics(for: result)
                 results.append(result)
             }
@@ -219,7 +231,7 @@ public struct BookBuilder: Sendable {
             throw BuildFailure(diagnostics.sorted())
         }
         for warning in report.warnings { progress?(warning.description) }
-        return Executed(config: config, chapters: chapters, results: results, report: report)
+        return Executed(config: config, chapters: chapters, results: results, resultKeys: resultKeys, report: report)
     }
 
     private static func names(_ file: BookFiles.File) -> [String] {
@@ -242,9 +254,10 @@ public struct BookBuilder: Sendable {
 
     // MARK: Render
 
-    /// A chapter's page as rendered, cached by everything it is made from.
-    struct RenderedPage: Codable {
-        var html: String
+    /// A chapter's page as rendered, cached by everything it is made from:
+    /// the HTML as it is (kind `pages`), its search entries as JSON (`search`).
+    struct RenderedPage {
+        var html: Data
         var search: [SearchIndex.Entry]
     }
 
@@ -269,13 +282,14 @@ public struct BookBuilder: Sendable {
         let bookContext = CacheStore.key([Self.pageCacheVersion, Self.generatorStamp, theme.digest, KaTeXAssets.stamp,
                                           (try? Data(contentsOf: script)).map(CacheStore.digest) ?? "",
                                           "\(executed.config)"] + pages.map { "\($0.slug)\t\($0.title)\t\($0.summary ?? "")" })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let keys = zip(executed.chapters, executed.results).enumerated().map { index, item in
-            CacheStore.key([bookContext, String(index), item.0.path, item.0.sourceDigest,
-                            (try? encoder.encode(item.1)).map(CacheStore.digest) ?? UUID().uuidString])
+        let keys = executed.chapters.enumerated().map { index, chapter in
+            CacheStore.key([bookContext, String(index), chapter.path, chapter.sourceDigest, executed.resultKeys[index]])
         }
-        var rendered: [RenderedPage?] = keys.map { key in store?.load(RenderedPage.self, kind: "pages", key: key) }
+        var rendered: [RenderedPage?] = keys.map { key in
+            guard let store, let html = store.loadData(kind: "pages", key: key),
+                  let search = store.load([SearchIndex.Entry].self, kind: "search", key: key) else { return nil }
+            return RenderedPage(html: html, search: search)
+        }
         let missing = rendered.indices.filter { rendered[$0] == nil }
 
         // Chapters are injected in parallel: highlighting their code is most of the work.
@@ -308,9 +322,11 @@ public struct BookBuilder: Sendable {
         for (index, document) in zip(missing, documents) {
             let chapter = executed.chapters[index]
             let input = PageRenderer.ChapterInput(document: document, blockCount: chapter.program.blockCount, dataFiles: dataFiles[index])
-            let page = RenderedPage(html: renderer.chapterPage(index, input), search: SearchIndex.entries(page: pages[index], document: document))
+            let page = RenderedPage(html: Data(renderer.chapterPage(index, input).utf8),
+                                    search: SearchIndex.entries(page: pages[index], document: document))
             rendered[index] = page
-            store?.store(page, kind: "pages", key: keys[index])
+            store?.storeData(page.html, kind: "pages", key: keys[index])
+            store?.store(page.search, kind: "search", key: keys[index])
         }
         for (index, chapter) in executed.chapters.enumerated() {
             guard let page = rendered[index] else { continue }

@@ -24,6 +24,9 @@ struct ChapterExecutor: Sendable {
 
     struct Outcome: Sendable {
         var result: ExecutionResult?
+        /// The cache key of the result: it names the result, since a program
+        /// with the same key prints the same (empty for a chapter without code).
+        var key = ""
         var diagnostics: [Diagnostic]
         var source: Source
         var compileSeconds: Double = 0
@@ -44,7 +47,7 @@ struct ChapterExecutor: Sendable {
         if let cache {
             switch cache.load(key) {
             case .hit(let result):
-                return Outcome(result: result, diagnostics: [], source: .cached)
+                return Outcome(result: result, key: key, diagnostics: [], source: .cached)
             case .corrupt:
                 corrupt = true
             case .miss:
@@ -53,6 +56,7 @@ struct ChapterExecutor: Sendable {
         }
         var outcome = executeFresh(program, key: key, chapterPath: chapterPath, limits: limits)
         outcome.cacheWasCorrupt = corrupt
+        outcome.key = key
         if let result = outcome.result, let cache {
             cache.store(result, key: key)
         }
@@ -102,6 +106,10 @@ struct ChapterExecutor: Sendable {
         // Run.
         let main = run(binary, in: scratch, name: "main", trapBlock: nil, limits: limits)
         outcome.runSeconds += main.outcome.seconds
+        if main.unreadableRecords > 0 {
+            outcome.diagnostics.append(Diagnostic(file: chapterPath, message: "\(main.unreadableRecords) of the chapter program's records could not be read: the runtime library in \(toolchain.libraryDirectory.path) does not match this convbook; rebuild it (make runtime, or swift build)"))
+            return outcome
+        }
         let assembler = OutputAssembler(blockCount: program.blockCount, inlineCount: program.inlineCount)
         let assembled = assembler.assemble(stdout: main.stdout, records: main.records)
         if let failure = Self.failure(of: main.outcome, unfinishedBlock: assembled.unfinishedBlock, limits: limits) {
@@ -174,6 +182,8 @@ struct ChapterExecutor: Sendable {
         var outcome: Subprocess.Outcome
         var stdout: Data
         var records: [Record]
+        /// Record lines that did not decode.
+        var unreadableRecords: Int
         /// The folder published tensors were written to.
         var artifacts: URL
     }
@@ -201,8 +211,8 @@ struct ChapterExecutor: Sendable {
         let outcome = (try? process.run()) ?? Subprocess.Outcome(status: 127, signalled: false, timedOut: false,
                                                                   stdout: Data(), stderr: Data("cannot start the chapter program".utf8), seconds: 0)
         let stdout = (try? Data(contentsOf: stdoutFile)) ?? Data()
-        let records = Record.decodeLines((try? Data(contentsOf: recordsFile)) ?? Data())
-        return Run(outcome: outcome, stdout: stdout, records: records, artifacts: artifacts)
+        let (records, unreadable) = Record.decodeLines((try? Data(contentsOf: recordsFile)) ?? Data())
+        return Run(outcome: outcome, stdout: stdout, records: records, unreadableRecords: unreadable, artifacts: artifacts)
     }
 
     /// util-linux's `setpriv`, which sets the parent-death signal before it

@@ -34,11 +34,16 @@ struct ChapterProgram: Sendable {
         var source = Self.header(imports: imports)
         var probes = [(block: CodeCell, source: String)]()
         var generated = [(lines: ClosedRange<Int>, chapterLine: Int, chapterColumn: Int)]()
-        func lineCount(_ text: String) -> Int { text.reduce(0) { $1 == "\n" ? $0 + 1 : $0 } }
+        // Lines of `source` so far, counted only in what each cell adds (the UTF-8 bytes, not characters).
+        var lines = source.utf8.reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+        var counted = source.utf8.count
         for cell in cells {
-            let firstLine = lineCount(source) + 1
+            let firstLine = lines + 1
             defer {
-                let lastLine = lineCount(source)
+                let added = source.utf8.dropFirst(counted)
+                lines += added.reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+                counted = source.utf8.count
+                let lastLine = lines
                 if lastLine >= firstLine {
                     switch cell {
                     case .block(let block): generated.append((firstLine...lastLine, block.firstCodeLine, 1 + block.indent))

@@ -23,16 +23,37 @@ struct CacheStore: Sendable {
     }
 
     func lookup<Value: Decodable>(_ type: Value.Type = Value.self, kind: String, key: String) -> Lookup<Value> {
+        switch lookupData(kind: kind, key: key) {
+        case .hit(let data):
+            if let value = try? JSONDecoder().decode(Value.self, from: data) { return .hit(value) }
+            remove(kind: kind, key: key)
+            return .corrupt
+        case .miss: return .miss
+        case .corrupt: return .corrupt
+        }
+    }
+
+    /// The bytes stored under `key`, checked against their SHA-256.
+    func lookupData(kind: String, key: String) -> Lookup<Data> {
         let file = root.appendingPathComponent(kind).appendingPathComponent(key)
         guard let data = try? Data(contentsOf: file) else { return .miss }
         guard let recorded = try? String(contentsOf: file.appendingPathExtension("sha256"), encoding: .utf8),
-              recorded.trimmingCharacters(in: .whitespacesAndNewlines) == SHA256.hash(data: data).hexString,
-              let value = try? JSONDecoder().decode(Value.self, from: data) else {
-            try? FileManager.default.removeItem(at: file)
-            try? FileManager.default.removeItem(at: file.appendingPathExtension("sha256"))
+              recorded.trimmingCharacters(in: .whitespacesAndNewlines) == SHA256.hash(data: data).hexString else {
+            remove(kind: kind, key: key)
             return .corrupt
         }
-        return .hit(value)
+        return .hit(data)
+    }
+
+    func loadData(kind: String, key: String) -> Data? {
+        if case .hit(let data) = lookupData(kind: kind, key: key) { return data }
+        return nil
+    }
+
+    private func remove(kind: String, key: String) {
+        let file = root.appendingPathComponent(kind).appendingPathComponent(key)
+        try? FileManager.default.removeItem(at: file)
+        try? FileManager.default.removeItem(at: file.appendingPathExtension("sha256"))
     }
 
     func load<Value: Decodable>(_ type: Value.Type = Value.self, kind: String, key: String) -> Value? {
@@ -42,10 +63,15 @@ struct CacheStore: Sendable {
 
     /// Stores a value; a cache that cannot be written only costs time.
     func store<Value: Encodable>(_ value: Value, kind: String, key: String) {
-        let folder = root.appendingPathComponent(kind)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         guard let data = try? encoder.encode(value) else { return }
+        storeData(data, kind: kind, key: key)
+    }
+
+    /// Stores bytes as they are (a rendered page), with their checksum.
+    func storeData(_ data: Data, kind: String, key: String) {
+        let folder = root.appendingPathComponent(kind)
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let pid = ProcessInfo.processInfo.processIdentifier
         let file = folder.appendingPathComponent(key)
