@@ -30,10 +30,26 @@ public struct BookBuilder: Sendable {
     @discardableResult
     public func build() throws -> BuildReport {
         try SiteFiles.checkReplaceable(outURL, given: options.out, protecting: protectedFolders)
-        var executed = try executeBook()
+        let store = options.useCache ? CacheStore(root: options.cacheURL) : nil
+        let stampKey = BuildStamp.key(for: outURL)
+        var upToDate: BuildReport?
+        guard var executed = try executeBook(unlessUnchanged: { inputs, chapters in
+            // Nothing changed since the last build wrote this folder, and nobody touched it since.
+            guard let stamp = store?.load(BuildStamp.self, kind: "builds", key: stampKey), stamp.inputs == inputs,
+                  stamp.holds(for: outURL) else { return false }
+            var report = BuildReport()
+            report.chapters = chapters.map { .init(file: $0.path, cached: true, compileSeconds: 0, runSeconds: 0, blocks: $0.program.blockCount) }
+            report.warnings = stamp.warnings
+            for warning in stamp.warnings { options.progress?(warning.description) }
+            upToDate = report
+            return true
+        }) else {
+            return upToDate ?? BuildReport()
+        }
         let reconciled = reconcile(&executed)
         let site = try StageTimer.measure("render") { try render(executed) }
         try StageTimer.measure("publish") { try site.publish(to: outURL) }
+        store?.store(BuildStamp.take(outURL, inputs: executed.inputs, warnings: executed.report.warnings), kind: "builds", key: stampKey)
         var report = executed.report
         report.keptValues = reconciled?.kept ?? 0
         report.changedValues = reconciled?.drifts.count ?? 0
@@ -44,7 +60,7 @@ public struct BookBuilder: Sendable {
     /// against its tolerance (at its chapter line), then the files byte for
     /// byte, with the published numbers kept wherever they still hold.
     public func check() throws -> CheckReport {
-        var executed = try executeBook()
+        var executed = try executeBook()!
         let reconciled = reconcile(&executed)
         let site = try render(executed)
         let differences = site.differences(from: outURL)
@@ -87,7 +103,7 @@ public struct BookBuilder: Sendable {
         }
         var verifying = self
         verifying.optionsOverride { $0.useCache = false }
-        var executed = try verifying.executeBook(only: selected)
+        var executed = try verifying.executeBook(only: selected)!
         var rows = [Verification.Row]()
         for index in executed.chapters.indices {
             let chapter = executed.chapters[index]
@@ -154,6 +170,8 @@ public struct BookBuilder: Sendable {
         /// What names each result in the page cache: its execution cache key,
         /// plus a digest of the published numbers reconciliation kept in it.
         var resultKeys: [String]
+        /// Digest of everything the site is made from (``BuildStamp``).
+        var inputs: String
         var report: BuildReport
 
         /// The ledger of these results.
@@ -166,7 +184,11 @@ public struct BookBuilder: Sendable {
         }
     }
 
-    func executeBook(only selected: [String] = []) throws -> Executed {
+    /// Loads and executes the book (`selected` chapters only, when given).
+    /// Before running anything, `unlessUnchanged` is asked with the digest of
+    /// the inputs; when it answers true, nothing runs and the result is nil.
+    func executeBook(only selected: [String] = [],
+                     unlessUnchanged: ((_ inputs: String, _ chapters: [Chapter]) -> Bool)? = nil) throws -> Executed? {
         let loadStart = StageTimer.now()
         try ExecutionCache.prepare(options.cacheURL)
         let config = try BookConfig.load(chaptersFolder: options.chapters)
@@ -202,6 +224,14 @@ public struct BookBuilder: Sendable {
         ExecutionCache(root: cacheRoot).removeAbandonedWork()
         let executor = ChapterExecutor(toolchain: toolchain, cache: options.useCache ? ExecutionCache(root: cacheRoot) : nil,
                                        scratchRoot: cacheRoot, environment: environment)
+        let keys = ExecutionCache(root: cacheRoot)
+        let inputs = BuildStamp.inputs(["\(config)", options.theme ?? "", (try? Theme.load(override: options.theme))?.digest ?? "",
+                                        KaTeXAssets.stamp, options.chapters]
+                                       + chapters.map { "\($0.path) \($0.sourceDigest) \(keys.key(for: $0.program, toolchain: toolchain, environment: environment))" })
+        if !loadFailed, let unlessUnchanged, unlessUnchanged(inputs, chapters) {
+            StageTimer.report("up to date", since: executeStart)
+            return nil
+        }
         let progress = options.progress
         let count = chapters.count
         let outcomes = parallelMap(Array(chapters.enumerated()), jobs: options.jobs) { item in
@@ -231,7 +261,7 @@ public struct BookBuilder: Sendable {
             throw BuildFailure(diagnostics.sorted())
         }
         for warning in report.warnings { progress?(warning.description) }
-        return Executed(config: config, chapters: chapters, results: results, resultKeys: resultKeys, report: report)
+        return Executed(config: config, chapters: chapters, results: results, resultKeys: resultKeys, inputs: inputs, report: report)
     }
 
     private static func names(_ file: BookFiles.File) -> [String] {

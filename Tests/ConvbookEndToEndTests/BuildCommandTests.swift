@@ -143,7 +143,8 @@ import Testing
         for entry in book.cacheEntries() {
             try Data("{\"garbage\": true}".utf8).write(to: entry)
         }
-        let rebuilt = try book.convbook("build")
+        // (Into another folder: the site itself is up to date, so a build there would have nothing to do.)
+        let rebuilt = try book.convbook("build", "--out", "another")
         #expect(rebuilt.status == 0)
         #expect(rebuilt.stderr.contains("(2 compiled, 0 cached)"))
         #expect(rebuilt.stderr.contains("corrupt cache entry was rebuilt"))
@@ -171,6 +172,19 @@ import Testing
         #expect(try book.convbook("build").status == 0)
         #expect(try book.convbook("build", "--no-cache", "--out", "clean").status == 0)
         #expect(book.siteSnapshot() == book.siteSnapshot("clean"))
+    }
+
+    @Test func aSiteEditedByHandIsRestoredEvenWhenNothingElseChanged() throws {
+        let book = try BookFixture(["01-good.md": Self.goodChapter])
+        #expect(try book.convbook("build").status == 0)
+        let built = book.siteSnapshot()
+        #expect(try book.convbook("build").status == 0)   // nothing changed: nothing to do
+        #expect(book.siteSnapshot() == built)
+        try Data("vandalised".utf8).write(to: book.root.appendingPathComponent("site/01-good.html"))
+        try FileManager.default.removeItem(at: book.root.appendingPathComponent("site/search-index.js"))
+        try Data().write(to: book.root.appendingPathComponent("site/stray.txt"))
+        #expect(try book.convbook("build").status == 0)
+        #expect(book.siteSnapshot() == built)
     }
 
     @Test func buildsAreByteIdentical() throws {

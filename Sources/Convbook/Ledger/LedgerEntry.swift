@@ -20,7 +20,7 @@ public struct LedgerEntry: Codable, Equatable, Sendable {
     public var tolerance: Tolerance
     public var shape: [Int]?
     /// Full precision; non-finite numbers as "nan", "inf", "-inf".
-    public var values: [Manifest.FlexibleNumber]
+    public var values: [FlexibleDouble]
     /// As the page prints them (for text values: the text).
     public var printed: [String]
     public var passed: Bool?
@@ -32,9 +32,37 @@ public struct LedgerEntry: Codable, Equatable, Sendable {
         self.source = source
         tolerance = item.tolerance
         shape = item.shape
-        values = item.numbers.map(Manifest.FlexibleNumber.init)
+        values = item.numbers.map(FlexibleDouble.init)
         printed = item.printed
         passed = item.passed
+    }
+
+    private enum Keys: String, CodingKey { case key, kind, label, source, tolerance, shape, values, printed, passed }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        key = try c.decode(String.self, forKey: .key)
+        kind = try c.decode(String.self, forKey: .kind)
+        label = try c.decodeIfPresent(String.self, forKey: .label)
+        source = try c.decode(String.self, forKey: .source)
+        tolerance = try c.decode(Tolerance.self, forKey: .tolerance)
+        shape = try c.decodeIfPresent([Int].self, forKey: .shape)
+        values = try c.decodeNumbers(forKey: .values)
+        printed = try c.decode([String].self, forKey: .printed)
+        passed = try c.decodeIfPresent(Bool.self, forKey: .passed)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(key, forKey: .key)
+        try c.encode(kind, forKey: .kind)
+        try c.encodeIfPresent(label, forKey: .label)
+        try c.encode(source, forKey: .source)
+        try c.encode(tolerance, forKey: .tolerance)
+        try c.encodeIfPresent(shape, forKey: .shape)
+        try c.encodeNumbers(values, forKey: .values)
+        try c.encode(printed, forKey: .printed)
+        try c.encodeIfPresent(passed, forKey: .passed)
     }
 
     /// The text of a text value, if it is one.

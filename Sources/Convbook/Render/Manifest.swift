@@ -23,14 +23,6 @@ public struct Manifest: Codable, Equatable, Sendable {
         public var values: [LedgerEntry]
     }
 
-    /// A number that survives JSON round trips, non-finite values included.
-    public struct FlexibleNumber: Codable, Equatable, Sendable {
-        public var value: Double
-        init(_ value: Double) { self.value = value }
-        public init(from decoder: Decoder) throws { value = try FlexibleDouble(from: decoder).value }
-        public func encode(to encoder: Encoder) throws { try FlexibleDouble(value).encode(to: encoder) }
-    }
-
     /// The entries of one chapter's result. `folder` names the chapters
     /// folder in sources (`chapters/10-fast.md:478:24`), so the manifest does
     /// not depend on where convbook ran.

@@ -28,3 +28,24 @@ public struct FlexibleDouble: Codable, Hashable, Sendable {
         else { try container.encode(value) }
     }
 }
+
+extension KeyedDecodingContainer {
+    /// An array of numbers, read as plain `[Double]` when every one is finite
+    /// (the decoder's fast path: tensors and ledgers hold thousands), else
+    /// element by element. The same JSON either way.
+    public func decodeNumbers(forKey key: Key) throws -> [FlexibleDouble] {
+        if let plain = try? decode([Double].self, forKey: key) { return plain.map(FlexibleDouble.init) }
+        return try decode([FlexibleDouble].self, forKey: key)
+    }
+}
+
+extension KeyedEncodingContainer {
+    /// Writes numbers as ``KeyedDecodingContainer/decodeNumbers(forKey:)`` reads them.
+    public mutating func encodeNumbers(_ numbers: [FlexibleDouble], forKey key: Key) throws {
+        if numbers.allSatisfy({ $0.value.isFinite }) {
+            try encode(numbers.map(\.value), forKey: key)
+        } else {
+            try encode(numbers, forKey: key)
+        }
+    }
+}

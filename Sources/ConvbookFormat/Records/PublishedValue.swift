@@ -17,7 +17,7 @@ public enum PublishedValue: Codable, Hashable, Sendable {
         let c = try decoder.container(keyedBy: Keys.self)
         let tolerance = try c.decodeIfPresent(Tolerance.self, forKey: .tolerance) ?? .exact
         switch try c.decode(String.self, forKey: .type) {
-        case "tensor": self = .tensor(shape: try c.decode([Int].self, forKey: .shape), data: try c.decode([FlexibleDouble].self, forKey: .data),
+        case "tensor": self = .tensor(shape: try c.decode([Int].self, forKey: .shape), data: try c.decodeNumbers(forKey: .data),
                                       tolerance: tolerance)
         case "number": self = .number(try c.decode(FlexibleDouble.self, forKey: .value), tolerance: tolerance)
         case "integer": self = .integer(try c.decode(Int.self, forKey: .value))
@@ -29,7 +29,7 @@ public enum PublishedValue: Codable, Hashable, Sendable {
         var c = encoder.container(keyedBy: Keys.self)
         switch self {
         case .tensor(let shape, let data, let tolerance):
-            try c.encode("tensor", forKey: .type); try c.encode(shape, forKey: .shape); try c.encode(data, forKey: .data)
+            try c.encode("tensor", forKey: .type); try c.encode(shape, forKey: .shape); try c.encodeNumbers(data, forKey: .data)
             if tolerance != .exact { try c.encode(tolerance, forKey: .tolerance) }
         case .number(let x, let tolerance):
             try c.encode("number", forKey: .type); try c.encode(x, forKey: .value)

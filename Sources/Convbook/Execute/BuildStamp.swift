@@ -1,0 +1,56 @@
+import Foundation
+
+/// What the last build published into a site folder: a digest of everything
+/// the site is made from, and the size, time and inode of every file it left
+/// there. When both still hold, a build has nothing to do: it neither runs,
+/// nor renders, nor compares the site byte for byte, so a rebuild with
+/// nothing changed costs a few hundred `stat`s whatever the book's size.
+///
+/// Kept in the ``CacheStore`` (kind `builds`), one per site folder. A site
+/// file edited by hand changes its stamp, and the next build restores it.
+struct BuildStamp: Codable, Equatable {
+    struct FileStamp: Codable, Equatable {
+        var size: Int
+        var modified: Int
+        var inode: UInt64
+    }
+
+    /// Digest of the inputs (``inputs(_:)``).
+    var inputs: String
+    var files: [String: FileStamp]
+    /// The warnings that build printed, printed again.
+    var warnings: [Diagnostic]
+
+    /// The digest of the inputs: the generator, the book's settings and
+    /// options, and each chapter's source with its result's key.
+    static func inputs(_ parts: [String]) -> String {
+        CacheStore.key(["build-stamp-1", BookBuilder.generatorStamp] + parts)
+    }
+
+    static func key(for folder: URL) -> String {
+        CacheStore.key([folder.standardizedFileURL.resolvingSymlinksInPath().path])
+    }
+
+    /// The stamp of `folder` as it is now, for `inputs`.
+    static func take(_ folder: URL, inputs: String, warnings: [Diagnostic]) -> BuildStamp {
+        var files = [String: FileStamp]()
+        for path in SiteFiles.listFiles(folder) {
+            if let stamp = stamp(folder.appendingPathComponent(path).path) { files[path] = stamp }
+        }
+        return BuildStamp(inputs: inputs, files: files, warnings: warnings)
+    }
+
+    /// Whether `folder` still holds exactly the files this stamp recorded, unchanged.
+    func holds(for folder: URL) -> Bool {
+        let present = SiteFiles.listFiles(folder)
+        guard present.count == files.count else { return false }
+        return present.allSatisfy { path in files[path] != nil && files[path] == Self.stamp(folder.appendingPathComponent(path).path) }
+    }
+
+    private static func stamp(_ path: String) -> FileStamp? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return FileStamp(size: Int(info.st_size), modified: Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec),
+                         inode: UInt64(info.st_ino))
+    }
+}
