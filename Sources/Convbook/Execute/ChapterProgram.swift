@@ -92,12 +92,18 @@ struct ChapterProgram: Sendable {
     func contains(file: String, line: Int) -> Bool {
         let name = file.split(separator: "/").last.map(String.init) ?? file
         if let index = Self.number(in: name, prefix: "convbook-block-"), let block = block(index) {
-            return line >= 1 && line <= max(block.code.split(separator: "\n", omittingEmptySubsequences: false).count, 1)
+            return line >= 1 && line <= Self.lineCount(block.code)
         }
         if let id = Self.number(in: name, prefix: "convbook-inline-"), let inline = inline(id) {
-            return line >= 1 && line <= max(inline.code.split(separator: "\n", omittingEmptySubsequences: false).count, 1)
+            return line >= 1 && line <= Self.lineCount(inline.code)
         }
         return false
+    }
+
+    /// Lines of a piece of code (a final newline ends the last line, it does not start another).
+    private static func lineCount(_ code: String) -> Int {
+        let lines = code.split(separator: "\n", omittingEmptySubsequences: false).count
+        return max(code.hasSuffix("\n") ? lines - 1 : lines, 1)
     }
 
     static func blockFile(_ index: Int) -> String { "convbook-block-\(index).swift" }

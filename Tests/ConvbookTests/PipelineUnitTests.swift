@@ -1,0 +1,146 @@
+import ConvbookFormat
+import Foundation
+import Testing
+@testable import Convbook
+
+/// The stages one at a time, without the binary: load (cells, book.toml),
+/// execute (assembling records, the program's line maps, the environment,
+/// the cache store), the ledger (walk and reconciliation) and render
+/// (manifest, check tables, the site folder's guard).
+@Suite struct PipelineUnitTests {
+    static let site = Record.CallSite(file: "convbook-block-0.swift", line: 2, column: 1)
+
+    // MARK: Load
+
+    func chapter(_ markdown: String) throws -> Chapter {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("convbook-unit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appendingPathComponent("01-unit.md")
+        try Data(markdown.utf8).write(to: url)
+        let file = BookFiles.File(displayPath: "chapters/01-unit.md", url: url, slug: "01-unit")
+        return try Chapter.load(file, config: BookConfig(title: "Unit"))
+    }
+
+    @Test func loadingFindsCellsInDocumentOrderWithTheirLines() throws {
+        let loaded = try chapter("# T\n\nValue `{swift} 1 + 1`.\n\n```swift\nlet a = 2\n```\n\nMath $`{swift} a`$.\n")
+        #expect(loaded.program.blockCount == 1 && loaded.program.inlineCount == 2)
+        let inline = try #require(loaded.program.inline(0))
+        #expect(inline.line == 3 && inline.code == "1 + 1")
+        let block = try #require(loaded.program.block(0))
+        #expect(block.fenceLine == 5 && block.code == "let a = 2\n")
+        #expect(loaded.program.source.hasPrefix("import ConvEngine\nimport ConvbookRuntime\n"))
+    }
+
+    @Test func bookTomlIsReadWithItsSchema() throws {
+        var config = BookConfig(title: "x")
+        try config.read("[book]\ntitle = \"T\"\nauthors = [\"A\"]\n[build]\ntimeout = 5\n", path: "book.toml")
+        #expect(config.title == "T" && config.authors == ["A"] && config.timeout == 5)
+        #expect(throws: Diagnostic.self) { try config.read("[build]\ntimeout = -1\n", path: "book.toml") }
+    }
+
+    // MARK: Execute
+
+    @Test func recordsAndPrintedTextInterleaveByOffset() {
+        let stdout = Data("before\nafter\n".utf8)
+        let value = PublishedValue.tensor(shape: [1], data: [FlexibleDouble(3)], tolerance: .exact)
+        let records = [
+            Record(stdout: 0, event: .begin(block: 0)),
+            Record(stdout: 7, event: .show(.init(at: Self.site, label: "t", value: value, padding: nil, heatmap: false))),
+            Record(stdout: 13, event: .end(block: 0)),
+            Record(stdout: 13, event: .inline(id: 0, value: nil, problem: "the expression is nil")),
+            Record(stdout: 13, event: .begin(block: 1)),
+        ]
+        let assembled = OutputAssembler(blockCount: 2, inlineCount: 1).assemble(stdout: stdout, records: records)
+        #expect(assembled.blocks[0].items.count == 3)
+        if case .text(let text) = assembled.blocks[0].items[0] { #expect(text == "before\n") } else { Issue.record("no text first") }
+        if case .tensor(let label, _, _, _, _) = assembled.blocks[0].items[1] { #expect(label == "t") } else { Issue.record("no tensor second") }
+        #expect(assembled.inlineErrors[0] == "the expression is nil")
+        #expect(assembled.unfinishedBlock == 1)
+    }
+
+    @Test func theProgramMapsGeneratedLinesBackToPieces() throws {
+        let loaded = try chapter("# T\n\n```swift\nlet a = 1\nlet b = 2\n```\n\nAnd `{swift} a + b`.\n")
+        let program = loaded.program
+        #expect(program.contains(file: "convbook-block-0.swift", line: 2))
+        #expect(!program.contains(file: "convbook-block-0.swift", line: 3))
+        #expect(program.mapLocation(file: "/x/convbook-block-0.swift", line: 2, column: 5)?.line == 5)
+        let lines = program.source.split(separator: "\n", omittingEmptySubsequences: false)
+        let inlineLine = try #require(lines.firstIndex { $0.contains("convbook-inline-0.swift") }) + 1
+        #expect(program.pieceLocation(generatedLine: inlineLine)?.line == 8)
+    }
+
+    @Test func chaptersSeeOnlyAFixedEnvironment() throws {
+        let environment = try ChapterEnvironment(choices: ["KNOB=1", "HOMEY"], environment: ["SECRET": "x", "HOMEY": "h", "OPENBLAS_NUM_THREADS": "1"])
+        let variables = environment.variables(folder: URL(fileURLWithPath: "/tmp/work"))
+        #expect(variables["SECRET"] == nil)
+        #expect(variables["KNOB"] == "1" && variables["HOMEY"] == "h" && variables["OPENBLAS_NUM_THREADS"] == "1")
+        #expect(variables["HOME"] == "/tmp/work" && variables["TZ"] == "UTC")
+        #expect(environment.fingerprint.contains("KNOB=1"))
+        #expect(throws: Diagnostic.self) { try ChapterEnvironment(choices: ["CONVBOOK_RECORDS"], environment: [:]) }
+        #expect(throws: Diagnostic.self) { try ChapterEnvironment(choices: ["1BAD"], environment: [:]) }
+    }
+
+    @Test func theCacheStoreRefusesADamagedEntry() throws {
+        let store = CacheStore(root: FileManager.default.temporaryDirectory.appendingPathComponent("convbook-store-\(UUID().uuidString)"))
+        store.store(["a": 1], kind: "test", key: "k")
+        #expect(store.load([String: Int].self, kind: "test", key: "k") == ["a": 1])
+        try Data("{\"a\":2}".utf8).write(to: store.root.appendingPathComponent("test/k"))
+        guard case .corrupt = store.lookup([String: Int].self, kind: "test", key: "k") else {
+            Issue.record("a damaged entry was read")
+            return
+        }
+        #expect(store.load([String: Int].self, kind: "test", key: "k") == nil)
+    }
+
+    // MARK: Ledger
+
+    func result(_ numbers: [Double], tolerance: Tolerance) -> ExecutionResult {
+        var block = ExecutionResult.BlockResult(index: 0)
+        block.items = [.tensor(label: "t", value: .tensor(shape: [numbers.count], data: numbers.map(FlexibleDouble.init), tolerance: tolerance),
+                               padding: nil, heatmap: false, location: .init(file: Self.site.file, line: 2, column: 1))]
+        return ExecutionResult(blocks: [block], inlines: [], warnings: [])
+    }
+
+    @Test func reconciliationKeepsPublishedNumbersWithinToleranceAndNamesDrifts() throws {
+        let loaded = try chapter("# T\n\n```swift\nlet t = 1\nshow(t)\n```\n")
+        let locator = Locator(program: loaded.program, chapterPath: loaded.path)
+        let published = Manifest.chapter(file: "01-unit.md", folder: "chapters", blocks: 1,
+                                         result: result([1, 2], tolerance: .relative(1e-9)), locator: locator).values
+        var near = result([1, 2 + 1e-12], tolerance: .relative(1e-9))
+        let kept = Reconciliation.reconcile(&near, with: published, locator: locator, publishedFile: { _ in nil })
+        #expect(kept.kept == 1 && kept.drifts.isEmpty)
+        #expect(LedgerWalk.items(of: near).first?.numbers == [1, 2], "the published numbers were put back")
+        var far = result([1, 2.5], tolerance: .relative(1e-9))
+        let drift = Reconciliation.reconcile(&far, with: published, locator: locator, publishedFile: { _ in nil })
+        #expect(drift.kept == 0 && drift.drifts.count == 1)
+        #expect(drift.drifts.first?.description.hasPrefix("chapters/01-unit.md:5:1: error: tensor 't' entry [1] published as 2.0, computed 2.5") == true)
+    }
+
+    // MARK: Render
+
+    @Test func theManifestHasOneValuePerLineAndReadsBack() throws {
+        let loaded = try chapter("# T\n\n```swift\nlet t = 1\nshow(t)\n```\n")
+        let chapter = Manifest.chapter(file: "01-unit.md", folder: "chapters", blocks: 1,
+                                       result: result([1, .nan], tolerance: .exact), locator: Locator(program: loaded.program, chapterPath: loaded.path))
+        let data = Manifest(chapters: [chapter]).encoded()
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains("\n        {\"key\":\"block 1 / item 1\""))
+        let back = try JSONDecoder().decode(Manifest.self, from: data)
+        #expect(back.chapters[0].values[0].values[1].value.isNaN)
+    }
+
+    @Test func aCheckTableShowsNaNAsAFailure() {
+        let html = OutputHTML.item(.gradientCheck(rows: [.init(name: "dx", error: FlexibleDouble(.nan))], threshold: 1e-7,
+                                                  location: .init(file: Self.site.file, line: 1)))
+        #expect(html.contains("cb-fail") && html.contains("✗") && !html.contains("✓"))
+    }
+
+    @Test func theSiteFolderGuardProtectsWhatItMustNotReplace() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("convbook-guard-\(UUID().uuidString)")
+        let chapters = root.appendingPathComponent("chapters")
+        try FileManager.default.createDirectory(at: chapters, withIntermediateDirectories: true)
+        #expect(throws: Diagnostic.self) { try SiteFiles.checkReplaceable(root, given: "root", protecting: [("the chapters folder", chapters)]) }
+        #expect(throws: Diagnostic.self) { try SiteFiles.checkReplaceable(chapters, given: "chapters", protecting: [("the chapters folder", chapters)]) }
+        try SiteFiles.checkReplaceable(root.appendingPathComponent("site"), given: "site", protecting: [("the chapters folder", chapters)])
+    }
+}
