@@ -11,3 +11,7 @@ int cprocess_addchdir(posix_spawn_file_actions_t *actions, const char *path) {
 }
 
 short cprocess_setsid_flag(void) { return POSIX_SPAWN_SETSID; }
+
+int cprocess_addclosefrom(posix_spawn_file_actions_t *actions, int from) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, from);
+}

@@ -14,4 +14,9 @@ int cprocess_addchdir(posix_spawn_file_actions_t *actions, const char *path);
 /// POSIX_SPAWN_SETSID: the child leads a new session (and process group).
 short cprocess_setsid_flag(void);
 
+/// posix_spawn_file_actions_addclosefrom_np(actions, from): the child starts
+/// with no descriptor from `from` up (none of the parent's sockets, pipes or
+/// files leaks into it, whatever flags they were opened with).
+int cprocess_addclosefrom(posix_spawn_file_actions_t *actions, int from);
+
 #endif

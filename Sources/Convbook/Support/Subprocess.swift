@@ -84,6 +84,9 @@ struct Subprocess {
         posix_spawn_file_actions_adddup2(&actions, outPipe?.write ?? outFile, 1)
         posix_spawn_file_actions_adddup2(&actions, errPipe.write, 2)
         if let directory { cprocess_addchdir(&actions, directory.path) }
+        // Only standard input, output and error reach the child: no socket of `serve`,
+        // no pipe of another chapter's run, whatever flags they were opened with.
+        cprocess_addclosefrom(&actions, 3)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
