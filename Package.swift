@@ -12,7 +12,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "ConvEngine", targets: ["ConvEngine"]),
-        .library(name: "ConvbookRuntime", type: .dynamic, targets: ["ConvbookRuntime", "ConvEngine", "ConvbookFormat"]),
+        .library(name: "ConvNPY", targets: ["ConvNPY"]),
+        .library(name: "ConvbookRuntime", type: .dynamic, targets: ["ConvbookRuntime", "ConvEngine", "ConvNPY", "ConvbookFormat"]),
         .executable(name: "convbook", targets: ["convbook"]),
     ],
     dependencies: [
@@ -46,13 +47,15 @@ let package = Package(
             // engine's module without needing the CBLAS module map.
             swiftSettings: [.unsafeFlags(["-enable-library-evolution"])]
         ),
+        // NumPy's .npy files for tensors, apart from the engine, which is math only.
+        .target(name: "ConvNPY", dependencies: ["ConvEngine"]),
         // How numbers are written, shared by the generator and chapter programs.
         .target(name: "ConvbookFormat"),
         // What chapter programs link besides the engine: show(), inline values,
         // gradient-check tables, figures, and the structured record channel.
         .target(
             name: "ConvbookRuntime",
-            dependencies: ["ConvEngine", "ConvbookFormat"]
+            dependencies: ["ConvEngine", "ConvNPY", "ConvbookFormat"]
         ),
         // The generator: load, execute and inject, render.
         .target(
@@ -75,6 +78,7 @@ let package = Package(
             dependencies: [
                 "Convbook",
                 "ConvEngine",
+                "ConvNPY",
                 "ConvbookFormat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -89,12 +93,16 @@ let package = Package(
             dependencies: ["ConvEngine"]
         ),
         .testTarget(
+            name: "ConvNPYTests",
+            dependencies: ["ConvNPY", "ConvEngine"]
+        ),
+        .testTarget(
             name: "ConvbookTests",
             dependencies: ["Convbook", "ConvbookRuntime", "ConvbookFormat"]
         ),
         .testTarget(
             name: "ConvbookEndToEndTests",
-            dependencies: ["ConvEngine", "convbook", "ConvbookRuntime"],
+            dependencies: ["ConvEngine", "ConvNPY", "convbook", "ConvbookRuntime"],
             exclude: ["Fixtures"]
         ),
     ],

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import ConvbookFormat
 import ConvEngine
+import ConvNPY
 
 /// Offers a tensor for download from the page, as `NAME.npy` (NumPy's format),
 /// in the page's "Reproduce this page" section. Names are letters, digits, `-`

@@ -1,6 +1,7 @@
 import ConvbookFormat
 import ArgumentParser
 import ConvEngine
+import ConvNPY
 import Foundation
 
 /// `convbook conv`: one convolution layer, forward and (optionally) backward,

@@ -1,4 +1,5 @@
 import ConvEngine
+import ConvNPY
 import Foundation
 import Testing
 

@@ -19,7 +19,7 @@ public struct Toolchain: Sendable {
     /// engine changes it, and with it every chapter's cache key.
     public let fingerprint: String
 
-    static let modules = ["ConvEngine", "ConvbookFormat", "ConvbookRuntime"]
+    static let modules = ["ConvEngine", "ConvNPY", "ConvbookFormat", "ConvbookRuntime"]
     /// The one shared library chapter programs link: the runtime with the engine inside.
     static let library = "libConvbookRuntime.so"
 

@@ -5,9 +5,10 @@
 //     "\x93NUMPY" major minor header-length header data
 //
 // where header-length is a little-endian UInt16 for version 1.0 and a UInt32
-// for 2.0 and 3.0, and the header is a Python dict literal such as
-// `{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }` padded with
-// spaces and a final newline (Latin-1 for 1.0 and 2.0, UTF-8 for 3.0).
+// for 2.0 and 3.0, and the header is the dict NumPy writes, always in one
+// form: `{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }` padded
+// with spaces and a final newline (Latin-1 for 1.0 and 2.0, UTF-8 for 3.0).
+// The reader accepts that form and nothing wider.
 
 #if canImport(Glibc)
 import Glibc
@@ -16,6 +17,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ConvEngine
 
 // MARK: - Errors
 
@@ -40,10 +42,8 @@ public struct NPYError: Error, CustomStringConvertible, Equatable, Sendable {
         case unsupportedVersion
         /// The data ends inside the magic, version, header length or header.
         case truncatedHeader
-        /// The header is not a valid dict literal with valid values.
+        /// The header is not in the form NumPy writes.
         case malformedHeader
-        /// One of `'descr'`, `'fortran_order'`, `'shape'` is absent.
-        case missingKey
         /// `'fortran_order': True`.
         case fortranOrder
         /// A dtype other than `'<f8'` or `'<f4'`.
@@ -85,8 +85,10 @@ extension Tensor {
     ///
     /// Accepts format versions 1.0, 2.0 and 3.0, dtypes `'<f8'` (float64) and
     /// `'<f4'` (float32, widened exactly to `Double`), C order, rank 1 to 4. The
-    /// header dict may list its keys in any order, use single or double quotes,
-    /// any whitespace and an optional trailing comma.
+    /// header must be in the one form NumPy writes,
+    /// `{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }` then spaces
+    /// and a newline; anything else is a malformed header, named at its
+    /// character.
     ///
     /// A 0-d array (shape `()`) is rejected with ``NPYError/Kind/unsupportedRank``
     /// rather than silently reshaped to `[1]`, because `Tensor` has no rank 0;
@@ -334,352 +336,110 @@ enum NPYCodec {
         var shape: [Int]
     }
 
-    /// Parses and validates the header dict.
+    /// Reads the header in the one form NumPy writes (`numpy.lib.format`:
+    /// the keys sorted, each `'key': repr(value), `, then `}`), then spaces and
+    /// a newline.
     static func parseHeader(_ header: String) throws(NPYError) -> HeaderFields {
-        var parser = PyLiteralParser(header)
-        let value = try parser.parseTopLevel()
-        guard case .dict(let entries) = value else {
-            throw NPYError(.malformedHeader, "malformed header: expected a dict literal {...}, found \(value.repr)")
-        }
-        let expectedKeys = ["descr", "fortran_order", "shape"]
-        var values: [String: PyLiteral] = [:]
-        for entry in entries {
-            let key = entry.key
-            guard case .string(let name) = key else {
-                throw NPYError(.malformedHeader, "malformed header: dict key \(key.repr) is not a string")
-            }
-            guard expectedKeys.contains(name) else {
-                throw NPYError(.malformedHeader,
-                               "malformed header: unexpected key \(PyLiteral.string(name).repr); the header must have exactly 'descr', 'fortran_order' and 'shape'")
-            }
-            guard values[name] == nil else {
-                throw NPYError(.malformedHeader, "malformed header: duplicate key '\(name)'")
-            }
-            values[name] = entry.value
-        }
-        for name in expectedKeys where values[name] == nil {
-            throw NPYError(.missingKey, "missing key: the header has no '\(name)' key (it must have 'descr', 'fortran_order' and 'shape')")
-        }
-
-        guard case .tuple(let items) = values["shape"]! else {
-            throw NPYError(.malformedHeader,
-                           "malformed header: 'shape' must be a tuple of integers such as (3,) or (2, 3), found \(values["shape"]!.repr)")
-        }
-        var shape: [Int] = []
-        for item in items {
-            guard case .integer(let digits) = item else {
-                throw NPYError(.malformedHeader, "malformed header: shape entry \(item.repr) is not an integer")
-            }
-            guard let extent = Int(digits) else {
-                throw NPYError(.malformedHeader, "malformed header: shape extent \(digits) is too large")
-            }
-            guard extent >= 0 else {
-                throw NPYError(.malformedHeader, "malformed header: shape extent \(extent) is negative")
-            }
-            shape.append(extent)
-        }
-
-        guard case .boolean(let fortranOrder) = values["fortran_order"]! else {
-            throw NPYError(.malformedHeader,
-                           "malformed header: 'fortran_order' must be True or False, found \(values["fortran_order"]!.repr)")
-        }
-
-        let descr = values["descr"]!
-        guard case .string(let name) = descr, let dtype = DType(rawValue: name) else {
-            var note = ""
-            if case .string(let name) = descr {
-                if name.hasPrefix(">") { note = " (big-endian)" }
-            } else if case .list = descr {
-                note = " (structured dtypes)"
-            }
-            throw NPYError(.unsupportedDType,
-                           "unsupported dtype \(descr.repr)\(note): only '<f8' (float64) and '<f4' (float32) are supported")
+        var reader = HeaderReader(text: Array(header.unicodeScalars))
+        try reader.expect("{'descr': ")
+        let descr = try reader.descr()
+        try reader.expect(", 'fortran_order': ")
+        let fortranOrder = try reader.boolean()
+        try reader.expect(", 'shape': ")
+        let shape = try reader.shape()
+        try reader.expect(", }")
+        try reader.padding()
+        guard let dtype = DType(rawValue: descr) else {
+            let note = descr.hasPrefix(">") ? " (big-endian)" : descr.hasPrefix("[") ? " (structured dtypes)" : ""
+            let shown = descr.hasPrefix("[") ? descr : "'\(descr)'"
+            throw NPYError(.unsupportedDType, "unsupported dtype \(shown)\(note): only '<f8' (float64) and '<f4' (float32) are supported")
         }
         return HeaderFields(dtype: dtype, fortranOrder: fortranOrder, shape: shape)
+    }
+
+    /// A cursor over the header's characters, for ``parseHeader(_:)``.
+    struct HeaderReader {
+        let text: [Unicode.Scalar]
+        var at = 0
+
+        /// `malformed header: expected 'X' at character N, found "…" in "…"`.
+        func failure(_ expected: String) -> NPYError {
+            let found = at < text.count ? "\"" + String(String.UnicodeScalarView(text[at..<min(at + 12, text.count)])).replacingNewlines() + "\"" : "the end"
+            let whole = String(String.UnicodeScalarView(text)).trimmingTrailingSpaces()
+            let shown = whole.count > 80 ? String(whole.prefix(77)) + "..." : whole
+            return NPYError(.malformedHeader, "malformed header: expected \(expected.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\\n")) at character \(at + 1), found \(found), in \"\(shown.replacingNewlines())\" (NumPy writes {'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), })")
+        }
+
+        mutating func expect(_ literal: String) throws(NPYError) {
+            for scalar in literal.unicodeScalars {
+                guard at < text.count, text[at] == scalar else { throw failure("\"\(literal)\"") }
+                at += 1
+            }
+        }
+
+        /// `'<f8'` (a quoted string), or a structured dtype's list, kept as written.
+        mutating func descr() throws(NPYError) -> String {
+            if at < text.count, text[at] == "[" {
+                var depth = 0
+                let start = at
+                repeat {
+                    if text[at] == "[" { depth += 1 } else if text[at] == "]" { depth -= 1 }
+                    at += 1
+                } while at < text.count && depth > 0
+                guard depth == 0 else { throw failure("the end of the dtype list") }
+                return String(String.UnicodeScalarView(text[start..<at]))
+            }
+            try expect("'")
+            let start = at
+            while at < text.count, text[at] != "'" { at += 1 }
+            guard at < text.count else { throw failure("a closing quote") }
+            defer { at += 1 }
+            return String(String.UnicodeScalarView(text[start..<at]))
+        }
+
+        mutating func boolean() throws(NPYError) -> Bool {
+            for (word, value) in [("True", true), ("False", false)] where text[at...].starts(with: word.unicodeScalars) {
+                at += word.unicodeScalars.count
+                return value
+            }
+            throw failure("True or False")
+        }
+
+        /// `()`, `(6,)` or `(2, 3)`.
+        mutating func shape() throws(NPYError) -> [Int] {
+            try expect("(")
+            var extents = [Int]()
+            while at < text.count, text[at] != ")" {
+                let start = at
+                while at < text.count, ("0"..."9").contains(text[at]) { at += 1 }
+                guard at > start else { throw failure("a non-negative integer") }
+                let digits = String(String.UnicodeScalarView(text[start..<at]))
+                guard let extent = Int(digits) else {
+                    throw NPYError(.malformedHeader, "malformed header: shape extent \(digits) is too large")
+                }
+                extents.append(extent)
+                if extents.count == 1, at < text.count, text[at] == ",", at + 1 < text.count, text[at + 1] == ")" {
+                    at += 1   // the 1-tuple's comma: (6,)
+                } else if at < text.count, text[at] != ")" {
+                    try expect(", ")
+                }
+            }
+            try expect(")")
+            if extents.count == 1, text[at - 2] != "," { throw NPYError(.malformedHeader, "malformed header: a shape of one axis is written (\(extents[0]),), not (\(extents[0]))") }
+            return extents
+        }
+
+        /// Spaces to the end, and a final newline.
+        mutating func padding() throws(NPYError) {
+            while at < text.count, text[at] == " " { at += 1 }
+            try expect("\n")
+            guard at == text.count else { throw failure("nothing after the newline") }
+        }
     }
 
     static func hex(_ byte: UInt8) -> String {
         let digits = Array("0123456789abcdef")
         return "0x" + String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 15)])
-    }
-}
-
-// MARK: - Python literal parser
-
-/// The subset of Python literals that can appear in an `.npy` header.
-indirect enum PyLiteral: Equatable {
-    case string(String)
-    /// Decimal digits with an optional leading `-`.
-    case integer(String)
-    case boolean(Bool)
-    case none
-    case tuple([PyLiteral])
-    case list([PyLiteral])
-    case dict([DictEntry])
-
-    struct DictEntry: Equatable {
-        var key: PyLiteral
-        var value: PyLiteral
-    }
-
-    /// Python's `repr`, for messages.
-    var repr: String {
-        switch self {
-        case .string(let s):
-            // Like Python: single quotes unless the text has ' but no ".
-            let quote: Unicode.Scalar = s.contains("'") && !s.contains("\"") ? "\"" : "'"
-            var out = String(quote)
-            for scalar in s.unicodeScalars {
-                switch scalar {
-                case quote: out += "\\" + String(quote)
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\t": out += "\\t"
-                case "\r": out += "\\r"
-                default:
-                    if scalar.value < 0x20 || scalar.value == 0x7F {
-                        out += "\\x" + String(NPYCodec.hex(UInt8(scalar.value)).dropFirst(2))
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
-                }
-            }
-            return out + String(quote)
-        case .integer(let digits): return digits
-        case .boolean(let b): return b ? "True" : "False"
-        case .none: return "None"
-        case .tuple(let items):
-            return items.count == 1 ? "(\(items[0].repr),)" : "(" + items.map(\.repr).joined(separator: ", ") + ")"
-        case .list(let items): return "[" + items.map(\.repr).joined(separator: ", ") + "]"
-        case .dict(let entries): return "{" + entries.map { "\($0.key.repr): \($0.value.repr)" }.joined(separator: ", ") + "}"
-        }
-    }
-}
-
-extension PyLiteral.DictEntry {
-    init(_ key: PyLiteral, _ value: PyLiteral) {
-        self.key = key
-        self.value = value
-    }
-}
-
-/// A recursive-descent parser for Python literals: strings (single or double
-/// quotes, common escapes), integers (optional sign, Python 2 `L` suffix),
-/// `True`/`False`/`None`, tuples, lists and dicts, with trailing commas and any
-/// whitespace between tokens.
-struct PyLiteralParser {
-    private let text: [Unicode.Scalar]
-    private let original: String
-    private var position = 0
-    private static let maxDepth = 32
-
-    init(_ text: String) {
-        self.original = text
-        self.text = Array(text.unicodeScalars)
-    }
-
-    /// Parses one literal followed only by whitespace (NumPy pads with spaces and `\n`).
-    mutating func parseTopLevel() throws(NPYError) -> PyLiteral {
-        skipWhitespace()
-        if position == text.count {
-            throw NPYError(.malformedHeader, "malformed header: the header is empty")
-        }
-        let value = try parseValue(depth: 0)
-        skipWhitespace()
-        if position < text.count {
-            throw failure("unexpected text after the dict")
-        }
-        return value
-    }
-
-    private func failure(_ what: String) -> NPYError {
-        NPYError(.malformedHeader, "malformed header: \(what) at character \(position) of \(excerpt())")
-    }
-
-    /// The header as a one-line quoted string, shortened if long.
-    private func excerpt() -> String {
-        let limit = 120
-        var trimmed = original
-        while let last = trimmed.unicodeScalars.last, last == " " || last == "\n" {
-            trimmed.unicodeScalars.removeLast()
-        }
-        var shown = PyLiteral.string(String(String.UnicodeScalarView(trimmed.unicodeScalars.prefix(limit)))).repr
-        if trimmed.unicodeScalars.count > limit { shown += "..." }
-        return shown
-    }
-
-    private var current: Unicode.Scalar? { position < text.count ? text[position] : nil }
-
-    private mutating func skipWhitespace() {
-        while let c = current, c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\u{0C}" {
-            position += 1
-        }
-    }
-
-    private func describeCurrent() -> String {
-        guard let c = current else { return "the end of the header" }
-        return PyLiteral.string(String(c)).repr
-    }
-
-    private mutating func parseValue(depth: Int) throws(NPYError) -> PyLiteral {
-        guard depth < Self.maxDepth else { throw failure("literal nested too deeply") }
-        skipWhitespace()
-        guard let c = current else { throw failure("expected a value but the header ended") }
-        switch c {
-        case "'", "\"":
-            return .string(try parseString())
-        case "{":
-            return try parseDict(depth: depth)
-        case "(":
-            return try parseParenthesized(depth: depth)
-        case "[":
-            position += 1
-            return .list(try parseItems(until: "]", depth: depth))
-        case "-", "+", "0"..."9":
-            return .integer(try parseInteger())
-        case "a"..."z", "A"..."Z", "_":
-            let start = position
-            while let c = current, c.properties.isAlphabetic || c == "_" || ("0"..."9").contains(c) {
-                position += 1
-            }
-            let name = String(String.UnicodeScalarView(text[start..<position]))
-            switch name {
-            case "True": return .boolean(true)
-            case "False": return .boolean(false)
-            case "None": return .none
-            default:
-                position = start
-                throw failure("unexpected name '\(name)' (expected a string, number, True, False, tuple or dict)")
-            }
-        default:
-            throw failure("expected a value, found \(describeCurrent())")
-        }
-    }
-
-    private mutating func parseString() throws(NPYError) -> String {
-        let quote = text[position]
-        let start = position
-        position += 1
-        var result = String.UnicodeScalarView()
-        while true {
-            guard let c = current, c != "\n" else {
-                position = start
-                throw failure("unterminated string")
-            }
-            position += 1
-            if c == quote { return String(result) }
-            guard c == "\\" else {
-                result.append(c)
-                continue
-            }
-            guard let e = current else { continue }  // reported as unterminated on the next pass
-            position += 1
-            switch e {
-            case "\\", "'", "\"": result.append(e)
-            case "n": result.append("\n")
-            case "t": result.append("\t")
-            case "r": result.append("\r")
-            case "0": result.append("\0")
-            case "\n": break  // line continuation
-            case "x":
-                guard position + 2 <= text.count,
-                      let value = UInt8(String(String.UnicodeScalarView(text[position..<position + 2])), radix: 16)
-                else { throw failure("invalid \\x escape in string") }
-                position += 2
-                result.append(Unicode.Scalar(value))
-            default:
-                // Python keeps unknown escapes as they are.
-                result.append("\\")
-                result.append(e)
-            }
-        }
-    }
-
-    private mutating func parseInteger() throws(NPYError) -> String {
-        var negative = false
-        while let c = current, c == "-" || c == "+" {
-            if c == "-" { negative.toggle() }
-            position += 1
-            skipWhitespace()
-        }
-        let start = position
-        while let c = current, ("0"..."9").contains(c) { position += 1 }
-        guard position > start else { throw failure("expected digits after the sign") }
-        var digits = String(String.UnicodeScalarView(text[start..<position]))
-        if let c = current, c == "L" || c == "l" {
-            position += 1  // Python 2 long suffix
-        } else if let c = current, c == "." || c == "e" || c == "E" || c == "j" || c == "J" || c == "x" || c == "_" {
-            throw failure("unsupported number literal (only decimal integers are allowed)")
-        }
-        while digits.count > 1 && digits.hasPrefix("0") { digits.removeFirst() }
-        return negative && digits != "0" ? "-" + digits : digits
-    }
-
-    /// `(...)`: an empty tuple, a tuple (any comma), or a parenthesized value.
-    private mutating func parseParenthesized(depth: Int) throws(NPYError) -> PyLiteral {
-        position += 1
-        skipWhitespace()
-        if current == ")" {
-            position += 1
-            return .tuple([])
-        }
-        let first = try parseValue(depth: depth + 1)
-        skipWhitespace()
-        if current == ")" {
-            position += 1
-            return first  // (3) is just 3 in Python
-        }
-        guard current == "," else { throw failure("expected ',' or ')' in tuple, found \(describeCurrent())") }
-        position += 1
-        return .tuple([first] + (try parseItems(until: ")", depth: depth)))
-    }
-
-    /// Comma-separated values up to `close`, allowing a trailing comma.
-    private mutating func parseItems(until close: Unicode.Scalar, depth: Int) throws(NPYError) -> [PyLiteral] {
-        var items: [PyLiteral] = []
-        while true {
-            skipWhitespace()
-            if current == close {
-                position += 1
-                return items
-            }
-            items.append(try parseValue(depth: depth + 1))
-            skipWhitespace()
-            if current == "," {
-                position += 1
-            } else if current != close {
-                throw failure("expected ',' or '\(close)', found \(describeCurrent())")
-            }
-        }
-    }
-
-    private mutating func parseDict(depth: Int) throws(NPYError) -> PyLiteral {
-        position += 1
-        var entries: [PyLiteral.DictEntry] = []
-        while true {
-            skipWhitespace()
-            if current == "}" {
-                position += 1
-                return .dict(entries)
-            }
-            if current == nil { throw failure("unterminated dict (missing '}')") }
-            let key = try parseValue(depth: depth + 1)
-            skipWhitespace()
-            guard current == ":" else {
-                throw failure("expected ':' after key \(key.repr), found \(describeCurrent())")
-            }
-            position += 1
-            let value = try parseValue(depth: depth + 1)
-            entries.append(PyLiteral.DictEntry(key, value))
-            skipWhitespace()
-            if current == "," {
-                position += 1
-            } else if current == nil {
-                throw failure("unterminated dict (missing '}')")
-            } else if current != "}" {
-                throw failure("expected ',' or '}' after the value of \(key.repr), found \(describeCurrent())")
-            }
-        }
     }
 }
 
@@ -761,5 +521,17 @@ enum NPYFile {
             unlink(temporary)
             throw NPYError(.fileIO, failure)
         }
+    }
+}
+
+private extension String {
+    func trimmingTrailingSpaces() -> String {
+        var text = self
+        while text.last == " " || text.last == "\n" { text.removeLast() }
+        return text
+    }
+
+    func replacingNewlines() -> String {
+        String(unicodeScalars.map { $0 == "\n" ? "⏎" : Character($0) })
     }
 }
