@@ -332,8 +332,7 @@ public struct BookBuilder: Sendable {
             occurrences += MathCollector.occurrences(in: document, file: executed.chapters[index].path)
         }
         StageTimer.report("render: inject", since: injectStart)
-        let cacheFile = options.useCache ? options.cacheURL.appendingPathComponent("katex.cache") : nil
-        let math = try StageTimer.measure("render: math") { try MathRenderer(cacheFile: cacheFile, script: script).render(occurrences) }
+        let math = try StageTimer.measure("render: math") { try MathRenderer(store: store, script: script).render(occurrences) }
         let pagesStart = StageTimer.now()
 
         let renderer = PageRenderer(book: executed.config, pages: pages, theme: theme, math: math)
