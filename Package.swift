@@ -48,7 +48,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enable-library-evolution"])]
         ),
         // NumPy's .npy files for tensors, apart from the engine, which is math only.
-        .target(name: "ConvNPY", dependencies: ["ConvEngine"]),
+        .target(name: "ConvNPY", dependencies: ["ConvEngine", "ConvbookFormat"]),
         // How numbers are written, shared by the generator and chapter programs.
         .target(name: "ConvbookFormat"),
         // What chapter programs link besides the engine: show(), inline values,

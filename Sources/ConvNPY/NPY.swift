@@ -17,6 +17,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ConvbookFormat
 import ConvEngine
 
 // MARK: - Errors
@@ -472,54 +473,10 @@ enum NPYFile {
     }
 
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws(NPYError) {
-        let slash = path.lastIndex(of: "/")
-        let directoryPrefix = slash.map { String(path[...$0]) } ?? ""
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        let directory = directoryPrefix.isEmpty ? "." : directoryPrefix
-        guard !name.isEmpty, name != ".", name != ".." else {
-            throw NPYError(.fileIO, "cannot write '\(path)': the path names a directory, not a file")
-        }
-
-        // A fresh file next to the destination, so that rename(2) is atomic.
-        var temporary = ""
-        var fd: Int32 = -1
-        for _ in 0..<16 {
-            let suffix = String(UInt64.random(in: .min ... .max), radix: 16)
-            temporary = directoryPrefix + "." + String(name.prefix(100)) + ".tmp-" + suffix
-            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-            if fd >= 0 || (errno != EEXIST && errno != EINTR) { break }
-        }
-        guard fd >= 0 else {
-            throw NPYError(.fileIO, "cannot write '\(path)': cannot create a temporary file in '\(directory)': \(systemError())")
-        }
-
-        var failure: String?
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n > 0 {
-                    offset += n
-                } else if n < 0 && errno == EINTR {
-                    continue
-                } else {
-                    failure = "cannot write '\(path)': writing the temporary file failed: \(n < 0 ? systemError() : "no progress")"
-                    return
-                }
-            }
-        }
-        if failure == nil && fsync(fd) != 0 {
-            failure = "cannot write '\(path)': flushing the temporary file failed: \(systemError())"
-        }
-        if close(fd) != 0 && failure == nil {
-            failure = "cannot write '\(path)': closing the temporary file failed: \(systemError())"
-        }
-        if failure == nil && rename(temporary, path) != 0 {
-            failure = "cannot write '\(path)': renaming the temporary file into place failed: \(systemError())"
-        }
-        if let failure {
-            unlink(temporary)
-            throw NPYError(.fileIO, failure)
+        do {
+            try AtomicFile.write(bytes, to: path)
+        } catch {
+            throw NPYError(.fileIO, error.message)
         }
     }
 }

@@ -120,9 +120,9 @@ struct ConvCommand: ParsableCommand {
     /// `grad_input.npy` from a run with --grad-output) and nothing else.
     static let ledgerName = ".convbook-conv"
 
-    /// Writes every result into a fresh temporary folder inside DIR first, then
-    /// renames them into place, so a failure leaves no half-written file; then
-    /// removes the results of an earlier run that this one did not write.
+    /// Writes every result with ``AtomicFile`` (never half written; a failure
+    /// leaves the file as it was), then removes the results of an earlier run
+    /// that this one did not write.
     private func writeAll(_ results: [(name: String, tensor: Tensor)]) throws {
         let fm = FileManager.default
         let directory = URL(fileURLWithPath: out)
@@ -131,29 +131,20 @@ struct ConvCommand: ParsableCommand {
         } catch {
             throw CommandFailure("cannot create output folder \(out): \(error.localizedDescription)")
         }
-        let staging = directory.appendingPathComponent(".convbook-conv-\(ProcessInfo.processInfo.processIdentifier)")
-        defer { try? fm.removeItem(at: staging) }
-        do {
-            try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-            for (name, tensor) in results {
-                try Data(tensor.npyBytes()).write(to: staging.appendingPathComponent("\(name).npy"))
-            }
-        } catch {
-            throw CommandFailure("cannot write into \(out): \(error.localizedDescription)")
-        }
         let ledger = directory.appendingPathComponent(Self.ledgerName)
         let earlier = ((try? String(contentsOf: ledger, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
-        for (name, _) in results {
-            let target = directory.appendingPathComponent("\(name).npy")
-            if rename(staging.appendingPathComponent("\(name).npy").path, target.path) != 0 {
-                throw CommandFailure("cannot move \(name).npy into \(out): \(String(cString: strerror(errno)))")
+        for (name, tensor) in results {
+            do {
+                try AtomicFile.write(tensor.npyBytes(), to: directory.appendingPathComponent("\(name).npy").path)
+            } catch {
+                throw CommandFailure(error.message)
             }
         }
         let written = results.map { "\($0.name).npy" }
         for name in earlier where !written.contains(name) && !name.contains("/") && name.hasSuffix(".npy") {
             try? fm.removeItem(at: directory.appendingPathComponent(name))
         }
-        try? Data((written.joined(separator: "\n") + "\n").utf8).write(to: ledger)
+        try? AtomicFile.write(Array((written.joined(separator: "\n") + "\n").utf8), to: ledger.path)
     }
 
     private func jsonNumber(_ value: Double) -> String {

@@ -58,7 +58,7 @@ struct ExecutionCache: Sendable {
     }
 
     /// Removes what builds killed with SIGKILL left behind: work folders and
-    /// temporary files (`KIND/.KEY.PID.tmp`) whose process is gone.
+    /// temporary files (`KIND/.KEY.PID.tmp-RANDOM`) whose process is gone.
     func removeAbandonedWork() {
         let fm = FileManager.default
         let work = root.appendingPathComponent("work")
@@ -69,9 +69,10 @@ struct ExecutionCache: Sendable {
         }
         for kind in (try? fm.contentsOfDirectory(atPath: root.path)) ?? [] {
             let folder = root.appendingPathComponent(kind)
-            for name in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+            // AtomicFile's temporary files, `.NAME.PID.tmp-RANDOM`.
+            for name in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasPrefix(".") && name.contains(".tmp-") {
                 let parts = name.split(separator: ".")
-                if parts.count >= 3, let pid = Int32(parts[parts.count - 2]), !processIsAlive(pid) {
+                if parts.count >= 3, parts[parts.count - 1].hasPrefix("tmp-"), let pid = Int32(parts[parts.count - 2]), !processIsAlive(pid) {
                     try? fm.removeItem(at: folder.appendingPathComponent(name))
                 }
             }

@@ -1,3 +1,4 @@
+import ConvbookFormat
 import Crypto
 import Foundation
 
@@ -88,7 +89,7 @@ public struct Toolchain: Sendable {
         if let remembered {
             let body = stamp + version
             try? FileManager.default.createDirectory(at: remembered.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try? Data((SHA256.hash(data: Data(body.utf8)).hexString + "\n" + body).utf8).write(to: remembered, options: .atomic)
+            try? AtomicFile.write(Array((SHA256.hash(data: Data(body.utf8)).hexString + "\n" + body).utf8), to: remembered.path)
         }
         return version
     }

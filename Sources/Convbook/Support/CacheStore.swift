@@ -1,3 +1,4 @@
+import ConvbookFormat
 import Crypto
 import Foundation
 
@@ -73,16 +74,14 @@ struct CacheStore: Sendable {
     func storeData(_ data: Data, kind: String, key: String) {
         let folder = root.appendingPathComponent(kind)
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let pid = ProcessInfo.processInfo.processIdentifier
         let file = folder.appendingPathComponent(key)
         // The checksum goes first: a reader that finds new data with an old checksum sees a miss, not a wrong value.
-        let sum = Data(SHA256.hash(data: data).hexString.utf8)
-        for (target, bytes) in [(file.appendingPathExtension("sha256"), sum), (file, data)] {
-            let temporary = folder.appendingPathComponent(".\(target.lastPathComponent).\(pid).tmp")
-            guard (try? bytes.write(to: temporary)) != nil, rename(temporary.path, target.path) == 0 else {
-                try? FileManager.default.removeItem(at: temporary)
-                return
-            }
+        let sum = Array(SHA256.hash(data: data).hexString.utf8)
+        do {
+            try AtomicFile.write(sum, to: file.appendingPathExtension("sha256").path)
+            try AtomicFile.write(Array(data), to: file.path)
+        } catch {
+            return   // a cache that cannot be written only costs time
         }
     }
 
