@@ -119,6 +119,21 @@ public struct BookBuilder: Sendable {
 
     private var outURL: URL { URL(fileURLWithPath: options.out) }
 
+    /// Chapter `index`'s text in the ledger (``Manifest/fragment(_:)``),
+    /// cached by its source and its result's key, which together fix it.
+    func ledgerFragment(_ index: Int, _ executed: Executed) -> String {
+        let chapter = executed.chapters[index]
+        let folder = chapter.file.url.deletingLastPathComponent().lastPathComponent
+        let file = chapter.file.url.lastPathComponent
+        let key = CacheStore.key(["ledger-1", folder, file, chapter.path, chapter.sourceDigest, executed.resultKeys[index]])
+        let store = options.useCache ? CacheStore(root: options.cacheURL) : nil
+        if let cached = store?.loadData(kind: "ledger", key: key) { return String(decoding: cached, as: UTF8.self) }
+        let fragment = Manifest.fragment(Manifest.chapter(file: file, folder: folder, blocks: chapter.program.blockCount,
+                                                          result: executed.results[index], locator: Self.locator(chapter)))
+        store?.storeData(Data(fragment.utf8), kind: "ledger", key: key)
+        return fragment
+    }
+
     /// Folders a build must never replace: what it reads and where it runs.
     private var protectedFolders: [(name: String, url: URL)] {
         var folders: [(String, URL)] = [("the chapters folder", URL(fileURLWithPath: options.chapters)),
@@ -135,12 +150,32 @@ public struct BookBuilder: Sendable {
 
     /// Reconciles every chapter with the ledger published in the site folder;
     /// nil when there is none (a first build, or a manifest of another format).
+    ///
+    /// A chapter whose ledger text is the published text, letter for letter,
+    /// has nothing to reconcile: only the others are decoded and compared.
     func reconcile(_ executed: inout Executed) -> Reconciliation? {
-        guard let published = Manifest.load(from: outURL) else { return nil }
+        let manifestURL = outURL.appendingPathComponent("manifest.json")
+        guard let text = try? String(contentsOf: manifestURL, encoding: .utf8) else { return nil }
+        let publishedText = Manifest.fragments(in: text)
+        var publishedManifest: Manifest?
+        if publishedText == nil {
+            guard let manifest = Manifest.load(from: outURL) else { return nil }
+            publishedManifest = manifest
+        }
         var total = Reconciliation()
         for index in executed.chapters.indices {
             let chapter = executed.chapters[index]
-            let entries = published.chapters.first { $0.file == chapter.file.url.lastPathComponent }?.values ?? []
+            let name = chapter.file.url.lastPathComponent
+            if let published = publishedText?[name], published == ledgerFragment(index, executed) {
+                total.identical += published.components(separatedBy: "\n        {").count - 1
+                continue
+            }
+            let entries: [LedgerEntry]
+            if let publishedText {
+                entries = publishedText[name].flatMap { try? JSONDecoder().decode(Manifest.Chapter.self, from: Data($0.utf8)) }?.values ?? []
+            } else {
+                entries = publishedManifest?.chapters.first { $0.file == name }?.values ?? []
+            }
             let dataFolder = outURL.appendingPathComponent("data").appendingPathComponent(chapter.file.slug)
             let reconciled = Reconciliation.reconcile(&executed.results[index], with: entries, locator: Self.locator(chapter),
                                                       publishedFile: { try? Data(contentsOf: dataFolder.appendingPathComponent($0)) })
@@ -368,7 +403,7 @@ public struct BookBuilder: Sendable {
         site.add("search-index.js", search.javascript())
         for (name, data) in theme.assets { site.add(name, data) }
         try KaTeXAssets.add(to: &site)
-        site.add("manifest.json", executed.manifest.encoded())
+        site.add("manifest.json", Manifest.assemble(executed.chapters.indices.map { ledgerFragment($0, executed) }))
         site.add(SiteFiles.markerName, SiteFiles.markerText)
         return site
     }

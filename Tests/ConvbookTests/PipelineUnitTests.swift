@@ -129,6 +129,19 @@ import Testing
         #expect(back.chapters[0].values[0].values[1].value.isNaN)
     }
 
+    @Test func theManifestSplitsIntoItsChaptersWithoutDecoding() throws {
+        let loaded = try chapter("# T\n\n```swift\nlet t = 1\nshow(t)\n```\n")
+        let locator = Locator(program: loaded.program, chapterPath: loaded.path)
+        let first = Manifest.chapter(file: "01-a.md", folder: "chapters", blocks: 1, result: result([1, 2], tolerance: .exact), locator: locator)
+        let second = Manifest.chapter(file: "02-b.md", folder: "chapters", blocks: 1, result: result([3], tolerance: .rounding), locator: locator)
+        let text = String(decoding: Manifest(chapters: [first, second]).encoded(), as: UTF8.self)
+        let fragments = try #require(Manifest.fragments(in: text))
+        #expect(fragments["01-a.md"] == Manifest.fragment(first))
+        #expect(fragments["02-b.md"] == Manifest.fragment(second))
+        #expect(try JSONDecoder().decode(Manifest.Chapter.self, from: Data(fragments["02-b.md"]!.utf8)) == second)
+        #expect(Manifest.fragments(in: "{\"chapters\": []}") == nil)
+    }
+
     @Test func aCheckTableShowsNaNAsAFailure() {
         let html = OutputHTML.item(.gradientCheck(rows: [.init(name: "dx", error: FlexibleDouble(.nan))], threshold: 1e-7,
                                                   location: .init(file: Self.site.file, line: 1)))

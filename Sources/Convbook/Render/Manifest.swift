@@ -45,18 +45,45 @@ public struct Manifest: Codable, Equatable, Sendable {
     /// The manifest as JSON with one published value per line, so that a
     /// diff of `site/manifest.json` reads value by value.
     func encoded() -> Data {
+        Self.assemble(chapters.map(Self.fragment))
+    }
+
+    /// The text of one chapter in the manifest, exactly as ``encoded()``
+    /// writes it: what a rebuild caches per chapter, and compares with the
+    /// published manifest's text before decoding any of it.
+    static func fragment(_ chapter: Chapter) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         func json(_ value: some Encodable) -> String {
             (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
         }
-        var text = "{\n  \"chapters\" : [\n"
-        text += chapters.map { chapter in
-            "    {\n      \"blocks\" : \(chapter.blocks),\n      \"file\" : \(json(chapter.file)),\n      \"values\" : [\n"
-                + chapter.values.map { "        " + json($0) }.joined(separator: ",\n")
-                + "\n      ]\n    }"
-        }.joined(separator: ",\n")
-        text += "\n  ],\n  \"format\" : \(format)\n}\n"
-        return Data(text.utf8)
+        return "    {\n      \"blocks\" : \(chapter.blocks),\n      \"file\" : \(json(chapter.file)),\n      \"values\" : [\n"
+            + chapter.values.map { "        " + json($0) }.joined(separator: ",\n")
+            + "\n      ]\n    }"
+    }
+
+    /// The manifest from its chapters' fragments.
+    static func assemble(_ fragments: [String]) -> Data {
+        Data(("{\n  \"chapters\" : [\n" + fragments.joined(separator: ",\n") + "\n  ],\n  \"format\" : \(currentFormat)\n}\n").utf8)
+    }
+
+    /// The chapters' fragments of a manifest this version wrote, by file name,
+    /// found by its line structure alone (no JSON is decoded); nil for any
+    /// other text.
+    static func fragments(in text: String) -> [String: String]? {
+        let header = "{\n  \"chapters\" : [\n", footer = "\n  ],\n  \"format\" : \(currentFormat)\n}\n"
+        guard text.hasPrefix(header), text.hasSuffix(footer) else { return nil }
+        let body = text.dropFirst(header.count).dropLast(footer.count)
+        var result = [String: String]()
+        for piece in body.split(separator: "\n    },\n", omittingEmptySubsequences: false) {
+            let fragment = piece.hasSuffix("\n    }") ? String(piece) : String(piece) + "\n    }"
+            guard fragment.hasPrefix("    {\n      \"blocks\" : "),
+                  let fileLine = fragment.split(separator: "\n").dropFirst(2).first,
+                  let start = fileLine.range(of: "\"file\" : \"")?.upperBound, let end = fileLine.lastIndex(of: "\"") else { return nil }
+            let name = String(fileLine[start..<end])
+            guard !name.contains("\\") else { return nil }   // an escaped name: read it the slow way
+            result[name] = fragment
+        }
+        return result
     }
 }
