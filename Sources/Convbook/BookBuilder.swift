@@ -207,16 +207,9 @@ public struct BookBuilder: Sendable {
         var resultKeys: [String]
         /// Digest of everything the site is made from (``BuildStamp``).
         var inputs: String
+        /// The theme, loaded once: its digest is one of the inputs, and render uses it.
+        var theme: Result<Theme, Diagnostic>
         var report: BuildReport
-
-        /// The ledger of these results.
-        var manifest: Manifest {
-            Manifest(chapters: zip(chapters, results).map { chapter, result in
-                Manifest.chapter(file: chapter.file.url.lastPathComponent,
-                                 folder: chapter.file.url.deletingLastPathComponent().lastPathComponent,
-                                 blocks: chapter.program.blockCount, result: result, locator: BookBuilder.locator(chapter))
-            })
-        }
     }
 
     /// Loads and executes the book (`selected` chapters only, when given).
@@ -259,10 +252,11 @@ public struct BookBuilder: Sendable {
         ExecutionCache(root: cacheRoot).removeAbandonedWork()
         let executor = ChapterExecutor(toolchain: toolchain, cache: options.useCache ? ExecutionCache(root: cacheRoot) : nil,
                                        scratchRoot: cacheRoot, environment: environment)
-        let keys = ExecutionCache(root: cacheRoot)
-        let inputs = BuildStamp.inputs(["\(config)", options.theme ?? "", (try? Theme.load(override: options.theme))?.digest ?? "",
+        let keys = chapters.map { executor.key(for: $0.program) }
+        let theme = Result { () throws(Diagnostic) in try Theme.load(override: options.theme) }
+        let inputs = BuildStamp.inputs(["\(config)", options.theme ?? "", (try? theme.get())?.digest ?? "",
                                         KaTeXAssets.stamp, options.chapters]
-                                       + chapters.map { "\($0.path) \($0.sourceDigest) \(keys.key(for: $0.program, toolchain: toolchain, environment: environment))" })
+                                       + zip(chapters, keys).map { "\($0.path) \($0.sourceDigest) \($1)" })
         if !loadFailed, let unlessUnchanged, unlessUnchanged(inputs, chapters) {
             StageTimer.report("up to date", since: executeStart)
             return nil
@@ -271,7 +265,7 @@ public struct BookBuilder: Sendable {
         let count = chapters.count
         let outcomes = parallelMap(Array(chapters.enumerated()), jobs: options.jobs) { item in
             let (index, chapter) = item
-            let outcome = executor.execute(chapter.program, chapterPath: chapter.path,
+            let outcome = executor.execute(chapter.program, key: keys[index], chapterPath: chapter.path,
                                            limits: .init(seconds: chapter.timeout, memory: chapter.memory))
             progress?(Self.progressLine(index: index, count: count, chapter: chapter, outcome: outcome))
             return outcome
@@ -296,7 +290,7 @@ public struct BookBuilder: Sendable {
             throw BuildFailure(diagnostics.sorted())
         }
         for warning in report.warnings { progress?(warning.description) }
-        return Executed(config: config, chapters: chapters, results: results, resultKeys: resultKeys, inputs: inputs, report: report)
+        return Executed(config: config, chapters: chapters, results: results, resultKeys: resultKeys, inputs: inputs, theme: theme, report: report)
     }
 
     private static func names(_ file: BookFiles.File) -> [String] {
@@ -338,7 +332,7 @@ public struct BookBuilder: Sendable {
     /// render, so a rebuild costs what the edit costs.
     func render(_ executed: Executed) throws -> SiteFiles {
         let injectStart = StageTimer.now()
-        let theme = try Theme.load(override: options.theme)
+        let theme = try executed.theme.get()
         guard let script = Theme.katexScript else {
             throw Diagnostic(file: "convbook", message: "the KaTeX driver script is missing from convbook's resources")
         }

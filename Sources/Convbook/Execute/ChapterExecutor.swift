@@ -37,12 +37,17 @@ struct ChapterExecutor: Sendable {
     /// Largest standard output a chapter may write, in bytes (enforced with `ulimit -f`).
     static let stdoutLimit = 64 * 1024 * 1024
 
-    func execute(_ program: ChapterProgram, chapterPath: String, limits: Limits) -> Outcome {
+    /// The key that names a program's result: its text, the toolchain and the environment.
+    func key(for program: ChapterProgram) -> String {
+        ExecutionCache.key(for: program, toolchain: toolchain, environment: environment)
+    }
+
+    /// Runs `program` (or takes its result from the cache); `key` is ``key(for:)``'s.
+    func execute(_ program: ChapterProgram, key: String, chapterPath: String, limits: Limits) -> Outcome {
         if program.cells.isEmpty {
             // Prose only: nothing to compile or run.
             return Outcome(result: ExecutionResult(blocks: [], inlines: [], warnings: []), diagnostics: [], source: .cached)
         }
-        let key = (cache ?? ExecutionCache(root: scratchRoot)).key(for: program, toolchain: toolchain, environment: environment)
         var corrupt = false
         if let cache {
             switch cache.load(key) {

@@ -12,7 +12,7 @@ struct ExecutionCache: Sendable {
     let root: URL
     private var store: CacheStore { CacheStore(root: root) }
 
-    func key(for program: ChapterProgram, toolchain: Toolchain, environment: ChapterEnvironment) -> String {
+    static func key(for program: ChapterProgram, toolchain: Toolchain, environment: ChapterEnvironment) -> String {
         CacheStore.key([Self.formatVersion, toolchain.fingerprint, environment.fingerprint,
                         toolchain.compileArguments(source: URL(fileURLWithPath: "main.swift"), output: URL(fileURLWithPath: "program"))
                             .filter { !$0.hasPrefix("/") }.joined(separator: " "),

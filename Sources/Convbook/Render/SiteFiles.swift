@@ -18,14 +18,24 @@ public struct SiteFiles: Sendable, Equatable {
     /// The differences between this site and the folder at `url`: files whose
     /// bytes differ, files missing from the folder, and extra files in it.
     public func differences(from url: URL) -> [String] {
+        let compared = comparison(with: url)
         var report = [String]()
-        let onDisk = Set(Self.listFiles(url))
-        for path in files.keys.sorted() {
-            guard onDisk.contains(path) else { report.append("missing: \(path)"); continue }
-            if (try? Data(contentsOf: url.appendingPathComponent(path))) != files[path] { report.append("stale: \(path)") }
+        for path in files.keys.sorted() where !compared.unchanged.contains(path) {
+            report.append((compared.onDisk.contains(path) ? "stale: " : "missing: ") + path)
         }
-        for path in onDisk.sorted() where files[path] == nil { report.append("extra: \(path)") }
+        for path in compared.onDisk.sorted() where files[path] == nil { report.append("extra: \(path)") }
         return report
+    }
+
+    /// The files of the folder at `url`, and which of this site's files are
+    /// there with the same bytes (read once, for both ``differences(from:)``
+    /// and ``publish(to:)``).
+    private func comparison(with url: URL) -> (onDisk: Set<String>, unchanged: Set<String>) {
+        let onDisk = Set(Self.listFiles(url))
+        let unchanged = Set(files.keys.filter { path in
+            onDisk.contains(path) && (try? Data(contentsOf: url.appendingPathComponent(path))) == files[path]
+        })
+        return (onDisk, unchanged)
     }
 
     /// Every regular file below `url`, as paths relative to it.
@@ -78,7 +88,8 @@ public struct SiteFiles: Sendable, Equatable {
         let name = url.lastPathComponent
         Self.removeAbandonedStaging(in: parent, name: name)
         // Nothing changed: leave the folder alone (cheaper than rewriting it).
-        if differences(from: url).isEmpty { return }
+        let compared = comparison(with: url)
+        if compared.unchanged.count == files.count && compared.onDisk.count == files.count { return }
         let pid = ProcessInfo.processInfo.processIdentifier
         let staging = parent.appendingPathComponent(".\(name).convbook-new-\(pid)")
         let old = parent.appendingPathComponent(".\(name).convbook-old-\(pid)")
@@ -94,7 +105,7 @@ public struct SiteFiles: Sendable, Equatable {
                 // A file that did not change is linked from the current site, not written again:
                 // publishing costs what changed (the old folder goes once the new one is in place).
                 let current = url.appendingPathComponent(path)
-                if (try? Data(contentsOf: current)) == data, link(current.path, target.path) == 0 { continue }
+                if compared.unchanged.contains(path), link(current.path, target.path) == 0 { continue }
                 try data.write(to: target)
             }
         } catch {
