@@ -156,11 +156,16 @@ public struct BookBuilder: Sendable {
     func reconcile(_ executed: inout Executed) -> Reconciliation? {
         let manifestURL = outURL.appendingPathComponent("manifest.json")
         guard let text = try? String(contentsOf: manifestURL, encoding: .utf8) else { return nil }
+        // This version's manifests split by their lines; anything else is decoded whole.
         let publishedText = Manifest.fragments(in: text)
-        var publishedManifest: Manifest?
-        if publishedText == nil {
-            guard let manifest = Manifest.load(from: outURL) else { return nil }
-            publishedManifest = manifest
+        let publishedManifest = publishedText != nil ? nil
+            : (try? JSONDecoder().decode(Manifest.self, from: Data(text.utf8))).flatMap { $0.format == Manifest.currentFormat ? $0 : nil }
+        guard publishedText != nil || publishedManifest != nil else { return nil }
+        func publishedEntries(_ name: String) -> [LedgerEntry] {
+            if let fragment = publishedText?[name] {
+                return (try? JSONDecoder().decode(Manifest.Chapter.self, from: Data(fragment.utf8)))?.values ?? []
+            }
+            return publishedManifest?.chapters.first { $0.file == name }?.values ?? []
         }
         var total = Reconciliation()
         for index in executed.chapters.indices {
@@ -170,12 +175,7 @@ public struct BookBuilder: Sendable {
                 total.identical += published.components(separatedBy: "\n        {").count - 1
                 continue
             }
-            let entries: [LedgerEntry]
-            if let publishedText {
-                entries = publishedText[name].flatMap { try? JSONDecoder().decode(Manifest.Chapter.self, from: Data($0.utf8)) }?.values ?? []
-            } else {
-                entries = publishedManifest?.chapters.first { $0.file == name }?.values ?? []
-            }
+            let entries = publishedEntries(name)
             let dataFolder = outURL.appendingPathComponent("data").appendingPathComponent(chapter.file.slug)
             let reconciled = Reconciliation.reconcile(&executed.results[index], with: entries, locator: Self.locator(chapter),
                                                       publishedFile: { try? Data(contentsOf: dataFolder.appendingPathComponent($0)) })
