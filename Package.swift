@@ -37,6 +37,8 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        // TeX math as a cmark-gfm inline syntax extension (`$...$`, `$$...$$`).
+        .target(name: "CMarkdownMath", dependencies: ["CCmarkGFM"]),
         // GNU C library calls for the process runner (posix_spawn in a new session).
         .target(name: "CProcess"),
         .target(
@@ -62,6 +64,7 @@ let package = Package(
             name: "Convbook",
             dependencies: [
                 "CCmarkGFM",
+                "CMarkdownMath",
                 "CProcess",
                 "ConvbookFormat",
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -3,12 +3,12 @@ import Testing
 @testable import Convbook
 
 /// The GFM spec corpus through our pipeline (``MarkdownParser`` with the math
-/// pre-pass, then ``MarkdownHTMLRenderer``) against the `cmark-gfm` CLI with
+/// extension, then ``MarkdownHTMLRenderer``) against the `cmark-gfm` CLI with
 /// `-e table -e strikethrough -e autolink -e tagfilter`, in both the
 /// generator's mode (`--unsafe`, raw HTML passes) and cmark's default (safe).
 ///
 /// Every example must match byte for byte, except those where the math
-/// pre-pass legitimately changes the meaning because the input holds a valid
+/// extension legitimately changes the meaning because the input holds a valid
 /// math span. For spec.txt that list is empty: of the five examples holding
 /// a `$` (113, 139, 308, 647, 671), none has math — the `$` sits in a code
 /// fence's info string, an HTML block, a backslash escape (`\$`), a
@@ -42,7 +42,7 @@ struct MarkdownConformanceTests {
         var rendererFailures: [String] = []
         for example in examples {
             let reference = try MarkdownSpecCorpus.reference(example.markdown, unsafe: unsafe)
-            // The renderer alone, without the math pre-pass: must always match.
+            // The renderer alone, without the math extension: must always match.
             let plain = renderer.render(MarkdownParser.parse(source: example.markdown, path: file,
                                                              options: .init(math: false)))
             if plain != reference {

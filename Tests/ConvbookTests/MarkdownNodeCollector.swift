@@ -18,14 +18,14 @@ struct MarkdownNodeCollector: MarkdownVisitor {
         return collector.nodes
     }
 
-    /// The math nodes of `source`, parsed with the pre-pass.
+    /// The math nodes of `source`, parsed with math.
     static func math(in source: String) -> [MarkdownMath] {
         collect(MarkdownParser.parse(source: source, path: "test.md").root) {
             if case .math = $0.kind { true } else { false }
         }.compactMap { if case .math(let math) = $0.kind { math } else { nil } }
     }
 
-    /// The inline expression nodes of `source`, parsed with the pre-pass.
+    /// The inline expression nodes of `source`, parsed with math.
     static func expressions(in source: String) -> [MarkdownInlineExpression] {
         collect(MarkdownParser.parse(source: source, path: "test.md").root) { _ in true }
             .compactMap { if case .inlineExpression(let expression) = $0.kind { expression } else { nil } }

@@ -24,29 +24,29 @@ print("99-authoring.md line 78:", y[0, 0])
 print("99-authoring.md line 78:", y.sum())
 print("99-authoring.md line 80:", y)
 
-// MARK: block 3, 99-authoring.md line 114
+// MARK: block 3, 99-authoring.md line 118
 let hiddenScale = 2.0
 
-// MARK: block 4, 99-authoring.md line 121
+// MARK: block 4, 99-authoring.md line 125
 print("2·y =", (hiddenScale * y).scalars)
 
-// MARK: block 5, 99-authoring.md line 127 (norun: kept as a comment)
+// MARK: block 5, 99-authoring.md line 131 (norun: kept as a comment)
 // let neverRun = Tensor.randomNormal(shape: [1_000_000, 1_000_000, 1_000_000, 1_000_000], seed: 0)
 // 
 
-// MARK: block 6, 99-authoring.md line 134 (fails: kept as a comment)
+// MARK: block 6, 99-authoring.md line 138 (fails: kept as a comment)
 // let count: Int = x.sum()
 // 
 
-// MARK: block 7, 99-authoring.md line 141 (traps: kept as a comment)
+// MARK: block 7, 99-authoring.md line 145 (traps: kept as a comment)
 // print(x[3, 0])
 // 
 
-// MARK: block 8, 99-authoring.md line 150
+// MARK: block 8, 99-authoring.md line 154
 print("sum of y:", y.sum())
 print("max of x:", x.max())
 
-// MARK: block 9, 99-authoring.md line 169
+// MARK: block 9, 99-authoring.md line 173
 let xb = Tensor.randomNormal(shape: [2, 3, 5, 5], seed: 1)
 let wb = Tensor.randomNormal(shape: [4, 3, 3, 3], seed: 2)
 let bb = Tensor.randomNormal(shape: [4], seed: 3)
@@ -58,13 +58,13 @@ let check = checkGradients(
     ("dw", grads.dw, numericalGradient(of: { convForward(xb, $0, bb, p) }, at: wb, upstream: dy)),
     ("db", grads.db, numericalGradient(of: { convForward(xb, wb, $0, p) }, at: bb, upstream: dy)))
 checkAgreement("dx: building blocks vs loops", convBackwardByBlocks(dy, xb, wb, p).dx, grads.dx)
-print("99-authoring.md line 184:", check["dx"])
-print("99-authoring.md line 184:", check.worst)
+print("99-authoring.md line 188:", check["dx"])
+print("99-authoring.md line 188:", check.worst)
 
-// MARK: block 10, 99-authoring.md line 206
+// MARK: block 10, 99-authoring.md line 210
 let fastY = convForwardIm2col(xb, wb, bb, p)
 print(convForward(xb, wb, bb, p).reproducibility, fastY.reproducibility, (2 * fastY).reproducibility)
 show(fastY.slice(0).slice(0), "y[0, 0] by im2col and BLAS")
 let fastDifference = checkAgreement("y: im2col vs loops", fastY, convForward(xb, wb, bb, p))
-print("99-authoring.md line 213:", fastDifference)
-print("99-authoring.md line 218:", measured(fastY.sum(), .relative(1e-11)))
+print("99-authoring.md line 217:", fastDifference)
+print("99-authoring.md line 222:", measured(fastY.sum(), .relative(1e-11)))

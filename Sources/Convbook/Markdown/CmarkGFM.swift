@@ -1,4 +1,5 @@
 import CCmarkGFM
+import CMarkdownMath
 import Foundation
 
 /// The only code that touches cmark-gfm's C API: parses Markdown and copies
@@ -16,13 +17,17 @@ enum CmarkGFM {
 
     private static let lock = NSLock()
 
-    /// Parses `source` with `CMARK_OPT_DEFAULT` (the options the CLI uses;
-    /// safe/unsafe only matters when rendering) and returns the document node.
-    static func parse(_ source: String) -> MarkdownNode {
+    /// Parses `source` with `CMARK_OPT_SOURCEPOS` (cmark then counts the
+    /// lines of multi-line code spans and links in the positions of what
+    /// follows; safe/unsafe only matters when rendering) and returns the
+    /// document node. With `math`, the math extension is attached too; its
+    /// nodes are copied as ``MarkdownNodeKind/math(_:)`` holding their
+    /// content as one TeX segment (``MarkdownParser`` splits it).
+    static func parse(_ source: String, math: Bool = false) -> MarkdownNode {
         lock.lock()
         defer { lock.unlock() }
         cmark_gfm_core_extensions_ensure_registered()
-        guard let parser = cmark_parser_new(CMARK_OPT_DEFAULT) else {
+        guard let parser = cmark_parser_new(CMARK_OPT_SOURCEPOS) else {
             fatalError("cmark_parser_new failed")
         }
         defer { cmark_parser_free(parser) }
@@ -31,6 +36,9 @@ enum CmarkGFM {
                 fatalError("cmark-gfm has no '\(name)' extension")
             }
             cmark_parser_attach_syntax_extension(parser, syntax)
+        }
+        if math {
+            cmark_parser_attach_syntax_extension(parser, convbook_math_extension())
         }
         var source = source
         source.withUTF8 { bytes in
@@ -79,7 +87,13 @@ enum CmarkGFM {
         case CMARK_NODE_TEXT: return .text(literal(node))
         case CMARK_NODE_SOFTBREAK: return .softBreak
         case CMARK_NODE_LINEBREAK: return .lineBreak
-        case CMARK_NODE_CODE: return .code(literal(node))
+        case CMARK_NODE_CODE:
+            // The math extension's nodes are code nodes with their own type string.
+            switch string(cmark_node_get_type_string(node)) {
+            case "math_inline": return .math(MarkdownMath(tex: literal(node), display: false))
+            case "math_display": return .math(MarkdownMath(tex: literal(node), display: true))
+            default: return .code(literal(node))
+            }
         case CMARK_NODE_HTML_INLINE: return .htmlInline(literal(node))
         case CMARK_NODE_EMPH: return .emphasis
         case CMARK_NODE_STRONG: return .strong

@@ -35,9 +35,9 @@ enum MarkdownNodeKind: Hashable, Sendable {
     case image(url: String, title: String)
 
     // MARK: Generator kinds (cmark has none of these)
-    /// `$...$` or `$$...$$`, found by ``MathScanner``.
+    /// `$...$` or `$$...$$`, found by the math extension (``MarkdownParser``).
     case math(MarkdownMath)
-    /// `` `{swift} expr` `` outside math, found by ``MathScanner``.
+    /// `` `{swift} expr` `` outside math (``MarkdownParser``).
     case inlineExpression(MarkdownInlineExpression)
     /// Injected HTML, rendered verbatim (never filtered, even in safe mode).
     /// A block one starts on a new line.

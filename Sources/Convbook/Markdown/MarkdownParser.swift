@@ -1,23 +1,28 @@
-/// Parses chapters: cmark-gfm (``CmarkGFM``) with the table,
-/// strikethrough, autolink and tagfilter extensions, plus the math and
-/// inline-expression pre-pass (``MathScanner``).
+import Foundation
+
+/// Parses chapters: cmark-gfm (``CmarkGFM``) with the table, strikethrough,
+/// autolink and tagfilter extensions and convbook's math extension
+/// (`CMarkdownMath`, `$...$` and `$$...$$` by Pandoc's rules), then one pass
+/// over the copied tree for what a chapter computes:
 ///
-/// The pipeline: parse the source once to learn its blocks; scan those
-/// blocks' inline content for `$...$`, `$$...$$` and `` `{swift} expr` ``;
-/// replace each by a placeholder; parse the rewritten source; turn the
-/// placeholders back into `.math` and `.inlineExpression` nodes
-/// (``MathRestorer``). Without math or expressions the first parse is the
-/// result. Placeholders must not change the document's structure: if the
-/// second parse's blocks differ from the first's (a pathological input, e.g.
-/// a math span hiding the `|` that kept a line from being a table header),
-/// the spans of the offending paragraph stay text, and if a placeholder does
-/// not come back as text (e.g. it ended up in a link reference definition's
-/// URL), its span stays text; then the source is parsed again.
+/// - a code span whose content starts with `{swift}` becomes an
+///   ``MarkdownNodeKind/inlineExpression(_:)`` (Quarto's syntax);
+/// - inside math, such a span becomes an expression segment
+///   (``MarkdownMathSegment``), its TeX around it;
+/// - each expression gets the exact line and column of its code, and inline
+///   nodes after multi-line math get their lines (cmark's inline parser does
+///   not count the newlines an extension consumes).
+///
+/// Math is found by cmark's inline parser in its left-to-right order, so it
+/// behaves as a code span does: a code span, autolink or raw HTML that starts
+/// first hides a `$`, `\$` is a literal dollar, math never leaves its
+/// paragraph, heading or table cell, and it never changes the block structure
+/// (in a table, `\|` stands for `|` inside math, as inside code).
 ///
 /// Safe to call from several threads at once (cmark itself runs serially).
 enum MarkdownParser {
     struct Options: Hashable, Sendable {
-        /// Run the math and inline-expression pre-pass.
+        /// Recognise math and inline expressions.
         var math: Bool
 
         init(math: Bool = true) {
@@ -27,66 +32,157 @@ enum MarkdownParser {
 
     /// Parses a chapter. `path` is only recorded in the document (for diagnostics).
     static func parse(source: String, path: String, options: Options = Options()) -> MarkdownDocument {
-        let layout = CmarkGFM.parse(source)
-        guard options.math, source.contains("$") || source.contains("{swift}") else {
-            return MarkdownDocument(root: layout, path: path)
-        }
-        var spans = MathScanner.spans(in: source, layout: layout)
-        let skeleton = blockSkeleton(layout)
-        while !spans.isEmpty {
-            let scan = MathScanner.rewrite(source, replacing: spans)
-            let tree = CmarkGFM.parse(scan.source)
-            let rewritten = blockSkeleton(tree)
-            if let mismatch = (0..<max(skeleton.count, rewritten.count)).first(where: {
-                $0 >= skeleton.count || $0 >= rewritten.count || skeleton[$0] != rewritten[$0]
-            }) {
-                // Drop the spans of the last block starting at or before the mismatch.
-                let line = min(mismatch < skeleton.count ? skeleton[mismatch].line : .max,
-                               mismatch < rewritten.count ? rewritten[mismatch].line : .max)
-                let culprit = spans.filter { $0.blockLine <= line }.map(\.blockLine).max()
-                spans.removeAll { culprit == nil || $0.blockLine == culprit }
-                continue
-            }
-            var restorer = MathRestorer(spans: scan.spans, columnMap: scan.columnMap)
-            let root = restorer.restore(tree)
-            let unrestored = restorer.unrestored(in: root)
-            if unrestored.isEmpty {
-                return MarkdownDocument(root: root, path: path)
-            }
-            spans = spans.enumerated().filter { !unrestored.contains($0.offset) }.map(\.element)
-        }
-        var restorer = MathRestorer(spans: [], columnMap: MarkdownColumnMap())
-        return MarkdownDocument(root: restorer.restore(layout), path: path)
+        let root = CmarkGFM.parse(source, math: options.math)
+        guard options.math else { return MarkdownDocument(root: root, path: path) }
+        var cells = InlineCells(lines: sourceLines(source))
+        return MarkdownDocument(root: cells.rewrite(root), path: path)
     }
 
-    /// A block's kind and start line, for comparing block structures.
-    private struct BlockKey: Equatable {
-        var kind: Int
-        var line: Int
+    /// The source's lines without their endings; like cmark, lines end at
+    /// `\n`, `\r\n` or a lone `\r`.
+    static func sourceLines(_ source: String) -> [[UInt8]] {
+        var lines: [[UInt8]] = [[]]
+        var previous: UInt8 = 0
+        for byte in source.utf8 {
+            if byte == UInt8(ascii: "\n"), previous == UInt8(ascii: "\r") {
+                // The \n of \r\n: the line already ended.
+            } else if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
+                lines.append([])
+            } else {
+                lines[lines.count - 1].append(byte)
+            }
+            previous = byte
+        }
+        return lines
     }
 
-    private static func blockSkeleton(_ root: MarkdownNode) -> [BlockKey] {
-        var keys: [BlockKey] = []
-        func walk(_ node: MarkdownNode) {
-            let kind: Int? = switch node.kind {
-            case .blockQuote: 1
-            case .list: 2
-            case .item: 3
-            case .codeBlock: 4
-            case .htmlBlock: 5
-            case .paragraph: 6
-            case .heading: 7
-            case .thematicBreak: 8
-            case .table: 9
-            case .tableRow: 10
-            case .tableCell: 11
-            default: nil
+    /// The pass over each paragraph, heading and table cell.
+    private struct InlineCells {
+        let lines: [[UInt8]]
+        /// Newlines inside the math seen so far in the current block.
+        private var extraLines = 0
+        /// Per line, the column after the last expression or math placed on it.
+        private var searchFrom: [Int: Int] = [:]
+
+        init(lines: [[UInt8]]) { self.lines = lines }
+
+        mutating func rewrite(_ node: MarkdownNode) -> MarkdownNode {
+            var result = node
+            switch node.kind {
+            case .paragraph, .heading, .tableCell:
+                extraLines = 0
+                result.children = node.children.map { rewriteInline($0) }
+            default:
+                result.children = node.children.map { rewrite($0) }
             }
-            guard let kind else { return }
-            keys.append(BlockKey(kind: kind, line: node.position?.startLine ?? 0))
-            node.children.forEach(walk)
+            return result
         }
-        root.children.forEach(walk)
-        return keys
+
+        private mutating func rewriteInline(_ node: MarkdownNode) -> MarkdownNode {
+            var result = node
+            if var position = node.position {
+                position.startLine += extraLines
+                position.endLine += extraLines
+                result.position = position
+            }
+            let line = result.position?.startLine ?? 0, column = result.position?.startColumn ?? 0
+            switch node.kind {
+            case .code(let code):
+                if let expression = Self.expressionCode(code) {
+                    let at = locateExpression(line: line, near: column)
+                    result.kind = .inlineExpression(MarkdownInlineExpression(code: expression, line: line, column: at))
+                }
+            case .math(let math):
+                let content = math.tex
+                let dollar = locate(line: line, near: column) { bytes, at in bytes[at] == UInt8(ascii: "$") ? at : nil }
+                if var position = result.position { position.startColumn = dollar; result.position = position }
+                result.kind = .math(MarkdownMath(segments: segments(content, line: line), display: math.display))
+                extraLines += content.utf8.count(where: { $0 == UInt8(ascii: "\n") })
+            default:
+                result.children = node.children.map { rewriteInline($0) }
+            }
+            return result
+        }
+
+        /// Splits math content into TeX and `` `{swift} expr` `` segments.
+        private mutating func segments(_ content: String, line firstLine: Int) -> [MarkdownMathSegment] {
+            let bytes = Array(content.utf8)
+            var segments: [MarkdownMathSegment] = []
+            var texStart = 0, index = 0, line = firstLine
+            while index < bytes.count {
+                if bytes[index] == UInt8(ascii: "\n") { line += 1 }
+                guard bytes[index] == UInt8(ascii: "`") else { index += 1; continue }
+                let run = bytes[index...].prefix { $0 == UInt8(ascii: "`") }.count
+                guard let close = Self.closingRun(bytes, from: index + run, length: run),
+                      let code = Self.expressionCode(Self.codeSpanContent(bytes[(index + run)..<close])) else {
+                    index += run
+                    continue
+                }
+                if texStart < index { segments.append(.tex(String(decoding: bytes[texStart..<index], as: UTF8.self))) }
+                segments.append(.expression(code: code, line: line, column: locateExpression(line: line, near: 0)))
+                line += bytes[index..<(close + run)].count(where: { $0 == UInt8(ascii: "\n") })
+                index = close + run
+                texStart = index
+            }
+            if texStart < bytes.count { segments.append(.tex(String(decoding: bytes[texStart...], as: UTF8.self))) }
+            return segments
+        }
+
+        /// The column of the code of the next `` `{swift} `` span on `line`.
+        private mutating func locateExpression(line: Int, near column: Int) -> Int {
+            locate(line: line, near: column) { bytes, at in
+                guard bytes[at] == UInt8(ascii: "`"), at == 0 || bytes[at - 1] != UInt8(ascii: "`") else { return nil }
+                var index = at
+                while index < bytes.count, bytes[index] == UInt8(ascii: "`") || bytes[index] == UInt8(ascii: " ") { index += 1 }
+                guard bytes[index...].starts(with: "{swift}".utf8) else { return nil }
+                index += 7
+                while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") { index += 1 }
+                return index
+            }
+        }
+
+        /// Finds, on source line `line`, the first place at or after the last
+        /// one found on it where `match` answers (with the 0-based offset to
+        /// report); the place cmark reported is tried first. Returns a 1-based column.
+        private mutating func locate(line: Int, near column: Int, _ match: ([UInt8], Int) -> Int?) -> Int {
+            guard line >= 1, line <= lines.count else { return column }
+            let bytes = lines[line - 1], floor = searchFrom[line] ?? 0
+            let candidates = (column - 1 >= floor && column - 1 < bytes.count ? [column - 1] : []) + Array(floor..<max(floor, bytes.count))
+            for at in candidates {
+                if let found = match(bytes, at) {
+                    searchFrom[line] = at + 1
+                    return found + 1
+                }
+            }
+            return column
+        }
+
+        /// The code of an inline expression (`{swift} code`), newlines as spaces; nil for other code.
+        static func expressionCode(_ content: String) -> String? {
+            guard content.hasPrefix("{swift}") else { return nil }
+            let code = content.dropFirst(7).trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "\n", with: " ")
+            return code.isEmpty ? nil : code
+        }
+
+        /// A code span's content as CommonMark normalises it: one space or newline stripped from each end.
+        static func codeSpanContent(_ bytes: ArraySlice<UInt8>) -> String {
+            var text = bytes
+            let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") }
+            if text.count >= 2, isSpace(text.first!), isSpace(text.last!), !text.allSatisfy(isSpace) {
+                text = text.dropFirst().dropLast()
+            }
+            return String(decoding: text, as: UTF8.self)
+        }
+
+        static func closingRun(_ bytes: [UInt8], from start: Int, length: Int) -> Int? {
+            var index = start
+            while index < bytes.count {
+                guard bytes[index] == UInt8(ascii: "`") else { index += 1; continue }
+                let run = bytes[index...].prefix { $0 == UInt8(ascii: "`") }.count
+                if run == length { return index }
+                index += run
+            }
+            return nil
+        }
     }
 }

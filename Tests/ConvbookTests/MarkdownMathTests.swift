@@ -1,8 +1,8 @@
 import Testing
 @testable import Convbook
 
-/// The math and inline-expression pre-pass (``MathScanner``, ``MathRestorer``).
-struct MarkdownMathScannerTests {
+/// Math (the cmark-gfm extension in `CMarkdownMath`) and inline expressions (``MarkdownParser``).
+struct MarkdownMathTests {
     private func html(_ source: String, math: Bool = true) -> String {
         MarkdownHTMLRenderer(unsafe: true).render(
             MarkdownParser.parse(source: source, path: "test.md", options: .init(math: math)))
@@ -97,7 +97,8 @@ struct MarkdownMathScannerTests {
         let root = MarkdownParser.parse(source: source, path: "test.md").root
         let plain = MarkdownParser.parse(source: source, path: "test.md", options: .init(math: false)).root
         #expect(MarkdownNodeCollector.math(in: source) == [
-            MarkdownMath(tex: "\n\\begin{aligned}\n  a &= b_1 \\\\\n  c &= d_*\n\\end{aligned}\n", display: true),
+            // cmark strips a paragraph's continuation lines of their indentation.
+            MarkdownMath(tex: "\n\\begin{aligned}\na &= b_1 \\\\\nc &= d_*\n\\end{aligned}\n", display: true),
             MarkdownMath(tex: "\nx_1\n", display: true),
         ])
         let blocks = { (root: MarkdownNode) in
@@ -156,23 +157,40 @@ struct MarkdownMathScannerTests {
         #expect(link.first?.position == MarkdownSourceRange(startLine: 1, startColumn: 22, endLine: 1, endColumn: 27))
     }
 
-    @Test func placeholdersAreRestoredEverywhere() {
+    @Test func mathInEveryKindOfInlineContainer() {
         // Headings, emphasis, links, image descriptions, list items.
         let source = "# $h_1$\n\n*$a*b$* [$c_d$](u) ![$e$](i.png)\n\n- $f$\n"
         #expect(MarkdownNodeCollector.math(in: source).map(\.tex) == ["h_1", "a*b", "c_d", "e", "f"])
-        #expect(!html(source).unicodeScalars.contains { MathPlaceholder.reservedRange.contains($0.value) })
     }
 
-    @Test("Placeholders never change what cmark makes of the rest", arguments: [
-        // Hiding the backtick would turn the line into a code fence.
-        "```$`{swift} y`^2$\naaa\n```\n",
-        // cmark reports the paragraph from line 1, but line 1 is a reference definition.
-        "[foo]: /ur$a\nb$l \"$$title\"\n\n[foo]\n",
-        // Hiding the `|` would turn the paragraph into a table.
-        "$a|b$\n|-|\n",
+    @Test("Math never changes the block structure; it is found in the blocks cmark made", arguments: [
+        // A line starting with ``` and holding a backtick is no fence: a paragraph, with math after the backticks.
+        ("```$`{swift} y`^2$\naaa\n```\n", ["`{swift} y`^2"]),
+        // Line 1 is a reference definition; the paragraph is line 2.
+        ("[foo]: /ur$a\nb$l \"$$title\"\n\n[foo]\n", ["l \""]),
+        // One header cell against two delimiter cells: no table, so the `|` is the math's.
+        ("$a|b$\n|-|\n", ["a|b"]),
     ])
-    func pathologicalSpansStayText(source: String) {
-        #expect(MarkdownNodeCollector.math(in: source).isEmpty)
-        #expect(html(source) == html(source, math: false))
+    func mathInTheBlocksCmarkMade(source: String, tex: [String]) {
+        #expect(MarkdownNodeCollector.math(in: source).map(\.tex) == tex)
+        let blocks = { (math: Bool) in
+            MarkdownNodeCollector.collect(MarkdownParser.parse(source: source, path: "t.md", options: .init(math: math)).root) { $0.kind.isBlock }
+                .map { "\($0.position!)" }
+        }
+        #expect(blocks(true) == blocks(false))
+    }
+
+    @Test func positionsAfterMultilineMathAndInBlockQuotes() {
+        let source = "Text $$\na\nb\n$$ then `{swift} x` and [l](u)\n\n> q `{swift} z`\n> $w + `{swift} v`$\n"
+        #expect(MarkdownNodeCollector.expressions(in: source) == [
+            MarkdownInlineExpression(code: "x", line: 4, column: 18),
+            MarkdownInlineExpression(code: "z", line: 6, column: 14),
+        ])
+        let root = MarkdownParser.parse(source: source, path: "t.md").root
+        let link = MarkdownNodeCollector.collect(root) { if case .link = $0.kind { true } else { false } }
+        #expect(link.first?.position?.startLine == 4)
+        let math = MarkdownNodeCollector.collect(root) { if case .math = $0.kind { true } else { false } }
+        #expect(math.map { [$0.position!.startLine, $0.position!.startColumn] } == [[1, 6], [7, 3]])
+        #expect(MarkdownNodeCollector.math(in: source).last?.segments == [.tex("w + "), .expression(code: "v", line: 7, column: 17)])
     }
 }
