@@ -126,8 +126,8 @@ struct MarkdownMathTests {
         let source = "Total: `{swift} total(1, 2)` items,\nmean `` {swift} xs.mean() ``.\n"
         let expressions = MarkdownNodeCollector.expressions(in: source)
         #expect(expressions == [
-            MarkdownInlineExpression(code: "total(1, 2)", line: 1, column: 17),
-            MarkdownInlineExpression(code: "xs.mean()", line: 2, column: 17),
+            MarkdownInlineExpression(code: "total(1, 2)", line: 1, column: 17, id: 0),
+            MarkdownInlineExpression(code: "xs.mean()", line: 2, column: 17, id: 1),
         ])
         #expect(html(source) == html(source, math: false))
         // An ordinary code span stays code.
@@ -138,15 +138,15 @@ struct MarkdownMathTests {
         let source = "Loss\n$L = `{swift} loss` \\cdot \\frac{1}{`{swift} n`}$ and\n$$\\sum_i `{swift} w[0]`$$\n"
         let math = MarkdownNodeCollector.math(in: source)
         #expect(math == [
-            MarkdownMath(segments: [.tex("L = "), .expression(code: "loss", line: 2, column: 15),
-                                    .tex(" \\cdot \\frac{1}{"), .expression(code: "n", line: 2, column: 45), .tex("}")],
+            MarkdownMath(segments: [.tex("L = "), .expression(code: "loss", line: 2, column: 15, id: 0),
+                                    .tex(" \\cdot \\frac{1}{"), .expression(code: "n", line: 2, column: 45, id: 1), .tex("}")],
                          display: false),
-            MarkdownMath(segments: [.tex("\\sum_i "), .expression(code: "w[0]", line: 3, column: 19)], display: true),
+            MarkdownMath(segments: [.tex("\\sum_i "), .expression(code: "w[0]", line: 3, column: 19, id: 2)], display: true),
         ])
-        #expect(math[0].tex(substituting: { code, _, _ in code == "loss" ? "0.5" : "10" }) == "L = 0.5 \\cdot \\frac{1}{10}")
+        #expect(math[0].tex(substituting: { id, code in code == "loss" && id == 0 ? "0.5" : "10" }) == "L = 0.5 \\cdot \\frac{1}{10}")
         // The expression's `$` and backticks do not close the math.
         #expect(MarkdownNodeCollector.math(in: "$a `{swift} \"$\"` b$") ==
-            [MarkdownMath(segments: [.tex("a "), .expression(code: "\"$\"", line: 1, column: 13), .tex(" b")], display: false)])
+            [MarkdownMath(segments: [.tex("a "), .expression(code: "\"$\"", line: 1, column: 13, id: 0), .tex(" b")], display: false)])
     }
 
     @Test func positionsAfterMathOnTheSameLine() {
@@ -183,14 +183,14 @@ struct MarkdownMathTests {
     @Test func positionsAfterMultilineMathAndInBlockQuotes() {
         let source = "Text $$\na\nb\n$$ then `{swift} x` and [l](u)\n\n> q `{swift} z`\n> $w + `{swift} v`$\n"
         #expect(MarkdownNodeCollector.expressions(in: source) == [
-            MarkdownInlineExpression(code: "x", line: 4, column: 18),
-            MarkdownInlineExpression(code: "z", line: 6, column: 14),
+            MarkdownInlineExpression(code: "x", line: 4, column: 18, id: 0),
+            MarkdownInlineExpression(code: "z", line: 6, column: 14, id: 1),
         ])
         let root = MarkdownParser.parse(source: source, path: "t.md").root
         let link = MarkdownNodeCollector.collect(root) { if case .link = $0.kind { true } else { false } }
         #expect(link.first?.position?.startLine == 4)
         let math = MarkdownNodeCollector.collect(root) { if case .math = $0.kind { true } else { false } }
         #expect(math.map { [$0.position!.startLine, $0.position!.startColumn] } == [[1, 6], [7, 3]])
-        #expect(MarkdownNodeCollector.math(in: source).last?.segments == [.tex("w + "), .expression(code: "v", line: 7, column: 17)])
+        #expect(MarkdownNodeCollector.math(in: source).last?.segments == [.tex("w + "), .expression(code: "v", line: 7, column: 17, id: 2)])
     }
 }

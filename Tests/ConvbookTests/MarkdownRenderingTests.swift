@@ -1,7 +1,7 @@
 import Testing
 @testable import Convbook
 
-/// The renderer's safe/unsafe modes, hooks, and the generator's node kinds,
+/// The renderer's safe/unsafe modes and the chapter's node kinds,
 /// with ``MarkdownVisitor`` and ``MarkdownRewriter``.
 struct MarkdownRenderingTests {
     private func parse(_ source: String) -> MarkdownDocument {
@@ -22,49 +22,29 @@ struct MarkdownRenderingTests {
         #expect(html == "<pre><code class=\"language-swift\">let a = &quot;&lt;&amp;&gt;&quot;\n</code></pre>\n")
     }
 
-    @Test func headingIDHook() {
-        var hooks = MarkdownHTMLHooks()
-        hooks.headingID = { heading in
-            heading.plainText.lowercased().split(separator: " ").joined(separator: "-")
-        }
-        let html = MarkdownHTMLRenderer(unsafe: true, hooks: hooks).render(parse("# Hello *World*\n\ntext\n"))
-        #expect(html == "<h1 id=\"hello-world\">Hello <em>World</em></h1>\n<p>text</p>\n")
+    @Test func anchoredHeadingsAndTypesetMath() {
+        var document = parse("# Hello *World*\n\n$a<b$ and $$c$$\n")
+        document.root.children[0].kind = .heading(level: 1, setext: false, id: "hello-world")
+        let html = MarkdownHTMLRenderer(unsafe: true, math: [.init(tex: "a<b", display: false): "<katex>a&lt;b</katex>"]).render(document)
+        #expect(html == """
+            <h1 id="hello-world">Hello <em>World</em><a class="anchor" href="#hello-world" aria-label="Link to this section">#</a></h1>
+            <p><katex>a&lt;b</katex> and <span class="math display">\\[c\\]</span></p>
+
+            """)
     }
 
-    @Test func nodeHookReplacesMathAndWrapsBlocks() {
-        let hooks = MarkdownHTMLHooks(node: { node, output, renderChildren in
-            switch node.kind {
-            case .math(let math):
-                output.append(math.display ? "<katex-display>" : "<katex>")
-                output.appendEscaped(math.tex)
-                output.append("</katex>")
-                return true
-            case .blockQuote:
-                output.cr()
-                output.append("<aside>\n")
-                renderChildren(&output)
-                output.append("</aside>\n")
-                return true
-            default:
-                return false
-            }
-        })
-        let html = MarkdownHTMLRenderer(unsafe: true, hooks: hooks).render(parse("> $a<b$\n> - tight\n> - list\n"))
-        #expect(html == "<aside>\n<p><katex>a&lt;b</katex></p>\n<ul>\n<li>tight</li>\n<li>list</li>\n</ul>\n</aside>\n")
-    }
-
-    /// Replaces inline expressions by their values and appends output after
-    /// Swift code blocks, as the generator does.
+    /// Replaces inline expressions by their values and Swift code blocks by
+    /// cells with output, as the generator's inject does.
     private struct Injector: MarkdownRewriter {
         mutating func rewrite(_ node: MarkdownNode) -> [MarkdownNode] {
             switch node.kind {
             case .inlineExpression(let expression):
-                return [.text("<\(expression.code)=42>")]
+                return [MarkdownNode(.value("<\(expression.code)=42>"))]
             case .math(var math) where math.hasExpressions:
-                math.segments = [.tex(math.tex(substituting: { _, _, _ in "42" }))]
+                math.segments = [.tex(math.tex(substituting: { _, _ in "42" }))]
                 return [MarkdownNode(.math(math), position: node.position)]
             case .codeBlock(let block) where block.language == "swift":
-                return [node, .rawHTML("<pre class=\"output\">42</pre>", block: true)]
+                return [MarkdownNode(.injectedCell(InjectedCell(id: 0, code: nil, output: .init(items: [.text("42\n")]))))]
             case .htmlBlock:
                 return []
             default:
@@ -78,10 +58,13 @@ struct MarkdownRenderingTests {
         let document = injector.rewrite(parse("Value `{swift} x`, $y = `{swift} x`$.\n\n```swift\nx\n```\n\n<div>gone</div>\n"))
         let html = MarkdownHTMLRenderer(unsafe: false).render(document)
         #expect(html == """
-            <p>Value &lt;x=42&gt;, <span class="math inline">\\(y = 42\\)</span>.</p>
-            <pre><code class="language-swift">x
+            <p>Value <span class="cb-value">&lt;x=42&gt;</span>, <span class="math inline">\\(y = 42\\)</span>.</p>
+            <div class="cb-cell" id="cell-1">
+            <div class="cb-output">
+            <pre class="cb-stdout"><code>42
             </code></pre>
-            <pre class="output">42</pre>
+            </div>
+            </div>
 
             """)
     }
@@ -90,7 +73,7 @@ struct MarkdownRenderingTests {
         struct Outline: MarkdownVisitor {
             var titles: [String] = []
             mutating func visit(_ node: MarkdownNode) {
-                if case .heading(let level, _) = node.kind {
+                if case .heading(let level, _, _) = node.kind {
                     titles.append("\(level):\(node.plainText)")
                     return
                 }
@@ -102,15 +85,14 @@ struct MarkdownRenderingTests {
         #expect(outline.titles == ["1:A", "2:B c", "3:D e"])
     }
 
-    @Test func generatorNodesRender() {
+    @Test func chapterNodesRender() {
         let root = MarkdownNode(.document, children: [
-            MarkdownNode(.paragraph, children: [.text("a"), .math(tex: "x<y", display: false), .rawHTML("<b>", block: false)]),
-            .rawHTML("<figure></figure>", block: true),
+            MarkdownNode(.paragraph, children: [.text("a"), .math(tex: "x<y", display: false), MarkdownNode(.value("<b>"))]),
+            MarkdownNode(.cell(0)),
             MarkdownNode(.paragraph, children: [.math(tex: "\\int", display: true)]),
         ])
         #expect(MarkdownHTMLRenderer(unsafe: false).render(root) == """
-            <p>a<span class="math inline">\\(x&lt;y\\)</span><b></p>
-            <figure></figure>
+            <p>a<span class="math inline">\\(x&lt;y\\)</span><span class="cb-value">&lt;b&gt;</span></p>
             <p><span class="math display">\\[\\int\\]</span></p>
 
             """)

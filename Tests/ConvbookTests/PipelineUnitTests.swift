@@ -31,6 +31,88 @@ import Testing
         #expect(loaded.program.source.hasPrefix("import ConvEngine\nimport ConvbookRuntime\n"))
     }
 
+    @Test func loadingGivesCellsAndHeadingsTheirIDsInTheNodes() throws {
+        let markdown = """
+            # Intro
+
+            ## Same
+
+            Value `{swift} 1`, math $`{swift} 2` + `{swift} 3`$.
+
+            ```swift expect
+            print(1)
+            ```
+
+            ```output
+            1
+            ```
+
+            ## Same
+
+            - ```swift
+              let b = 2
+              ```
+            """
+        let loaded = ChapterDocument(markdown: markdown, path: "chapters/01-unit.md")
+        #expect(loaded.document.root.headings.map(\.id) == ["intro", "same", "same-2"])
+        #expect(loaded.firstHeading == "Intro")
+        var cells: [Int] = [], values: [Int] = [], outputBlocks = 0
+        func walk(_ node: MarkdownNode) {
+            switch node.kind {
+            case .cell(let id): cells.append(id)
+            case .inlineExpression(let expression): values.append(expression.id)
+            case .math(let math): for case .expression(_, _, _, let id) in math.segments { values.append(id) }
+            case .codeBlock: outputBlocks += 1
+            default: break
+            }
+            node.children.forEach(walk)
+        }
+        walk(loaded.document.root)
+        #expect(cells == [0, 1] && values == [0, 1, 2])
+        #expect(outputBlocks == 0, "the expected output belongs to its cell")
+        guard case .block(let expecting) = loaded.cells.first(where: { if case .block = $0 { true } else { false } }) else {
+            Issue.record("no block cell"); return
+        }
+        #expect(expecting.expectedOutput == "1\n")
+        #expect(loaded.cells.count == 5)
+    }
+
+    @Test func injectFindsResultsByIDAndWritesNoHTML() throws {
+        let loaded = try chapter("A `{swift} 1`, $x = `{swift} 2`$.\n\n```swift\nprint(1)\n```\n\n```swift setup\nlet b = 2\n```\n")
+        #expect(loaded.diagnostics.isEmpty)
+        var result = ExecutionResult(blocks: [.init(index: 0, items: [.text("1\n")], ran: true),
+                                              .init(index: 1, items: [.text("hidden\n")], ran: true)],
+                                     inlines: [.integer(7), .number(FlexibleDouble(0.5), tolerance: .exact)], warnings: [])
+        var injector = Injector(chapter: loaded, result: result)
+        let woven = injector.rewrite(loaded.parsedDocument())
+        let paragraph = woven.root.children[0]
+        #expect(paragraph.children[1].kind == MarkdownNodeKind.value("7"))
+        #expect(paragraph.children[3].kind == MarkdownNodeKind.math(MarkdownMath(tex: "x = 0.5", display: false)))
+        #expect(woven.root.children[1].kind == MarkdownNodeKind.injectedCell(InjectedCell(id: 0, code: "print(1)\n", output: .init(items: [.text("1\n")]))))
+        // `setup` hides code and output alike.
+        #expect(woven.root.children[2].kind == MarkdownNodeKind.injectedCell(InjectedCell(id: 1, code: nil, output: nil)))
+        // A value that is missing shows as "?", never as another cell's value.
+        result.inlines = [nil, PublishedValue.integer(3)]
+        injector = Injector(chapter: loaded, result: result)
+        let partial = injector.rewrite(loaded.parsedDocument())
+        #expect(partial.root.children[0].children[1].kind == MarkdownNodeKind.value("?"))
+        #expect(partial.root.children[0].children[3].kind == MarkdownNodeKind.math(MarkdownMath(tex: "x = 3", display: false)))
+    }
+
+    @Test func renderWritesCellsValuesAndAnchors() {
+        let root = MarkdownNode(.document, children: [
+            MarkdownNode(.heading(level: 2, setext: false, id: "a-b")),
+            MarkdownNode(.injectedCell(InjectedCell(id: 4, code: "let x = 1 // <&>\n",
+                                                    output: .init(items: [], compilerErrors: ["01.md:3:1: error: <bad>"], trap: "Fatal error")))),
+        ])
+        let html = MarkdownHTMLRenderer(unsafe: true).render(root)
+        #expect(html.hasPrefix("<h2 id=\"a-b\"><a class=\"anchor\" href=\"#a-b\" aria-label=\"Link to this section\">#</a></h2>\n<div class=\"cb-cell\" id=\"cell-5\">\n<pre class=\"cb-code\"><code class=\"language-swift\">"))
+        #expect(html.contains("&lt;&amp;&gt;"))
+        #expect(html.hasSuffix("<div class=\"cb-output\">\n<pre class=\"cb-compiler-error\"><code>01.md:3:1: error: &lt;bad&gt;</code></pre>\n<pre class=\"cb-trap\"><code>Fatal error</code></pre>\n</div>\n</div>\n"))
+        let search = SearchIndex.entries(page: .init(slug: "s", title: "T"), document: MarkdownDocument(root: root, path: "s.md"))
+        #expect(search.map(\.u) == ["s.html#a-b"])
+    }
+
     @Test func bookTomlIsReadWithItsSchema() throws {
         var config = BookConfig(title: "x")
         try config.read("[book]\ntitle = \"T\"\nauthors = [\"A\"]\n[build]\ntimeout = 5\n", path: "book.toml")

@@ -8,8 +8,9 @@ struct Chapter: Sendable {
     var title: String
     /// The Markdown, front matter blanked (so lines are the file's).
     var markdown: String
-    /// The parsed Markdown; nil when the chapter came from the load cache
-    /// (``parsedDocument()`` parses it when a page must be rendered).
+    /// The parsed Markdown, cells and anchors in place (``ChapterDocument``);
+    /// nil when the chapter came from the load cache (``parsedDocument()``
+    /// parses it when a page must be rendered).
     var document: MarkdownDocument?
     var program: ChapterProgram
     /// Problems found while loading (unknown block options, say).
@@ -30,7 +31,7 @@ struct Chapter: Sendable {
 
     /// The parsed Markdown (parsed now if the load came from the cache).
     func parsedDocument() -> MarkdownDocument {
-        document ?? MarkdownParser.parse(source: markdown, path: file.displayPath)
+        document ?? ChapterDocument(markdown: markdown, path: file.displayPath).document
     }
 
     /// What loading a chapter finds, cached by the file's bytes so that an
@@ -66,87 +67,14 @@ struct Chapter: Sendable {
             loaded = cached
         } else {
             let (frontMatter, markdown) = try FrontMatter.split(text, file: file.displayPath)
-            let parsed = MarkdownParser.parse(source: markdown, path: file.displayPath)
-            var collector = CellCollector(path: file.displayPath)
-            collector.visit(parsed)
-            loaded = Loaded(frontMatter: frontMatter, title: frontMatter.title ?? collector.firstHeading ?? file.slug,
-                            markdown: markdown, cells: collector.cells, diagnostics: collector.diagnostics)
-            document = parsed
+            let parsed = ChapterDocument(markdown: markdown, path: file.displayPath)
+            loaded = Loaded(frontMatter: frontMatter, title: frontMatter.title ?? parsed.firstHeading ?? file.slug,
+                            markdown: markdown, cells: parsed.cells, diagnostics: parsed.diagnostics)
+            document = parsed.document
             cache?.store(loaded, kind: "chapters", key: key)
         }
         return Chapter(file: file, frontMatter: loaded.frontMatter, title: loaded.title, markdown: loaded.markdown, document: document,
                        program: ChapterProgram(cells: loaded.cells, imports: config.imports), diagnostics: loaded.diagnostics,
                        defaultTimeout: config.timeout ?? 60, imports: config.imports, bookTitle: config.title, sourceDigest: digest)
-    }
-}
-
-/// Walks a chapter in document order and lists its cells: Swift code blocks,
-/// inline expressions in prose, and inline expressions inside math.
-struct CellCollector: MarkdownVisitor {
-    let path: String
-    var cells: [Cell] = []
-    var diagnostics: [Diagnostic] = []
-    var firstHeading: String?
-    private var blockCount = 0
-    private var inlineCount = 0
-
-    init(path: String) { self.path = path }
-
-    private func isImage(_ node: MarkdownNode) -> Bool {
-        if case .image = node.kind { return true } else { return false }
-    }
-
-    mutating func visit(_ node: MarkdownNode) {
-        switch node.kind {
-        case .heading(let level, _) where level == 1 && firstHeading == nil:
-            firstHeading = node.plainText
-        case .link(let url, _), .image(let url, _):
-            // A link that runs script when clicked is refused: chapters are documents, not programs for the reader's browser.
-            let scheme = url.prefix { $0 != ":" }.lowercased().filter { !$0.isWhitespace }
-            if url.contains(":"), ["javascript", "vbscript", "data"].contains(scheme), !(scheme == "data" && isImage(node)) {
-                diagnostics.append(Diagnostic(file: path, line: node.position?.startLine ?? 0, column: node.position?.startColumn ?? 0,
-                                              message: "a link to a \(scheme): URL would run code in the reader's browser; convbook refuses it"))
-            }
-        case .inlineExpression(let expression):
-            cells.append(.inline(InlineCell(id: inlineCount, code: expression.code, line: expression.line,
-                                            column: expression.column, inMath: false)))
-            inlineCount += 1
-        case .math(let math):
-            for case .expression(let code, let line, let column) in math.segments {
-                cells.append(.inline(InlineCell(id: inlineCount, code: code, line: line, column: column, inMath: true)))
-                inlineCount += 1
-            }
-        default:
-            break
-        }
-        visitChildren(of: node)
-    }
-
-    mutating func visitChildren(of node: MarkdownNode) {
-        for (i, child) in node.children.enumerated() {
-            if case .codeBlock(let code) = child.kind, code.isFenced, BlockOptions.isSwift(code.info) {
-                let next = i + 1 < node.children.count ? node.children[i + 1] : nil
-                addBlock(code, child, following: next)
-            } else {
-                visit(child)
-            }
-        }
-    }
-
-    private mutating func addBlock(_ code: MarkdownCodeBlock, _ node: MarkdownNode, following next: MarkdownNode?) {
-        let line = node.position?.startLine ?? 0
-        var options = BlockOptions()
-        do {
-            options = try BlockOptions(info: code.info)
-        } catch {
-            diagnostics.append(Diagnostic(file: path, line: line, column: (code.fence?.offset ?? 0) + 1, message: error.message))
-        }
-        var expected: String?
-        if options.expectTolerance != nil, let next, case .codeBlock(let output) = next.kind, output.info == "output" {
-            expected = output.literal
-        }
-        cells.append(.block(CodeCell(index: blockCount, code: code.literal, options: options, fenceLine: line,
-                                     indent: code.fence?.offset ?? 0, expectedOutput: expected)))
-        blockCount += 1
     }
 }

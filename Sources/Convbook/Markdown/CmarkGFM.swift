@@ -118,7 +118,7 @@ enum CmarkGFM {
         default:
             // Custom nodes and footnotes are never produced with our options.
             let enter = string(cmark_node_get_on_enter(node)), exit = string(cmark_node_get_on_exit(node))
-            return .rawHTML(enter + exit, block: typeName.hasPrefix("custom_block"))
+            return typeName.hasPrefix("custom_block") ? .htmlBlock(enter + exit) : .htmlInline(enter + exit)
         }
     }
 

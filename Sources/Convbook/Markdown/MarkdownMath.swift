@@ -21,13 +21,13 @@ struct MarkdownMath: Hashable, Sendable {
     }
 
     /// The TeX, with each expression replaced by what `expression` returns
-    /// for its code, line and column.
-    func tex(substituting expression: (_ code: String, _ line: Int, _ column: Int) throws -> String) rethrows -> String {
+    /// for its cell id and code.
+    func tex(substituting expression: (_ id: Int, _ code: String) throws -> String) rethrows -> String {
         var result = ""
         for segment in segments {
             switch segment {
             case .tex(let tex): result += tex
-            case .expression(let code, let line, let column): result += try expression(code, line, column)
+            case .expression(let code, _, _, let id): result += try expression(id, code)
             }
         }
         return result
@@ -36,6 +36,6 @@ struct MarkdownMath: Hashable, Sendable {
     /// The TeX as written: expressions appear in their source form,
     /// `` `{swift} code` ``.
     var tex: String {
-        tex(substituting: { code, _, _ in "`{swift} \(code)`" })
+        tex(substituting: { _, code in "`{swift} \(code)`" })
     }
 }

@@ -4,6 +4,7 @@ enum MarkdownMathSegment: Hashable, Sendable {
     /// TeX exactly as written in the source.
     case tex(String)
     /// The code of a `` `{swift} expr` `` span inside the math, with the source
-    /// line and column (1-based, UTF-8 bytes) of the code's first character.
-    case expression(code: String, line: Int, column: Int)
+    /// line and column (1-based, UTF-8 bytes) of the code's first character
+    /// and its cell id (as ``MarkdownInlineExpression/id``).
+    case expression(code: String, line: Int, column: Int, id: Int)
 }

@@ -1,9 +1,11 @@
+import Foundation
+
 /// A node of a parsed Markdown document: a value copied out of cmark-gfm's
 /// tree, so it is safe to keep, share across threads and rewrite.
 ///
 /// Build trees with the initialisers; walk them with ``MarkdownVisitor``,
 /// transform them with ``MarkdownRewriter`` and render them with
-/// ``MarkdownHTMLRenderer``.
+/// ``MarkdownHTMLRenderer`` (in Render).
 struct MarkdownNode: Hashable, Sendable {
     var kind: MarkdownNodeKind
     var children: [MarkdownNode]
@@ -22,11 +24,6 @@ struct MarkdownNode: Hashable, Sendable {
     /// A math node holding plain TeX.
     static func math(tex: String, display: Bool) -> MarkdownNode {
         MarkdownNode(.math(MarkdownMath(tex: tex, display: display)))
-    }
-
-    /// A node whose HTML is `html`, verbatim.
-    static func rawHTML(_ html: String, block: Bool) -> MarkdownNode {
-        MarkdownNode(.rawHTML(html, block: block))
     }
 
     /// For a code block, the source line of its first line of code: the line
@@ -48,12 +45,21 @@ struct MarkdownNode: Hashable, Sendable {
 
     private func appendPlainText(to result: inout String) {
         switch kind {
-        case .text(let text), .code(let text): result += text
+        case .text(let text), .code(let text), .value(let text): result += text
         case .softBreak, .lineBreak: result += " "
         case .math(let math): result += math.tex
         case .inlineExpression(let expression): result += expression.code
         default: break
         }
         for child in children { child.appendPlainText(to: &result) }
+    }
+
+    /// The headings of the tree, in document order: level, the id loading
+    /// gave it, and its text.
+    var headings: [(level: Int, id: String, text: String)] {
+        if case .heading(let level, _, let id) = kind {
+            return [(level, id, plainText.trimmingCharacters(in: .whitespaces))]
+        }
+        return children.flatMap(\.headings)
     }
 }

@@ -1,6 +1,8 @@
 /// What a ``MarkdownNode`` is: every node kind cmark-gfm produces with the
-/// table, strikethrough and autolink extensions, plus the kinds the generator
-/// creates (`math`, `inlineExpression`, `rawHTML`).
+/// table, strikethrough and autolink extensions, then the chapter's kinds:
+/// what the parser finds (`math`, `inlineExpression`), what loading puts in
+/// (`cell`), and what inject puts in their place (`injectedCell`, `value`).
+/// No kind holds HTML the generator wrote: Render writes every byte.
 enum MarkdownNodeKind: Hashable, Sendable {
     // MARK: Blocks
     case document
@@ -11,8 +13,9 @@ enum MarkdownNodeKind: Hashable, Sendable {
     /// A raw HTML block, as written (with its final newline).
     case htmlBlock(String)
     case paragraph
-    /// `setext` is true for underlined (`===`, `---`) headings.
-    case heading(level: Int, setext: Bool)
+    /// `setext` is true for underlined (`===`, `---`) headings. `id` is the
+    /// anchor loading gave it (unique in its chapter), empty until then.
+    case heading(level: Int, setext: Bool, id: String = "")
     case thematicBreak
     /// A GFM table; one alignment per column.
     case table(alignments: [MarkdownTableAlignment])
@@ -34,25 +37,27 @@ enum MarkdownNodeKind: Hashable, Sendable {
     case link(url: String, title: String)
     case image(url: String, title: String)
 
-    // MARK: Generator kinds (cmark has none of these)
+    // MARK: Chapter kinds (cmark has none of these)
     /// `$...$` or `$$...$$`, found by the math extension (``MarkdownParser``).
     case math(MarkdownMath)
     /// `` `{swift} expr` `` outside math (``MarkdownParser``).
     case inlineExpression(MarkdownInlineExpression)
-    /// Injected HTML, rendered verbatim (never filtered, even in safe mode).
-    /// A block one starts on a new line.
-    case rawHTML(String, block: Bool)
+    /// A Swift code block of the chapter's program, by its cell id (loading
+    /// puts it in place of the block; its `output` block, if any, goes).
+    case cell(Int)
+    /// A cell with its code and results, as inject made it.
+    case injectedCell(InjectedCell)
+    /// An inline expression's value, as the reader sees it (inject).
+    case value(String)
 
     /// Whether nodes of this kind are blocks (rather than inlines).
     var isBlock: Bool {
         switch self {
         case .document, .blockQuote, .list, .item, .codeBlock, .htmlBlock, .paragraph,
-             .heading, .thematicBreak, .table, .tableRow, .tableCell:
+             .heading, .thematicBreak, .table, .tableRow, .tableCell, .cell, .injectedCell:
             true
-        case .rawHTML(_, let block):
-            block
         case .text, .softBreak, .lineBreak, .code, .htmlInline, .emphasis, .strong,
-             .strikethrough, .link, .image, .math, .inlineExpression:
+             .strikethrough, .link, .image, .math, .inlineExpression, .value:
             false
         }
     }

@@ -9,6 +9,8 @@ import Foundation
 ///   ``MarkdownNodeKind/inlineExpression(_:)`` (Quarto's syntax);
 /// - inside math, such a span becomes an expression segment
 ///   (``MarkdownMathSegment``), its TeX around it;
+/// - each expression gets its cell id, its place among them all in
+///   document order, which later stages find its value by;
 /// - each expression gets the exact line and column of its code, and inline
 ///   nodes after multi-line math get their lines (cmark's inline parser does
 ///   not count the newlines an extension consumes).
@@ -63,6 +65,8 @@ enum MarkdownParser {
         private var extraLines = 0
         /// Per line, the column after the last expression or math placed on it.
         private var searchFrom: [Int: Int] = [:]
+        /// The next expression's cell id.
+        private var nextID = 0
 
         init(lines: [[UInt8]]) { self.lines = lines }
 
@@ -90,7 +94,8 @@ enum MarkdownParser {
             case .code(let code):
                 if let expression = Self.expressionCode(code) {
                     let at = locateExpression(line: line, near: column)
-                    result.kind = .inlineExpression(MarkdownInlineExpression(code: expression, line: line, column: at))
+                    result.kind = .inlineExpression(MarkdownInlineExpression(code: expression, line: line, column: at, id: nextID))
+                    nextID += 1
                 }
             case .math(let math):
                 let content = math.tex
@@ -119,7 +124,8 @@ enum MarkdownParser {
                     continue
                 }
                 if texStart < index { segments.append(.tex(String(decoding: bytes[texStart..<index], as: UTF8.self))) }
-                segments.append(.expression(code: code, line: line, column: locateExpression(line: line, near: 0)))
+                segments.append(.expression(code: code, line: line, column: locateExpression(line: line, near: 0), id: nextID))
+                nextID += 1
                 line += bytes[index..<(close + run)].count(where: { $0 == UInt8(ascii: "\n") })
                 index = close + run
                 texStart = index

@@ -1,7 +1,8 @@
 /// Transforms a ``MarkdownNode`` tree: each node is replaced by the nodes
 /// `rewrite(_:)` returns (none deletes it, several splice into its parent's
-/// children). Used to inject computed output, e.g. replacing a code block by
-/// the block plus a `.rawHTML` node, or an `.inlineExpression` by its value.
+/// children). Inject uses it to put each cell's results in place of its
+/// ``MarkdownNodeKind/cell(_:)`` node and each inline expression's value in
+/// place of the expression.
 ///
 /// The default `rewrite(_:)` keeps the node and rewrites its children.
 /// Implement it for the nodes to change and call `rewriteChildren(of:)` for

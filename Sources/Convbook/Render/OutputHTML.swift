@@ -10,6 +10,25 @@ enum OutputHTML {
         return out.string
     }
 
+    /// A cell: its code, highlighted (``SwiftHighlighter``), then its output.
+    static func cell(_ cell: InjectedCell) -> String {
+        var html = "<div class=\"cb-cell\" id=\"cell-\(cell.id + 1)\">\n"
+        if let code = cell.code {
+            html += "<pre class=\"cb-code\"><code class=\"language-swift\">\(SwiftHighlighter.html(code))</code></pre>\n"
+        }
+        if let output = cell.output {
+            var body = output.items.map { item($0) }.joined()
+            if let errors = output.compilerErrors {
+                body += "<pre class=\"cb-compiler-error\"><code>\(escape(errors.joined(separator: "\n")))</code></pre>\n"
+            }
+            if let trap = output.trap {
+                body += "<pre class=\"cb-trap\"><code>\(escape(trap))</code></pre>\n"
+            }
+            if !body.isEmpty { html += "<div class=\"cb-output\">\n\(body)</div>\n" }
+        }
+        return html + "</div>"
+    }
+
     static func item(_ item: ExecutionResult.OutputItem, downloadPrefix: String = "") -> String {
         switch item {
         case .figure(let caption, let panels, _, _):
@@ -34,7 +53,7 @@ enum OutputHTML {
             if let label { html += "<caption>\(escape(label))</caption>\n" }
             html += "<thead><tr>" + columns.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
             for row in rows {
-                html += "<tr>" + row.map { "<td>\(escape(inlineText($0)))</td>" }.joined() + "</tr>\n"
+                html += "<tr>" + row.map { "<td>\(escape(ValueText.inline($0)))</td>" }.joined() + "</tr>\n"
             }
             return html + "</tbody>\n</table>\n"
         case .agreement(let label, let difference, let tolerance, _, _):
@@ -48,7 +67,7 @@ enum OutputHTML {
     static func tensor(_ value: PublishedValue, label: String?, padding: [Int]?, heatmap: Bool = false,
                        cellPrefix: String? = nil) -> String {
         guard case .tensor(let shape, let data, _) = value else {
-            return "<pre class=\"cb-stdout\"><code>\(escape(inlineText(value)))</code></pre>\n"
+            return "<pre class=\"cb-stdout\"><code>\(escape(ValueText.inline(value)))</code></pre>\n"
         }
         let shapeText = "(" + shape.map(String.init).joined(separator: ", ") + ")"
         let rows = shape.count >= 2 ? shape[shape.count - 2] : 1
@@ -87,48 +106,5 @@ enum OutputHTML {
             html += "</tbody>\n</table>\n"
         }
         return html + "</figure>\n"
-    }
-
-    /// A value as prose text: numbers formatted, tensors in bracket notation.
-    static func inlineText(_ value: PublishedValue) -> String {
-        switch value {
-        case .number(let x, _): return NumberFormat.value(x.value)
-        case .integer(let n): return String(n)
-        case .text(let s): return s
-        case .tensor(let shape, let data, _):
-            return bracketed(shape[...], data.map(\.value)[...])
-        }
-    }
-
-    private static func bracketed(_ shape: ArraySlice<Int>, _ data: ArraySlice<Double>) -> String {
-        guard let first = shape.first else { return data.first.map { NumberFormat.value($0) } ?? "" }
-        let inner = shape.dropFirst().reduce(1, *)
-        let parts = (0..<first).map { i in
-            bracketed(shape.dropFirst(), data[(data.startIndex + i * inner)..<(data.startIndex + (i + 1) * inner)])
-        }
-        return "[" + parts.joined(separator: ", ") + "]"
-    }
-
-    /// A value as TeX, for an inline expression inside math: a matrix becomes
-    /// a `bmatrix`, a vector a one-row `bmatrix`, a number its TeX form.
-    static func tex(_ value: PublishedValue) -> String {
-        switch value {
-        case .number(let x, _): return NumberFormat.tex(x.value)
-        case .integer(let n): return String(n)
-        case .text(let s): return "\\text{\(s.replacingOccurrences(of: "\\", with: "\\textbackslash{}").replacingOccurrences(of: "{", with: "\\{").replacingOccurrences(of: "}", with: "\\}"))}"
-        case .tensor(let shape, let data, _):
-            let values = data.map(\.value)
-            switch shape.count {
-            case 1:
-                return "\\begin{bmatrix} " + values.map { NumberFormat.tex($0) }.joined(separator: " & ") + " \\end{bmatrix}"
-            case 2:
-                let rows = (0..<shape[0]).map { i in
-                    (0..<shape[1]).map { j in NumberFormat.tex(values[i * shape[1] + j]) }.joined(separator: " & ")
-                }
-                return "\\begin{bmatrix} " + rows.joined(separator: " \\\\ ") + " \\end{bmatrix}"
-            default:
-                return "\\text{tensor of shape (\(shape.map(String.init).joined(separator: ", ")))}"
-            }
-        }
     }
 }

@@ -20,12 +20,11 @@ struct SearchIndex {
 
     mutating func add(_ more: [Entry]) { entries += more }
 
-    /// The entries of one page.
+    /// The entries of one page: a section per heading of level 1 or 2 (by
+    /// the anchor loading gave it), holding the text up to the next one.
     static func entries(page: PageRenderer.Page, document: MarkdownDocument) -> [Entry] {
         var entries = [Entry]()
-        let ids = HeadingIDs(document: document)
         var section = (title: page.title, id: "", text: "")
-        var headingIndex = 0
         func flush() {
             let text = section.text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
             if !text.isEmpty || !section.id.isEmpty {
@@ -33,38 +32,25 @@ struct SearchIndex {
             }
         }
         for block in document.root.children {
-            if case .heading(let level, _) = block.kind {
-                let heading = headingIndex < ids.all.count ? ids.all[headingIndex] : nil
-                headingIndex += 1
-                if level <= 2, let heading {
-                    flush()
-                    section = (heading.text, level == 1 ? "" : heading.id, "")
-                    continue
-                }
-                section.text += " " + block.plainText
+            if case .heading(let level, _, let id) = block.kind, level <= 2 {
+                flush()
+                section = (block.plainText.trimmingCharacters(in: .whitespaces), level == 1 ? "" : id, "")
                 continue
             }
             section.text += " " + Self.text(of: block)
-            headingIndex += Self.headingCount(in: block)
         }
         flush()
         return entries
     }
 
-    /// Prose of a block: its plain text, without injected HTML or code output.
+    /// Prose of a block: its plain text, without code, raw HTML, output or values.
     private static func text(of node: MarkdownNode) -> String {
         switch node.kind {
-        case .rawHTML, .htmlBlock, .codeBlock: return ""
+        case .htmlBlock, .codeBlock, .cell, .injectedCell, .value: return ""
+        case .heading: return node.plainText
         default:
             if node.children.isEmpty { return node.plainText }
-            return node.children.map(text).joined(separator: node.isBlock ? " " : "")
-        }
-    }
-
-    private static func headingCount(in node: MarkdownNode) -> Int {
-        node.children.reduce(0) { total, child in
-            if case .heading = child.kind { return total + 1 }
-            return total + headingCount(in: child)
+            return node.children.map(text).joined(separator: node.kind.isBlock ? " " : "")
         }
     }
 
@@ -73,15 +59,5 @@ struct SearchIndex {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let json = (try? encoder.encode(entries)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
         return "window.CONVBOOK_SEARCH = \(json);\n"
-    }
-}
-
-extension MarkdownNode {
-    /// Whether the node is a block (its children's texts are separate words).
-    var isBlock: Bool {
-        switch kind {
-        case .document, .blockQuote, .list, .item, .paragraph, .heading, .table, .tableRow, .tableCell: return true
-        default: return false
-        }
     }
 }

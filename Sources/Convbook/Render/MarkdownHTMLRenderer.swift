@@ -1,28 +1,37 @@
-/// Renders a ``MarkdownNode`` tree to HTML, byte for byte as cmark-gfm's
-/// `html.c` (with the table, strikethrough, autolink and tagfilter
-/// extensions) renders the same tree, plus the generator's node kinds.
+/// Renders a ``MarkdownNode`` tree to HTML: every byte of a chapter's body.
+/// Markdown's own nodes render byte for byte as cmark-gfm's `html.c` (with
+/// the table, strikethrough, autolink and tagfilter extensions) renders them,
+/// which the GFM spec corpus checks; the chapter's nodes render as the theme
+/// expects them.
 ///
 /// `unsafe` is cmark's `--unsafe`: when false (cmark's default, "safe"), raw
 /// HTML becomes `<!-- raw HTML omitted -->` and `javascript:`, `vbscript:`,
 /// `file:` and non-image `data:` URLs are dropped. Chapters need raw HTML, so
-/// the generator renders with `unsafe: true`. ``MarkdownNodeKind/rawHTML(_:block:)``
-/// is always written verbatim.
+/// the generator renders with `unsafe: true`.
 ///
-/// Math renders as Pandoc does for MathJax, `<span class="math inline">\(...\)</span>`
-/// and `<span class="math display">\[...\]</span>` (TeX escaped); an inline
-/// expression as the code span it was. Hooks (``MarkdownHTMLHooks``) replace
-/// those defaults.
+/// - Math renders as its typeset HTML from `math` (KaTeX's, at build time);
+///   without it, as Pandoc does for MathJax, `<span class="math inline">\(...\)</span>`
+///   and `<span class="math display">\[...\]</span>` (TeX escaped).
+/// - A heading with an anchor gets `id` and a `#` link to itself.
+/// - An injected cell renders its code, highlighted, and its output
+///   (``OutputHTML``); an injected value, a `cb-value` span; an inline
+///   expression not yet injected, the code span it was.
+///
+/// ```swift
+/// let html = MarkdownHTMLRenderer(unsafe: true).render(document)
+/// ```
 struct MarkdownHTMLRenderer {
     /// Render raw HTML and dangerous URLs (`cmark-gfm --unsafe`).
     var unsafe: Bool
     /// Apply the tagfilter extension to raw HTML (as `-e tagfilter` does).
     var tagFilter: Bool
-    var hooks: MarkdownHTMLHooks
+    /// Typeset math by formula.
+    var math: [MathRenderer.Formula: String]
 
-    init(unsafe: Bool, tagFilter: Bool = true, hooks: MarkdownHTMLHooks = MarkdownHTMLHooks()) {
+    init(unsafe: Bool, tagFilter: Bool = true, math: [MathRenderer.Formula: String] = [:]) {
         self.unsafe = unsafe
         self.tagFilter = tagFilter
-        self.hooks = hooks
+        self.math = math
     }
 
     /// The HTML of a whole document.
@@ -58,10 +67,6 @@ struct MarkdownHTMLRenderer {
     }
 
     private func render(_ node: MarkdownNode, _ context: Context, _ out: inout MarkdownHTMLOutput) {
-        if let hook = hooks.node,
-           hook(node, &out, { self.renderChildren(of: node, context, &$0) }) {
-            return
-        }
         switch node.kind {
         case .document:
             renderChildren(of: node, context, &out)
@@ -117,16 +122,21 @@ struct MarkdownHTMLRenderer {
                 renderChildren(of: node, context, &out)
                 out.append("</p>\n")
             }
-        case .heading(let level, _):
+        case .heading(let level, _, let id):
             out.cr()
             out.append("<h\(level)")
-            if let id = hooks.headingID?(node) {
+            if !id.isEmpty {
                 out.append(" id=\"")
                 out.appendEscaped(id)
                 out.append("\"")
             }
             out.append(">")
             renderChildren(of: node, context, &out)
+            if !id.isEmpty {
+                out.append("<a class=\"anchor\" href=\"#")
+                out.appendEscaped(id)
+                out.append("\" aria-label=\"Link to this section\">#</a>")
+            }
             out.append("</h\(level)>\n")
         case .thematicBreak:
             out.cr()
@@ -213,18 +223,28 @@ struct MarkdownHTMLRenderer {
                 out.appendEscaped(title)
             }
             out.append("\" />")
-        case .math(let math):
-            out.append(math.display ? "<span class=\"math display\">\\[" : "<span class=\"math inline\">\\(")
-            out.appendEscaped(math.tex)
-            out.append(math.display ? "\\]</span>" : "\\)</span>")
+        case .math(let formula):
+            if let typeset = math[MathRenderer.Formula(tex: formula.tex, display: formula.display)] {
+                out.append(typeset)
+            } else {
+                out.append(formula.display ? "<span class=\"math display\">\\[" : "<span class=\"math inline\">\\(")
+                out.appendEscaped(formula.tex)
+                out.append(formula.display ? "\\]</span>" : "\\)</span>")
+            }
         case .inlineExpression(let expression):
             out.append("<code>")
             out.appendEscaped("{swift} " + expression.code)
             out.append("</code>")
-        case .rawHTML(let html, let block):
-            if block { out.cr() }
-            out.append(html)
-            if block { out.cr() }
+        case .cell:
+            break   // a cell not injected (never in a page): nothing to show yet
+        case .injectedCell(let cell):
+            out.cr()
+            out.append(OutputHTML.cell(cell))
+            out.cr()
+        case .value(let text):
+            out.append("<span class=\"cb-value\">")
+            out.appendEscaped(text)
+            out.append("</span>")
         }
     }
 
@@ -268,7 +288,7 @@ struct MarkdownHTMLRenderer {
     /// An image description: text only, as cmark's "plain" mode renders it.
     private func renderPlain(_ node: MarkdownNode, _ out: inout MarkdownHTMLOutput) {
         switch node.kind {
-        case .text(let text), .code(let text), .htmlInline(let text), .rawHTML(let text, _):
+        case .text(let text), .code(let text), .htmlInline(let text), .value(let text):
             out.appendEscaped(text)
         case .softBreak, .lineBreak:
             out.append(" ")

@@ -1,0 +1,19 @@
+/// A Swift cell with its results, ready to render: what inject puts in place
+/// of a ``MarkdownNodeKind/cell(_:)`` node. Holds values, never HTML.
+struct InjectedCell: Hashable, Sendable {
+    /// The cell id: its place among the chapter's Swift blocks.
+    var id: Int
+    /// The code, unless the block hides it.
+    var code: String?
+    /// What the block produced, unless it hides its output or did not run.
+    var output: Output?
+
+    struct Output: Hashable, Sendable {
+        /// Printed text, tensors, checks, figures, in the order the block made them.
+        var items: [ExecutionResult.OutputItem]
+        /// The compiler's errors (`file:line:col: error: …`), when the block did not compile.
+        var compilerErrors: [String]?
+        /// How the block stopped, when it trapped.
+        var trap: String?
+    }
+}
