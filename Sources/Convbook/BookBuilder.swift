@@ -32,13 +32,13 @@ public struct BookBuilder: Sendable {
         try SiteFiles.checkReplaceable(outURL, given: options.out, protecting: protectedFolders)
         let store = options.useCache ? CacheStore(root: options.cacheURL) : nil
         let stampKey = BuildStamp.key(for: outURL)
+        let published = store?.load(BuildStamp.self, kind: "builds", key: stampKey)
         var upToDate: BuildReport?
         guard var executed = try executeBook(unlessUnchanged: { inputs, chapters in
             // Nothing changed since the last build wrote this folder, and nobody touched it since.
-            guard let stamp = store?.load(BuildStamp.self, kind: "builds", key: stampKey), stamp.inputs == inputs,
-                  stamp.holds(for: outURL) else { return false }
+            guard let stamp = published, stamp.inputs == inputs, stamp.holds(for: outURL) else { return false }
             var report = BuildReport()
-            report.chapters = chapters.map { .init(file: $0.path, cached: true, compileSeconds: 0, runSeconds: 0, blocks: $0.program.blockCount) }
+            report.chapters = chapters.map { .init(file: $0.path, cached: true, compileSeconds: 0, runSeconds: 0, blocks: $0.blockCount) }
             report.warnings = stamp.warnings
             for warning in stamp.warnings { options.progress?(warning.description) }
             upToDate = report
@@ -46,10 +46,11 @@ public struct BookBuilder: Sendable {
         }) else {
             return upToDate ?? BuildReport()
         }
-        let reconciled = reconcile(&executed)
-        let site = try StageTimer.measure("render") { try render(executed) }
+        let reconciled = reconcile(&executed, published: published, countIdentical: false)
+        let site = try StageTimer.measure("render") { try render(executed, keeping: published) }
         try StageTimer.measure("publish") { try site.publish(to: outURL) }
-        store?.store(BuildStamp.take(outURL, inputs: executed.inputs, warnings: executed.report.warnings), kind: "builds", key: stampKey)
+        store?.store(BuildStamp.take(outURL, inputs: executed.inputs, warnings: executed.report.warnings, sources: site.sources),
+                     kind: "builds", key: stampKey)
         var report = executed.report
         report.keptValues = reconciled?.kept ?? 0
         report.changedValues = reconciled?.drifts.count ?? 0
@@ -109,9 +110,10 @@ public struct BookBuilder: Sendable {
             let chapter = executed.chapters[index]
             let name = chapter.file.url.lastPathComponent
             let entries = published.chapters.first { $0.file == name }?.values ?? []
-            let reconciled = Reconciliation.reconcile(&executed.results[index], with: entries, locator: Self.locator(chapter),
+            var result = executed.results[index].value
+            let reconciled = Reconciliation.reconcile(&result, with: entries, locator: Self.locator(chapter),
                                                       publishedFile: { _ in nil })
-            rows.append(Verification.Row(chapter: name, blocks: chapter.program.blockCount, published: entries.isEmpty ? nil : entries.count,
+            rows.append(Verification.Row(chapter: name, blocks: chapter.blockCount, published: entries.isEmpty ? nil : entries.count,
                                          reconciliation: reconciled))
         }
         return Verification(rows: rows)
@@ -119,17 +121,25 @@ public struct BookBuilder: Sendable {
 
     private var outURL: URL { URL(fileURLWithPath: options.out) }
 
+    /// The key that fixes chapter `index`'s text in the ledger: its source and its result's key.
+    func ledgerKey(_ index: Int, _ executed: Executed) -> String {
+        let chapter = executed.chapters[index]
+        return CacheStore.key(["ledger-1", chapter.file.url.deletingLastPathComponent().lastPathComponent,
+                               chapter.file.url.lastPathComponent, chapter.path, chapter.sourceDigest, executed.resultKeys[index]])
+    }
+
     /// Chapter `index`'s text in the ledger (``Manifest/fragment(_:)``),
-    /// cached by its source and its result's key, which together fix it.
+    /// cached by ``ledgerKey(_:_:)``.
     func ledgerFragment(_ index: Int, _ executed: Executed) -> String {
+        if let text = executed.ledgerTexts[index] { return text }
         let chapter = executed.chapters[index]
         let folder = chapter.file.url.deletingLastPathComponent().lastPathComponent
         let file = chapter.file.url.lastPathComponent
-        let key = CacheStore.key(["ledger-1", folder, file, chapter.path, chapter.sourceDigest, executed.resultKeys[index]])
+        let key = ledgerKey(index, executed)
         let store = options.useCache ? CacheStore(root: options.cacheURL) : nil
         if let cached = store?.loadData(kind: "ledger", key: key) { return String(decoding: cached, as: UTF8.self) }
-        let fragment = Manifest.fragment(Manifest.chapter(file: file, folder: folder, blocks: chapter.program.blockCount,
-                                                          result: executed.results[index], locator: Self.locator(chapter)))
+        let fragment = Manifest.fragment(Manifest.chapter(file: file, folder: folder, blocks: chapter.blockCount,
+                                                          result: executed.results[index].value, locator: Self.locator(chapter)))
         store?.storeData(Data(fragment.utf8), kind: "ledger", key: key)
         return fragment
     }
@@ -153,13 +163,17 @@ public struct BookBuilder: Sendable {
     ///
     /// A chapter whose ledger text is the published text, letter for letter,
     /// has nothing to reconcile: only the others are decoded and compared.
-    func reconcile(_ executed: inout Executed) -> Reconciliation? {
+    /// With `published`, the stamp of that site, a chapter whose ledger text
+    /// the stamp says came from the same key is taken from the published
+    /// manifest as it is.
+    /// `countIdentical` counts the values of identical chapters (what `check` reports).
+    func reconcile(_ executed: inout Executed, published: BuildStamp? = nil, countIdentical: Bool = true) -> Reconciliation? {
         let manifestURL = outURL.appendingPathComponent("manifest.json")
-        guard let text = try? String(contentsOf: manifestURL, encoding: .utf8) else { return nil }
+        guard let data = try? Data(contentsOf: manifestURL) else { return nil }
         // This version's manifests split by their lines; anything else is decoded whole.
-        let publishedText = Manifest.fragments(in: text)
+        let publishedText = Manifest.fragments(in: data)
         let publishedManifest = publishedText != nil ? nil
-            : (try? JSONDecoder().decode(Manifest.self, from: Data(text.utf8))).flatMap { $0.format == Manifest.currentFormat ? $0 : nil }
+            : (try? JSONDecoder().decode(Manifest.self, from: data)).flatMap { $0.format == Manifest.currentFormat ? $0 : nil }
         guard publishedText != nil || publishedManifest != nil else { return nil }
         func publishedEntries(_ name: String) -> [LedgerEntry] {
             if let fragment = publishedText?[name] {
@@ -171,19 +185,25 @@ public struct BookBuilder: Sendable {
         for index in executed.chapters.indices {
             let chapter = executed.chapters[index]
             let name = chapter.file.url.lastPathComponent
-            if let published = publishedText?[name], published == ledgerFragment(index, executed) {
-                total.identical += published.components(separatedBy: "\n        {").count - 1
+            if let text = publishedText?[name], published?.holds("manifest.json", madeFrom: ledgerKey(index, executed), in: outURL, part: name) == true {
+                executed.ledgerTexts[index] = text
+            }
+            if let text = publishedText?[name], text == ledgerFragment(index, executed) {
+                executed.ledgerTexts[index] = text
+                if countIdentical { total.identical += Manifest.valueCount(in: text) }
                 continue
             }
             let entries = publishedEntries(name)
             let dataFolder = outURL.appendingPathComponent("data").appendingPathComponent(chapter.file.slug)
-            let reconciled = Reconciliation.reconcile(&executed.results[index], with: entries, locator: Self.locator(chapter),
+            var result = executed.results[index].value
+            let reconciled = Reconciliation.reconcile(&result, with: entries, locator: Self.locator(chapter),
                                                       publishedFile: { try? Data(contentsOf: dataFolder.appendingPathComponent($0)) })
             if reconciled.kept > 0 {
+                executed.results[index].value = result
                 // Published numbers stand in for some computed ones: the page shows those.
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
-                executed.resultKeys[index] += " kept " + ((try? encoder.encode(executed.results[index])).map(CacheStore.digest) ?? UUID().uuidString)
+                executed.resultKeys[index] += " kept " + ((try? encoder.encode(result)).map(CacheStore.digest) ?? UUID().uuidString)
             }
             total.add(reconciled)
         }
@@ -201,10 +221,13 @@ public struct BookBuilder: Sendable {
     struct Executed {
         var config: BookConfig
         var chapters: [Chapter]
-        var results: [ExecutionResult]
+        /// Decoded when first needed (``LazyResult``).
+        var results: [LazyResult]
         /// What names each result in the page cache: its execution cache key,
         /// plus a digest of the published numbers reconciliation kept in it.
         var resultKeys: [String]
+        /// Each chapter's text in the ledger, once known (``ledgerFragment(_:_:)``).
+        var ledgerTexts: [String?]
         /// Digest of everything the site is made from (``BuildStamp``).
         var inputs: String
         /// The theme, loaded once: its digest is one of the inputs, and render uses it.
@@ -252,7 +275,7 @@ public struct BookBuilder: Sendable {
         ExecutionCache(root: cacheRoot).removeAbandonedWork()
         let executor = ChapterExecutor(toolchain: toolchain, cache: options.useCache ? ExecutionCache(root: cacheRoot) : nil,
                                        scratchRoot: cacheRoot, environment: environment)
-        let keys = chapters.map { executor.key(for: $0.program) }
+        let keys = chapters.map { executor.key(programDigest: $0.programDigest) }
         let theme = Result { () throws(Diagnostic) in try Theme.load(override: options.theme) }
         let inputs = BuildStamp.inputs(["\(config)", options.theme ?? "", (try? theme.get())?.digest ?? "",
                                         KaTeXAssets.stamp, options.chapters]
@@ -265,32 +288,45 @@ public struct BookBuilder: Sendable {
         let count = chapters.count
         let outcomes = parallelMap(Array(chapters.enumerated()), jobs: options.jobs) { item in
             let (index, chapter) = item
-            let outcome = executor.execute(chapter.program, key: keys[index], chapterPath: chapter.path,
+            let outcome = executor.execute(chapter.lazyProgram, hasCode: chapter.hasCode, key: keys[index], chapterPath: chapter.path,
                                            limits: .init(seconds: chapter.timeout, memory: chapter.memory))
             progress?(Self.progressLine(index: index, count: count, chapter: chapter, outcome: outcome))
             return outcome
         }
 
         StageTimer.report("execute", since: executeStart)
-        var results = [ExecutionResult]()
+        var results = [LazyResult]()
         var resultKeys = [String]()
         var report = BuildReport()
         for (chapter, outcome) in zip(chapters, outcomes) {
             diagnostics += outcome.diagnostics
             if let result = outcome.result {
                 resultKeys.append(outcome.key)
-                diagnostics += ResultChecker(locator: Locator(program: chapter.program, chapterPath: chapter.path)).diagnostics(for: result)
+                diagnostics += checks(chapter, key: outcome.key, result: result)
                 results.append(result)
             }
             report.chapters.append(.init(file: chapter.path, cached: outcome.source == .cached, compileSeconds: outcome.compileSeconds,
-                                         runSeconds: outcome.runSeconds, blocks: chapter.program.blockCount))
+                                         runSeconds: outcome.runSeconds, blocks: chapter.blockCount))
         }
         report.warnings = diagnostics.filter { $0.severity != .error }
         if loadFailed || diagnostics.contains(where: { $0.severity == .error }) || results.count != chapters.count {
             throw BuildFailure(diagnostics.sorted())
         }
         for warning in report.warnings { progress?(warning.description) }
-        return Executed(config: config, chapters: chapters, results: results, resultKeys: resultKeys, inputs: inputs, theme: theme, report: report)
+        return Executed(config: config, chapters: chapters, results: results, resultKeys: resultKeys,
+                        ledgerTexts: Array(repeating: nil, count: chapters.count), inputs: inputs, theme: theme, report: report)
+    }
+
+    /// What ``ResultChecker`` finds in a chapter's result (failed checks,
+    /// traps that did not happen, …), cached by the result's key and the
+    /// chapter's path, which fix it: a rebuild decodes no unchanged result.
+    private func checks(_ chapter: Chapter, key: String, result: LazyResult) -> [Diagnostic] {
+        let store = options.useCache && !key.isEmpty ? CacheStore(root: options.cacheURL) : nil
+        let checksKey = CacheStore.key(["checks-1", key, chapter.path])
+        if let cached = store?.load([Diagnostic].self, kind: "checks", key: checksKey) { return cached }
+        let found = ResultChecker(locator: Locator(program: chapter.program, chapterPath: chapter.path)).diagnostics(for: result.value)
+        store?.store(found, kind: "checks", key: checksKey)
+        return found
     }
 
     private static func names(_ file: BookFiles.File) -> [String] {
@@ -314,13 +350,25 @@ public struct BookBuilder: Sendable {
     // MARK: Render
 
     /// A chapter's page as rendered, cached by everything it is made from:
-    /// the HTML as it is (kind `pages`), its search entries as JSON (`search`).
+    /// the HTML as it is (kind `pages`), its search entries as the script's JSON (`search`).
     struct RenderedPage {
-        var html: Data
-        var search: [SearchIndex.Entry]
+        /// The page; nil when the published one is kept.
+        var html: Data?
+        var search: String
+        /// The page's `.npy` downloads, and the bytes of those not kept.
+        var artifacts: [ArtifactEntry]
+        var artifactBytes: [String: Data] = [:]
     }
 
-    static let pageCacheVersion = "page-1"
+    /// A page's downloads in the cache: their names and shapes (kind
+    /// `artifacts`, by the page's key), each file's bytes by its digest (`npy`).
+    struct ArtifactEntry: Codable {
+        var name: String
+        var shape: [Int]
+        var digest: String
+    }
+
+    static let pageCacheVersion = "page-2"
 
     /// Injects every chapter's results, typesets its math (one KaTeX run for
     /// the whole book) and renders the pages, the search index and the
@@ -329,8 +377,10 @@ public struct BookBuilder: Sendable {
     /// A chapter's page is cached by its source, its results, the book's
     /// settings and page list, the theme, the KaTeX driver and the generator
     /// itself: an unchanged chapter costs no parse, no highlighting and no
-    /// render, so a rebuild costs what the edit costs.
-    func render(_ executed: Executed) throws -> SiteFiles {
+    /// render, so a rebuild costs what the edit costs. With `published`, the
+    /// stamp of the site being replaced, a page or download it holds from
+    /// the same key, untouched, is kept without being read at all.
+    func render(_ executed: Executed, keeping published: BuildStamp? = nil) throws -> SiteFiles {
         let injectStart = StageTimer.now()
         let theme = try executed.theme.get()
         guard let script = Theme.katexScript else {
@@ -344,16 +394,26 @@ public struct BookBuilder: Sendable {
         let keys = executed.chapters.enumerated().map { index, chapter in
             CacheStore.key([bookContext, String(index), chapter.path, chapter.sourceDigest, executed.resultKeys[index]])
         }
-        var rendered: [RenderedPage?] = keys.map { key in
-            guard let store, let html = store.loadData(kind: "pages", key: key),
-                  let search = store.load([SearchIndex.Entry].self, kind: "search", key: key) else { return nil }
-            return RenderedPage(html: html, search: search)
+        var rendered: [RenderedPage?] = keys.enumerated().map { index, key in
+            guard let store, let search = store.loadData(kind: "search", key: key).map({ String(decoding: $0, as: UTF8.self) }),
+                  let artifacts = store.load([ArtifactEntry].self, kind: "artifacts", key: key) else { return nil }
+            let slug = executed.chapters[index].file.slug
+            var page = RenderedPage(search: search, artifacts: artifacts)
+            if published?.holds(pages[index].href, madeFrom: key, in: outURL) != true {
+                guard let html = store.loadData(kind: "pages", key: key) else { return nil }
+                page.html = html
+            }
+            for artifact in artifacts where published?.holds("data/\(slug)/\(artifact.name).npy", madeFrom: artifact.digest, in: outURL) != true {
+                guard let bytes = store.loadData(kind: "npy", key: artifact.digest) else { return nil }
+                page.artifactBytes[artifact.name] = bytes
+            }
+            return page
         }
         let missing = rendered.indices.filter { rendered[$0] == nil }
 
         // Chapters are injected in parallel: highlighting their code is most of the work.
         let documents = parallelMap(missing, jobs: options.jobs) { index in
-            var injector = Injector(chapter: executed.chapters[index], result: executed.results[index])
+            var injector = Injector(chapter: executed.chapters[index], result: executed.results[index].value)
             return injector.rewrite(executed.chapters[index].parsedDocument())
         }
         var occurrences = [MathRenderer.Occurrence]()
@@ -367,37 +427,50 @@ public struct BookBuilder: Sendable {
         let renderer = PageRenderer(book: executed.config, pages: pages, theme: theme, math: math)
         var site = SiteFiles()
         var search = SearchIndex()
-        var dataFiles = [[(name: String, href: String, shape: [Int])]]()
-        for (index, chapter) in executed.chapters.enumerated() {
-            var files = [(name: String, href: String, shape: [Int])]()
-            for artifact in executed.results[index].artifacts {
-                let href = "data/\(chapter.file.slug)/\(artifact.name).npy"
-                site.add(href, artifact.bytes)
-                files.append((artifact.name + ".npy", href, artifact.shape))
-            }
-            dataFiles.append(files)
-        }
         for (index, document) in zip(missing, documents) {
             let chapter = executed.chapters[index]
-            let input = PageRenderer.ChapterInput(document: document, blockCount: chapter.program.blockCount, dataFiles: dataFiles[index])
-            let page = RenderedPage(html: Data(renderer.chapterPage(index, input).utf8),
-                                    search: SearchIndex.entries(page: pages[index], document: document))
+            let artifacts = executed.results[index].value.artifacts
+            let dataFiles = artifacts.map { ($0.name + ".npy", "data/\(chapter.file.slug)/\($0.name).npy", $0.shape) }
+            let input = PageRenderer.ChapterInput(document: document, blockCount: chapter.blockCount, dataFiles: dataFiles)
+            var page = RenderedPage(html: Data(renderer.chapterPage(index, input).utf8),
+                                    search: SearchIndex.text(of: SearchIndex.entries(page: pages[index], document: document)),
+                                    artifacts: artifacts.map { ArtifactEntry(name: $0.name, shape: $0.shape, digest: CacheStore.digest($0.bytes)) })
+            for artifact in artifacts { page.artifactBytes[artifact.name] = artifact.bytes }
             rendered[index] = page
-            store?.storeData(page.html, kind: "pages", key: keys[index])
-            store?.store(page.search, kind: "search", key: keys[index])
+            if let store {
+                store.storeData(page.html!, kind: "pages", key: keys[index])
+                store.storeData(Data(page.search.utf8), kind: "search", key: keys[index])
+                for (entry, artifact) in zip(page.artifacts, artifacts) { store.storeData(artifact.bytes, kind: "npy", key: entry.digest) }
+                store.store(page.artifacts, kind: "artifacts", key: keys[index])
+            }
         }
         for (index, chapter) in executed.chapters.enumerated() {
             guard let page = rendered[index] else { continue }
-            site.add(pages[index].href, page.html)
-            site.add("code/\(chapter.file.slug).swift", StandaloneProgram.source(for: chapter))
+            for artifact in page.artifacts {
+                let path = "data/\(chapter.file.slug)/\(artifact.name).npy"
+                if let bytes = page.artifactBytes[artifact.name] { site.add(path, bytes, source: artifact.digest) } else { site.keep(path, source: artifact.digest) }
+            }
+            if let html = page.html { site.add(pages[index].href, html, source: keys[index]) } else { site.keep(pages[index].href, source: keys[index]) }
+            // The standalone program is fixed by the chapter's text, the book and the generator.
+            let code = "code/\(chapter.file.slug).swift"
+            let codeKey = CacheStore.key(["code-1", Self.generatorStamp, chapter.sourceDigest, chapter.path, chapter.title,
+                                          chapter.bookTitle, chapter.imports.joined(separator: "\n")])
+            if published?.holds(code, madeFrom: codeKey, in: outURL) == true {
+                site.keep(code, source: codeKey)
+            } else {
+                site.add(code, Data(StandaloneProgram.source(for: chapter).utf8), source: codeKey)
+            }
             search.add(page.search)
         }
         StageTimer.report("render: pages", since: pagesStart)
         site.add("index.html", renderer.indexPage())
         site.add("search-index.js", search.javascript())
         for (name, data) in theme.assets { site.add(name, data) }
-        try KaTeXAssets.add(to: &site)
+        try KaTeXAssets.add(to: &site, keeping: published, in: outURL)
         site.add("manifest.json", Manifest.assemble(executed.chapters.indices.map { ledgerFragment($0, executed) }))
+        for index in executed.chapters.indices {
+            site.sources["manifest.json#" + executed.chapters[index].file.url.lastPathComponent] = ledgerKey(index, executed)
+        }
         site.add(SiteFiles.markerName, SiteFiles.markerText)
         return site
     }

@@ -175,6 +175,29 @@ import Testing
         #expect(book.siteSnapshot() == book.siteSnapshot("clean"))
     }
 
+    @Test func aProseEditKeepsTheOtherChaptersPublishedFilesWithoutReadingThem() throws {
+        let book = try BookFixture([
+            "01-a.md": "# A\n\nProse.\n\n```swift\nprint(\"a\")\n```\n",
+            "02-b.md": "# B\n\n```swift\nlet t = Tensor.randomNormal(shape: [2, 2], seed: 1)\nshow(t)\npublish(t, as: \"t\")\n```\n",
+        ])
+        #expect(try book.convbook("build").status == 0)
+        // B's page and download are kept from the published site by the build stamp: with the
+        // cache's copies gone, a prose edit in A renders A alone, and the site is still a clean build's.
+        for entry in book.cacheEntries("pages") + book.cacheEntries("npy") { try FileManager.default.removeItem(at: entry) }
+        try book.write("01-a.md", "# A\n\nProse, edited.\n\n```swift\nprint(\"a\")\n```\n")
+        #expect(try book.convbook("build").status == 0)
+        #expect(book.cacheEntries("pages").count == 1)
+        #expect(try book.convbook("build", "--no-cache", "--out", "clean").status == 0)
+        #expect(book.siteSnapshot() == book.siteSnapshot("clean"))
+        // A kept file edited by hand no longer matches its stamp: it is made again, not kept.
+        try Data("vandalised".utf8).write(to: book.root.appendingPathComponent("site/02-b.html"))
+        try Data("vandalised".utf8).write(to: book.root.appendingPathComponent("site/data/02-b/t.npy"))
+        try book.write("01-a.md", "# A\n\nProse, edited twice.\n\n```swift\nprint(\"a\")\n```\n")
+        try book.write("01-a.md", "# A\n\nProse, edited.\n\n```swift\nprint(\"a\")\n```\n")
+        #expect(try book.convbook("build").status == 0)
+        #expect(book.siteSnapshot() == book.siteSnapshot("clean"))
+    }
+
     @Test func aSiteEditedByHandIsRestoredEvenWhenNothingElseChanged() throws {
         let book = try BookFixture(["01-good.md": Self.goodChapter])
         #expect(try book.convbook("build").status == 0)

@@ -216,12 +216,16 @@ import Testing
         let locator = Locator(program: loaded.program, chapterPath: loaded.path)
         let first = Manifest.chapter(file: "01-a.md", folder: "chapters", blocks: 1, result: result([1, 2], tolerance: .exact), locator: locator)
         let second = Manifest.chapter(file: "02-b.md", folder: "chapters", blocks: 1, result: result([3], tolerance: .rounding), locator: locator)
-        let text = String(decoding: Manifest(chapters: [first, second]).encoded(), as: UTF8.self)
-        let fragments = try #require(Manifest.fragments(in: text))
+        let data = Manifest(chapters: [first, second]).encoded()
+        let fragments = try #require(Manifest.fragments(in: data))
         #expect(fragments["01-a.md"] == Manifest.fragment(first))
         #expect(fragments["02-b.md"] == Manifest.fragment(second))
         #expect(try JSONDecoder().decode(Manifest.Chapter.self, from: Data(fragments["02-b.md"]!.utf8)) == second)
-        #expect(Manifest.fragments(in: "{\"chapters\": []}") == nil)
+        #expect(Manifest.valueCount(in: fragments["01-a.md"]!) == first.values.count && first.values.count > 0)
+        #expect(Manifest.fragments(in: Data("{\"chapters\": []}".utf8)) == nil)
+        // One chapter, and none.
+        #expect(Manifest.fragments(in: Manifest(chapters: [second]).encoded())?["02-b.md"] == Manifest.fragment(second))
+        #expect(Manifest.fragments(in: Manifest(chapters: []).encoded()) == nil || Manifest.fragments(in: Manifest(chapters: []).encoded()) == [:])
     }
 
     @Test func aCheckTableShowsNaNAsAFailure() {

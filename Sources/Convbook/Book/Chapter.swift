@@ -6,13 +6,22 @@ struct Chapter: Sendable {
     var file: BookFiles.File
     var frontMatter: FrontMatter
     var title: String
-    /// The Markdown, front matter blanked (so lines are the file's).
-    var markdown: String
+    /// The chapter file's text, front matter and all.
+    var text: String
     /// The parsed Markdown, cells and anchors in place (``ChapterDocument``);
     /// nil when the chapter came from the load cache (``parsedDocument()``
     /// parses it when a page must be rendered).
     var document: MarkdownDocument?
-    var program: ChapterProgram
+    /// The program of its cells, decoded or parsed when first needed: a
+    /// rebuild that finds this chapter's result, checks and page in the
+    /// cache never needs it.
+    let lazyProgram: Lazy<ChapterProgram>
+    var program: ChapterProgram { lazyProgram.value }
+    /// The program's Swift blocks, and whether it has any code at all.
+    var blockCount: Int
+    var hasCode: Bool
+    /// ``ChapterProgram/digest`` of the program: what names its result.
+    var programDigest: String
     /// Problems found while loading (unknown block options, say).
     var diagnostics: [Diagnostic]
     /// Seconds the program may run when the front matter does not say (`book.toml`, else 60).
@@ -34,17 +43,25 @@ struct Chapter: Sendable {
         document ?? ChapterDocument(markdown: markdown, path: file.displayPath).document
     }
 
-    /// What loading a chapter finds, cached by the file's bytes so that an
-    /// unchanged chapter is not parsed again.
+    /// The Markdown, front matter blanked (so lines are the file's).
+    var markdown: String {
+        (try? FrontMatter.split(text, file: file.displayPath).1) ?? text
+    }
+
+    /// What loading a chapter finds, cached (kind `chapters`) by the file's
+    /// bytes, the book's imports and the generator, so that an unchanged
+    /// chapter is not parsed again; its cells are cached beside it (kind
+    /// `cells`) and decoded only when its program is needed.
     struct Loaded: Codable {
         var frontMatter: FrontMatter
         var title: String
-        var markdown: String
-        var cells: [Cell]
         var diagnostics: [Diagnostic]
+        var blockCount: Int
+        var hasCode: Bool
+        var programDigest: String
     }
 
-    static let loadCacheVersion = "chapter-load-1"
+    static let loadCacheVersion = "chapter-load-3"
 
     /// Reads and parses a chapter, or takes what loading it found from
     /// `cache` when the file is unchanged. Parsing is serialised inside the
@@ -60,21 +77,33 @@ struct Chapter: Sendable {
             throw Diagnostic(file: file.displayPath, message: "the chapter is not valid UTF-8")
         }
         let digest = CacheStore.digest(data)
-        let key = CacheStore.key([loadCacheVersion, digest, file.displayPath])
+        let key = CacheStore.key([loadCacheVersion, digest, file.displayPath, config.imports.joined(separator: "\n"), BookBuilder.generatorStamp])
+        let imports = config.imports, path = file.displayPath
         let loaded: Loaded
+        let program: Lazy<ChapterProgram>
         var document: MarkdownDocument?
         if let cached = cache?.load(Loaded.self, kind: "chapters", key: key) {
             loaded = cached
+            program = Lazy {
+                let cells = cache?.load([Cell].self, kind: "cells", key: key)
+                    ?? ChapterDocument(markdown: (try? FrontMatter.split(text, file: path).1) ?? text, path: path).cells
+                return ChapterProgram(cells: cells, imports: imports)
+            }
         } else {
             let (frontMatter, markdown) = try FrontMatter.split(text, file: file.displayPath)
             let parsed = ChapterDocument(markdown: markdown, path: file.displayPath)
+            let made = ChapterProgram(cells: parsed.cells, imports: imports)
+            program = Lazy(value: made)
             loaded = Loaded(frontMatter: frontMatter, title: frontMatter.title ?? parsed.firstHeading ?? file.slug,
-                            markdown: markdown, cells: parsed.cells, diagnostics: parsed.diagnostics)
+                            diagnostics: parsed.diagnostics, blockCount: made.blockCount, hasCode: !made.cells.isEmpty,
+                            programDigest: made.digest)
             document = parsed.document
+            cache?.store(parsed.cells, kind: "cells", key: key)
             cache?.store(loaded, kind: "chapters", key: key)
         }
-        return Chapter(file: file, frontMatter: loaded.frontMatter, title: loaded.title, markdown: loaded.markdown, document: document,
-                       program: ChapterProgram(cells: loaded.cells, imports: config.imports), diagnostics: loaded.diagnostics,
+        return Chapter(file: file, frontMatter: loaded.frontMatter, title: loaded.title, text: text, document: document,
+                       lazyProgram: program, blockCount: loaded.blockCount, hasCode: loaded.hasCode, programDigest: loaded.programDigest,
+                       diagnostics: loaded.diagnostics,
                        defaultTimeout: config.timeout ?? 60, imports: config.imports, bookTitle: config.title, sourceDigest: digest)
     }
 }

@@ -20,6 +20,11 @@ struct BuildStamp: Codable, Equatable {
     var files: [String: FileStamp]
     /// The warnings that build printed, printed again.
     var warnings: [Diagnostic]
+    /// For files whose bytes a cache key fixes (a page, a download, a
+    /// chapter's ledger text), that key: while such a file's stamp holds, a
+    /// build that needs the same key keeps the published file as it is,
+    /// without reading it or the cache.
+    var sources: [String: String] = [:]
 
     /// The digest of the inputs: the generator, the book's settings and
     /// options, and each chapter's source with its result's key.
@@ -32,19 +37,26 @@ struct BuildStamp: Codable, Equatable {
     }
 
     /// The stamp of `folder` as it is now, for `inputs`.
-    static func take(_ folder: URL, inputs: String, warnings: [Diagnostic]) -> BuildStamp {
+    static func take(_ folder: URL, inputs: String, warnings: [Diagnostic], sources: [String: String] = [:]) -> BuildStamp {
         var files = [String: FileStamp]()
         for path in SiteFiles.listFiles(folder) {
-            if let stamp = stamp(folder.appendingPathComponent(path).path) { files[path] = stamp }
+            if let stamp = stamp(folder.path + "/" + path) { files[path] = stamp }
         }
-        return BuildStamp(inputs: inputs, files: files, warnings: warnings)
+        return BuildStamp(inputs: inputs, files: files, warnings: warnings, sources: sources)
+    }
+
+    /// Whether the published file at `path` (in `folder`) was made from
+    /// `key` and is still as this stamp found it.
+    /// `part` names a piece of the file (a chapter's text in `manifest.json`).
+    func holds(_ path: String, madeFrom key: String, in folder: URL, part: String? = nil) -> Bool {
+        sources[part.map { path + "#" + $0 } ?? path] == key && files[path] != nil && files[path] == Self.stamp(folder.path + "/" + path)
     }
 
     /// Whether `folder` still holds exactly the files this stamp recorded, unchanged.
     func holds(for folder: URL) -> Bool {
         let present = SiteFiles.listFiles(folder)
         guard present.count == files.count else { return false }
-        return present.allSatisfy { path in files[path] != nil && files[path] == Self.stamp(folder.appendingPathComponent(path).path) }
+        return present.allSatisfy { path in files[path] != nil && files[path] == Self.stamp(folder.path + "/" + path) }
     }
 
     private static func stamp(_ path: String) -> FileStamp? {

@@ -23,7 +23,7 @@ struct ChapterExecutor: Sendable {
     enum Source: String, Sendable { case cached, compiled }
 
     struct Outcome: Sendable {
-        var result: ExecutionResult?
+        var result: LazyResult?
         /// The cache key of the result: it names the result, since a program
         /// with the same key prints the same (empty for a chapter without code).
         var key = ""
@@ -37,33 +37,35 @@ struct ChapterExecutor: Sendable {
     /// Largest standard output a chapter may write, in bytes (enforced with `ulimit -f`).
     static let stdoutLimit = 64 * 1024 * 1024
 
-    /// The key that names a program's result: its text, the toolchain and the environment.
-    func key(for program: ChapterProgram) -> String {
-        ExecutionCache.key(for: program, toolchain: toolchain, environment: environment)
+    /// The key that names a program's result: its text (``ChapterProgram/digest``),
+    /// the toolchain and the environment.
+    func key(programDigest: String) -> String {
+        ExecutionCache.key(programDigest: programDigest, toolchain: toolchain, environment: environment)
     }
 
-    /// Runs `program` (or takes its result from the cache); `key` is ``key(for:)``'s.
-    func execute(_ program: ChapterProgram, key: String, chapterPath: String, limits: Limits) -> Outcome {
-        if program.cells.isEmpty {
+    /// Runs the program (or takes its result from the cache); `key` is
+    /// ``key(programDigest:)``'s. The program is only made when it must run.
+    func execute(_ program: Lazy<ChapterProgram>, hasCode: Bool, key: String, chapterPath: String, limits: Limits) -> Outcome {
+        if !hasCode {
             // Prose only: nothing to compile or run.
-            return Outcome(result: ExecutionResult(blocks: [], inlines: [], warnings: []), diagnostics: [], source: .cached)
+            return Outcome(result: LazyResult(value: ExecutionResult(blocks: [], inlines: [], warnings: [])), diagnostics: [], source: .cached)
         }
         var corrupt = false
         if let cache {
             switch cache.load(key) {
-            case .hit(let result):
-                return Outcome(result: result, key: key, diagnostics: [], source: .cached)
+            case .hit(let data):
+                return Outcome(result: LazyResult(cached: data), key: key, diagnostics: [], source: .cached)
             case .corrupt:
                 corrupt = true
             case .miss:
                 break
             }
         }
-        var outcome = executeFresh(program, key: key, chapterPath: chapterPath, limits: limits)
+        var outcome = executeFresh(program.value, key: key, chapterPath: chapterPath, limits: limits)
         outcome.cacheWasCorrupt = corrupt
         outcome.key = key
         if let result = outcome.result, let cache {
-            cache.store(result, key: key)
+            cache.store(result.value, key: key)
         }
         return outcome
     }
@@ -179,7 +181,7 @@ struct ChapterExecutor: Sendable {
                 return outcome
             }
         }
-        outcome.result = result
+        outcome.result = LazyResult(value: result)
         return outcome
     }
 

@@ -147,6 +147,11 @@ struct ChapterProgram: Sendable {
 }
 
 extension ChapterProgram {
+    /// What names the program's result (with the toolchain and the
+    /// environment, ``ExecutionCache/key(programDigest:toolchain:environment:)``):
+    /// its text and the text of its failure probes.
+    var digest: String { CacheStore.key([source] + failureProbes.map(\.source)) }
+
     var blockCount: Int { cells.reduce(0) { if case .block = $1 { return $0 + 1 } else { return $0 } } }
     var inlineCount: Int { cells.reduce(0) { if case .inline = $1 { return $0 + 1 } else { return $0 } } }
 }

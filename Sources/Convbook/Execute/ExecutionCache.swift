@@ -7,20 +7,22 @@ import Foundation
 /// environment it sees), but not the prose around it.
 struct ExecutionCache: Sendable {
     /// Bumped when the format of cached results changes.
-    static let formatVersion = "convbook-cache-4"
+    static let formatVersion = "convbook-cache-5"
 
     let root: URL
     private var store: CacheStore { CacheStore(root: root) }
 
-    static func key(for program: ChapterProgram, toolchain: Toolchain, environment: ChapterEnvironment) -> String {
+    /// `programDigest` is ``ChapterProgram/digest``.
+    static func key(programDigest: String, toolchain: Toolchain, environment: ChapterEnvironment) -> String {
         CacheStore.key([Self.formatVersion, toolchain.fingerprint, environment.fingerprint,
                         toolchain.compileArguments(source: URL(fileURLWithPath: "main.swift"), output: URL(fileURLWithPath: "program"))
                             .filter { !$0.hasPrefix("/") }.joined(separator: " "),
-                        program.source] + program.failureProbes.map(\.source))
+                        programDigest])
     }
 
-    func load(_ key: String) -> CacheStore.Lookup<ExecutionResult> {
-        store.lookup(kind: "results", key: key)
+    /// The result's bytes, checked but not decoded (``LazyResult`` decodes them when needed).
+    func load(_ key: String) -> CacheStore.Lookup<Data> {
+        store.lookupData(kind: "results", key: key)
     }
 
     func store(_ result: ExecutionResult, key: String) {

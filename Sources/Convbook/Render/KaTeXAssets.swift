@@ -13,17 +13,28 @@ enum KaTeXAssets {
         return "katex \((attributes?[.size] as? NSNumber)?.intValue ?? -1) \((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1)"
     }
 
-    static func add(to site: inout SiteFiles) throws {
-        let css = folder.appendingPathComponent("katex.min.css")
+    /// Adds the stylesheet and fonts. A file the stamp of the published
+    /// site says is there, untouched, from the same installed file (its
+    /// size and time) is kept without being read.
+    static func add(to site: inout SiteFiles, keeping published: BuildStamp? = nil, in outURL: URL? = nil) throws {
         let fonts = folder.appendingPathComponent("fonts").resolvingSymlinksInPath()
-        guard let stylesheet = try? Data(contentsOf: css),
-              let names = try? FileManager.default.contentsOfDirectory(atPath: fonts.path), !names.isEmpty else {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: fonts.path), !names.isEmpty,
+              FileManager.default.fileExists(atPath: folder.path + "/katex.min.css") else {
             throw Diagnostic(file: folder.path, message: "KaTeX's stylesheet or fonts are missing (Debian: apt-get install libjs-katex fonts-katex)")
         }
-        site.add("katex/katex.min.css", stylesheet)
+        var files: [(path: String, installed: String)] = [("katex/katex.min.css", folder.path + "/katex.min.css")]
         for name in names.sorted() where name.hasPrefix("KaTeX_") {
-            guard let data = try? Data(contentsOf: fonts.appendingPathComponent(name)) else { continue }
-            site.add("katex/fonts/\(name)", data)
+            files.append(("katex/fonts/" + name, fonts.path + "/" + name))
+        }
+        for (path, installed) in files {
+            var info = stat()
+            guard stat(installed, &info) == 0 else { continue }
+            let key = "katex \(installed) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+            if let published, let outURL, published.holds(path, madeFrom: key, in: outURL) {
+                site.keep(path, source: key)
+            } else if let data = FileManager.default.contents(atPath: installed) {
+                site.add(path, data, source: key)
+            }
         }
     }
 }

@@ -68,22 +68,52 @@ public struct Manifest: Codable, Equatable, Sendable {
     }
 
     /// The chapters' fragments of a manifest this version wrote, by file name,
-    /// found by its line structure alone (no JSON is decoded); nil for any
-    /// other text.
-    static func fragments(in text: String) -> [String: String]? {
-        let header = "{\n  \"chapters\" : [\n", footer = "\n  ],\n  \"format\" : \(currentFormat)\n}\n"
-        guard text.hasPrefix(header), text.hasSuffix(footer) else { return nil }
-        let body = text.dropFirst(header.count).dropLast(footer.count)
+    /// found by its line structure alone (no JSON is decoded; the bytes are
+    /// scanned once); nil for any other text.
+    static func fragments(in data: Data) -> [String: String]? {
+        let header = Array("{\n  \"chapters\" : [\n".utf8), footer = Array("\n  ],\n  \"format\" : \(currentFormat)\n}\n".utf8)
+        let bytes = [UInt8](data)
+        guard bytes.starts(with: header), bytes.count >= header.count + footer.count,
+              bytes[(bytes.count - footer.count)...].elementsEqual(footer) else { return nil }
+        let separator = Array("\n    },\n".utf8), opening = Array("    {\n      \"blocks\" : ".utf8), fileKey = Array("      \"file\" : \"".utf8)
+        let end = bytes.count - footer.count
         var result = [String: String]()
-        for piece in body.split(separator: "\n    },\n", omittingEmptySubsequences: false) {
-            let fragment = piece.hasSuffix("\n    }") ? String(piece) : String(piece) + "\n    }"
-            guard fragment.hasPrefix("    {\n      \"blocks\" : "),
-                  let fileLine = fragment.split(separator: "\n").dropFirst(2).first,
-                  let start = fileLine.range(of: "\"file\" : \"")?.upperBound, let end = fileLine.lastIndex(of: "\"") else { return nil }
-            let name = String(fileLine[start..<end])
-            guard !name.contains("\\") else { return nil }   // an escaped name: read it the slow way
-            result[name] = fragment
+        var start = header.count
+        while start <= end {
+            // The fragment runs to the next separator (which keeps its closing brace) or to the footer.
+            var stop = end, next = end + 1
+            var index = start
+            while index + separator.count <= end {
+                if bytes[index] == separator[0], bytes[index..<(index + separator.count)].elementsEqual(separator) {
+                    stop = index + 6   // up to and including "\n    }"
+                    next = index + separator.count
+                    break
+                }
+                index = (bytes[(index + 1)..<end].firstIndex(of: UInt8(ascii: "\n"))) ?? end
+            }
+            let fragment = bytes[start..<stop]
+            // Line 3 is `      "file" : "NAME",`.
+            guard fragment.starts(with: opening),
+                  let line2 = fragment.firstIndex(of: UInt8(ascii: "\n")).flatMap({ fragment[($0 + 1)...].firstIndex(of: UInt8(ascii: "\n")) }),
+                  fragment[(line2 + 1)...].starts(with: fileKey) else { return nil }
+            let nameStart = line2 + 1 + fileKey.count
+            guard let nameEnd = fragment[nameStart...].firstIndex(of: UInt8(ascii: "\"")),
+                  !fragment[nameStart..<nameEnd].contains(UInt8(ascii: "\\")) else { return nil }   // an escaped name: read it the slow way
+            result[String(decoding: fragment[nameStart..<nameEnd], as: UTF8.self)] = String(decoding: fragment, as: UTF8.self)
+            start = next
         }
         return result
+    }
+
+    /// How many values a chapter's fragment holds (one per line), counted without decoding it.
+    static func valueCount(in fragment: String) -> Int {
+        var count = 0, spaces = -1
+        for byte in fragment.utf8 {
+            if byte == UInt8(ascii: "\n") { spaces = 0; continue }
+            if spaces >= 0 && byte == UInt8(ascii: " ") { spaces += 1; continue }
+            if spaces == 8 && byte == UInt8(ascii: "{") { count += 1 }
+            spaces = -1
+        }
+        return count
     }
 }

@@ -16,9 +16,19 @@ struct SearchIndex {
         var x: String
     }
 
-    private(set) var entries: [Entry] = []
+    /// Each page's entries as JSON (``text(of:)``), in book order.
+    private var pages: [String] = []
 
-    mutating func add(_ more: [Entry]) { entries += more }
+    mutating func add(_ text: String) { pages.append(text) }
+
+    /// A page's entries as the script holds them: each entry as compact JSON
+    /// with sorted keys, separated by commas (no brackets), so that the
+    /// script is its pages' texts joined, whichever of them came from the cache.
+    static func text(of entries: [Entry]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return entries.map { (try? encoder.encode($0)).map { String(decoding: $0, as: UTF8.self) } ?? "null" }.joined(separator: ",")
+    }
 
     /// The entries of one page: a section per heading of level 1 or 2 (by
     /// the anchor loading gave it), holding the text up to the next one.
@@ -55,9 +65,7 @@ struct SearchIndex {
     }
 
     func javascript() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let json = (try? encoder.encode(entries)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
-        return "window.CONVBOOK_SEARCH = \(json);\n"
+        "window.CONVBOOK_SEARCH = [" + pages.filter { !$0.isEmpty }.joined(separator: ",") + "];\n"
     }
+
 }

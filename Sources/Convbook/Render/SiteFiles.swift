@@ -5,6 +5,10 @@ import Foundation
 /// previous `site/` as it was.
 public struct SiteFiles: Sendable, Equatable {
     public var files: [String: Data] = [:]
+    /// Files kept as the published site has them (``keep(_:source:)``).
+    var kept: Set<String> = []
+    /// For files a cache key fixes, that key (``BuildStamp/sources``).
+    var sources: [String: String] = [:]
 
     public init() {}
 
@@ -15,39 +19,69 @@ public struct SiteFiles: Sendable, Equatable {
     mutating func add(_ path: String, _ text: String) { files[path] = Data(text.utf8) }
     mutating func add(_ path: String, _ data: Data) { files[path] = data }
 
+    /// Adds a file made from a cache key.
+    mutating func add(_ path: String, _ data: Data, source: String) {
+        files[path] = data
+        sources[path] = source
+    }
+
+    /// Keeps the published file at `path`, which the build stamp says was
+    /// made from `source` and is untouched since: it is linked, not read.
+    mutating func keep(_ path: String, source: String) {
+        kept.insert(path)
+        sources[path] = source
+    }
+
+    /// Every path of the site, written or kept.
+    var paths: Set<String> { Set(files.keys).union(kept) }
+
     /// The differences between this site and the folder at `url`: files whose
     /// bytes differ, files missing from the folder, and extra files in it.
     public func differences(from url: URL) -> [String] {
         let compared = comparison(with: url)
         var report = [String]()
-        for path in files.keys.sorted() where !compared.unchanged.contains(path) {
+        for path in paths.sorted() where !compared.unchanged.contains(path) {
             report.append((compared.onDisk.contains(path) ? "stale: " : "missing: ") + path)
         }
-        for path in compared.onDisk.sorted() where files[path] == nil { report.append("extra: \(path)") }
+        for path in compared.onDisk.sorted() where !paths.contains(path) { report.append("extra: \(path)") }
         return report
     }
 
     /// The files of the folder at `url`, and which of this site's files are
     /// there with the same bytes (read once, for both ``differences(from:)``
-    /// and ``publish(to:)``).
+    /// and ``publish(to:)``). Kept files are unchanged by construction.
     private func comparison(with url: URL) -> (onDisk: Set<String>, unchanged: Set<String>) {
         let onDisk = Set(Self.listFiles(url))
         let unchanged = Set(files.keys.filter { path in
-            onDisk.contains(path) && (try? Data(contentsOf: url.appendingPathComponent(path))) == files[path]
-        })
+            onDisk.contains(path) && FileManager.default.contents(atPath: url.path + "/" + path) == files[path]
+        }).union(kept.intersection(onDisk))
         return (onDisk, unchanged)
     }
 
-    /// Every regular file below `url`, as paths relative to it.
+    /// Every regular file below `url`, as paths relative to it (a plain
+    /// `readdir` walk: no symbolic link is followed).
     static func listFiles(_ url: URL) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
-        let base = url.standardizedFileURL.path
         var result = [String]()
-        for case let file as URL in enumerator {
-            guard (try? file.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
-            let path = file.standardizedFileURL.path
-            result.append(String(path.dropFirst(base.count + 1)))
+        func walk(_ folder: String, _ prefix: String) {
+            guard let directory = opendir(folder) else { return }
+            defer { closedir(directory) }
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if name == "." || name == ".." { continue }
+                var type = entry.pointee.d_type
+                if type == UInt8(DT_UNKNOWN) {
+                    var info = stat()
+                    guard lstat(folder + "/" + name, &info) == 0 else { continue }
+                    type = (info.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : (info.st_mode & S_IFMT) == S_IFREG ? UInt8(DT_REG) : 0
+                }
+                if type == UInt8(DT_DIR) {
+                    walk(folder + "/" + name, prefix + name + "/")
+                } else if type == UInt8(DT_REG) {
+                    result.append(prefix + name)
+                }
+            }
         }
+        walk(url.path, "")
         return result
     }
 
@@ -89,7 +123,8 @@ public struct SiteFiles: Sendable, Equatable {
         Self.removeAbandonedStaging(in: parent, name: name)
         // Nothing changed: leave the folder alone (cheaper than rewriting it).
         let compared = comparison(with: url)
-        if compared.unchanged.count == files.count && compared.onDisk.count == files.count { return }
+        let all = paths
+        if compared.unchanged.count == all.count && compared.onDisk.count == all.count { return }
         let pid = ProcessInfo.processInfo.processIdentifier
         let staging = parent.appendingPathComponent(".\(name).convbook-new-\(pid)")
         let old = parent.appendingPathComponent(".\(name).convbook-old-\(pid)")
@@ -99,14 +134,19 @@ public struct SiteFiles: Sendable, Equatable {
         try? fm.removeItem(at: staging)
         try fm.createDirectory(at: staging, withIntermediateDirectories: true)
         do {
-            for (path, data) in files.sorted(by: { $0.key < $1.key }) {
-                let target = staging.appendingPathComponent(path)
-                try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            var folders = Set<String>()
+            for path in all.sorted() {
+                let target = staging.path + "/" + path
+                let folder = String(target[..<target.lastIndex(of: "/")!])
+                if folders.insert(folder).inserted { try fm.createDirectory(atPath: folder, withIntermediateDirectories: true) }
                 // A file that did not change is linked from the current site, not written again:
                 // publishing costs what changed (the old folder goes once the new one is in place).
-                let current = url.appendingPathComponent(path)
-                if compared.unchanged.contains(path), link(current.path, target.path) == 0 { continue }
-                try data.write(to: target)
+                let current = url.path + "/" + path
+                if compared.unchanged.contains(path), link(current, target) == 0 { continue }
+                guard let data = files[path] ?? fm.contents(atPath: current) else {
+                    throw Diagnostic(file: url.path, message: "cannot read \(path) of the published site to keep it")
+                }
+                try data.write(to: URL(fileURLWithPath: target))
             }
         } catch {
             try? fm.removeItem(at: staging)
