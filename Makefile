@@ -4,7 +4,7 @@ SWIFT ?= swift
 # Debian packages the build and the tests need; installed when missing.
 DEBIAN_PACKAGES := pkg-config libopenblas-dev libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gfm nodejs katex libjs-katex fonts-katex
 
-.PHONY: all deps build release runtime test bench site check verify clean
+.PHONY: all deps build release runtime test bench site check serve verify clean
 
 all: build
 
@@ -45,6 +45,11 @@ runtime: deps
 
 check: build
 	.build/debug/convbook check
+
+# Preview on http://127.0.0.1:8000, rebuilding on every edit (chapter programs
+# link the optimised engine, as in `make site`).
+serve: build runtime
+	.build/debug/convbook serve --modules .build/release
 
 verify: build runtime
 	.build/debug/convbook verify --modules .build/release

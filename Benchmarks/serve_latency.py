@@ -7,7 +7,7 @@ from the moment a chapter file is written to the moment the reload event
 arrives: for a prose edit, and for a code edit (which recompiles and reruns
 that chapter; the build reports its compile time).
 
-    python3 Benchmarks/serve_latency.py .build/debug/convbook --reps 5
+    python3 Benchmarks/serve_latency.py .build/debug/convbook --modules .build/release --reps 5
 """
 import argparse, os, re, shutil, socket, statistics, subprocess, sys, tempfile, time
 
@@ -16,6 +16,7 @@ def main():
     parser.add_argument("convbook")
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--chapter", default="99-authoring.md")
+    parser.add_argument("--modules", help="the engine and runtime modules chapters link (as `make serve` passes .build/release)")
     args = parser.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     convbook = os.path.abspath(args.convbook)
@@ -23,9 +24,10 @@ def main():
     try:
         shutil.copytree(os.path.join(root, "chapters"), os.path.join(work, "chapters"))
         shutil.copy(os.path.join(root, "book.toml"), work)
-        subprocess.run([convbook, "build"], cwd=work, check=True, stderr=subprocess.DEVNULL)
+        modules = ["--modules", os.path.abspath(args.modules)] if args.modules else []
+        subprocess.run([convbook, "build"] + modules, cwd=work, check=True, stderr=subprocess.DEVNULL)
         log = open(os.path.join(work, "serve.log"), "w")
-        server = subprocess.Popen([convbook, "serve", "--port", "0"], cwd=work, stdout=subprocess.PIPE, stderr=log, text=True)
+        server = subprocess.Popen([convbook, "serve", "--port", "0"] + modules, cwd=work, stdout=subprocess.PIPE, stderr=log, text=True)
         try:
             line = server.stdout.readline()
             port = int(re.search(r":(\d+)/", line).group(1))
