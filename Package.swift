@@ -37,8 +37,9 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
-        // TeX math as a cmark-gfm inline syntax extension (`$...$`, `$$...$$`).
-        .target(name: "CMarkdownMath", dependencies: ["CCmarkGFM"]),
+        // What convbook adds to cmark-gfm in C: TeX math as an inline syntax
+        // extension (`$...$`, `$$...$$`), and access to footnote nodes.
+        .target(name: "CCmarkExtensions", dependencies: ["CCmarkGFM"]),
         // GNU C library calls for the process runner (posix_spawn in a new session).
         .target(name: "CProcess"),
         .target(
@@ -64,7 +65,7 @@ let package = Package(
             name: "Convbook",
             dependencies: [
                 "CCmarkGFM",
-                "CMarkdownMath",
+                "CCmarkExtensions",
                 "CProcess",
                 "ConvbookFormat",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -101,7 +102,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConvbookTests",
-            dependencies: ["Convbook", "ConvbookRuntime", "ConvbookFormat"]
+            dependencies: ["Convbook", "ConvbookRuntime", "ConvbookFormat", "CCmarkGFM"]
         ),
         .testTarget(
             name: "ConvbookEndToEndTests",

@@ -44,12 +44,12 @@ struct MarkdownConformanceTests {
             let reference = try MarkdownSpecCorpus.reference(example.markdown, unsafe: unsafe)
             // The renderer alone, without the math extension: must always match.
             let plain = renderer.render(MarkdownParser.parse(source: example.markdown, path: file,
-                                                             options: .init(math: false)))
+                                                             options: .init(math: false, footnotes: false)))
             if plain != reference {
                 rendererFailures.append("example \(example.number) (\(example.section)):\n\(example.markdown)--- ours\n\(plain)--- cmark-gfm\n\(reference)")
             }
             // The full pipeline.
-            let document = MarkdownParser.parse(source: example.markdown, path: file)
+            let document = MarkdownParser.parse(source: example.markdown, path: file, options: .init(footnotes: false))
             let mathNodes = MarkdownNodeCollector.collect(document.root) {
                 switch $0.kind {
                 case .math, .inlineExpression: true

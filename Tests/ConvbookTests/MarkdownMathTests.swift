@@ -1,7 +1,7 @@
 import Testing
 @testable import Convbook
 
-/// Math (the cmark-gfm extension in `CMarkdownMath`) and inline expressions (``MarkdownParser``).
+/// Math (the cmark-gfm extension in `CCmarkExtensions`) and inline expressions (``MarkdownParser``).
 struct MarkdownMathTests {
     private func html(_ source: String, math: Bool = true) -> String {
         MarkdownHTMLRenderer(unsafe: true).render(

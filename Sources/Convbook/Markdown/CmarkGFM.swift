@@ -1,5 +1,5 @@
 import CCmarkGFM
-import CMarkdownMath
+import CCmarkExtensions
 import Foundation
 
 /// The only code that touches cmark-gfm's C API: parses Markdown and copies
@@ -20,14 +20,15 @@ enum CmarkGFM {
     /// Parses `source` with `CMARK_OPT_SOURCEPOS` (cmark then counts the
     /// lines of multi-line code spans and links in the positions of what
     /// follows; safe/unsafe only matters when rendering) and returns the
-    /// document node. With `math`, the math extension is attached too; its
+    /// document node. With `footnotes`, `[^label]` and `[^label]: text` are
+    /// footnotes (`CMARK_OPT_FOOTNOTES`). With `math`, the math extension is attached too; its
     /// nodes are copied as ``MarkdownNodeKind/math(_:)`` holding their
     /// content as one TeX segment (``MarkdownParser`` splits it).
-    static func parse(_ source: String, math: Bool = false) -> MarkdownNode {
+    static func parse(_ source: String, math: Bool = false, footnotes: Bool = false) -> MarkdownNode {
         lock.lock()
         defer { lock.unlock() }
         cmark_gfm_core_extensions_ensure_registered()
-        guard let parser = cmark_parser_new(CMARK_OPT_SOURCEPOS) else {
+        guard let parser = cmark_parser_new(CMARK_OPT_SOURCEPOS | (footnotes ? CMARK_OPT_FOOTNOTES : 0)) else {
             fatalError("cmark_parser_new failed")
         }
         defer { cmark_parser_free(parser) }
@@ -99,6 +100,11 @@ enum CmarkGFM {
         case CMARK_NODE_STRONG: return .strong
         case CMARK_NODE_LINK: return .link(url: string(cmark_node_get_url(node)), title: string(cmark_node_get_title(node)))
         case CMARK_NODE_IMAGE: return .image(url: string(cmark_node_get_url(node)), title: string(cmark_node_get_title(node)))
+        case CMARK_NODE_FOOTNOTE_DEFINITION:
+            return .footnoteDefinition(label: footnoteLabel(node), references: Int(convbook_footnote_reference_count(node)))
+        case CMARK_NODE_FOOTNOTE_REFERENCE:
+            return .footnoteReference(label: footnoteLabel(node), number: Int(convbook_footnote_number(node)),
+                                      occurrence: Int(convbook_footnote_occurrence(node)))
         default: break
         }
         // Extension node types are registered at run time: tell them apart by name.
@@ -144,6 +150,12 @@ enum CmarkGFM {
                                       length: Int(length), offset: Int(offset))
             : nil
         return MarkdownCodeBlock(info: string(cmark_node_get_fence_info(node)), literal: literal(node), fence: fence)
+    }
+
+    private static func footnoteLabel(_ node: OpaquePointer) -> String {
+        var length: Int32 = 0
+        guard let bytes = convbook_footnote_label(node, &length) else { return "" }
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(length)), as: UTF8.self)
     }
 
     private static func literal(_ node: OpaquePointer) -> String {

@@ -22,6 +22,9 @@ enum MarkdownNodeKind: Hashable, Sendable {
     /// A table row; the first row of a table is its header row.
     case tableRow(header: Bool)
     case tableCell
+    /// A footnote's text (cmark-gfm moves them to the end of the document,
+    /// in the order of their first reference); `references` counts them.
+    case footnoteDefinition(label: String, references: Int)
 
     // MARK: Inlines
     case text(String)
@@ -36,6 +39,8 @@ enum MarkdownNodeKind: Hashable, Sendable {
     case strikethrough
     case link(url: String, title: String)
     case image(url: String, title: String)
+    /// `[^label]`: the footnote's number, and which reference to it this is (1, 2, …).
+    case footnoteReference(label: String, number: Int, occurrence: Int)
 
     // MARK: Chapter kinds (cmark has none of these)
     /// `$...$` or `$$...$$`, found by the math extension (``MarkdownParser``).
@@ -54,10 +59,10 @@ enum MarkdownNodeKind: Hashable, Sendable {
     var isBlock: Bool {
         switch self {
         case .document, .blockQuote, .list, .item, .codeBlock, .htmlBlock, .paragraph,
-             .heading, .thematicBreak, .table, .tableRow, .tableCell, .cell, .injectedCell:
+             .heading, .thematicBreak, .table, .tableRow, .tableCell, .footnoteDefinition, .cell, .injectedCell:
             true
         case .text, .softBreak, .lineBreak, .code, .htmlInline, .emphasis, .strong,
-             .strikethrough, .link, .image, .math, .inlineExpression, .value:
+             .strikethrough, .link, .image, .footnoteReference, .math, .inlineExpression, .value:
             false
         }
     }

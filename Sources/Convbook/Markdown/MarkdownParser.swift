@@ -2,7 +2,7 @@ import Foundation
 
 /// Parses chapters: cmark-gfm (``CmarkGFM``) with the table, strikethrough,
 /// autolink and tagfilter extensions and convbook's math extension
-/// (`CMarkdownMath`, `$...$` and `$$...$$` by Pandoc's rules), then one pass
+/// (`CCmarkExtensions`, `$...$` and `$$...$$` by Pandoc's rules), then one pass
 /// over the copied tree for what a chapter computes:
 ///
 /// - a code span whose content starts with `{swift}` becomes an
@@ -26,15 +26,18 @@ enum MarkdownParser {
     struct Options: Hashable, Sendable {
         /// Recognise math and inline expressions.
         var math: Bool
+        /// Recognise footnotes (cmark-gfm's, as GitHub renders them).
+        var footnotes: Bool
 
-        init(math: Bool = true) {
+        init(math: Bool = true, footnotes: Bool = true) {
             self.math = math
+            self.footnotes = footnotes
         }
     }
 
     /// Parses a chapter. `path` is only recorded in the document (for diagnostics).
     static func parse(source: String, path: String, options: Options = Options()) -> MarkdownDocument {
-        let root = CmarkGFM.parse(source, math: options.math)
+        let root = CmarkGFM.parse(source, math: options.math, footnotes: options.footnotes)
         guard options.math else { return MarkdownDocument(root: root, path: path) }
         var cells = InlineCells(lines: sourceLines(source))
         return MarkdownDocument(root: cells.rewrite(root), path: path)

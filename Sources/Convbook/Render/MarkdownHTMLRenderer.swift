@@ -64,12 +64,34 @@ struct MarkdownHTMLRenderer {
         /// Table cells: in the header row, and the column's alignment.
         var headerRow = false
         var alignment = MarkdownTableAlignment.none
+        /// The last paragraph of a footnote: its back-links go before `</p>`.
+        var footnoteBackLinks: (label: String, references: Int)?
     }
 
     private func render(_ node: MarkdownNode, _ context: Context, _ out: inout MarkdownHTMLOutput) {
         switch node.kind {
         case .document:
             renderChildren(of: node, context, &out)
+            if node.children.contains(where: { if case .footnoteDefinition = $0.kind { true } else { false } }) {
+                out.append("</ol>\n</section>\n")
+            }
+        case .footnoteDefinition(let label, let references):
+            out.append("<li id=\"fn-")
+            out.appendEscapedHref(label)
+            out.append("\">\n")
+            renderChildren(of: node, context, &out)
+            if node.children.last?.kind != .paragraph {
+                appendBackLinks(label, references, &out)
+                out.append("\n")
+            }
+            out.append("</li>\n")
+        case .footnoteReference(let label, let number, let occurrence):
+            out.append("<sup class=\"footnote-ref\"><a href=\"#fn-")
+            out.appendEscapedHref(label)
+            out.append("\" id=\"fnref-")
+            out.appendEscapedHref(label)
+            if occurrence > 1 { out.append("-\(occurrence)") }
+            out.append("\" data-footnote-ref>\(number)</a></sup>")
         case .blockQuote:
             out.cr()
             out.append("<blockquote>\n")
@@ -120,6 +142,10 @@ struct MarkdownHTMLRenderer {
                 out.cr()
                 out.append("<p>")
                 renderChildren(of: node, context, &out)
+                if let (label, references) = context.footnoteBackLinks {
+                    out.append(" ")
+                    appendBackLinks(label, references, &out)
+                }
                 out.append("</p>\n")
             }
         case .heading(let level, _, let id):
@@ -251,6 +277,23 @@ struct MarkdownHTMLRenderer {
     private func renderChildren(of node: MarkdownNode, _ context: Context, _ out: inout MarkdownHTMLOutput) {
         var inner = Context()
         switch node.kind {
+        case .document:
+            // cmark-gfm puts the footnotes last, in one section.
+            var opened = false
+            for child in node.children {
+                if case .footnoteDefinition = child.kind, !opened {
+                    out.append("<section class=\"footnotes\" data-footnotes>\n<ol>\n")
+                    opened = true
+                }
+                render(child, inner, &out)
+            }
+            return
+        case .footnoteDefinition(let label, let references):
+            for (index, child) in node.children.enumerated() {
+                inner.footnoteBackLinks = index == node.children.count - 1 && child.kind == .paragraph ? (label, references) : nil
+                render(child, inner, &out)
+            }
+            return
         case .list(let info): inner.inTightList = info.tight
         case .item: inner.tightParagraph = context.inTightList
         case .table(let alignments):
@@ -283,6 +326,19 @@ struct MarkdownHTMLRenderer {
         out.append(open)
         renderChildren(of: node, context, &out)
         out.append(close)
+    }
+
+    /// The links from a footnote back to each reference to it, as cmark-gfm 0.29 writes them.
+    private func appendBackLinks(_ label: String, _ references: Int, _ out: inout MarkdownHTMLOutput) {
+        for occurrence in 1...max(references, 1) {
+            if occurrence > 1 { out.append(" ") }
+            out.append("<a href=\"#fnref-")
+            out.appendEscapedHref(label)
+            if occurrence > 1 { out.append("-\(occurrence)") }
+            out.append("\" class=\"footnote-backref\" data-footnote-backref aria-label=\"Back to content\">↩")
+            if occurrence > 1 { out.append("<sup class=\"footnote-ref\">\(occurrence)</sup>") }
+            out.append("</a>")
+        }
     }
 
     /// An image description: text only, as cmark's "plain" mode renders it.

@@ -21,7 +21,7 @@
 #include <pthread.h>
 #include <string.h>
 #include <cmark-gfm/node.h>
-#include "markdown_math.h"
+#include "cmark_extensions.h"
 
 // Math nodes are code nodes that carry this extension, so that every
 // container of inlines accepts them (the table extension only lets its cells
