@@ -221,6 +221,9 @@ public struct BookBuilder: Sendable {
     struct Executed {
         var config: BookConfig
         var chapters: [Chapter]
+        /// The book's labels, and its bibliography.
+        var references: CrossReferences
+        var bibliography: Bibliography?
         /// Decoded when first needed (``LazyResult``).
         var results: [LazyResult]
         /// What names each result in the page cache: its execution cache key,
@@ -245,10 +248,21 @@ public struct BookBuilder: Sendable {
         let config = try BookConfig.load(chaptersFolder: options.chapters)
         let files = try BookFiles.list(options.chapters, chapterOrder: config.chapters, orderSource: BookConfig.path(chaptersFolder: options.chapters))
         var diagnostics = [Diagnostic]()
+        var bibliography: Bibliography?
+        if let name = config.bibliography {
+            let folder = URL(fileURLWithPath: options.chapters).standardizedFileURL.deletingLastPathComponent()
+            let shown = String(BookConfig.path(chaptersFolder: options.chapters).dropLast(BookConfig.fileName.count)) + name
+            do {
+                bibliography = try Bibliography.load(path: folder.appendingPathComponent(name).path, shown: shown)
+            } catch {
+                diagnostics.append(error)
+            }
+        }
         var chapters = [Chapter]()
         for file in files.files where selected.isEmpty || selected.contains(where: { Self.names(file).contains($0) }) {
             do {
-                chapters.append(try Chapter.load(file, config: config, cache: options.useCache ? CacheStore(root: options.cacheURL) : nil))
+                chapters.append(try Chapter.load(file, config: config, citationKeys: bibliography?.keys ?? [],
+                                                 cache: options.useCache ? CacheStore(root: options.cacheURL) : nil))
             } catch {
                 diagnostics.append(error)
             }
@@ -260,6 +274,9 @@ public struct BookBuilder: Sendable {
             }
         }
         diagnostics += chapters.flatMap(\.diagnostics)
+        // Labels, citations and links across the book (with some chapters only, as `verify` runs them, there is no book to check).
+        let links = BookLinks(chapters: chapters, bibliography: bibliography)
+        if selected.isEmpty { diagnostics += links.diagnostics }
         // Chapters that failed to load are not run; the others are, so that one
         // build reports every problem in every chapter.
         let runnable = chapters.filter { !$0.diagnostics.contains { $0.severity == .error } }
@@ -277,7 +294,7 @@ public struct BookBuilder: Sendable {
                                        scratchRoot: cacheRoot, environment: environment)
         let keys = chapters.map { executor.key(programDigest: $0.programDigest) }
         let theme = Result { () throws(Diagnostic) in try Theme.load(override: options.theme) }
-        let inputs = BuildStamp.inputs(["\(config)", options.theme ?? "", (try? theme.get())?.digest ?? "",
+        let inputs = BuildStamp.inputs(["\(config)", bibliography?.digest ?? "", options.theme ?? "", (try? theme.get())?.digest ?? "",
                                         KaTeXAssets.stamp, options.chapters]
                                        + zip(chapters, keys).map { "\($0.path) \($0.sourceDigest) \($1)" })
         if !loadFailed, let unlessUnchanged, unlessUnchanged(inputs, chapters) {
@@ -313,7 +330,8 @@ public struct BookBuilder: Sendable {
             throw BuildFailure(diagnostics.sorted())
         }
         for warning in report.warnings { progress?(warning.description) }
-        return Executed(config: config, chapters: chapters, results: results, resultKeys: resultKeys,
+        return Executed(config: config, chapters: chapters, references: links.references, bibliography: bibliography,
+                        results: results, resultKeys: resultKeys,
                         ledgerTexts: Array(repeating: nil, count: chapters.count), inputs: inputs, theme: theme, report: report)
     }
 
@@ -389,6 +407,7 @@ public struct BookBuilder: Sendable {
         let pages = executed.chapters.map { PageRenderer.Page(slug: $0.file.slug, title: $0.title, summary: $0.frontMatter.summary) }
         let store = options.useCache ? CacheStore(root: options.cacheURL) : nil
         let bookContext = CacheStore.key([Self.pageCacheVersion, Self.generatorStamp, theme.digest, KaTeXAssets.stamp,
+                                          executed.references.digest, executed.bibliography?.digest ?? "",
                                           (try? Data(contentsOf: script)).map(CacheStore.digest) ?? "",
                                           "\(executed.config)"] + pages.map { "\($0.slug)\t\($0.title)\t\($0.summary ?? "")" })
         let keys = executed.chapters.enumerated().map { index, chapter in
@@ -413,8 +432,11 @@ public struct BookBuilder: Sendable {
 
         // Chapters are injected in parallel: highlighting their code is most of the work.
         let documents = parallelMap(missing, jobs: options.jobs) { index in
-            var injector = Injector(chapter: executed.chapters[index], result: executed.results[index].value)
-            return injector.rewrite(executed.chapters[index].parsedDocument())
+            let chapter = executed.chapters[index]
+            var injector = Injector(chapter: chapter, result: executed.results[index].value)
+            var resolver = CrossReferenceResolver(page: "\(chapter.file.slug).html", references: executed.references,
+                                                  bibliography: executed.bibliography, pages: Set(pages.map(\.href)))
+            return resolver.resolve(injector.rewrite(chapter.parsedDocument()))
         }
         var occurrences = [MathRenderer.Occurrence]()
         for (index, document) in zip(missing, documents) {
@@ -464,6 +486,12 @@ public struct BookBuilder: Sendable {
         }
         StageTimer.report("render: pages", since: pagesStart)
         site.add("index.html", renderer.indexPage())
+        if let bibliography = executed.bibliography,
+           let page = Self.bibliographyDocument(executed.chapters, bibliography) {
+            let math = try MathRenderer(store: store, script: script).render(MathCollector.occurrences(in: page, file: "bibliography"))
+            site.add("bibliography.html", PageRenderer(book: executed.config, pages: pages, theme: theme, math: math)
+                .extraPage(title: "Bibliography", document: page))
+        }
         site.add("search-index.js", search.javascript())
         for (name, data) in theme.assets { site.add(name, data) }
         try KaTeXAssets.add(to: &site, keeping: published, in: outURL)
@@ -473,6 +501,41 @@ public struct BookBuilder: Sendable {
         }
         site.add(SiteFiles.markerName, SiteFiles.markerText)
         return site
+    }
+
+    /// The book's bibliography page: every work cited, in the style of the
+    /// chapters' lists, each followed by links back to the places citing it.
+    static func bibliographyDocument(_ chapters: [Chapter], _ bibliography: Bibliography) -> MarkdownDocument? {
+        var places: [String: [(chapter: Int, page: String, anchor: String)]] = [:]
+        for (index, chapter) in chapters.enumerated() {
+            for use in chapter.names.citations where bibliography.entries[use.name] != nil {
+                places[use.name, default: []].append((index + 1, "\(chapter.file.slug).html", use.anchor ?? ""))
+            }
+        }
+        guard !places.isEmpty else { return nil }
+        let items = places.keys.sorted { bibliography.sortKey($0) < bibliography.sortKey($1) }.map { key -> MarkdownNode in
+            var back: [MarkdownNode] = [.text(" Cited in ")]
+            var chapterNumber = 0, occurrence = 0
+            for place in places[key]! {
+                if place.chapter != chapterNumber {
+                    if chapterNumber != 0 { back.append(.text("), ")) }
+                    back.append(.text("Chapter \(place.chapter) ("))
+                    chapterNumber = place.chapter
+                    occurrence = 0
+                }
+                occurrence += 1
+                if occurrence > 1 { back.append(.text(", ")) }
+                back.append(MarkdownNode(.link(url: "\(place.page)#\(place.anchor)", title: "Chapter \(place.chapter), citation \(occurrence)"),
+                                         children: [.text("\(occurrence)")]))
+            }
+            back.append(.text(")."))
+            return MarkdownNode(.item, children: [MarkdownNode(.paragraph, children: [CrossReferenceResolver.entry(key, bibliography)] + back)])
+        }
+        let root = MarkdownNode(.document, children: [
+            MarkdownNode(.heading(level: 1, setext: false, id: "bibliography"), children: [.text("Bibliography")]),
+            MarkdownNode(.list(MarkdownListInfo(kind: .bullet, start: 1, delimiter: .none, tight: true)), children: items),
+        ])
+        return MarkdownDocument(root: root, path: "bibliography")
     }
 
     /// The generator's own executable (path, size, time): a new convbook

@@ -97,4 +97,13 @@ struct MarkdownRenderingTests {
 
             """)
     }
+
+    @Test func calloutsAreGitHubAlerts() {
+        let loaded = ChapterDocument(markdown: "> [!WARNING]\n> Mind the *stride*.\n>\n> Second.\n\n> [!tip]\n> Lower case.\n\n> [!NOTE] text on the marker line\n\n> [!NOPE]\n> x\n\n> [!CAUTION]\n", path: "t.md")
+        let kinds = loaded.document.root.children.map(\.kind)
+        #expect(kinds == [.callout(.warning), .callout(.tip), .blockQuote, .blockQuote, .callout(.caution)])
+        let html = MarkdownHTMLRenderer(unsafe: true).render(MarkdownNode(.document, children: [loaded.document.root.children[0]]))
+        #expect(html.hasPrefix("<div class=\"cb-callout cb-callout-warning\" role=\"note\">\n<p class=\"cb-callout-title\"><svg class=\"cb-callout-icon\""))
+        #expect(html.hasSuffix("Warning</p>\n<p>Mind the <em>stride</em>.</p>\n<p>Second.</p>\n</div>\n"))
+    }
 }

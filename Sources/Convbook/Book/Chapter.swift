@@ -22,6 +22,19 @@ struct Chapter: Sendable {
     var hasCode: Bool
     /// ``ChapterProgram/digest`` of the program: what names its result.
     var programDigest: String
+    /// What the book checks across chapters (``ChapterDocument``): the labels
+    /// it defines, its cross-references, citations and links, its anchors.
+    var names: Names
+    /// The bibliography's keys its citations were read with.
+    var citationKeys: Set<String> = []
+
+    struct Names: Codable, Sendable {
+        var labels: [LabelDefinition] = []
+        var references: [NameUse] = []
+        var citations: [NameUse] = []
+        var links: [NameUse] = []
+        var anchors: Set<String> = []
+    }
     /// Problems found while loading (unknown block options, say).
     var diagnostics: [Diagnostic]
     /// Seconds the program may run when the front matter does not say (`book.toml`, else 60).
@@ -40,7 +53,7 @@ struct Chapter: Sendable {
 
     /// The parsed Markdown (parsed now if the load came from the cache).
     func parsedDocument() -> MarkdownDocument {
-        document ?? ChapterDocument(markdown: markdown, path: file.displayPath).document
+        document ?? ChapterDocument(markdown: markdown, path: file.displayPath, citationKeys: citationKeys).document
     }
 
     /// The Markdown, front matter blanked (so lines are the file's).
@@ -59,14 +72,17 @@ struct Chapter: Sendable {
         var blockCount: Int
         var hasCode: Bool
         var programDigest: String
+        var names: Names
     }
 
-    static let loadCacheVersion = "chapter-load-3"
+    static let loadCacheVersion = "chapter-load-4"
 
     /// Reads and parses a chapter, or takes what loading it found from
     /// `cache` when the file is unchanged. Parsing is serialised inside the
     /// Markdown layer.
-    static func load(_ file: BookFiles.File, config: BookConfig, cache: CacheStore? = nil) throws(Diagnostic) -> Chapter {
+    /// `citationKeys` are the bibliography's keys (`@key` in text is a citation only for these).
+    static func load(_ file: BookFiles.File, config: BookConfig, citationKeys: Set<String> = [],
+                     cache: CacheStore? = nil) throws(Diagnostic) -> Chapter {
         let data: Data
         do {
             data = try Data(contentsOf: file.url)
@@ -77,7 +93,8 @@ struct Chapter: Sendable {
             throw Diagnostic(file: file.displayPath, message: "the chapter is not valid UTF-8")
         }
         let digest = CacheStore.digest(data)
-        let key = CacheStore.key([loadCacheVersion, digest, file.displayPath, config.imports.joined(separator: "\n"), BookBuilder.generatorStamp])
+        let key = CacheStore.key([loadCacheVersion, digest, file.displayPath, config.imports.joined(separator: "\n"), BookBuilder.generatorStamp,
+                                  citationKeys.sorted().joined(separator: "\n")])
         let imports = config.imports, path = file.displayPath
         let loaded: Loaded
         let program: Lazy<ChapterProgram>
@@ -86,23 +103,26 @@ struct Chapter: Sendable {
             loaded = cached
             program = Lazy {
                 let cells = cache?.load([Cell].self, kind: "cells", key: key)
-                    ?? ChapterDocument(markdown: (try? FrontMatter.split(text, file: path).1) ?? text, path: path).cells
+                    ?? ChapterDocument(markdown: (try? FrontMatter.split(text, file: path).1) ?? text, path: path, citationKeys: citationKeys).cells
                 return ChapterProgram(cells: cells, imports: imports)
             }
         } else {
             let (frontMatter, markdown) = try FrontMatter.split(text, file: file.displayPath)
-            let parsed = ChapterDocument(markdown: markdown, path: file.displayPath)
+            let parsed = ChapterDocument(markdown: markdown, path: file.displayPath, citationKeys: citationKeys)
             let made = ChapterProgram(cells: parsed.cells, imports: imports)
             program = Lazy(value: made)
             loaded = Loaded(frontMatter: frontMatter, title: frontMatter.title ?? parsed.firstHeading ?? file.slug,
                             diagnostics: parsed.diagnostics, blockCount: made.blockCount, hasCode: !made.cells.isEmpty,
-                            programDigest: made.digest)
+                            programDigest: made.digest,
+                            names: Names(labels: parsed.labels, references: parsed.references, citations: parsed.citations,
+                                         links: parsed.links, anchors: parsed.anchors))
             document = parsed.document
             cache?.store(parsed.cells, kind: "cells", key: key)
             cache?.store(loaded, kind: "chapters", key: key)
         }
         return Chapter(file: file, frontMatter: loaded.frontMatter, title: loaded.title, text: text, document: document,
                        lazyProgram: program, blockCount: loaded.blockCount, hasCode: loaded.hasCode, programDigest: loaded.programDigest,
+                       names: loaded.names, citationKeys: citationKeys,
                        diagnostics: loaded.diagnostics,
                        defaultTimeout: config.timeout ?? 60, imports: config.imports, bookTitle: config.title, sourceDigest: digest)
     }

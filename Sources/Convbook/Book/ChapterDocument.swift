@@ -7,9 +7,17 @@ import Foundation
 /// - each fenced Swift block becomes a ``MarkdownNodeKind/cell(_:)`` node
 ///   with the next block id (the `output` block after an `expect` block
 ///   goes: the cell holds it as its expected output);
-/// - each heading gets its anchor: a slug of its text, made unique in the
-///   chapter with -2, -3, …;
-/// - the cells of the chapter's program are listed in document order.
+/// - a block quote whose first line is `[!NOTE]` (or TIP, IMPORTANT,
+///   WARNING, CAUTION) becomes a callout, as GitHub shows it;
+/// - each heading gets its anchor: `{#name}` at its end, or a slug of its
+///   text made unique in the chapter with -2, -3, …;
+/// - labels are found and numbered within the chapter: `{#sec-…}` on a
+///   heading, `{#eq-…}` after display math, `{#fig-…}` after an image alone
+///   in its paragraph (which becomes a figure), `label=` on a code block;
+/// - `@label` cross-references and citations (``MarkdownReferenceSyntax``)
+///   become nodes, resolved once the whole book is loaded;
+/// - the cells of the chapter's program are listed in document order, and
+///   the links and anchors of the page, for the book's link check.
 ///
 /// Later stages find a cell's results and a heading's anchor in the node,
 /// never by counting nodes.
@@ -20,23 +28,65 @@ struct ChapterDocument {
     var diagnostics: [Diagnostic] = []
     /// The text of the first level-1 heading.
     var firstHeading: String?
+    /// The labels it defines, and the cross-references, citations and links it makes.
+    var labels: [LabelDefinition] = []
+    var references: [NameUse] = []
+    var citations: [NameUse] = []
+    var links: [NameUse] = []
+    /// Every `id` its page will have that a link may name.
+    var anchors: Set<String> = []
 
     private var path: String { document.path }
     private var blockCount = 0
     private var usedAnchors = Set<String>()
+    private var citationCount = 0
+    private var sectionNumbers: [Int] = [0, 0]
+    private var counters: [LabelDefinition.Kind: Int] = [:]
+    /// The bibliography's keys: `@key` in text is a citation only for these.
+    private let citationKeys: Set<String>
 
-    init(markdown: String, path: String) {
+    init(markdown: String, path: String, citationKeys: Set<String> = []) {
+        self.citationKeys = citationKeys
         document = MarkdownParser.parse(source: markdown, path: path)
         document.root = load(document.root)
+        anchors.formUnion((0..<blockCount).map { "cell-\($0 + 1)" })
+    }
+
+    private mutating func define(_ label: String, number: [Int], at position: MarkdownSourceRange?) {
+        labels.append(LabelDefinition(label: label, number: number, line: position?.startLine ?? 0, column: position?.startColumn ?? 0))
+        anchors.insert(label)
+    }
+
+    private mutating func nextNumber(_ kind: LabelDefinition.Kind) -> [Int] {
+        counters[kind, default: 0] += 1
+        return [counters[kind]!]
     }
 
     private mutating func load(_ node: MarkdownNode) -> MarkdownNode {
+        var node = node
+        if let (callout, content) = MarkdownCallout.callout(in: node) {
+            node = MarkdownNode(.callout(callout), children: content, position: node.position)
+        }
         var result = node
         switch node.kind {
         case .heading(let level, let setext, _):
-            if level == 1, firstHeading == nil { firstHeading = node.plainText }
-            result.kind = .heading(level: level, setext: setext, id: anchor(node.plainText.trimmingCharacters(in: .whitespaces)))
+            let explicit = Self.takeAttribute(&node)
+            result = node
+            if level == 1, firstHeading == nil { firstHeading = node.plainText.trimmingCharacters(in: .whitespaces) }
+            if level == 2 { sectionNumbers = [sectionNumbers[0] + 1, 0] } else if level == 3 { sectionNumbers[1] += 1 }
+            let id = explicit ?? anchor(node.plainText.trimmingCharacters(in: .whitespaces))
+            if explicit != nil { usedAnchors.insert(id) }
+            anchors.insert(id)
+            result.kind = .heading(level: level, setext: setext, id: id)
+            if id.hasPrefix("sec-") {
+                define(id, number: level == 1 ? [] : level == 2 ? [sectionNumbers[0]] : level == 3 ? sectionNumbers : sectionNumbers, at: node.position)
+            }
+        case .footnoteDefinition(let label, _):
+            anchors.insert("fn-" + label)
+        case .footnoteReference(let label, _, let occurrence):
+            anchors.insert("fnref-" + label + (occurrence > 1 ? "-\(occurrence)" : ""))
         case .link(let url, _), .image(let url, _):
+            links.append(NameUse(name: url, line: node.position?.startLine ?? 0, column: node.position?.startColumn ?? 0))
             // A link that runs script when clicked is refused: chapters are documents, not programs for the reader's browser.
             let scheme = url.prefix { $0 != ":" }.lowercased().filter { !$0.isWhitespace }
             var isImage: Bool { if case .image = node.kind { true } else { false } }
@@ -65,7 +115,130 @@ struct ChapterDocument {
             if cell.expectedOutput != nil { children = children.dropFirst() }
             result.children.append(MarkdownNode(.cell(cell.index), position: child.position))
         }
+        switch result.kind {
+        case .paragraph, .heading, .tableCell, .emphasis, .strong, .strikethrough:
+            result.children = inlines(result.children)
+            if case .paragraph = result.kind, let figure = figure(result) { return figure }
+        default:
+            break
+        }
         return result
+    }
+
+    // MARK: Labels, cross-references and citations in text
+
+    /// `{#name}` at the end of a heading: removed from its text, and returned.
+    private static func takeAttribute(_ heading: inout MarkdownNode) -> String? {
+        guard let last = heading.children.last, case .text(let text) = last.kind,
+              let open = text.range(of: "{#", options: .backwards), text.hasSuffix("}") else { return nil }
+        let name = String(text[open.upperBound..<text.index(before: text.endIndex)])
+        guard !name.isEmpty, name.allSatisfy({ MarkdownReferenceSyntax.isKeyCharacter($0) }) else { return nil }
+        let rest = String(text[..<open.lowerBound]).replacingOccurrences(of: " +$", with: "", options: .regularExpression)
+        heading.children[heading.children.count - 1].kind = .text(rest)
+        if rest.isEmpty { heading.children.removeLast() }
+        return name
+    }
+
+    /// Inline content with adjacent text merged, `{#eq-…}` after display
+    /// math taken as its label, and `@` references and citations split out.
+    private mutating func inlines(_ children: [MarkdownNode]) -> [MarkdownNode] {
+        var merged: [MarkdownNode] = []
+        for child in children {
+            if case .text(let text) = child.kind, let last = merged.last, case .text(let before) = last.kind {
+                merged[merged.count - 1].kind = .text(before + text)
+            } else {
+                merged.append(child)
+            }
+        }
+        var result: [MarkdownNode] = []
+        for node in merged {
+            guard case .text(var text) = node.kind else { result.append(node); continue }
+            // `$$ … $$ {#eq-name}`: the label of the display math before it.
+            if let last = result.last, case .math(var math) = last.kind, math.display,
+               let label = Self.leadingAttribute(&text, prefix: "eq-") {
+                math.label = label
+                result[result.count - 1].kind = .math(math)
+                define(label, number: nextNumber(.equation), at: last.position)
+                if text.isEmpty { continue }
+            }
+            result += split(text, at: node.position)
+        }
+        return result
+    }
+
+    /// `{#prefix…}` at the start of `text` (after spaces): removed, and returned.
+    private static func leadingAttribute(_ text: inout String, prefix: String) -> String? {
+        let trimmed = text.drop { $0 == " " }
+        guard trimmed.hasPrefix("{#" + prefix), let close = trimmed.firstIndex(of: "}") else { return nil }
+        let name = String(trimmed[trimmed.index(trimmed.startIndex, offsetBy: 2)..<close])
+        guard name.allSatisfy({ MarkdownReferenceSyntax.isKeyCharacter($0) }) else { return nil }
+        text = String(trimmed[trimmed.index(after: close)...])
+        return name
+    }
+
+    /// A text node split at its cross-references and citations.
+    private mutating func split(_ text: String, at position: MarkdownSourceRange?) -> [MarkdownNode] {
+        let characters = Array(text)
+        var nodes: [MarkdownNode] = [], plain = "", index = 0
+        func at(_ offset: Int) -> MarkdownSourceRange? {
+            guard var p = position else { return nil }
+            p.startColumn += String(characters[..<offset]).utf8.count
+            return p
+        }
+        func flush() {
+            if !plain.isEmpty { nodes.append(MarkdownNode(.text(plain))); plain = "" }
+        }
+        while index < characters.count {
+            let c = characters[index]
+            if c == "[", let close = characters[index...].firstIndex(of: "]"),
+               let items = MarkdownReferenceSyntax.bracketedItems(String(characters[(index + 1)..<close])) {
+                flush()
+                let where_ = at(index)
+                for item in items {
+                    citations.append(NameUse(name: item.key, line: where_?.startLine ?? 0, column: where_?.startColumn ?? 0, anchor: "cite-\(citationCount)"))
+                }
+                nodes.append(MarkdownNode(.citation(MarkdownCitation(items: items, narrative: false, id: citationCount)), position: where_))
+                citationCount += 1
+                index = close + 1
+                continue
+            }
+            let startsWord = index == 0 || !(characters[index - 1].isLetter || characters[index - 1].isNumber || characters[index - 1] == "_")
+            if c == "@", startsWord {
+                let end = MarkdownReferenceSyntax.key(in: characters, from: index + 1)
+                let name = String(characters[(index + 1)..<end])
+                let where_ = at(index)
+                if MarkdownReferenceSyntax.labelPrefixes.contains(where: { name.hasPrefix($0) && name.count > $0.count }) {
+                    flush()
+                    references.append(NameUse(name: name, line: where_?.startLine ?? 0, column: where_?.startColumn ?? 0))
+                    nodes.append(MarkdownNode(.reference(name), position: where_))
+                    index = end
+                    continue
+                }
+                if citationKeys.contains(name) {
+                    flush()
+                    citations.append(NameUse(name: name, line: where_?.startLine ?? 0, column: where_?.startColumn ?? 0, anchor: "cite-\(citationCount)"))
+                    nodes.append(MarkdownNode(.citation(MarkdownCitation(items: [.init(key: name, locator: "")], narrative: true, id: citationCount)),
+                                              position: where_))
+                    citationCount += 1
+                    index = end
+                    continue
+                }
+            }
+            plain.append(c)
+            index += 1
+        }
+        flush()
+        if nodes.count == 1, case .text = nodes[0].kind { nodes[0].position = position }
+        return nodes
+    }
+
+    /// A paragraph that is an image and `{#fig-name}`, as a numbered figure.
+    private mutating func figure(_ paragraph: MarkdownNode) -> MarkdownNode? {
+        guard paragraph.children.count == 2, case .image = paragraph.children[0].kind,
+              case .text(var text) = paragraph.children[1].kind, let label = Self.leadingAttribute(&text, prefix: "fig-"),
+              text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        define(label, number: nextNumber(.figure), at: paragraph.position)
+        return MarkdownNode(.figure(label: label, number: ""), children: [paragraph.children[0]], position: paragraph.position)
     }
 
     private mutating func addBlock(_ code: MarkdownCodeBlock, _ node: MarkdownNode, following next: MarkdownNode?) -> CodeCell {
@@ -82,6 +255,9 @@ struct ChapterDocument {
         }
         let cell = CodeCell(index: blockCount, code: code.literal, options: options, fenceLine: line,
                             indent: code.fence?.offset ?? 0, expectedOutput: expected)
+        if let label = options.label {
+            define(label, number: nextNumber(label.hasPrefix("tbl-") ? .table : .figure), at: node.position)
+        }
         cells.append(.block(cell))
         blockCount += 1
         return cell

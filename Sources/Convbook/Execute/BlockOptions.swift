@@ -14,6 +14,10 @@
 ///
 /// `expect` takes an optional numeric tolerance, `expect=1e-6` (default 1e-9,
 /// relative): numbers in the output are compared within it, other text exactly.
+///
+/// `label=fig-name` or `label=tbl-name` numbers the block's output as a
+/// figure or a table ("Figure 3.1") that `@fig-name` can refer to;
+/// `caption="…"` (in double quotes when it has spaces) is its caption.
 struct BlockOptions: Hashable, Sendable, Codable {
     enum Mode: String, Hashable, Sendable, Codable {
         case run, norun, fails, traps
@@ -24,11 +28,15 @@ struct BlockOptions: Hashable, Sendable, Codable {
     var showOutput = true
     /// Relative tolerance for an `expect` block; nil when the block has no expectation.
     var expectTolerance: Double?
+    /// `label=fig-…` or `label=tbl-…`, and `caption="…"`.
+    var label: String?
+    var caption: String?
 
     static let defaultExpectTolerance = 1e-9
 
     /// The words this parser accepts, for error messages.
-    static let known = ["setup", "hide-code", "hide-output", "norun", "fails", "traps", "expect", "expect=<tolerance>"]
+    static let known = ["setup", "hide-code", "hide-output", "norun", "fails", "traps", "expect", "expect=<tolerance>",
+                        "label=fig-<name>", "label=tbl-<name>", "caption=\"<text>\""]
 
     /// Whether a fence's info string marks a Swift block at all (`swift`, or `swift` followed by options).
     static func isSwift(_ info: String) -> Bool {
@@ -37,7 +45,7 @@ struct BlockOptions: Hashable, Sendable, Codable {
 
     /// Parses the words after `swift`. Throws a message naming an unknown or conflicting option.
     init(info: String) throws(OptionError) {
-        let words = info.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init).dropFirst()
+        let words = try Self.words(info).dropFirst()
         var modes = [Mode]()
         for word in words {
             switch word {
@@ -49,7 +57,16 @@ struct BlockOptions: Hashable, Sendable, Codable {
             case "traps": modes.append(.traps)
             case "expect": expectTolerance = Self.defaultExpectTolerance
             default:
-                if word.hasPrefix("expect=") {
+                if word.hasPrefix("label=") {
+                    let name = String(word.dropFirst("label=".count))
+                    guard name.hasPrefix("fig-") || name.hasPrefix("tbl-"), name.count > 4,
+                          name.allSatisfy({ MarkdownReferenceSyntax.isKeyCharacter($0) }) else {
+                        throw OptionError(message: "'\(word)': a block's label is fig-<name> or tbl-<name>")
+                    }
+                    label = name
+                } else if word.hasPrefix("caption=") {
+                    caption = String(word.dropFirst("caption=".count))
+                } else if word.hasPrefix("expect=") {
                     guard let tolerance = Double(word.dropFirst("expect=".count)), tolerance >= 0 else {
                         throw OptionError(message: "'\(word)': the tolerance after 'expect=' must be a non-negative number")
                     }
@@ -69,6 +86,23 @@ struct BlockOptions: Hashable, Sendable, Codable {
     }
 
     init() {}
+
+    /// The info string's words; a double-quoted part (`caption="a b"`) stays in its word, without the quotes.
+    private static func words(_ info: String) throws(OptionError) -> [String] {
+        var words: [String] = [], current = "", quoted = false, started = false
+        for c in info {
+            if c == "\"" { quoted.toggle(); started = true; continue }
+            if !quoted && (c == " " || c == "\t") {
+                if started { words.append(current) }
+                current = ""; started = false
+                continue
+            }
+            current.append(c); started = true
+        }
+        guard !quoted else { throw OptionError(message: "a double quote in the code block options is never closed") }
+        if started { words.append(current) }
+        return words
+    }
 
     struct OptionError: Error {
         let message: String

@@ -7,6 +7,11 @@ struct InjectedCell: Hashable, Sendable {
     var code: String?
     /// What the block produced, unless it hides its output or did not run.
     var output: Output?
+    /// `label=` and `caption=`: the output is a numbered figure or table;
+    /// `number` ("Figure 3.1") is filled in once the book's labels are known.
+    var label: String?
+    var caption: String?
+    var number: String?
 
     struct Output: Hashable, Sendable {
         /// Printed text, tensors, checks, figures, in the order the block made them.

@@ -40,7 +40,8 @@ struct Injector: MarkdownRewriter {
     }
 
     private func cell(_ block: CodeCell) -> InjectedCell {
-        var cell = InjectedCell(id: block.index, code: block.options.showCode ? block.code : nil)
+        var cell = InjectedCell(id: block.index, code: block.options.showCode ? block.code : nil,
+                                label: block.options.label, caption: block.options.caption)
         guard block.options.showOutput, block.index < result.blocks.count else { return cell }
         let blockResult = result.blocks[block.index]
         // Compiler errors name the file alone, so the page does not depend on where convbook ran.

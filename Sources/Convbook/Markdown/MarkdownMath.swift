@@ -4,6 +4,8 @@ struct MarkdownMath: Hashable, Sendable {
     var segments: [MarkdownMathSegment]
     /// `$$...$$` (display) rather than `$...$` (inline).
     var display: Bool
+    /// `{#eq-name}` after display math: its label, which numbers it.
+    var label: String?
 
     init(segments: [MarkdownMathSegment], display: Bool) {
         self.segments = segments

@@ -50,6 +50,20 @@ enum MarkdownNodeKind: Hashable, Sendable {
     /// A Swift code block of the chapter's program, by its cell id (loading
     /// puts it in place of the block; its `output` block, if any, goes).
     case cell(Int)
+    /// A GitHub alert, `> [!NOTE]` (or TIP, IMPORTANT, WARNING, CAUTION):
+    /// the block quote's content without its marker line (loading finds it).
+    case callout(MarkdownCallout)
+    /// `@sec-name`, `@eq-name`, `@fig-name`, `@tbl-name`: a cross-reference
+    /// by label, resolved into a link once the book's labels are known.
+    case reference(String)
+    /// A citation, resolved into text and links from the bibliography.
+    case citation(MarkdownCitation)
+    /// A numbered figure: an image alone in its paragraph with `{#fig-name}`
+    /// after it; `number` ("Figure 3.1") is filled in when the book's labels are known.
+    case figure(label: String, number: String)
+    /// An inline container with an anchor, `<span id>`: a resolved citation
+    /// (the bibliography links back to it), an entry in a list of references.
+    case span(id: String)
     /// A cell with its code and results, as inject made it.
     case injectedCell(InjectedCell)
     /// An inline expression's value, as the reader sees it (inject).
@@ -59,10 +73,10 @@ enum MarkdownNodeKind: Hashable, Sendable {
     var isBlock: Bool {
         switch self {
         case .document, .blockQuote, .list, .item, .codeBlock, .htmlBlock, .paragraph,
-             .heading, .thematicBreak, .table, .tableRow, .tableCell, .footnoteDefinition, .cell, .injectedCell:
+             .heading, .thematicBreak, .table, .tableRow, .tableCell, .footnoteDefinition, .callout, .figure, .cell, .injectedCell:
             true
         case .text, .softBreak, .lineBreak, .code, .htmlInline, .emphasis, .strong,
-             .strikethrough, .link, .image, .footnoteReference, .math, .inlineExpression, .value:
+             .strikethrough, .link, .image, .footnoteReference, .math, .inlineExpression, .value, .reference, .citation, .span:
             false
         }
     }

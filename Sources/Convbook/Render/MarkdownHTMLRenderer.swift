@@ -249,6 +249,14 @@ struct MarkdownHTMLRenderer {
                 out.appendEscaped(title)
             }
             out.append("\" />")
+        case .math(let formula) where formula.label != nil && formula.display:
+            out.append("<span class=\"cb-equation\" id=\"")
+            out.appendEscaped(formula.label!)
+            out.append("\">")
+            var unlabelled = formula
+            unlabelled.label = nil
+            render(MarkdownNode(.math(unlabelled)), context, &out)
+            out.append("</span>")
         case .math(let formula):
             if let typeset = math[MathRenderer.Formula(tex: formula.tex, display: formula.display)] {
                 out.append(typeset)
@@ -261,6 +269,33 @@ struct MarkdownHTMLRenderer {
             out.append("<code>")
             out.appendEscaped("{swift} " + expression.code)
             out.append("</code>")
+        case .callout(let callout):
+            out.cr()
+            out.append("<div class=\"cb-callout cb-callout-\(callout.rawValue)\" role=\"note\">\n")
+            out.append("<p class=\"cb-callout-title\">\(Self.calloutIcons[callout] ?? "")\(callout.title)</p>\n")
+            renderChildren(of: node, context, &out)
+            out.cr()
+            out.append("</div>\n")
+        case .figure(let label, let number):
+            out.cr()
+            out.append("<figure class=\"cb-figure\" id=\"")
+            out.appendEscaped(label)
+            out.append("\">\n")
+            renderChildren(of: node, context, &out)
+            out.append("\n<figcaption>")
+            out.appendEscaped(number.isEmpty ? "" : number + ": ")
+            for child in node.children { if case .image = child.kind { for part in child.children { renderPlain(part, &out) } } }
+            out.append("</figcaption>\n</figure>\n")
+        case .reference(let label):
+            out.appendEscaped("@" + label)   // unresolved: the build reports it
+        case .citation(let citation):
+            out.appendEscaped(citation.items.map { "@" + $0.key }.joined(separator: "; "))
+        case .span(let id):
+            out.append("<span id=\"")
+            out.appendEscaped(id)
+            out.append("\">")
+            renderChildren(of: node, context, &out)
+            out.append("</span>")
         case .cell:
             break   // a cell not injected (never in a page): nothing to show yet
         case .injectedCell(let cell):
@@ -340,6 +375,21 @@ struct MarkdownHTMLRenderer {
             out.append("</a>")
         }
     }
+
+    /// Each callout's icon, drawn in the text colour and hidden from screen readers (the title says it).
+    private static let calloutIcons: [MarkdownCallout: String] = {
+        let paths: [MarkdownCallout: String] = [
+            .note: "<circle cx=\"8\" cy=\"8\" r=\"6.5\"/><path d=\"M8 7.2v4M8 4.6v.4\"/>",
+            .tip: "<path d=\"M5.5 10.5a4.5 4.5 0 1 1 5 0v1.5h-5z\"/><path d=\"M6 14h4\"/>",
+            .important: "<path d=\"M2 2.5h12v8.5H8l-3 3v-3H2z\"/><path d=\"M8 4.8v3M8 9.4v.2\"/>",
+            .warning: "<path d=\"M8 1.8l6.5 12H1.5z\"/><path d=\"M8 6v3.6M8 11.4v.2\"/>",
+            .caution: "<path d=\"M5.3 1.5h5.4l3.8 3.8v5.4l-3.8 3.8H5.3l-3.8-3.8V5.3z\"/><path d=\"M8 4.6v4M8 10.8v.2\"/>",
+        ]
+        return paths.mapValues {
+            "<svg class=\"cb-callout-icon\" viewBox=\"0 0 16 16\" width=\"16\" height=\"16\" aria-hidden=\"true\" fill=\"none\" "
+                + "stroke=\"currentColor\" stroke-width=\"1.5\" stroke-linecap=\"round\" stroke-linejoin=\"round\">\($0)</svg>"
+        }
+    }()
 
     /// An image description: text only, as cmark's "plain" mode renders it.
     private func renderPlain(_ node: MarkdownNode, _ out: inout MarkdownHTMLOutput) {

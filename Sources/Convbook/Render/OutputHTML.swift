@@ -24,6 +24,12 @@ enum OutputHTML {
             if let trap = output.trap {
                 body += "<pre class=\"cb-trap\"><code>\(escape(trap))</code></pre>\n"
             }
+            if let label = cell.label {
+                // A numbered figure or table: its caption below a figure, above a table.
+                let caption = "<figcaption>\(escape([cell.number, cell.caption].compactMap { $0 }.joined(separator: ": ")))</figcaption>\n"
+                let table = label.hasPrefix("tbl-")
+                body = "<figure class=\"cb-figure\" id=\"\(escape(label))\">\n" + (table ? caption : "") + body + (table ? "" : caption) + "</figure>\n"
+            }
             if !body.isEmpty { html += "<div class=\"cb-output\">\n\(body)</div>\n" }
         }
         return html + "</div>"

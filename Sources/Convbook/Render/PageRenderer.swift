@@ -45,6 +45,19 @@ struct PageRenderer {
         return theme.render("page", context)
     }
 
+    /// A page of the book that is not a chapter (the bibliography): the
+    /// chapter layout, its body from `document`, without "Reproduce this page".
+    func extraPage(title: String, document: MarkdownDocument) -> String {
+        var context = common(title: "\(title) · \(book.title)", description: nil)
+        context["body"] = MarkdownHTMLRenderer(unsafe: true, math: math).render(document)
+        context["formulaCount"] = 0
+        context["chapters"] = pages.map { ["href": $0.href, "title": $0.title, "current": false] as [String: Any] }
+        let headings = document.root.headings
+        context["toc"] = headings.filter { $0.level == 2 || $0.level == 3 }.map { ["level": $0.level, "id": $0.id, "text": $0.text] as [String: Any] }
+        context["hasToc"] = headings.contains { $0.level == 2 }
+        return theme.render("page", context)
+    }
+
     func indexPage() -> String {
         var context = common(title: book.title, description: book.description)
         if let introduction = book.description { context["introduction"] = introduction }

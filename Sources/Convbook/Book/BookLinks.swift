@@ -1,0 +1,89 @@
+import Foundation
+
+/// What ties a book's chapters together, checked once every chapter is
+/// loaded, before anything runs: its labels (``CrossReferences``), its
+/// citations against the bibliography, and its internal links.
+///
+/// A link is internal when it has no scheme (`https:`, `mailto:`) and does
+/// not start with `//`. It must name
+/// - a chapter's page (`03-two-dimensions.html`, or its Markdown file,
+///   `03-two-dimensions.md`, which the page links as the `.html`), or this
+///   page (`#anchor` alone), or `index.html`, `book.html`,
+///   `bibliography.html` (when the book cites), or a chapter's `code/*.swift`;
+/// - and, after `#`, an anchor that page has: a heading, a label, a cell
+///   (`cell-3`), a footnote, or a reference (`ref-KEY`);
+/// - or any other file, which must exist beside the chapter. (Downloads in
+///   `data/` are made by running the chapters and are not checked here.)
+struct BookLinks {
+    var references: CrossReferences
+    var diagnostics: [Diagnostic] = []
+
+    init(chapters: [Chapter], bibliography: Bibliography?) {
+        let (table, duplicates) = CrossReferences.build(chapters.map { ("\($0.file.slug).html", $0.path, $0.names.labels) })
+        references = table
+        diagnostics = duplicates
+        var pages: [String: Set<String>] = [:]
+        for chapter in chapters {
+            var anchors = chapter.names.anchors
+            let cited = Set(chapter.names.citations.map(\.name))
+            if !cited.isEmpty, bibliography != nil {
+                anchors.insert("cb-references")
+                anchors.formUnion(cited.map { "ref-" + $0 })
+                anchors.formUnion(chapter.names.citations.compactMap(\.anchor))
+            }
+            pages["\(chapter.file.slug).html"] = anchors
+        }
+        let cites = chapters.contains { !$0.names.citations.isEmpty }
+        for chapter in chapters {
+            diagnostics += references.unknown(chapter.names.references, in: chapter.path)
+            for use in chapter.names.citations where bibliography?.entries[use.name] == nil {
+                diagnostics.append(Diagnostic(file: chapter.path, line: use.line, column: use.column, message: bibliography == nil
+                    ? "a citation of '\(use.name)', but the book has no bibliography (set `bibliography` in book.toml)"
+                    : "no entry '\(use.name)' in the bibliography"))
+            }
+            for link in chapter.names.links {
+                if let problem = Self.problem(link.name, from: chapter, pages: pages, citedKeys: cites ? bibliography?.keys ?? [] : nil) {
+                    diagnostics.append(Diagnostic(file: chapter.path, line: link.line, column: link.column, message: "broken link '\(link.name)': \(problem)"))
+                }
+            }
+        }
+    }
+
+    /// Whether a URL names no scheme and no other host.
+    static func isInternal(_ url: String) -> Bool {
+        if url.hasPrefix("//") { return false }
+        let scheme = url.prefix { $0 != ":" && $0 != "/" && $0 != "#" && $0 != "?" }
+        return !(scheme.count < url.count && url[scheme.endIndex] == ":" && scheme.first?.isLetter == true)
+    }
+
+    /// The page a chapter's Markdown file name stands for (`03-x.md` → `03-x.html`), else the path.
+    static func page(for path: String, among pages: [String: Set<String>]) -> String {
+        guard path.hasSuffix(".md") else { return path }
+        let html = String(path.dropLast(3)) + ".html"
+        return pages[html] != nil ? html : path
+    }
+
+    private static func problem(_ url: String, from chapter: Chapter, pages: [String: Set<String>], citedKeys: Set<String>?) -> String? {
+        guard isInternal(url), !url.isEmpty else { return nil }
+        let parts = url.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        let path = parts[0].split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        let fragment = parts.count > 1 ? parts[1].removingPercentEncoding ?? parts[1] : nil
+        let page = path.isEmpty ? "\(chapter.file.slug).html" : Self.page(for: path, among: pages)
+        if let anchors = pages[page] {
+            guard let fragment, !fragment.isEmpty else { return nil }
+            return anchors.contains(fragment) ? nil : "\(path.isEmpty ? "this page" : page) has no heading, label or anchor '\(fragment)'"
+        }
+        if page == "index.html" || page == "book.html" { return nil }
+        if page == "bibliography.html" {
+            guard let citedKeys else { return "the book cites nothing, so it has no bibliography page" }
+            guard let fragment, fragment.hasPrefix("ref-") else { return nil }
+            return citedKeys.contains(String(fragment.dropFirst(4))) ? nil : "the bibliography has no entry '\(fragment.dropFirst(4))'"
+        }
+        if page.hasPrefix("code/"), page.hasSuffix(".swift") {
+            return pages[String(page.dropFirst(5).dropLast(6)) + ".html"] != nil ? nil : "no chapter's code is \(page)"
+        }
+        if page.hasPrefix("data/") { return nil }
+        let file = chapter.file.url.deletingLastPathComponent().appendingPathComponent(path.removingPercentEncoding ?? path)
+        return FileManager.default.fileExists(atPath: file.path) ? nil : "no chapter page or file \(page)"
+    }
+}

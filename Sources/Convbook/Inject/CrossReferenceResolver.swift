@@ -1,0 +1,106 @@
+/// Resolves a chapter's cross-references and citations once the whole
+/// book's labels (``CrossReferences``) and bibliography are known:
+///
+/// - `@sec-x` becomes a link reading "Section 3.2" (to its page and anchor);
+/// - labelled display math gets its number as a `\tag{3.2}`, figures and
+///   tables their "Figure 3.1";
+/// - each citation becomes "(Dumoulin and Visin 2016, p. 12)", or
+///   "Dumoulin and Visin (2016)" when narrative, linking to the chapter's
+///   list of references, which is added at the end (before its footnotes).
+///
+/// ```swift
+/// var resolver = CrossReferenceResolver(page: "03-x.html", references: table, bibliography: bib)
+/// let resolved = resolver.resolve(document)
+/// ```
+struct CrossReferenceResolver: MarkdownRewriter {
+    let page: String
+    let references: CrossReferences
+    let bibliography: Bibliography?
+    /// The book's chapter pages: a link to a chapter's Markdown file becomes a link to its page.
+    let pages: Set<String>
+    /// The keys cited, in order of first citation.
+    private(set) var cited: [String] = []
+
+    init(page: String, references: CrossReferences, bibliography: Bibliography?, pages: Set<String> = []) {
+        self.page = page
+        self.references = references
+        self.bibliography = bibliography
+        self.pages = pages
+    }
+
+    /// The document resolved, with its list of references if it cites anything.
+    mutating func resolve(_ document: MarkdownDocument) -> MarkdownDocument {
+        var resolved = rewrite(document)
+        guard let bibliography, !cited.isEmpty else { return resolved }
+        let items = cited.sorted { bibliography.sortKey($0) < bibliography.sortKey($1) }.map { key in
+            MarkdownNode(.item, children: [MarkdownNode(.paragraph, children: [Self.entry(key, bibliography)])])
+        }
+        let section = [MarkdownNode(.heading(level: 2, setext: false, id: "cb-references"), children: [.text("References")]),
+                       MarkdownNode(.list(MarkdownListInfo(kind: .bullet, start: 1, delimiter: .none, tight: true)), children: items),
+                       MarkdownNode(.paragraph, children: [.text("Every work the book cites, with where: the "),
+                                                           MarkdownNode(.link(url: "bibliography.html", title: ""), children: [.text("bibliography")]),
+                                                           .text(".")])]
+        let footnotes = resolved.root.children.firstIndex { if case .footnoteDefinition = $0.kind { true } else { false } }
+        resolved.root.children.insert(contentsOf: section, at: footnotes ?? resolved.root.children.count)
+        return resolved
+    }
+
+    /// A reference as a list shows it, anchored `ref-KEY`, its link after it.
+    static func entry(_ key: String, _ bibliography: Bibliography) -> MarkdownNode {
+        let (text, url) = bibliography.reference(key)
+        var children: [MarkdownNode] = [.text(text)]
+        if let url { children += [.text(" "), MarkdownNode(.link(url: url, title: ""), children: [.text(url)])] }
+        return MarkdownNode(.span(id: "ref-" + key), children: children)
+    }
+
+    mutating func rewrite(_ node: MarkdownNode) -> [MarkdownNode] {
+        switch node.kind {
+        case .link(let url, let title) where url.contains(".md") && BookLinks.isInternal(url):
+            // A link to a chapter's Markdown file (as GitHub shows the sources) goes to its page.
+            var link = rewriteChildren(of: node)
+            let parts = url.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            let page = BookLinks.page(for: parts[0], among: Dictionary(uniqueKeysWithValues: pages.map { ($0, Set<String>()) }))
+            link.kind = .link(url: page + (parts.count > 1 ? "#" + parts[1] : ""), title: title)
+            return [link]
+        case .reference(let label):
+            guard let target = references.targets[label] else { return [node] }
+            let href = (target.page == page ? "" : target.page) + "#" + target.anchor
+            return [MarkdownNode(.link(url: href, title: ""), children: [.text(target.text)], position: node.position)]
+        case .math(var math) where math.label != nil:
+            if let target = references.targets[math.label!] { math.segments.append(.tex(" \\tag{\(target.number)}")) }
+            return [MarkdownNode(.math(math), position: node.position)]
+        case .figure(let label, _):
+            var figure = rewriteChildren(of: node)
+            figure.kind = .figure(label: label, number: references.targets[label]?.text ?? "")
+            return [figure]
+        case .injectedCell(var cell) where cell.label != nil:
+            cell.number = references.targets[cell.label!]?.text
+            return [MarkdownNode(.injectedCell(cell), position: node.position)]
+        case .citation(let citation):
+            guard let bibliography else { return [node] }
+            for item in citation.items where !cited.contains(item.key) { cited.append(item.key) }
+            return [citationNode(citation, bibliography, position: node.position)]
+        default:
+            return [rewriteChildren(of: node)]
+        }
+    }
+
+    private func citationNode(_ citation: MarkdownCitation, _ bibliography: Bibliography, position: MarkdownSourceRange?) -> MarkdownNode {
+        func link(_ key: String, _ text: String) -> MarkdownNode {
+            MarkdownNode(.link(url: "#ref-" + key, title: ""), children: [.text(text)])
+        }
+        var children: [MarkdownNode] = []
+        if citation.narrative, let item = citation.items.first {
+            children = [link(item.key, "\(bibliography.shortAuthors(item.key)) (\(bibliography.year(item.key))\(item.locator.isEmpty ? "" : ", " + item.locator))")]
+        } else {
+            children.append(.text("("))
+            for (index, item) in citation.items.enumerated() {
+                if index > 0 { children.append(.text("; ")) }
+                children.append(link(item.key, "\(bibliography.shortAuthors(item.key)) \(bibliography.year(item.key))"))
+                if !item.locator.isEmpty { children.append(.text(", " + item.locator)) }
+            }
+            children.append(.text(")"))
+        }
+        return MarkdownNode(.span(id: "cite-\(citation.id)"), children: children, position: position)
+    }
+}
