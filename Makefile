@@ -3,13 +3,18 @@ SWIFT ?= swift
 
 # Debian packages the build and the tests need; installed when missing.
 DEBIAN_PACKAGES := pkg-config libopenblas-dev libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gfm nodejs katex libjs-katex fonts-katex
+# What `convbook pdf` and its tests need besides: Chromium to print, poppler to read the PDF back.
+PDF_PACKAGES := chromium poppler-utils fonts-dejavu-core
 
-.PHONY: all deps build release runtime test bench site check serve verify clean
+.PHONY: all deps pdf-deps build release runtime test bench site check serve verify pdf clean
 
 all: build
 
 deps:
 	@bash scripts/install-deps.sh $(DEBIAN_PACKAGES)
+
+pdf-deps:
+	@bash scripts/install-deps.sh $(PDF_PACKAGES)
 
 build: deps
 	$(SWIFT) build
@@ -22,7 +27,7 @@ release: deps
 # to date, the same on a CPU whose BLAS sums in another order
 # (scripts/other-cpu-check.sh), and the site in headless Chromium
 # (scripts/site-tests.sh).
-test: deps
+test: deps pdf-deps
 	@bash scripts/crosscheck-env.sh
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
@@ -53,6 +58,10 @@ serve: build runtime
 
 verify: build runtime
 	.build/debug/convbook verify --modules .build/release
+
+# The whole book as one PDF (book.pdf, not committed: Chromium stamps the date into it).
+pdf: site pdf-deps
+	.build/debug/convbook pdf --out book.pdf
 
 clean:
 	rm -rf .build .convbook-cache

@@ -485,9 +485,26 @@ public struct BookBuilder: Sendable {
             search.add(page.search)
         }
         StageTimer.report("render: pages", since: pagesStart)
-        site.add("index.html", renderer.indexPage())
-        if let bibliography = executed.bibliography,
-           let page = Self.bibliographyDocument(executed.chapters, bibliography) {
+        // Files the chapters link to or show (images), from beside them.
+        for chapter in executed.chapters {
+            for path in BookLinks.files(of: chapter) {
+                if let data = FileManager.default.contents(atPath: chapter.file.url.deletingLastPathComponent().path + "/" + path) {
+                    site.add(path, data)
+                }
+            }
+        }
+        let bibliographyPage = executed.bibliography.flatMap { Self.bibliographyDocument(executed.chapters, $0) }
+        site.add("index.html", renderer.indexPage(hasBibliography: bibliographyPage != nil))
+        // The whole book on one page: each chapter's page as rendered now, or as published when it was kept.
+        var bookChapters: [BookPage.Chapter] = []
+        for (index, chapter) in executed.chapters.enumerated() {
+            guard let page = rendered[index]?.html ?? FileManager.default.contents(atPath: outURL.path + "/" + pages[index].href) else {
+                throw Diagnostic(file: outURL.path, message: "cannot read \(pages[index].href) of the published site for book.html")
+            }
+            bookChapters.append(BookPage.Chapter(slug: chapter.file.slug, title: chapter.title, page: page))
+        }
+        site.add("book.html", BookPage.html(bookChapters, book: executed.config, theme: theme))
+        if let page = bibliographyPage {
             let math = try MathRenderer(store: store, script: script).render(MathCollector.occurrences(in: page, file: "bibliography"))
             site.add("bibliography.html", PageRenderer(book: executed.config, pages: pages, theme: theme, math: math)
                 .extraPage(title: "Bibliography", document: page))

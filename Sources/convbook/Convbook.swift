@@ -7,6 +7,6 @@ struct Convbook: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convbook",
         abstract: "Build and check the convolution-backpropagation book, and run its engine.",
-        subcommands: [BuildCommand.self, CheckCommand.self, VerifyCommand.self, ConvCommand.self, ServeCommand.self]
+        subcommands: [BuildCommand.self, CheckCommand.self, VerifyCommand.self, ConvCommand.self, ServeCommand.self, PDFCommand.self]
     )
 }

@@ -19,6 +19,12 @@ enum Harness {
 
     static var convbook: String { productsDirectory.appendingPathComponent("convbook").path }
 
+    /// The path of a program on PATH, or nil.
+    static func which(_ name: String) -> String? {
+        (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+            .map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
     struct Result {
         let status: Int32
         let stdout: String

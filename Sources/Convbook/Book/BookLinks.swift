@@ -12,7 +12,8 @@ import Foundation
 ///   `bibliography.html` (when the book cites), or a chapter's `code/*.swift`;
 /// - and, after `#`, an anchor that page has: a heading, a label, a cell
 ///   (`cell-3`), a footnote, or a reference (`ref-KEY`);
-/// - or any other file, which must exist beside the chapter. (Downloads in
+/// - or any other file, which must exist in the chapters folder (an image,
+///   say), and is copied into the site at the same path. (Downloads in
 ///   `data/` are made by running the chapters and are not checked here.)
 struct BookLinks {
     var references: CrossReferences
@@ -46,6 +47,19 @@ struct BookLinks {
                     diagnostics.append(Diagnostic(file: chapter.path, line: link.line, column: link.column, message: "broken link '\(link.name)': \(problem)"))
                 }
             }
+        }
+    }
+
+    /// The files beside the chapters that `chapter` links to or shows: copied into the site.
+    static func files(of chapter: Chapter) -> [String] {
+        chapter.names.links.compactMap { link -> String? in
+            guard isInternal(link.name) else { return nil }
+            let path = link.name.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
+                .split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
+            let decoded = String(path).removingPercentEncoding ?? String(path)
+            guard !decoded.isEmpty, !decoded.hasSuffix(".md"), !decoded.hasSuffix(".html"), !decoded.hasPrefix("code/"), !decoded.hasPrefix("data/"),
+                  !decoded.hasPrefix("/"), !decoded.split(separator: "/").contains("..") else { return nil }
+            return decoded
         }
     }
 
@@ -83,6 +97,9 @@ struct BookLinks {
             return pages[String(page.dropFirst(5).dropLast(6)) + ".html"] != nil ? nil : "no chapter's code is \(page)"
         }
         if page.hasPrefix("data/") { return nil }
+        if path.hasPrefix("/") || path.split(separator: "/").contains("..") {
+            return "a file outside the chapters folder is not copied into the site; put it beside the chapters"
+        }
         let file = chapter.file.url.deletingLastPathComponent().appendingPathComponent(path.removingPercentEncoding ?? path)
         return FileManager.default.fileExists(atPath: file.path) ? nil : "no chapter page or file \(page)"
     }

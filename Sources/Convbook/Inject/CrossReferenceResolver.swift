@@ -2,8 +2,8 @@
 /// book's labels (``CrossReferences``) and bibliography are known:
 ///
 /// - `@sec-x` becomes a link reading "Section 3.2" (to its page and anchor);
-/// - labelled display math gets its number as a `\tag{3.2}`, figures and
-///   tables their "Figure 3.1";
+/// - labelled display math gets its number ("3.2", shown beside it),
+///   figures and tables their "Figure 3.1";
 /// - each citation becomes "(Dumoulin and Visin 2016, p. 12)", or
 ///   "Dumoulin and Visin (2016)" when narrative, linking to the chapter's
 ///   list of references, which is added at the end (before its footnotes).
@@ -67,7 +67,7 @@ struct CrossReferenceResolver: MarkdownRewriter {
             let href = (target.page == page ? "" : target.page) + "#" + target.anchor
             return [MarkdownNode(.link(url: href, title: ""), children: [.text(target.text)], position: node.position)]
         case .math(var math) where math.label != nil:
-            if let target = references.targets[math.label!] { math.segments.append(.tex(" \\tag{\(target.number)}")) }
+            math.number = references.targets[math.label!]?.number
             return [MarkdownNode(.math(math), position: node.position)]
         case .figure(let label, _):
             var figure = rewriteChildren(of: node)

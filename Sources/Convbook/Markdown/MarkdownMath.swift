@@ -4,8 +4,10 @@ struct MarkdownMath: Hashable, Sendable {
     var segments: [MarkdownMathSegment]
     /// `$$...$$` (display) rather than `$...$` (inline).
     var display: Bool
-    /// `{#eq-name}` after display math: its label, which numbers it.
+    /// `{#eq-name}` after display math: its label, which numbers it, and
+    /// the number ("3.2") once the book's labels are known.
     var label: String?
+    var number: String?
 
     init(segments: [MarkdownMathSegment], display: Bool) {
         self.segments = segments

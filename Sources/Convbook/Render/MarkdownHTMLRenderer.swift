@@ -256,6 +256,11 @@ struct MarkdownHTMLRenderer {
             var unlabelled = formula
             unlabelled.label = nil
             render(MarkdownNode(.math(unlabelled)), context, &out)
+            if let number = formula.number {
+                out.append("<span class=\"cb-eqno\">(")
+                out.appendEscaped(number)
+                out.append(")</span>")
+            }
             out.append("</span>")
         case .math(let formula):
             if let typeset = math[MathRenderer.Formula(tex: formula.tex, display: formula.display)] {
@@ -278,7 +283,7 @@ struct MarkdownHTMLRenderer {
             out.append("</div>\n")
         case .figure(let label, let number):
             out.cr()
-            out.append("<figure class=\"cb-figure\" id=\"")
+            out.append("<figure class=\"cb-float\" id=\"")
             out.appendEscaped(label)
             out.append("\">\n")
             renderChildren(of: node, context, &out)

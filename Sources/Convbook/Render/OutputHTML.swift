@@ -28,7 +28,7 @@ enum OutputHTML {
                 // A numbered figure or table: its caption below a figure, above a table.
                 let caption = "<figcaption>\(escape([cell.number, cell.caption].compactMap { $0 }.joined(separator: ": ")))</figcaption>\n"
                 let table = label.hasPrefix("tbl-")
-                body = "<figure class=\"cb-figure\" id=\"\(escape(label))\">\n" + (table ? caption : "") + body + (table ? "" : caption) + "</figure>\n"
+                body = "<figure class=\"cb-float\" id=\"\(escape(label))\">\n" + (table ? caption : "") + body + (table ? "" : caption) + "</figure>\n"
             }
             if !body.isEmpty { html += "<div class=\"cb-output\">\n\(body)</div>\n" }
         }

@@ -58,8 +58,9 @@ struct PageRenderer {
         return theme.render("page", context)
     }
 
-    func indexPage() -> String {
+    func indexPage(hasBibliography: Bool = false) -> String {
         var context = common(title: book.title, description: book.description)
+        context["hasBibliography"] = hasBibliography
         if let introduction = book.description { context["introduction"] = introduction }
         // A missing summary is left out of the context, not put in as an empty Optional (which Mustache prints as "nil").
         context["chapters"] = pages.map { page -> [String: Any] in

@@ -9,10 +9,11 @@ import Mustache
 /// |---|---|
 /// | `page.mustache` | a chapter page |
 /// | `index.mustache` | the index page |
+/// | `book.mustache` | the whole book on one page, for print (`book.html`) |
 /// | `head.mustache`, `header.mustache` | partials both pages include |
 /// | `style.css`, `convbook.js` | copied into the site |
 struct Theme {
-    static let templates = ["page", "index", "head", "header"]
+    static let templates = ["page", "index", "book", "head", "header"]
     static let assets = ["style.css", "convbook.js"]
 
     let library: MustacheLibrary

@@ -1,0 +1,57 @@
+import ConvbookFormat
+import Foundation
+
+/// `convbook pdf`: the site's `book.html` printed to PDF by Debian's headless
+/// Chromium. The page's print style gives A4 pages with their numbers
+/// (CSS page-margin boxes), each chapter starting a page; Chromium embeds the
+/// fonts (KaTeX's and the text's), keeps links as links and, with
+/// `--generate-pdf-document-outline`, makes the headings the PDF's outline,
+/// a table of contents in any viewer, beside the one on the first pages.
+///
+/// The PDF is written whole or not at all (``AtomicFile``). It is not part of
+/// the site: Chromium stamps the time of printing into it.
+public enum PDFPrinter {
+    /// Prints `site/book.html` to `output`; throws a ``Diagnostic`` saying what is missing or what Chromium said.
+    public static func print(site: String, to output: String, timeout: Double = 180) throws {
+        let book = URL(fileURLWithPath: site).appendingPathComponent("book.html").standardizedFileURL
+        guard FileManager.default.fileExists(atPath: book.path) else {
+            throw Diagnostic(file: book.path, message: "no book.html: build the site first (convbook build)")
+        }
+        guard let chromium = ["chromium", "chromium-browser", "google-chrome"].lazy.compactMap(Self.find).first else {
+            throw Diagnostic(file: "convbook", message: "cannot find Chromium on PATH: `convbook pdf` prints with it (Debian: apt-get install chromium)")
+        }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("convbook-pdf-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let printed = scratch.appendingPathComponent("book.pdf")
+        var arguments = ["--headless", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check",
+                         "--user-data-dir=\(scratch.appendingPathComponent("profile").path)", "--no-pdf-header-footer",
+                         "--generate-pdf-document-outline", "--virtual-time-budget=20000", "--run-all-compositor-stages-before-draw",
+                         "--print-to-pdf=\(printed.path)", book.absoluteString]
+        if getuid() == 0 { arguments.insert("--no-sandbox", at: 0) }   // Chromium refuses to run as root with its sandbox
+        let outcome = try Subprocess(executable: chromium, arguments: arguments, timeout: timeout).run()
+        guard let pdf = FileManager.default.contents(atPath: printed.path), pdf.starts(with: Data("%PDF".utf8)) else {
+            let said = outcome.stderrText.split(separator: "\n").suffix(3).joined(separator: " ")
+            throw Diagnostic(file: book.path, message: "Chromium printed no PDF (\(outcome.succeeded ? "it exited" : "it failed")): \(said)")
+        }
+        let target = URL(fileURLWithPath: output).standardizedFileURL
+        do {
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        } catch {
+            throw Diagnostic(file: output, message: "cannot make the folder for the PDF: \(error.localizedDescription)")
+        }
+        do {
+            try AtomicFile.write(Array(pdf), to: target.path)
+        } catch {
+            throw Diagnostic(file: output, message: "cannot write the PDF: \(error.message)")
+        }
+    }
+
+    private static func find(_ name: String) -> String? {
+        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {
+            let path = "\(folder)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+}
