@@ -15,6 +15,7 @@ def make_book(root, folder, copies):
     chapters = os.path.join(folder, "chapters")
     shutil.copytree(os.path.join(root, "chapters"), chapters)
     shutil.copy(os.path.join(root, "book.toml"), folder)
+    shutil.copy(os.path.join(root, "references.bib"), folder)
     originals = sorted(f for f in os.listdir(chapters) if f.endswith(".md") and not f.startswith("99"))
     number = 13
     for _ in range(copies):

@@ -24,6 +24,7 @@ def main():
     try:
         shutil.copytree(os.path.join(root, "chapters"), os.path.join(work, "chapters"))
         shutil.copy(os.path.join(root, "book.toml"), work)
+        shutil.copy(os.path.join(root, "references.bib"), work)
         modules = ["--modules", os.path.abspath(args.modules)] if args.modules else []
         subprocess.run([convbook, "build"] + modules, cwd=work, check=True, stderr=subprocess.DEVNULL)
         log = open(os.path.join(work, "serve.log"), "w")

@@ -495,15 +495,40 @@ public struct BookBuilder: Sendable {
         }
         let bibliographyPage = executed.bibliography.flatMap { Self.bibliographyDocument(executed.chapters, $0) }
         site.add("index.html", renderer.indexPage(hasBibliography: bibliographyPage != nil))
-        // The whole book on one page: each chapter's page as rendered now, or as published when it was kept.
+        // The whole book on one page: each chapter's part made from its page and cached by the page's key.
+        // A part the published book.html holds from the same key, untouched since, is taken from it (one read).
         var bookChapters: [BookPage.Chapter] = []
+        let slugs = Set(executed.chapters.map(\.file.slug))
+        let partKeys = keys.map { CacheStore.key(["book-part-1", $0] + slugs.sorted()) }
+        let publishedBook: Data? = executed.chapters.indices.contains { published?.source(of: "book.html", part: executed.chapters[$0].file.slug, in: outURL) != nil }
+            ? FileManager.default.contents(atPath: outURL.path + "/book.html") : nil
         for (index, chapter) in executed.chapters.enumerated() {
-            guard let page = rendered[index]?.html ?? FileManager.default.contents(atPath: outURL.path + "/" + pages[index].href) else {
-                throw Diagnostic(file: outURL.path, message: "cannot read \(pages[index].href) of the published site for book.html")
+            let partKey = partKeys[index]
+            var part: BookPage.Part?
+            if let publishedBook, let recorded = published?.source(of: "book.html", part: chapter.file.slug, in: outURL) {
+                let fields = recorded.split(separator: " ").map(String.init)
+                if fields.count == 4, fields[0] == partKey, let offset = Int(fields[1]), let length = Int(fields[2]), let formulas = Int(fields[3]),
+                   offset >= 0, length >= 0, offset + length <= publishedBook.count {
+                    let start = publishedBook.startIndex + offset
+                    part = BookPage.Part(body: publishedBook[start..<(start + length)], formulas: formulas)
+                }
             }
-            bookChapters.append(BookPage.Chapter(slug: chapter.file.slug, title: chapter.title, page: page))
+            if part == nil { part = store?.loadData(kind: "book", key: partKey).flatMap(BookPage.Part.init(stored:)) }
+            if part == nil {
+                guard let page = rendered[index]?.html ?? FileManager.default.contents(atPath: outURL.path + "/" + pages[index].href) else {
+                    throw Diagnostic(file: outURL.path, message: "cannot read \(pages[index].href) of the published site for book.html")
+                }
+                let made = BookPage.part(of: page, slug: chapter.file.slug, chapters: slugs)
+                store?.storeData(made.stored, kind: "book", key: partKey)
+                part = made
+            }
+            bookChapters.append(BookPage.Chapter(slug: chapter.file.slug, title: chapter.title, part: part!))
         }
-        site.add("book.html", BookPage.html(bookChapters, book: executed.config, theme: theme))
+        let book = BookPage.html(bookChapters, book: executed.config, theme: theme)
+        site.add("book.html", book.page)
+        for (index, range) in book.parts.enumerated() {
+            site.sources["book.html#" + bookChapters[index].slug] = "\(partKeys[index]) \(range.lowerBound) \(range.count) \(bookChapters[index].part.formulas)"
+        }
         if let page = bibliographyPage {
             let math = try MathRenderer(store: store, script: script).render(MathCollector.occurrences(in: page, file: "bibliography"))
             site.add("bibliography.html", PageRenderer(book: executed.config, pages: pages, theme: theme, math: math)

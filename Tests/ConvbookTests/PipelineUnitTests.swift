@@ -77,6 +77,17 @@ import Testing
         #expect(loaded.cells.count == 5)
     }
 
+    @Test func aChaptersNamesSurviveTheirCacheText() throws {
+        let names = Chapter.Names(labels: [LabelDefinition(label: "sec-a", number: [2, 1], line: 3, column: 1)],
+                                  references: [NameUse(name: "eq-x", line: 4, column: 7)],
+                                  citations: [NameUse(name: "k", line: 5, column: 2, anchor: "cite-0")],
+                                  links: [NameUse(name: "a\tb\\c\nd.html#x", line: 6, column: 1)],
+                                  anchors: ["sec-a", "cell-1", "odd\\one"])
+        let back = try JSONDecoder().decode(Chapter.Names.self, from: JSONEncoder().encode(names))
+        #expect(back.labels == names.labels && back.references == names.references && back.citations == names.citations)
+        #expect(back.links == names.links && back.anchors == names.anchors)
+    }
+
     @Test func injectFindsResultsByIDAndWritesNoHTML() throws {
         let loaded = try chapter("A `{swift} 1`, $x = `{swift} 2`$.\n\n```swift\nprint(1)\n```\n\n```swift setup\nlet b = 2\n```\n")
         #expect(loaded.diagnostics.isEmpty)

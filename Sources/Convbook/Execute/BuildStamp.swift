@@ -47,6 +47,14 @@ struct BuildStamp: Codable, Equatable {
 
     /// Whether the published file at `path` (in `folder`) was made from
     /// `key` and is still as this stamp found it.
+    /// What the stamp recorded as the source of `path` (or of its `part`),
+    /// if the file is still as the stamp found it.
+    func source(of path: String, part: String? = nil, in folder: URL) -> String? {
+        guard let recorded = sources[part.map { path + "#" + $0 } ?? path], files[path] != nil,
+              files[path] == Self.stamp(folder.path + "/" + path) else { return nil }
+        return recorded
+    }
+
     /// `part` names a piece of the file (a chapter's text in `manifest.json`).
     func holds(_ path: String, madeFrom key: String, in folder: URL, part: String? = nil) -> Bool {
         sources[part.map { path + "#" + $0 } ?? path] == key && files[path] != nil && files[path] == Self.stamp(folder.path + "/" + path)

@@ -14,67 +14,156 @@ enum BookPage {
     struct Chapter {
         var slug: String
         var title: String
-        /// The chapter's page, from which its `<article>` is taken.
-        var page: Data
+        /// The chapter's part of the book (``part(of:slug:chapters:)``).
+        var part: Part
     }
 
-    static func html(_ chapters: [Chapter], book: BookConfig, theme: Theme) -> String {
-        let slugs = Set(chapters.map(\.slug))
-        let formulas = chapters.reduce(0) { total, chapter in
-            let html = String(decoding: chapter.page.prefix(64 * 1024), as: UTF8.self)
-            let count = html.firstMatch(of: /data-formula-count="([0-9]+)"/).map { Int($0.1) ?? 0 } ?? 0
-            return total + count
+    /// A chapter as the book page holds it: its body, rewritten, and how many formulas it has.
+    struct Part {
+        /// The bytes (a slice of the published page or of a cache entry: not copied).
+        var body: Data
+        var formulas: Int
+
+        /// As the cache keeps it: the count on the first line, then the body.
+        var stored: Data { Data("\(formulas)\n".utf8) + body }
+
+        init(body: Data, formulas: Int) {
+            self.body = body
+            self.formulas = formulas
         }
+
+        init?(stored data: Data) {
+            guard let newline = data.firstIndex(of: UInt8(ascii: "\n")),
+                  let count = Int(String(decoding: data[data.startIndex..<newline], as: UTF8.self)) else { return nil }
+            formulas = count
+            body = data[(newline + 1)...]
+        }
+    }
+
+    /// The page: the template rendered around a marker per chapter, each
+    /// replaced by that chapter's bytes (the bodies never pass through the
+    /// template engine).
+    /// Also returns where each chapter's part lies in the page (offset, length), for the next build to reuse.
+    static func html(_ chapters: [Chapter], book: BookConfig, theme: Theme) -> (page: Data, parts: [Range<Int>]) {
+        let marker = { (index: Int) in "<!--convbook-book-part-\(index)-->" }
         let context: [String: Any] = [
-            "formulaCount": formulas,
+            "formulaCount": chapters.reduce(0) { $0 + $1.part.formulas },
             "book": book.title, "language": book.language,
             "authors": book.authors.isEmpty ? false : book.authors.joined(separator: ", ") as Any,
             "description": book.description ?? false as Any,
-            "chapters": chapters.map { chapter -> [String: Any] in
-                ["slug": chapter.slug, "title": chapter.title,
-                 "body": demoteHeadings(prefixIDs(article(of: chapter.page), slug: chapter.slug, chapters: slugs))]
+            "chapters": chapters.enumerated().map { index, chapter -> [String: Any] in
+                ["slug": chapter.slug, "title": chapter.title, "body": marker(index)]
             },
         ]
-        return theme.render("book", context)
-    }
-
-    /// What is inside the page's `<article class="chapter" …>`.
-    static func article(of page: Data) -> String {
-        let html = String(decoding: page, as: UTF8.self)
-        guard let open = html.range(of: "<article class=\"chapter\""), let start = html[open.upperBound...].firstIndex(of: ">"),
-              let close = html.range(of: "</article>", options: .backwards) else { return "" }
-        return String(html[html.index(after: start)..<close.lowerBound])
-    }
-
-    /// Every heading one level down (`h1` → `h2`, …, `h5` → `h6`): the book's title is the page's one `h1`.
-    static func demoteHeadings(_ body: String) -> String {
-        body.replacing(/<(\/?)h([1-5])([ >])/) { match in "<\(match.1)h\(Int(match.2)! + 1)\(match.3)" }
-    }
-
-    /// `id="x"` → `id="SLUG--x"`, and links to ids in the book likewise.
-    static func prefixIDs(_ body: String, slug: String, chapters: Set<String>) -> String {
-        var result = ""
-        result.reserveCapacity(body.utf8.count + body.utf8.count / 20)
-        var rest = body[...]
-        while let match = rest.range(of: #"(id|href)="[^"]*""#, options: .regularExpression) {
-            result += rest[..<match.lowerBound]
-            let attribute = rest[match]
-            let isID = attribute.hasPrefix("id=")
-            let value = String(attribute.dropFirst(isID ? 4 : 6).dropLast())
-            if isID {
-                result += "id=\"\(slug)--\(value)\""
-            } else if value.hasPrefix("#") {
-                result += "href=\"#\(slug)--\(value.dropFirst())\""
-            } else if let page = value.split(separator: "#", maxSplits: 1).first, page.hasSuffix(".html"),
-                      chapters.contains(String(page.dropLast(5))) {
-                let target = String(page.dropLast(5))
-                let fragment = value.dropFirst(page.count)
-                result += fragment.isEmpty ? "href=\"#\(target)\"" : "href=\"#\(target)--\(fragment.dropFirst())\""
-            } else {
-                result += attribute
-            }
-            rest = rest[match.upperBound...]
+        let frame = theme.render("book", context)
+        var out = Data()
+        out.reserveCapacity(frame.utf8.count + chapters.reduce(0) { $0 + $1.part.body.count })
+        var rest = frame[...]
+        var parts: [Range<Int>] = []
+        for (index, chapter) in chapters.enumerated() {
+            guard let at = rest.range(of: marker(index)) else { break }
+            out.append(contentsOf: rest[..<at.lowerBound].utf8)
+            parts.append(out.count..<(out.count + chapter.part.body.count))
+            out.append(contentsOf: chapter.part.body)
+            rest = rest[at.upperBound...]
         }
-        return result + rest
+        out.append(contentsOf: rest.utf8)
+        return (out, parts)
+    }
+
+    /// A chapter's part of the book, from its page.
+    static func part(of page: Data, slug: String, chapters: Set<String>) -> Part {
+        let bytes = [UInt8](page)
+        var formulas = 0
+        if let at = find(Array("data-formula-count=\"".utf8), in: bytes, from: 0) {
+            var i = at + "data-formula-count=\"".utf8.count
+            while i < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[i]) { formulas = formulas * 10 + Int(bytes[i] - 48); i += 1 }
+        }
+        return Part(body: Data(body(of: bytes, slug: slug, chapters: chapters)), formulas: formulas)
+    }
+
+    /// The chapter's body for the book: its `<article>`'s content with ids
+    /// prefixed and headings demoted (``prefixIDs(_:slug:chapters:)``,
+    /// ``demoteHeadings(_:)``), in one pass over the bytes.
+    static func body(of bytes: [UInt8], slug: String, chapters: Set<String>) -> [UInt8] {
+        guard let open = find(Array("<article class=\"chapter\"".utf8), in: bytes, from: 0),
+              let start = bytes[open...].firstIndex(of: UInt8(ascii: ">")),
+              let close = findLast(Array("</article>".utf8), in: bytes) else { return [] }
+        return rewrite(bytes[(start + 1)..<close], slug: slug, chapters: chapters)
+    }
+
+    private static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+        guard needle.count <= bytes.count else { return nil }
+        var i = start
+        while i <= bytes.count - needle.count {
+            if bytes[i] == needle[0] && bytes[i..<(i + needle.count)].elementsEqual(needle) { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    private static func findLast(_ needle: [UInt8], in bytes: [UInt8]) -> Int? {
+        var i = bytes.count - needle.count
+        while i >= 0 {
+            if bytes[i] == needle[0] && bytes[i..<(i + needle.count)].elementsEqual(needle) { return i }
+            i -= 1
+        }
+        return nil
+    }
+
+    /// `id="x"` → `id="SLUG--x"`; `href="#x"` and `href="PAGE.html#x"` for a
+    /// chapter's page → `href="#SLUG--x"` (`href="PAGE.html"` → `#PAGE`);
+    /// `<h1`…`<h5` (and their ends) one level down.
+    static func rewrite(_ bytes: ArraySlice<UInt8>, slug: String, chapters: Set<String>) -> [UInt8] {
+        let id = Array(" id=\"".utf8), href = Array(" href=\"".utf8), prefix = Array((slug + "--").utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 16)
+        var i = bytes.startIndex
+        let end = bytes.endIndex
+        func matches(_ needle: [UInt8], at index: Int) -> Bool {
+            index + needle.count <= end && bytes[index..<(index + needle.count)].elementsEqual(needle)
+        }
+        while i < end {
+            let byte = bytes[i]
+            if byte == UInt8(ascii: "<"), i + 2 < end {
+                // <hN, </hN with N in 1...5: one level down.
+                let slash = bytes[i + 1] == UInt8(ascii: "/") ? 1 : 0
+                let h = i + 1 + slash
+                if h + 1 < end, bytes[h] == UInt8(ascii: "h"), (UInt8(ascii: "1")...UInt8(ascii: "5")).contains(bytes[h + 1]),
+                   h + 2 < end, bytes[h + 2] == UInt8(ascii: " ") || bytes[h + 2] == UInt8(ascii: ">") {
+                    out.append(contentsOf: bytes[i...h])
+                    out.append(bytes[h + 1] + 1)
+                    i = h + 2
+                    continue
+                }
+            } else if byte == UInt8(ascii: " "), matches(id, at: i) {
+                out.append(contentsOf: id)
+                out.append(contentsOf: prefix)
+                i += id.count
+                continue
+            } else if byte == UInt8(ascii: " "), matches(href, at: i) {
+                out.append(contentsOf: href)
+                i += href.count
+                guard let close = bytes[i..<end].firstIndex(of: UInt8(ascii: "\"")) else { continue }
+                let value = String(decoding: bytes[i..<close], as: UTF8.self)
+                if value.hasPrefix("#") {
+                    out.append(UInt8(ascii: "#"))
+                    out.append(contentsOf: prefix)
+                    out.append(contentsOf: value.utf8.dropFirst())
+                } else if let page = value.split(separator: "#", maxSplits: 1).first, page.hasSuffix(".html"),
+                          chapters.contains(String(page.dropLast(5))) {
+                    let target = String(page.dropLast(5))
+                    let fragment = value.dropFirst(page.count)
+                    out.append(contentsOf: ("#" + target + (fragment.isEmpty ? "" : "--" + fragment.dropFirst())).utf8)
+                } else {
+                    out.append(contentsOf: bytes[i..<close])
+                }
+                i = close
+                continue
+            }
+            out.append(byte)
+            i += 1
+        }
+        return out
     }
 }

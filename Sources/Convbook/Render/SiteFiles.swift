@@ -53,7 +53,10 @@ public struct SiteFiles: Sendable, Equatable {
     private func comparison(with url: URL) -> (onDisk: Set<String>, unchanged: Set<String>) {
         let onDisk = Set(Self.listFiles(url))
         let unchanged = Set(files.keys.filter { path in
-            onDisk.contains(path) && FileManager.default.contents(atPath: url.path + "/" + path) == files[path]
+            // A file of another size differs: it is not read.
+            var info = stat()
+            guard onDisk.contains(path), stat(url.path + "/" + path, &info) == 0, Int(info.st_size) == files[path]?.count else { return false }
+            return FileManager.default.contents(atPath: url.path + "/" + path) == files[path]
         }).union(kept.intersection(onDisk))
         return (onDisk, unchanged)
     }
