@@ -15,3 +15,10 @@ short cprocess_setsid_flag(void) { return POSIX_SPAWN_SETSID; }
 int cprocess_addclosefrom(posix_spawn_file_actions_t *actions, int from) {
     return posix_spawn_file_actions_addclosefrom_np(actions, from);
 }
+
+long cprocess_copy_file_range(int in, long long *offset, int out, unsigned long length) {
+    off64_t position = *offset;
+    ssize_t copied = copy_file_range(in, &position, out, NULL, length, 0);
+    *offset = position;
+    return copied;
+}

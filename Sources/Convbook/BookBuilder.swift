@@ -248,12 +248,26 @@ public struct BookBuilder: Sendable {
         let config = try BookConfig.load(chaptersFolder: options.chapters)
         let files = try BookFiles.list(options.chapters, chapterOrder: config.chapters, orderSource: BookConfig.path(chaptersFolder: options.chapters))
         var diagnostics = [Diagnostic]()
+        // The book's bibliography (book.toml), with the entries of any a chapter's front matter names.
         var bibliography: Bibliography?
+        var bibliographies: [(path: String, shown: String)] = []
         if let name = config.bibliography {
             let folder = URL(fileURLWithPath: options.chapters).standardizedFileURL.deletingLastPathComponent()
-            let shown = String(BookConfig.path(chaptersFolder: options.chapters).dropLast(BookConfig.fileName.count)) + name
+            bibliographies.append((folder.appendingPathComponent(name).path,
+                                   String(BookConfig.path(chaptersFolder: options.chapters).dropLast(BookConfig.fileName.count)) + name))
+        }
+        for file in files.files {
+            guard let head = FileManager.default.contents(atPath: file.url.path).map({ String(decoding: $0.prefix(4096), as: UTF8.self) }),
+                  head.hasPrefix("---"), let name = FrontMatter.bibliography(in: head[...]) else { continue }
+            let shown = String(file.displayPath.dropLast(file.url.lastPathComponent.count)) + name
+            if !bibliographies.contains(where: { $0.shown == shown }) {
+                bibliographies.append((file.url.deletingLastPathComponent().appendingPathComponent(name).path, shown))
+            }
+        }
+        for (path, shown) in bibliographies {
             do {
-                bibliography = try Bibliography.load(path: folder.appendingPathComponent(name).path, shown: shown)
+                let loaded = try Bibliography.load(path: path, shown: shown)
+                if bibliography == nil { bibliography = loaded } else { try bibliography!.merge(loaded, shown: shown) }
             } catch {
                 diagnostics.append(error)
             }
@@ -368,7 +382,9 @@ public struct BookBuilder: Sendable {
     // MARK: Render
 
     /// A chapter's page as rendered, cached by everything it is made from:
-    /// the HTML as it is (kind `pages`), its search entries as the script's JSON (`search`).
+    /// the HTML as it is (kind `pages`), and beside it (kind `page-meta`,
+    /// one text a rebuild reads without decoding JSON) its downloads and its
+    /// search entries as the script's JSON.
     struct RenderedPage {
         /// The page; nil when the published one is kept.
         var html: Data?
@@ -376,17 +392,41 @@ public struct BookBuilder: Sendable {
         /// The page's `.npy` downloads, and the bytes of those not kept.
         var artifacts: [ArtifactEntry]
         var artifactBytes: [String: Data] = [:]
+
+        /// `page-meta`: a line per download (`name`, shape as `2x3`, digest, tab-separated), an empty line, the search text.
+        var meta: Data {
+            Data((artifacts.map { "\($0.name)\t\($0.shape.map(String.init).joined(separator: "x"))\t\($0.digest)\n" }.joined()
+                  + "\n" + search).utf8)
+        }
+
+        init(html: Data? = nil, search: String, artifacts: [ArtifactEntry]) {
+            self.html = html
+            self.search = search
+            self.artifacts = artifacts
+        }
+
+        init?(meta data: Data) {
+            let text = String(decoding: data, as: UTF8.self)
+            guard let split = text.range(of: "\n\n") ?? (text.hasPrefix("\n") ? text.startIndex..<text.index(after: text.startIndex) : nil) else { return nil }
+            var artifacts: [ArtifactEntry] = []
+            for line in text[..<split.lowerBound].split(separator: "\n") {
+                let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+                guard fields.count == 3 else { return nil }
+                artifacts.append(ArtifactEntry(name: String(fields[0]), shape: fields[1].split(separator: "x").compactMap { Int($0) },
+                                               digest: String(fields[2])))
+            }
+            self.init(search: String(text[split.upperBound...]), artifacts: artifacts)
+        }
     }
 
-    /// A page's downloads in the cache: their names and shapes (kind
-    /// `artifacts`, by the page's key), each file's bytes by its digest (`npy`).
+    /// A page's download: its name and shape; its bytes are in the cache by their digest (`npy`).
     struct ArtifactEntry: Codable {
         var name: String
         var shape: [Int]
         var digest: String
     }
 
-    static let pageCacheVersion = "page-2"
+    static let pageCacheVersion = "page-3"
 
     /// Injects every chapter's results, typesets its math (one KaTeX run for
     /// the whole book) and renders the pages, the search index and the
@@ -414,10 +454,9 @@ public struct BookBuilder: Sendable {
             CacheStore.key([bookContext, String(index), chapter.path, chapter.sourceDigest, executed.resultKeys[index]])
         }
         var rendered: [RenderedPage?] = keys.enumerated().map { index, key in
-            guard let store, let search = store.loadData(kind: "search", key: key).map({ String(decoding: $0, as: UTF8.self) }),
-                  let artifacts = store.load([ArtifactEntry].self, kind: "artifacts", key: key) else { return nil }
+            guard let store, var page = store.loadData(kind: "page-meta", key: key).flatMap(RenderedPage.init(meta:)) else { return nil }
             let slug = executed.chapters[index].file.slug
-            var page = RenderedPage(search: search, artifacts: artifacts)
+            let artifacts = page.artifacts
             if published?.holds(pages[index].href, madeFrom: key, in: outURL) != true {
                 guard let html = store.loadData(kind: "pages", key: key) else { return nil }
                 page.html = html
@@ -461,9 +500,8 @@ public struct BookBuilder: Sendable {
             rendered[index] = page
             if let store {
                 store.storeData(page.html!, kind: "pages", key: keys[index])
-                store.storeData(Data(page.search.utf8), kind: "search", key: keys[index])
+                store.storeData(page.meta, kind: "page-meta", key: keys[index])
                 for (entry, artifact) in zip(page.artifacts, artifacts) { store.storeData(artifact.bytes, kind: "npy", key: entry.digest) }
-                store.store(page.artifacts, kind: "artifacts", key: keys[index])
             }
         }
         for (index, chapter) in executed.chapters.enumerated() {
@@ -496,21 +534,20 @@ public struct BookBuilder: Sendable {
         let bibliographyPage = executed.bibliography.flatMap { Self.bibliographyDocument(executed.chapters, $0) }
         site.add("index.html", renderer.indexPage(hasBibliography: bibliographyPage != nil))
         // The whole book on one page: each chapter's part made from its page and cached by the page's key.
-        // A part the published book.html holds from the same key, untouched since, is taken from it (one read).
+        // A part the published book.html holds from the same key, untouched since, is copied from it when publishing, never read.
         var bookChapters: [BookPage.Chapter] = []
         let slugs = Set(executed.chapters.map(\.file.slug))
         let partKeys = keys.map { CacheStore.key(["book-part-1", $0] + slugs.sorted()) }
-        let publishedBook: Data? = executed.chapters.indices.contains { published?.source(of: "book.html", part: executed.chapters[$0].file.slug, in: outURL) != nil }
-            ? FileManager.default.contents(atPath: outURL.path + "/book.html") : nil
+        var bookStat = stat()
+        let publishedBookSize = stat(outURL.path + "/book.html", &bookStat) == 0 ? Int(bookStat.st_size) : -1
         for (index, chapter) in executed.chapters.enumerated() {
             let partKey = partKeys[index]
             var part: BookPage.Part?
-            if let publishedBook, let recorded = published?.source(of: "book.html", part: chapter.file.slug, in: outURL) {
+            if let recorded = published?.source(of: "book.html", part: chapter.file.slug, in: outURL) {
                 let fields = recorded.split(separator: " ").map(String.init)
                 if fields.count == 4, fields[0] == partKey, let offset = Int(fields[1]), let length = Int(fields[2]), let formulas = Int(fields[3]),
-                   offset >= 0, length >= 0, offset + length <= publishedBook.count {
-                    let start = publishedBook.startIndex + offset
-                    part = BookPage.Part(body: publishedBook[start..<(start + length)], formulas: formulas)
+                   offset >= 0, length >= 0, offset + length <= publishedBookSize {
+                    part = BookPage.Part(body: Data(), formulas: formulas, published: offset..<(offset + length))
                 }
             }
             if part == nil { part = store?.loadData(kind: "book", key: partKey).flatMap(BookPage.Part.init(stored:)) }
@@ -525,7 +562,7 @@ public struct BookBuilder: Sendable {
             bookChapters.append(BookPage.Chapter(slug: chapter.file.slug, title: chapter.title, part: part!))
         }
         let book = BookPage.html(bookChapters, book: executed.config, theme: theme)
-        site.add("book.html", book.page)
+        site.add("book.html", pieces: book.pieces)
         for (index, range) in book.parts.enumerated() {
             site.sources["book.html#" + bookChapters[index].slug] = "\(partKeys[index]) \(range.lowerBound) \(range.count) \(bookChapters[index].part.formulas)"
         }

@@ -156,6 +156,16 @@ import Testing
         #expect(bad.stderr.contains("refs.bib:"), "\(bad.stderr)")
     }
 
+    @Test func aChaptersFrontMatterCanNameTheBibliography() throws {
+        let book = try BookFixture(["01-a.md": "---\nbibliography: own.bib\n---\n# A\n\nAs [@goodfellow] and @dumoulin2016 say.\n",
+                                    "02-b.md": "# B\n\nAlso [@cs231n].\n"])
+        try Data(Self.bibliography.utf8).write(to: book.root.appendingPathComponent("chapters/own.bib"))
+        let built = try book.convbook("build")
+        #expect(built.status == 0, "\(built.stderr)")
+        #expect(try book.page("01-a.html").contains("Dumoulin and Visin (2016)"))
+        #expect(try book.page("02-b.html").contains("(<a href=\"#ref-cs231n\">Stanford CS231n 2016</a>)"), "its entries serve the whole book")
+    }
+
     @Test(.enabled(if: Harness.which("chromium") != nil && Harness.which("pdftotext") != nil && Harness.which("pdffonts") != nil))
     func thePDFHasEveryChapterNumberedPagesAndEmbeddedFonts() throws {
         let book = try book()

@@ -1,5 +1,6 @@
-// The few GNU C library calls convbook's process runner needs that Swift's
-// Glibc module does not show (they are behind _GNU_SOURCE).
+// The few GNU C library calls convbook needs that Swift's Glibc module does
+// not show (they are behind _GNU_SOURCE): for its process runner, and for
+// copying files in the kernel.
 #ifndef CPROCESS_H
 #define CPROCESS_H
 
@@ -18,5 +19,9 @@ short cprocess_setsid_flag(void);
 /// with no descriptor from `from` up (none of the parent's sockets, pipes or
 /// files leaks into it, whatever flags they were opened with).
 int cprocess_addclosefrom(posix_spawn_file_actions_t *actions, int from);
+
+/// copy_file_range(in, &offset, out, NULL, length, 0): up to `length` bytes
+/// of `in` from `*offset` (advanced) to `out`'s position, in the kernel.
+long cprocess_copy_file_range(int in, long long *offset, int out, unsigned long length);
 
 #endif

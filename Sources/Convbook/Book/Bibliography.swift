@@ -28,6 +28,17 @@ struct Bibliography: Sendable {
 
     var keys: Set<String> { Set(entries.keys) }
 
+    /// Adds another file's entries (a chapter's front matter names one); a key in both is an error.
+    mutating func merge(_ other: Bibliography, shown: String) throws(Diagnostic) {
+        for (key, entry) in other.entries {
+            if entries[key] != nil {
+                throw Diagnostic(file: shown, line: entry.line, column: 1, message: "the key '\(key)' is defined in another bibliography of the book too")
+            }
+            entries[key] = entry
+        }
+        digest = CacheStore.key([digest, other.digest])
+    }
+
     /// Reads and parses `path` (shown in messages as `shown`).
     static func load(path: String, shown: String) throws(Diagnostic) -> Bibliography {
         guard let data = FileManager.default.contents(atPath: path) else {

@@ -39,7 +39,7 @@ struct BookLinks {
             diagnostics += references.unknown(chapter.names.references, in: chapter.path)
             for use in chapter.names.citations where bibliography?.entries[use.name] == nil {
                 diagnostics.append(Diagnostic(file: chapter.path, line: use.line, column: use.column, message: bibliography == nil
-                    ? "a citation of '\(use.name)', but the book has no bibliography (set `bibliography` in book.toml)"
+                    ? "a citation of '\(use.name)', but the book has no bibliography (set `bibliography` in book.toml or in a chapter's front matter)"
                     : "no entry '\(use.name)' in the bibliography"))
             }
             for link in chapter.names.links {

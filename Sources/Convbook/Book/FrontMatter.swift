@@ -9,16 +9,32 @@
 /// ```
 ///
 /// Keys are `title`, `summary`, `timeout` (seconds the chapter program may
-/// run; default 60) and `memory` (MiB of address space it may use; default
-/// 4096). The lines are blanked, not removed, before the Markdown
+/// run; default 60), `memory` (MiB of address space it may use; default
+/// 4096) and `bibliography` (a BibTeX file beside the chapter, whose entries
+/// join the book's, ``Bibliography``). The lines are blanked, not removed, before the Markdown
 /// is parsed, so line numbers stay those of the file.
 struct FrontMatter: Hashable, Sendable, Codable {
     var title: String?
     var summary: String?
     var timeout: Double?
     var memory: Int?
+    var bibliography: String?
 
-    static let keys = ["title", "summary", "timeout", "memory"]
+    static let keys = ["title", "summary", "timeout", "memory", "bibliography"]
+
+    /// The `bibliography` of the front matter at the top of `text`, read
+    /// from its lines alone (the book needs every chapter's before it loads any).
+    static func bibliography(in text: Substring) -> String? {
+        var lines = text.split(separator: "\n", maxSplits: 64, omittingEmptySubsequences: false).makeIterator()
+        guard lines.next()?.trimmingCharacters(in: .whitespaces) == "---" else { return nil }
+        while let line = lines.next(), line.trimmingCharacters(in: .whitespaces) != "---" {
+            guard line.hasPrefix("bibliography:") else { continue }
+            var value = line.dropFirst("bibliography:".count).trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first { value = String(value.dropFirst().dropLast()) }
+            return value.isEmpty ? nil : value
+        }
+        return nil
+    }
 
     /// Splits `text` into its front matter and the Markdown with the front
     /// matter's lines blanked. Throws a diagnostic for a malformed block.
@@ -49,6 +65,8 @@ struct FrontMatter: Hashable, Sendable, Codable {
                                      message: "timeout must be a positive number of seconds, got '\(value)'")
                 }
                 matter.timeout = seconds
+            case "bibliography":
+                matter.bibliography = value
             case "memory":
                 guard let mebibytes = Int(value), mebibytes >= 256, mebibytes <= 1 << 30 else {
                     throw Diagnostic(file: file, line: index + 1, column: colon.utf16Offset(in: line) + 2,

@@ -20,16 +20,21 @@ enum BookPage {
 
     /// A chapter as the book page holds it: its body, rewritten, and how many formulas it has.
     struct Part {
-        /// The bytes (a slice of the published page or of a cache entry: not copied).
+        /// The bytes (a slice of a cache entry: not copied); empty when `published` says where they are.
         var body: Data
         var formulas: Int
+        /// Where the published book.html holds these bytes already (they are copied from it when publishing).
+        var published: Range<Int>?
+
+        var count: Int { published?.count ?? body.count }
 
         /// As the cache keeps it: the count on the first line, then the body.
         var stored: Data { Data("\(formulas)\n".utf8) + body }
 
-        init(body: Data, formulas: Int) {
+        init(body: Data, formulas: Int, published: Range<Int>? = nil) {
             self.body = body
             self.formulas = formulas
+            self.published = published
         }
 
         init?(stored data: Data) {
@@ -43,8 +48,10 @@ enum BookPage {
     /// The page: the template rendered around a marker per chapter, each
     /// replaced by that chapter's bytes (the bodies never pass through the
     /// template engine).
-    /// Also returns where each chapter's part lies in the page (offset, length), for the next build to reuse.
-    static func html(_ chapters: [Chapter], book: BookConfig, theme: Theme) -> (page: Data, parts: [Range<Int>]) {
+    /// The page as pieces (parts the published page holds are referred to,
+    /// not read), and where each chapter's part lies in it, for the next
+    /// build to reuse.
+    static func html(_ chapters: [Chapter], book: BookConfig, theme: Theme) -> (pieces: [SiteFiles.Piece], parts: [Range<Int>]) {
         let marker = { (index: Int) in "<!--convbook-book-part-\(index)-->" }
         let context: [String: Any] = [
             "formulaCount": chapters.reduce(0) { $0 + $1.part.formulas },
@@ -56,19 +63,28 @@ enum BookPage {
             },
         ]
         let frame = theme.render("book", context)
-        var out = Data()
-        out.reserveCapacity(frame.utf8.count + chapters.reduce(0) { $0 + $1.part.body.count })
+        var pieces: [SiteFiles.Piece] = []
+        var offset = 0
         var rest = frame[...]
         var parts: [Range<Int>] = []
+        func add(_ piece: SiteFiles.Piece) {
+            offset += piece.count
+            // Adjacent bytes join into one piece.
+            if case .bytes(let new) = piece, case .bytes(let old)? = pieces.last {
+                pieces[pieces.count - 1] = .bytes(old + new)
+            } else {
+                pieces.append(piece)
+            }
+        }
         for (index, chapter) in chapters.enumerated() {
             guard let at = rest.range(of: marker(index)) else { break }
-            out.append(contentsOf: rest[..<at.lowerBound].utf8)
-            parts.append(out.count..<(out.count + chapter.part.body.count))
-            out.append(contentsOf: chapter.part.body)
+            add(.bytes(Data(rest[..<at.lowerBound].utf8)))
+            parts.append(offset..<(offset + chapter.part.count))
+            add(chapter.part.published.map { .published($0) } ?? .bytes(chapter.part.body))
             rest = rest[at.upperBound...]
         }
-        out.append(contentsOf: rest.utf8)
-        return (out, parts)
+        add(.bytes(Data(rest.utf8)))
+        return (pieces, parts)
     }
 
     /// A chapter's part of the book, from its page.

@@ -1,3 +1,4 @@
+import CProcess
 import Foundation
 
 /// A whole generated site, in memory: relative path → bytes. Building it
@@ -9,6 +10,23 @@ public struct SiteFiles: Sendable, Equatable {
     var kept: Set<String> = []
     /// For files a cache key fixes, that key (``BuildStamp/sources``).
     var sources: [String: String] = [:]
+    /// Files made of pieces, some of them ranges of the published file of
+    /// the same path (``add(_:pieces:)``): `book.html`, most of which a
+    /// rebuild copies from the published one in the kernel.
+    var pieced: [String: [Piece]] = [:]
+
+    /// A piece of a file: bytes, or a range of the published file's.
+    enum Piece: Sendable, Equatable {
+        case bytes(Data)
+        case published(Range<Int>)
+
+        var count: Int {
+            switch self {
+            case .bytes(let data): data.count
+            case .published(let range): range.count
+            }
+        }
+    }
 
     public init() {}
 
@@ -32,8 +50,17 @@ public struct SiteFiles: Sendable, Equatable {
         sources[path] = source
     }
 
+    /// Adds a file made of pieces; made of bytes alone, it is an ordinary file.
+    mutating func add(_ path: String, pieces: [Piece]) {
+        if pieces.allSatisfy({ if case .bytes = $0 { true } else { false } }) {
+            files[path] = pieces.reduce(into: Data()) { if case .bytes(let data) = $1 { $0.append(data) } }
+        } else {
+            pieced[path] = pieces
+        }
+    }
+
     /// Every path of the site, written or kept.
-    var paths: Set<String> { Set(files.keys).union(kept) }
+    var paths: Set<String> { Set(files.keys).union(kept).union(pieced.keys) }
 
     /// The differences between this site and the folder at `url`: files whose
     /// bytes differ, files missing from the folder, and extra files in it.
@@ -146,6 +173,10 @@ public struct SiteFiles: Sendable, Equatable {
                 // publishing costs what changed (the old folder goes once the new one is in place).
                 let current = url.path + "/" + path
                 if compared.unchanged.contains(path), link(current, target) == 0 { continue }
+                if let pieces = pieced[path] {
+                    try Self.write(pieces, from: current, to: target)
+                    continue
+                }
                 guard let data = files[path] ?? fm.contents(atPath: current) else {
                     throw Diagnostic(file: url.path, message: "cannot read \(path) of the published site to keep it")
                 }
@@ -166,7 +197,69 @@ public struct SiteFiles: Sendable, Equatable {
                 throw error
             }
         }
-        try? fm.removeItem(at: old)
+        Self.removeTree(old.path)
+    }
+
+    /// Removes a folder this build made (the replaced site, moved aside): a
+    /// plain `readdir` walk with `unlink` and `rmdir`, which follows no link.
+    static func removeTree(_ path: String) {
+        guard let directory = opendir(path) else { unlink(path); return }
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name == "." || name == ".." { continue }
+            let child = path + "/" + name
+            var isFolder = entry.pointee.d_type == UInt8(DT_DIR)
+            if entry.pointee.d_type == UInt8(DT_UNKNOWN) {
+                var info = stat()
+                isFolder = lstat(child, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+            }
+            if isFolder { removeTree(child) } else { unlink(child) }
+        }
+        closedir(directory)
+        rmdir(path)
+    }
+
+    /// Writes a pieced file: its bytes, and its ranges of `published` copied
+    /// in the kernel (`copy_file_range`; `pread` when that is refused).
+    static func write(_ pieces: [Piece], from published: String, to target: String) throws {
+        let output = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard output >= 0 else { throw Diagnostic(file: target, message: "cannot create: \(String(cString: strerror(errno)))") }
+        defer { close(output) }
+        var source: Int32 = -1
+        defer { if source >= 0 { close(source) } }
+        func writeAll(_ buffer: UnsafeRawBufferPointer) throws {
+            var done = 0
+            while done < buffer.count {
+                let n = Glibc.write(output, buffer.baseAddress! + done, buffer.count - done)
+                guard n > 0 else { throw Diagnostic(file: target, message: "cannot write: \(String(cString: strerror(errno)))") }
+                done += n
+            }
+        }
+        for piece in pieces {
+            switch piece {
+            case .bytes(let data):
+                try data.withUnsafeBytes { try writeAll($0) }
+            case .published(let range):
+                if source < 0 { source = open(published, O_RDONLY | O_CLOEXEC) }
+                guard source >= 0 else { throw Diagnostic(file: published, message: "cannot read the published file: \(String(cString: strerror(errno)))") }
+                var offset = Int64(range.lowerBound)
+                var left = range.count
+                while left > 0 {
+                    let n = cprocess_copy_file_range(source, &offset, output, UInt(left))
+                    if n > 0 { left -= n; continue }
+                    guard n < 0, errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP else {
+                        throw Diagnostic(file: published, message: "the published file is shorter than its stamp says")
+                    }
+                    // No kernel copy here: read and write.
+                    var buffer = [UInt8](repeating: 0, count: min(left, 1 << 20))
+                    let got = buffer.withUnsafeMutableBytes { pread(source, $0.baseAddress, $0.count, off_t(offset)) }
+                    guard got > 0 else { throw Diagnostic(file: published, message: "cannot read the published file") }
+                    try buffer.withUnsafeBytes { try writeAll(UnsafeRawBufferPointer(rebasing: $0[0..<got])) }
+                    offset += Int64(got)
+                    left -= got
+                }
+            }
+        }
     }
 
     /// A site written before the marker existed: its `manifest.json` is a
