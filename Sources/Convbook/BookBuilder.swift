@@ -168,6 +168,7 @@ public struct BookBuilder: Sendable {
     /// manifest as it is.
     /// `countIdentical` counts the values of identical chapters (what `check` reports).
     func reconcile(_ executed: inout Executed, published: BuildStamp? = nil, countIdentical: Bool = true) -> Reconciliation? {
+        if !countIdentical, let published, let reconciled = reconcileByStamp(&executed, published: published) { return reconciled }
         let manifestURL = outURL.appendingPathComponent("manifest.json")
         guard let data = try? Data(contentsOf: manifestURL) else { return nil }
         // This version's manifests split by their lines; anything else is decoded whole.
@@ -185,9 +186,6 @@ public struct BookBuilder: Sendable {
         for index in executed.chapters.indices {
             let chapter = executed.chapters[index]
             let name = chapter.file.url.lastPathComponent
-            if let text = publishedText?[name], published?.holds("manifest.json", madeFrom: ledgerKey(index, executed), in: outURL, part: name) == true {
-                executed.ledgerTexts[index] = text
-            }
             if let text = publishedText?[name], text == ledgerFragment(index, executed) {
                 executed.ledgerTexts[index] = text
                 if countIdentical { total.identical += Manifest.valueCount(in: text) }
@@ -201,6 +199,54 @@ public struct BookBuilder: Sendable {
             if reconciled.kept > 0 {
                 executed.results[index].value = result
                 // Published numbers stand in for some computed ones: the page shows those.
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                executed.resultKeys[index] += " kept " + ((try? encoder.encode(result)).map(CacheStore.digest) ?? UUID().uuidString)
+            }
+            total.add(reconciled)
+        }
+        return total
+    }
+
+    /// Reconciliation when the stamp of the site says where each chapter's
+    /// text lies in its `manifest.json`, and from which key: a chapter whose
+    /// key is the same is not read at all (its text is copied when
+    /// publishing); only the others are read, compared and reconciled. Nil
+    /// when the stamp cannot say (then everything is read).
+    private func reconcileByStamp(_ executed: inout Executed, published: BuildStamp) -> Reconciliation? {
+        let path = outURL.path + "/manifest.json"
+        var records: [(key: String, range: Range<Int>)?] = []
+        for chapter in executed.chapters {
+            guard let recorded = published.source(of: "manifest.json", part: chapter.file.url.lastPathComponent, in: outURL) else { return nil }
+            let fields = recorded.split(separator: " ")
+            guard fields.count == 3, let offset = Int(fields[1]), let length = Int(fields[2]) else { return nil }
+            records.append((String(fields[0]), offset..<(offset + length)))
+        }
+        guard let file = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? file.close() }
+        var total = Reconciliation()
+        for index in executed.chapters.indices {
+            guard let record = records[index] else { continue }
+            if record.key == ledgerKey(index, executed) {
+                executed.ledgerPublished[index] = record.range
+                continue
+            }
+            // Read this chapter's published text alone, and go on as a full reconciliation does.
+            guard (try? file.seek(toOffset: UInt64(record.range.lowerBound))) != nil,
+                  let bytes = try? file.read(upToCount: record.range.count), bytes.count == record.range.count else { return nil }
+            let text = String(decoding: bytes, as: UTF8.self)
+            if text == ledgerFragment(index, executed) {
+                executed.ledgerTexts[index] = text
+                continue
+            }
+            let chapter = executed.chapters[index]
+            let entries = (try? JSONDecoder().decode(Manifest.Chapter.self, from: bytes))?.values ?? []
+            let dataFolder = outURL.appendingPathComponent("data").appendingPathComponent(chapter.file.slug)
+            var result = executed.results[index].value
+            let reconciled = Reconciliation.reconcile(&result, with: entries, locator: Self.locator(chapter),
+                                                      publishedFile: { try? Data(contentsOf: dataFolder.appendingPathComponent($0)) })
+            if reconciled.kept > 0 {
+                executed.results[index].value = result
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
                 executed.resultKeys[index] += " kept " + ((try? encoder.encode(result)).map(CacheStore.digest) ?? UUID().uuidString)
@@ -229,8 +275,10 @@ public struct BookBuilder: Sendable {
         /// What names each result in the page cache: its execution cache key,
         /// plus a digest of the published numbers reconciliation kept in it.
         var resultKeys: [String]
-        /// Each chapter's text in the ledger, once known (``ledgerFragment(_:_:)``).
+        /// Each chapter's text in the ledger, once known (``ledgerFragment(_:_:)``),
+        /// or where the published manifest holds it, unread, from the same key.
         var ledgerTexts: [String?]
+        var ledgerPublished: [Range<Int>?]
         /// Digest of everything the site is made from (``BuildStamp``).
         var inputs: String
         /// The theme, loaded once: its digest is one of the inputs, and render uses it.
@@ -257,8 +305,10 @@ public struct BookBuilder: Sendable {
                                    String(BookConfig.path(chaptersFolder: options.chapters).dropLast(BookConfig.fileName.count)) + name))
         }
         for file in files.files {
-            guard let head = FileManager.default.contents(atPath: file.url.path).map({ String(decoding: $0.prefix(4096), as: UTF8.self) }),
-                  head.hasPrefix("---"), let name = FrontMatter.bibliography(in: head[...]) else { continue }
+            guard let handle = FileHandle(forReadingAtPath: file.url.path) else { continue }
+            let head = String(decoding: (try? handle.read(upToCount: 4096)) ?? Data(), as: UTF8.self)
+            try? handle.close()
+            guard head.hasPrefix("---"), let name = FrontMatter.bibliography(in: head[...]) else { continue }
             let shown = String(file.displayPath.dropLast(file.url.lastPathComponent.count)) + name
             if !bibliographies.contains(where: { $0.shown == shown }) {
                 bibliographies.append((file.url.deletingLastPathComponent().appendingPathComponent(name).path, shown))
@@ -288,9 +338,6 @@ public struct BookBuilder: Sendable {
             }
         }
         diagnostics += chapters.flatMap(\.diagnostics)
-        // Labels, citations and links across the book (with some chapters only, as `verify` runs them, there is no book to check).
-        let links = BookLinks(chapters: chapters, bibliography: bibliography)
-        if selected.isEmpty { diagnostics += links.diagnostics }
         // Chapters that failed to load are not run; the others are, so that one
         // build reports every problem in every chapter.
         let runnable = chapters.filter { !$0.diagnostics.contains { $0.severity == .error } }
@@ -308,13 +355,25 @@ public struct BookBuilder: Sendable {
                                        scratchRoot: cacheRoot, environment: environment)
         let keys = chapters.map { executor.key(programDigest: $0.programDigest) }
         let theme = Result { () throws(Diagnostic) in try Theme.load(override: options.theme) }
+        // The files chapters show or link to (images), by size and time: they are copied into the site.
+        let linkedFiles = chapters.flatMap { chapter in
+            BookLinks.files(of: chapter).map { path -> String in
+                var info = stat()
+                let full = chapter.file.url.deletingLastPathComponent().path + "/" + path
+                return stat(full, &info) == 0 ? "\(full) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)" : "\(full) missing"
+            }
+        }
         let inputs = BuildStamp.inputs(["\(config)", bibliography?.digest ?? "", options.theme ?? "", (try? theme.get())?.digest ?? "",
                                         KaTeXAssets.stamp, options.chapters]
-                                       + zip(chapters, keys).map { "\($0.path) \($0.sourceDigest) \($1)" })
+                                       + zip(chapters, keys).map { "\($0.path) \($0.sourceDigest) \($1)" } + linkedFiles)
         if !loadFailed, let unlessUnchanged, unlessUnchanged(inputs, chapters) {
             StageTimer.report("up to date", since: executeStart)
             return nil
         }
+        // Labels, citations and links across the book, which the inputs fix: checked
+        // when something changed (with some chapters only, as `verify` runs them, there is no book to check).
+        let links = BookLinks(chapters: chapters, bibliography: bibliography)
+        if selected.isEmpty { diagnostics += links.diagnostics }
         let progress = options.progress
         let count = chapters.count
         let outcomes = parallelMap(Array(chapters.enumerated()), jobs: options.jobs) { item in
@@ -346,7 +405,8 @@ public struct BookBuilder: Sendable {
         for warning in report.warnings { progress?(warning.description) }
         return Executed(config: config, chapters: chapters, references: links.references, bibliography: bibliography,
                         results: results, resultKeys: resultKeys,
-                        ledgerTexts: Array(repeating: nil, count: chapters.count), inputs: inputs, theme: theme, report: report)
+                        ledgerTexts: Array(repeating: nil, count: chapters.count), ledgerPublished: Array(repeating: nil, count: chapters.count),
+                        inputs: inputs, theme: theme, report: report)
     }
 
     /// What ``ResultChecker`` finds in a chapter's result (failed checks,
@@ -392,6 +452,8 @@ public struct BookBuilder: Sendable {
         /// The page's `.npy` downloads, and the bytes of those not kept.
         var artifacts: [ArtifactEntry]
         var artifactBytes: [String: Data] = [:]
+        /// Where the published search index holds this page's text, when it is not in `search`.
+        var searchPublished: Range<Int>?
 
         /// `page-meta`: a line per download (`name`, shape as `2x3`, digest, tab-separated), an empty line, the search text.
         var meta: Data {
@@ -417,6 +479,24 @@ public struct BookBuilder: Sendable {
             }
             self.init(search: String(text[split.upperBound...]), artifacts: artifacts)
         }
+    }
+
+    /// A page that the published site holds from `key`, with its search text
+    /// and downloads where the stamp says they are: nothing to read.
+    static func publishedPage(slug: String, href: String, key: String, published: BuildStamp?, in folder: URL) -> RenderedPage? {
+        guard let published, published.holds(href, madeFrom: key, in: folder),
+              let recorded = published.source(of: "search-index.js", part: slug, in: folder) else { return nil }
+        let fields = recorded.split(separator: " ").map(String.init)
+        guard fields.count >= 3, fields[0] == key, let offset = Int(fields[1]), let length = Int(fields[2]) else { return nil }
+        var artifacts: [ArtifactEntry] = []
+        for field in fields.dropFirst(3) {
+            let parts = field.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2, published.holds("data/\(slug)/\(parts[0]).npy", madeFrom: parts[1], in: folder) else { return nil }
+            artifacts.append(ArtifactEntry(name: parts[0], shape: [], digest: parts[1]))
+        }
+        var page = RenderedPage(search: "", artifacts: artifacts)
+        page.searchPublished = offset..<(offset + length)
+        return page
     }
 
     /// A page's download: its name and shape; its bytes are in the cache by their digest (`npy`).
@@ -454,8 +534,10 @@ public struct BookBuilder: Sendable {
             CacheStore.key([bookContext, String(index), chapter.path, chapter.sourceDigest, executed.resultKeys[index]])
         }
         var rendered: [RenderedPage?] = keys.enumerated().map { index, key in
-            guard let store, var page = store.loadData(kind: "page-meta", key: key).flatMap(RenderedPage.init(meta:)) else { return nil }
             let slug = executed.chapters[index].file.slug
+            // A page the published site holds from the same key: what the stamp recorded of it serves (no cache read).
+            if let page = Self.publishedPage(slug: slug, href: pages[index].href, key: key, published: published, in: outURL) { return page }
+            guard let store, var page = store.loadData(kind: "page-meta", key: key).flatMap(RenderedPage.init(meta:)) else { return nil }
             let artifacts = page.artifacts
             if published?.holds(pages[index].href, madeFrom: key, in: outURL) != true {
                 guard let html = store.loadData(kind: "pages", key: key) else { return nil }
@@ -487,7 +569,6 @@ public struct BookBuilder: Sendable {
 
         let renderer = PageRenderer(book: executed.config, pages: pages, theme: theme, math: math)
         var site = SiteFiles()
-        var search = SearchIndex()
         for (index, document) in zip(missing, documents) {
             let chapter = executed.chapters[index]
             let artifacts = executed.results[index].value.artifacts
@@ -520,8 +601,25 @@ public struct BookBuilder: Sendable {
             } else {
                 site.add(code, Data(StandaloneProgram.source(for: chapter).utf8), source: codeKey)
             }
-            search.add(page.search)
         }
+        // The search index: each page's text, or a copy of the published one's.
+        var searchPieces: [SiteFiles.Piece] = [.bytes(Data("window.CONVBOOK_SEARCH = [".utf8))]
+        var searchOffset = searchPieces[0].count
+        for (index, chapter) in executed.chapters.enumerated() {
+            guard let page = rendered[index] else { continue }
+            let piece: SiteFiles.Piece = page.searchPublished.map { .published($0) } ?? .bytes(Data(page.search.utf8))
+            var range = searchOffset..<searchOffset
+            if piece.count > 0 {
+                if searchOffset > searchPieces[0].count { searchPieces.append(.bytes(Data(",".utf8))); searchOffset += 1 }
+                range = searchOffset..<(searchOffset + piece.count)
+                searchPieces.append(piece)
+                searchOffset += piece.count
+            }
+            site.sources["search-index.js#" + chapter.file.slug] = ([keys[index], "\(range.lowerBound)", "\(range.count)"]
+                + page.artifacts.map { "\($0.name):\($0.digest)" }).joined(separator: " ")
+        }
+        searchPieces.append(.bytes(Data("];\n".utf8)))
+        site.add("search-index.js", pieces: searchPieces)
         StageTimer.report("render: pages", since: pagesStart)
         // Files the chapters link to or show (images), from beside them.
         for chapter in executed.chapters {
@@ -571,12 +669,17 @@ public struct BookBuilder: Sendable {
             site.add("bibliography.html", PageRenderer(book: executed.config, pages: pages, theme: theme, math: math)
                 .extraPage(title: "Bibliography", document: page))
         }
-        site.add("search-index.js", search.javascript())
         for (name, data) in theme.assets { site.add(name, data) }
         try KaTeXAssets.add(to: &site, keeping: published, in: outURL)
-        site.add("manifest.json", Manifest.assemble(executed.chapters.indices.map { ledgerFragment($0, executed) }))
+        // The ledger: each chapter's text, or a copy of the published one's where its key is the same.
+        let ledger = Manifest.pieces(executed.chapters.indices.map { index -> SiteFiles.Piece in
+            executed.ledgerPublished[index].map { .published($0) } ?? .bytes(Data(ledgerFragment(index, executed).utf8))
+        })
+        site.add("manifest.json", pieces: ledger.pieces)
         for index in executed.chapters.indices {
-            site.sources["manifest.json#" + executed.chapters[index].file.url.lastPathComponent] = ledgerKey(index, executed)
+            let range = ledger.parts[index]
+            site.sources["manifest.json#" + executed.chapters[index].file.url.lastPathComponent] =
+                "\(ledgerKey(index, executed)) \(range.lowerBound) \(range.count)"
         }
         site.add(SiteFiles.markerName, SiteFiles.markerText)
         return site

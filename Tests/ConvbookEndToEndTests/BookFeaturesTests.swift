@@ -156,6 +156,18 @@ import Testing
         #expect(bad.stderr.contains("refs.bib:"), "\(bad.stderr)")
     }
 
+    @Test func aShownFileThatChangesIsCopiedAgain() throws {
+        let book = try book()
+        #expect(try book.convbook("build").status == 0)
+        #expect(try book.convbook("build").status == 0)   // nothing changed
+        try Data([1, 2, 3, 4, 5]).write(to: book.root.appendingPathComponent("chapters/grid.png"))
+        #expect(try book.convbook("build").status == 0)
+        #expect(FileManager.default.contents(atPath: book.root.appendingPathComponent("site/grid.png").path) == Data([1, 2, 3, 4, 5]))
+        try FileManager.default.removeItem(at: book.root.appendingPathComponent("chapters/grid.png"))
+        let failed = try book.convbook("build")
+        #expect(failed.status == 1 && failed.stderr.contains("broken link 'grid.png'"), "\(failed.stderr)")
+    }
+
     @Test func aChaptersFrontMatterCanNameTheBibliography() throws {
         let book = try BookFixture(["01-a.md": "---\nbibliography: own.bib\n---\n# A\n\nAs [@goodfellow] and @dumoulin2016 say.\n",
                                     "02-b.md": "# B\n\nAlso [@cs231n].\n"])

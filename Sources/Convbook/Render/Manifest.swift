@@ -62,6 +62,21 @@ public struct Manifest: Codable, Equatable, Sendable {
             + "\n      ]\n    }"
     }
 
+    /// The manifest as pieces (``SiteFiles/Piece``), byte for byte what
+    /// ``assemble(_:)`` makes from the same fragments, and where each lies.
+    static func pieces(_ fragments: [SiteFiles.Piece]) -> (pieces: [SiteFiles.Piece], parts: [Range<Int>]) {
+        var pieces: [SiteFiles.Piece] = [.bytes(Data("{\n  \"chapters\" : [\n".utf8))]
+        var offset = pieces[0].count, parts: [Range<Int>] = []
+        for (index, fragment) in fragments.enumerated() {
+            if index > 0 { pieces.append(.bytes(Data(",\n".utf8))); offset += 2 }
+            parts.append(offset..<(offset + fragment.count))
+            pieces.append(fragment)
+            offset += fragment.count
+        }
+        pieces.append(.bytes(Data("\n  ],\n  \"format\" : \(currentFormat)\n}\n".utf8)))
+        return (pieces, parts)
+    }
+
     /// The manifest from its chapters' fragments.
     static func assemble(_ fragments: [String]) -> Data {
         Data(("{\n  \"chapters\" : [\n" + fragments.joined(separator: ",\n") + "\n  ],\n  \"format\" : \(currentFormat)\n}\n").utf8)

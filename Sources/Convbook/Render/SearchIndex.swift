@@ -16,11 +16,6 @@ struct SearchIndex {
         var x: String
     }
 
-    /// Each page's entries as JSON (``text(of:)``), in book order.
-    private var pages: [String] = []
-
-    mutating func add(_ text: String) { pages.append(text) }
-
     /// A page's entries as the script holds them: each entry as compact JSON
     /// with sorted keys, separated by commas (no brackets), so that the
     /// script is its pages' texts joined, whichever of them came from the cache.
@@ -64,8 +59,11 @@ struct SearchIndex {
         }
     }
 
-    func javascript() -> String {
-        "window.CONVBOOK_SEARCH = [" + pages.filter { !$0.isEmpty }.joined(separator: ",") + "];\n"
+    /// The script from the pages' texts, as the build assembles it (with
+    /// published copies where it can).
+    static func javascript(_ texts: [String]) -> String {
+        "window.CONVBOOK_SEARCH = [" + texts.filter { !$0.isEmpty }.joined(separator: ",") + "];\n"
     }
+
 
 }
