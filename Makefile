@@ -2,7 +2,7 @@
 SWIFT ?= swift
 
 # Debian packages the build and the tests need; installed when missing.
-DEBIAN_PACKAGES := pkg-config libopenblas-dev libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gfm nodejs katex libjs-katex fonts-katex
+DEBIAN_PACKAGES := pkg-config libssl-dev libopenblas-dev libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gfm nodejs katex libjs-katex fonts-katex
 # What `convbook pdf` and its tests need besides: Chromium to print, poppler to read the PDF back.
 PDF_PACKAGES := chromium poppler-utils fonts-dejavu-core
 

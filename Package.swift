@@ -18,7 +18,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/swiftlang/swift-syntax", from: "602.0.0"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
@@ -40,6 +39,12 @@ let package = Package(
         // What convbook adds to cmark-gfm in C: TeX math as an inline syntax
         // extension (`$...$`, `$$...$$`), and access to footnote nodes.
         .target(name: "CCmarkExtensions", dependencies: ["CCmarkGFM"]),
+        // SHA-256 for the cache, from OpenSSL's libcrypto.
+        .systemLibrary(
+            name: "CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // GNU C library calls for the process runner (posix_spawn in a new session).
         .target(name: "CProcess"),
         .target(
@@ -68,7 +73,7 @@ let package = Package(
                 "CCmarkExtensions",
                 "CProcess",
                 "ConvbookFormat",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "CLibCrypto",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "SwiftParser", package: "swift-syntax"),
                 .product(name: "SwiftIDEUtils", package: "swift-syntax"),

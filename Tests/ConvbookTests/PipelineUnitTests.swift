@@ -173,6 +173,15 @@ import Testing
         #expect(throws: Diagnostic.self) { try ChapterEnvironment(choices: ["1BAD"], environment: [:]) }
     }
 
+    @Test func sha256MatchesTheStandardVectors() {
+        #expect(SHA256.hash(data: Data("abc".utf8)).hexString == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hash(data: Data()).hexString == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        var hasher = SHA256()
+        hasher.update(data: Data("ab".utf8))
+        hasher.update(data: Data("c".utf8))
+        #expect(hasher.finalize().hexString == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+
     @Test func theCacheStoreRefusesADamagedEntry() throws {
         let store = CacheStore(root: FileManager.default.temporaryDirectory.appendingPathComponent("convbook-store-\(UUID().uuidString)"))
         store.store(["a": 1], kind: "test", key: "k")

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// Chapter results, content-addressed in the ``CacheStore``: the key hashes

@@ -1,5 +1,4 @@
 import ConvbookFormat
-import Crypto
 import Foundation
 
 /// The compiler and the prebuilt modules chapter programs compile against.

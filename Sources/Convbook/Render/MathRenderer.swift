@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// Typesets TeX at build time with KaTeX (Debian's `katex` node module), to

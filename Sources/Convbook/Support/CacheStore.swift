@@ -1,5 +1,4 @@
 import ConvbookFormat
-import Crypto
 import Foundation
 
 /// convbook's one cache store: values by kind and key under the cache folder,
