@@ -304,11 +304,12 @@ public struct BookBuilder: Sendable {
             bibliographies.append((folder.appendingPathComponent(name).path,
                                    String(BookConfig.path(chaptersFolder: options.chapters).dropLast(BookConfig.fileName.count)) + name))
         }
-        for file in files.files {
-            guard let handle = FileHandle(forReadingAtPath: file.url.path) else { continue }
-            let head = String(decoding: (try? handle.read(upToCount: 4096)) ?? Data(), as: UTF8.self)
-            try? handle.close()
-            guard head.hasPrefix("---"), let name = FrontMatter.bibliography(in: head[...]) else { continue }
+        // Each chapter file is read once, here: for the bibliography its front matter may name, then to load it.
+        let contents = files.files.map { FileManager.default.contents(atPath: $0.url.path) }
+        for (file, data) in zip(files.files, contents) {
+            guard let data, data.starts(with: Data("---".utf8)) else { continue }
+            let head = String(decoding: data.prefix(4096), as: UTF8.self)
+            guard let name = FrontMatter.bibliography(in: head[...]) else { continue }
             let shown = String(file.displayPath.dropLast(file.url.lastPathComponent.count)) + name
             if !bibliographies.contains(where: { $0.shown == shown }) {
                 bibliographies.append((file.url.deletingLastPathComponent().appendingPathComponent(name).path, shown))
@@ -323,9 +324,9 @@ public struct BookBuilder: Sendable {
             }
         }
         var chapters = [Chapter]()
-        for file in files.files where selected.isEmpty || selected.contains(where: { Self.names(file).contains($0) }) {
+        for (file, data) in zip(files.files, contents) where selected.isEmpty || selected.contains(where: { Self.names(file).contains($0) }) {
             do {
-                chapters.append(try Chapter.load(file, config: config, citationKeys: bibliography?.keys ?? [],
+                chapters.append(try Chapter.load(file, data: data, config: config, citationKeys: bibliography?.keys ?? [],
                                                  cache: options.useCache ? CacheStore(root: options.cacheURL) : nil))
             } catch {
                 diagnostics.append(error)

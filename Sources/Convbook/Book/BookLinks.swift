@@ -51,8 +51,11 @@ struct BookLinks {
     }
 
     /// The files beside the chapters that `chapter` links to or shows: copied into the site.
-    static func files(of chapter: Chapter) -> [String] {
-        chapter.names.links.compactMap { link -> String? in
+    static func files(of chapter: Chapter) -> [String] { chapter.localFiles }
+
+    /// The local files among links (``files(of:)``), as loading finds them.
+    static func files(linkedFrom links: [NameUse]) -> [String] {
+        links.compactMap { link -> String? in
             guard isInternal(link.name) else { return nil }
             let path = link.name.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
                 .split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]

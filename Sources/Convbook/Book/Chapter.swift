@@ -24,7 +24,11 @@ struct Chapter: Sendable {
     var programDigest: String
     /// What the book checks across chapters (``ChapterDocument``): the labels
     /// it defines, its cross-references, citations and links, its anchors.
-    var names: Names
+    var names: Names { lazyNames.value }
+    /// Decoded from the cache when the book's links are checked (not in a build that finds nothing changed).
+    let lazyNames: Lazy<Names>
+    /// The files beside the chapters it shows or links to (``BookLinks/files(of:)``).
+    var localFiles: [String]
     /// The bibliography's keys its citations were read with.
     var citationKeys: Set<String> = []
 
@@ -45,8 +49,18 @@ struct Chapter: Sendable {
         }
 
         // Cached as one text, a line per name, which decodes many times faster
-        // than JSON objects: every build reads every chapter's names.
+        // than JSON objects.
         func encode(to encoder: Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(text)
+        }
+
+        init(from decoder: Decoder) throws {
+            self.init(text: try decoder.singleValueContainer().decode(String.self))
+        }
+
+        /// The names as one text, a line each.
+        var text: String {
             func field(_ text: String) -> String {
                 text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t").replacingOccurrences(of: "\n", with: "\\n")
             }
@@ -56,12 +70,10 @@ struct Chapter: Sendable {
                 for u in uses { lines.append("\(tag)\t\(field(u.name))\t\(u.line)\t\(u.column)\t\(field(u.anchor ?? ""))\t\(u.anchor == nil ? 0 : 1)") }
             }
             for a in anchors.sorted() { lines.append("A\t\(field(a))") }
-            var container = encoder.singleValueContainer()
-            try container.encode(lines.joined(separator: "\n"))
+            return lines.joined(separator: "\n")
         }
 
-        init(from decoder: Decoder) throws {
-            let text = try decoder.singleValueContainer().decode(String.self)
+        init(text: String) {
             func value(_ field: Substring) -> String {
                 guard field.contains("\\") else { return String(field) }
                 var out = "", escaped = false
@@ -126,22 +138,29 @@ struct Chapter: Sendable {
         var blockCount: Int
         var hasCode: Bool
         var programDigest: String
-        var names: Names
+        /// ``Names/text``, decoded only when needed.
+        var names: String
+        var localFiles: [String]
     }
 
-    static let loadCacheVersion = "chapter-load-5"
+    static let loadCacheVersion = "chapter-load-6"
 
     /// Reads and parses a chapter, or takes what loading it found from
     /// `cache` when the file is unchanged. Parsing is serialised inside the
     /// Markdown layer.
     /// `citationKeys` are the bibliography's keys (`@key` in text is a citation only for these).
-    static func load(_ file: BookFiles.File, config: BookConfig, citationKeys: Set<String> = [],
+    /// `data` is the file's bytes when the caller read them already.
+    static func load(_ file: BookFiles.File, data given: Data? = nil, config: BookConfig, citationKeys: Set<String> = [],
                      cache: CacheStore? = nil) throws(Diagnostic) -> Chapter {
         let data: Data
-        do {
-            data = try Data(contentsOf: file.url)
-        } catch {
-            throw Diagnostic(file: file.displayPath, message: "cannot read the chapter: \(error.localizedDescription)")
+        if let given {
+            data = given
+        } else {
+            do {
+                data = try Data(contentsOf: file.url)
+            } catch {
+                throw Diagnostic(file: file.displayPath, message: "cannot read the chapter: \(error.localizedDescription)")
+            }
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw Diagnostic(file: file.displayPath, message: "the chapter is not valid UTF-8")
@@ -169,14 +188,15 @@ struct Chapter: Sendable {
                             diagnostics: parsed.diagnostics, blockCount: made.blockCount, hasCode: !made.cells.isEmpty,
                             programDigest: made.digest,
                             names: Names(labels: parsed.labels, references: parsed.references, citations: parsed.citations,
-                                         links: parsed.links, anchors: parsed.anchors))
+                                         links: parsed.links, anchors: parsed.anchors).text,
+                            localFiles: BookLinks.files(linkedFrom: parsed.links))
             document = parsed.document
             cache?.store(parsed.cells, kind: "cells", key: key)
             cache?.store(loaded, kind: "chapters", key: key)
         }
         return Chapter(file: file, frontMatter: loaded.frontMatter, title: loaded.title, text: text, document: document,
                        lazyProgram: program, blockCount: loaded.blockCount, hasCode: loaded.hasCode, programDigest: loaded.programDigest,
-                       names: loaded.names, citationKeys: citationKeys,
+                       lazyNames: Lazy { Names(text: loaded.names) }, localFiles: loaded.localFiles, citationKeys: citationKeys,
                        diagnostics: loaded.diagnostics,
                        defaultTimeout: config.timeout ?? 60, imports: config.imports, bookTitle: config.title, sourceDigest: digest)
     }
