@@ -191,21 +191,27 @@ public struct BookBuilder: Sendable {
                 if countIdentical { total.identical += Manifest.valueCount(in: text) }
                 continue
             }
-            let entries = publishedEntries(name)
-            let dataFolder = outURL.appendingPathComponent("data").appendingPathComponent(chapter.file.slug)
-            var result = executed.results[index].value
-            let reconciled = Reconciliation.reconcile(&result, with: entries, locator: Self.locator(chapter),
-                                                      publishedFile: { try? Data(contentsOf: dataFolder.appendingPathComponent($0)) })
-            if reconciled.kept > 0 {
-                executed.results[index].value = result
-                // Published numbers stand in for some computed ones: the page shows those.
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
-                executed.resultKeys[index] += " kept " + ((try? encoder.encode(result)).map(CacheStore.digest) ?? UUID().uuidString)
-            }
-            total.add(reconciled)
+            total.add(reconcileChapter(index, with: publishedEntries(name), &executed))
         }
         return total
+    }
+
+    /// Reconciles chapter `index`'s result with its published entries; where
+    /// published numbers stand in for computed ones, the result (and so the
+    /// key its page and ledger text are cached by) says so.
+    private func reconcileChapter(_ index: Int, with entries: [LedgerEntry], _ executed: inout Executed) -> Reconciliation {
+        let chapter = executed.chapters[index]
+        let dataFolder = outURL.appendingPathComponent("data").appendingPathComponent(chapter.file.slug)
+        var result = executed.results[index].value
+        let reconciled = Reconciliation.reconcile(&result, with: entries, locator: Self.locator(chapter),
+                                                  publishedFile: { try? Data(contentsOf: dataFolder.appendingPathComponent($0)) })
+        if reconciled.kept > 0 {
+            executed.results[index].value = result
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            executed.resultKeys[index] += " kept " + ((try? encoder.encode(result)).map(CacheStore.digest) ?? UUID().uuidString)
+        }
+        return reconciled
     }
 
     /// Reconciliation when the stamp of the site says where each chapter's
@@ -239,19 +245,8 @@ public struct BookBuilder: Sendable {
                 executed.ledgerTexts[index] = text
                 continue
             }
-            let chapter = executed.chapters[index]
             let entries = (try? JSONDecoder().decode(Manifest.Chapter.self, from: bytes))?.values ?? []
-            let dataFolder = outURL.appendingPathComponent("data").appendingPathComponent(chapter.file.slug)
-            var result = executed.results[index].value
-            let reconciled = Reconciliation.reconcile(&result, with: entries, locator: Self.locator(chapter),
-                                                      publishedFile: { try? Data(contentsOf: dataFolder.appendingPathComponent($0)) })
-            if reconciled.kept > 0 {
-                executed.results[index].value = result
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
-                executed.resultKeys[index] += " kept " + ((try? encoder.encode(result)).map(CacheStore.digest) ?? UUID().uuidString)
-            }
-            total.add(reconciled)
+            total.add(reconcileChapter(index, with: entries, &executed))
         }
         return total
     }
@@ -358,7 +353,7 @@ public struct BookBuilder: Sendable {
         let theme = Result { () throws(Diagnostic) in try Theme.load(override: options.theme) }
         // The files chapters show or link to (images), by size and time: they are copied into the site.
         let linkedFiles = chapters.flatMap { chapter in
-            BookLinks.files(of: chapter).map { path -> String in
+            chapter.localFiles.map { path -> String in
                 var info = stat()
                 let full = chapter.file.url.deletingLastPathComponent().path + "/" + path
                 return stat(full, &info) == 0 ? "\(full) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)" : "\(full) missing"
@@ -604,27 +599,19 @@ public struct BookBuilder: Sendable {
             }
         }
         // The search index: each page's text, or a copy of the published one's.
-        var searchPieces: [SiteFiles.Piece] = [.bytes(Data("window.CONVBOOK_SEARCH = [".utf8))]
-        var searchOffset = searchPieces[0].count
-        for (index, chapter) in executed.chapters.enumerated() {
-            guard let page = rendered[index] else { continue }
-            let piece: SiteFiles.Piece = page.searchPublished.map { .published($0) } ?? .bytes(Data(page.search.utf8))
-            var range = searchOffset..<searchOffset
-            if piece.count > 0 {
-                if searchOffset > searchPieces[0].count { searchPieces.append(.bytes(Data(",".utf8))); searchOffset += 1 }
-                range = searchOffset..<(searchOffset + piece.count)
-                searchPieces.append(piece)
-                searchOffset += piece.count
-            }
-            site.sources["search-index.js#" + chapter.file.slug] = ([keys[index], "\(range.lowerBound)", "\(range.count)"]
-                + page.artifacts.map { "\($0.name):\($0.digest)" }).joined(separator: " ")
+        let searchable = executed.chapters.indices.filter { rendered[$0] != nil }
+        let search = SiteFiles.Piece.join(searchable.map { index in
+            rendered[index]!.searchPublished.map { .published($0) } ?? .bytes(Data(rendered[index]!.search.utf8))
+        }, prefix: "window.CONVBOOK_SEARCH = [", separator: ",", suffix: "];\n", skippingEmpty: true)
+        for (index, range) in zip(searchable, search.ranges) {
+            site.sources["search-index.js#" + executed.chapters[index].file.slug] = ([keys[index], "\(range.lowerBound)", "\(range.count)"]
+                + rendered[index]!.artifacts.map { "\($0.name):\($0.digest)" }).joined(separator: " ")
         }
-        searchPieces.append(.bytes(Data("];\n".utf8)))
-        site.add("search-index.js", pieces: searchPieces)
+        site.add("search-index.js", pieces: search.pieces)
         StageTimer.report("render: pages", since: pagesStart)
         // Files the chapters link to or show (images), from beside them.
         for chapter in executed.chapters {
-            for path in BookLinks.files(of: chapter) {
+            for path in chapter.localFiles {
                 if let data = FileManager.default.contents(atPath: chapter.file.url.deletingLastPathComponent().path + "/" + path) {
                     site.add(path, data)
                 }
@@ -678,7 +665,7 @@ public struct BookBuilder: Sendable {
         })
         site.add("manifest.json", pieces: ledger.pieces)
         for index in executed.chapters.indices {
-            let range = ledger.parts[index]
+            let range = ledger.ranges[index]
             site.sources["manifest.json#" + executed.chapters[index].file.url.lastPathComponent] =
                 "\(ledgerKey(index, executed)) \(range.lowerBound) \(range.count)"
         }

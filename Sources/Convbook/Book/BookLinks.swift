@@ -50,10 +50,8 @@ struct BookLinks {
         }
     }
 
-    /// The files beside the chapters that `chapter` links to or shows: copied into the site.
-    static func files(of chapter: Chapter) -> [String] { chapter.localFiles }
-
-    /// The local files among links (``files(of:)``), as loading finds them.
+    /// The files beside the chapters that links name (an image, say): copied
+    /// into the site. Loading keeps a chapter's as ``Chapter/localFiles``.
     static func files(linkedFrom links: [NameUse]) -> [String] {
         links.compactMap { link -> String? in
             guard isInternal(link.name) else { return nil }
@@ -74,10 +72,10 @@ struct BookLinks {
     }
 
     /// The page a chapter's Markdown file name stands for (`03-x.md` → `03-x.html`), else the path.
-    static func page(for path: String, among pages: [String: Set<String>]) -> String {
+    static func page(for path: String, isPage: (String) -> Bool) -> String {
         guard path.hasSuffix(".md") else { return path }
         let html = String(path.dropLast(3)) + ".html"
-        return pages[html] != nil ? html : path
+        return isPage(html) ? html : path
     }
 
     private static func problem(_ url: String, from chapter: Chapter, pages: [String: Set<String>], citedKeys: Set<String>?) -> String? {
@@ -85,7 +83,7 @@ struct BookLinks {
         let parts = url.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         let path = parts[0].split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
         let fragment = parts.count > 1 ? parts[1].removingPercentEncoding ?? parts[1] : nil
-        let page = path.isEmpty ? "\(chapter.file.slug).html" : Self.page(for: path, among: pages)
+        let page = path.isEmpty ? "\(chapter.file.slug).html" : Self.page(for: path, isPage: { pages[$0] != nil })
         if let anchors = pages[page] {
             guard let fragment, !fragment.isEmpty else { return nil }
             return anchors.contains(fragment) ? nil : "\(path.isEmpty ? "this page" : page) has no heading, label or anchor '\(fragment)'"

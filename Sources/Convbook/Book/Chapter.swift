@@ -27,7 +27,7 @@ struct Chapter: Sendable {
     var names: Names { lazyNames.value }
     /// Decoded from the cache when the book's links are checked (not in a build that finds nothing changed).
     let lazyNames: Lazy<Names>
-    /// The files beside the chapters it shows or links to (``BookLinks/files(of:)``).
+    /// The files beside the chapters it shows or links to (``BookLinks/files(linkedFrom:)``).
     var localFiles: [String]
     /// The bibliography's keys its citations were read with.
     var citationKeys: Set<String> = []

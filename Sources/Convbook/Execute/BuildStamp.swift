@@ -96,7 +96,7 @@ struct BuildStamp: Codable, Equatable {
 
     /// `part` names a piece of the file (a chapter's text in `manifest.json`).
     func holds(_ path: String, madeFrom key: String, in folder: URL, part: String? = nil) -> Bool {
-        sources[part.map { path + "#" + $0 } ?? path] == key && files[path] != nil && files[path] == Self.stamp(folder.path + "/" + path)
+        sources[part.map { path + "#" + $0 } ?? path] == key && source(of: path, part: part, in: folder) != nil
     }
 
     /// Whether `folder` still holds exactly the files this stamp recorded, unchanged.

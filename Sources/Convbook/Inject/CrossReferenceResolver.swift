@@ -59,7 +59,7 @@ struct CrossReferenceResolver: MarkdownRewriter {
             // A link to a chapter's Markdown file (as GitHub shows the sources) goes to its page.
             var link = rewriteChildren(of: node)
             let parts = url.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-            let page = BookLinks.page(for: parts[0], among: Dictionary(uniqueKeysWithValues: pages.map { ($0, Set<String>()) }))
+            let page = BookLinks.page(for: parts[0], isPage: pages.contains)
             link.kind = .link(url: page + (parts.count > 1 ? "#" + parts[1] : ""), title: title)
             return [link]
         case .reference(let label):

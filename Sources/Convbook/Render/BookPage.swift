@@ -99,8 +99,8 @@ enum BookPage {
     }
 
     /// The chapter's body for the book: its `<article>`'s content with ids
-    /// prefixed and headings demoted (``prefixIDs(_:slug:chapters:)``,
-    /// ``demoteHeadings(_:)``), in one pass over the bytes.
+    /// prefixed and headings demoted (``rewrite(_:slug:chapters:)``), in one
+    /// pass over the bytes.
     static func body(of bytes: [UInt8], slug: String, chapters: Set<String>) -> [UInt8] {
         guard let open = find(Array("<article class=\"chapter\"".utf8), in: bytes, from: 0),
               let start = bytes[open...].firstIndex(of: UInt8(ascii: ">")),

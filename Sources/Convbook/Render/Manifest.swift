@@ -64,22 +64,14 @@ public struct Manifest: Codable, Equatable, Sendable {
 
     /// The manifest as pieces (``SiteFiles/Piece``), byte for byte what
     /// ``assemble(_:)`` makes from the same fragments, and where each lies.
-    static func pieces(_ fragments: [SiteFiles.Piece]) -> (pieces: [SiteFiles.Piece], parts: [Range<Int>]) {
-        var pieces: [SiteFiles.Piece] = [.bytes(Data("{\n  \"chapters\" : [\n".utf8))]
-        var offset = pieces[0].count, parts: [Range<Int>] = []
-        for (index, fragment) in fragments.enumerated() {
-            if index > 0 { pieces.append(.bytes(Data(",\n".utf8))); offset += 2 }
-            parts.append(offset..<(offset + fragment.count))
-            pieces.append(fragment)
-            offset += fragment.count
-        }
-        pieces.append(.bytes(Data("\n  ],\n  \"format\" : \(currentFormat)\n}\n".utf8)))
-        return (pieces, parts)
+    static func pieces(_ fragments: [SiteFiles.Piece]) -> (pieces: [SiteFiles.Piece], ranges: [Range<Int>]) {
+        SiteFiles.Piece.join(fragments, prefix: "{\n  \"chapters\" : [\n", separator: ",\n",
+                             suffix: "\n  ],\n  \"format\" : \(currentFormat)\n}\n")
     }
 
     /// The manifest from its chapters' fragments.
     static func assemble(_ fragments: [String]) -> Data {
-        Data(("{\n  \"chapters\" : [\n" + fragments.joined(separator: ",\n") + "\n  ],\n  \"format\" : \(currentFormat)\n}\n").utf8)
+        pieces(fragments.map { .bytes(Data($0.utf8)) }).pieces.reduce(into: Data()) { if case .bytes(let data) = $1 { $0.append(data) } }
     }
 
     /// The chapters' fragments of a manifest this version wrote, by file name,

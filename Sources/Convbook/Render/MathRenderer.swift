@@ -70,7 +70,7 @@ struct MathRenderer {
 
     private func runKaTeX(_ formulas: [Formula]) throws -> [Result] {
         let input = try JSONSerialization.data(withJSONObject: formulas.map { ["tex": $0.tex, "display": $0.display] as [String: Any] })
-        guard let node = Self.findNode() else {
+        guard let node = Subprocess.locate(["node", "nodejs"]) else {
             throw Diagnostic(file: "convbook", message: "cannot find `node` on PATH: math is typeset with KaTeX at build time (Debian: apt-get install nodejs katex)")
         }
         var environment = ProcessInfo.processInfo.environment
@@ -82,14 +82,5 @@ struct MathRenderer {
             throw Diagnostic(file: "convbook", message: "KaTeX did not run\(hint): \(outcome.stderrText.split(separator: "\n").prefix(3).joined(separator: " "))")
         }
         return output.results
-    }
-
-    static func findNode() -> String? {
-        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
-            for name in ["node", "nodejs"] where FileManager.default.isExecutableFile(atPath: "\(folder)/\(name)") {
-                return "\(folder)/\(name)"
-            }
-        }
-        return nil
     }
 }

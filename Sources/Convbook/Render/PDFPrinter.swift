@@ -17,7 +17,7 @@ public enum PDFPrinter {
         guard FileManager.default.fileExists(atPath: book.path) else {
             throw Diagnostic(file: book.path, message: "no book.html: build the site first (convbook build)")
         }
-        guard let chromium = ["chromium", "chromium-browser", "google-chrome"].lazy.compactMap(Self.find).first else {
+        guard let chromium = Subprocess.locate(["chromium", "chromium-browser", "google-chrome"]) else {
             throw Diagnostic(file: "convbook", message: "cannot find Chromium on PATH: `convbook pdf` prints with it (Debian: apt-get install chromium)")
         }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("convbook-pdf-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
@@ -45,13 +45,5 @@ public enum PDFPrinter {
         } catch {
             throw Diagnostic(file: output, message: "cannot write the PDF: \(error.message)")
         }
-    }
-
-    private static func find(_ name: String) -> String? {
-        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {
-            let path = "\(folder)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return nil
     }
 }

@@ -59,11 +59,5 @@ struct SearchIndex {
         }
     }
 
-    /// The script from the pages' texts, as the build assembles it (with
-    /// published copies where it can).
-    static func javascript(_ texts: [String]) -> String {
-        "window.CONVBOOK_SEARCH = [" + texts.filter { !$0.isEmpty }.joined(separator: ",") + "];\n"
-    }
-
 
 }

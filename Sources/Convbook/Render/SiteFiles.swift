@@ -26,6 +26,25 @@ public struct SiteFiles: Sendable, Equatable {
             case .published(let range): range.count
             }
         }
+
+        /// `parts` between `prefix` and `suffix`, `separator` between them
+        /// (empty parts left out when `skippingEmpty`), and where each part
+        /// lies in the whole.
+        static func join(_ parts: [Piece], prefix: String, separator: String, suffix: String,
+                         skippingEmpty: Bool = false) -> (pieces: [Piece], ranges: [Range<Int>]) {
+            var pieces: [Piece] = [.bytes(Data(prefix.utf8))]
+            var offset = prefix.utf8.count, ranges: [Range<Int>] = [], first = true
+            for part in parts {
+                if skippingEmpty && part.count == 0 { ranges.append(offset..<offset); continue }
+                if !first { pieces.append(.bytes(Data(separator.utf8))); offset += separator.utf8.count }
+                first = false
+                ranges.append(offset..<(offset + part.count))
+                pieces.append(part)
+                offset += part.count
+            }
+            pieces.append(.bytes(Data(suffix.utf8)))
+            return (pieces, ranges)
+        }
     }
 
     public init() {}

@@ -245,4 +245,14 @@ struct Subprocess {
             return lock.withLock { data }
         }
     }
+
+    /// The first of `names` found as an executable on `PATH`, as a path; nil when none is.
+    static func locate(_ names: [String]) -> String? {
+        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            for name in names where FileManager.default.isExecutableFile(atPath: "\(folder)/\(name)") {
+                return "\(folder)/\(name)"
+            }
+        }
+        return nil
+    }
 }
