@@ -198,6 +198,36 @@ import Testing
         #expect(book.siteSnapshot() == book.siteSnapshot("clean"))
     }
 
+    @Test func aRebuildReplacesOnlyTheFilesThatChangedInPlace() throws {
+        let book = try BookFixture([
+            "01-a.md": "# A\n\nProse.\n",
+            "02-b.md": "# B\n\n```swift\nlet t = Tensor.randomNormal(shape: [2, 2], seed: 1)\npublish(t, as: \"t\")\n```\n",
+        ])
+        #expect(try book.convbook("build").status == 0)
+        func inode(_ path: String) -> UInt64? {
+            var info = stat()
+            return stat(book.root.appendingPathComponent("site/" + path).path, &info) == 0 ? UInt64(info.st_ino) : nil
+        }
+        let style = inode("style.css"), page = inode("02-b.html"), edited = inode("01-a.html")
+        // A prose edit and a removed chapter: the edited page is replaced, the removed chapter's page
+        // and its data folder go, and every other file is the very file it was.
+        try book.write("01-a.md", "# A\n\nProse, edited.\n")
+        try book.remove("02-b.md")
+        #expect(try book.convbook("build").status == 0)
+        #expect(inode("style.css") == style)
+        #expect(inode("01-a.html") != edited)
+        #expect(page != nil && inode("02-b.html") == nil)
+        #expect(!FileManager.default.fileExists(atPath: book.root.appendingPathComponent("site/data/02-b").path))
+        #expect(!book.rootEntries().contains { $0.contains("convbook-new") || $0.contains("convbook-old") })
+        #expect(try book.convbook("build", "--no-cache", "--out", "clean").status == 0)
+        #expect(book.siteSnapshot() == book.siteSnapshot("clean"))
+        // A folder where a file of the site goes: the site is published whole, the folder gone.
+        try FileManager.default.removeItem(at: book.root.appendingPathComponent("site/01-a.html"))
+        try FileManager.default.createDirectory(at: book.root.appendingPathComponent("site/01-a.html/inner"), withIntermediateDirectories: true)
+        #expect(try book.convbook("build").status == 0)
+        #expect(book.siteSnapshot() == book.siteSnapshot("clean"))
+    }
+
     @Test func aSiteEditedByHandIsRestoredEvenWhenNothingElseChanged() throws {
         let book = try BookFixture(["01-good.md": Self.goodChapter])
         #expect(try book.convbook("build").status == 0)

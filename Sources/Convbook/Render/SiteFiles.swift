@@ -161,19 +161,126 @@ public struct SiteFiles: Sendable, Equatable {
         }
     }
 
-    /// Writes the site into a staging folder beside `url`, then swaps it in
-    /// with two renames while interrupts wait (``Interrupts``). If anything
-    /// fails before the swap, the old folder is untouched. Staging folders
-    /// that a killed build left beside `url` are removed first.
+    /// Publishes the site at `url`. Nothing changed: the folder is left
+    /// alone. A site convbook wrote before is updated in place
+    /// (``publishChanges(to:compared:)``), at the cost of what changed;
+    /// anything else (a first build, a file where a folder must go) is
+    /// written whole into a staging folder beside `url` and swapped in with
+    /// two renames while interrupts wait (``Interrupts``). Either way, if
+    /// anything fails, the old site is as it was. Staging folders that a
+    /// killed build left beside `url` are removed first.
     public func publish(to url: URL) throws {
-        let fm = FileManager.default
-        let parent = url.deletingLastPathComponent()
-        let name = url.lastPathComponent
-        Self.removeAbandonedStaging(in: parent, name: name)
-        // Nothing changed: leave the folder alone (cheaper than rewriting it).
+        Self.removeAbandonedStaging(in: url.deletingLastPathComponent(), name: url.lastPathComponent)
         let compared = comparison(with: url)
         let all = paths
         if compared.unchanged.count == all.count && compared.onDisk.count == all.count { return }
+        if FileManager.default.fileExists(atPath: url.appendingPathComponent(Self.markerName).path),
+           try publishChanges(to: url, compared: compared) { return }
+        try publishWhole(to: url, compared: compared)
+    }
+
+    /// The changed files are written into a staging folder beside `url`,
+    /// and the current versions of the files they replace (or that go) are
+    /// linked into a second one; then, while interrupts wait, each is renamed
+    /// into place and removed files are unlinked. A failure part way puts
+    /// every file back from the second folder. Returns false, having touched
+    /// nothing, when a path of the new site is a folder in the old one or
+    /// below a file there (then the site is published whole).
+    private func publishChanges(to url: URL, compared: (onDisk: Set<String>, unchanged: Set<String>)) throws -> Bool {
+        let fm = FileManager.default
+        let changed = paths.subtracting(compared.unchanged).sorted()
+        let removed = compared.onDisk.subtracting(paths).sorted()
+        for path in changed where !compared.onDisk.contains(path) {
+            var folder = path
+            while let slash = folder.lastIndex(of: "/") {
+                folder = String(folder[..<slash])
+                var info = stat()
+                if lstat(url.path + "/" + folder, &info) == 0 && (info.st_mode & S_IFMT) != S_IFDIR { return false }
+            }
+            var info = stat()
+            if lstat(url.path + "/" + path, &info) == 0 { return false }   // a folder (or link) where the file goes
+        }
+        let pid = ProcessInfo.processInfo.processIdentifier
+        let parent = url.deletingLastPathComponent(), name = url.lastPathComponent
+        let staging = parent.appendingPathComponent(".\(name).convbook-new-\(pid)")
+        let old = parent.appendingPathComponent(".\(name).convbook-old-\(pid)")
+        Interrupts.shared.register(cleanup: staging)
+        Interrupts.shared.register(cleanup: old)
+        defer {
+            Interrupts.shared.unregister(cleanup: staging)
+            Interrupts.shared.unregister(cleanup: old)
+            Self.removeTree(staging.path)
+            Self.removeTree(old.path)
+        }
+        // Staged under numbers, so that no folder of the site is needed there.
+        try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+        try fm.createDirectory(at: old, withIntermediateDirectories: true)
+        for (number, path) in changed.enumerated() {
+            try write(path, from: url.path + "/" + path, to: staging.path + "/\(number)")
+        }
+        var saved = Set<String>()
+        for (number, path) in (changed + removed).enumerated() where compared.onDisk.contains(path) {
+            guard link(url.path + "/" + path, old.path + "/\(number)") == 0 else {
+                throw Diagnostic(file: url.path + "/" + path, message: "cannot keep the published file while replacing it: \(String(cString: strerror(errno)))")
+            }
+            saved.insert(path)
+        }
+        try Interrupts.shared.critical {
+            var done = [(number: Int, path: String)]()
+            do {
+                for (number, path) in changed.enumerated() {
+                    let target = url.path + "/" + path
+                    if let slash = target.lastIndex(of: "/") {
+                        try fm.createDirectory(atPath: String(target[..<slash]), withIntermediateDirectories: true)
+                    }
+                    guard rename(staging.path + "/\(number)", target) == 0 else {
+                        throw Diagnostic(file: target, message: "cannot replace: \(String(cString: strerror(errno)))")
+                    }
+                    done.append((number, path))
+                }
+                for (offset, path) in removed.enumerated() {
+                    guard unlink(url.path + "/" + path) == 0 else {
+                        throw Diagnostic(file: url.path + "/" + path, message: "cannot remove: \(String(cString: strerror(errno)))")
+                    }
+                    done.append((changed.count + offset, path))
+                }
+            } catch {
+                for (number, path) in done.reversed() {
+                    let target = url.path + "/" + path
+                    if saved.contains(path) { rename(old.path + "/\(number)", target) } else { unlink(target) }
+                }
+                throw error
+            }
+        }
+        // Folders that removed files leave empty go too (never the site's own).
+        for path in removed {
+            var folder = path
+            while let slash = folder.lastIndex(of: "/") {
+                folder = String(folder[..<slash])
+                if rmdir(url.path + "/" + folder) != 0 { break }
+            }
+        }
+        return true
+    }
+
+    /// Writes the file at `path` of this site to `target` (`current` being
+    /// where the published one is, for a kept or pieced file).
+    private func write(_ path: String, from current: String, to target: String) throws {
+        if let pieces = pieced[path] {
+            try Self.write(pieces, from: current, to: target)
+            return
+        }
+        guard let data = files[path] ?? FileManager.default.contents(atPath: current) else {
+            throw Diagnostic(file: current, message: "cannot read \(path) of the published site to keep it")
+        }
+        try data.write(to: URL(fileURLWithPath: target))
+    }
+
+    /// The whole site into a staging folder, swapped in with two renames.
+    private func publishWhole(to url: URL, compared: (onDisk: Set<String>, unchanged: Set<String>)) throws {
+        let fm = FileManager.default
+        let parent = url.deletingLastPathComponent()
+        let name = url.lastPathComponent
         let pid = ProcessInfo.processInfo.processIdentifier
         let staging = parent.appendingPathComponent(".\(name).convbook-new-\(pid)")
         let old = parent.appendingPathComponent(".\(name).convbook-old-\(pid)")
@@ -184,22 +291,14 @@ public struct SiteFiles: Sendable, Equatable {
         try fm.createDirectory(at: staging, withIntermediateDirectories: true)
         do {
             var folders = Set<String>()
-            for path in all.sorted() {
+            for path in paths.sorted() {
                 let target = staging.path + "/" + path
                 let folder = String(target[..<target.lastIndex(of: "/")!])
                 if folders.insert(folder).inserted { try fm.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-                // A file that did not change is linked from the current site, not written again:
-                // publishing costs what changed (the old folder goes once the new one is in place).
+                // A file that did not change is linked from the current site, not written again.
                 let current = url.path + "/" + path
                 if compared.unchanged.contains(path), link(current, target) == 0 { continue }
-                if let pieces = pieced[path] {
-                    try Self.write(pieces, from: current, to: target)
-                    continue
-                }
-                guard let data = files[path] ?? fm.contents(atPath: current) else {
-                    throw Diagnostic(file: url.path, message: "cannot read \(path) of the published site to keep it")
-                }
-                try data.write(to: URL(fileURLWithPath: target))
+                try write(path, from: current, to: target)
             }
         } catch {
             try? fm.removeItem(at: staging)
