@@ -104,7 +104,7 @@ public struct BookBuilder: Sendable {
         }
         var verifying = self
         verifying.optionsOverride { $0.useCache = false }
-        var executed = try verifying.executeBook(only: selected)!
+        let executed = try verifying.executeBook(only: selected)!
         var rows = [Verification.Row]()
         for index in executed.chapters.indices {
             let chapter = executed.chapters[index]
@@ -384,15 +384,27 @@ public struct BookBuilder: Sendable {
         var results = [LazyResult]()
         var resultKeys = [String]()
         var report = BuildReport()
+        let kernelCheck = (try? theme.get()).flatMap { theme in
+            theme.assets["convkernel.js"].map { BrowserKernelCheck(kernelPath: theme.assetPaths["convkernel.js"] ?? "convkernel.js", kernel: $0) }
+        }
+        var pendingChecks = [PendingChecks]()
         for (chapter, outcome) in zip(chapters, outcomes) {
             diagnostics += outcome.diagnostics
             if let result = outcome.result {
                 resultKeys.append(outcome.key)
-                diagnostics += checks(chapter, key: outcome.key, result: result)
+                switch checks(chapter, key: outcome.key, result: result, kernel: kernelCheck) {
+                case .found(let found): diagnostics += found
+                case .pending(let pending): pendingChecks.append(pending)
+                }
                 results.append(result)
             }
             report.chapters.append(.init(file: chapter.path, cached: outcome.source == .cached, compileSeconds: outcome.compileSeconds,
                                          runSeconds: outcome.runSeconds, blocks: chapter.blockCount))
+        }
+        if let kernelCheck {
+            diagnostics += try StageTimer.measure("kernel check") { () throws(Diagnostic) in
+                try finishChecks(pendingChecks, kernel: kernelCheck, grid: selected.isEmpty)
+            }
         }
         report.warnings = diagnostics.filter { $0.severity != .error }
         if loadFailed || diagnostics.contains(where: { $0.severity == .error }) || results.count != chapters.count {
@@ -405,16 +417,72 @@ public struct BookBuilder: Sendable {
                         inputs: inputs, theme: theme, report: report)
     }
 
+    /// A chapter's checks, found or waiting for the kernel check's node run.
+    private enum Checks {
+        case found([Diagnostic])
+        case pending(PendingChecks)
+    }
+
+    /// What ``ResultChecker`` found in a chapter, and the examples the
+    /// browser's kernel is still to recompute.
+    private struct PendingChecks {
+        var key: String
+        var found: [Diagnostic]
+        var cases: [BrowserKernelCheck.Case]
+    }
+
     /// What ``ResultChecker`` finds in a chapter's result (failed checks,
-    /// traps that did not happen, …), cached by the result's key and the
-    /// chapter's path, which fix it: a rebuild decodes no unchanged result.
-    private func checks(_ chapter: Chapter, key: String, result: LazyResult) -> [Diagnostic] {
+    /// traps that did not happen, …) and what the browser kernel's check
+    /// finds in its examples (``BrowserKernelCheck``), cached by the
+    /// result's key, the chapter's path and the kernel's digest, which fix
+    /// them: a rebuild decodes no unchanged result. A chapter with examples
+    /// not checked yet is pending: ``finishChecks(_:kernel:grid:)`` runs
+    /// node once for all of them.
+    private func checks(_ chapter: Chapter, key: String, result: LazyResult, kernel: BrowserKernelCheck?) -> Checks {
         let store = options.useCache && !key.isEmpty ? CacheStore(root: options.cacheURL) : nil
-        let checksKey = CacheStore.key(["checks-1", key, chapter.path])
-        if let cached = store?.load([Diagnostic].self, kind: "checks", key: checksKey) { return cached }
-        let found = ResultChecker(locator: Locator(program: chapter.program, chapterPath: chapter.path)).diagnostics(for: result.value)
-        store?.store(found, kind: "checks", key: checksKey)
-        return found
+        let checksKey = CacheStore.key(["checks-2", key, chapter.path, kernel?.digest ?? "no kernel"])
+        if let cached = store?.load([Diagnostic].self, kind: "checks", key: checksKey) { return .found(cached) }
+        let locator = Locator(program: chapter.program, chapterPath: chapter.path)
+        let found = ResultChecker(locator: locator).diagnostics(for: result.value)
+        let cases = kernel == nil ? [] : BrowserKernelCheck.cases(in: result.value, locator: locator)
+        if cases.isEmpty {
+            store?.store(found, kind: "checks", key: checksKey)
+            return .found(found)
+        }
+        return .pending(PendingChecks(key: checksKey, found: found, cases: cases))
+    }
+
+    /// Runs the browser kernel on the pending chapters' examples and, with
+    /// `grid`, on the engine's reference layers (``BuildOptions/referenceLayers``),
+    /// all in one node process; caches each chapter's checks.
+    private func finishChecks(_ pending: [PendingChecks], kernel: BrowserKernelCheck, grid: Bool) throws(Diagnostic) -> [Diagnostic] {
+        let store = options.useCache ? CacheStore(root: options.cacheURL) : nil
+        let gridKey = CacheStore.key(["kernel-grid-1", kernel.digest, Self.generatorStamp])
+        var gridCases = [BrowserKernelCheck.Case]()
+        var gridFound: [Diagnostic]?
+        if grid, let layers = options.referenceLayers {
+            gridFound = store?.load([Diagnostic].self, kind: "checks", key: gridKey)
+            if gridFound == nil {
+                let cases = layers()
+                gridCases = cases.enumerated().map { number, layer in
+                    BrowserKernelCheck.Case(kernelCase: layer, place: { Diagnostic(file: kernel.kernelPath, message: $0) },
+                                            what: "reference layer \(number + 1) of \(cases.count) (\(BrowserKernelCheck.describe(layer)))")
+                }
+            }
+        }
+        var failed = try kernel.run(pending.flatMap(\.cases) + gridCases)[...]
+        var diagnostics = [Diagnostic]()
+        for chapter in pending {
+            let found = chapter.found + failed.prefix(chapter.cases.count).flatMap { $0 }
+            failed = failed.dropFirst(chapter.cases.count)
+            store?.store(found, kind: "checks", key: chapter.key)
+            diagnostics += found
+        }
+        if !gridCases.isEmpty {
+            gridFound = failed.flatMap { $0 }
+            store?.store(gridFound!, kind: "checks", key: gridKey)
+        }
+        return diagnostics + (gridFound ?? [])
     }
 
     private static func names(_ file: BookFiles.File) -> [String] {

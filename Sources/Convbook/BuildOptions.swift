@@ -1,3 +1,4 @@
+import ConvbookFormat
 import Foundation
 
 /// How `convbook build`, `check` and `verify` run.
@@ -19,6 +20,11 @@ public struct BuildOptions: Sendable {
     /// Variables for the chapter programs' environment, `NAME` (its value
     /// here) or `NAME=VALUE` (see `ChapterEnvironment`); part of the cache key.
     public var environment: [String] = []
+    /// Layers the engine computed, on which the build checks the page's own
+    /// kernel (`convkernel.js`) besides the published examples. The
+    /// `convbook` command fills this in (this library does not link the
+    /// engine); nil: the examples alone.
+    public var referenceLayers: (@Sendable () -> [KernelCase])?
     /// Where progress lines go (nil: nowhere).
     public var progress: (@Sendable (String) -> Void)?
 

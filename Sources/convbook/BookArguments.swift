@@ -33,6 +33,7 @@ struct BookArguments: ParsableArguments {
         options.environment = environment
         options.useCache = useCache
         options.progress = Progress.line
+        options.referenceLayers = { ReferenceLayers.cases() }
         return options
     }
 }

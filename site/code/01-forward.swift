@@ -174,20 +174,23 @@ print("01-forward.md line 388:", rows[7][5])
 print("01-forward.md line 391:", Double(6 - 3) / 2)
 print("01-forward.md line 392:", Double(224 + 6 - 7) / 2)
 
-// MARK: block 14, 01-forward.md line 421
+// MARK: block 14, 01-forward.md line 412
+exploreParameters(input: 7, filter: 3, ConvParameters(stride: 2, padding: 1), label: "output-size")
+
+// MARK: block 15, 01-forward.md line 434
 let dwByFormula = crossCorrelate(x, Tensor(repeating: 1, shape: [2, 2]))
 let dwNumerical = numericalGradient(ofScalar: { crossCorrelate(x, $0).sum() }, at: w)
 show(dwByFormula, "dL/dw by the formula")
 show(dwNumerical, "dL/dw by centred differences")
 let firstCheck = checkGradients(("dw", dwByFormula, dwNumerical))
-print("01-forward.md line 429:", x[0, 0])
-print("01-forward.md line 429:", x[0, 1])
-print("01-forward.md line 430:", x[1, 0])
-print("01-forward.md line 430:", x[1, 1])
-print("01-forward.md line 430:", dwByFormula[0, 0])
-print("01-forward.md line 431:", firstCheck["dw"])
+print("01-forward.md line 442:", x[0, 0])
+print("01-forward.md line 442:", x[0, 1])
+print("01-forward.md line 443:", x[1, 0])
+print("01-forward.md line 443:", x[1, 1])
+print("01-forward.md line 443:", dwByFormula[0, 0])
+print("01-forward.md line 444:", firstCheck["dw"])
 
-// MARK: block 15, 01-forward.md line 452
+// MARK: block 16, 01-forward.md line 465
 let target = Tensor.randomNormal(shape: y3.shape, seed: 14)
 let dy3 = squaredErrorLoss(y3, target: target).gradient
 let grads = convBackward(dy3, x3, w3, params)
@@ -197,5 +200,5 @@ let layerCheck = checkGradients(
     ("db", grads.db, numericalGradient(of: { convForward(x3, w3, $0, params) }, at: b3, upstream: dy3)))
 let dxThroughLoss = numericalGradient(ofScalar: { squaredErrorLoss(convForward($0, w3, b3, params), target: target).loss },
                                       at: x3)
-print("01-forward.md line 464:", layerCheck.worst)
-print("01-forward.md line 465:", relError(grads.dx, dxThroughLoss))
+print("01-forward.md line 477:", layerCheck.worst)
+print("01-forward.md line 478:", relError(grads.dx, dxThroughLoss))

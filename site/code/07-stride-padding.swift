@@ -115,7 +115,10 @@ print("07-stride-padding.md line 272:", (6 + 2 - 3) % 2)
 // MARK: block 12, 07-stride-padding.md line 281
 explore(asBatch(x6), asBatch(w3), nil, stride3, dy: asBatch(dy3), label: "stride3-pad1")
 
-// MARK: block 13, 07-stride-padding.md line 307
+// MARK: block 13, 07-stride-padding.md line 293
+exploreParameters(input: 6, filter: 3, ConvParameters(stride: 3, padding: 1), label: "stride-padding")
+
+// MARK: block 14, 07-stride-padding.md line 319
 func scatterDxPad(_ dy: Tensor, _ w: Tensor, stride s: Int, paddedSize: (Int, Int)) -> Tensor {
     let (HH, WW) = (w.shape[0], w.shape[1])
     var dxPad = Tensor(zeros: [paddedSize.0, paddedSize.1])
@@ -130,7 +133,7 @@ func scatterDxPad(_ dy: Tensor, _ w: Tensor, stride s: Int, paddedSize: (Int, In
 checkAgreement("scatter (s = 3, p = 1) vs closed form", scatterDxPad(dy3, w3, stride: 3, paddedSize: (8, 8)), dxPad3)
 checkAgreement("scatter (s = 2, p = 0) vs closed form", scatterDxPad(dy6, w3, stride: 2, paddedSize: (6, 6)), dx6)
 
-// MARK: block 14, 07-stride-padding.md line 330
+// MARK: block 15, 07-stride-padding.md line 342
 for i in 0..<2 {
     for j in 0..<2 {
         show(pad(dy6[i, j] * w3, top: 2 * i, bottom: 6 - 2 * i - 3, left: 2 * j, right: 6 - 2 * j - 3),
@@ -139,7 +142,7 @@ for i in 0..<2 {
 }
 show(dx6, "sum of the stamps = dx")
 
-// MARK: block 15, 07-stride-padding.md line 354
+// MARK: block 16, 07-stride-padding.md line 366
 let (u, v, s) = (2, 2, 2)
 var gathered = 0.0
 for a in 0..<3 {
@@ -152,7 +155,7 @@ for a in 0..<3 {
 }
 print("sum:", gathered, "  dx[2, 2]:", dx6[2, 2])
 
-// MARK: block 16, 07-stride-padding.md line 375
+// MARK: block 17, 07-stride-padding.md line 387
 let xb = Tensor.randomNormal(shape: [2, 3, 7, 6], seed: 11)
 let wb = Tensor.randomNormal(shape: [4, 3, 3, 2], seed: 12)
 let pb = ConvParameters(stride: 2, padding: 1)
@@ -161,9 +164,9 @@ let scatterb = convBackward(dyb, xb, wb, pb)
 let gatherDiff = checkAgreement("dx: gather vs scatter", convBackwardInputGather(dyb, xb, wb, pb), scatterb.dx)
 checkAgreement("dx: building blocks vs scatter", convBackwardByBlocks(dyb, xb, wb, pb).dx, scatterb.dx)
 checkAgreement("dw: building blocks vs scatter", convBackwardByBlocks(dyb, xb, wb, pb).dw, scatterb.dw)
-print("07-stride-padding.md line 386:", gatherDiff)
+print("07-stride-padding.md line 398:", gatherDiff)
 
-// MARK: block 17, 07-stride-padding.md line 402
+// MARK: block 18, 07-stride-padding.md line 414
 /// The largest |dx| over the last `rows` rows and last `columns` columns of every image and channel.
 func largestAtBottomRight(_ dx: Tensor, rows: Int, columns: Int) -> Double {
     let (N, C, H, W) = (dx.shape[0], dx.shape[1], dx.shape[2], dx.shape[3])
@@ -224,10 +227,10 @@ for s in 1...3 {
     }
 }
 
-// MARK: block 18, 07-stride-padding.md line 466
+// MARK: block 19, 07-stride-padding.md line 478
 showTable(["s", "p", "H' × W'", "rows of x not reached", "columns of x not reached", "max |dx| there",
            "rel. error dx", "rel. error dw", "rel. error db", "blocks vs loops"], gridRows)
-print("07-stride-padding.md line 473:", worstGrid.error)
-print("07-stride-padding.md line 473:", worstGrid.s)
-print("07-stride-padding.md line 474:", worstGrid.p)
-print("07-stride-padding.md line 475:", worstGrid.value)
+print("07-stride-padding.md line 485:", worstGrid.error)
+print("07-stride-padding.md line 485:", worstGrid.s)
+print("07-stride-padding.md line 486:", worstGrid.p)
+print("07-stride-padding.md line 487:", worstGrid.value)

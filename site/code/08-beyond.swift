@@ -85,7 +85,10 @@ checkAgreement("backward matrix vs Mᵀ (2 channels, 3 filters, s = 2, p = 1)", 
 print("08-beyond.md line 165:", outputLength(input: 5, kernel: 3, stride: 2, padding: 1)!)
 print("08-beyond.md line 166:", outputLength(input: 6, kernel: 3, stride: 2, padding: 1)!)
 
-// MARK: block 8, 08-beyond.md line 182
+// MARK: block 8, 08-beyond.md line 181
+exploreParameters(input: 6, filter: 3, ConvParameters(stride: 2, padding: 1), label: "transposed-size")
+
+// MARK: block 9, 08-beyond.md line 192
 var sizeRows = [[Any]]()
 var predicted = [Double](), produced = [Double]()
 for i in 5...9 {
@@ -110,10 +113,10 @@ for i in 5...9 {
 showTable(["i = H", "k = HH", "s", "p", "o = H′", "a", "s(i′−1)+k−2p", "o′ (with a)", "rows of dx"], sizeRows)
 let sizeDiff = checkAgreement("o′ from the relationship vs rows of the engine's dx (\(predicted.count) layers)",
                               Tensor(vector: predicted), Tensor(vector: produced))
-print("08-beyond.md line 209:", predicted.count)
-print("08-beyond.md line 211:", sizeDiff)
+print("08-beyond.md line 219:", predicted.count)
+print("08-beyond.md line 221:", sizeDiff)
 
-// MARK: block 9, 08-beyond.md line 225
+// MARK: block 10, 08-beyond.md line 235
 let x6 = Tensor.randomNormal(shape: [1, 1, 6, 6], seed: 4)
 let p6 = ConvParameters(stride: 2, padding: 1)
 let dy6 = Tensor(matrix: [[1, -1, 2], [0, 3, 1], [-2, 1, 1]])
@@ -123,17 +126,17 @@ show(stretched, "stretched, padded dy")
 let dxDirect = crossCorrelate(stretched, rotate180(w3))
 checkAgreement("transposed convolution as a direct convolution vs dx of the loops",
                dxDirect, plane(convBackward(asBatch(dy6), x6, asBatch(w3), p6).dx))
-print("08-beyond.md line 238:", edge)
-print("08-beyond.md line 238:", a6)
+print("08-beyond.md line 248:", edge)
+print("08-beyond.md line 248:", a6)
 
-// MARK: block 10, 08-beyond.md line 241
+// MARK: block 11, 08-beyond.md line 251
 showStrideDilation(dy6, stride: 2, "dy with s − 1 zeros between its entries: the middle of the stretched input")
 showWindows(stretched, kernel: 3, limit: 6,
             "The rotated filter \(fmt(rotate180(w3))) over the stretched, padded dy; the stop titled y[r, q] gives dx[r, q]")
-print("08-beyond.md line 250:", "\(stretched.shape[0]) × \(stretched.shape[1])")
-print("08-beyond.md line 251:", "\(dxDirect.shape[0]) × \(dxDirect.shape[1])")
+print("08-beyond.md line 260:", "\(stretched.shape[0]) × \(stretched.shape[1])")
+print("08-beyond.md line 261:", "\(dxDirect.shape[0]) × \(dxDirect.shape[1])")
 
-// MARK: block 11, 08-beyond.md line 274
+// MARK: block 12, 08-beyond.md line 284
 let wDilated = dilate(w3, by: 2)
 show(wDilated, "dilate(w, by: 2)")
 let x7 = Tensor.randomNormal(shape: [1, 1, 7, 7], seed: 5)
@@ -141,11 +144,11 @@ let dilated2 = ConvParameters(dilation: 2)
 let yDilated = convForward(x7, asBatch(w3), nil, dilated2)
 checkAgreement("dilation 2 vs the dilated kernel with dilation 1", yDilated, convForward(x7, asBatch(wDilated)))
 
-// MARK: block 12, 08-beyond.md line 287
+// MARK: block 13, 08-beyond.md line 297
 showWindows(Tensor.ramp(shape: [7, 7]), kernel: 3, dilated2, limit: 2,
             "Dilation 2: the nine taps of the 3 × 3 filter for y[0, 0] and y[0, 1], a 5 × 5 span with holes; the next window moves by the stride, one pixel, not by the span")
 
-// MARK: block 13, 08-beyond.md line 318
+// MARK: block 14, 08-beyond.md line 328
 let dy7 = Tensor.randomNormal(shape: [1, 1, 3, 3], seed: 6)
 let loops7 = convBackward(dy7, x7, asBatch(w3), dilated2)
 // dw_d: the ordinary formula for the 5 × 5 dilated kernel, then every second entry.
@@ -158,15 +161,15 @@ show(dwDilatedKernel, "dw_d (holes included)")
 let dilationDwDiff = checkAgreement("dw: every second entry of dw_d vs loops", dwPicked, plane(loops7.dw))
 checkAgreement("dw: correlation with stride 2 vs loops", dwStrided, plane(loops7.dw))
 checkAgreement("dx: full convolution with the dilated kernel vs loops", dxDilated, plane(loops7.dx))
-print("08-beyond.md line 335:", dilationDwDiff)
+print("08-beyond.md line 345:", dilationDwDiff)
 
-// MARK: block 14, 08-beyond.md line 345
+// MARK: block 15, 08-beyond.md line 355
 let x5 = Tensor(matrix: [[1, 0, 2, -1, 1], [0, 3, 1, 0, 2], [2, -1, 0, 1, 1],
                          [1, 2, -2, 0, 3], [0, 1, 1, 2, -1]])
 let dy5 = Tensor(matrix: [[1, 0, -1], [2, 1, 0], [0, -1, 1]])
 explore(asBatch(x5), asBatch(w3), nil, ConvParameters(padding: 1, dilation: 2), dy: asBatch(dy5), label: "dilation2")
 
-// MARK: block 15, 08-beyond.md line 357
+// MARK: block 16, 08-beyond.md line 367
 let xd = Tensor.randomNormal(shape: [2, 2, 9, 8], seed: 7)
 let wd = Tensor.randomNormal(shape: [3, 2, 3, 2], seed: 8)
 let bd = Tensor.randomNormal(shape: [3], seed: 9)
@@ -180,9 +183,9 @@ let checkDilated = checkGradients(
     ("dx", gd.dx, numericalGradient(of: { convForward($0, wd, bd, pd) }, at: xd, upstream: dyd)),
     ("dw", gd.dw, numericalGradient(of: { convForward(xd, $0, bd, pd) }, at: wd, upstream: dyd)),
     ("db", gd.db, numericalGradient(of: { convForward(xd, wd, $0, pd) }, at: bd, upstream: dyd)))
-print("08-beyond.md line 375:", checkDilated.worst)
+print("08-beyond.md line 385:", checkDilated.worst)
 
-// MARK: block 16, 08-beyond.md line 395
+// MARK: block 17, 08-beyond.md line 405
 var groupRows = [[Any]]()
 for (g, F) in [(1, 6), (2, 6), (4, 4)] {
     let geometry = try! ConvGeometry(input: [1, 4, 5, 5], weight: [F, 4 / g, 3, 3],
@@ -195,7 +198,7 @@ for (g, F) in [(1, 6), (2, 6), (4, 4)] {
 }
 showTable(["layer", "filter f", "group", "channels c it sees"], groupRows)
 
-// MARK: block 17, 08-beyond.md line 422
+// MARK: block 18, 08-beyond.md line 432
 /// Channels `range` of every image of a rank-4 tensor (or filters' channels).
 func channelBlock(_ t: Tensor, _ range: Range<Int>) -> Tensor {
     Tensor.stack((0..<t.shape[0]).map { n in Tensor.stack(range.map { t.slice(n).slice($0) }) })
@@ -228,7 +231,7 @@ func groupedBackwardBySlices(_ dy: Tensor, _ x: Tensor, _ w: Tensor, _ p: ConvPa
     return ConvGradients(dx: joinChannels(dxParts), dw: dw, db: Tensor(vector: dbParts))
 }
 
-// MARK: block 18, 08-beyond.md line 461
+// MARK: block 19, 08-beyond.md line 471
 let xg = Tensor.randomNormal(shape: [2, 4, 5, 6], seed: 21)
 let wg = Tensor.randomNormal(shape: [6, 2, 3, 3], seed: 22)
 let bg = Tensor.randomNormal(shape: [6], seed: 23)
@@ -245,10 +248,10 @@ let checkGrouped = checkGradients(
     ("dx", gg.dx, numericalGradient(of: { convForward($0, wg, bg, pg) }, at: xg, upstream: dyg)),
     ("dw", gg.dw, numericalGradient(of: { convForward(xg, $0, bg, pg) }, at: wg, upstream: dyg)),
     ("db", gg.db, numericalGradient(of: { convForward(xg, wg, $0, pg) }, at: bg, upstream: dyg)))
-print("08-beyond.md line 480:", slicesDiff)
-print("08-beyond.md line 482:", checkGrouped.worst)
+print("08-beyond.md line 490:", slicesDiff)
+print("08-beyond.md line 492:", checkGrouped.worst)
 
-// MARK: block 19, 08-beyond.md line 492
+// MARK: block 20, 08-beyond.md line 502
 let xdw = Tensor.randomNormal(shape: [2, 3, 6, 5], seed: 31)
 let wdw = Tensor.randomNormal(shape: [6, 1, 3, 3], seed: 32)
 let bdw = Tensor.randomNormal(shape: [6], seed: 33)
@@ -261,9 +264,9 @@ let checkDepthwise = checkGradients(
     ("dx", gdw.dx, numericalGradient(of: { convForward($0, wdw, bdw, pdw) }, at: xdw, upstream: dydw)),
     ("dw", gdw.dw, numericalGradient(of: { convForward(xdw, $0, bdw, pdw) }, at: wdw, upstream: dydw)),
     ("db", gdw.db, numericalGradient(of: { convForward(xdw, wdw, $0, pdw) }, at: bdw, upstream: dydw)))
-print("08-beyond.md line 509:", checkDepthwise.worst)
+print("08-beyond.md line 519:", checkDepthwise.worst)
 
-// MARK: block 20, 08-beyond.md line 518
+// MARK: block 21, 08-beyond.md line 528
 // The dense (F, C, HH, WW) weights: filter f's weights on its group's channels, zeros elsewhere.
 var wDense = Tensor(zeros: [6, 4, 3, 3])
 for f in 0..<6 {
@@ -287,4 +290,4 @@ for f in 0..<6 {
     }
 }
 checkAgreement("dw: masked dense, inside the blocks, vs grouped", inBlock, gg.dw)
-print("08-beyond.md line 544:", offBlockLargest)
+print("08-beyond.md line 554:", offBlockLargest)

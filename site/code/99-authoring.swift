@@ -53,7 +53,11 @@ showWindows(x, kernel: HW(height: 2, width: 2))
 showTable(["stride", "padding", "output size"], [1, 2].flatMap { s in [0, 1].map { p in
     [s, p, outputLength(input: 3, kernel: 2, stride: s, padding: p) ?? 0] as [Any] } })
 
-// MARK: block 11, 99-authoring.md line 253
+// MARK: block 11, 99-authoring.md line 265
+exploreParameters(input: HW(height: 5, width: 7), filter: HW(height: 3, width: 2),
+                  ConvParameters(stride: HW(height: 2, width: 1), padding: 1), label: "authoring-example")
+
+// MARK: block 12, 99-authoring.md line 306
 let xb = Tensor.randomNormal(shape: [2, 3, 5, 5], seed: 1)
 let wb = Tensor.randomNormal(shape: [4, 3, 3, 3], seed: 2)
 let bb = Tensor.randomNormal(shape: [4], seed: 3)
@@ -65,13 +69,13 @@ let check = checkGradients(
     ("dw", grads.dw, numericalGradient(of: { convForward(xb, $0, bb, p) }, at: wb, upstream: dy)),
     ("db", grads.db, numericalGradient(of: { convForward(xb, wb, $0, p) }, at: bb, upstream: dy)))
 checkAgreement("dx: building blocks vs loops", convBackwardByBlocks(dy, xb, wb, p).dx, grads.dx)
-print("99-authoring.md line 268:", check["dx"])
-print("99-authoring.md line 268:", check.worst)
+print("99-authoring.md line 321:", check["dx"])
+print("99-authoring.md line 321:", check.worst)
 
-// MARK: block 12, 99-authoring.md line 290
+// MARK: block 13, 99-authoring.md line 343
 let fastY = convForwardIm2col(xb, wb, bb, p)
 print(convForward(xb, wb, bb, p).reproducibility, fastY.reproducibility, (2 * fastY).reproducibility)
 show(fastY.slice(0).slice(0), "y[0, 0] by im2col and BLAS")
 let fastDifference = checkAgreement("y: im2col vs loops", fastY, convForward(xb, wb, bb, p))
-print("99-authoring.md line 297:", fastDifference)
-print("99-authoring.md line 302:", measured(fastY.sum(), .relative(1e-11)))
+print("99-authoring.md line 350:", fastDifference)
+print("99-authoring.md line 355:", measured(fastY.sum(), .relative(1e-11)))

@@ -37,6 +37,7 @@ struct ExecutionResult: Codable, Hashable, Sendable {
         case figure(caption: String?, panels: [FigurePanel], tolerance: Tolerance, location: VirtualLocation)
         case plot(Plot, location: VirtualLocation)
         case explorer(Explorer, location: VirtualLocation)
+        case parameterExplorer(ParameterExplorer, location: VirtualLocation)
     }
 
     struct Plot: Codable, Hashable, Sendable {

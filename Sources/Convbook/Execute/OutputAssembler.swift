@@ -102,6 +102,8 @@ struct OutputAssembler {
                 }
                 add(.explorer(.init(label: explore.label, parameters: explore.parameters, tensors: named, views: explore.views),
                               location: location(explore.at)))
+            case .parameterExplorer(let explorer):
+                add(.parameterExplorer(explorer, location: location(explorer.at)))
             case .artifact(let artifact):
                 artifactNames.append((artifact.name, artifact.shape, artifact.value, location(artifact.at)))
             case .trapMissed(let block):

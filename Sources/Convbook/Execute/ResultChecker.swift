@@ -33,7 +33,7 @@ struct ResultChecker {
                     if !passes(difference.value, bound: tolerance) {
                         found.append(at(location, block, "'\(label)' disagree: largest difference \(NumberFormat.scientific(difference.value)) is above the tolerance \(NumberFormat.scientific(tolerance))" + (note.map { " (\($0))" } ?? "")))
                     }
-                case .text, .tensor, .table, .figure, .plot, .explorer:
+                case .text, .tensor, .table, .figure, .plot, .explorer, .parameterExplorer:
                     break
                 }
             }

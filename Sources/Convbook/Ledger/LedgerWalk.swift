@@ -108,6 +108,23 @@ enum LedgerWalk {
                                                  label: "\(explorer.label) \(named.name)", origin: .call(location, block: block), visit)
             }
             return .explorer(explorer, location: location)
+
+        case .parameterExplorer(var explorer, let location):
+            // One entry a setting: the sizes, leftovers and cover counts, and the example's y and dx.
+            for r in explorer.table.indices {
+                let row = explorer.table[r]
+                let s = row.settings
+                var entry = LedgerItem(key: "\(key) / setting \(r + 1)", kind: "parameter-explorer",
+                                       label: "\(explorer.label): H×W \(s.H)×\(s.W), HH×WW \(s.HH)×\(s.WW), stride (\(s.sh), \(s.sw)), padding (\(s.ph), \(s.pw)), dilation (\(s.dh), \(s.dw)), C \(s.C), F \(s.F)",
+                                       origin: .call(location, block: block), tolerance: .exact,
+                                       numbers: [row.outHeight, row.outWidth, row.aH, row.aW].map(Double.init) + row.cover.map(Double.init)
+                                           + row.y.data.map(\.value) + row.dx.data.map(\.value))
+                visit(&entry)
+                var next = entry.numbers.dropFirst(4 + row.cover.count).makeIterator()
+                explorer.table[r].y.data = row.y.data.map { _ in FlexibleDouble(next.next() ?? .nan) }
+                explorer.table[r].dx.data = row.dx.data.map { _ in FlexibleDouble(next.next() ?? .nan) }
+            }
+            return .parameterExplorer(explorer, location: location)
         }
     }
 

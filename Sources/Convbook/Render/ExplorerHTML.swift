@@ -43,11 +43,23 @@ enum ExplorerHTML {
         html += "<details class=\"cb-pytorch\"><summary>Check this example with PyTorch</summary>\n"
         html += "<pre class=\"cb-code\"><code>\(OutputHTML.escape(pytorch(explorer, prefix: downloadPrefix)))</code></pre>\n</details>\n"
         let data = ["views": views]
-        let json = (try? JSONSerialization.data(withJSONObject: data, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        var json = (try? JSONSerialization.data(withJSONObject: data, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        // The example at full precision, for the page's "Recompute" control: `example` sorts before `views`.
+        json = "{\"example\":" + ParameterExplorerHTML.json(example(explorer)) + "," + json.dropFirst()
         html += "<script type=\"application/json\" class=\"cb-explorer-data\">\(json.replacingOccurrences(of: "</", with: "<\\/"))</script>\n"
         // A figcaption must be the figure's first or last child.
         html += "<figcaption>stride \(pair(p.stride)), padding \(pair(p.padding)), dilation \(pair(p.dilation)), groups \(p.groups)</figcaption>\n"
         return html + "</figure>\n"
+    }
+
+    /// The example as the browser's kernel reads it (and as the build's
+    /// node check of that kernel does): parameters and every tensor.
+    static func example(_ explorer: ExecutionResult.Explorer) -> KernelCase {
+        var tensors = [String: KernelTensor]()
+        for named in explorer.tensors {
+            if case .tensor(let shape, let data, _) = named.value { tensors[named.name] = KernelTensor(shape: shape, data: data) }
+        }
+        return KernelCase(id: explorer.label, parameters: explorer.parameters, tensors: tensors)
     }
 
     private static func pair(_ values: [Int]) -> String {

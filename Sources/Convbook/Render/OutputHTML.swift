@@ -43,6 +43,8 @@ enum OutputHTML {
             return FigureSVG.plot(plot)
         case .explorer(let explorer, _):
             return ExplorerHTML.render(explorer, downloadPrefix: downloadPrefix)
+        case .parameterExplorer(let explorer, _):
+            return ParameterExplorerHTML.render(explorer)
         case .text(let text):
             return "<pre class=\"cb-stdout\"><code>\(escape(text))</code></pre>\n"
         case .tensor(let label, let value, let padding, let heatmap, _):

@@ -31,6 +31,7 @@ struct PageRenderer {
         let page = pages[index]
         var context = common(title: "\(page.title) · \(book.title)", description: page.summary)
         context["body"] = body
+        context["recompute"] = body.contains("<figure class=\"cb-explorer\"") || body.contains("<figure class=\"cb-params\"")
         context["formulaCount"] = MathCollector.occurrences(in: chapter.document, file: "").count
         context["chapters"] = pages.enumerated().map { i, p in ["href": p.href, "title": p.title, "current": i == index] as [String: Any] }
         context["toc"] = headings.filter { $0.level == 2 || $0.level == 3 }.map { ["level": $0.level, "id": $0.id, "text": $0.text] as [String: Any] }

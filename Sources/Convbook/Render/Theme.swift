@@ -12,15 +12,18 @@ import Mustache
 /// | `book.mustache` | the whole book on one page, for print (`book.html`) |
 /// | `head.mustache`, `header.mustache` | partials both pages include |
 /// | `style.css`, `convbook.js` | copied into the site |
+/// | `convkernel.js` | copied into the site; the build also runs it in node against the engine (``BrowserKernelCheck``) |
 struct Theme {
     static let templates = ["page", "index", "book", "head", "header"]
-    static let assets = ["style.css", "convbook.js"]
+    static let assets = ["style.css", "convbook.js", "convkernel.js"]
 
     let library: MustacheLibrary
     /// Files copied into the site as they are.
     let assets: [String: Data]
     /// The folders the theme was read from, for the preview server to watch.
     let folders: [URL]
+    /// Where each asset was read from.
+    var assetPaths: [String: String] = [:]
     /// SHA-256 of every file the theme was made from: part of each page's cache key.
     var digest = ""
 
@@ -31,6 +34,12 @@ struct Theme {
     /// The KaTeX driver script (part of the default theme, never copied into the site).
     static var katexScript: URL? {
         defaultFolder?.appendingPathComponent("katex-render.js")
+    }
+
+    /// The node driver that checks `convkernel.js` against the engine at
+    /// build time (part of the default theme, never copied into the site).
+    static var kernelCheckScript: URL? {
+        defaultFolder?.appendingPathComponent("kernel-check.js")
     }
 
     static func load(override: String?) throws(Diagnostic) -> Theme {
@@ -59,10 +68,11 @@ struct Theme {
                 throw Diagnostic(file: path, message: "template does not parse: \(error)")
             }
         }
-        var assets = [String: Data]()
-        for name in Self.assets { assets[name] = try read(name).0 }
+        var assets = [String: Data](), assetPaths = [String: String]()
+        for name in Self.assets { (assets[name], assetPaths[name]) = try read(name) }
         parts += Self.assets.compactMap { assets[$0].map(CacheStore.digest) }
-        return Theme(library: library, assets: assets, folders: [custom, base].compactMap { $0 }, digest: CacheStore.key(parts))
+        return Theme(library: library, assets: assets, folders: [custom, base].compactMap { $0 }, assetPaths: assetPaths,
+                     digest: CacheStore.key(parts))
     }
 
     func render(_ template: String, _ context: [String: Any]) -> String {

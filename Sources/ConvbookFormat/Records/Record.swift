@@ -28,6 +28,7 @@ public struct Record: Codable, Sendable, Equatable {
         case figure(Figure)
         case plot(Plot)
         case explore(Explore)
+        case parameterExplorer(ParameterExplorer)
         /// A tensor written for download as `NAME.npy`.
         case artifact(Artifact)
         /// A block expected to trap ran to its end.
