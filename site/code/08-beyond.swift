@@ -148,7 +148,33 @@ checkAgreement("dilation 2 vs the dilated kernel with dilation 1", yDilated, con
 showWindows(Tensor.ramp(shape: [7, 7]), kernel: 3, dilated2, limit: 2,
             "Dilation 2: the nine taps of the 3 × 3 filter for y[0, 0] and y[0, 1], a 5 × 5 span with holes; the next window moves by the stride, one pixel, not by the span")
 
-// MARK: block 14, 08-beyond.md line 328
+// MARK: block 14, 08-beyond.md line 333
+var cutRows = [[Any]]()
+var cutDifferences = [Measured]()
+for (n, k, s, d) in [(6, 3, 2, 1), (8, 2, 3, 2)] {
+    let xCut = Tensor.randomNormal(shape: [n, n], seed: 21)
+    let wCut = Tensor.randomNormal(shape: [k, k], seed: 22)
+    let layer = ConvParameters(stride: HW(s), dilation: HW(d))
+    let out = outputLength(input: n, kernel: k, stride: s, dilation: d)!
+    let dyCut = Tensor.randomNormal(shape: [out, out], seed: 23)
+    let loopsCut = convBackward(asBatch(dyCut), asBatch(xCut), asBatch(wCut), layer)
+    // The formula as written: correlate x_pad with dilate(dy, s), take it with stride d ...
+    let uncut = crossCorrelate(xCut, dilate(dyCut, by: HW(s)), stride: HW(d))
+    // ... and cut it to its top-left HH × WW block.
+    let cut = window(uncut, rowStart: 0, rows: k, columnStart: 0, columns: k)
+    cutDifferences.append(checkAgreement("dw (s = \(s), d = \(d)): cut strided correlation vs loops", cut, plane(loopsCut.dw)))
+    let r = (n - d * (k - 1) - 1) % s
+    cutRows.append([n, k, s, d, r, "\(uncut.shape[0]) × \(uncut.shape[1])", "\(k) × \(k)"])
+}
+showTable(["H", "HH", "s", "d", "r", "without the cut", "dw"], cutRows)
+print("08-beyond.md line 354:", cutRows[0][5])
+print("08-beyond.md line 355:", cutRows[0][6])
+print("08-beyond.md line 355:", cutRows[1][5])
+print("08-beyond.md line 356:", cutRows[1][6])
+print("08-beyond.md line 357:", cutDifferences[0])
+print("08-beyond.md line 357:", cutDifferences[1])
+
+// MARK: block 15, 08-beyond.md line 364
 let dy7 = Tensor.randomNormal(shape: [1, 1, 3, 3], seed: 6)
 let loops7 = convBackward(dy7, x7, asBatch(w3), dilated2)
 // dw_d: the ordinary formula for the 5 × 5 dilated kernel, then every second entry.
@@ -161,15 +187,15 @@ show(dwDilatedKernel, "dw_d (holes included)")
 let dilationDwDiff = checkAgreement("dw: every second entry of dw_d vs loops", dwPicked, plane(loops7.dw))
 checkAgreement("dw: correlation with stride 2 vs loops", dwStrided, plane(loops7.dw))
 checkAgreement("dx: full convolution with the dilated kernel vs loops", dxDilated, plane(loops7.dx))
-print("08-beyond.md line 345:", dilationDwDiff)
+print("08-beyond.md line 381:", dilationDwDiff)
 
-// MARK: block 15, 08-beyond.md line 355
+// MARK: block 16, 08-beyond.md line 391
 let x5 = Tensor(matrix: [[1, 0, 2, -1, 1], [0, 3, 1, 0, 2], [2, -1, 0, 1, 1],
                          [1, 2, -2, 0, 3], [0, 1, 1, 2, -1]])
 let dy5 = Tensor(matrix: [[1, 0, -1], [2, 1, 0], [0, -1, 1]])
 explore(asBatch(x5), asBatch(w3), nil, ConvParameters(padding: 1, dilation: 2), dy: asBatch(dy5), label: "dilation2")
 
-// MARK: block 16, 08-beyond.md line 367
+// MARK: block 17, 08-beyond.md line 403
 let xd = Tensor.randomNormal(shape: [2, 2, 9, 8], seed: 7)
 let wd = Tensor.randomNormal(shape: [3, 2, 3, 2], seed: 8)
 let bd = Tensor.randomNormal(shape: [3], seed: 9)
@@ -183,9 +209,9 @@ let checkDilated = checkGradients(
     ("dx", gd.dx, numericalGradient(of: { convForward($0, wd, bd, pd) }, at: xd, upstream: dyd)),
     ("dw", gd.dw, numericalGradient(of: { convForward(xd, $0, bd, pd) }, at: wd, upstream: dyd)),
     ("db", gd.db, numericalGradient(of: { convForward(xd, wd, $0, pd) }, at: bd, upstream: dyd)))
-print("08-beyond.md line 385:", checkDilated.worst)
+print("08-beyond.md line 421:", checkDilated.worst)
 
-// MARK: block 17, 08-beyond.md line 405
+// MARK: block 18, 08-beyond.md line 441
 var groupRows = [[Any]]()
 for (g, F) in [(1, 6), (2, 6), (4, 4)] {
     let geometry = try! ConvGeometry(input: [1, 4, 5, 5], weight: [F, 4 / g, 3, 3],
@@ -198,7 +224,7 @@ for (g, F) in [(1, 6), (2, 6), (4, 4)] {
 }
 showTable(["layer", "filter f", "group", "channels c it sees"], groupRows)
 
-// MARK: block 18, 08-beyond.md line 432
+// MARK: block 19, 08-beyond.md line 468
 /// Channels `range` of every image of a rank-4 tensor (or filters' channels).
 func channelBlock(_ t: Tensor, _ range: Range<Int>) -> Tensor {
     Tensor.stack((0..<t.shape[0]).map { n in Tensor.stack(range.map { t.slice(n).slice($0) }) })
@@ -231,7 +257,7 @@ func groupedBackwardBySlices(_ dy: Tensor, _ x: Tensor, _ w: Tensor, _ p: ConvPa
     return ConvGradients(dx: joinChannels(dxParts), dw: dw, db: Tensor(vector: dbParts))
 }
 
-// MARK: block 19, 08-beyond.md line 471
+// MARK: block 20, 08-beyond.md line 507
 let xg = Tensor.randomNormal(shape: [2, 4, 5, 6], seed: 21)
 let wg = Tensor.randomNormal(shape: [6, 2, 3, 3], seed: 22)
 let bg = Tensor.randomNormal(shape: [6], seed: 23)
@@ -248,10 +274,10 @@ let checkGrouped = checkGradients(
     ("dx", gg.dx, numericalGradient(of: { convForward($0, wg, bg, pg) }, at: xg, upstream: dyg)),
     ("dw", gg.dw, numericalGradient(of: { convForward(xg, $0, bg, pg) }, at: wg, upstream: dyg)),
     ("db", gg.db, numericalGradient(of: { convForward(xg, wg, $0, pg) }, at: bg, upstream: dyg)))
-print("08-beyond.md line 490:", slicesDiff)
-print("08-beyond.md line 492:", checkGrouped.worst)
+print("08-beyond.md line 526:", slicesDiff)
+print("08-beyond.md line 528:", checkGrouped.worst)
 
-// MARK: block 20, 08-beyond.md line 502
+// MARK: block 21, 08-beyond.md line 538
 let xdw = Tensor.randomNormal(shape: [2, 3, 6, 5], seed: 31)
 let wdw = Tensor.randomNormal(shape: [6, 1, 3, 3], seed: 32)
 let bdw = Tensor.randomNormal(shape: [6], seed: 33)
@@ -264,9 +290,9 @@ let checkDepthwise = checkGradients(
     ("dx", gdw.dx, numericalGradient(of: { convForward($0, wdw, bdw, pdw) }, at: xdw, upstream: dydw)),
     ("dw", gdw.dw, numericalGradient(of: { convForward(xdw, $0, bdw, pdw) }, at: wdw, upstream: dydw)),
     ("db", gdw.db, numericalGradient(of: { convForward(xdw, wdw, $0, pdw) }, at: bdw, upstream: dydw)))
-print("08-beyond.md line 519:", checkDepthwise.worst)
+print("08-beyond.md line 555:", checkDepthwise.worst)
 
-// MARK: block 21, 08-beyond.md line 528
+// MARK: block 22, 08-beyond.md line 564
 // The dense (F, C, HH, WW) weights: filter f's weights on its group's channels, zeros elsewhere.
 var wDense = Tensor(zeros: [6, 4, 3, 3])
 for f in 0..<6 {
@@ -290,4 +316,4 @@ for f in 0..<6 {
     }
 }
 checkAgreement("dw: masked dense, inside the blocks, vs grouped", inBlock, gg.dw)
-print("08-beyond.md line 554:", offBlockLargest)
+print("08-beyond.md line 590:", offBlockLargest)
