@@ -151,3 +151,13 @@ let dxWrongBy = dxWrong.maxAbsDifference(loops.dx)
 let dwWrongBy = dwWrong.maxAbsDifference(loops.dw)
 print("02-vector.md line 327:", dxWrongBy)
 print("02-vector.md line 328:", dwWrongBy)
+
+// MARK: block 15, 02-vector.md line 342
+let wSymmetric = Tensor(vector: [1, 2, 1])
+let loopsSymmetric = vectorConvBackward(dy, x, wSymmetric)
+let dxSlipSymmetric = checkAgreement("dx without the flip vs dx, symmetric filter",
+                                     crossCorrelate(pad(dy, HW(wSymmetric.count - 1)), wSymmetric), loopsSymmetric.dx)
+let dwSlipSymmetric = convolve(x, dy).maxAbsDifference(loopsSymmetric.dw)
+precondition(dwSlipSymmetric > 0, "the flipped dw should still be wrong with a symmetric filter")
+print("02-vector.md line 352:", dxSlipSymmetric)
+print("02-vector.md line 353:", dwSlipSymmetric)
