@@ -247,34 +247,43 @@ for f in 0..<4 {
 }
 showTable(["", "horizontal bar", "vertical bar", "diagonal bar", "strongest for"], responseRows,
           "largest ReLU output of each learned filter for a clean bar")
-print("11-tiny-cnn.md line 406:", params.w[0, 0, 0, 2])
-print("11-tiny-cnn.md line 406:", params.w[0, 0, 1, 2])
-print("11-tiny-cnn.md line 407:", params.w[0, 0, 2, 2])
-print("11-tiny-cnn.md line 408:", responseRows[0][2])
-print("11-tiny-cnn.md line 410:", params.w[1, 0, 0, 0])
-print("11-tiny-cnn.md line 411:", params.w[1, 0, 1, 1])
-print("11-tiny-cnn.md line 411:", params.w[1, 0, 2, 2])
-print("11-tiny-cnn.md line 413:", responseRows[1][3])
-print("11-tiny-cnn.md line 413:", responseRows[1][1])
+// The prose below reads filters 0 and 1 as a vertical and a diagonal detector: hold it to that.
+let w0 = params.w.slice(0).slice(0), w1 = params.w.slice(1).slice(0)
+precondition(preferred[0] == 1 && preferred[1] == 2, "filters 0 and 1 no longer prefer vertical and diagonal bars")
+precondition((0..<3).allSatisfy { r in (0..<3).allSatisfy { c in (c == 2) == (w0[r, c] > 0) } },
+             "filter 0 is no longer positive in exactly its right-hand column")
+precondition((0..<3).allSatisfy { r in (0..<3).allSatisfy { c in (r == c) == (w1[r, c] > 0) } },
+             "filter 1 is no longer positive on exactly its main diagonal")
+print("11-tiny-cnn.md line 413:", params.w[0, 0, 0, 2])
+print("11-tiny-cnn.md line 413:", params.w[0, 0, 1, 2])
+print("11-tiny-cnn.md line 414:", params.w[0, 0, 2, 2])
+print("11-tiny-cnn.md line 415:", responseRows[0][2])
+print("11-tiny-cnn.md line 417:", params.w[1, 0, 0, 0])
+print("11-tiny-cnn.md line 418:", params.w[1, 0, 1, 1])
+print("11-tiny-cnn.md line 418:", params.w[1, 0, 2, 2])
+print("11-tiny-cnn.md line 420:", responseRows[1][3])
+print("11-tiny-cnn.md line 420:", responseRows[1][1])
+print("11-tiny-cnn.md line 422:", classNames[preferred[2]])
+print("11-tiny-cnn.md line 423:", classNames[preferred[3]])
 
-// MARK: block 13, 11-tiny-cnn.md line 426
+// MARK: block 13, 11-tiny-cnn.md line 434
 let diagonalImage = batch(cleanBars, 2, 1)
 let diagonalResult = lossAndGradients(params, diagonalImage.images, diagonalImage.labels)
 let dzForImage = diagonalResult.dz                                  // (1, 4, 4, 4)
 explore(diagonalImage.images, Tensor.stack([params.w.slice(1)]), Tensor(vector: [params.b[1]]),
         dy: dzForImage.slice(0).slice(1).reshaped([1, 1, 4, 4]), label: "diagonal-detector")
-print("11-tiny-cnn.md line 437:", diagonalResult.loss)
+print("11-tiny-cnn.md line 445:", diagonalResult.loss)
 
-// MARK: block 14, 11-tiny-cnn.md line 449
+// MARK: block 14, 11-tiny-cnn.md line 457
 showRotation(params.w.slice(0).slice(0), "Filter 0 as trained, and as a true convolution would apply it")
 var turned = params
 turned.w = rotate180(params.w)
 let testTurned = evaluate(turned, testSet)
-print("11-tiny-cnn.md line 456:", testTurned.correct)
-print("11-tiny-cnn.md line 457:", testSet.labels.count)
-print("11-tiny-cnn.md line 458:", testAfter.correct)
-print("11-tiny-cnn.md line 471:", losses[0])
-print("11-tiny-cnn.md line 471:", losses[steps - 1])
-print("11-tiny-cnn.md line 472:", trainBefore.correct)
-print("11-tiny-cnn.md line 473:", trainAfter.correct)
-print("11-tiny-cnn.md line 473:", trainSet.labels.count)
+print("11-tiny-cnn.md line 464:", testTurned.correct)
+print("11-tiny-cnn.md line 465:", testSet.labels.count)
+print("11-tiny-cnn.md line 466:", testAfter.correct)
+print("11-tiny-cnn.md line 479:", losses[0])
+print("11-tiny-cnn.md line 479:", losses[steps - 1])
+print("11-tiny-cnn.md line 480:", trainBefore.correct)
+print("11-tiny-cnn.md line 481:", trainAfter.correct)
+print("11-tiny-cnn.md line 481:", trainSet.labels.count)
