@@ -122,7 +122,7 @@ for scale in [1.0, 1e3, 1e6] {
 }
 showTable(["scale of x", "max |dw|", "max |error|", "rel. error"], scaleRows)
 
-// MARK: block 7, 09-gradient-checking.md line 261
+// MARK: block 7, 09-gradient-checking.md line 269
 let dy1 = Tensor.randomNormal(shape: [1, 1, 3, 3], seed: 21)
 let x1 = Tensor.randomNormal(shape: [1, 1, 5, 5], seed: 22)
 let w1 = Tensor.randomNormal(shape: [1, 1, 3, 3], seed: 23)
@@ -133,10 +133,11 @@ let unturnedError = relError(dxUnturned, dxNumeric1)
 let doubledError = relError(2 * convBackward(dy1, x1, w1).dw, dwNumeric1)
 print("dx with the filter not turned: relative error", unturnedError)
 print("dw twice too large:            relative error", doubledError)
-print("09-gradient-checking.md line 274:", unturnedError)
-print("09-gradient-checking.md line 274:", doubledError)
+precondition(unturnedError > 1e-2 && doubledError > 1e-2, "the two mistakes no longer land above 1e-2")
+print("09-gradient-checking.md line 283:", unturnedError)
+print("09-gradient-checking.md line 283:", doubledError)
 
-// MARK: block 8, 09-gradient-checking.md line 306
+// MARK: block 8, 09-gradient-checking.md line 317
 func bothForms(_ f: (Tensor) -> Tensor, at x: Tensor, upstream dy: Tensor, entries: [Int],
                h: Double) -> (array: [Double], scalar: [Double]) {
     var arrayForm = [Double](), scalarForm = [Double]()
@@ -151,7 +152,7 @@ func bothForms(_ f: (Tensor) -> Tensor, at x: Tensor, upstream dy: Tensor, entri
     return (arrayForm, scalarForm)
 }
 
-// MARK: block 9, 09-gradient-checking.md line 327
+// MARK: block 9, 09-gradient-checking.md line 338
 var formRows = [[Any]]()
 var largestErrors = (array: 0.0, scalar: 0.0)
 for n in [8, 16, 32, 64] {
@@ -174,7 +175,7 @@ for n in [8, 16, 32, 64] {
 showTable(["input", "outputs", "array form (b = 0)", "scalar form (b = 0)",
            "array form (b = 10)", "scalar form (b = 10)"], formRows, "largest |error| of dx at ten pixels")
 
-// MARK: block 10, 09-gradient-checking.md line 353
+// MARK: block 10, 09-gradient-checking.md line 364
 let outputCounts = formRows.map { Double($0[1] as! Int) }
 showPlot(x: outputCounts,
          series: [("array form, b = 0", formRows.map { $0[2] as! Double }),
@@ -184,10 +185,10 @@ showPlot(x: outputCounts,
          xLabel: "number of outputs summed into L", yLabel: "largest |error| of dx at ten pixels",
          logX: true, logY: true,
          "The array form's error stays roughly level at every size; the scalar form's grows with the number of outputs, and is larger still when the outputs are large (b = 10)")
-print("09-gradient-checking.md line 366:", largestErrors.array)
-print("09-gradient-checking.md line 368:", largestErrors.scalar)
+print("09-gradient-checking.md line 377:", largestErrors.array)
+print("09-gradient-checking.md line 379:", largestErrors.scalar)
 
-// MARK: block 11, 09-gradient-checking.md line 384
+// MARK: block 11, 09-gradient-checking.md line 398
 let h = 1e-5
 let xk = Tensor.randomNormal(shape: [1, 1, 5, 5], seed: 41)
 let wk = Tensor.randomNormal(shape: [1, 1, 3, 3], seed: 42)
@@ -209,10 +210,11 @@ let dwAtKink = numericalGradient(of: { relu(convForward(xk, $0, bKink)) }, at: w
 let kinkErrorDx = relError(atKink.dx, dxAtKink), kinkErrorDw = relError(atKink.dw, dwAtKink)
 print("relative error of dx:", kinkErrorDx)
 print("relative error of dw:", kinkErrorDw)
-print("09-gradient-checking.md line 408:", kinkErrorDx)
-print("09-gradient-checking.md line 408:", kinkErrorDw)
+precondition(kinkErrorDx > 1e-2 && kinkErrorDw > 1e-2, "the kink no longer pushes the errors above 1e-2")
+print("09-gradient-checking.md line 423:", kinkErrorDx)
+print("09-gradient-checking.md line 423:", kinkErrorDw)
 
-// MARK: block 12, 09-gradient-checking.md line 419
+// MARK: block 12, 09-gradient-checking.md line 434
 /// The entries of x whose ±h nudge moves some pre-activation across zero.
 func kinkCrossings(_ x: Tensor, _ w: Tensor, _ b: Tensor, h: Double) -> [Int] {
     var crossing = [Int]()
@@ -229,9 +231,9 @@ func kinkCrossings(_ x: Tensor, _ w: Tensor, _ b: Tensor, h: Double) -> [Int] {
 }
 let crossed = kinkCrossings(xk, wk, bKink, h: h)
 print("entries of x whose nudge crosses the kink:", crossed)
-print("09-gradient-checking.md line 438:", crossed.count)
+print("09-gradient-checking.md line 453:", crossed.count)
 
-// MARK: block 13, 09-gradient-checking.md line 457
+// MARK: block 13, 09-gradient-checking.md line 472
 let bSafe = Tensor(vector: [0.1 - zNoBias[0, 0, 1, 1]])
 let awayFromKink = reluLayerGradients(xk, wk, bSafe, dyk)
 print("entries crossing a kink now:", kinkCrossings(xk, wk, bSafe, h: h).count)
@@ -239,5 +241,5 @@ let safeCheck = checkGradients(
     ("dx", awayFromKink.dx, numericalGradient(of: { relu(convForward($0, wk, bSafe)) }, at: xk, upstream: dyk, h: h)),
     ("dw", awayFromKink.dw, numericalGradient(of: { relu(convForward(xk, $0, bSafe)) }, at: wk, upstream: dyk, h: h)),
     ("db", awayFromKink.db, numericalGradient(of: { relu(convForward(xk, wk, $0)) }, at: bSafe, upstream: dyk, h: h)))
-print("09-gradient-checking.md line 467:", safeCheck.worst)
-print("09-gradient-checking.md line 473:", Int((bestForward.error / bestCentred.error).rounded()))
+print("09-gradient-checking.md line 482:", safeCheck.worst)
+print("09-gradient-checking.md line 488:", Int((bestForward.error / bestCentred.error).rounded()))
