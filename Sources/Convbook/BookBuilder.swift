@@ -349,7 +349,24 @@ public struct BookBuilder: Sendable {
         ExecutionCache(root: cacheRoot).removeAbandonedWork()
         let executor = ChapterExecutor(toolchain: toolchain, cache: options.useCache ? ExecutionCache(root: cacheRoot) : nil,
                                        scratchRoot: cacheRoot, environment: environment)
-        let keys = chapters.map { executor.key(programDigest: $0.programDigest) }
+        // The files a chapter's program reads (its front matter's `files`) are part of its key.
+        let inputFiles = chapters.map { chapter in
+            chapter.frontMatter.files.map { (source: chapter.file.url.deletingLastPathComponent().path + "/" + $0, path: $0) }
+        }
+        var fileDigests = [String]()
+        for (chapter, files) in zip(chapters, inputFiles) {
+            var parts = [String]()
+            for file in files {
+                if let data = FileManager.default.contents(atPath: file.source) {
+                    parts.append(file.path + " " + CacheStore.digest(data))
+                } else {
+                    diagnostics.append(Diagnostic(file: chapter.path, line: chapter.frontMatter.filesLine ?? 1, column: 1,
+                                                  message: "the front matter names '\(file.path)' in files, but there is no such file beside the chapter"))
+                }
+            }
+            fileDigests.append(parts.isEmpty ? "" : " files " + parts.joined(separator: " "))
+        }
+        let keys = zip(chapters, fileDigests).map { executor.key(programDigest: $0.programDigest + $1) }
         let theme = Result { () throws(Diagnostic) in try Theme.load(override: options.theme) }
         // The files chapters show or link to (images), by size and time: they are copied into the site.
         let linkedFiles = chapters.flatMap { chapter in
@@ -375,7 +392,7 @@ public struct BookBuilder: Sendable {
         let outcomes = parallelMap(Array(chapters.enumerated()), jobs: options.jobs) { item in
             let (index, chapter) = item
             let outcome = executor.execute(chapter.lazyProgram, hasCode: chapter.hasCode, key: keys[index], chapterPath: chapter.path,
-                                           limits: .init(seconds: chapter.timeout, memory: chapter.memory))
+                                           limits: .init(seconds: chapter.timeout, memory: chapter.memory, files: inputFiles[index]))
             progress?(Self.progressLine(index: index, count: count, chapter: chapter, outcome: outcome))
             return outcome
         }

@@ -228,6 +228,35 @@ import Testing
         #expect(book.siteSnapshot() == book.siteSnapshot("clean"))
     }
 
+    @Test func aChapterReadsTheFilesItsFrontMatterNamesAndRerunsWhenTheyChange() throws {
+        let book = try BookFixture(["01-data.md": "---\nfiles: inputs/x.npy\n---\n# Data\n\n```swift\nlet x = loadNPY(\"inputs/x.npy\")\n```\n\nSum `{swift} x.sum()`.\n"])
+        let inputs = book.root.appendingPathComponent("chapters/inputs")
+        try FileManager.default.createDirectory(at: inputs, withIntermediateDirectories: true)
+        try Data(Tensor(vector: [1, 2, 3.5]).npyBytes()).write(to: inputs.appendingPathComponent("x.npy"))
+        let first = try book.convbook("build")
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(!first.stderr.contains("warning"), "\(first.stderr)")
+        #expect(try book.page("01-data.html").contains("Sum <span class=\"cb-value\">6.5</span>"))
+        // The file's bytes are part of the chapter's key: a changed file reruns it.
+        try Data(Tensor(vector: [1, 2, 10]).npyBytes()).write(to: inputs.appendingPathComponent("x.npy"))
+        #expect(try book.convbook("build").stderr.contains("1 compiled"))
+        #expect(try book.page("01-data.html").contains("Sum <span class=\"cb-value\">13</span>"))
+        // A named file that is missing is an error at the front matter's line; the site stays.
+        let before = book.siteSnapshot()
+        try FileManager.default.removeItem(at: inputs.appendingPathComponent("x.npy"))
+        let missing = try book.convbook("build")
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("chapters/01-data.md:2:1: error: the front matter names 'inputs/x.npy' in files, but there is no such file beside the chapter"))
+        #expect(book.siteSnapshot() == before)
+        // A file not named is not there for the program.
+        try book.write("01-data.md", "# Data\n\n```swift\nlet x = loadNPY(\"inputs/x.npy\")\n```\n")
+        let undeclared = try book.convbook("build")
+        #expect(undeclared.status == 1)
+        #expect(undeclared.stderr.contains("must be named in the chapter's front matter"))
+        try book.write("02-bad.md", "---\nfiles: ../secret.npy\n---\n# Bad\n")
+        #expect(try book.convbook("build").stderr.contains("chapters/02-bad.md:2:7: error: files names paths inside the chapter's folder"))
+    }
+
     @Test func aSiteEditedByHandIsRestoredEvenWhenNothingElseChanged() throws {
         let book = try BookFixture(["01-good.md": Self.goodChapter])
         #expect(try book.convbook("build").status == 0)

@@ -12,52 +12,52 @@
 import ConvEngine
 import ConvbookRuntime
 
-// MARK: block 1, 99-authoring.md line 55
+// MARK: block 1, 99-authoring.md line 62
 let x = Tensor(matrix: [[1, 2, 3], [4, 5, 6], [7, 8, 9]])
 let w = Tensor(matrix: [[1, 0], [0, -1]])
 print("x has shape", x.shape)
 
-// MARK: block 2, 99-authoring.md line 63
+// MARK: block 2, 99-authoring.md line 70
 let y = crossCorrelate(x, w)
 show(y, "y = x ⋆ w")
-print("99-authoring.md line 78:", y[0, 0])
-print("99-authoring.md line 78:", y.sum())
-print("99-authoring.md line 80:", y)
+print("99-authoring.md line 85:", y[0, 0])
+print("99-authoring.md line 85:", y.sum())
+print("99-authoring.md line 87:", y)
 
-// MARK: block 3, 99-authoring.md line 118
+// MARK: block 3, 99-authoring.md line 125
 let hiddenScale = 2.0
 
-// MARK: block 4, 99-authoring.md line 125
+// MARK: block 4, 99-authoring.md line 132
 print("2·y =", (hiddenScale * y).scalars)
 
-// MARK: block 5, 99-authoring.md line 131 (norun: kept as a comment)
+// MARK: block 5, 99-authoring.md line 138 (norun: kept as a comment)
 // let neverRun = Tensor.randomNormal(shape: [1_000_000, 1_000_000, 1_000_000, 1_000_000], seed: 0)
 // 
 
-// MARK: block 6, 99-authoring.md line 138 (fails: kept as a comment)
+// MARK: block 6, 99-authoring.md line 145 (fails: kept as a comment)
 // let count: Int = x.sum()
 // 
 
-// MARK: block 7, 99-authoring.md line 145 (traps: kept as a comment)
+// MARK: block 7, 99-authoring.md line 152 (traps: kept as a comment)
 // print(x[3, 0])
 // 
 
-// MARK: block 8, 99-authoring.md line 154
+// MARK: block 8, 99-authoring.md line 161
 print("sum of y:", y.sum())
 print("max of x:", x.max())
 
-// MARK: block 9, 99-authoring.md line 187
+// MARK: block 9, 99-authoring.md line 194
 showWindows(x, kernel: HW(height: 2, width: 2))
 
-// MARK: block 10, 99-authoring.md line 191
+// MARK: block 10, 99-authoring.md line 198
 showTable(["stride", "padding", "output size"], [1, 2].flatMap { s in [0, 1].map { p in
     [s, p, outputLength(input: 3, kernel: 2, stride: s, padding: p) ?? 0] as [Any] } })
 
-// MARK: block 11, 99-authoring.md line 265
+// MARK: block 11, 99-authoring.md line 272
 exploreParameters(input: HW(height: 5, width: 7), filter: HW(height: 3, width: 2),
                   ConvParameters(stride: HW(height: 2, width: 1), padding: 1), label: "authoring-example")
 
-// MARK: block 12, 99-authoring.md line 306
+// MARK: block 12, 99-authoring.md line 313
 let xb = Tensor.randomNormal(shape: [2, 3, 5, 5], seed: 1)
 let wb = Tensor.randomNormal(shape: [4, 3, 3, 3], seed: 2)
 let bb = Tensor.randomNormal(shape: [4], seed: 3)
@@ -69,13 +69,13 @@ let check = checkGradients(
     ("dw", grads.dw, numericalGradient(of: { convForward(xb, $0, bb, p) }, at: wb, upstream: dy)),
     ("db", grads.db, numericalGradient(of: { convForward(xb, wb, $0, p) }, at: bb, upstream: dy)))
 checkAgreement("dx: building blocks vs loops", convBackwardByBlocks(dy, xb, wb, p).dx, grads.dx)
-print("99-authoring.md line 321:", check["dx"])
-print("99-authoring.md line 321:", check.worst)
+print("99-authoring.md line 328:", check["dx"])
+print("99-authoring.md line 328:", check.worst)
 
-// MARK: block 13, 99-authoring.md line 343
+// MARK: block 13, 99-authoring.md line 350
 let fastY = convForwardIm2col(xb, wb, bb, p)
 print(convForward(xb, wb, bb, p).reproducibility, fastY.reproducibility, (2 * fastY).reproducibility)
 show(fastY.slice(0).slice(0), "y[0, 0] by im2col and BLAS")
 let fastDifference = checkAgreement("y: im2col vs loops", fastY, convForward(xb, wb, bb, p))
-print("99-authoring.md line 350:", fastDifference)
-print("99-authoring.md line 355:", measured(fastY.sum(), .relative(1e-11)))
+print("99-authoring.md line 357:", fastDifference)
+print("99-authoring.md line 362:", measured(fastY.sum(), .relative(1e-11)))

@@ -10,8 +10,10 @@
 ///
 /// Keys are `title`, `summary`, `timeout` (seconds the chapter program may
 /// run; default 60), `memory` (MiB of address space it may use; default
-/// 4096) and `bibliography` (a BibTeX file beside the chapter, whose entries
-/// join the book's, ``Bibliography``). The lines are blanked, not removed, before the Markdown
+/// 4096), `bibliography` (a BibTeX file beside the chapter, whose entries
+/// join the book's, ``Bibliography``) and `files` (files beside the chapter
+/// that its program reads, comma-separated: they are copied into the
+/// program's working folder, and their bytes are part of its cache key). The lines are blanked, not removed, before the Markdown
 /// is parsed, so line numbers stay those of the file.
 struct FrontMatter: Hashable, Sendable, Codable {
     var title: String?
@@ -19,8 +21,11 @@ struct FrontMatter: Hashable, Sendable, Codable {
     var timeout: Double?
     var memory: Int?
     var bibliography: String?
+    /// Paths relative to the chapter's folder, and the line that names them.
+    var files: [String] = []
+    var filesLine: Int?
 
-    static let keys = ["title", "summary", "timeout", "memory", "bibliography"]
+    static let keys = ["title", "summary", "timeout", "memory", "bibliography", "files"]
 
     /// The `bibliography` of the front matter at the top of `text`, read
     /// from its lines alone (the book needs every chapter's before it loads any).
@@ -67,6 +72,14 @@ struct FrontMatter: Hashable, Sendable, Codable {
                 matter.timeout = seconds
             case "bibliography":
                 matter.bibliography = value
+            case "files":
+                let names = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                for name in names where name.isEmpty || name.hasPrefix("/") || name.split(separator: "/").contains("..") {
+                    throw Diagnostic(file: file, line: index + 1, column: colon.utf16Offset(in: line) + 2,
+                                     message: "files names paths inside the chapter's folder, comma-separated; '\(name)' is not one")
+                }
+                matter.files = names
+                matter.filesLine = index + 1
             case "memory":
                 guard let mebibytes = Int(value), mebibytes >= 256, mebibytes <= 1 << 30 else {
                     throw Diagnostic(file: file, line: index + 1, column: colon.utf16Offset(in: line) + 2,

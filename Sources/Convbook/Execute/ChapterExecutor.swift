@@ -18,6 +18,9 @@ struct ChapterExecutor: Sendable {
         var seconds: Double
         /// MiB of address space (`ulimit -v`).
         var memory: Int
+        /// Files copied into the program's working folder before it runs
+        /// (the front matter's `files`): where each is, and its path there.
+        var files: [(source: String, path: String)] = []
     }
 
     enum Source: String, Sendable { case cached, compiled }
@@ -140,7 +143,8 @@ struct ChapterExecutor: Sendable {
         }
 
         // The work folder is temporary: files the program wrote there would vanish without a word.
-        let ours: Set<String> = ["main.swift", "program", "main.stdout", "main.records", "main.artifacts"]
+        let ours = Set(["main.swift", "program", "main.stdout", "main.records", "main.artifacts"]
+                       + limits.files.compactMap { $0.path.split(separator: "/").first.map(String.init) })
         let left = ((try? FileManager.default.contentsOfDirectory(atPath: scratch.path)) ?? []).filter { !ours.contains($0) }.sorted()
         if !left.isEmpty {
             outcome.diagnostics.append(Diagnostic(file: chapterPath, severity: .warning,
@@ -205,6 +209,12 @@ struct ChapterExecutor: Sendable {
         _ = FileManager.default.createFile(atPath: recordsFile.path, contents: nil)
         let artifacts = scratch.appendingPathComponent("\(name).artifacts")
         try? FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
+        for file in limits.files {
+            let target = scratch.appendingPathComponent(file.path)
+            try? FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try? FileManager.default.removeItem(at: target)
+            try? FileManager.default.copyItem(atPath: file.source, toPath: target.path)
+        }
         var environment = self.environment.variables(folder: scratch)
         environment["CONVBOOK_RECORDS"] = recordsFile.path
         environment["CONVBOOK_ARTIFACTS"] = artifacts.path
