@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Rebuild cost against book size, for BENCHMARKS.md.
 
-Builds this book (13 chapters) and a 97-chapter book (the 13 chapters plus
+Builds this book (14 chapters) and a 98-chapter book (the 14 chapters plus
 seven more copies of the first twelve, numbered on), warms both caches, then
 times, alternating between the two books in one run:
   - a rebuild with nothing changed;
@@ -16,11 +16,12 @@ def make_book(root, folder, copies):
     shutil.copytree(os.path.join(root, "chapters"), chapters)
     shutil.copy(os.path.join(root, "book.toml"), folder)
     shutil.copy(os.path.join(root, "references.bib"), folder)
-    originals = sorted(f for f in os.listdir(chapters) if f.endswith(".md") and not f.startswith("99"))
-    number = 13
+    chapter_files = [f for f in os.listdir(chapters) if f.endswith(".md") and not f.startswith("99")]
+    originals = sorted(f for f in chapter_files if int(f.split("-")[0]) <= 12)   # the twelve chapters of the explainer
+    number = max(int(f.split("-")[0]) for f in chapter_files) + 1
     for _ in range(copies):
         for name in originals:
-            shutil.copy(os.path.join(chapters, name), os.path.join(chapters, f"{number:03d}-{name[3:]}"))
+            shutil.copy(os.path.join(chapters, name), os.path.join(chapters, f"{number:03d}-{name.split('-', 1)[1]}"))
             number += 1
     return len([f for f in os.listdir(chapters) if f.endswith(".md")])
 

@@ -163,20 +163,48 @@ const ms = performance.now() - started;
 const size = figure.querySelector('.cb-params-size');
 const unreached = figure.querySelector('.cb-params-unreached');
 const transposed = figure.querySelector('.cb-params-transposed');
-const values = (selector) => [...figure.querySelectorAll(selector)].map((e) => Number(e.dataset.value));
 const words = (text) => (text || '').split(/\\s+/).filter((w) => w !== '').map(Number);
+// A grid as the reader sees it: each block's text cut into its cells (cell (r, q) is line r from character
+// q·n to (q + 1)·n), beside its data hooks.
+const grid = (selector) => {
+  const element = figure.querySelector(selector);
+  const cols = Number(element.dataset.cols), width = Number(element.dataset.cellChars);
+  const blocks = [...element.querySelectorAll('pre')].map((pre) => pre.textContent.split('\\n'));
+  return {
+    rows: Number(element.dataset.rows), cols, width, values: words(element.dataset.values),
+    lines: blocks.map((lines) => lines.length), lineLengths: blocks.flat().map((line) => line.length),
+    cells: blocks.flat().flatMap((line) => Array.from({length: cols}, (_, q) => line.slice(q * width, (q + 1) * width))),
+    canvases: element.querySelectorAll('canvas').length, cellsInDom: element.querySelectorAll('td').length,
+  };
+};
 return {
   ms,
   outHeight: Number(size.dataset.outHeight), outWidth: Number(size.dataset.outWidth), sizeText: size.textContent,
   unreachedRows: words(unreached.dataset.rows), unreachedCols: words(unreached.dataset.cols),
-  cover: [...figure.querySelectorAll('.cb-params-stamps td[data-count]')].map((e) => Number(e.dataset.count)),
-  dx: values('.cb-params-stamps td[data-value]'),
-  y: values('.cb-params-y td[data-value]'),
-  dilated: figure.querySelectorAll('.cb-params-dilated td').length,
-  padCells: figure.querySelectorAll('.cb-params-xpad td').length,
   aH: Number(transposed.dataset.aHeight), aW: Number(transposed.dataset.aWidth),
+  counts: words(figure.querySelector('.cb-params-stamps').dataset.counts),
+  xpad: grid('.cb-params-xpad'), y: grid('.cb-params-y'), dilated: grid('.cb-params-dilated'),
+  stamps: grid('.cb-params-stamps'),
 };
 """
+
+
+def check_grid(where: str, name: str, grid: dict, rows: int, cols: int, blocks: int):
+    """A grid's hooks have its size, and its text is rows lines of cols cells of the same width per block."""
+    assert (grid["rows"], grid["cols"]) == (rows, cols), f"{where}: {name} is {grid['rows']} × {grid['cols']}"
+    assert grid["lines"] == [rows] * blocks, f"{where}: {name} shows {grid['lines']} lines, wanted {blocks} × {rows}"
+    assert set(grid["lineLengths"]) == {cols * grid["width"]}, f"{where}: {name} lines of {set(grid['lineLengths'])} characters"
+    assert len(grid["values"]) == blocks * rows * cols, f"{where}: {name} has {len(grid['values'])} values"
+    assert grid["canvases"] == blocks and grid["cellsInDom"] == 0, where
+    # A cell is its number right-aligned with at least one space before it.
+    assert all(cell[0] == " " for cell in grid["cells"]), f"{where}: {name} has a cell with no space before it"
+
+
+def shown_numbers(where: str, name: str, cells: list[str]) -> list[float]:
+    try:
+        return [float(cell.strip()) for cell in cells]
+    except ValueError as error:
+        raise AssertionError(f"{where}: {name} shows a cell that is not a number: {error}") from None
 
 
 def parameter_explorers(site):
@@ -201,7 +229,9 @@ def test_chapters_place_parameter_explorers(site):
 def test_every_setting_matches_the_engine(site, browser, report):
     """For every setting of every parameter explorer's engine table (each control one step either way from
     the start, and more), the page shows the engine's output size, unreached rows and columns, cover
-    counts, leftover a, and the seeded example's y and dx; and every control moved the drawings."""
+    counts, leftover a, and the seeded example's y and dx: on the grids' data hooks and in the text the
+    reader sees (every y and dx number, every ×k count, at its cell's place in the line); and every control
+    moved the drawings."""
     explorers = parameter_explorers(site)
     assert explorers, "no parameter explorer on any page"
     slowest = 0.0
@@ -215,14 +245,42 @@ def test_every_setting_matches_the_engine(site, browser, report):
             shown = browser.js(SET_AND_READ, number, s)
             assert "missing" not in shown, f"{page}: no control for {shown.get('missing')}"
             where = f"{page} explorer {number} at {s}"
-            assert (shown["outHeight"], shown["outWidth"]) == (row["outHeight"], row["outWidth"]), f"{where}: {shown['sizeText']}"
+            Ho, Wo = row["outHeight"], row["outWidth"]
+            assert (shown["outHeight"], shown["outWidth"]) == (Ho, Wo), f"{where}: {shown['sizeText']}"
             assert shown["unreachedRows"] == row["unreachedRows"] and shown["unreachedCols"] == row["unreachedCols"], where
-            assert shown["cover"] == row["cover"], f"{where}: cover {shown['cover']}"
+            assert shown["counts"] == row["cover"], f"{where}: cover {shown['counts']}"
             assert (shown["aH"], shown["aW"]) == (row["aH"], row["aW"]), where
-            assert shown["y"] == row["y"]["data"], f"{where}: y {shown['y']} vs {row['y']['data']}"
-            assert shown["dx"] == row["dx"]["data"], f"{where}: dx {shown['dx']} vs {row['dx']['data']}"
-            assert shown["padCells"] == (s["H"] + 2 * s["ph"]) * (s["W"] + 2 * s["pw"]), f"{where}: x_pad has {shown['padCells']} cells"
-            assert shown["dilated"] == (s["sh"] * (row["outHeight"] - 1) + 1) * (s["sw"] * (row["outWidth"] - 1) + 1), where
+
+            y = shown["y"]
+            check_grid(where, "y", y, Ho, Wo, s["F"])
+            assert y["values"] == row["y"]["data"], f"{where}: y {y['values']} vs {row['y']['data']}"
+            assert shown_numbers(where, "y", y["cells"]) == row["y"]["data"], f"{where}: y shows {y['cells']}"
+
+            stamps = shown["stamps"]
+            check_grid(where, "dx", stamps, s["H"], s["W"], s["C"])
+            assert stamps["values"] == row["dx"]["data"], f"{where}: dx {stamps['values']} vs {row['dx']['data']}"
+            parts = [re.fullmatch(r"\s*(-?\d+)×(\d+)\s*", cell) for cell in stamps["cells"]]
+            assert all(parts), f"{where}: dx cells not 'value×count': {stamps['cells']}"
+            assert [float(m.group(1)) for m in parts] == row["dx"]["data"], f"{where}: dx shows {stamps['cells']}"
+            assert [int(m.group(2)) for m in parts] == row["cover"] * s["C"], f"{where}: counts shown {stamps['cells']}"
+
+            Hp, Wp = s["H"] + 2 * s["ph"], s["W"] + 2 * s["pw"]
+            xpad = shown["xpad"]
+            check_grid(where, "x_pad", xpad, Hp, Wp, 1)
+            assert shown_numbers(where, "x_pad", xpad["cells"]) == xpad["values"], f"{where}: x_pad shows {xpad['cells']}"
+            padding = [xpad["values"][r * Wp + q] for r in range(Hp) for q in range(Wp)
+                       if not (s["ph"] <= r < s["ph"] + s["H"] and s["pw"] <= q < s["pw"] + s["W"])]
+            assert padding == [0] * len(padding), f"{where}: x_pad's padding is not zero"
+
+            Hd, Wd = s["sh"] * (Ho - 1) + 1, s["sw"] * (Wo - 1) + 1
+            dilated = shown["dilated"]
+            check_grid(where, "dilated dy", dilated, Hd, Wd, 1)
+            for k, (cell, value) in enumerate(zip(dilated["cells"], dilated["values"])):
+                if (k // Wd) % s["sh"] == 0 and (k % Wd) % s["sw"] == 0:
+                    assert cell.strip() and float(cell) == value, f"{where}: dilated dy cell {k} shows {cell!r}, data {value}"
+                else:
+                    assert not cell.strip() and value == 0, f"{where}: the stride's hole {k} shows {cell!r}, data {value}"
+
             slowest = max(slowest, shown["ms"])
             moved |= {name for name in s if s[name] != initial[name]}
         assert moved >= {"H", "W", "HH", "WW", "sh", "sw", "ph", "pw", "dh", "dw", "C", "F"}, f"{page}: never moved {moved}"
