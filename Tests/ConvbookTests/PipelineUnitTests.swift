@@ -211,11 +211,29 @@ import Testing
         var near = result([1, 2 + 1e-12], tolerance: .relative(1e-9))
         let kept = Reconciliation.reconcile(&near, with: published, locator: locator, publishedFile: { _ in nil })
         #expect(kept.kept == 1 && kept.drifts.isEmpty)
-        #expect(LedgerWalk.items(of: near).first?.numbers == [1, 2], "the published numbers were put back")
+        #expect(LedgerWalk.items(of: near, program: loaded.program).first?.numbers == [1, 2], "the published numbers were put back")
         var far = result([1, 2.5], tolerance: .relative(1e-9))
         let drift = Reconciliation.reconcile(&far, with: published, locator: locator, publishedFile: { _ in nil })
         #expect(drift.kept == 0 && drift.drifts.count == 1)
         #expect(drift.drifts.first?.description.hasPrefix("chapters/01-unit.md:5:1: error: tensor 't' entry [1] published as 2.0, computed 2.5") == true)
+    }
+
+    @Test func aValueMovedToAnotherPlaceIsNeverReplacedByThePublishedValueThere() throws {
+        // An error measure of 0 published by inline 1; an edit inserts an expression before it, so inline 1
+        // is now another expression whose value (1e-15) is "alike" by the error-measure class. It must not be
+        // taken for the published one: the keys name the code as well as the place.
+        let before = try chapter("# T\n\n```swift\nlet e = 0.0\n```\n\nError `{swift} measured(e, .errorMeasure(bound: 1e-12))`.\n")
+        let old = ExecutionResult(blocks: [], inlines: [.number(FlexibleDouble(0), tolerance: .errorMeasure(bound: 1e-12))], warnings: [])
+        let published = Manifest.chapter(file: "01-unit.md", folder: "chapters", blocks: 1, result: old,
+                                         locator: Locator(program: before.program, chapterPath: before.path)).values
+        let after = try chapter("# T\n\n```swift\nlet e = 0.0\n```\n\nOther `{swift} measured(1e-15, .errorMeasure(bound: 1e-12))` and `{swift} measured(e, .errorMeasure(bound: 1e-12))`.\n")
+        var new = ExecutionResult(blocks: [], inlines: [.number(FlexibleDouble(1e-15), tolerance: .errorMeasure(bound: 1e-12)),
+                                                        .number(FlexibleDouble(0), tolerance: .errorMeasure(bound: 1e-12))], warnings: [])
+        let reconciled = Reconciliation.reconcile(&new, with: published, locator: Locator(program: after.program, chapterPath: after.path),
+                                                  publishedFile: { _ in nil })
+        #expect(reconciled.kept == 0)
+        guard case .number(let first, _)? = new.inlines[0] else { Issue.record("no first value"); return }
+        #expect(first.value == 1e-15, "the new expression's own value is published, not the old one at its place")
     }
 
     // MARK: Render
@@ -226,7 +244,7 @@ import Testing
                                        result: result([1, .nan], tolerance: .exact), locator: Locator(program: loaded.program, chapterPath: loaded.path))
         let data = Manifest(chapters: [chapter]).encoded()
         let text = String(decoding: data, as: UTF8.self)
-        #expect(text.contains("\n        {\"key\":\"block 1 / item 1\""))
+        #expect(text.contains("\n        {\"key\":\"block 1 #"))   // the block's place and its code's digest
         let back = try JSONDecoder().decode(Manifest.self, from: data)
         #expect(back.chapters[0].values[0].values[1].value.isNaN)
     }

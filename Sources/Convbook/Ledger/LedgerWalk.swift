@@ -1,4 +1,5 @@
 import ConvbookFormat
+import Foundation
 
 /// The one place that knows where published values live in an
 /// ``ExecutionResult``: it visits each of them in a fixed order (blocks and
@@ -7,18 +8,30 @@ import ConvbookFormat
 ///
 /// The manifest is what a walk reads; reconciling with a published manifest
 /// is a walk that writes. Both use the same keys because both are this walk.
+///
+/// A key names a value by its place and by the code that made it: `block 3
+/// #1a2b3c4d / item 2` (the block's code's digest), `inline 5 #…` (the
+/// expression's). So a value moved by an inserted block or expression, or
+/// made by changed code, matches no published value and is taken as
+/// computed, never judged against (or replaced by) another value that
+/// happens to sit at its old place.
 enum LedgerWalk {
-    static func walk(_ result: inout ExecutionResult, _ visit: (inout LedgerItem) -> Void) {
+    static func walk(_ result: inout ExecutionResult, program: ChapterProgram, _ visit: (inout LedgerItem) -> Void) {
+        func mark(_ code: String?) -> String {
+            code.map { " #" + CacheStore.digest(Data($0.utf8)).prefix(8) } ?? ""
+        }
         for b in result.blocks.indices {
             let blockIndex = result.blocks[b].index
+            let block = "block \(blockIndex + 1)" + mark(program.block(blockIndex)?.code)
             for i in result.blocks[b].items.indices {
-                let key = "block \(blockIndex + 1) / item \(i + 1)"
+                let key = "\(block) / item \(i + 1)"
                 result.blocks[b].items[i] = walk(result.blocks[b].items[i], key: key, block: blockIndex, visit)
             }
         }
         for id in result.inlines.indices {
             guard let value = result.inlines[id] else { continue }
-            result.inlines[id] = walk(value, key: "inline \(id + 1)", kind: nil, label: nil, origin: .inline(id), visit)
+            result.inlines[id] = walk(value, key: "inline \(id + 1)" + mark(program.inline(id)?.code), kind: nil, label: nil,
+                                      origin: .inline(id), visit)
         }
         for a in result.artifacts.indices {
             let artifact = result.artifacts[a]
@@ -30,10 +43,10 @@ enum LedgerWalk {
     }
 
     /// Reads the values of a result without changing it.
-    static func items(of result: ExecutionResult) -> [LedgerItem] {
+    static func items(of result: ExecutionResult, program: ChapterProgram) -> [LedgerItem] {
         var copy = result
         var found = [LedgerItem]()
-        walk(&copy) { found.append($0) }
+        walk(&copy, program: program) { found.append($0) }
         return found
     }
 

@@ -37,7 +37,7 @@ struct Reconciliation: Sendable {
         var seen = Set<String>()
         var keptData = Set<String>()
 
-        LedgerWalk.walk(&result) { item in
+        LedgerWalk.walk(&result, program: locator.program) { item in
             seen.insert(item.key)
             report.classes[item.tolerance.className, default: 0] += 1
             report.numbers += max(item.numbers.count, 1)

@@ -27,7 +27,7 @@ public struct Manifest: Codable, Equatable, Sendable {
     /// folder in sources (`chapters/10-fast.md:478:24`), so the manifest does
     /// not depend on where convbook ran.
     static func chapter(file: String, folder: String, blocks: Int, result: ExecutionResult, locator: Locator) -> Chapter {
-        let values = LedgerWalk.items(of: result).map { item in
+        let values = LedgerWalk.items(of: result, program: locator.program).map { item in
             let at = locator.source(of: item.origin)
             return LedgerEntry(item, source: "\(folder)/\(file):\(at.line):\(at.column)")
         }
