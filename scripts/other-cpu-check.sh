@@ -4,16 +4,18 @@
 # tolerance (or the other kernel changed nothing and this proves nothing), and
 # `convbook build` there must leave every file of the site as it is.
 #
-#   scripts/other-cpu-check.sh .build/debug/convbook site
+#   scripts/other-cpu-check.sh .build/debug/convbook site [--modules .build/release]
 set -euo pipefail
 convbook="$1"
 site="${2:-site}"
+shift 2 || shift $#
+extra=("$@")   # passed to both convbook commands (the modules chapter programs link)
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cache="$root/.build/other-kernel-cache"   # never this machine's own results
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-output="$("$root/scripts/with-other-kernel.sh" "$convbook" check --out "$site" --cache "$cache" 2>"$work/stderr")" || {
+output="$("$root/scripts/with-other-kernel.sh" "$convbook" check --out "$site" --cache "$cache" "${extra[@]}" 2>"$work/stderr")" || {
     cat "$work/stderr" >&2
     echo "$output"
     echo "error: convbook check fails on the committed site with another BLAS kernel" >&2
@@ -26,7 +28,7 @@ if ! echo "$output" | grep -Eq '[1-9][0-9]* values? differs? on this machine wit
 fi
 
 cp -R "$site" "$work/site"
-"$root/scripts/with-other-kernel.sh" "$convbook" build --out "$work/site" --cache "$cache" 2>"$work/stderr" || {
+"$root/scripts/with-other-kernel.sh" "$convbook" build --out "$work/site" --cache "$cache" "${extra[@]}" 2>"$work/stderr" || {
     cat "$work/stderr" >&2
     echo "error: convbook build fails with another BLAS kernel" >&2
     exit 1

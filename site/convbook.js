@@ -489,16 +489,20 @@ function buildParams(figure) {
     `<div class="cb-params-controls" role="group" aria-label="Layer settings">${controls}</div>` +
     `<div class="cb-params-size" aria-live="polite"></div>` +
     `<div class="cb-params-views">` +
-    `<p class="cb-params-hover">Point at or tab to a cell of y to see its window in x_pad, its entry of the dilated dy, and its stamp on dx.</p>` +
+    `<p class="cb-params-hover">Point at a cell of y, or tab to y and move with the arrow keys, to see its window ` +
+    `in x_pad, its entry of the dilated dy, and its stamp on dx.</p>` +
     `<div class="cb-params-grids">` +
-    panel("x_pad: x with its padding", "cb-params-xpad",
-      "Dashed: padding (zeros). Hatched: no window reaches the cell.") +
-    panel("y of the seeded example", "cb-params-y", "") +
-    panel("dy dilated by the stride", "cb-params-dilated",
-      "dy's values sit s apart; the faint cells between them are the stride's holes, zeros.") +
-    panel("dx: the stamps that build it", "cb-params-stamps",
+    panel("x_pad: x with its padding", "cb-params-xpad", "", legend(
+      "Shaded: padding (zeros). Hatched: no window reaches the cell. The window of the y cell pointed at " +
+      "lights its taps; dashed outlines mark the cells its dilation skips.")) +
+    panel("y of the seeded example", "cb-params-y",
+      `tabindex="0" role="application" aria-label="y of the seeded example: the arrow keys move between its cells"`,
+      `<p class="cb-params-cell" aria-live="polite"></p>`) +
+    panel("dy dilated by the stride", "cb-params-dilated", "", legend(
+      "dy's values sit s apart; the shaded empty cells between them are the stride's holes, zeros.")) +
+    panel("dx: the stamps that build it", "cb-params-stamps", "", legend(
       "Each window stamps dy·w onto x at its taps. A cell shows dx and (×k) how many (window, tap) " +
-      "pairs land on it per filter; darker means more. ×0: no window reaches it, so dx is 0 whatever dy is.") +
+      "pairs land on it per filter; darker means more. ×0 (hatched): no window reaches it, so dx is 0 whatever dy is.")) +
     `</div>` +
     `<p class="cb-params-unreached"></p>` +
     `<div class="cb-params-transposed"></div></div>`;
@@ -508,18 +512,59 @@ function buildParams(figure) {
   wireParams(figure, ui, data);
 }
 
-function panel(title, className, legend) {
+function panel(title, className, attributes, after) {
   return `<figure class="cb-params-panel"><figcaption>${title}</figcaption>` +
-    `<div class="cb-params-grid ${className}"></div>` +
-    (legend ? `<p class="cb-params-legend">${legend}</p>` : "") + `</figure>`;
+    `<div class="cb-params-grid ${className}" ${attributes}></div>${after}</figure>`;
 }
 
-// Events: any slider re-renders; pointing at or focusing a y cell highlights.
+function legend(text) {
+  return `<p class="cb-params-legend">${text}</p>`;
+}
+
+// Every explorer's repaint, for a change of colour scheme (or printing) or pixel ratio.
+const paramsRepaints = [];
+let paramsWatching = false;
+
+function watchParamsDisplay() {
+  if (paramsWatching) return;
+  paramsWatching = true;
+  const repaint = () => {
+    gridPalette = null;
+    for (const again of paramsRepaints) again();
+  };
+  const scheme = window.matchMedia("(prefers-color-scheme: dark)");
+  if (scheme.addEventListener) scheme.addEventListener("change", repaint);
+  // Printed in the light colours (the stylesheet's dark ones need .cb-print absent).
+  window.addEventListener("beforeprint", () => {
+    document.documentElement.classList.add("cb-print");
+    repaint();
+  });
+  window.addEventListener("afterprint", () => {
+    document.documentElement.classList.remove("cb-print");
+    repaint();
+  });
+  let ratio = window.devicePixelRatio || 1;
+  window.addEventListener("resize", () => {
+    if ((window.devicePixelRatio || 1) === ratio) return;
+    ratio = window.devicePixelRatio || 1;
+    repaint();
+  });
+}
+
+// Events: any slider re-renders; pointing at a y cell, or moving through y
+// with the keyboard, selects a cell and lights its window.
 function wireParams(figure, ui, data) {
   const K = window.ConvKernel;
   const inputs = Array.from(ui.querySelectorAll("input[data-param]"));
   const part = (selector) => ui.querySelector(selector);
-  const view = { S: null, geo: null, selected: null, lit: [] };
+  const yGrid = part(".cb-params-y");
+  const view = {
+    S: null, geo: null, ex: null, selected: null, dyFilter: 0, live: part(".cb-params-cell"),
+    grids: {
+      xpad: makeGrid(part(".cb-params-xpad")), y: makeGrid(yGrid),
+      dilated: makeGrid(part(".cb-params-dilated")), stamps: makeGrid(part(".cb-params-stamps")),
+    },
+  };
 
   const render = () => {
     const start = performance.now();
@@ -538,36 +583,105 @@ function wireParams(figure, ui, data) {
       input.nextElementSibling.textContent = input.value;
     }
     view.S = S;
-    view.lit = [];
     const problem = invalidReason(S);
     part(".cb-params-views").hidden = Boolean(problem);
     if (problem) {
       showInvalid(part(".cb-params-size"), problem);
       view.geo = null;
+      view.ex = null;
       for (const key of ["rows", "cols"]) part(".cb-params-unreached").dataset[key] = "";
       for (const key of ["aHeight", "aWidth"]) delete part(".cb-params-transposed").dataset[key];
-    } else {
-      const P = layerParameters(S);
-      const example = K.seededExample(S);
-      example.y = K.forward(example.x, example.w, null, P);
-      example.dx = K.backward(example.dy, example.x, example.w, P).dx;
-      view.geo = K.geometry(S);
-      view.dy = example.dy;
-      drawParams(ui, S, view.geo, example);
-      const at = view.selected;
-      if (at && at.f < S.F && at.i < view.geo.outHeight && at.j < view.geo.outWidth) highlightWindow(ui, view, at);
+      return;
     }
+    const P = layerParameters(S);
+    const example = K.seededExample(S);
+    example.y = K.forward(example.x, example.w, null, P);
+    example.dx = K.backward(example.dy, example.x, example.w, P).dx;
+    view.geo = K.geometry(S);
+    view.ex = example;
+    const at = view.selected;
+    if (at && !(at.f < S.F && at.i < view.geo.outHeight && at.j < view.geo.outWidth)) view.selected = null;
+    drawParams(ui, view);
   };
-  const point = (event) => {
-    const cell = event.target.closest(".cb-params-y td[data-i]");
-    if (!cell || !view.geo) return;
-    view.selected = { f: Number(cell.dataset.f), i: Number(cell.dataset.i), j: Number(cell.dataset.j) };
-    highlightWindow(ui, view, view.selected);
+  const select = (at) => {
+    if (!view.geo) return;
+    const was = view.selected;
+    if (was && at && was.f === at.f && was.i === at.i && was.j === at.j) return;
+    view.selected = at;
+    showSelection(view);
+    paintParams(view);
   };
+  // The cell of y under the pointer, or null.
+  const cellAt = (event) => {
+    const plot = event.target.closest && event.target.closest(".cb-params-plot");
+    const grid = view.grids.y;
+    if (!plot || !view.geo || !gridMetrics) return null;
+    const box = plot.getBoundingClientRect();
+    const j = Math.floor((event.clientX - box.left - GRID_BORDER) / (grid.cellChars * gridMetrics.ch));
+    const i = Math.floor((event.clientY - box.top - GRID_BORDER) / gridMetrics.line);
+    if (i < 0 || j < 0 || i >= grid.rows || j >= grid.cols) return null;
+    return { f: Number(plot.dataset.block), i, j };
+  };
+  let pointerDown = false;
+  yGrid.addEventListener("pointermove", (event) => {
+    const at = cellAt(event);
+    if (at) select(at);
+  });
+  yGrid.addEventListener("pointerdown", (event) => {
+    pointerDown = true;
+    const at = cellAt(event);
+    if (at) select(at);
+  });
+  yGrid.addEventListener("pointerup", () => { pointerDown = false; });
+  yGrid.addEventListener("focus", () => {
+    if (!pointerDown) select({ f: 0, i: 0, j: 0 });
+    pointerDown = false;
+  });
+  yGrid.addEventListener("keydown", (event) => {
+    if (!view.geo || event.altKey || event.metaKey) return;
+    const at = moveSelection(view, event.key, event.ctrlKey);
+    if (!at) return;
+    event.preventDefault();
+    select(at);
+  });
   part(".cb-params-controls").addEventListener("input", render);
-  part(".cb-params-grids").addEventListener("mouseover", point);
-  part(".cb-params-grids").addEventListener("focusin", point);
+  paramsRepaints.push(() => {
+    if (!view.geo) return;
+    sizeGrids(view);
+    paintParams(view);
+  });
+  watchParamsDisplay();
   render();
+}
+
+// The cell a key moves the selection of y to, or null for other keys. Right
+// and Left run on into the next or previous filter's grid.
+function moveSelection(view, key, toCorner) {
+  const { S, geo } = view;
+  const Ho = geo.outHeight, Wo = geo.outWidth;
+  const at = Object.assign({ f: 0, i: 0, j: 0 }, view.selected || {});
+  switch (key) {
+    case "ArrowRight":
+      if (at.j < Wo - 1) at.j += 1;
+      else if (at.f < S.F - 1) { at.f += 1; at.j = 0; }
+      break;
+    case "ArrowLeft":
+      if (at.j > 0) at.j -= 1;
+      else if (at.f > 0) { at.f -= 1; at.j = Wo - 1; }
+      break;
+    case "ArrowDown": at.i = Math.min(at.i + 1, Ho - 1); break;
+    case "ArrowUp": at.i = Math.max(at.i - 1, 0); break;
+    case "Home":
+      at.j = 0;
+      if (toCorner) { at.f = 0; at.i = 0; }
+      break;
+    case "End":
+      at.j = Wo - 1;
+      if (toCorner) { at.f = S.F - 1; at.i = Ho - 1; }
+      break;
+    default: return null;
+  }
+  return at;
 }
 
 // Why these settings give no layer, or "" when they do.
@@ -611,85 +725,107 @@ function transposedFormula(axis, n, k, s, p, d, out, a) {
     `${s}·(${out} − 1) + ${d}·(${k} − 1) + 1 − 2·${p} + ${a} = ${n}, with a = ${a}`;
 }
 
-// Redraw everything for valid settings S: texts first, then the grids, each
-// grid's tables in one innerHTML assignment.
-function drawParams(ui, S, geo, ex) {
+// Redraw everything for valid settings: texts first, then the grids' text and
+// sizes, then their canvases.
+function drawParams(ui, view) {
+  const { S, geo, ex } = view;
   const Ho = geo.outHeight, Wo = geo.outWidth;
   const size = ui.querySelector(".cb-params-size");
   size.className = "cb-params-size";
   size.dataset.outHeight = String(Ho);
   size.dataset.outWidth = String(Wo);
   size.dataset.valid = "true";
-  size.innerHTML = `<span class="cb-params-formula">${sizeFormula("H", S.H, S.HH, S.sh, S.ph, S.dh, Ho)}</span> ` +
+  setHTML(size, `<span class="cb-params-formula">${sizeFormula("H", S.H, S.HH, S.sh, S.ph, S.dh, Ho)}</span> ` +
     `<span class="cb-params-formula">${sizeFormula("W", S.W, S.WW, S.sw, S.pw, S.dw, Wo)}</span> ` +
     `<span class="cb-params-shapes">x (1, ${S.C}, ${S.H}, ${S.W}) → y (1, ${S.F}, ${Ho}, ${Wo}); ` +
-    `w (${S.F}, ${S.C}, ${S.HH}, ${S.WW}); seeded example, seed ${S.seed}.</span>`;
+    `w (${S.F}, ${S.C}, ${S.HH}, ${S.WW}); seeded example, seed ${S.seed}.</span>`);
   drawUnreached(ui.querySelector(".cb-params-unreached"), S, geo);
   const transposed = ui.querySelector(".cb-params-transposed");
   transposed.dataset.aHeight = String(geo.aH);
   transposed.dataset.aWidth = String(geo.aW);
-  transposed.innerHTML = `<p>Back from y to x (a transposed convolution, Dumoulin &amp; Visin):</p>` +
+  setHTML(transposed, `<p>Back from y to x (a transposed convolution, Dumoulin &amp; Visin):</p>` +
     `<span class="cb-params-formula">${transposedFormula("H", S.H, S.HH, S.sh, S.ph, S.dh, Ho, geo.aH)}</span> ` +
     `<span class="cb-params-formula">${transposedFormula("W", S.W, S.WW, S.sw, S.pw, S.dw, Wo, geo.aW)}</span>` +
     `<p>a = (H + 2p − d(HH − 1) − 1) mod s counts the rows (columns) of x_pad past the last window. ` +
-    `Different H give the same H', so going back needs a to be told (PyTorch's output_padding).</p>`;
+    `Different H give the same H', so going back needs a to be told (PyTorch's output_padding).</p>`);
 
   // Every channel is padded and windowed alike, so x_pad is drawn for channel 0
   // alone; dy's dilation is the same for every filter, so it is drawn for the
-  // filter of the y cell pointed at (drawDilated). Fewer cells: the browser
-  // lays out every cell of every table again on each change.
-  const rowOff = new Set(geo.unreachedRows), colOff = new Set(geo.unreachedCols);
+  // filter of the selected y cell (drawDilated).
   const Hp = S.H + 2 * S.ph, Wp = S.W + 2 * S.pw;
-  const every = S.C > 1 ? ` (every channel c alike)` : "";
-  ui.querySelector(".cb-params-xpad").innerHTML = tables(1, "x_pad[0, %]" + every, Hp, Wp, (c, r, q) => {
-    const inside = r >= S.ph && r < S.ph + S.H && q >= S.pw && q < S.pw + S.W;
-    const v = inside ? ex.x.data[(c * S.H + r - S.ph) * S.W + q - S.pw] : 0;
-    const classes = (inside ? "" : "cb-pad ") + (rowOff.has(r) || colOff.has(q) ? "unreached" : "");
-    return `<td class="${classes.trim()}" data-r="${r}" data-q="${q}">${formatValue(v)}</td>`;
-  });
-  ui.querySelector(".cb-params-y").innerHTML = tables(S.F, "y[0, %]", Ho, Wo, (f, i, j) => {
-    const v = ex.y.data[(f * Ho + i) * Wo + j];
-    return `<td tabindex="0" data-f="${f}" data-i="${i}" data-j="${j}" data-value="${v}">${formatValue(v)}</td>`;
-  });
-  drawDilated(ui, S, geo, ex.dy, 0);
-  // The cover is one H × W map, the same for every channel: data-count is on
-  // channel 0's cells only (so it reads as the contract's cover array).
-  const most = Math.max(1, ...geo.cover);
-  ui.querySelector(".cb-params-stamps").innerHTML = tables(S.C, "dx[0, %]", S.H, S.W, (c, r, q) => {
-    const k = geo.cover[r * S.W + q], v = ex.dx.data[(c * S.H + r) * S.W + q];
-    const level = k === 0 ? "unreached" : "cb-cover-" + Math.ceil((4 * k) / most);
-    return `<td class="${level}"${c === 0 ? ` data-count="${k}"` : ""} data-value="${v}" ` +
-      `title="dx = ${formatValue(v)}, ${k} stamps">${formatValue(v)}<span class="cb-count">×${k}</span></td>`;
-  });
+  const pad = new Array(Hp * Wp).fill(0);
+  for (let r = 0; r < S.H; r++) {
+    for (let q = 0; q < S.W; q++) pad[(r + S.ph) * Wp + q + S.pw] = ex.x.data[r * S.W + q];
+  }
+  const every = S.C > 1 ? " (every channel c alike)" : "";
+  fillGrid(view.grids.xpad, ["x_pad[0, 0]" + every], Hp, Wp, pad);
+  const filters = [];
+  for (let f = 0; f < S.F; f++) filters.push(`y[0, ${f}]`);
+  fillGrid(view.grids.y, filters, Ho, Wo, ex.y.data);
+  drawDilated(view, view.selected ? view.selected.f : 0);
+  // dx with each cell's cover count: "dx×k", the counts (one H × W map, the
+  // same for every channel) on their own hook once.
+  const channels = [];
+  for (let c = 0; c < S.C; c++) channels.push(`dx[0, ${c}]`);
+  const counts = geo.cover.map(String);
+  const countChars = Math.max(...counts.map((k) => k.length));
+  fillGrid(view.grids.stamps, channels, S.H, S.W, ex.dx.data,
+    (text, k) => text + "×" + counts[k % (S.H * S.W)].padEnd(countChars));
+  view.grids.stamps.element.dataset.counts = counts.join(" ");
+  showSelection(view);
+  paintParams(view);
+}
+
+// innerHTML only when it differs (the browser lays out again what is set).
+function setHTML(element, html) {
+  if (element.cbHTML !== html) {
+    element.innerHTML = html;
+    element.cbHTML = html;
+  }
 }
 
 // dy[0, f] spread out by the stride: its values s apart, the holes between
-// them empty cells (no text to lay out).
-function drawDilated(ui, S, geo, dy, f) {
+// them blank (their value, 0, in the data hook).
+function drawDilated(view, f) {
+  const { S, geo, ex } = view;
   const Ho = geo.outHeight, Wo = geo.outWidth;
   const Hd = S.sh * (Ho - 1) + 1, Wd = S.sw * (Wo - 1) + 1;
-  const grid = ui.querySelector(".cb-params-dilated");
-  grid.dataset.filter = String(f);
-  grid.innerHTML = tables(1, `dy[0, ${f}] dilated` + (S.F > 1 ? " (point at y of another filter for its dy)" : ""), Hd, Wd, (_, u, v) => {
-    if (u % S.sh !== 0 || v % S.sw !== 0) return `<td class="cb-inserted" data-value="0"></td>`;
-    const value = dy.data[(f * Ho + u / S.sh) * Wo + v / S.sw];
-    return `<td data-value="${value}">${formatValue(value)}</td>`;
-  });
+  const values = new Array(Hd * Wd).fill(0), holes = new Array(Hd * Wd).fill(true);
+  for (let i = 0; i < Ho; i++) {
+    for (let j = 0; j < Wo; j++) {
+      const k = i * S.sh * Wd + j * S.sw;
+      values[k] = ex.dy.data[(f * Ho + i) * Wo + j];
+      holes[k] = false;
+    }
+  }
+  view.dyFilter = f;
+  view.grids.dilated.holes = holes;
+  view.grids.dilated.element.dataset.filter = String(f);
+  fillGrid(view.grids.dilated, [`dy[0, ${f}] dilated` + (S.F > 1 ? " (select y of another filter for its dy)" : "")],
+    Hd, Wd, values, (text, k) => (holes[k] ? "" : text));
 }
 
-// channels tables of rows × cols cells, cell(channel, row, col) giving each <td>.
-function tables(channels, caption, rows, cols, cell) {
-  let html = "";
-  for (let c = 0; c < channels; c++) {
-    html += `<table class="cb-matrix"><caption>${caption.replace("%", c)}</caption><tbody>`;
-    for (let r = 0; r < rows; r++) {
-      html += "<tr>";
-      for (let q = 0; q < cols; q++) html += cell(c, r, q);
-      html += "</tr>";
-    }
-    html += "</tbody></table>";
-  }
-  return html;
+// The selected cell of y on its hook and in words.
+function showSelection(view) {
+  const at = view.selected, grid = view.grids.y.element;
+  grid.dataset.selected = at ? `${at.f},${at.i},${at.j}` : "";
+  if (at && at.f !== view.dyFilter) drawDilated(view, at.f);
+  const text = at ? describeCell(view, at) : "";
+  if (view.live.textContent !== text) view.live.textContent = text;
+}
+
+// "y[0, 1, 2, 3] = 5: window rows 4–6, columns 6–8 of x_pad"
+function describeCell(view, at) {
+  const { S, geo, ex } = view;
+  const value = ex.y.data[(at.f * geo.outHeight + at.i) * geo.outWidth + at.j];
+  const span = (one, many, start, d, k) => {
+    const end = start + d * (k - 1);
+    if (end === start) return `${one} ${start}`;
+    const taps = d > 1 ? ` (taps on ${Array.from({ length: k }, (_, t) => start + t * d).join(", ")})` : "";
+    return `${many} ${start}–${end}${taps}`;
+  };
+  return `y[0, ${at.f}, ${at.i}, ${at.j}] = ${formatValue(value)}: window ` +
+    `${span("row", "rows", at.i * S.sh, S.dh, S.HH)}, ${span("column", "columns", at.j * S.sw, S.dw, S.WW)} of x_pad`;
 }
 
 function drawUnreached(element, S, geo) {
@@ -707,30 +843,270 @@ function drawUnreached(element, S, geo) {
         : "Every row and column is reached: every input gets a gradient.");
 }
 
-// Light up the window of y[0, f, i, j]: its taps in x_pad (the cells between
-// dilated taps outlined), its entry of the dilated dy and its stamp on dx.
-function highlightWindow(ui, view, at) {
-  const { S, geo } = view;
-  for (const [cell, name] of view.lit) cell.classList.remove(name);
-  view.lit = [];
-  const light = (cell, name) => { if (cell) { cell.classList.add(name); view.lit.push([cell, name]); } };
-  const cells = (selector, k) => {
-    const table = ui.querySelectorAll(selector + " table")[k];
-    return table ? table.querySelectorAll("td") : [];
+
+// ---------------------------------------------------------------------------
+// The explorer's grids. A table cell per number costs the browser some 20 µs
+// of layout each time it changes, so each grid is drawn as a <pre> of
+// monospace text, one line per row and every cell the same number of
+// characters (the number right-aligned), over a <canvas> of the same size that
+// paints the cells' backgrounds, lines and highlights (no layout at all).
+// Cell (r, q) of a grid with cells of n characters is the text of line r from
+// character q·n to (q + 1)·n, and the canvas box GRID_BORDER + (q·n·ch, r·line).
+
+const GRID_BORDER = 2;
+let gridMetrics = null;
+let gridPalette = null;
+
+function makeGrid(element) {
+  return { element, blocks: [], rows: 0, cols: 0, cellChars: 1, metrics: null };
+}
+
+// The width of a character and the height of a line of the grids' text, from
+// a probe laid out once (null while the page cannot lay it out).
+function measureGrid() {
+  if (gridMetrics) return gridMetrics;
+  const probe = document.createElement("pre");
+  probe.className = "cb-params-text cb-params-probe";
+  probe.setAttribute("aria-hidden", "true");
+  probe.textContent = Array(10).fill("0".repeat(40)).join("\n");
+  document.body.appendChild(probe);
+  const box = probe.getBoundingClientRect();
+  probe.remove();
+  if (box.width > 0 && box.height > 0) gridMetrics = { ch: box.width / 40, line: box.height / 10 };
+  return gridMetrics;
+}
+
+// The colours of the page's light or dark scheme (its CSS custom properties).
+function gridColours() {
+  if (gridPalette) return gridPalette;
+  const style = getComputedStyle(document.documentElement);
+  const get = (name) => style.getPropertyValue(name).trim();
+  gridPalette = {
+    fg: get("--fg"), line: get("--line"), frame: get("--muted"), pad: get("--pad"), stripe: get("--stripe"),
+    hlX: get("--hl-x"), hlW: get("--hl-w"), hlY: get("--hl-y"), pass: get("--pass"), accent: get("--accent"),
+    cover: [1, 2, 3, 4].map((k) => get("--cover-" + k)), hatches: new Map(),
   };
-  const Wp = S.W + 2 * S.pw, Wd = S.sw * (geo.outWidth - 1) + 1;
-  light(cells(".cb-params-y", at.f)[at.i * geo.outWidth + at.j], "hl-target");
-  if (ui.querySelector(".cb-params-dilated").dataset.filter !== String(at.f)) drawDilated(ui, S, geo, view.dy, at.f);
-  light(cells(".cb-params-dilated", 0)[at.i * S.sh * Wd + at.j * S.sw], "hl-source-w");
-  for (let c = 0; c < S.C; c++) {
-    const pad = c === 0 ? cells(".cb-params-xpad", 0) : [], stamp = cells(".cb-params-stamps", c);
-    for (let rr = at.i * S.sh; rr <= at.i * S.sh + S.dh * (S.HH - 1); rr++) {
-      for (let qq = at.j * S.sw; qq <= at.j * S.sw + S.dw * (S.WW - 1); qq++) {
-        const tap = (rr - at.i * S.sh) % S.dh === 0 && (qq - at.j * S.sw) % S.dw === 0;
-        light(pad[rr * Wp + qq], tap ? "hl-source-x" : "cb-gap");
-        const r = rr - S.ph, q = qq - S.pw;
-        if (tap && r >= 0 && r < S.H && q >= 0 && q < S.W) light(stamp[r * S.W + q], "hl-stamp");
+  return gridPalette;
+}
+
+// Diagonal stripes in the page's --stripe colour, one device pixel per tile pixel.
+function hatchPattern(context, ratio) {
+  const palette = gridColours();
+  let pattern = palette.hatches.get(ratio);
+  if (pattern) return pattern;
+  const size = Math.round(6 * ratio), tile = document.createElement("canvas");
+  tile.width = tile.height = size;
+  const t = tile.getContext("2d");
+  t.strokeStyle = palette.stripe;
+  t.lineWidth = 1.5 * ratio;
+  t.beginPath();
+  for (const shift of [-size, 0, size]) {
+    t.moveTo(shift, size);
+    t.lineTo(shift + size, 0);
+  }
+  t.stroke();
+  pattern = context.createPattern(tile, "repeat");
+  if (pattern.setTransform) pattern.setTransform(new DOMMatrix([1 / ratio, 0, 0, 1 / ratio, 0, 0]));
+  palette.hatches.set(ratio, pattern);
+  return pattern;
+}
+
+// Puts values (blocks of rows × cols, row-major, one block per caption) into
+// the grid as text, each cell shown(formatted value, flat index), and on the
+// grid's hooks: data-rows, data-cols, data-cell-chars, data-values.
+function fillGrid(grid, captions, rows, cols, values, shown) {
+  const texts = new Array(values.length);
+  let longest = 1;
+  for (let k = 0; k < values.length; k++) {
+    const text = shown ? shown(formatValue(values[k]), k) : formatValue(values[k]);
+    texts[k] = text;
+    if (text.length > longest) longest = text.length;
+  }
+  const cellChars = longest + 1, blank = " ".repeat(cellChars);
+  while (grid.blocks.length < captions.length) grid.blocks.push(makeBlock(grid, grid.blocks.length));
+  while (grid.blocks.length > captions.length) grid.blocks.pop().element.remove();
+  grid.blocks.forEach((block, b) => {
+    const lines = new Array(rows);
+    for (let r = 0, k = b * rows * cols; r < rows; r++) {
+      let line = "";
+      for (let q = 0; q < cols; q++, k++) line += blank.slice(texts[k].length) + texts[k];
+      lines[r] = line;
+    }
+    const text = lines.join("\n");
+    if (block.text !== text) block.pre.textContent = block.text = text;
+    if (block.captionText !== captions[b]) block.caption.textContent = block.captionText = captions[b];
+  });
+  grid.rows = rows;
+  grid.cols = cols;
+  grid.cellChars = cellChars;
+  const hooks = grid.element.dataset;
+  hooks.rows = String(rows);
+  hooks.cols = String(cols);
+  hooks.cellChars = String(cellChars);
+  hooks.values = Array.prototype.join.call(values, " ");
+  sizeGrid(grid);
+}
+
+function makeBlock(grid, b) {
+  const element = document.createElement("div");
+  element.className = "cb-params-block";
+  element.innerHTML = `<div class="cb-params-caption"></div><div class="cb-params-plot" data-block="${b}">` +
+    `<canvas class="cb-params-canvas" aria-hidden="true"></canvas><pre class="cb-params-text"></pre></div>`;
+  grid.element.appendChild(element);
+  const plot = element.lastChild;
+  return { element, caption: element.firstChild, plot, canvas: plot.firstChild, pre: plot.lastChild,
+    context: null, text: null, captionText: null, width: 0, height: 0, ratio: 0 };
+}
+
+// Each block's plot sized to its text; its canvas (device pixels) only ever
+// grows, the plot clipping what is past its edge (a new canvas bitmap at every
+// change of size would cost more than the painting).
+function sizeGrid(grid) {
+  const metrics = measureGrid() || { ch: 8, line: 22 };
+  const ratio = window.devicePixelRatio || 1;
+  const width = Math.ceil(grid.cols * grid.cellChars * metrics.ch + 2 * GRID_BORDER);
+  const height = Math.ceil(grid.rows * metrics.line + 2 * GRID_BORDER);
+  grid.metrics = metrics;
+  for (const block of grid.blocks) {
+    if (block.width !== width) block.plot.style.width = width + "px";
+    if (block.height !== height) block.plot.style.height = height + "px";
+    block.width = width;
+    block.height = height;
+    const canvas = block.canvas, wide = Math.ceil(width * ratio), tall = Math.ceil(height * ratio);
+    if (block.ratio === ratio && canvas.width >= wide && canvas.height >= tall) continue;
+    if (block.ratio !== ratio) canvas.width = canvas.height = 0;
+    canvas.width = Math.max(canvas.width, wide);
+    canvas.height = Math.max(canvas.height, tall);
+    canvas.style.width = canvas.width / ratio + "px";
+    canvas.style.height = canvas.height / ratio + "px";
+    block.ratio = ratio;
+  }
+}
+
+function sizeGrids(view) {
+  for (const grid of Object.values(view.grids)) sizeGrid(grid);
+}
+
+// Paints every block of the grid. paint(cell, block) asks for cells filled
+// (cell.fill(r, q, colour, layer): layer 0 the backgrounds, 1 the hatching,
+// 2 the highlights) and outlined; then come, in one path per colour, the
+// fills layer by layer, the lines between cells, the frame, and the outlines.
+function paintGrid(grid, paint) {
+  const palette = gridColours(), B = GRID_BORDER;
+  const cw = grid.cellChars * grid.metrics.ch, lh = grid.metrics.line, rows = grid.rows, cols = grid.cols;
+  grid.blocks.forEach((block, b) => {
+    const { width: W, height: H, ratio, canvas } = block;
+    const context = block.context || (block.context = canvas.getContext("2d"));
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    context.clearRect(0, 0, canvas.width / ratio, canvas.height / ratio);
+    const snap = (v) => Math.round(v * ratio) / ratio;
+    const left = Array.from({ length: cols + 1 }, (_, q) => (q === cols ? W - B : snap(B + q * cw)));
+    const top = Array.from({ length: rows + 1 }, (_, r) => (r === rows ? H - B : snap(B + r * lh)));
+    const layers = [new Map(), new Map(), new Map()], outlines = [];
+    const add = (layer, style, r, q) => {
+      const group = layers[layer].get(style);
+      if (group) group.push(r, q);
+      else layers[layer].set(style, [r, q]);
+    };
+    const cell = {
+      fill(r, q, colour, layer = 0) { add(layer, colour, r, q); },
+      hatch(r, q) { add(1, hatchPattern(context, ratio), r, q); },
+      outline(r, q, colour, lineWidth, dashed) { outlines.push({ r, q, colour, lineWidth, dashed }); },
+    };
+    paint(cell, b);
+    for (const layer of layers) {
+      for (const [style, at] of layer) {
+        context.beginPath();
+        for (let k = 0; k < at.length; k += 2) {
+          const r = at[k], q = at[k + 1];
+          context.rect(left[q], top[r], left[q + 1] - left[q], top[r + 1] - top[r]);
+        }
+        context.fillStyle = style;
+        context.fill();
       }
     }
+    context.beginPath();
+    for (let q = 1; q < cols; q++) context.rect(left[q], B, 1, H - 2 * B);
+    for (let r = 1; r < rows; r++) context.rect(B, top[r], W - 2 * B, 1);
+    context.fillStyle = palette.line;
+    context.fill();
+    context.beginPath();
+    context.rect(0, 0, W, B);
+    context.rect(0, H - B, W, B);
+    context.rect(0, B, B, H - 2 * B);
+    context.rect(W - B, B, B, H - 2 * B);
+    context.fillStyle = palette.frame;
+    context.fill();
+    for (const { r, q, colour, lineWidth, dashed } of outlines) {
+      const inset = dashed ? 3 : 1 + lineWidth / 2;
+      context.strokeStyle = colour;
+      context.lineWidth = lineWidth;
+      context.setLineDash(dashed ? [3, 2] : []);
+      context.strokeRect(left[q] + inset, top[r] + inset, left[q + 1] - left[q] - 2 * inset, top[r + 1] - top[r] - 2 * inset);
+    }
+  });
+}
+
+// Every x_pad position (rr, qq) inside the window of y[0, f, i, j], with
+// whether a tap of the (dilated) kernel lands there.
+function eachInWindow(S, at, visit) {
+  const r0 = at.i * S.sh, q0 = at.j * S.sw;
+  for (let rr = r0; rr <= r0 + S.dh * (S.HH - 1); rr++) {
+    for (let qq = q0; qq <= q0 + S.dw * (S.WW - 1); qq++) {
+      visit(rr, qq, (rr - r0) % S.dh === 0 && (qq - q0) % S.dw === 0);
+    }
   }
+}
+
+// The canvases: padding, unreached cells, the stride's holes and the cover
+// counts, and the selected y cell lighting its window: its taps in x_pad (the
+// cells its dilation skips outlined), its entry of the dilated dy and its
+// stamp on dx.
+function paintParams(view) {
+  const { S, geo } = view, at = view.selected, colours = gridColours();
+  const rowOff = new Set(geo.unreachedRows), colOff = new Set(geo.unreachedCols);
+  const Hp = S.H + 2 * S.ph, Wp = S.W + 2 * S.pw;
+  paintGrid(view.grids.xpad, (cell) => {
+    for (let r = 0; r < Hp; r++) {
+      for (let q = 0; q < Wp; q++) {
+        if (r < S.ph || r >= S.ph + S.H || q < S.pw || q >= S.pw + S.W) cell.fill(r, q, colours.pad);
+        if (rowOff.has(r) || colOff.has(q)) cell.hatch(r, q);
+      }
+    }
+    if (at) {
+      eachInWindow(S, at, (rr, qq, tap) => {
+        if (tap) cell.fill(rr, qq, colours.hlX, 2);
+        else cell.outline(rr, qq, colours.fg, 1, true);
+      });
+    }
+  });
+  paintGrid(view.grids.y, (cell, f) => {
+    if (at && at.f === f) {
+      cell.fill(at.i, at.j, colours.hlY, 2);
+      cell.outline(at.i, at.j, colours.pass, 2, false);
+    }
+  });
+  const dilated = view.grids.dilated;
+  paintGrid(dilated, (cell) => {
+    for (let u = 0; u < dilated.rows; u++) {
+      for (let v = 0; v < dilated.cols; v++) if (dilated.holes[u * dilated.cols + v]) cell.fill(u, v, colours.pad);
+    }
+    if (at) cell.fill(at.i * S.sh, at.j * S.sw, colours.hlW, 2);
+  });
+  const most = Math.max(1, ...geo.cover);
+  paintGrid(view.grids.stamps, (cell) => {
+    for (let r = 0; r < S.H; r++) {
+      for (let q = 0; q < S.W; q++) {
+        const k = geo.cover[r * S.W + q];
+        if (k === 0) cell.hatch(r, q);
+        else cell.fill(r, q, colours.cover[Math.ceil((4 * k) / most) - 1]);
+      }
+    }
+    if (at) {
+      eachInWindow(S, at, (rr, qq, tap) => {
+        const r = rr - S.ph, q = qq - S.pw;
+        if (tap && r >= 0 && r < S.H && q >= 0 && q < S.W) cell.outline(r, q, colours.accent, 2, false);
+      });
+    }
+  });
 }

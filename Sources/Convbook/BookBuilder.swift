@@ -124,7 +124,7 @@ public struct BookBuilder: Sendable {
     /// The key that fixes chapter `index`'s text in the ledger: its source and its result's key.
     func ledgerKey(_ index: Int, _ executed: Executed) -> String {
         let chapter = executed.chapters[index]
-        return CacheStore.key(["ledger-1", chapter.file.url.deletingLastPathComponent().lastPathComponent,
+        return CacheStore.key(["ledger-2", chapter.file.url.deletingLastPathComponent().lastPathComponent,
                                chapter.file.url.lastPathComponent, chapter.path, chapter.sourceDigest, executed.resultKeys[index]])
     }
 

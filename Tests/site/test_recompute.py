@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -335,4 +336,180 @@ def test_keyboard_alone_drives_the_explorer_and_the_recompute(site, browser, art
     result = browser.js("return document.querySelector('.cb-recompute-result').dataset")
     assert int(result["checked"]) > 0 and int(result["bad"]) == 0, result
     driver.save_screenshot(str(out / "recompute.png"))
+    assert not browser.errors()
+
+
+# The y grid: pointing, the keyboard, and the canvases under the numbers.
+
+CELL_AT = """
+// Where cell (r, q) of block b of a grid is on the screen (the box of its last character, where its number
+// ends), from the plot's centre too (for the pointer), and the colour its canvas paints under it.
+const figure = document.querySelectorAll('figure.cb-params')[arguments[0]];
+const element = figure.querySelector(arguments[1]);
+const [b, r, q] = [arguments[2], arguments[3], arguments[4]];
+const plot = element.querySelectorAll('.cb-params-plot')[b];
+const pre = plot.querySelector('pre'), canvas = plot.querySelector('canvas');
+const lines = pre.textContent.split('\\n'), width = Number(element.dataset.cellChars);
+let offset = (q + 1) * width - 1;
+for (let k = 0; k < r; k++) offset += lines[k].length + 1;
+const range = document.createRange();
+range.setStart(pre.firstChild, offset);
+range.setEnd(pre.firstChild, offset + 1);
+const glyph = range.getBoundingClientRect(), box = canvas.getBoundingClientRect(), middle = plot.getBoundingClientRect();
+const x = glyph.left + glyph.width / 2, y = glyph.top + glyph.height / 2;
+const pixel = canvas.getContext('2d').getImageData(Math.floor((x - box.left) * canvas.width / box.width),
+                                                   Math.floor((y - box.top) * canvas.height / box.height), 1, 1).data;
+return {dx: x - (middle.left + middle.width / 2), dy: y - (middle.top + middle.height / 2),
+        text: range.toString(), pixel: Array.from(pixel)};
+"""
+
+COLOUR = """
+// The page's colour --name as a canvas paints it: [r, g, b, a].
+const canvas = document.createElement('canvas');
+canvas.width = canvas.height = 1;
+const context = canvas.getContext('2d');
+context.fillStyle = getComputedStyle(document.documentElement).getPropertyValue(arguments[0]).trim();
+context.fillRect(0, 0, 1, 1);
+return Array.from(context.getImageData(0, 0, 1, 1).data);
+"""
+
+Y_STATE = """
+const figure = document.querySelectorAll('figure.cb-params')[arguments[0]];
+const grid = figure.querySelector('.cb-params-y'), live = figure.querySelector('.cb-params-cell');
+return {selected: grid.dataset.selected, live: live.textContent, polite: live.getAttribute('aria-live'),
+        focused: document.activeElement === grid};
+"""
+
+
+def describe_cell(s: dict, row: dict, f: int, i: int, j: int) -> str:
+    """What the explorer says of y[0, f, i, j]: its value and its window in x_pad."""
+    Ho, Wo = row["outHeight"], row["outWidth"]
+    value = row["y"]["data"][(f * Ho + i) * Wo + j]
+
+    def span(one, many, start, d, k):
+        end = start + d * (k - 1)
+        if end == start:
+            return f"{one} {start}"
+        taps = f" (taps on {', '.join(str(start + t * d) for t in range(k))})" if d > 1 else ""
+        return f"{many} {start}–{end}{taps}"
+    return (f"y[0, {f}, {i}, {j}] = {value:g}: window {span('row', 'rows', i * s['sh'], s['dh'], s['HH'])}, "
+            f"{span('column', 'columns', j * s['sw'], s['dw'], s['WW'])} of x_pad")
+
+
+def initial_row(data: dict) -> dict:
+    return next(row for row in data["table"] if row["settings"] == data["initial"])
+
+
+def check_window_lit(browser, number: int, s: dict, f: int, i: int, j: int, where: str):
+    """The canvases light y[0, f, i, j], its first tap in x_pad and its entry of the dilated dy."""
+    for selector, r, q, colour in ((".cb-params-y", i, j, "--hl-y"), (".cb-params-xpad", i * s["sh"], j * s["sw"], "--hl-x"),
+                                   (".cb-params-dilated", i * s["sh"], j * s["sw"], "--hl-w")):
+        block = f if selector == ".cb-params-y" else 0
+        cell = browser.js(CELL_AT, number, selector, block, r, q)
+        assert cell["pixel"] == browser.js(COLOUR, colour), f"{where}: {selector} cell ({r}, {q}) painted {cell['pixel']}"
+
+
+def test_keyboard_moves_through_y(site, browser):
+    """Tab reaches the y grid, one stop for the whole grid, which selects its first cell; the arrow keys (and
+    Home, End) move the selection; the aria-live line names the cell, its value and its window; the selected
+    cell and its window are painted."""
+    page, number, data = parameter_explorers(site)[0]
+    s, row = data["initial"], initial_row(data)
+    Ho, Wo = row["outHeight"], row["outWidth"]
+    assert Ho > 1 and Wo > 2, f"{page}: the first explorer starts too small to move in: {Ho} × {Wo}"
+    browser.open(site.url(page))
+    driver = browser.driver
+    grid = browser.js("""const grid = document.querySelectorAll('figure.cb-params')[arguments[0]].querySelector('.cb-params-y');
+        grid.scrollIntoView({block: 'center'}); return grid;""", number)
+    assert grid.get_attribute("tabindex") == "0" and grid.get_attribute("role") in ("grid", "application"), grid
+    assert (grid.get_attribute("aria-label") or "").strip(), "the y grid has no aria-label"
+    assert browser.js("return arguments[0].querySelectorAll('[tabindex], a, button, input').length", grid) == 0
+    browser.js("""const figure = document.querySelectorAll('figure.cb-params')[arguments[0]];
+        const before = document.createElement('a'); before.href = '#'; before.id = 'cb-probe'; before.textContent = 'probe';
+        figure.before(before); before.focus();""", number)
+    for _ in range(60):
+        if driver.switch_to.active_element == grid:
+            break
+        driver.switch_to.active_element.send_keys(Keys.TAB)
+    assert driver.switch_to.active_element == grid, "Tab never reached the y grid"
+    state = browser.js(Y_STATE, number)
+    assert state["polite"] == "polite", state
+    assert state["selected"] == "0,0,0" and state["live"] == describe_cell(s, row, 0, 0, 0), state
+    check_window_lit(browser, number, s, 0, 0, 0, "on focus")
+    for key, at in ((Keys.ARROW_RIGHT, (0, 0, 1)), (Keys.ARROW_DOWN, (0, 1, 1)), (Keys.ARROW_RIGHT, (0, 1, 2)),
+                    (Keys.ARROW_UP, (0, 0, 2)), (Keys.ARROW_LEFT, (0, 0, 1)), (Keys.END, (0, 0, Wo - 1)),
+                    (Keys.HOME, (0, 0, 0)), (Keys.ARROW_UP, (0, 0, 0))):
+        grid.send_keys(key)
+        state = browser.js(Y_STATE, number)
+        assert state["focused"], f"{key!r} moved the focus away"
+        assert state["selected"] == ",".join(map(str, at)), (key, state)
+        assert state["live"] == describe_cell(s, row, *at), (key, state)
+        check_window_lit(browser, number, s, *at, where=f"after {key!r}")
+    assert not browser.errors()
+
+
+def test_pointing_at_a_y_cell_lights_its_window(site, browser):
+    """The pointer over the number of a y cell selects that cell (computed from the pointer's position over the
+    canvas and text): the hook, the aria-live line and the canvases follow it, cell after cell."""
+    page, number, data = parameter_explorers(site)[0]
+    s, row = data["initial"], initial_row(data)
+    Ho, Wo = row["outHeight"], row["outWidth"]
+    browser.open(site.url(page))
+    plot = browser.js("""const plot = document.querySelectorAll('figure.cb-params')[arguments[0]].querySelector('.cb-params-y .cb-params-plot');
+        plot.scrollIntoView({block: 'center'}); return plot;""", number)
+    for i, j in ((1, 1), (0, 0), (Ho - 1, Wo - 1), (1, Wo - 2)):
+        cell = browser.js(CELL_AT, number, ".cb-params-y", 0, i, j)
+        assert cell["text"].strip(), f"cell ({i}, {j}) ends in a space: {cell}"
+        ActionChains(browser.driver).move_to_element_with_offset(plot, round(cell["dx"]), round(cell["dy"])).perform()
+        state = browser.js(Y_STATE, number)
+        assert state["selected"] == f"0,{i},{j}", (i, j, state)
+        assert state["live"] == describe_cell(s, row, 0, i, j), state
+        check_window_lit(browser, number, s, 0, i, j, f"pointing at ({i}, {j})")
+    assert not browser.errors()
+
+
+def test_grids_follow_the_colour_scheme(site, browser, artifacts):
+    """The canvases take their colours from the page's light or dark scheme and are painted again when it
+    changes; the numbers stay readable (contrast at least 4.5) on every colour a cell can have."""
+    page, number, data = parameter_explorers(site)[0]
+    browser.open(site.url(page))
+    s = dict(data["initial"], sh=1, sw=1, dh=1, dw=1, ph=1, pw=1)   # every row and column reached
+    browser.js(SET_AND_READ, number, s)
+    browser.js("document.querySelectorAll('figure.cb-params')[arguments[0]].querySelector('.cb-params-grids').scrollIntoView()", number)
+    contrast = """
+        const lum = (c) => c.slice(0, 3).map((v) => v / 255).map((v) => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+                                         .reduce((sum, v, k) => sum + [0.2126, 0.7152, 0.0722][k] * v, 0);
+        const text = getComputedStyle(document.querySelector('.cb-params-text')).color.match(/[0-9.]+/g).map(Number);
+        const [a, b] = [lum(text), lum(arguments[0])].sort((p, q) => q - p);
+        return (a + 0.05) / (b + 0.05);"""
+    seen = {}
+    try:
+        for scheme in ("light", "dark"):
+            browser.driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                                           {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
+            pad = browser.js(COLOUR, "--pad")
+            for _ in range(50):
+                painted = browser.js(CELL_AT, number, ".cb-params-xpad", 0, 0, 0)["pixel"]
+                if painted == pad:
+                    break
+                browser.js("return new Promise((done) => requestAnimationFrame(() => done()))")
+            assert painted == pad, f"{scheme}: x_pad's padding painted {painted}, --pad is {pad}"
+            seen[scheme] = pad
+            stamp = browser.js(CELL_AT, number, ".cb-params-stamps", 0, 0, 0)["pixel"]
+            assert stamp in [browser.js(COLOUR, f"--cover-{k}") for k in range(1, 5)], f"{scheme}: stamp painted {stamp}"
+            for name in ("--pad", "--cover-1", "--cover-4", "--hl-x", "--hl-w", "--hl-y"):
+                ratio = browser.js(contrast, browser.js(COLOUR, name))
+                assert ratio >= 4.5, f"{scheme}: the numbers on {name} have contrast {ratio:.2f}"
+            out = artifacts / "screenshots"
+            out.mkdir(parents=True, exist_ok=True)
+            browser.driver.save_screenshot(str(out / f"parameter-explorer-{scheme}.png"))
+        # Printing from the dark scheme: painted in the light colours while printing, dark again after.
+        browser.js("window.dispatchEvent(new Event('beforeprint'))")
+        printed = browser.js(CELL_AT, number, ".cb-params-xpad", 0, 0, 0)["pixel"]
+        browser.js("window.dispatchEvent(new Event('afterprint'))")
+        after = browser.js(CELL_AT, number, ".cb-params-xpad", 0, 0, 0)["pixel"]
+        assert printed == seen["light"] and after == seen["dark"], (printed, after, seen)
+    finally:
+        browser.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+    assert seen["light"] != seen["dark"], seen
     assert not browser.errors()

@@ -12,7 +12,7 @@
 import ConvEngine
 import ConvbookRuntime
 
-// MARK: block 1, 05-depth.md line 93
+// MARK: block 1, 05-depth.md line 117
 let x = Tensor(batch: [[[[1, 0, 2], [3, 1, 0], [0, 2, 1]],
                         [[0, 1, 1], [2, 0, 1], [1, 1, 0]]]])          // (N, C, H, W) = (1, 2, 3, 3)
 let w = Tensor(batch: [[[[1, 0], [0, 1]], [[0, 1], [1, 0]]],
@@ -22,7 +22,10 @@ let dy = Tensor(batch: [[[[1, 0], [0, -1]], [[0, 1], [2, 0]], [[1, 1], [0, 1]]]]
 let grads = convBackward(dy, x, w)
 show(grads.dx, "dx from the reference loops")
 
-// MARK: block 2, 05-depth.md line 108
+// MARK: block 2, 05-depth.md line 128
+precondition(w.shape[0] == 3, "the formula for dx[0] below is written out for three filters")
+
+// MARK: block 3, 05-depth.md line 136
 let partial0 = crossCorrelate(x.slice(0).slice(0), w.slice(0).slice(0))
 let partial1 = crossCorrelate(x.slice(0).slice(1), w.slice(0).slice(1))
 let y = convForward(x, w)
@@ -30,22 +33,24 @@ show(partial0, "x[0] ⋆ w[0, 0]")
 show(partial1, "+ x[1] ⋆ w[0, 1]")
 show(y.slice(0).slice(0), "= y[0]")
 checkAgreement("x[0] ⋆ w[0, 0] + x[1] ⋆ w[0, 1] vs y[0] from convForward", partial0 + partial1, y.slice(0).slice(0))
-print("05-depth.md line 118:", w.shape[0] - 1)
-print("05-depth.md line 125:", convolve(dy.slice(0).slice(0), w.slice(0).slice(0), mode: .full))
-print("05-depth.md line 125:", convolve(dy.slice(0).slice(1), w.slice(1).slice(0), mode: .full))
-print("05-depth.md line 125:", convolve(dy.slice(0).slice(2), w.slice(2).slice(0), mode: .full))
-print("05-depth.md line 125:", grads.dx.slice(0).slice(0))
-print("05-depth.md line 131:", x.slice(0).slice(1))
-print("05-depth.md line 131:", dy.slice(0).slice(2))
-print("05-depth.md line 131:", crossCorrelate(x.slice(0).slice(1), dy.slice(0).slice(2)))
-print("05-depth.md line 133:", grads.dw.slice(2).slice(1))
+print("05-depth.md line 146:", w.shape[0] - 1)
+print("05-depth.md line 151:", w.shape[0])
+print("05-depth.md line 153:", convolve(dy.slice(0).slice(0), w.slice(0).slice(0), mode: .full))
+print("05-depth.md line 153:", convolve(dy.slice(0).slice(1), w.slice(1).slice(0), mode: .full))
+print("05-depth.md line 153:", convolve(dy.slice(0).slice(2), w.slice(2).slice(0), mode: .full))
+print("05-depth.md line 153:", grads.dx.slice(0).slice(0))
+print("05-depth.md line 159:", x.slice(0).slice(1))
+print("05-depth.md line 159:", dy.slice(0).slice(2))
+print("05-depth.md line 159:", crossCorrelate(x.slice(0).slice(1), dy.slice(0).slice(2)))
+print("05-depth.md line 161:", grads.dw.slice(2).slice(1))
 
-// MARK: block 3, 05-depth.md line 141
+// MARK: block 4, 05-depth.md line 169
 let wTwo = Tensor.stack([w.slice(0), w.slice(1)])                                    // (2, 2, 2, 2)
-let dyTwo = Tensor.stack([dy.slice(0).slice(0), dy.slice(0).slice(1)]).reshaped([1, 2, 2, 2])
+let dyMapsTwo = Tensor.stack([dy.slice(0).slice(0), dy.slice(0).slice(1)])          // (2, H', W')
+let dyTwo = dyMapsTwo.reshaped([1] + dyMapsTwo.shape)                                  // one image
 explore(x, wTwo, dy: dyTwo, label: "two-channels-two-filters")
 
-// MARK: block 4, 05-depth.md line 154
+// MARK: block 5, 05-depth.md line 183
 /// dw[f, c] = x_pad[c] ⋆ dy[f];  dx_pad[c] = Σ_f dy[f] ∗ w[f, c], cropped by p.  One image, stride 1.
 func backwardByChannelPairs(_ dy: Tensor, _ x: Tensor, _ w: Tensor, padding p: HW) -> (dx: Tensor, dw: Tensor) {
     let (F, C) = (w.shape[0], w.shape[1])
@@ -67,7 +72,7 @@ func backwardByChannelPairs(_ dy: Tensor, _ x: Tensor, _ w: Tensor, padding p: H
     return (Tensor.stack(dxSlices).reshaped(x.shape), Tensor.stack(dwSlices).reshaped(w.shape))
 }
 
-// MARK: block 5, 05-depth.md line 180
+// MARK: block 6, 05-depth.md line 209
 let small = backwardByChannelPairs(dy, x, w, padding: 0)
 let smallDx = checkAgreement("worked example, dx: per channel pair vs loops", small.dx, grads.dx)
 checkAgreement("worked example, dw: per channel pair vs loops", small.dw, grads.dw)
@@ -75,70 +80,89 @@ checkAgreement("worked example, dw: per channel pair vs loops", small.dw, grads.
 let pr = ConvParameters(padding: 1)
 let xr = Tensor.randomNormal(shape: [1, 4, 5, 5], seed: 501)
 let wr = Tensor.randomNormal(shape: [3, 4, 3, 3], seed: 502)
-let dyr = Tensor.randomNormal(shape: [1, 3, 5, 5], seed: 503)
+let dyr = Tensor.randomNormal(shape: convForward(xr, wr, nil, pr).shape, seed: 503)   // (1, F, H', W')
 let gr = convBackward(dyr, xr, wr, pr)
 let byPairs = backwardByChannelPairs(dyr, xr, wr, padding: pr.padding)
 let randomDx = checkAgreement("random layer, dx: per channel pair vs loops", byPairs.dx, gr.dx)
 let randomDw = checkAgreement("random layer, dw: per channel pair vs loops", byPairs.dw, gr.dw)
-print("05-depth.md line 195:", smallDx)
-print("05-depth.md line 196:", max(randomDx, randomDw))
 
-// MARK: block 6, 05-depth.md line 225
+// MARK: block 7, 05-depth.md line 224
+precondition(smallDx.value == 0 && small.dw.maxAbsDifference(grads.dw) == 0,
+             "the prose says the integer example agrees exactly")
+print("05-depth.md line 229:", smallDx)
+print("05-depth.md line 230:", max(randomDx, randomDw))
+
+// MARK: block 8, 05-depth.md line 266
 let wRamp = Tensor.ramp(shape: [2, 3, 2, 2])         // F = 2 filters over C = 3 channels
-show(wRamp, "w, slices [f, c]")
-show(rotate180(swapFilterAndChannelAxes(wRamp)), "rot180(wᵀ), slices [c, f]")
-print("05-depth.md line 231:", wRamp.slice(1).slice(0).scalars.map { Int($0) })
-
-// MARK: block 7, 05-depth.md line 239
 let backwardRamp = rotate180(swapFilterAndChannelAxes(wRamp))
+show(wRamp, "w, slices [f, c]")
+show(backwardRamp, "rot180(wᵀ), slices [c, f]")
+print("05-depth.md line 273:", wRamp.slice(1).slice(0).scalars.map { Int($0) })
+print("05-depth.md line 275:", backwardRamp.shape[0])
+print("05-depth.md line 276:", backwardRamp.shape[1])
+
+// MARK: block 9, 05-depth.md line 282
 showRotation(wRamp.slice(1).slice(0), "slice [1, 0] of w, and turned by 180 degrees: slice [0, 1] of rot180(wᵀ)")
 checkAgreement("slice [0, 1] of rot180(wᵀ) vs rotate180(slice [1, 0] of w)",
                backwardRamp.slice(0).slice(1), rotate180(wRamp.slice(1).slice(0)))
-print("05-depth.md line 246:", wRamp.shape[0] * wRamp.shape[1])
+print("05-depth.md line 288:", wRamp.shape[0] * wRamp.shape[1])
 
-// MARK: block 8, 05-depth.md line 265
+// MARK: block 10, 05-depth.md line 310
 let p = ConvParameters(padding: 1)
 let xRGB = Tensor.randomNormal(shape: [1, 3, 3, 3], seed: 511)     // one RGB image
 let wRGB = Tensor.randomNormal(shape: [20, 3, 3, 3], seed: 512)    // 20 filters over 3 channels
-let bRGB = Tensor.randomNormal(shape: [20], seed: 513)
+let bRGB = Tensor.randomNormal(shape: [wRGB.shape[0]], seed: 513)
 let yRGB = convForward(xRGB, wRGB, bRGB, p)
-let dyRGB = Tensor.randomNormal(shape: yRGB.shape, seed: 514)      // upstream gradient, 20 maps
+let dyRGB = Tensor.randomNormal(shape: yRGB.shape, seed: 514)      // upstream gradient, one map per filter
 
-let backwardKernel = rotate180(swapFilterAndChannelAxes(wRGB))     // 3 filters over 20 channels
-let backwardLayer = ConvParameters(padding: HW(3 - 1 - 1))         // HH - 1 - p
+let backwardKernel = rotate180(swapFilterAndChannelAxes(wRGB))     // C filters over F channels
+let backwardLayer = ConvParameters(padding: HW(height: wRGB.shape[2] - 1 - p.padding.height,
+                                               width: wRGB.shape[3] - 1 - p.padding.width))   // HH - 1 - p
 let dxByTransposedLayer = convForward(dyRGB, backwardKernel, nil, backwardLayer)
 let gRGB = convBackward(dyRGB, xRGB, wRGB, p)
 let rgbDifference = checkAgreement("dx: forward layer with rot180(wᵀ) vs loops", dxByTransposedLayer, gRGB.dx)
 showTable(["tensor", "shape", "read as"],
-          [["w", "\(wRGB.shape)", "20 filters, 3 channels each"],
-           ["rot180(wᵀ)", "\(backwardKernel.shape)", "3 filters, 20 channels each"],
-           ["y, dy", "\(dyRGB.shape)", "1 image, 20 maps"],
-           ["dx", "\(gRGB.dx.shape)", "1 image, 3 channels"]])
-print("05-depth.md line 286:", rgbDifference)
+          [["w", "\(wRGB.shape)", "\(wRGB.shape[0]) filters, \(wRGB.shape[1]) channels each"],
+           ["rot180(wᵀ)", "\(backwardKernel.shape)", "\(backwardKernel.shape[0]) filters, \(backwardKernel.shape[1]) channels each"],
+           ["y, dy", "\(dyRGB.shape)", "\(dyRGB.shape[0]) image, \(dyRGB.shape[1]) maps"],
+           ["dx", "\(gRGB.dx.shape)", "\(gRGB.dx.shape[0]) image, \(gRGB.dx.shape[1]) channels"]])
+print("05-depth.md line 331:", backwardKernel.shape[0])
+print("05-depth.md line 332:", backwardKernel.shape[1])
+print("05-depth.md line 333:", backwardLayer.padding.height)
+print("05-depth.md line 334:", rgbDifference)
+print("05-depth.md line 348:", dyRGB.shape[1])
+print("05-depth.md line 349:", wRGB.shape[1])
 
-// MARK: block 9, 05-depth.md line 301 (traps: kept as a comment)
+// MARK: block 11, 05-depth.md line 351 (traps: kept as a comment)
 // _ = convForward(dyRGB, rotate180(wRGB), nil, backwardLayer)
 // 
 
-// MARK: block 10, 05-depth.md line 308
+// MARK: block 12, 05-depth.md line 358
 let xSq = Tensor.randomNormal(shape: [1, 3, 5, 5], seed: 521)
 let wSq = Tensor.randomNormal(shape: [3, 3, 3, 3], seed: 522)
-let dySq = Tensor.randomNormal(shape: [1, 3, 5, 5], seed: 523)
+let dySq = Tensor.randomNormal(shape: convForward(xSq, wSq, nil, p).shape, seed: 523)   // (1, F, H', W')
 let dxSq = convBackward(dySq, xSq, wSq, p).dx
 let dxSqForgot = convForward(dySq, rotate180(wSq), nil, backwardLayer)        // swap forgotten
 let dxSqNumeric = numericalGradient(of: { convForward($0, wSq, nil, p) }, at: xSq, upstream: dySq)
 print("largest entry of dx:                ", dxSq.maxAbs())
 print("largest error without the swap:     ", (dxSqForgot - dxSq).maxAbs())
 print("relative error against the numerics:", relError(dxSqForgot, dxSqNumeric))
-print("05-depth.md line 320:", (dxSqForgot - dxSq).maxAbs())
-print("05-depth.md line 321:", dxSq.maxAbs())
-print("05-depth.md line 323:", relError(dxSqForgot, dxSqNumeric))
+let squareCheck = checkGradients(("dx with the swap", dxSq, dxSqNumeric))
 
-// MARK: block 11, 05-depth.md line 334
+// MARK: block 13, 05-depth.md line 371
+precondition((dxSqForgot - dxSq).maxAbs() > 0.1 * dxSq.maxAbs(), "the prose says the error is nothing like a rounding error")
+precondition(relError(dxSqForgot, dxSqNumeric) == 1, "the prose says the relative error takes its largest value, 1")
+print("05-depth.md line 376:", (dxSqForgot - dxSq).maxAbs())
+print("05-depth.md line 377:", dxSq.maxAbs())
+print("05-depth.md line 379:", relError(dxSqForgot, dxSqNumeric))
+print("05-depth.md line 380:", squareCheck["dx with the swap"])
+print("05-depth.md line 381:", squareCheck.threshold)
+
+// MARK: block 14, 05-depth.md line 391
 let rgbCheck = checkGradients(
     ("dx", gRGB.dx, numericalGradient(of: { convForward($0, wRGB, bRGB, p) }, at: xRGB, upstream: dyRGB)),
     ("dw", gRGB.dw, numericalGradient(of: { convForward(xRGB, $0, bRGB, p) }, at: wRGB, upstream: dyRGB)),
     ("db", gRGB.db, numericalGradient(of: { convForward(xRGB, wRGB, $0, p) }, at: bRGB, upstream: dyRGB)))
-print("05-depth.md line 341:", rgbCheck.worst)
-print("05-depth.md line 342:", wRGB.count)
-print("05-depth.md line 344:", xRGB.count)
+print("05-depth.md line 398:", rgbCheck.worst)
+print("05-depth.md line 399:", wRGB.count)
+print("05-depth.md line 401:", xRGB.count)

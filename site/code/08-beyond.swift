@@ -18,7 +18,16 @@ func asBatch(_ m: Tensor) -> Tensor { m.reshaped([1, 1] + m.shape) }
 /// The one matrix of a (1, 1, H, W) batch.
 func plane(_ t: Tensor) -> Tensor { t.slice(0).slice(0) }
 
-// MARK: block 2, 08-beyond.md line 45
+// MARK: block 2, 08-beyond.md line 30
+/// "rows × columns" of a matrix (or the last two axes of a batch), for the prose.
+func dims(_ t: Tensor) -> String { t.shape.suffix(2).map(String.init).joined(separator: " × ") }
+/// Integers as prose: "5", "0 and 2", "0, 2 and 4".
+func listed(_ xs: [Int], _ last: String = "and") -> String {
+    let words = xs.map(String.init)
+    return words.count < 2 ? words.joined() : words.dropLast().joined(separator: ", ") + " \(last) " + words.last!
+}
+
+// MARK: block 3, 08-beyond.md line 55
 /// The tensor of the given shape that is 1 at flat position k and 0 elsewhere.
 func oneHot(_ shape: [Int], _ k: Int) -> Tensor {
     var e = Tensor(zeros: shape)
@@ -45,35 +54,56 @@ func transposed(_ m: Tensor) -> Tensor {
     return t
 }
 
-// MARK: block 3, 08-beyond.md line 78
+// MARK: block 4, 08-beyond.md line 88
 let w3 = Tensor(matrix: [[1, 2, 0], [-1, 1, 3], [2, 0, -2]])
-let layerMatrix = matrixOf({ convForward($0, asBatch(w3)) }, inputShape: [1, 1, 4, 4])
+let side4 = 4
+let layerMatrix = matrixOf({ convForward($0, asBatch(w3)) }, inputShape: [1, 1, side4, side4])
 show(layerMatrix, "M")
 
-// MARK: block 4, 08-beyond.md line 93
-showWindows(Tensor.ramp(shape: [4, 4]), kernel: 3, limit: 4,
-            "Pixel numbers k of the 4 × 4 input under the window of each output; output (i, j) is row 2i + j of M, and it holds the nine weights of w in the highlighted columns k")
-print("08-beyond.md line 99:", windowTaps(outputRow: 0, outputColumn: 0, kernelHeight: 3, kernelWidth: 3).map { String($0.row * 4 + $0.column) }.joined(separator: ", "))
-print("08-beyond.md line 101:", windowTaps(outputRow: 1, outputColumn: 0, kernelHeight: 3, kernelWidth: 3).map { String($0.row * 4 + $0.column) }.joined(separator: ", "))
+// MARK: block 5, 08-beyond.md line 95
+let outSide4 = outputLength(input: side4, kernel: w3.shape[0])!
+/// Row m of M, as an array.
+func rowOfM(_ m: Int) -> [Double] { (0..<layerMatrix.shape[1]).map { layerMatrix[m, $0] } }
+/// The row moved k places to the right, zeros entering on the left.
+func shifted(_ row: [Double], by k: Int) -> [Double] { Array(repeating: 0, count: k) + row.dropLast(k) }
+precondition(rowOfM(1) == shifted(rowOfM(0), by: 1) && rowOfM(outSide4) == shifted(rowOfM(0), by: side4),
+             "the second row of M is the first shifted by one pixel, the row for output (1, 0) by one image row")
+print("08-beyond.md line 105:", outSide4)
+print("08-beyond.md line 105:", outSide4)
+print("08-beyond.md line 106:", layerMatrix.shape[0])
+print("08-beyond.md line 107:", layerMatrix.shape[1])
+print("08-beyond.md line 108:", w3.count)
+print("08-beyond.md line 111:", side4)
+print("08-beyond.md line 114:", side4 * side4 - 1)
 
-// MARK: block 5, 08-beyond.md line 105
+// MARK: block 6, 08-beyond.md line 118
+showWindows(Tensor.ramp(shape: [side4, side4]), kernel: 3, limit: layerMatrix.shape[0],
+            "Pixel numbers k of the \(side4) × \(side4) input under the window of each output; output (i, j) is row \(outSide4)i + j of M, and it holds the \(w3.count) weights of w in the highlighted columns k")
+print("08-beyond.md line 124:", windowTaps(outputRow: 0, outputColumn: 0, kernelHeight: 3, kernelWidth: 3).map { String($0.row * side4 + $0.column) }.joined(separator: ", "))
+print("08-beyond.md line 125:", outSide4)
+print("08-beyond.md line 126:", windowTaps(outputRow: 1, outputColumn: 0, kernelHeight: 3, kernelWidth: 3).map { String($0.row * side4 + $0.column) }.joined(separator: ", "))
+print("08-beyond.md line 127:", side4)
+
+// MARK: block 7, 08-beyond.md line 130
 var mFromWindows = Tensor(zeros: layerMatrix.shape)
-for m in 0..<4 {
-    let taps = windowTaps(outputRow: m / 2, outputColumn: m % 2, kernelHeight: 3, kernelWidth: 3)
+for m in 0..<layerMatrix.shape[0] {
+    let taps = windowTaps(outputRow: m / outSide4, outputColumn: m % outSide4, kernelHeight: 3, kernelWidth: 3)
     for (tap, pixel) in taps.enumerated() {
-        mFromWindows[m, pixel.row * 4 + pixel.column] = w3.scalars[tap]
+        mFromWindows[m, pixel.row * side4 + pixel.column] = w3.scalars[tap]
     }
 }
 checkAgreement("M placed by the windows vs M from one-hot inputs", mFromWindows, layerMatrix)
 
-// MARK: block 6, 08-beyond.md line 123
-let x4 = Tensor.randomNormal(shape: [1, 1, 4, 4], seed: 1)   // dx does not depend on x
-let backwardMatrix = matrixOf({ convBackward($0, x4, asBatch(w3)).dx }, inputShape: [1, 1, 2, 2])
+// MARK: block 8, 08-beyond.md line 153
+let x4 = Tensor.randomNormal(shape: [1, 1, side4, side4], seed: 1)   // dx does not depend on x
+let backwardMatrix = matrixOf({ convBackward($0, x4, asBatch(w3)).dx }, inputShape: [1, 1, outSide4, outSide4])
 show(backwardMatrix, "matrix of the backward pass")
 let transposeDiff = checkAgreement("matrix of the backward pass vs Mᵀ", backwardMatrix, transposed(layerMatrix))
-print("08-beyond.md line 133:", transposeDiff)
+print("08-beyond.md line 160:", backwardMatrix.shape[1])
+print("08-beyond.md line 161:", layerMatrix.shape[0])
+print("08-beyond.md line 164:", transposeDiff)
 
-// MARK: block 7, 08-beyond.md line 150
+// MARK: block 9, 08-beyond.md line 179
 let xs = Tensor.randomNormal(shape: [1, 2, 5, 4], seed: 2)
 let ws = Tensor.randomNormal(shape: [3, 2, 3, 3], seed: 3)
 let ps = ConvParameters(stride: 2, padding: 1)
@@ -82,13 +112,19 @@ let bigM = matrixOf({ convForward($0, ws, nil, ps) }, inputShape: xs.shape)
 let bigB = matrixOf({ convBackward($0, xs, ws, ps).dx }, inputShape: ys.shape)
 print("M is", bigM.shape[0], "×", bigM.shape[1], "; the backward matrix is", bigB.shape[0], "×", bigB.shape[1])
 checkAgreement("backward matrix vs Mᵀ (2 channels, 3 filters, s = 2, p = 1)", bigB, transposed(bigM))
-print("08-beyond.md line 165:", outputLength(input: 5, kernel: 3, stride: 2, padding: 1)!)
-print("08-beyond.md line 166:", outputLength(input: 6, kernel: 3, stride: 2, padding: 1)!)
+let rowsLeft = (xs.shape[2] + 2 * ps.padding.height - ws.shape[2]) % ps.stride.height
+let columnsLeft = (xs.shape[3] + 2 * ps.padding.width - ws.shape[3]) % ps.stride.width
+precondition(rowsLeft == 0 && columnsLeft == 1 && columnsLeft <= ps.padding.width,
+             "the stride leaves one column of x_pad unread, and it is padding")
+print("08-beyond.md line 194:", columnsLeft)
+print("08-beyond.md line 195:", rowsLeft)
+print("08-beyond.md line 204:", outputLength(input: 5, kernel: 3, stride: 2, padding: 1)!)
+print("08-beyond.md line 205:", outputLength(input: 6, kernel: 3, stride: 2, padding: 1)!)
 
-// MARK: block 8, 08-beyond.md line 181
+// MARK: block 10, 08-beyond.md line 227
 exploreParameters(input: 6, filter: 3, ConvParameters(stride: 2, padding: 1), label: "transposed-size")
 
-// MARK: block 9, 08-beyond.md line 192
+// MARK: block 11, 08-beyond.md line 238
 var sizeRows = [[Any]]()
 var predicted = [Double](), produced = [Double]()
 for i in 5...9 {
@@ -106,6 +142,7 @@ for i in 5...9 {
                 if i >= 6 && i <= 7 && k == 3 {
                     sizeRows.append([i, k, s, p, o, a, s * (o - 1) + k - 2 * p, oPrime, dxShape[2]])
                 }
+                precondition(s * (o - 1) + k - 2 * p == i - a, "without a the relationship falls short by exactly a")
             }
         }
     }
@@ -113,42 +150,65 @@ for i in 5...9 {
 showTable(["i = H", "k = HH", "s", "p", "o = H′", "a", "s(i′−1)+k−2p", "o′ (with a)", "rows of dx"], sizeRows)
 let sizeDiff = checkAgreement("o′ from the relationship vs rows of the engine's dx (\(predicted.count) layers)",
                               Tensor(vector: predicted), Tensor(vector: produced))
-print("08-beyond.md line 219:", predicted.count)
-print("08-beyond.md line 221:", sizeDiff)
+// H = 5 and H = 6 (3 taps, s = 2, p = 1): the same H′, different a.
+precondition(outputLength(input: 5, kernel: 3, stride: 2, padding: 1) == outputLength(input: 6, kernel: 3, stride: 2, padding: 1)
+             && (5 + 2 - 3) % 2 != (6 + 2 - 3) % 2, "H = 5 and H = 6 share H′ and differ in a")
+print("08-beyond.md line 269:", predicted.count)
+print("08-beyond.md line 271:", sizeDiff)
 
-// MARK: block 10, 08-beyond.md line 235
-let x6 = Tensor.randomNormal(shape: [1, 1, 6, 6], seed: 4)
-let p6 = ConvParameters(stride: 2, padding: 1)
+// MARK: block 12, 08-beyond.md line 285
+let (i6, k6, s6, pad6) = (6, 3, 2, 1)
+let x6 = Tensor.randomNormal(shape: [1, 1, i6, i6], seed: 4)
+let p6 = ConvParameters(stride: HW(s6), padding: HW(pad6))
 let dy6 = Tensor(matrix: [[1, -1, 2], [0, 3, 1], [-2, 1, 1]])
-let a6 = (6 + 2 * 1 - 3) % 2, edge = 3 - 1 - 1
+let a6 = (i6 + 2 * pad6 - k6) % s6, edge = k6 - pad6 - 1
 let stretched = pad(dilate(dy6, by: 2), top: edge, bottom: edge + a6, left: edge, right: edge + a6)
 show(stretched, "stretched, padded dy")
 let dxDirect = crossCorrelate(stretched, rotate180(w3))
 checkAgreement("transposed convolution as a direct convolution vs dx of the loops",
                dxDirect, plane(convBackward(asBatch(dy6), x6, asBatch(w3), p6).dx))
-print("08-beyond.md line 248:", edge)
-print("08-beyond.md line 248:", a6)
+print("08-beyond.md line 299:", edge)
+print("08-beyond.md line 300:", a6)
 
-// MARK: block 11, 08-beyond.md line 251
+// MARK: block 13, 08-beyond.md line 303
 showStrideDilation(dy6, stride: 2, "dy with s − 1 zeros between its entries: the middle of the stretched input")
-showWindows(stretched, kernel: 3, limit: 6,
-            "The rotated filter \(fmt(rotate180(w3))) over the stretched, padded dy; the stop titled y[r, q] gives dx[r, q]")
-print("08-beyond.md line 260:", "\(stretched.shape[0]) × \(stretched.shape[1])")
-print("08-beyond.md line 261:", "\(dxDirect.shape[0]) × \(dxDirect.shape[1])")
+showWindows(stretched, kernel: 3, limit: 6, name: "dx",
+            "The rotated filter \(fmt(rotate180(w3))) over the stretched, padded dy; the window titled dx[r, q] sums to dx[r, q]")
+// How many entries of dy (not inserted or padding zeros) each window holds.
+let dyPositions = Set((0..<dy6.shape[0]).flatMap { i in (0..<dy6.shape[1]).map { j in
+    (edge + s6 * i) * stretched.shape[1] + edge + s6 * j } })
+let entriesPerWindow = (0..<dxDirect.shape[0]).flatMap { r in (0..<dxDirect.shape[1]).map { q in
+    (0..<k6).flatMap { a in (0..<k6).map { bb in (r + a) * stretched.shape[1] + q + bb } }
+        .filter { dyPositions.contains($0) }.count } }
+let entryCounts = Array(Set(entriesPerWindow)).sorted()
+print("08-beyond.md line 316:", w3.count)
+print("08-beyond.md line 317:", listed(entryCounts, "or"))
+print("08-beyond.md line 318:", entriesPerWindow.filter { $0 == 1 }.count)
+print("08-beyond.md line 319:", entriesPerWindow.count)
+print("08-beyond.md line 326:", "\(stretched.shape[0]) × \(stretched.shape[1])")
+print("08-beyond.md line 327:", "\(dxDirect.shape[0]) × \(dxDirect.shape[1])")
 
-// MARK: block 12, 08-beyond.md line 284
+// MARK: block 14, 08-beyond.md line 358
 let wDilated = dilate(w3, by: 2)
 show(wDilated, "dilate(w, by: 2)")
 let x7 = Tensor.randomNormal(shape: [1, 1, 7, 7], seed: 5)
 let dilated2 = ConvParameters(dilation: 2)
 let yDilated = convForward(x7, asBatch(w3), nil, dilated2)
 checkAgreement("dilation 2 vs the dilated kernel with dilation 1", yDilated, convForward(x7, asBatch(wDilated)))
+let side7 = x7.shape[3]
+precondition(yDilated.shape[2] == (side7 - dilated2.dilation.height * (w3.shape[0] - 1) - 1) / dilated2.stride.height + 1,
+             "the output size of the dilated layer")
+print("08-beyond.md line 370:", dims(wDilated))
+print("08-beyond.md line 371:", w3.count)
+print("08-beyond.md line 371:", dims(yDilated))
+print("08-beyond.md line 374:", side7)
+print("08-beyond.md line 374:", w3.count)
 
-// MARK: block 13, 08-beyond.md line 297
-showWindows(Tensor.ramp(shape: [7, 7]), kernel: 3, dilated2, limit: 2,
-            "Dilation 2: the nine taps of the 3 × 3 filter for y[0, 0] and y[0, 1], a 5 × 5 span with holes; the next window moves by the stride, one pixel, not by the span")
+// MARK: block 15, 08-beyond.md line 377
+showWindows(Tensor.ramp(shape: [side7, side7]), kernel: 3, dilated2, limit: 2,
+            "Dilation 2: the \(w3.count) taps of the 3 × 3 filter for y[0, 0] and y[0, 1], a \(dims(wDilated)) span with holes; the next window moves by the stride, \(dilated2.stride.width) pixel, not by the span")
 
-// MARK: block 14, 08-beyond.md line 333
+// MARK: block 16, 08-beyond.md line 420
 var cutRows = [[Any]]()
 var cutDifferences = [Measured]()
 for (n, k, s, d) in [(6, 3, 2, 1), (8, 2, 3, 2)] {
@@ -164,20 +224,23 @@ for (n, k, s, d) in [(6, 3, 2, 1), (8, 2, 3, 2)] {
     let cut = window(uncut, rowStart: 0, rows: k, columnStart: 0, columns: k)
     cutDifferences.append(checkAgreement("dw (s = \(s), d = \(d)): cut strided correlation vs loops", cut, plane(loopsCut.dw)))
     let r = (n - d * (k - 1) - 1) % s
+    precondition(r >= d && uncut.shape[0] == k + r / d, "r ≥ d, and the uncut correlation has HH + ⌊r/d⌋ rows")
     cutRows.append([n, k, s, d, r, "\(uncut.shape[0]) × \(uncut.shape[1])", "\(k) × \(k)"])
 }
 showTable(["H", "HH", "s", "d", "r", "without the cut", "dw"], cutRows)
-print("08-beyond.md line 354:", cutRows[0][5])
-print("08-beyond.md line 355:", cutRows[0][6])
-print("08-beyond.md line 355:", cutRows[1][5])
-print("08-beyond.md line 356:", cutRows[1][6])
-print("08-beyond.md line 357:", cutDifferences[0])
-print("08-beyond.md line 357:", cutDifferences[1])
+print("08-beyond.md line 442:", cutRows[0][4])
+print("08-beyond.md line 443:", cutRows[1][4])
+print("08-beyond.md line 444:", cutRows[0][5])
+print("08-beyond.md line 444:", cutRows[0][6])
+print("08-beyond.md line 444:", cutRows[1][5])
+print("08-beyond.md line 445:", cutRows[1][6])
+print("08-beyond.md line 446:", cutDifferences[0])
+print("08-beyond.md line 446:", cutDifferences[1])
 
-// MARK: block 15, 08-beyond.md line 364
+// MARK: block 17, 08-beyond.md line 453
 let dy7 = Tensor.randomNormal(shape: [1, 1, 3, 3], seed: 6)
 let loops7 = convBackward(dy7, x7, asBatch(w3), dilated2)
-// dw_d: the ordinary formula for the 5 × 5 dilated kernel, then every second entry.
+// dw_d: the ordinary formula for the dilated kernel, then every second entry.
 let dwDilatedKernel = crossCorrelate(plane(x7), plane(dy7))
 let dwPicked = crossCorrelate(dwDilatedKernel, Tensor(matrix: [[1]]), stride: 2)
 // The same in one step: the correlation taken with stride d.
@@ -187,15 +250,34 @@ show(dwDilatedKernel, "dw_d (holes included)")
 let dilationDwDiff = checkAgreement("dw: every second entry of dw_d vs loops", dwPicked, plane(loops7.dw))
 checkAgreement("dw: correlation with stride 2 vs loops", dwStrided, plane(loops7.dw))
 checkAgreement("dx: full convolution with the dilated kernel vs loops", dxDilated, plane(loops7.dx))
-print("08-beyond.md line 381:", dilationDwDiff)
+var holeEntries = [Double]()
+for u in 0..<dwDilatedKernel.shape[0] {
+    for v in 0..<dwDilatedKernel.shape[1] where u % 2 == 1 || v % 2 == 1 {
+        holeEntries.append(dwDilatedKernel[u, v])
+    }
+}
+precondition(holeEntries.allSatisfy { $0 != 0 }, "dw_d is not zero at the holes")
+print("08-beyond.md line 475:", holeEntries.count)
+print("08-beyond.md line 478:", dilationDwDiff)
 
-// MARK: block 16, 08-beyond.md line 391
+// MARK: block 18, 08-beyond.md line 482
+showWindows(Tensor.ramp(shape: [side7, side7]), kernel: HW(height: dy7.shape[2], width: dy7.shape[3]),
+            ConvParameters(stride: dilated2.dilation), limit: w3.shape[1], name: "dw",
+            "dw[a, b] is the sum of dy times the highlighted \(dy7.shape[2]) × \(dy7.shape[3]) block of x; the blocks move by d = \(dilated2.dilation.width), one block per weight")
+
+// MARK: block 19, 08-beyond.md line 488
 let x5 = Tensor(matrix: [[1, 0, 2, -1, 1], [0, 3, 1, 0, 2], [2, -1, 0, 1, 1],
                          [1, 2, -2, 0, 3], [0, 1, 1, 2, -1]])
 let dy5 = Tensor(matrix: [[1, 0, -1], [2, 1, 0], [0, -1, 1]])
-explore(asBatch(x5), asBatch(w3), nil, ConvParameters(padding: 1, dilation: 2), dy: asBatch(dy5), label: "dilation2")
+let dilatedPadded = ConvParameters(padding: 1, dilation: 2)
+let y5 = plane(convForward(asBatch(x5), asBatch(w3), nil, dilatedPadded))
+precondition(dy5.shape == y5.shape, "dy has the shape of y")
+print("08-beyond.md line 498:", dims(y5))
 
-// MARK: block 17, 08-beyond.md line 403
+// MARK: block 20, 08-beyond.md line 505
+explore(asBatch(x5), asBatch(w3), nil, dilatedPadded, dy: asBatch(dy5), label: "dilation2")
+
+// MARK: block 21, 08-beyond.md line 514
 let xd = Tensor.randomNormal(shape: [2, 2, 9, 8], seed: 7)
 let wd = Tensor.randomNormal(shape: [3, 2, 3, 2], seed: 8)
 let bd = Tensor.randomNormal(shape: [3], seed: 9)
@@ -209,9 +291,9 @@ let checkDilated = checkGradients(
     ("dx", gd.dx, numericalGradient(of: { convForward($0, wd, bd, pd) }, at: xd, upstream: dyd)),
     ("dw", gd.dw, numericalGradient(of: { convForward(xd, $0, bd, pd) }, at: wd, upstream: dyd)),
     ("db", gd.db, numericalGradient(of: { convForward(xd, wd, $0, pd) }, at: bd, upstream: dyd)))
-print("08-beyond.md line 421:", checkDilated.worst)
+print("08-beyond.md line 532:", checkDilated.worst)
 
-// MARK: block 18, 08-beyond.md line 441
+// MARK: block 22, 08-beyond.md line 553
 var groupRows = [[Any]]()
 for (g, F) in [(1, 6), (2, 6), (4, 4)] {
     let geometry = try! ConvGeometry(input: [1, 4, 5, 5], weight: [F, 4 / g, 3, 3],
@@ -224,7 +306,7 @@ for (g, F) in [(1, 6), (2, 6), (4, 4)] {
 }
 showTable(["layer", "filter f", "group", "channels c it sees"], groupRows)
 
-// MARK: block 19, 08-beyond.md line 468
+// MARK: block 23, 08-beyond.md line 580
 /// Channels `range` of every image of a rank-4 tensor (or filters' channels).
 func channelBlock(_ t: Tensor, _ range: Range<Int>) -> Tensor {
     Tensor.stack((0..<t.shape[0]).map { n in Tensor.stack(range.map { t.slice(n).slice($0) }) })
@@ -257,7 +339,7 @@ func groupedBackwardBySlices(_ dy: Tensor, _ x: Tensor, _ w: Tensor, _ p: ConvPa
     return ConvGradients(dx: joinChannels(dxParts), dw: dw, db: Tensor(vector: dbParts))
 }
 
-// MARK: block 20, 08-beyond.md line 507
+// MARK: block 24, 08-beyond.md line 619
 let xg = Tensor.randomNormal(shape: [2, 4, 5, 6], seed: 21)
 let wg = Tensor.randomNormal(shape: [6, 2, 3, 3], seed: 22)
 let bg = Tensor.randomNormal(shape: [6], seed: 23)
@@ -274,10 +356,10 @@ let checkGrouped = checkGradients(
     ("dx", gg.dx, numericalGradient(of: { convForward($0, wg, bg, pg) }, at: xg, upstream: dyg)),
     ("dw", gg.dw, numericalGradient(of: { convForward(xg, $0, bg, pg) }, at: wg, upstream: dyg)),
     ("db", gg.db, numericalGradient(of: { convForward(xg, wg, $0, pg) }, at: bg, upstream: dyg)))
-print("08-beyond.md line 526:", slicesDiff)
-print("08-beyond.md line 528:", checkGrouped.worst)
+print("08-beyond.md line 638:", slicesDiff)
+print("08-beyond.md line 640:", checkGrouped.worst)
 
-// MARK: block 21, 08-beyond.md line 538
+// MARK: block 25, 08-beyond.md line 650
 let xdw = Tensor.randomNormal(shape: [2, 3, 6, 5], seed: 31)
 let wdw = Tensor.randomNormal(shape: [6, 1, 3, 3], seed: 32)
 let bdw = Tensor.randomNormal(shape: [6], seed: 33)
@@ -290,9 +372,11 @@ let checkDepthwise = checkGradients(
     ("dx", gdw.dx, numericalGradient(of: { convForward($0, wdw, bdw, pdw) }, at: xdw, upstream: dydw)),
     ("dw", gdw.dw, numericalGradient(of: { convForward(xdw, $0, bdw, pdw) }, at: wdw, upstream: dydw)),
     ("db", gdw.db, numericalGradient(of: { convForward(xdw, wdw, $0, pdw) }, at: bdw, upstream: dydw)))
-print("08-beyond.md line 555:", checkDepthwise.worst)
+print("08-beyond.md line 666:", pdw.groups)
+print("08-beyond.md line 667:", wdw.shape[0] / pdw.groups)
+print("08-beyond.md line 668:", checkDepthwise.worst)
 
-// MARK: block 22, 08-beyond.md line 564
+// MARK: block 26, 08-beyond.md line 677
 // The dense (F, C, HH, WW) weights: filter f's weights on its group's channels, zeros elsewhere.
 var wDense = Tensor(zeros: [6, 4, 3, 3])
 for f in 0..<6 {
@@ -316,4 +400,5 @@ for f in 0..<6 {
     }
 }
 checkAgreement("dw: masked dense, inside the blocks, vs grouped", inBlock, gg.dw)
-print("08-beyond.md line 590:", offBlockLargest)
+precondition(offBlockLargest > 0, "the dense layer's dw is not zero outside the blocks")
+print("08-beyond.md line 704:", offBlockLargest)

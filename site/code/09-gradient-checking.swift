@@ -19,7 +19,7 @@ import Glibc
 import Darwin
 #endif
 
-// MARK: block 2, 09-gradient-checking.md line 46
+// MARK: block 2, 09-gradient-checking.md line 50
 func centredDifference(of f: (Tensor) -> Tensor, at x: Tensor, upstream dy: Tensor, h: Double) -> Tensor {
     var gradient = Tensor(zeros: x.shape)
     for k in x.scalars.indices {
@@ -32,7 +32,7 @@ func centredDifference(of f: (Tensor) -> Tensor, at x: Tensor, upstream dy: Tens
     return gradient
 }
 
-// MARK: block 3, 09-gradient-checking.md line 63
+// MARK: block 3, 09-gradient-checking.md line 67
 let x = Tensor.randomNormal(shape: [2, 3, 5, 5], seed: 1)
 let w = Tensor.randomNormal(shape: [4, 3, 3, 3], seed: 2)
 let b = Tensor.randomNormal(shape: [4], seed: 3)
@@ -44,27 +44,30 @@ let engines = numericalGradient(of: layerOfX, at: x, upstream: dy)
 let writtenOutDiff = checkAgreement("centred difference written out vs the engine's numericalGradient", ours, engines)
 let grads = convBackward(dy, x, w, params)
 let firstCheck = checkGradients(("dx", grads.dx, ours))
-print("09-gradient-checking.md line 77:", writtenOutDiff)
-print("09-gradient-checking.md line 78:", firstCheck["dx"])
-print("09-gradient-checking.md line 80:", 2 * x.count)
-print("09-gradient-checking.md line 80:", x.count)
-print("09-gradient-checking.md line 101:", 1e-5 * 1e-5)
-print("09-gradient-checking.md line 111:", Double.ulpOfOne)
-print("09-gradient-checking.md line 121:", cbrt(Double.ulpOfOne))
-print("09-gradient-checking.md line 122:", Double.ulpOfOne.squareRoot())
-print("09-gradient-checking.md line 123:", pow(Double.ulpOfOne, 2.0 / 3))
+print("09-gradient-checking.md line 81:", writtenOutDiff)
+print("09-gradient-checking.md line 82:", firstCheck["dx"])
+print("09-gradient-checking.md line 84:", 2 * x.count)
+print("09-gradient-checking.md line 84:", x.count)
+print("09-gradient-checking.md line 107:", 1e-5 * 1e-5)
+print("09-gradient-checking.md line 117:", Double.ulpOfOne)
+print("09-gradient-checking.md line 129:", cbrt(Double.ulpOfOne))
+print("09-gradient-checking.md line 130:", Double.ulpOfOne.squareRoot())
+print("09-gradient-checking.md line 131:", pow(Double.ulpOfOne, 2.0 / 3))
 
-// MARK: block 4, 09-gradient-checking.md line 131
+// MARK: block 4, 09-gradient-checking.md line 139
 let xs = Tensor.randomNormal(shape: [2, 2, 5, 5], seed: 11)
 let ws = Tensor.randomNormal(shape: [3, 2, 3, 3], seed: 12, standardDeviation: 0.5)
 let bs = Tensor.randomNormal(shape: [3], seed: 13)
+let ys = convForward(xs, ws, bs)
+let images = ys.shape[0]
+let scoresPerImage = ys.count / images          // F · H' · W' outputs per image, one score each
 let labels = [4, 17]
+precondition(labels.count == images && labels.allSatisfy { $0 < scoresPerImage }, "a label is not a class")
 func lossOfW(_ w: Tensor) -> Double {
-    softmaxCrossEntropyLoss(convForward(xs, w, bs).reshaped([2, 27]), labels: labels).loss
+    softmaxCrossEntropyLoss(convForward(xs, w, bs).reshaped([images, scoresPerImage]), labels: labels).loss
 }
 // The analytic dw: the loss's gradient is the layer's dy.
-let ys = convForward(xs, ws, bs)
-let scores = softmaxCrossEntropyLoss(ys.reshaped([2, 27]), labels: labels)
+let scores = softmaxCrossEntropyLoss(ys.reshaped([images, scoresPerImage]), labels: labels)
 let dwAnalytic = convBackward(scores.gradient.reshaped(ys.shape), xs, ws).dw
 
 func forwardDifference(ofScalar f: (Tensor) -> Double, at x: Tensor, h: Double) -> Tensor {
@@ -93,26 +96,81 @@ showTable(["h", "centred: max |error|", "centred: rel. error", "forward: max |er
 // The steps at which the centred quotient passes the 1e-7 bar.
 let centredSafe = sweepRows.filter { ($0[2] as! Double) < 1e-7 }.map { $0[0] as! Double }
 
-// MARK: block 5, 09-gradient-checking.md line 174
+// MARK: block 5, 09-gradient-checking.md line 185
 let stepSizes = sweepRows.map { $0[0] as! Double }
 showPlot(x: stepSizes,
          series: [("centred", sweepRows.map { $0[1] as! Double }),
                   ("forward (one-sided)", sweepRows.map { $0[3] as! Double })],
          xLabel: "step h", yLabel: "max |error| of the numerical dw", logX: true, logY: true,
          "Error of the two difference quotients against h. The estimates put the best steps near ε^(1/3) ≈ \(fmt(cbrt(Double.ulpOfOne))) (centred) and ε^(1/2) ≈ \(fmt(Double.ulpOfOne.squareRoot())) (forward); measured: h = \(fmt(bestCentred.h)) and h = \(fmt(bestForward.h))")
-print("09-gradient-checking.md line 187:", bestCentred.h)
-print("09-gradient-checking.md line 188:", bestCentred.error)
-print("09-gradient-checking.md line 188:", bestForward.h)
-print("09-gradient-checking.md line 189:", bestForward.error)
-print("09-gradient-checking.md line 195:", centredSafe.first!)
-print("09-gradient-checking.md line 195:", centredSafe.last!)
-print("09-gradient-checking.md line 196:", sweepRows.map { $0[4] as! Double }.min()!)
-print("09-gradient-checking.md line 198:", Int((bestForward.error / bestCentred.error).rounded()))
-print("09-gradient-checking.md line 202:", Double(Float.ulpOfOne))
-print("09-gradient-checking.md line 203:", cbrt(Double(Float.ulpOfOne)))
-print("09-gradient-checking.md line 204:", pow(Double(Float.ulpOfOne), 2.0 / 3))
 
-// MARK: block 6, 09-gradient-checking.md line 228
+// MARK: block 6, 09-gradient-checking.md line 197
+/// The least-squares slope of log10(error) against log10(h).
+func fittedSlope(_ h: [Double], _ errors: [Double]) -> Double {
+    let (u, v) = (h.map { log10($0) }, errors.map { log10($0) })
+    let (meanU, meanV) = (u.reduce(0, +) / Double(u.count), v.reduce(0, +) / Double(v.count))
+    let covariance = zip(u, v).map { ($0 - meanU) * ($1 - meanV) }.reduce(0, +)
+    return covariance / u.map { ($0 - meanU) * ($0 - meanU) }.reduce(0, +)
+}
+/// The slope above the best step (truncation) and below it (rounding).
+func regimeSlopes(_ errors: [Double]) -> (truncation: Double, rounding: Double) {
+    let best = errors.indices.min { errors[$0] < errors[$1] }!
+    return (fittedSlope(Array(stepSizes[..<best]), Array(errors[..<best])),
+            fittedSlope(Array(stepSizes[(best + 1)...]), Array(errors[(best + 1)...])))
+}
+let centredSlopes = regimeSlopes(sweepRows.map { $0[1] as! Double })
+let forwardSlopes = regimeSlopes(sweepRows.map { $0[3] as! Double })
+let smallestStep = sweepRows.last!
+let roundingRatio = (smallestStep[3] as! Double) / (smallestStep[1] as! Double)
+precondition(abs(centredSlopes.truncation - 2) < 0.3 && abs(forwardSlopes.truncation - 1) < 0.3
+             && abs(centredSlopes.rounding + 1) < 0.3 && abs(forwardSlopes.rounding + 1) < 0.3,
+             "the fitted slopes no longer match the estimates' 2, 1 and -1")
+precondition(abs(roundingRatio - 2) < 0.5, "at the smallest step the forward error is no longer about twice the centred one")
+print("09-gradient-checking.md line 223:", measured(centredSlopes.truncation, .relative(1e-9)))
+print("09-gradient-checking.md line 225:", measured(pow(10, centredSlopes.truncation), .relative(1e-9)))
+print("09-gradient-checking.md line 227:", measured(forwardSlopes.truncation, .relative(1e-9)))
+print("09-gradient-checking.md line 228:", measured(pow(10, forwardSlopes.truncation), .relative(1e-9)))
+print("09-gradient-checking.md line 231:", measured(centredSlopes.rounding, .relative(1e-9)))
+print("09-gradient-checking.md line 232:", measured(forwardSlopes.rounding, .relative(1e-9)))
+print("09-gradient-checking.md line 234:", bestCentred.h)
+print("09-gradient-checking.md line 234:", bestCentred.error)
+print("09-gradient-checking.md line 235:", bestForward.h)
+print("09-gradient-checking.md line 235:", bestForward.error)
+print("09-gradient-checking.md line 236:", smallestStep[0] as! Double)
+print("09-gradient-checking.md line 237:", roundingRatio)
+print("09-gradient-checking.md line 242:", centredSafe.first!)
+print("09-gradient-checking.md line 242:", centredSafe.last!)
+print("09-gradient-checking.md line 243:", sweepRows.map { $0[4] as! Double }.min()!)
+print("09-gradient-checking.md line 245:", Int((bestForward.error / bestCentred.error).rounded()))
+print("09-gradient-checking.md line 250:", Double(Float.ulpOfOne))
+print("09-gradient-checking.md line 251:", cbrt(Double(Float.ulpOfOne)))
+print("09-gradient-checking.md line 252:", pow(Double(Float.ulpOfOne), 2.0 / 3))
+
+// MARK: block 7, 09-gradient-checking.md line 260
+/// The layer of the first example, its forward pass computed in Float.
+func layerInFloat(_ input: Tensor) -> Tensor {
+    let xPad = pad(input, params.padding)
+    let s = params.stride
+    var y = Tensor(zeros: convForward(input, w, b, params).shape)
+    for n in 0..<y.shape[0] { for f in 0..<y.shape[1] { for i in 0..<y.shape[2] { for j in 0..<y.shape[3] {
+        var total = Float(b[f])
+        for c in 0..<w.shape[1] { for a in 0..<w.shape[2] { for bb in 0..<w.shape[3] {
+            total += Float(xPad[n, c, s.height * i + a, s.width * j + bb]) * Float(w[f, c, a, bb])
+        } } }
+        y[n, f, i, j] = Double(total)
+    } } } }
+    return y
+}
+let dxInFloat = numericalGradient(of: layerInFloat, at: x, upstream: dy)
+let singlePrecisionError = relError(grads.dx, dxInFloat)
+precondition(singlePrecisionError > 1e-2, "the single-precision check no longer fails by far")
+print("09-gradient-checking.md line 280:", firstCheck["dx"])
+print("09-gradient-checking.md line 281:", singlePrecisionError)
+print("09-gradient-checking.md line 282:", dxInFloat.maxAbsDifference(grads.dx))
+print("09-gradient-checking.md line 283:", ours.maxAbsDifference(grads.dx))
+print("09-gradient-checking.md line 284:", grads.dx.maxAbs())
+
+// MARK: block 8, 09-gradient-checking.md line 309
 var scaleRows = [[Any]]()
 for scale in [1.0, 1e3, 1e6] {
     let scaled = scale * x
@@ -122,7 +180,7 @@ for scale in [1.0, 1e3, 1e6] {
 }
 showTable(["scale of x", "max |dw|", "max |error|", "rel. error"], scaleRows)
 
-// MARK: block 7, 09-gradient-checking.md line 269
+// MARK: block 9, 09-gradient-checking.md line 353
 let dy1 = Tensor.randomNormal(shape: [1, 1, 3, 3], seed: 21)
 let x1 = Tensor.randomNormal(shape: [1, 1, 5, 5], seed: 22)
 let w1 = Tensor.randomNormal(shape: [1, 1, 3, 3], seed: 23)
@@ -134,10 +192,12 @@ let doubledError = relError(2 * convBackward(dy1, x1, w1).dw, dwNumeric1)
 print("dx with the filter not turned: relative error", unturnedError)
 print("dw twice too large:            relative error", doubledError)
 precondition(unturnedError > 1e-2 && doubledError > 1e-2, "the two mistakes no longer land above 1e-2")
-print("09-gradient-checking.md line 283:", unturnedError)
-print("09-gradient-checking.md line 283:", doubledError)
+precondition(abs(doubledError - 1.0 / 3) < 1e-6, "dw twice too large no longer has the error |k - 1|/(k + 1)")
+print("09-gradient-checking.md line 368:", unturnedError)
+print("09-gradient-checking.md line 368:", doubledError)
+print("09-gradient-checking.md line 370:", (2.0 - 1) / (2 + 1))
 
-// MARK: block 8, 09-gradient-checking.md line 317
+// MARK: block 10, 09-gradient-checking.md line 402
 func bothForms(_ f: (Tensor) -> Tensor, at x: Tensor, upstream dy: Tensor, entries: [Int],
                h: Double) -> (array: [Double], scalar: [Double]) {
     var arrayForm = [Double](), scalarForm = [Double]()
@@ -152,7 +212,7 @@ func bothForms(_ f: (Tensor) -> Tensor, at x: Tensor, upstream dy: Tensor, entri
     return (arrayForm, scalarForm)
 }
 
-// MARK: block 9, 09-gradient-checking.md line 338
+// MARK: block 11, 09-gradient-checking.md line 423
 var formRows = [[Any]]()
 var largestErrors = (array: 0.0, scalar: 0.0)
 for n in [8, 16, 32, 64] {
@@ -175,7 +235,7 @@ for n in [8, 16, 32, 64] {
 showTable(["input", "outputs", "array form (b = 0)", "scalar form (b = 0)",
            "array form (b = 10)", "scalar form (b = 10)"], formRows, "largest |error| of dx at ten pixels")
 
-// MARK: block 10, 09-gradient-checking.md line 364
+// MARK: block 12, 09-gradient-checking.md line 449
 let outputCounts = formRows.map { Double($0[1] as! Int) }
 showPlot(x: outputCounts,
          series: [("array form, b = 0", formRows.map { $0[2] as! Double }),
@@ -185,10 +245,10 @@ showPlot(x: outputCounts,
          xLabel: "number of outputs summed into L", yLabel: "largest |error| of dx at ten pixels",
          logX: true, logY: true,
          "The array form's error stays roughly level at every size; the scalar form's grows with the number of outputs, and is larger still when the outputs are large (b = 10)")
-print("09-gradient-checking.md line 377:", largestErrors.array)
-print("09-gradient-checking.md line 379:", largestErrors.scalar)
+print("09-gradient-checking.md line 462:", largestErrors.array)
+print("09-gradient-checking.md line 464:", largestErrors.scalar)
 
-// MARK: block 11, 09-gradient-checking.md line 398
+// MARK: block 13, 09-gradient-checking.md line 483
 let h = 1e-5
 let xk = Tensor.randomNormal(shape: [1, 1, 5, 5], seed: 41)
 let wk = Tensor.randomNormal(shape: [1, 1, 3, 3], seed: 42)
@@ -211,10 +271,10 @@ let kinkErrorDx = relError(atKink.dx, dxAtKink), kinkErrorDw = relError(atKink.d
 print("relative error of dx:", kinkErrorDx)
 print("relative error of dw:", kinkErrorDw)
 precondition(kinkErrorDx > 1e-2 && kinkErrorDw > 1e-2, "the kink no longer pushes the errors above 1e-2")
-print("09-gradient-checking.md line 423:", kinkErrorDx)
-print("09-gradient-checking.md line 423:", kinkErrorDw)
+print("09-gradient-checking.md line 508:", kinkErrorDx)
+print("09-gradient-checking.md line 508:", kinkErrorDw)
 
-// MARK: block 12, 09-gradient-checking.md line 434
+// MARK: block 14, 09-gradient-checking.md line 519
 /// The entries of x whose ±h nudge moves some pre-activation across zero.
 func kinkCrossings(_ x: Tensor, _ w: Tensor, _ b: Tensor, h: Double) -> [Int] {
     var crossing = [Int]()
@@ -231,9 +291,19 @@ func kinkCrossings(_ x: Tensor, _ w: Tensor, _ b: Tensor, h: Double) -> [Int] {
 }
 let crossed = kinkCrossings(xk, wk, bKink, h: h)
 print("entries of x whose nudge crosses the kink:", crossed)
-print("09-gradient-checking.md line 453:", crossed.count)
+// The window of output (1, 1): stride 1, no padding, so rows 1 ..< 1 + HH and columns 1 ..< 1 + WW.
+let (windowRows, windowColumns) = (1..<(1 + wk.shape[2]), 1..<(1 + wk.shape[3]))
+let underTheWindow = windowRows.flatMap { r in windowColumns.map { c in r * xk.shape[3] + c } }
+precondition(crossed == underTheWindow, "the crossing entries are no longer exactly the window of output (1, 1)")
+print("09-gradient-checking.md line 542:", crossed.count)
+print("09-gradient-checking.md line 543:", windowRows.first!)
+print("09-gradient-checking.md line 543:", windowRows.last!)
+print("09-gradient-checking.md line 544:", windowColumns.first!)
+print("09-gradient-checking.md line 544:", windowColumns.last!)
+print("09-gradient-checking.md line 545:", xk.shape[2])
+print("09-gradient-checking.md line 545:", xk.shape[3])
 
-// MARK: block 13, 09-gradient-checking.md line 472
+// MARK: block 15, 09-gradient-checking.md line 563
 let bSafe = Tensor(vector: [0.1 - zNoBias[0, 0, 1, 1]])
 let awayFromKink = reluLayerGradients(xk, wk, bSafe, dyk)
 print("entries crossing a kink now:", kinkCrossings(xk, wk, bSafe, h: h).count)
@@ -241,5 +311,5 @@ let safeCheck = checkGradients(
     ("dx", awayFromKink.dx, numericalGradient(of: { relu(convForward($0, wk, bSafe)) }, at: xk, upstream: dyk, h: h)),
     ("dw", awayFromKink.dw, numericalGradient(of: { relu(convForward(xk, $0, bSafe)) }, at: wk, upstream: dyk, h: h)),
     ("db", awayFromKink.db, numericalGradient(of: { relu(convForward(xk, wk, $0)) }, at: bSafe, upstream: dyk, h: h)))
-print("09-gradient-checking.md line 482:", safeCheck.worst)
-print("09-gradient-checking.md line 488:", Int((bestForward.error / bestCentred.error).rounded()))
+print("09-gradient-checking.md line 573:", safeCheck.worst)
+print("09-gradient-checking.md line 579:", Int((bestForward.error / bestCentred.error).rounded()))

@@ -36,22 +36,61 @@ func transposed(_ M: Tensor) -> Tensor {
     return T
 }
 
-// MARK: block 2, 10-fast.md line 94
+// MARK: block 2, 10-fast.md line 74
+/// Integers as prose: "5", "0 and 2", "0, 2 and 4".
+func listed(_ xs: [Int], _ last: String = "and") -> String {
+    let words = xs.map(String.init)
+    return words.count < 2 ? words.joined() : words.dropLast().joined(separator: ", ") + " \(last) " + words.last!
+}
+/// The columns of a matrix that hold the value v somewhere.
+func columnsHolding(_ m: Tensor, _ v: Double) -> [Int] {
+    (0..<m.shape[1]).filter { q in (0..<m.shape[0]).contains { m[$0, q] == v } }
+}
+
+// MARK: block 3, 10-fast.md line 106
 let x = Tensor.ramp(shape: [2, 2, 3, 3], start: 1)
 show(x, "x (N = 2, C = 2, 3 × 3)")
 let cols = im2col(x, kernelHeight: 2, kernelWidth: 2)
 show(cols, "cols = im2col(x) for a 2 × 2 filter")
-print("10-fast.md line 102:", cols.shape[1])
-print("10-fast.md line 103:", cols.shape[0])
-print("10-fast.md line 104:", window(cols, rowStart: 0, rows: 8, columnStart: 0, columns: 1).reshaped([1, 8]))
 
-// MARK: block 3, 10-fast.md line 114
-showWindows(x.slice(0).slice(0), kernel: 2, limit: 4, name: "column of output",
+// MARK: block 4, 10-fast.md line 113
+let outSide = outputLength(input: x.shape[2], kernel: 2)!
+let perImage = outSide * outSide           // output positions of one image
+let tapsPerChannel = 2 * 2                 // HH·WW
+let firstColumn = window(cols, rowStart: 0, rows: cols.shape[0], columnStart: 0, columns: 1)
+// Column 0 is the top-left window of channel 0 and then of channel 1, row by row.
+let topLeftWindows = [0, 1].flatMap { c in [x[0, c, 0, 0], x[0, c, 0, 1], x[0, c, 1, 0], x[0, c, 1, 1]] }
+precondition(firstColumn.scalars == topLeftWindows, "the first column is the receptive field of output (0, 0, 0)")
+precondition(cols[0, perImage] == x[1, 0, 0, 0], "column H'·W' starts image 1")
+print("10-fast.md line 124:", x.count)
+print("10-fast.md line 125:", outSide)
+print("10-fast.md line 125:", outSide)
+print("10-fast.md line 126:", cols.shape[1])
+print("10-fast.md line 127:", cols.shape[0])
+print("10-fast.md line 129:", firstColumn.reshaped([1, cols.shape[0]]))
+print("10-fast.md line 130:", tapsPerChannel)
+print("10-fast.md line 131:", tapsPerChannel)
+print("10-fast.md line 133:", perImage)
+print("10-fast.md line 138:", tapsPerChannel)
+print("10-fast.md line 139:", tapsPerChannel)
+
+// MARK: block 5, 10-fast.md line 141
+showWindows(x.slice(0).slice(0), kernel: 2, limit: perImage, name: "column of output",
             "Channel 0 of image 0 under the window of each output position: the pixels of one column of cols")
-print("10-fast.md line 121:", cols.scalars.filter { $0 == 5 }.count)
-print("10-fast.md line 122:", cols.scalars.filter { $0 == 5 }.count)
 
-// MARK: block 4, 10-fast.md line 130
+// MARK: block 6, 10-fast.md line 146
+let centrePixel = x[0, 0, 1, 1], cornerPixel = x[0, 0, 0, 0]
+let centreColumns = columnsHolding(cols, centrePixel), cornerColumns = columnsHolding(cols, cornerPixel)
+precondition(centreColumns == Array(0..<perImage) && cols.scalars.filter { $0 == centrePixel }.count == perImage,
+             "the centre pixel is in every column of image 0, once")
+print("10-fast.md line 155:", Int(centrePixel))
+print("10-fast.md line 155:", perImage)
+print("10-fast.md line 156:", cols.scalars.filter { $0 == centrePixel }.count)
+print("10-fast.md line 157:", listed(centreColumns))
+print("10-fast.md line 158:", Int(cornerPixel))
+print("10-fast.md line 159:", listed(cornerColumns))
+
+// MARK: block 7, 10-fast.md line 167
 /// im2col by its definition: row (c, a, b), column (n, i, j) holds
 /// x_pad[n, first + c, s·i + d·a, s·j + d·b], where `first` is the group's first channel.
 func im2colLoop(_ x: Tensor, kernel: HW, group: Int = 0, _ p: ConvParameters = ConvParameters()) -> Tensor {
@@ -80,43 +119,59 @@ func im2colLoop(_ x: Tensor, kernel: HW, group: Int = 0, _ p: ConvParameters = C
 }
 checkAgreement("im2col written out vs the engine's im2col", im2colLoop(x, kernel: 2), cols)
 
-// MARK: block 5, 10-fast.md line 165
+// MARK: block 8, 10-fast.md line 201
 let xB = Tensor.ramp(shape: [1, 1, 4, 4], start: 1)
 let paramsB = ConvParameters(stride: 2, padding: 1)
-showWindows(xB.slice(0).slice(0), kernel: 3, paramsB, limit: 4, "The four windows of a 3 × 3 filter, stride 2, padding 1")
 let colsB = im2col(xB, kernelHeight: 3, kernelWidth: 3, paramsB)
+showWindows(xB.slice(0).slice(0), kernel: 3, paramsB, limit: colsB.shape[1],
+            "The \(colsB.shape[1]) windows of a 3 × 3 filter, stride 2, padding 1")
 show(colsB, "im2col for stride 2, padding 1")
 checkAgreement("im2col written out vs the engine's im2col (stride 2, padding 1)",
                im2colLoop(xB, kernel: 3, paramsB), colsB)
-print("10-fast.md line 176:", window(colsB, rowStart: 0, rows: 9, columnStart: 0, columns: 1).scalars.filter { $0 == 0 }.count)
+// The pixels are numbered from 1, so a zero in a column is a cell on the padding.
+let zerosPerWindowB = (0..<colsB.shape[1]).map { q in (0..<colsB.shape[0]).filter { colsB[$0, q] == 0 }.count }
+let outSideB = outputLength(input: xB.shape[2], kernel: 3, stride: 2, padding: 1)!
+print("10-fast.md line 215:", outSideB)
+print("10-fast.md line 215:", outSideB)
+print("10-fast.md line 216:", zerosPerWindowB.filter { $0 > 0 }.count)
+print("10-fast.md line 217:", colsB.shape[1])
+print("10-fast.md line 219:", zerosPerWindowB[0])
+print("10-fast.md line 219:", colsB.shape[0])
 
-// MARK: block 6, 10-fast.md line 197
+// MARK: block 9, 10-fast.md line 240
 let w = Tensor(batch: [[[[1, 0], [0, -1]], [[0, 1], [1, 0]]],
                        [[[2, 1], [0, 0]], [[0, 0], [-1, 1]]]])      // (F, C, HH, WW) = (2, 2, 2, 2)
 let b = Tensor(vector: [1, -2])
-let wMat = w.reshaped([2, 8])
+let (F, N) = (w.shape[0], x.shape[0])
+let wMat = w.reshaped([F, w.count / F])                              // F × C·HH·WW
 var yMat = matmul(wMat, cols)
-for f in 0..<2 {
+for f in 0..<F {
     for q in 0..<yMat.shape[1] { yMat[f, q] += b[f] }
 }
 show(yMat, "Y_mat = W_mat · cols + b 1ᵀ")
-print("10-fast.md line 212:", wMat)
-print("10-fast.md line 212:", b.reshaped([2, 1]))
-print("10-fast.md line 212:", yMat)
+print("10-fast.md line 256:", wMat)
+print("10-fast.md line 256:", b.reshaped([F, 1]))
+print("10-fast.md line 256:", yMat)
+print("10-fast.md line 260:", perImage)
+print("10-fast.md line 261:", perImage)
 
-// MARK: block 7, 10-fast.md line 223
-let y = swapFilterAndChannelAxes(yMat.reshaped([2, 2, 2, 2]))   // (F, N, H', W') → (N, F, H', W')
+// MARK: block 10, 10-fast.md line 268
+let y = swapFilterAndChannelAxes(yMat.reshaped([F, N, outSide, outSide]))   // (F, N, H', W') → (N, F, H', W')
 let forwardDiff = checkAgreement("W_mat · cols + b, axes swapped, vs convForward", y, convForward(x, w, b))
-let plainReshape = yMat.reshaped([2, 2, 2, 2])
-print("10-fast.md line 229:", forwardDiff)
-print("10-fast.md line 236:", plainReshape.maxAbsDifference(y))
+let plainReshape = yMat.reshaped([N, F, outSide, outSide])
+// With one image the two orders agree: (F, 1, H', W') and (1, F, H', W') hold the same numbers in the same order.
+let oneImage = matmul(wMat, im2col(x.slice(0).reshaped([1] + x.shape.dropFirst()), kernelHeight: 2, kernelWidth: 2))
+precondition(swapFilterAndChannelAxes(oneImage.reshaped([F, 1, outSide, outSide])).scalars
+             == oneImage.reshaped([1, F, outSide, outSide]).scalars, "with N = 1 the swap changes nothing")
+print("10-fast.md line 278:", forwardDiff)
+print("10-fast.md line 286:", plainReshape.maxAbsDifference(y))
 
-// MARK: block 8, 10-fast.md line 281
+// MARK: block 11, 10-fast.md line 331
 let dy = Tensor(batch: [[[[1, -1], [0, 2]], [[0, 1], [1, -1]]],
                         [[[2, 0], [-1, 1]], [[1, 1], [0, -2]]]])    // (N, F, H', W') = (2, 2, 2, 2)
-let dyMat = swapFilterAndChannelAxes(dy).reshaped([2, 8])       // (F, N·H'·W')
+let dyMat = swapFilterAndChannelAxes(dy).reshaped([F, dy.count / F])       // (F, N·H'·W')
 let dwMat = matmul(dyMat, transposed(cols))
-let db = matmul(dyMat, Tensor(repeating: 1, shape: [8, 1])).reshaped([2])
+let db = matmul(dyMat, Tensor(repeating: 1, shape: [dyMat.shape[1], 1])).reshaped([F])
 let dcols = matmul(transposed(wMat), dyMat)
 show(dyMat, "dY_mat")
 show(dcols, "dcols = W_matᵀ · dY_mat")
@@ -124,32 +179,58 @@ let loops = convBackward(dy, x, w)
 checkAgreement("dw: dY_mat · colsᵀ, reshaped, vs loops", dwMat.reshaped(w.shape), loops.dw)
 checkAgreement("db: row sums of dY_mat vs loops", db, loops.db)
 
-// MARK: block 9, 10-fast.md line 325
+// MARK: block 12, 10-fast.md line 375
 let coverCounts = col2im(Tensor(repeating: 1, shape: cols.shape), inputShape: x.shape,
                          kernelHeight: 2, kernelWidth: 2)
 show(coverCounts.slice(0).slice(0), "col2im of all ones: windows covering each pixel (2 × 2 filter)")
 let coverCountsB = col2im(Tensor(repeating: 1, shape: colsB.shape), inputShape: xB.shape,
                           kernelHeight: 3, kernelWidth: 3, paramsB)
 show(coverCountsB.slice(0).slice(0), "the same for the 3 × 3 filter, stride 2, padding 1")
-print("10-fast.md line 335:", coverCounts[0, 0, 1, 1])
+// Along one axis of the second example: how many windows cover each row of x.
+let rowCoverB = (0..<xB.shape[2]).map { u in
+    (0..<outSideB).filter { i in 2 * i - 1 <= u && u <= 2 * i - 1 + 2 }.count
+}
+let overlapRowsB = rowCoverB.indices.filter { rowCoverB[$0] > 1 }
+let coverValuesB = Array(Set(coverCountsB.scalars.map { Int($0) })).sorted()
+let cornerCounts = [coverCounts[0, 0, 0, 0], coverCounts[0, 0, 0, 2], coverCounts[0, 0, 2, 0], coverCounts[0, 0, 2, 2]]
+precondition(Set(cornerCounts).count == 1 && Int(cornerCounts[0]) == cornerColumns.count
+             && Int(coverCounts[0, 0, 1, 1]) == centreColumns.count, "the cover counts match the copies counted above")
+precondition((0..<xB.shape[2]).allSatisfy { u in (0..<xB.shape[3]).allSatisfy { v in
+    coverCountsB[0, 0, u, v] == Double(rowCoverB[u] * rowCoverB[v]) } }, "the counts multiply across the axes")
+print("10-fast.md line 396:", Int(coverCounts[0, 0, 1, 1]))
+print("10-fast.md line 397:", Int(cornerCounts[0]))
+print("10-fast.md line 399:", listed(overlapRowsB))
+print("10-fast.md line 399:", listed(overlapRowsB))
+print("10-fast.md line 400:", listed(coverValuesB.filter { $0 > 1 }, "or"))
+print("10-fast.md line 405:", listed(coverValuesB, "and"))
 
-// MARK: block 10, 10-fast.md line 345
+// MARK: block 13, 10-fast.md line 418
 let dx = col2im(dcols, inputShape: x.shape, kernelHeight: 2, kernelWidth: 2)
 let dxDiff = checkAgreement("dx: col2im(W_matᵀ · dY_mat) vs loops", dx, loops.dx)
 show(dx, "dx")
-print("10-fast.md line 352:", dxDiff)
+print("10-fast.md line 425:", dxDiff)
 
-// MARK: block 11, 10-fast.md line 363
+// MARK: block 14, 10-fast.md line 436
 let xR = Tensor.randomNormal(shape: [1, 1, 4, 4], seed: 1)
 let mR = Tensor.randomNormal(shape: colsB.shape, seed: 2)
 let lhs = im2col(xR, kernelHeight: 3, kernelWidth: 3, paramsB).dot(mR)
 let rhs = xR.dot(col2im(mR, inputShape: xR.shape, kernelHeight: 3, kernelWidth: 3, paramsB))
 let adjointDiff = checkAgreement("⟨im2col(x), M⟩ vs ⟨x, col2im(M)⟩", Tensor(vector: [lhs]), Tensor(vector: [rhs]))
-print("10-fast.md line 371:", lhs)
-print("10-fast.md line 371:", rhs)
-print("10-fast.md line 372:", adjointDiff)
+print("10-fast.md line 444:", lhs)
+print("10-fast.md line 444:", rhs)
+print("10-fast.md line 445:", adjointDiff)
 
-// MARK: block 12, 10-fast.md line 402
+// MARK: block 15, 10-fast.md line 447
+/// How many windows of a k × k filter, stride 1, cover the centre pixel of a large image.
+func interiorCover(_ k: Int) -> Double {
+    let side = 2 * k + 1
+    let ones = Tensor(repeating: 1, shape: im2col(Tensor(zeros: [1, 1, side, side]), kernelHeight: k, kernelWidth: k).shape)
+    return col2im(ones, inputShape: [1, 1, side, side], kernelHeight: k, kernelWidth: k)[0, 0, k, k]
+}
+let interiorCover3 = interiorCover(3), interiorCover7 = interiorCover(7)
+print("10-fast.md line 461:", Int(interiorCover3))
+
+// MARK: block 16, 10-fast.md line 487
 /// Rows `range` of a matrix.
 func rows(_ M: Tensor, _ range: Range<Int>) -> Tensor {
     window(M, rowStart: range.lowerBound, rows: range.count, columnStart: 0, columns: M.shape[1])
@@ -195,9 +276,8 @@ func backwardByMatrices(_ dy: Tensor, _ x: Tensor, _ w: Tensor, _ p: ConvParamet
     }
     return ConvGradients(dx: dx, dw: stackRows(dwParts).reshaped(w.shape), db: db)
 }
-print("10-fast.md line 456:", 8 + 2 * 1 - 3)
 
-// MARK: block 13, 10-fast.md line 461
+// MARK: block 17, 10-fast.md line 543
 let xL = Tensor.randomNormal(shape: [2, 4, 9, 8], seed: 11)
 let wL = Tensor.randomNormal(shape: [6, 2, 3, 3], seed: 12)
 let bL = Tensor.randomNormal(shape: [6], seed: 13)
@@ -218,9 +298,15 @@ let fastForwardDiff = checkAgreement("forward: convForwardIm2col vs convForward"
 let fastDx = checkAgreement("dx: convBackwardIm2col vs convBackward", fastL.dx, loopsL.dx)
 let fastDw = checkAgreement("dw: convBackwardIm2col vs convBackward", fastL.dw, loopsL.dw)
 let fastDb = checkAgreement("db: convBackwardIm2col vs convBackward", fastL.db, loopsL.db)
-print("10-fast.md line 485:", max(fastForwardDiff, fastDx, fastDw, fastDb))
+let widthSpanL = xL.shape[3] + 2 * pL.padding.width - wL.shape[3]
+let widthLeftL = widthSpanL % pL.stride.width
+precondition(widthLeftL == 1 && widthLeftL <= pL.padding.width, "one unread column of x_pad, and it is padding")
+print("10-fast.md line 570:", widthSpanL)
+print("10-fast.md line 570:", pL.stride.width)
+print("10-fast.md line 571:", widthLeftL)
+print("10-fast.md line 573:", max(fastForwardDiff, fastDx, fastDw, fastDb))
 
-// MARK: block 14, 10-fast.md line 492
+// MARK: block 18, 10-fast.md line 580
 let pD = ConvParameters(stride: 2, padding: 1, dilation: HW(height: 2, width: 1), groups: 2)
 let dyD = Tensor.randomNormal(shape: convForward(xL, wL, bL, pD).shape, seed: 15)
 checkAgreement("im2col written out vs im2col, dilation (2, 1)", im2colLoop(xL, kernel: 3, group: 0, pD),
@@ -230,7 +316,7 @@ checkAgreement("forward: convForwardIm2col vs convForward, dilation (2, 1)",
 checkAgreement("dx: convBackwardIm2col vs convBackward, dilation (2, 1)",
                convBackwardIm2col(dyD, xL, wL, pD).dx, convBackward(dyD, xL, wL, pD).dx)
 
-// MARK: block 15, 10-fast.md line 510
+// MARK: block 19, 10-fast.md line 598
 let xG = Tensor.randomNormal(shape: [2, 2, 5, 6], seed: 21)
 let wG = Tensor.randomNormal(shape: [4, 1, 3, 3], seed: 22)
 let bG = Tensor.randomNormal(shape: [4], seed: 23)
@@ -241,9 +327,9 @@ let fastCheck = checkGradients(
     ("dx", fastG.dx, numericalGradient(of: { convForwardIm2col($0, wG, bG, pG) }, at: xG, upstream: dyG)),
     ("dw", fastG.dw, numericalGradient(of: { convForwardIm2col(xG, $0, bG, pG) }, at: wG, upstream: dyG)),
     ("db", fastG.db, numericalGradient(of: { convForwardIm2col(xG, wG, $0, pG) }, at: bG, upstream: dyG)))
-print("10-fast.md line 523:", fastCheck.worst)
+print("10-fast.md line 611:", fastCheck.worst)
 
-// MARK: block 16, 10-fast.md line 553
+// MARK: block 20, 10-fast.md line 641
 let (Nb, Cb, Hb, Wb, Fb, HHb, WWb) = (8, 16, 32, 32, 32, 3, 3)
 let pBench = ConvParameters(stride: 1, padding: 1)
 let benchCols = im2col(Tensor(zeros: [Nb, Cb, Hb, Wb]), kernelHeight: HHb, kernelWidth: WWb, pBench)
@@ -267,12 +353,17 @@ showTable(["computation", "matrix product", "FLOPs"],
            ["backward, total", "", 2 * productFlops]],
           "floating-point operations of the benchmark layer")
 let colsToInput = Double(benchCols.count) / Double(Nb * Cb * Hb * Wb)
-print("10-fast.md line 579:", Double(forwardFlops) / 1e6)
-print("10-fast.md line 581:", benchCols.shape[0])
-print("10-fast.md line 581:", benchCols.shape[1])
-print("10-fast.md line 581:", Fb)
-print("10-fast.md line 583:", Double(2 * productFlops) / 1e6)
-print("10-fast.md line 585:", megabytes(Nb * Cb * Hb * Wb))
-print("10-fast.md line 586:", megabytes(benchCols.count))
-print("10-fast.md line 587:", colsToInput)
-print("10-fast.md line 593:", megabytes(benchCols.shape[0] * outHb * outWb))
+precondition(productFlops == forwardFlops, "the product's count is the loops' count")
+precondition(benchCols.count > Nb * Cb * Hb * Wb + Fb * Cb * HHb * WWb + Nb * Fb * outHb * outWb,
+             "the im2col matrix is larger than x, w and y together")
+print("10-fast.md line 670:", Double(forwardFlops) / 1e6)
+print("10-fast.md line 672:", benchCols.shape[0])
+print("10-fast.md line 672:", benchCols.shape[1])
+print("10-fast.md line 672:", Fb)
+print("10-fast.md line 674:", Double(2 * productFlops) / 1e6)
+print("10-fast.md line 676:", megabytes(Nb * Cb * Hb * Wb))
+print("10-fast.md line 677:", megabytes(benchCols.count))
+print("10-fast.md line 678:", colsToInput)
+print("10-fast.md line 679:", HHb * WWb)
+print("10-fast.md line 684:", megabytes(benchCols.shape[0] * outHb * outWb))
+print("10-fast.md line 699:", Int(interiorCover7))

@@ -521,7 +521,7 @@ function legend(text) {
   return `<p class="cb-params-legend">${text}</p>`;
 }
 
-// Every explorer's repaint, for a change of colour scheme or pixel ratio.
+// Every explorer's repaint, for a change of colour scheme (or printing) or pixel ratio.
 const paramsRepaints = [];
 let paramsWatching = false;
 
@@ -534,6 +534,15 @@ function watchParamsDisplay() {
   };
   const scheme = window.matchMedia("(prefers-color-scheme: dark)");
   if (scheme.addEventListener) scheme.addEventListener("change", repaint);
+  // Printed in the light colours (the stylesheet's dark ones need .cb-print absent).
+  window.addEventListener("beforeprint", () => {
+    document.documentElement.classList.add("cb-print");
+    repaint();
+  });
+  window.addEventListener("afterprint", () => {
+    document.documentElement.classList.remove("cb-print");
+    repaint();
+  });
   let ratio = window.devicePixelRatio || 1;
   window.addEventListener("resize", () => {
     if ((window.devicePixelRatio || 1) === ratio) return;
@@ -949,8 +958,9 @@ function makeBlock(grid, b) {
     context: null, text: null, captionText: null, width: 0, height: 0, ratio: 0 };
 }
 
-// Each block's plot and canvas sized to its text (CSS pixels, and device
-// pixels for the canvas).
+// Each block's plot sized to its text; its canvas (device pixels) only ever
+// grows, the plot clipping what is past its edge (a new canvas bitmap at every
+// change of size would cost more than the painting).
 function sizeGrid(grid) {
   const metrics = measureGrid() || { ch: 8, line: 22 };
   const ratio = window.devicePixelRatio || 1;
@@ -958,14 +968,18 @@ function sizeGrid(grid) {
   const height = Math.ceil(grid.rows * metrics.line + 2 * GRID_BORDER);
   grid.metrics = metrics;
   for (const block of grid.blocks) {
-    if (block.width === width && block.height === height && block.ratio === ratio) continue;
     if (block.width !== width) block.plot.style.width = width + "px";
     if (block.height !== height) block.plot.style.height = height + "px";
     block.width = width;
     block.height = height;
+    const canvas = block.canvas, wide = Math.ceil(width * ratio), tall = Math.ceil(height * ratio);
+    if (block.ratio === ratio && canvas.width >= wide && canvas.height >= tall) continue;
+    if (block.ratio !== ratio) canvas.width = canvas.height = 0;
+    canvas.width = Math.max(canvas.width, wide);
+    canvas.height = Math.max(canvas.height, tall);
+    canvas.style.width = canvas.width / ratio + "px";
+    canvas.style.height = canvas.height / ratio + "px";
     block.ratio = ratio;
-    block.canvas.width = Math.round(width * ratio);
-    block.canvas.height = Math.round(height * ratio);
   }
 }
 
@@ -973,47 +987,62 @@ function sizeGrids(view) {
   for (const grid of Object.values(view.grids)) sizeGrid(grid);
 }
 
-// Paints every block of the grid: paint(cell, block) fills cells and asks for
-// outlines, then the lines between cells, the frame, and the outlines on top.
+// Paints every block of the grid. paint(cell, block) asks for cells filled
+// (cell.fill(r, q, colour, layer): layer 0 the backgrounds, 1 the hatching,
+// 2 the highlights) and outlined; then come, in one path per colour, the
+// fills layer by layer, the lines between cells, the frame, and the outlines.
 function paintGrid(grid, paint) {
   const palette = gridColours(), B = GRID_BORDER;
   const cw = grid.cellChars * grid.metrics.ch, lh = grid.metrics.line, rows = grid.rows, cols = grid.cols;
   grid.blocks.forEach((block, b) => {
-    const { width: W, height: H, ratio } = block;
-    const context = block.context || (block.context = block.canvas.getContext("2d"));
+    const { width: W, height: H, ratio, canvas } = block;
+    const context = block.context || (block.context = canvas.getContext("2d"));
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
-    context.clearRect(0, 0, W, H);
+    context.clearRect(0, 0, canvas.width / ratio, canvas.height / ratio);
     const snap = (v) => Math.round(v * ratio) / ratio;
-    const left = (q) => (q >= cols ? W - B : snap(B + q * cw));
-    const top = (r) => (r >= rows ? H - B : snap(B + r * lh));
-    const box = (r, q) => [left(q), top(r), left(q + 1) - left(q), top(r + 1) - top(r)];
-    const outlines = [];
+    const left = Array.from({ length: cols + 1 }, (_, q) => (q === cols ? W - B : snap(B + q * cw)));
+    const top = Array.from({ length: rows + 1 }, (_, r) => (r === rows ? H - B : snap(B + r * lh)));
+    const layers = [new Map(), new Map(), new Map()], outlines = [];
+    const add = (layer, style, r, q) => {
+      const group = layers[layer].get(style);
+      if (group) group.push(r, q);
+      else layers[layer].set(style, [r, q]);
+    };
     const cell = {
-      fill(r, q, colour) {
-        context.fillStyle = colour;
-        context.fillRect(...box(r, q));
-      },
-      hatch(r, q) {
-        context.fillStyle = hatchPattern(context, ratio);
-        context.fillRect(...box(r, q));
-      },
+      fill(r, q, colour, layer = 0) { add(layer, colour, r, q); },
+      hatch(r, q) { add(1, hatchPattern(context, ratio), r, q); },
       outline(r, q, colour, lineWidth, dashed) { outlines.push({ r, q, colour, lineWidth, dashed }); },
     };
     paint(cell, b);
+    for (const layer of layers) {
+      for (const [style, at] of layer) {
+        context.beginPath();
+        for (let k = 0; k < at.length; k += 2) {
+          const r = at[k], q = at[k + 1];
+          context.rect(left[q], top[r], left[q + 1] - left[q], top[r + 1] - top[r]);
+        }
+        context.fillStyle = style;
+        context.fill();
+      }
+    }
+    context.beginPath();
+    for (let q = 1; q < cols; q++) context.rect(left[q], B, 1, H - 2 * B);
+    for (let r = 1; r < rows; r++) context.rect(B, top[r], W - 2 * B, 1);
     context.fillStyle = palette.line;
-    for (let q = 1; q < cols; q++) context.fillRect(left(q), B, 1, H - 2 * B);
-    for (let r = 1; r < rows; r++) context.fillRect(B, top(r), W - 2 * B, 1);
+    context.fill();
+    context.beginPath();
+    context.rect(0, 0, W, B);
+    context.rect(0, H - B, W, B);
+    context.rect(0, B, B, H - 2 * B);
+    context.rect(W - B, B, B, H - 2 * B);
     context.fillStyle = palette.frame;
-    context.fillRect(0, 0, W, B);
-    context.fillRect(0, H - B, W, B);
-    context.fillRect(0, 0, B, H);
-    context.fillRect(W - B, 0, B, H);
+    context.fill();
     for (const { r, q, colour, lineWidth, dashed } of outlines) {
-      const [x, y, w, h] = box(r, q), inset = dashed ? 3 : 1 + lineWidth / 2;
+      const inset = dashed ? 3 : 1 + lineWidth / 2;
       context.strokeStyle = colour;
       context.lineWidth = lineWidth;
       context.setLineDash(dashed ? [3, 2] : []);
-      context.strokeRect(x + inset, y + inset, w - 2 * inset, h - 2 * inset);
+      context.strokeRect(left[q] + inset, top[r] + inset, left[q + 1] - left[q] - 2 * inset, top[r + 1] - top[r] - 2 * inset);
     }
   });
 }
@@ -1046,14 +1075,14 @@ function paintParams(view) {
     }
     if (at) {
       eachInWindow(S, at, (rr, qq, tap) => {
-        if (tap) cell.fill(rr, qq, colours.hlX);
+        if (tap) cell.fill(rr, qq, colours.hlX, 2);
         else cell.outline(rr, qq, colours.fg, 1, true);
       });
     }
   });
   paintGrid(view.grids.y, (cell, f) => {
     if (at && at.f === f) {
-      cell.fill(at.i, at.j, colours.hlY);
+      cell.fill(at.i, at.j, colours.hlY, 2);
       cell.outline(at.i, at.j, colours.pass, 2, false);
     }
   });
@@ -1062,7 +1091,7 @@ function paintParams(view) {
     for (let u = 0; u < dilated.rows; u++) {
       for (let v = 0; v < dilated.cols; v++) if (dilated.holes[u * dilated.cols + v]) cell.fill(u, v, colours.pad);
     }
-    if (at) cell.fill(at.i * S.sh, at.j * S.sw, colours.hlW);
+    if (at) cell.fill(at.i * S.sh, at.j * S.sw, colours.hlW, 2);
   });
   const most = Math.max(1, ...geo.cover);
   paintGrid(view.grids.stamps, (cell) => {
