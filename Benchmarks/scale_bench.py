@@ -9,7 +9,7 @@ times, alternating between the two books in one run:
 
     python3 Benchmarks/scale_bench.py .build/release/convbook --reps 5
 """
-import argparse, os, shutil, statistics, subprocess, tempfile, time
+import argparse, os, re, shutil, statistics, subprocess, tempfile, time
 
 def make_book(root, folder, copies):
     chapters = os.path.join(folder, "chapters")
@@ -19,9 +19,14 @@ def make_book(root, folder, copies):
     chapter_files = [f for f in os.listdir(chapters) if f.endswith(".md") and not f.startswith("99")]
     originals = sorted(f for f in chapter_files if int(f.split("-")[0]) <= 12)   # the twelve chapters of the explainer
     number = max(int(f.split("-")[0]) for f in chapter_files) + 1
-    for _ in range(copies):
+    for copy in range(copies):
         for name in originals:
-            shutil.copy(os.path.join(chapters, name), os.path.join(chapters, f"{number:03d}-{name.split('-', 1)[1]}"))
+            with open(os.path.join(chapters, name), encoding="utf-8") as f:
+                text = f.read()
+            # Each copy of the book gets labels of its own (a label may be defined once in a book).
+            text = re.sub(r"(\{#|@|label=)(sec|eq|fig|tbl)-([A-Za-z0-9_-]*[A-Za-z0-9])", rf"\1\2-\3-copy{copy + 1}", text)
+            with open(os.path.join(chapters, f"{number:03d}-{name.split('-', 1)[1]}"), "w", encoding="utf-8") as f:
+                f.write(text)
             number += 1
     return len([f for f in os.listdir(chapters) if f.endswith(".md")])
 
