@@ -27,7 +27,7 @@ public func exploreParameters(input: HW, filter: HW, _ parameters: ConvParameter
     let initial = LayerSettings(H: input.height, W: input.width, HH: filter.height, WW: filter.width,
                                 sh: p.stride.height, sw: p.stride.width, ph: p.padding.height, pw: p.padding.width,
                                 dh: p.dilation.height, dw: p.dilation.width, C: channels, F: filters)
-    for (name, range) in ParameterGrid.limits {
+    for (name, range) in ParameterGrid.limits.sorted(by: { $0.key < $1.key }) {   // a fixed order: the same message every run
         let value = ParameterGrid.value(initial, name)
         guard range[0] <= value && value <= range[1] else {
             fatalError("exploreParameters: \(name) = \(value) is outside the explorer's range \(range[0])...\(range[1])")
