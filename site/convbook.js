@@ -444,9 +444,6 @@ const PARAMS = [
   ["sh", "stride down"], ["sw", "stride across"], ["ph", "padding rows"],
   ["pw", "padding columns"], ["dh", "dilation down"], ["dw", "dilation across"],
 ];
-const PARAM_LIMITS = { H: [1, 16], W: [1, 16], HH: [1, 5], WW: [1, 5], sh: [1, 4], sw: [1, 4],
-  ph: [0, 3], pw: [0, 3], dh: [1, 3], dw: [1, 3], C: [1, 2], F: [1, 2] };
-const PARAM_INITIAL = { H: 5, W: 5, HH: 3, WW: 3, sh: 1, sw: 1, ph: 0, pw: 0, dh: 1, dw: 1, C: 1, F: 1 };
 let paramsCount = 0;
 
 function layerParameters(S) {
@@ -473,8 +470,11 @@ function buildParams(figure) {
   const data = JSON.parse(figure.querySelector("script.cb-params-data").textContent);
   if (!window.ConvKernel) throw new Error("convkernel.js did not load");
   const id = "cb-params-" + (++paramsCount);
-  const limits = Object.assign({}, PARAM_LIMITS, data.limits || {});
-  const initial = Object.assign({}, PARAM_INITIAL, data.initial || {});
+  // The ranges and the start come from the page (the runtime's exploreParameters), nowhere else.
+  const { limits, initial } = data;
+  for (const [key] of PARAMS) {
+    if (!limits || !limits[key] || !initial || initial[key] === undefined) throw new Error("the page gives no range or start for " + key);
+  }
   const controls = PARAMS.map(([key, hint]) => {
     const [min, max] = limits[key];
     const value = Math.min(Math.max(initial[key], min), max);

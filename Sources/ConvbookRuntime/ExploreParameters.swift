@@ -28,7 +28,8 @@ public func exploreParameters(input: HW, filter: HW, _ parameters: ConvParameter
                                 sh: p.stride.height, sw: p.stride.width, ph: p.padding.height, pw: p.padding.width,
                                 dh: p.dilation.height, dw: p.dilation.width, C: channels, F: filters)
     for (name, range) in ParameterGrid.limits.sorted(by: { $0.key < $1.key }) {   // a fixed order: the same message every run
-        let value = ParameterGrid.value(initial, name)
+        guard let setting = ParameterGrid.keyPaths[name] else { continue }
+        let value = initial[keyPath: setting]
         guard range[0] <= value && value <= range[1] else {
             fatalError("exploreParameters: \(name) = \(value) is outside the explorer's range \(range[0])...\(range[1])")
         }
@@ -40,10 +41,10 @@ public func exploreParameters(input: HW, filter: HW, _ parameters: ConvParameter
         print("parameter explorer \(label): y is \(first.outHeight) × \(first.outWidth)")
         return
     }
-    let grid = [initial] + ParameterGrid.settings(around: initial).filter { $0 != initial }
+    let others = ParameterGrid.settings(around: initial).filter { $0 != initial }
     RecordChannel.emit(.parameterExplorer(ParameterExplorer(
         at: RecordChannel.site(file, line, column), label: label, seed: seed, initial: initial,
-        limits: ParameterGrid.limits, table: grid.compactMap { ParameterGrid.row($0, seed: seed) })))
+        limits: ParameterGrid.limits, table: [first] + others.compactMap { ParameterGrid.row($0, seed: seed) })))
 }
 
 /// The engine's side of the parameter explorer: the settings it is checked
@@ -55,22 +56,11 @@ enum ParameterGrid {
         "ph": [0, 3], "pw": [0, 3], "dh": [1, 3], "dw": [1, 3], "C": [1, 2], "F": [1, 2],
     ]
 
-    static func value(_ s: LayerSettings, _ name: String) -> Int {
-        switch name {
-        case "H": s.H
-        case "W": s.W
-        case "HH": s.HH
-        case "WW": s.WW
-        case "sh": s.sh
-        case "sw": s.sw
-        case "ph": s.ph
-        case "pw": s.pw
-        case "dh": s.dh
-        case "dw": s.dw
-        case "C": s.C
-        default: s.F
-        }
-    }
+    /// Each setting by the name its control has.
+    static let keyPaths: [String: WritableKeyPath<LayerSettings, Int> & Sendable] = [
+        "H": \.H, "W": \.W, "HH": \.HH, "WW": \.WW, "sh": \.sh, "sw": \.sw,
+        "ph": \.ph, "pw": \.pw, "dh": \.dh, "dw": \.dw, "C": \.C, "F": \.F,
+    ]
 
     /// Every control moved one step either way from `initial` (each a
     /// setting the reader reaches with one key press), and a fixed set of
@@ -79,24 +69,10 @@ enum ParameterGrid {
     static func settings(around initial: LayerSettings) -> [LayerSettings] {
         var result = [LayerSettings]()
         for name in limits.keys.sorted() {
-            for step in [-1, 1] {
+            guard let range = limits[name], let setting = keyPaths[name] else { continue }
+            for step in [-1, 1] where (range[0]...range[1]).contains(initial[keyPath: setting] + step) {
                 var s = initial
-                let moved = value(initial, name) + step
-                guard let range = limits[name], range[0] <= moved, moved <= range[1] else { continue }
-                switch name {
-                case "H": s.H = moved
-                case "W": s.W = moved
-                case "HH": s.HH = moved
-                case "WW": s.WW = moved
-                case "sh": s.sh = moved
-                case "sw": s.sw = moved
-                case "ph": s.ph = moved
-                case "pw": s.pw = moved
-                case "dh": s.dh = moved
-                case "dw": s.dw = moved
-                case "C": s.C = moved
-                default: s.F = moved
-                }
+                s[keyPath: setting] += step
                 result.append(s)
             }
         }

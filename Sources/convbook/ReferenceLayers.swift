@@ -11,18 +11,19 @@ enum ReferenceLayers {
     static let count = 64
 
     static func cases() -> [KernelCase] {
-        var numbers = SplitMix(state: 0x636F_6E76_626F_6F6B)   // "convbook"
+        var random = SeededNormalGenerator(seed: 0x636F_6E76_626F_6F6B)   // "convbook"; its uniform bits pick the sizes
+        func pick(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(random.nextBits() % UInt64(range.count)) }
         var found = [KernelCase]()
         var attempt: UInt64 = 0
         while found.count < count {
             attempt += 1
-            let groups = numbers.int(1...3)
-            let C = groups * numbers.int(1...2), F = groups * numbers.int(1...2)
-            let p = ConvParameters(stride: HW(height: numbers.int(1...3), width: numbers.int(1...3)),
-                                   padding: HW(height: numbers.int(0...2), width: numbers.int(0...2)),
-                                   dilation: HW(height: numbers.int(1...3), width: numbers.int(1...3)), groups: groups)
-            let shapeX = [numbers.int(1...2), C, numbers.int(1...9), numbers.int(1...9)]
-            let shapeW = [F, C / groups, numbers.int(1...4), numbers.int(1...4)]
+            let groups = pick(1...3)
+            let C = groups * pick(1...2), F = groups * pick(1...2)
+            let p = ConvParameters(stride: HW(height: pick(1...3), width: pick(1...3)),
+                                   padding: HW(height: pick(0...2), width: pick(0...2)),
+                                   dilation: HW(height: pick(1...3), width: pick(1...3)), groups: groups)
+            let shapeX = [pick(1...2), C, pick(1...9), pick(1...9)]
+            let shapeW = [F, C / groups, pick(1...4), pick(1...4)]
             guard let g = try? ConvGeometry(input: shapeX, weight: shapeW, parameters: p) else { continue }
             let x = Tensor.randomNormal(shape: shapeX, seed: attempt * 4)
             let w = Tensor.randomNormal(shape: shapeW, seed: attempt * 4 + 1)
@@ -40,22 +41,5 @@ enum ReferenceLayers {
                           "dx": tensor(grads.dx), "dw": tensor(grads.dw), "db": tensor(grads.db)]))
         }
         return found
-    }
-
-    /// SplitMix64: small, seeded, the same on every machine.
-    struct SplitMix {
-        var state: UInt64
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-
-        mutating func int(_ range: ClosedRange<Int>) -> Int {
-            range.lowerBound + Int(next() % UInt64(range.count))
-        }
     }
 }

@@ -42,11 +42,10 @@ enum ExplorerHTML {
         html += "</div>\n<p class=\"cb-explorer-sum\" aria-live=\"polite\"></p>\n"
         html += "<details class=\"cb-pytorch\"><summary>Check this example with PyTorch</summary>\n"
         html += "<pre class=\"cb-code\"><code>\(OutputHTML.escape(pytorch(explorer, prefix: downloadPrefix)))</code></pre>\n</details>\n"
-        let data = ["views": views]
-        var json = (try? JSONSerialization.data(withJSONObject: data, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        // The example at full precision, for the page's "Recompute" control: `example` sorts before `views`.
-        json = "{\"example\":" + ParameterExplorerHTML.json(example(explorer)) + "," + json.dropFirst()
-        html += "<script type=\"application/json\" class=\"cb-explorer-data\">\(json.replacingOccurrences(of: "</", with: "<\\/"))</script>\n"
+        let viewsJSON = (try? JSONSerialization.data(withJSONObject: views, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+        // With the example at full precision (its numbers as JSONEncoder writes them), for the page's "Recompute" control.
+        let json = "{\"example\":\(ParameterExplorerHTML.json(example(explorer))),\"views\":\(viewsJSON.replacingOccurrences(of: "</", with: "<\\/"))}"
+        html += "<script type=\"application/json\" class=\"cb-explorer-data\">\(json)</script>\n"
         // A figcaption must be the figure's first or last child.
         html += "<figcaption>stride \(pair(p.stride)), padding \(pair(p.padding)), dilation \(pair(p.dilation)), groups \(p.groups)</figcaption>\n"
         return html + "</figure>\n"
