@@ -12,25 +12,25 @@
 import ConvEngine
 import ConvbookRuntime
 
-// MARK: block 1, 01-forward.md line 112
+// MARK: block 1, 01-forward.md line 113
 let x = Tensor(matrix: [[2, 0, 1],
                         [1, 3, 2],
                         [0, 1, 4]])
 let w = Tensor(matrix: [[1, -1],
                         [2,  0]])
-print("01-forward.md line 120:", x)
-print("01-forward.md line 120:", w)
-print("01-forward.md line 121:", x.shape[0] - w.shape[0] + 1)
+print("01-forward.md line 121:", x)
+print("01-forward.md line 121:", w)
 print("01-forward.md line 122:", x.shape[0] - w.shape[0] + 1)
-print("01-forward.md line 122:", x.shape[1] - w.shape[1] + 1)
+print("01-forward.md line 123:", x.shape[0] - w.shape[0] + 1)
+print("01-forward.md line 123:", x.shape[1] - w.shape[1] + 1)
 
-// MARK: block 2, 01-forward.md line 127
+// MARK: block 2, 01-forward.md line 128
 func num(_ v: Double) -> String {
     v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
 }
 func term(_ v: Double) -> String { v < 0 ? "(" + num(v) + ")" : num(v) }
 
-// MARK: block 3, 01-forward.md line 134
+// MARK: block 3, 01-forward.md line 135
 var y = Tensor(zeros: [2, 2])
 for i in 0..<2 {
     for j in 0..<2 {
@@ -45,43 +45,43 @@ for i in 0..<2 {
     }
 }
 show(y, "y")
-print("01-forward.md line 152:", w[0, 0])
-print("01-forward.md line 152:", x[0, 0])
+print("01-forward.md line 153:", w[0, 0])
+print("01-forward.md line 153:", x[0, 0])
 
-// MARK: block 4, 01-forward.md line 160
+// MARK: block 4, 01-forward.md line 161
 showWindows(x, kernel: HW(2), limit: y.count,
             "The 2 × 2 filter w = \(fmt(w)) over x at its \(y.count) stops; the highlighted cells, multiplied by w entry by entry and added, give y[0, 0] = \(fmt(y[0, 0])), y[0, 1] = \(fmt(y[0, 1])), y[1, 0] = \(fmt(y[1, 0])) and y[1, 1] = \(fmt(y[1, 1]))")
-print("01-forward.md line 165:", x[1, 1])
-print("01-forward.md line 166:", y.count)
+print("01-forward.md line 166:", x[1, 1])
+print("01-forward.md line 167:", y.count)
 
-// MARK: block 5, 01-forward.md line 174
+// MARK: block 5, 01-forward.md line 175
 checkAgreement("our loop vs crossCorrelate", y, crossCorrelate(x, w))
 let yLayer = convForward(x.reshaped([1, 1, 3, 3]), w.reshaped([1, 1, 2, 2]))
 checkAgreement("our loop vs convForward", y, yLayer.reshaped([2, 2]))
-print("01-forward.md line 181:", y + Tensor(repeating: 1, shape: [2, 2]))
+print("01-forward.md line 182:", y + Tensor(repeating: 1, shape: [2, 2]))
 
-// MARK: block 6, 01-forward.md line 187
+// MARK: block 6, 01-forward.md line 188
 explore(x.reshaped([1, 1, 3, 3]), w.reshaped([1, 1, 2, 2]), label: "first-example")
 
-// MARK: block 7, 01-forward.md line 218
+// MARK: block 7, 01-forward.md line 219
 let rotated = rotate180(w)
 showRotation(w, "w turned by 180 degrees: each entry keeps its colour, so you can follow it to its new place")
 show(crossCorrelate(x, w), "cross-correlation x ⋆ w (what layers compute)")
 show(convolve(x, w), "convolution x * w (flipped filter)")
-print("01-forward.md line 225:", rotated)
+print("01-forward.md line 226:", rotated)
 
-// MARK: block 8, 01-forward.md line 228
+// MARK: block 8, 01-forward.md line 229
 checkAgreement("convolve(x, w) vs crossCorrelate(x, rotate180(w))",
                convolve(x, w), crossCorrelate(x, rotate180(w)))
-print("01-forward.md line 244:", convolve(x, w)[0, 0])
-print("01-forward.md line 245:", crossCorrelate(x, w)[0, 0])
+print("01-forward.md line 245:", convolve(x, w)[0, 0])
+print("01-forward.md line 246:", crossCorrelate(x, w)[0, 0])
 
-// MARK: block 9, 01-forward.md line 256
+// MARK: block 9, 01-forward.md line 257
 extension Tensor {
     subscript(image n: Int, channel c: Int) -> Tensor { slice(n).slice(c) }
 }
 
-// MARK: block 10, 01-forward.md line 262
+// MARK: block 10, 01-forward.md line 263
 let x2 = Tensor(batch: [[[[1, 0, 2],
                           [3, 1, 0],
                           [0, 2, 1]],
@@ -101,12 +101,12 @@ let y2 = convForward(x2, w2, b2)
 show(y2, "y = convForward(x, w, b)")
 checkAgreement("sum over channels + bias vs convForward",
                channel0 + channel1 + Tensor(repeating: b2[0], shape: [2, 2]), y2[image: 0, channel: 0])
-print("01-forward.md line 286:", channel0[0, 0])
-print("01-forward.md line 286:", channel1[0, 0])
-print("01-forward.md line 287:", b2[0])
-print("01-forward.md line 287:", y2[0, 0, 0, 0])
+print("01-forward.md line 287:", channel0[0, 0])
+print("01-forward.md line 287:", channel1[0, 0])
+print("01-forward.md line 288:", b2[0])
+print("01-forward.md line 288:", y2[0, 0, 0, 0])
 
-// MARK: block 11, 01-forward.md line 295
+// MARK: block 11, 01-forward.md line 296
 func forwardLoop(_ x: Tensor, _ w: Tensor, _ b: Tensor, _ params: ConvParameters) -> Tensor {
     let (N, C, H, W) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let (F, HH, WW) = (w.shape[0], w.shape[2], w.shape[3])
@@ -136,7 +136,7 @@ func forwardLoop(_ x: Tensor, _ w: Tensor, _ b: Tensor, _ params: ConvParameters
     return y
 }
 
-// MARK: block 12, 01-forward.md line 332
+// MARK: block 12, 01-forward.md line 333
 let x3 = Tensor.randomNormal(shape: [2, 3, 5, 5], seed: 11)
 let w3 = Tensor.randomNormal(shape: [4, 3, 3, 3], seed: 12)
 let b3 = Tensor.randomNormal(shape: [4], seed: 13)
@@ -148,12 +148,12 @@ checkAgreement("convForwardByBlocks vs convForward", convForwardByBlocks(x3, w3,
 let dilated = ConvParameters(stride: 1, padding: 2, dilation: 2)
 checkAgreement("our loop vs convForward, dilation 2",
                forwardLoop(x3, w3, b3, dilated), convForward(x3, w3, b3, dilated))
-print("01-forward.md line 346:", y3.shape)
-print("01-forward.md line 347:", y3.shape[2])
-print("01-forward.md line 347:", y3.shape[3])
-print("01-forward.md line 348:", loopDifference)
+print("01-forward.md line 347:", y3.shape)
+print("01-forward.md line 348:", y3.shape[2])
+print("01-forward.md line 348:", y3.shape[3])
+print("01-forward.md line 349:", loopDifference)
 
-// MARK: block 13, 01-forward.md line 377
+// MARK: block 13, 01-forward.md line 378
 let layers: [(H: Int, HH: Int, s: Int, p: Int, d: Int)] = [
     (5, 3, 1, 0, 1), (5, 3, 1, 1, 1), (7, 3, 2, 1, 1), (6, 3, 2, 0, 1),
     (7, 3, 1, 0, 2), (9, 3, 2, 2, 2), (32, 5, 1, 2, 1), (224, 7, 2, 3, 1),
@@ -168,29 +168,29 @@ for l in layers {
     rows.append([l.H, l.HH, l.s, l.p, l.d, formula, run.shape[2], l.H + 2 * l.p - 1 - lastRowRead])
 }
 showTable(["H", "HH", "s", "p", "d", "H' (formula)", "H' (convForward)", "rows never read"], rows)
-print("01-forward.md line 396:", 2 * (3 - 1) + 1)
-print("01-forward.md line 398:", rows[7][5])
-print("01-forward.md line 398:", rows[7][5])
-print("01-forward.md line 401:", Double(6 - 3) / 2)
-print("01-forward.md line 402:", Double(224 + 6 - 7) / 2)
+print("01-forward.md line 397:", 2 * (3 - 1) + 1)
+print("01-forward.md line 399:", rows[7][5])
+print("01-forward.md line 399:", rows[7][5])
+print("01-forward.md line 402:", Double(6 - 3) / 2)
+print("01-forward.md line 403:", Double(224 + 6 - 7) / 2)
 
-// MARK: block 14, 01-forward.md line 423
+// MARK: block 14, 01-forward.md line 424
 exploreParameters(input: 7, filter: 3, ConvParameters(stride: 2, padding: 1), label: "output-size")
 
-// MARK: block 15, 01-forward.md line 445
+// MARK: block 15, 01-forward.md line 446
 let dwByFormula = crossCorrelate(x, Tensor(repeating: 1, shape: [2, 2]))
 let dwNumerical = numericalGradient(ofScalar: { crossCorrelate(x, $0).sum() }, at: w)
 show(dwByFormula, "dL/dw by the formula")
 show(dwNumerical, "dL/dw by centred differences")
 let firstCheck = checkGradients(("dw", dwByFormula, dwNumerical))
-print("01-forward.md line 453:", x[0, 0])
-print("01-forward.md line 453:", x[0, 1])
-print("01-forward.md line 454:", x[1, 0])
-print("01-forward.md line 454:", x[1, 1])
-print("01-forward.md line 454:", dwByFormula[0, 0])
-print("01-forward.md line 455:", firstCheck["dw"])
+print("01-forward.md line 454:", x[0, 0])
+print("01-forward.md line 454:", x[0, 1])
+print("01-forward.md line 455:", x[1, 0])
+print("01-forward.md line 455:", x[1, 1])
+print("01-forward.md line 455:", dwByFormula[0, 0])
+print("01-forward.md line 456:", firstCheck["dw"])
 
-// MARK: block 16, 01-forward.md line 476
+// MARK: block 16, 01-forward.md line 477
 let target = Tensor.randomNormal(shape: y3.shape, seed: 14)
 let dy3 = squaredErrorLoss(y3, target: target).gradient
 let grads = convBackward(dy3, x3, w3, params)
@@ -200,5 +200,5 @@ let layerCheck = checkGradients(
     ("db", grads.db, numericalGradient(of: { convForward(x3, w3, $0, params) }, at: b3, upstream: dy3)))
 let dxThroughLoss = numericalGradient(ofScalar: { squaredErrorLoss(convForward($0, w3, b3, params), target: target).loss },
                                       at: x3)
-print("01-forward.md line 488:", layerCheck.worst)
-print("01-forward.md line 489:", relError(grads.dx, dxThroughLoss))
+print("01-forward.md line 489:", layerCheck.worst)
+print("01-forward.md line 490:", relError(grads.dx, dxThroughLoss))

@@ -74,7 +74,7 @@ precondition(dy.count == w.count, "the prose says dy is as long as w here")
 showWindows(x.reshaped([1, x.count]), kernel: HW(height: 1, width: dy.count), limit: w.count, name: "dw",
             "dy = \(fmt(dy)) at its \(w.count) stops on x: the highlighted entries times dy give dw = \(fmt(dwByCorrelation)); the stop titled dw[0, a] gives dw[a]")
 
-// MARK: block 10, 02-vector.md line 172
+// MARK: block 10, 02-vector.md line 173
 var dxGather = Tensor(zeros: [x.count])
 for k in 0..<x.count {
     let first = max(0, k - w.count + 1), last = min(k, dy.count - 1)
@@ -87,12 +87,12 @@ for k in 0..<x.count {
     print("dx[\(k)] = " + names.joined(separator: " + ") + " = " + values.joined(separator: " + ") + " = " + num(dxGather[k]))
 }
 
-// MARK: block 11, 02-vector.md line 200
+// MARK: block 11, 02-vector.md line 201
 let dxByConvolution = convolve(dy, w, mode: .full)
 show(dxByConvolution, "dx = dy * w (full)")
 checkAgreement("our gather loop vs convolve(dy, w, .full)", dxGather, dxByConvolution)
 
-// MARK: block 12, 02-vector.md line 221
+// MARK: block 12, 02-vector.md line 222
 let padding = w.count - 1
 let dyPadded = pad(dy, HW(padding))
 let wReversed = rotate180(w)
@@ -100,30 +100,30 @@ show(dyPadded, "dy padded with WW - 1 zeros at each end", padding: HW(padding))
 show(wReversed, "w reversed")
 checkAgreement("crossCorrelate(pad(dy), reversed w) vs our gather loop",
                crossCorrelate(dyPadded, wReversed), dxGather)
-print("02-vector.md line 231:", wReversed)
-print("02-vector.md line 232:", dyPadded)
-print("02-vector.md line 232:", dyPadded.count - w.count + 1)
-print("02-vector.md line 234:", dxGather[0])
-print("02-vector.md line 236:", x.count)
+print("02-vector.md line 232:", wReversed)
+print("02-vector.md line 233:", dyPadded)
+print("02-vector.md line 233:", dyPadded.count - w.count + 1)
+print("02-vector.md line 235:", dxGather[0])
+print("02-vector.md line 237:", x.count)
 
-// MARK: block 13, 02-vector.md line 239
+// MARK: block 13, 02-vector.md line 240
 showWindows(dy.reshaped([1, dy.count]), kernel: HW(height: 1, width: w.count),
             ConvParameters(padding: HW(height: 0, width: padding)), limit: x.count, name: "dx",
             "The reversed filter \(fmt(wReversed)) over dy padded with \(padding) zeros at each end: the highlighted entries times the reversed filter give dx = \(fmt(dxGather)); the stop titled dx[0, k] gives dx[k]")
 
-// MARK: block 14, 02-vector.md line 245
+// MARK: block 14, 02-vector.md line 246
 // Which entries of x each output reads, and which entries all outputs read.
 let readersOf = (0..<x.count).map { k in min(k, dy.count - 1) - max(0, k - w.count + 1) + 1 }
 let readByAll = (0..<x.count).filter { readersOf[$0] == dy.count }
 precondition(readersOf.first == 1 && readersOf.last == 1, "the end entries of x should be read by one output each")
 precondition(readByAll == [x.count / 2] && x.count % 2 == 1, "the prose says only the middle entry of x is read by every output")
-print("02-vector.md line 254:", padding)
-print("02-vector.md line 255:", readByAll[0])
-print("02-vector.md line 255:", dy.count)
-print("02-vector.md line 257:", x.count - 1)
-print("02-vector.md line 257:", readByAll[0])
+print("02-vector.md line 255:", padding)
+print("02-vector.md line 256:", readByAll[0])
+print("02-vector.md line 256:", dy.count)
+print("02-vector.md line 258:", x.count - 1)
+print("02-vector.md line 258:", readByAll[0])
 
-// MARK: block 15, 02-vector.md line 270
+// MARK: block 15, 02-vector.md line 271
 var dxScatter = Tensor(zeros: [x.count])
 var dwScatter = Tensor(zeros: [w.count])
 var dbScatter = 0.0
@@ -139,7 +139,7 @@ checkAgreement("dx: our scatter loop vs vectorConvBackward", dxScatter, loops.dx
 checkAgreement("dw: our scatter loop vs vectorConvBackward", dwScatter, loops.dw)
 print("db: scatter loop", num(dbScatter), "| vectorConvBackward", num(loops.db))
 
-// MARK: block 16, 02-vector.md line 305
+// MARK: block 16, 02-vector.md line 306
 let blocks = vectorConvBackwardByBlocks(dy, x, w)
 checkAgreement("dx: building blocks vs loops", blocks.dx, loops.dx)
 checkAgreement("dw: building blocks vs loops", blocks.dw, loops.dw)
@@ -152,23 +152,23 @@ let loopsR = vectorConvBackward(dyr, xr, wr)
 let blocksR = vectorConvBackwardByBlocks(dyr, xr, wr)
 let dxAgreement = checkAgreement("random, dx: building blocks vs loops", blocksR.dx, loopsR.dx)
 let dwAgreement = checkAgreement("random, dw: building blocks vs loops", blocksR.dw, loopsR.dw)
-print("02-vector.md line 320:", xr.count)
-print("02-vector.md line 320:", wr.count)
-print("02-vector.md line 321:", dyr.count)
-print("02-vector.md line 322:", max(dxAgreement, dwAgreement))
+print("02-vector.md line 321:", xr.count)
+print("02-vector.md line 321:", wr.count)
+print("02-vector.md line 322:", dyr.count)
+print("02-vector.md line 323:", max(dxAgreement, dwAgreement))
 
-// MARK: block 17, 02-vector.md line 333
+// MARK: block 17, 02-vector.md line 334
 let br = 0.3
 let check = checkGradients(
     ("dx", loopsR.dx, numericalGradient(of: { vectorConvForward($0, wr, bias: br) }, at: xr, upstream: dyr)),
     ("dw", loopsR.dw, numericalGradient(of: { vectorConvForward(xr, $0, bias: br) }, at: wr, upstream: dyr)),
     ("db", Tensor(vector: [loopsR.db]),
      numericalGradient(of: { vectorConvForward(xr, wr, bias: $0[0]) }, at: Tensor(vector: [br]), upstream: dyr)))
-print("02-vector.md line 342:", check["dx"])
-print("02-vector.md line 342:", check["dw"])
-print("02-vector.md line 343:", check["db"])
+print("02-vector.md line 343:", check["dx"])
+print("02-vector.md line 343:", check["dw"])
+print("02-vector.md line 344:", check["db"])
 
-// MARK: block 18, 02-vector.md line 353
+// MARK: block 18, 02-vector.md line 354
 let dxWrong = crossCorrelate(pad(dy, HW(w.count - 1)), w)
 let dwWrong = convolve(x, dy)
 show(dxWrong, "dx without the flip (wrong)")
@@ -177,10 +177,10 @@ show(dwWrong, "dw with a flip (wrong)")
 show(loops.dw, "dw (right)")
 let dxWrongBy = dxWrong.maxAbsDifference(loops.dx)
 let dwWrongBy = dwWrong.maxAbsDifference(loops.dw)
-print("02-vector.md line 364:", dxWrongBy)
-print("02-vector.md line 365:", dwWrongBy)
+print("02-vector.md line 365:", dxWrongBy)
+print("02-vector.md line 366:", dwWrongBy)
 
-// MARK: block 19, 02-vector.md line 380
+// MARK: block 19, 02-vector.md line 381
 let wSymmetric = Tensor(vector: [1, 2, 1])
 let loopsSymmetric = vectorConvBackward(dy, x, wSymmetric)
 let dxSlipSymmetric = checkAgreement("dx without the flip vs dx, symmetric filter",
@@ -188,12 +188,12 @@ let dxSlipSymmetric = checkAgreement("dx without the flip vs dx, symmetric filte
 let dwSlipSymmetric = convolve(x, dy).maxAbsDifference(loopsSymmetric.dw)
 precondition(dwSlipSymmetric > 0, "the flipped dw should still be wrong with a symmetric filter")
 
-// MARK: block 20, 02-vector.md line 389
+// MARK: block 20, 02-vector.md line 390
 precondition(rotate180(wSymmetric).maxAbsDifference(wSymmetric) == 0, "wSymmetric should be symmetric")
 // The pitfall's last claim: a symmetric dy would hide the dw slip.
 let dySymmetric = Tensor(vector: [1, -2, 1])
 precondition(convolve(x, dySymmetric).maxAbsDifference(vectorConvBackward(dySymmetric, x, w).dw) == 0,
              "with a symmetric dy the flipped dw should equal the right one")
-print("02-vector.md line 397:", wSymmetric)
-print("02-vector.md line 398:", dxSlipSymmetric)
-print("02-vector.md line 399:", dwSlipSymmetric)
+print("02-vector.md line 398:", wSymmetric)
+print("02-vector.md line 399:", dxSlipSymmetric)
+print("02-vector.md line 400:", dwSlipSymmetric)

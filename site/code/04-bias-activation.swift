@@ -53,20 +53,20 @@ print("04-bias-activation.md line 143:", reluSlope)
 print("04-bias-activation.md line 143:", dz)
 print("04-bias-activation.md line 145:", z.scalars.filter { $0 < 0 }.count)
 
-// MARK: block 4, 04-bias-activation.md line 152
+// MARK: block 4, 04-bias-activation.md line 154
 let blocked = z.scalars.indices.filter { z.scalars[$0] <= 0 }.map { "(\($0 / z.shape[1]), \($0 % z.shape[1]))" }
 show(z, "z")
 show(da, "da = a − t")
 show(dz, "dz = da ⊙ g′(z)")
 print("z ≤ 0, so ReLU blocks the gradient, at", blocked.joined(separator: ", "))
 
-// MARK: block 5, 04-bias-activation.md line 164
+// MARK: block 5, 04-bias-activation.md line 166
 let grads = convBackward(dz.reshaped(zBatch.shape), xBatch, wBatch)
 print("sum of dz =", dz.sum(), "   db from convBackward =", grads.db[0])
 show(grads.dw.reshaped(w.shape), "dw")
 show(grads.dx.reshaped(x.shape), "dx")
 
-// MARK: block 6, 04-bias-activation.md line 171
+// MARK: block 6, 04-bias-activation.md line 173
 // The input pixels whose every window was switched off by ReLU (z ≤ 0), found
 // from the data; the prose names the one read by the most windows.
 func windowsReading(_ r: Int, _ q: Int) -> [(row: Int, column: Int)] {
@@ -83,35 +83,35 @@ precondition(quietWindows.count >= 2 && grads.dx[0, 0, quiet.row, quiet.column] 
 let quietWindowNames = quietWindows.map { "z[\($0.row), \($0.column)]" }
 let quietWindowList = quietWindowNames.dropLast().joined(separator: ", ") + " and " + quietWindowNames.last!
 let quietAll = quietWindows.count == 2 ? "both" : "all \(quietWindows.count)"
-print("04-bias-activation.md line 190:", grads.db[0])
-print("04-bias-activation.md line 190:", dz.scalars.filter { $0 != 0 }.count)
-print("04-bias-activation.md line 192:", grads.dw.reshaped(w.shape))
-print("04-bias-activation.md line 193:", dz.shape[0])
-print("04-bias-activation.md line 193:", dz.shape[1])
-print("04-bias-activation.md line 194:", grads.dw[0, 0, 0, 0])
-print("04-bias-activation.md line 198:", quiet.row)
-print("04-bias-activation.md line 198:", quiet.column)
-print("04-bias-activation.md line 199:", quietWindowList)
-print("04-bias-activation.md line 199:", quietAll)
+print("04-bias-activation.md line 192:", grads.db[0])
+print("04-bias-activation.md line 192:", dz.scalars.filter { $0 != 0 }.count)
+print("04-bias-activation.md line 194:", grads.dw.reshaped(w.shape))
+print("04-bias-activation.md line 195:", dz.shape[0])
+print("04-bias-activation.md line 195:", dz.shape[1])
+print("04-bias-activation.md line 196:", grads.dw[0, 0, 0, 0])
 print("04-bias-activation.md line 200:", quiet.row)
 print("04-bias-activation.md line 200:", quiet.column)
-print("04-bias-activation.md line 200:", grads.dx[0, 0, quiet.row, quiet.column])
+print("04-bias-activation.md line 201:", quietWindowList)
+print("04-bias-activation.md line 201:", quietAll)
+print("04-bias-activation.md line 202:", quiet.row)
+print("04-bias-activation.md line 202:", quiet.column)
+print("04-bias-activation.md line 202:", grads.dx[0, 0, quiet.row, quiet.column])
 
-// MARK: block 7, 04-bias-activation.md line 205
+// MARK: block 7, 04-bias-activation.md line 207
 let kinkSlope = numericalGradient(of: relu, at: Tensor(vector: [0]), upstream: Tensor(vector: [1]))
 print("numerical slope of relu at 0:", kinkSlope[0])
 print("reluBackward's slope at 0:   ", reluBackward(Tensor(vector: [1]), Tensor(vector: [0]))[0])
-print("04-bias-activation.md line 216:", kink.row)
-print("04-bias-activation.md line 216:", kink.column)
-print("04-bias-activation.md line 216:", dz[kink.row, kink.column])
-print("04-bias-activation.md line 217:", kink.row)
-print("04-bias-activation.md line 217:", kink.column)
-print("04-bias-activation.md line 217:", da[kink.row, kink.column])
-print("04-bias-activation.md line 218:", dz.sum() + da[kink.row, kink.column])
-print("04-bias-activation.md line 218:", dz.sum())
-print("04-bias-activation.md line 222:", kinkSlope[0])
+print("04-bias-activation.md line 218:", kink.row)
+print("04-bias-activation.md line 218:", kink.column)
+print("04-bias-activation.md line 218:", dz[kink.row, kink.column])
+print("04-bias-activation.md line 219:", kink.row)
+print("04-bias-activation.md line 219:", kink.column)
+print("04-bias-activation.md line 219:", da[kink.row, kink.column])
+print("04-bias-activation.md line 220:", dz.sum() + da[kink.row, kink.column])
+print("04-bias-activation.md line 220:", dz.sum())
+print("04-bias-activation.md line 224:", kinkSlope[0])
 
-// MARK: block 8, 04-bias-activation.md line 235
+// MARK: block 8, 04-bias-activation.md line 237
 let p = ConvParameters(padding: 1)
 let xr = Tensor.randomNormal(shape: [1, 1, 6, 6], seed: 401)
 let wr = Tensor.randomNormal(shape: [1, 1, 3, 3], seed: 402)
@@ -122,7 +122,7 @@ let dar = squaredErrorLoss(relu(zr), target: tr).gradient
 let dzr = reluBackward(dar, zr)
 let gr = convBackward(dzr, xr, wr, p)
 
-// MARK: block 9, 04-bias-activation.md line 253
+// MARK: block 9, 04-bias-activation.md line 255
 let h = 1e-5                                                       // the step of the centred differences
 let chainCheck = checkGradients(
     ("dx", gr.dx, numericalGradient(of: { relu(convForward($0, wr, br, p)) }, at: xr, upstream: dar, h: h)),
@@ -130,14 +130,14 @@ let chainCheck = checkGradients(
     ("db", gr.db, numericalGradient(of: { relu(convForward(xr, wr, $0, p)) }, at: br, upstream: dar, h: h)))
 let closestToKink = zr.scalars.map { abs($0) }.min()!
 
-// MARK: block 10, 04-bias-activation.md line 262
+// MARK: block 10, 04-bias-activation.md line 264
 precondition(closestToKink > 100 * h, "the prose says no z comes near the kink (within a hundred steps h)")
-print("04-bias-activation.md line 266:", chainCheck.worst)
-print("04-bias-activation.md line 267:", h)
-print("04-bias-activation.md line 269:", closestToKink)
-print("04-bias-activation.md line 275:", squaredErrorLoss(relu(zr), target: tr).loss)
+print("04-bias-activation.md line 268:", chainCheck.worst)
+print("04-bias-activation.md line 269:", h)
+print("04-bias-activation.md line 271:", closestToKink)
+print("04-bias-activation.md line 277:", squaredErrorLoss(relu(zr), target: tr).loss)
 
-// MARK: block 11, 04-bias-activation.md line 281
+// MARK: block 11, 04-bias-activation.md line 283
 let scalarLoss = { (zz: Tensor) in squaredErrorLoss(relu(zz), target: tr).loss }
 let dxScalar = numericalGradient(ofScalar: { scalarLoss(convForward($0, wr, br, p)) }, at: xr, h: h)
 let dwScalar = numericalGradient(ofScalar: { scalarLoss(convForward(xr, $0, br, p)) }, at: wr, h: h)
@@ -147,7 +147,7 @@ showTable(["gradient", "array form (upstream da)", "scalar loss"],
           "relative error against the analytic gradient")
 let roundingEstimate = Double.ulpOfOne * scalarLoss(zr) / (2 * h)   // machine epsilon · L / 2h
 
-// MARK: block 12, 04-bias-activation.md line 292
+// MARK: block 12, 04-bias-activation.md line 294
 // The claims of the next paragraph, guarded.
 precondition(relError(gr.dx, dxScalar) < chainCheck.threshold && relError(gr.dw, dwScalar) < chainCheck.threshold,
              "the prose says both forms pass the threshold")
@@ -158,15 +158,15 @@ for absolute in [(gr.dx - dxScalar).maxAbs(), (gr.dw - dwScalar).maxAbs()] {
 }
 precondition(gr.dw.scalars.map { abs($0) }.min()! > 10 * gr.dx.scalars.map { abs($0) }.min()!,
              "the prose says dx has small entries where every entry of dw is large")
-print("04-bias-activation.md line 305:", chainCheck.threshold)
-print("04-bias-activation.md line 306:", Int((relError(gr.dx, dxScalar) / chainCheck["dx"].value).rounded()))
-print("04-bias-activation.md line 308:", (gr.dx - dxScalar).maxAbs())
-print("04-bias-activation.md line 308:", (gr.dw - dwScalar).maxAbs())
-print("04-bias-activation.md line 309:", roundingEstimate)
-print("04-bias-activation.md line 311:", gr.dx.scalars.map { abs($0) }.min()!)
-print("04-bias-activation.md line 313:", gr.dw.scalars.map { abs($0) }.min()!)
+print("04-bias-activation.md line 307:", chainCheck.threshold)
+print("04-bias-activation.md line 308:", Int((relError(gr.dx, dxScalar) / chainCheck["dx"].value).rounded()))
+print("04-bias-activation.md line 310:", (gr.dx - dxScalar).maxAbs())
+print("04-bias-activation.md line 310:", (gr.dw - dwScalar).maxAbs())
+print("04-bias-activation.md line 311:", roundingEstimate)
+print("04-bias-activation.md line 313:", gr.dx.scalars.map { abs($0) }.min()!)
+print("04-bias-activation.md line 315:", gr.dw.scalars.map { abs($0) }.min()!)
 
-// MARK: block 13, 04-bias-activation.md line 323
+// MARK: block 13, 04-bias-activation.md line 325
 var dbLoop = Tensor(zeros: [dzr.shape[1]])
 for n in 0..<dzr.shape[0] {
     for f in 0..<dzr.shape[1] {
@@ -178,4 +178,4 @@ for n in 0..<dzr.shape[0] {
     }
 }
 let dbDifference = checkAgreement("db: sum of dz by hand vs convBackward", dbLoop, gr.db)
-print("04-bias-activation.md line 337:", dbDifference)
+print("04-bias-activation.md line 339:", dbDifference)

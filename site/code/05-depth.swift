@@ -107,7 +107,7 @@ checkAgreement("slice [0, 1] of rot180(wᵀ) vs rotate180(slice [1, 0] of w)",
                backwardRamp.slice(0).slice(1), rotate180(wRamp.slice(1).slice(0)))
 print("05-depth.md line 288:", wRamp.shape[0] * wRamp.shape[1])
 
-// MARK: block 10, 05-depth.md line 310
+// MARK: block 10, 05-depth.md line 311
 let p = ConvParameters(padding: 1)
 let xRGB = Tensor.randomNormal(shape: [1, 3, 3, 3], seed: 511)     // one RGB image
 let wRGB = Tensor.randomNormal(shape: [20, 3, 3, 3], seed: 512)    // 20 filters over 3 channels
@@ -126,18 +126,18 @@ showTable(["tensor", "shape", "read as"],
            ["rot180(wᵀ)", "\(backwardKernel.shape)", "\(backwardKernel.shape[0]) filters, \(backwardKernel.shape[1]) channels each"],
            ["y, dy", "\(dyRGB.shape)", "\(dyRGB.shape[0]) image, \(dyRGB.shape[1]) maps"],
            ["dx", "\(gRGB.dx.shape)", "\(gRGB.dx.shape[0]) image, \(gRGB.dx.shape[1]) channels"]])
-print("05-depth.md line 331:", backwardKernel.shape[0])
-print("05-depth.md line 332:", backwardKernel.shape[1])
-print("05-depth.md line 333:", backwardLayer.padding.height)
-print("05-depth.md line 334:", rgbDifference)
-print("05-depth.md line 348:", dyRGB.shape[1])
-print("05-depth.md line 349:", wRGB.shape[1])
+print("05-depth.md line 332:", backwardKernel.shape[0])
+print("05-depth.md line 333:", backwardKernel.shape[1])
+print("05-depth.md line 334:", backwardLayer.padding.height)
+print("05-depth.md line 335:", rgbDifference)
+print("05-depth.md line 349:", dyRGB.shape[1])
+print("05-depth.md line 350:", wRGB.shape[1])
 
-// MARK: block 11, 05-depth.md line 351 (traps: kept as a comment)
+// MARK: block 11, 05-depth.md line 352 (traps: kept as a comment)
 // _ = convForward(dyRGB, rotate180(wRGB), nil, backwardLayer)
 // 
 
-// MARK: block 12, 05-depth.md line 358
+// MARK: block 12, 05-depth.md line 359
 let xSq = Tensor.randomNormal(shape: [1, 3, 5, 5], seed: 521)
 let wSq = Tensor.randomNormal(shape: [3, 3, 3, 3], seed: 522)
 let dySq = Tensor.randomNormal(shape: convForward(xSq, wSq, nil, p).shape, seed: 523)   // (1, F, H', W')
@@ -149,20 +149,20 @@ print("largest error without the swap:     ", (dxSqForgot - dxSq).maxAbs())
 print("relative error against the numerics:", relError(dxSqForgot, dxSqNumeric))
 let squareCheck = checkGradients(("dx with the swap", dxSq, dxSqNumeric))
 
-// MARK: block 13, 05-depth.md line 371
+// MARK: block 13, 05-depth.md line 372
 precondition((dxSqForgot - dxSq).maxAbs() > 0.1 * dxSq.maxAbs(), "the prose says the error is nothing like a rounding error")
 precondition(relError(dxSqForgot, dxSqNumeric) == 1, "the prose says the relative error takes its largest value, 1")
-print("05-depth.md line 376:", (dxSqForgot - dxSq).maxAbs())
-print("05-depth.md line 377:", dxSq.maxAbs())
-print("05-depth.md line 379:", relError(dxSqForgot, dxSqNumeric))
-print("05-depth.md line 380:", squareCheck["dx with the swap"])
-print("05-depth.md line 381:", squareCheck.threshold)
+print("05-depth.md line 377:", (dxSqForgot - dxSq).maxAbs())
+print("05-depth.md line 378:", dxSq.maxAbs())
+print("05-depth.md line 380:", relError(dxSqForgot, dxSqNumeric))
+print("05-depth.md line 381:", squareCheck["dx with the swap"])
+print("05-depth.md line 382:", squareCheck.threshold)
 
-// MARK: block 14, 05-depth.md line 391
+// MARK: block 14, 05-depth.md line 392
 let rgbCheck = checkGradients(
     ("dx", gRGB.dx, numericalGradient(of: { convForward($0, wRGB, bRGB, p) }, at: xRGB, upstream: dyRGB)),
     ("dw", gRGB.dw, numericalGradient(of: { convForward(xRGB, $0, bRGB, p) }, at: wRGB, upstream: dyRGB)),
     ("db", gRGB.db, numericalGradient(of: { convForward(xRGB, wRGB, $0, p) }, at: bRGB, upstream: dyRGB)))
-print("05-depth.md line 398:", rgbCheck.worst)
-print("05-depth.md line 399:", wRGB.count)
-print("05-depth.md line 401:", xRGB.count)
+print("05-depth.md line 399:", rgbCheck.worst)
+print("05-depth.md line 400:", wRGB.count)
+print("05-depth.md line 402:", xRGB.count)

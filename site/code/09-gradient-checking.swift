@@ -170,7 +170,7 @@ print("09-gradient-checking.md line 282:", dxInFloat.maxAbsDifference(grads.dx))
 print("09-gradient-checking.md line 283:", ours.maxAbsDifference(grads.dx))
 print("09-gradient-checking.md line 284:", grads.dx.maxAbs())
 
-// MARK: block 8, 09-gradient-checking.md line 309
+// MARK: block 8, 09-gradient-checking.md line 312
 var scaleRows = [[Any]]()
 for scale in [1.0, 1e3, 1e6] {
     let scaled = scale * x
@@ -180,7 +180,7 @@ for scale in [1.0, 1e3, 1e6] {
 }
 showTable(["scale of x", "max |dw|", "max |error|", "rel. error"], scaleRows)
 
-// MARK: block 9, 09-gradient-checking.md line 353
+// MARK: block 9, 09-gradient-checking.md line 356
 let dy1 = Tensor.randomNormal(shape: [1, 1, 3, 3], seed: 21)
 let x1 = Tensor.randomNormal(shape: [1, 1, 5, 5], seed: 22)
 let w1 = Tensor.randomNormal(shape: [1, 1, 3, 3], seed: 23)
@@ -193,11 +193,11 @@ print("dx with the filter not turned: relative error", unturnedError)
 print("dw twice too large:            relative error", doubledError)
 precondition(unturnedError > 1e-2 && doubledError > 1e-2, "the two mistakes no longer land above 1e-2")
 precondition(abs(doubledError - 1.0 / 3) < 1e-6, "dw twice too large no longer has the error |k - 1|/(k + 1)")
-print("09-gradient-checking.md line 368:", unturnedError)
-print("09-gradient-checking.md line 368:", doubledError)
-print("09-gradient-checking.md line 370:", (2.0 - 1) / (2 + 1))
+print("09-gradient-checking.md line 371:", unturnedError)
+print("09-gradient-checking.md line 371:", doubledError)
+print("09-gradient-checking.md line 373:", (2.0 - 1) / (2 + 1))
 
-// MARK: block 10, 09-gradient-checking.md line 402
+// MARK: block 10, 09-gradient-checking.md line 405
 func bothForms(_ f: (Tensor) -> Tensor, at x: Tensor, upstream dy: Tensor, entries: [Int],
                h: Double) -> (array: [Double], scalar: [Double]) {
     var arrayForm = [Double](), scalarForm = [Double]()
@@ -212,7 +212,7 @@ func bothForms(_ f: (Tensor) -> Tensor, at x: Tensor, upstream dy: Tensor, entri
     return (arrayForm, scalarForm)
 }
 
-// MARK: block 11, 09-gradient-checking.md line 423
+// MARK: block 11, 09-gradient-checking.md line 426
 var formRows = [[Any]]()
 var largestErrors = (array: 0.0, scalar: 0.0)
 for n in [8, 16, 32, 64] {
@@ -235,7 +235,7 @@ for n in [8, 16, 32, 64] {
 showTable(["input", "outputs", "array form (b = 0)", "scalar form (b = 0)",
            "array form (b = 10)", "scalar form (b = 10)"], formRows, "largest |error| of dx at ten pixels")
 
-// MARK: block 12, 09-gradient-checking.md line 449
+// MARK: block 12, 09-gradient-checking.md line 452
 let outputCounts = formRows.map { Double($0[1] as! Int) }
 showPlot(x: outputCounts,
          series: [("array form, b = 0", formRows.map { $0[2] as! Double }),
@@ -245,10 +245,10 @@ showPlot(x: outputCounts,
          xLabel: "number of outputs summed into L", yLabel: "largest |error| of dx at ten pixels",
          logX: true, logY: true,
          "The array form's error stays roughly level at every size; the scalar form's grows with the number of outputs, and is larger still when the outputs are large (b = 10)")
-print("09-gradient-checking.md line 462:", largestErrors.array)
-print("09-gradient-checking.md line 464:", largestErrors.scalar)
+print("09-gradient-checking.md line 465:", largestErrors.array)
+print("09-gradient-checking.md line 467:", largestErrors.scalar)
 
-// MARK: block 13, 09-gradient-checking.md line 483
+// MARK: block 13, 09-gradient-checking.md line 486
 let h = 1e-5
 let xk = Tensor.randomNormal(shape: [1, 1, 5, 5], seed: 41)
 let wk = Tensor.randomNormal(shape: [1, 1, 3, 3], seed: 42)
@@ -271,10 +271,10 @@ let kinkErrorDx = relError(atKink.dx, dxAtKink), kinkErrorDw = relError(atKink.d
 print("relative error of dx:", kinkErrorDx)
 print("relative error of dw:", kinkErrorDw)
 precondition(kinkErrorDx > 1e-2 && kinkErrorDw > 1e-2, "the kink no longer pushes the errors above 1e-2")
-print("09-gradient-checking.md line 508:", kinkErrorDx)
-print("09-gradient-checking.md line 508:", kinkErrorDw)
+print("09-gradient-checking.md line 511:", kinkErrorDx)
+print("09-gradient-checking.md line 511:", kinkErrorDw)
 
-// MARK: block 14, 09-gradient-checking.md line 519
+// MARK: block 14, 09-gradient-checking.md line 522
 /// The entries of x whose ±h nudge moves some pre-activation across zero.
 func kinkCrossings(_ x: Tensor, _ w: Tensor, _ b: Tensor, h: Double) -> [Int] {
     var crossing = [Int]()
@@ -295,15 +295,15 @@ print("entries of x whose nudge crosses the kink:", crossed)
 let (windowRows, windowColumns) = (1..<(1 + wk.shape[2]), 1..<(1 + wk.shape[3]))
 let underTheWindow = windowRows.flatMap { r in windowColumns.map { c in r * xk.shape[3] + c } }
 precondition(crossed == underTheWindow, "the crossing entries are no longer exactly the window of output (1, 1)")
-print("09-gradient-checking.md line 542:", crossed.count)
-print("09-gradient-checking.md line 543:", windowRows.first!)
-print("09-gradient-checking.md line 543:", windowRows.last!)
-print("09-gradient-checking.md line 544:", windowColumns.first!)
-print("09-gradient-checking.md line 544:", windowColumns.last!)
-print("09-gradient-checking.md line 545:", xk.shape[2])
-print("09-gradient-checking.md line 545:", xk.shape[3])
+print("09-gradient-checking.md line 545:", crossed.count)
+print("09-gradient-checking.md line 546:", windowRows.first!)
+print("09-gradient-checking.md line 546:", windowRows.last!)
+print("09-gradient-checking.md line 547:", windowColumns.first!)
+print("09-gradient-checking.md line 547:", windowColumns.last!)
+print("09-gradient-checking.md line 548:", xk.shape[2])
+print("09-gradient-checking.md line 548:", xk.shape[3])
 
-// MARK: block 15, 09-gradient-checking.md line 563
+// MARK: block 15, 09-gradient-checking.md line 566
 let bSafe = Tensor(vector: [0.1 - zNoBias[0, 0, 1, 1]])
 let awayFromKink = reluLayerGradients(xk, wk, bSafe, dyk)
 print("entries crossing a kink now:", kinkCrossings(xk, wk, bSafe, h: h).count)
@@ -311,5 +311,5 @@ let safeCheck = checkGradients(
     ("dx", awayFromKink.dx, numericalGradient(of: { relu(convForward($0, wk, bSafe)) }, at: xk, upstream: dyk, h: h)),
     ("dw", awayFromKink.dw, numericalGradient(of: { relu(convForward(xk, $0, bSafe)) }, at: wk, upstream: dyk, h: h)),
     ("db", awayFromKink.db, numericalGradient(of: { relu(convForward(xk, wk, $0)) }, at: bSafe, upstream: dyk, h: h)))
-print("09-gradient-checking.md line 573:", safeCheck.worst)
-print("09-gradient-checking.md line 579:", Int((bestForward.error / bestCentred.error).rounded()))
+print("09-gradient-checking.md line 576:", safeCheck.worst)
+print("09-gradient-checking.md line 582:", Int((bestForward.error / bestCentred.error).rounded()))

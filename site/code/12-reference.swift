@@ -42,7 +42,7 @@ print("12-reference.md line 274:", outW)
 print("12-reference.md line 275:", rH)
 print("12-reference.md line 275:", rW)
 
-// MARK: block 3, 12-reference.md line 281
+// MARK: block 3, 12-reference.md line 284
 // The defining sum at one output, written out.
 let (n0, f0, i0, j0) = (1, 3, 2, 1)
 let xPad = pad(x, p)
@@ -56,10 +56,10 @@ for c in 0..<geometry.channelsPerGroup {
 }
 checkAgreement("y[1, 3, 2, 1] by the sum vs the loops", Tensor(vector: [y0]), Tensor(vector: [y[n0, f0, i0, j0]]))
 let forwardDiff = checkAgreement("forward: building blocks vs loops", convForwardByBlocks(x, w, b, params), y)
-print("12-reference.md line 297:", y0)
-print("12-reference.md line 298:", forwardDiff)
+print("12-reference.md line 300:", y0)
+print("12-reference.md line 301:", forwardDiff)
 
-// MARK: block 4, 12-reference.md line 302
+// MARK: block 4, 12-reference.md line 305
 var dbBySum = Tensor(zeros: [F])
 for n in 0..<N {
     for f in 0..<F { dbBySum[f] += dy.slice(n).slice(f).sum() }
@@ -68,7 +68,7 @@ checkAgreement("db: Σ dy vs loops", dbBySum, loops.db)
 checkAgreement("db: building blocks vs loops", blocks.db, loops.db)
 let dbCheck = checkGradients(("db", loops.db, numericalGradient(of: { convForward(x, w, $0, params) }, at: b, upstream: dy)))
 
-// MARK: block 5, 12-reference.md line 314
+// MARK: block 5, 12-reference.md line 317
 // The cross-correlation form for one slice, dw[f, c'] with f = 3, c' = 1, written out.
 let (fW, cW) = (3, 1)
 var dwSlice = Tensor(zeros: [HH, WW])
@@ -81,7 +81,7 @@ checkAgreement("dw[3, 1]: x_pad ⋆ dilate(dy, s), stride d, cut, vs loops", dwS
 checkAgreement("dw: building blocks vs loops", blocks.dw, loops.dw)
 let dwCheck = checkGradients(("dw", loops.dw, numericalGradient(of: { convForward(x, $0, b, params) }, at: w, upstream: dy)))
 
-// MARK: block 6, 12-reference.md line 330
+// MARK: block 6, 12-reference.md line 333
 // The full-convolution form for one slice, dx[n, c] with n = 1, c = 2, written out.
 let (nX, cX) = (1, 2)
 let wTilde = rotate180(swapFilterAndChannelAxes(w))                 // (C/g, F, HH, WW)
@@ -104,11 +104,11 @@ checkAgreement("dx[1, 2]: crop(extend(Σ dilate(dy, s) ⋆full,d w̃)) vs loops"
 checkAgreement("dx: gather sum vs loops", convBackwardInputGather(dy, x, w, params), loops.dx)
 checkAgreement("dx: building blocks vs loops", blocks.dx, loops.dx)
 let dxCheck = checkGradients(("dx", loops.dx, numericalGradient(of: { convForward($0, w, b, params) }, at: x, upstream: dy)))
-print("12-reference.md line 355:", dbCheck["db"])
-print("12-reference.md line 356:", dwCheck["dw"])
-print("12-reference.md line 356:", dxCheck["dx"])
+print("12-reference.md line 358:", dbCheck["db"])
+print("12-reference.md line 359:", dwCheck["dw"])
+print("12-reference.md line 359:", dxCheck["dx"])
 
-// MARK: block 7, 12-reference.md line 360
+// MARK: block 7, 12-reference.md line 363
 let ungrouped = ConvParameters(stride: s, padding: p, dilation: d)
 var wDense = Tensor(zeros: [F, C, HH, WW]), inBlock = Tensor(zeros: [F, C, HH, WW])
 for f in 0..<F {
@@ -134,9 +134,9 @@ checkAgreement("forward: block-diagonal dense layer vs grouped", convForward(x, 
 checkAgreement("dx: block-diagonal dense layer vs grouped", dense.dx, loops.dx)
 checkAgreement("dw: dense layer inside the blocks vs grouped", dwInBlocks, loops.dw)
 let outsideBlocks = (dense.dw - dense.dw * inBlock).maxAbs()
-print("12-reference.md line 389:", outsideBlocks)
+print("12-reference.md line 392:", outsideBlocks)
 
-// MARK: block 8, 12-reference.md line 394
+// MARK: block 8, 12-reference.md line 397
 let fast = convBackwardIm2col(dy, x, w, params)
 checkAgreement("forward: im2col + products vs loops", convForwardIm2col(x, w, b, params), y)
 checkAgreement("dx: col2im(W_matᵀ dY_mat) vs loops", fast.dx, loops.dx)
@@ -146,7 +146,7 @@ let colsShape = im2col(x, kernelHeight: HH, kernelWidth: WW, group: 1, params).s
 checkAgreement("im2col shape vs ((C/g)·HH·WW, N·H'·W')", Tensor(vector: colsShape.map(Double.init)),
                Tensor(vector: [Double(geometry.channelsPerGroup * HH * WW), Double(N * outH * outW)]))
 
-// MARK: block 9, 12-reference.md line 407
+// MARK: block 9, 12-reference.md line 410
 let z = convForward(x, w, b, params)
 let da = Tensor.randomNormal(shape: z.shape, seed: 5)
 let dz = reluBackward(da, z)
@@ -159,10 +159,10 @@ let reluCheck = checkGradients(
     ("dw", chain.dw, numericalGradient(of: { relu(convForward(x, $0, b, params)) }, at: w, upstream: da)),
     ("db", chain.db, numericalGradient(of: { relu(convForward(x, w, $0, params)) }, at: b, upstream: da)))
 let nearestToKink = z.scalars.map { abs($0) }.min()!
-print("12-reference.md line 422:", reluCheck.worst)
-print("12-reference.md line 424:", nearestToKink)
+print("12-reference.md line 425:", reluCheck.worst)
+print("12-reference.md line 427:", nearestToKink)
 
-// MARK: block 10, 12-reference.md line 428
+// MARK: block 10, 12-reference.md line 431
 // relError and the centred difference, written from their formulas.
 func relErrorByFormula(_ u: Tensor, _ v: Tensor) -> Double {
     var worst = 0.0
