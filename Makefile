@@ -26,17 +26,12 @@ release: deps
 # to end, the cross-checks against NumPy and JAX, the committed site being up
 # to date, the same on a CPU whose BLAS sums in another order
 # (scripts/other-cpu-check.sh), and the site in headless Chromium
-# (scripts/site-tests.sh). The site is judged with the optimised engine and
-# runtime it was built with (as `make site` builds it): chapter 11 trains a
-# network, which takes minutes with the debug engine.
+# (scripts/site-tests.sh), which runs alongside the rest (scripts/test.sh).
+# The site is judged with the optimised engine and runtime it was built with
+# (as `make site` builds it): chapter 11 trains a network, which takes
+# minutes with the debug engine.
 test: deps pdf-deps
-	@bash scripts/crosscheck-env.sh
-	$(SWIFT) build --build-tests
-	$(SWIFT) test
-	$(SWIFT) build -c release --product ConvbookRuntime
-	.build/debug/convbook check --modules .build/release
-	@bash scripts/other-cpu-check.sh .build/debug/convbook site --modules .build/release
-	@bash scripts/site-tests.sh site
+	@SWIFT="$(SWIFT)" bash scripts/test.sh
 
 bench: deps
 	@bash Benchmarks/run.sh
