@@ -2,7 +2,7 @@
 SWIFT ?= swift
 
 # Debian packages the build and the tests need; installed when missing.
-DEBIAN_PACKAGES := pkg-config libssl-dev libopenblas-dev libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gfm nodejs katex libjs-katex fonts-katex
+DEBIAN_PACKAGES := pkg-config libssl-dev libopenblas-dev libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gfm nodejs katex libjs-katex fonts-katex node-highlight.js
 # What `convbook pdf` and its tests need besides: Chromium to print, poppler to read the PDF back.
 PDF_PACKAGES := chromium poppler-utils fonts-dejavu-core
 
@@ -38,8 +38,9 @@ bench: deps
 
 # Run every chapter and write site/. Chapter programs link an optimised engine
 # and runtime, built alone in release (seconds); the generator runs as the debug
-# build, so a fresh clone never compiles swift-syntax with optimisation (the
-# release build of everything took 9.5 minutes on 2 cores; this takes about 2.5).
+# build, so a fresh clone never compiles the generator's dependencies with
+# optimisation (the release build of everything took 9.5 minutes on 2 cores
+# when it included swift-syntax).
 site: build runtime
 	.build/debug/convbook build --modules .build/release
 

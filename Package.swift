@@ -19,7 +19,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
-        .package(url: "https://github.com/swiftlang/swift-syntax", from: "602.0.0"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
@@ -75,8 +74,6 @@ let package = Package(
                 "ConvbookFormat",
                 "CLibCrypto",
                 .product(name: "Mustache", package: "swift-mustache"),
-                .product(name: "SwiftParser", package: "swift-syntax"),
-                .product(name: "SwiftIDEUtils", package: "swift-syntax"),
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],

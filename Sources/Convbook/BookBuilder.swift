@@ -602,8 +602,8 @@ public struct BookBuilder: Sendable {
     func render(_ executed: Executed, keeping published: BuildStamp? = nil) throws -> SiteFiles {
         let injectStart = StageTimer.now()
         let theme = try executed.theme.get()
-        guard let script = Theme.katexScript else {
-            throw Diagnostic(file: "convbook", message: "the KaTeX driver script is missing from convbook's resources")
+        guard let script = Theme.typesetScript else {
+            throw Diagnostic(file: "convbook", message: "the typesetting script (typeset.js) is missing from convbook's resources")
         }
         let pages = executed.chapters.map { PageRenderer.Page(slug: $0.file.slug, title: $0.title, summary: $0.frontMatter.summary) }
         let store = options.useCache ? CacheStore(root: options.cacheURL) : nil
@@ -640,15 +640,17 @@ public struct BookBuilder: Sendable {
                                                   bibliography: executed.bibliography, pages: Set(pages.map(\.href)))
             return resolver.resolve(injector.rewrite(chapter.parsedDocument()))
         }
-        var occurrences = [MathRenderer.Occurrence]()
+        var occurrences = [Typesetter.Occurrence]()
+        var code = [String]()
         for (index, document) in zip(missing, documents) {
             occurrences += MathCollector.occurrences(in: document, file: executed.chapters[index].path)
+            code += CodeCollector.code(in: document)
         }
         StageTimer.report("render: inject", since: injectStart)
-        let math = try StageTimer.measure("render: math") { try MathRenderer(store: store, script: script).render(occurrences) }
+        let typeset = try StageTimer.measure("render: typeset") { try Typesetter(store: store, script: script).typeset(occurrences, code: code) }
         let pagesStart = StageTimer.now()
 
-        let renderer = PageRenderer(book: executed.config, pages: pages, theme: theme, math: math)
+        let renderer = PageRenderer(book: executed.config, pages: pages, theme: theme, typeset: typeset)
         var site = SiteFiles()
         for (index, document) in zip(missing, documents) {
             let chapter = executed.chapters[index]
@@ -738,8 +740,8 @@ public struct BookBuilder: Sendable {
             site.sources["book.html#" + bookChapters[index].slug] = "\(partKeys[index]) \(range.lowerBound) \(range.count) \(bookChapters[index].part.formulas)"
         }
         if let page = bibliographyPage {
-            let math = try MathRenderer(store: store, script: script).render(MathCollector.occurrences(in: page, file: "bibliography"))
-            site.add("bibliography.html", PageRenderer(book: executed.config, pages: pages, theme: theme, math: math)
+            let typeset = try Typesetter(store: store, script: script).typeset(MathCollector.occurrences(in: page, file: "bibliography"))
+            site.add("bibliography.html", PageRenderer(book: executed.config, pages: pages, theme: theme, typeset: typeset)
                 .extraPage(title: "Bibliography", document: page))
         }
         for (name, data) in theme.assets { site.add(name, data) }
@@ -805,9 +807,9 @@ public struct BookBuilder: Sendable {
 /// The math of a document, with where each formula was written.
 struct MathCollector: MarkdownVisitor {
     var file: String
-    var found: [MathRenderer.Occurrence] = []
+    var found: [Typesetter.Occurrence] = []
 
-    static func occurrences(in document: MarkdownDocument, file: String) -> [MathRenderer.Occurrence] {
+    static func occurrences(in document: MarkdownDocument, file: String) -> [Typesetter.Occurrence] {
         var collector = MathCollector(file: file)
         collector.visit(document)
         return collector.found
@@ -818,6 +820,22 @@ struct MathCollector: MarkdownVisitor {
             found.append(.init(formula: .init(tex: math.tex, display: math.display), file: file,
                                line: node.position?.startLine ?? 0, column: node.position?.startColumn ?? 0))
         }
+        visitChildren(of: node)
+    }
+}
+
+/// The code a document shows in its cells, which ``Typesetter`` highlights.
+struct CodeCollector: MarkdownVisitor {
+    var found: [String] = []
+
+    static func code(in document: MarkdownDocument) -> [String] {
+        var collector = CodeCollector()
+        collector.visit(document)
+        return collector.found
+    }
+
+    mutating func visit(_ node: MarkdownNode) {
+        if case .injectedCell(let cell) = node.kind, let code = cell.code { found.append(code) }
         visitChildren(of: node)
     }
 }

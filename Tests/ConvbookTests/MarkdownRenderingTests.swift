@@ -25,7 +25,7 @@ struct MarkdownRenderingTests {
     @Test func anchoredHeadingsAndTypesetMath() {
         var document = parse("# Hello *World*\n\n$a<b$ and $$c$$\n")
         document.root.children[0].kind = .heading(level: 1, setext: false, id: "hello-world")
-        let html = MarkdownHTMLRenderer(unsafe: true, math: [.init(tex: "a<b", display: false): "<katex>a&lt;b</katex>"]).render(document)
+        let html = MarkdownHTMLRenderer(unsafe: true, typeset: .init(math: [.init(tex: "a<b", display: false): "<katex>a&lt;b</katex>"])).render(document)
         #expect(html == """
             <h1 id="hello-world">Hello <em>World</em><a class="anchor" href="#hello-world" aria-label="Link to this section">#</a></h1>
             <p><katex>a&lt;b</katex> and <span class="math display">\\[c\\]</span></p>

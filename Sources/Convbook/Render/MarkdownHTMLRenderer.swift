@@ -25,13 +25,13 @@ struct MarkdownHTMLRenderer {
     var unsafe: Bool
     /// Apply the tagfilter extension to raw HTML (as `-e tagfilter` does).
     var tagFilter: Bool
-    /// Typeset math by formula.
-    var math: [MathRenderer.Formula: String]
+    /// Typeset math by formula, and highlighted code by its source (``Typesetter``).
+    var typeset: Typesetter.Typeset
 
-    init(unsafe: Bool, tagFilter: Bool = true, math: [MathRenderer.Formula: String] = [:]) {
+    init(unsafe: Bool, tagFilter: Bool = true, typeset: Typesetter.Typeset = .init()) {
         self.unsafe = unsafe
         self.tagFilter = tagFilter
-        self.math = math
+        self.typeset = typeset
     }
 
     /// The HTML of a whole document.
@@ -263,7 +263,7 @@ struct MarkdownHTMLRenderer {
             }
             out.append("</span>")
         case .math(let formula):
-            if let typeset = math[MathRenderer.Formula(tex: formula.tex, display: formula.display)] {
+            if let typeset = typeset.math[Typesetter.Formula(tex: formula.tex, display: formula.display)] {
                 out.append(typeset)
             } else {
                 out.append(formula.display ? "<span class=\"math display\">\\[" : "<span class=\"math inline\">\\(")
@@ -305,7 +305,7 @@ struct MarkdownHTMLRenderer {
             break   // a cell not injected (never in a page): nothing to show yet
         case .injectedCell(let cell):
             out.cr()
-            out.append(OutputHTML.cell(cell))
+            out.append(OutputHTML.cell(cell, highlighted: cell.code.flatMap { typeset.code[$0] }))
             out.cr()
         case .value(let text):
             out.append("<span class=\"cb-value\">")

@@ -10,11 +10,12 @@ enum OutputHTML {
         return out.string
     }
 
-    /// A cell: its code, highlighted (``SwiftHighlighter``), then its output.
-    static func cell(_ cell: InjectedCell) -> String {
+    /// A cell: its code, highlighted (`highlighted`, from ``Typesetter``; escaped
+    /// plain text without it), then its output.
+    static func cell(_ cell: InjectedCell, highlighted: String? = nil) -> String {
         var html = "<div class=\"cb-cell\" id=\"cell-\(cell.id + 1)\">\n"
         if let code = cell.code {
-            html += "<pre class=\"cb-code\"><code class=\"language-swift\">\(SwiftHighlighter.html(code))</code></pre>\n"
+            html += "<pre class=\"cb-code\"><code class=\"language-swift\">\(highlighted ?? escape(code))</code></pre>\n"
         }
         if let output = cell.output {
             var body = output.items.map { item($0) }.joined()

@@ -31,9 +31,9 @@ struct Theme {
         Bundle.module.url(forResource: "Theme", withExtension: nil)
     }
 
-    /// The KaTeX driver script (part of the default theme, never copied into the site).
-    static var katexScript: URL? {
-        defaultFolder?.appendingPathComponent("katex-render.js")
+    /// The node script that typesets math and highlights code (part of the default theme, never copied into the site).
+    static var typesetScript: URL? {
+        defaultFolder?.appendingPathComponent("typeset.js")
     }
 
     /// The node driver that checks `convkernel.js` against the engine at
@@ -71,6 +71,10 @@ struct Theme {
         var assets = [String: Data](), assetPaths = [String: String]()
         for name in Self.assets { (assets[name], assetPaths[name]) = try read(name) }
         parts += Self.assets.compactMap { assets[$0].map(CacheStore.digest) }
+        // The node scripts the build runs (never copied into the site) change pages and checks too.
+        parts += [Self.typesetScript, Self.kernelCheckScript].map { script in
+            script.flatMap { try? Data(contentsOf: $0) }.map(CacheStore.digest) ?? "missing"
+        }
         return Theme(library: library, assets: assets, folders: [custom, base].compactMap { $0 }, assetPaths: assetPaths,
                      digest: CacheStore.key(parts))
     }
