@@ -34,7 +34,7 @@ public struct BookBuilder: Sendable {
         let stampKey = BuildStamp.key(for: outURL)
         let published = store?.load(BuildStamp.self, kind: "builds", key: stampKey)
         var upToDate: BuildReport?
-        guard var executed = try executeBook(unlessUnchanged: { inputs, chapters in
+        guard var executed = try executeBook(published: published, unlessUnchanged: { inputs, chapters in
             // Nothing changed since the last build wrote this folder, and nobody touched it since.
             guard let stamp = published, stamp.inputs == inputs, stamp.holds(for: outURL) else { return false }
             var report = BuildReport()
@@ -49,7 +49,8 @@ public struct BookBuilder: Sendable {
         let reconciled = reconcile(&executed, published: published, countIdentical: false)
         let site = try StageTimer.measure("render") { try render(executed, keeping: published) }
         try StageTimer.measure("publish") { try site.publish(to: outURL) }
-        store?.store(BuildStamp.take(outURL, inputs: executed.inputs, warnings: executed.report.warnings, sources: site.sources),
+        store?.store(BuildStamp.take(outURL, inputs: executed.inputs, warnings: executed.report.warnings,
+                                     sources: site.sources.merging(executed.cleanChecks) { $1 }),
                      kind: "builds", key: stampKey)
         var report = executed.report
         report.keptValues = reconciled?.kept ?? 0
@@ -276,6 +277,11 @@ public struct BookBuilder: Sendable {
         var ledgerPublished: [Range<Int>?]
         /// Digest of everything the site is made from (``BuildStamp``).
         var inputs: String
+        /// What the chapters' names, order and bibliography are (``bookLinks(_:bibliography:linkedFiles:)``).
+        var namesKey = ""
+        /// `checks#PATH`: the checks key of each chapter whose checks found
+        /// nothing, for the build stamp (see ``checks(_:key:result:kernel:published:)``).
+        var cleanChecks: [String: String] = [:]
         /// The theme, loaded once: its digest is one of the inputs, and render uses it.
         var theme: Result<Theme, Diagnostic>
         var report: BuildReport
@@ -284,7 +290,8 @@ public struct BookBuilder: Sendable {
     /// Loads and executes the book (`selected` chapters only, when given).
     /// Before running anything, `unlessUnchanged` is asked with the digest of
     /// the inputs; when it answers true, nothing runs and the result is nil.
-    func executeBook(only selected: [String] = [],
+    /// `published` is the stamp of the site being replaced, if any.
+    func executeBook(only selected: [String] = [], published: BuildStamp? = nil,
                      unlessUnchanged: ((_ inputs: String, _ chapters: [Chapter]) -> Bool)? = nil) throws -> Executed? {
         let loadStart = StageTimer.now()
         try ExecutionCache.prepare(options.cacheURL)
@@ -385,7 +392,7 @@ public struct BookBuilder: Sendable {
         }
         // Labels, citations and links across the book, which the inputs fix: checked
         // when something changed (with some chapters only, as `verify` runs them, there is no book to check).
-        let links = BookLinks(chapters: chapters, bibliography: bibliography)
+        let (links, namesKey) = bookLinks(chapters, bibliography: bibliography, linkedFiles: linkedFiles)
         if selected.isEmpty { diagnostics += links.diagnostics }
         let progress = options.progress
         let count = chapters.count
@@ -405,12 +412,15 @@ public struct BookBuilder: Sendable {
             theme.assets["convkernel.js"].map { BrowserKernelCheck(kernelPath: theme.assetPaths["convkernel.js"] ?? "convkernel.js", kernel: $0) }
         }
         var pendingChecks = [PendingChecks]()
+        var cleanChecks = [String: String]()
         for (chapter, outcome) in zip(chapters, outcomes) {
             diagnostics += outcome.diagnostics
             if let result = outcome.result {
                 resultKeys.append(outcome.key)
-                switch checks(chapter, key: outcome.key, result: result, kernel: kernelCheck) {
-                case .found(let found): diagnostics += found
+                switch checks(chapter, key: outcome.key, result: result, kernel: kernelCheck, published: published) {
+                case .found(let found, let key):
+                    diagnostics += found
+                    if found.isEmpty, let key { cleanChecks["checks#" + chapter.path] = key }
                 case .pending(let pending): pendingChecks.append(pending)
                 }
                 results.append(result)
@@ -428,24 +438,50 @@ public struct BookBuilder: Sendable {
             throw BuildFailure(diagnostics.sorted())
         }
         for warning in report.warnings { progress?(warning.description) }
+        for chapter in pendingChecks where chapter.clean { cleanChecks["checks#" + chapter.path] = chapter.key }
         return Executed(config: config, chapters: chapters, references: links.references, bibliography: bibliography,
                         results: results, resultKeys: resultKeys,
                         ledgerTexts: Array(repeating: nil, count: chapters.count), ledgerPublished: Array(repeating: nil, count: chapters.count),
-                        inputs: inputs, theme: theme, report: report)
+                        inputs: inputs, namesKey: namesKey, cleanChecks: cleanChecks, theme: theme, report: report)
+    }
+
+    /// The book-wide check of labels, citations and links (``BookLinks``),
+    /// which reads every chapter's names. What it finds is fixed by those
+    /// names, the chapters' order and places, the bibliography, and the
+    /// files beside the chapters that links may name: a check that found
+    /// nothing is kept in the cache by them, so that an edit which changes no
+    /// name decodes no other chapter's names.
+    private func bookLinks(_ chapters: [Chapter], bibliography: Bibliography?, linkedFiles: [String]) -> (BookLinks, key: String) {
+        let store = options.useCache ? CacheStore(root: options.cacheURL) : nil
+        let beside = ((try? FileManager.default.contentsOfDirectory(atPath: options.chapters)) ?? []).sorted()
+        let key = CacheStore.key(["links-1", bibliography?.digest ?? "no bibliography", beside.joined(separator: "\n")]
+                                 + chapters.map { "\($0.file.slug)\t\($0.path)\t\($0.namesDigest)" } + linkedFiles)
+        if let references = store?.load(CrossReferences.self, kind: "links", key: key) { return (BookLinks(references: references), key) }
+        let links = BookLinks(chapters: chapters, bibliography: bibliography)
+        if links.diagnostics.isEmpty { store?.store(links.references, kind: "links", key: key) }
+        return (links, key)
     }
 
     /// A chapter's checks, found or waiting for the kernel check's node run.
     private enum Checks {
-        case found([Diagnostic])
+        /// With the checks key (nil when nothing is cached: no code, or `--no-cache`).
+        case found([Diagnostic], key: String?)
         case pending(PendingChecks)
     }
 
     /// What ``ResultChecker`` found in a chapter, and the examples the
     /// browser's kernel is still to recompute.
-    private struct PendingChecks {
-        var key: String
-        var found: [Diagnostic]
-        var cases: [BrowserKernelCheck.Case]
+    private class PendingChecks {
+        let key: String
+        let path: String
+        let found: [Diagnostic]
+        let cases: [BrowserKernelCheck.Case]
+        /// Whether neither the result's checks nor the kernel found anything (known once node ran).
+        var clean = false
+
+        init(key: String, path: String, found: [Diagnostic], cases: [BrowserKernelCheck.Case]) {
+            (self.key, self.path, self.found, self.cases) = (key, path, found, cases)
+        }
     }
 
     /// What ``ResultChecker`` finds in a chapter's result (failed checks,
@@ -454,19 +490,22 @@ public struct BookBuilder: Sendable {
     /// result's key, the chapter's path and the kernel's digest, which fix
     /// them: a rebuild decodes no unchanged result. A chapter with examples
     /// not checked yet is pending: ``finishChecks(_:kernel:grid:)`` runs
-    /// node once for all of them.
-    private func checks(_ chapter: Chapter, key: String, result: LazyResult, kernel: BrowserKernelCheck?) -> Checks {
+    /// node once for all of them. Checks that found nothing are recorded
+    /// in the build stamp by their key: while the site being replaced
+    /// (`published`) was built with the same key, they are not even read.
+    private func checks(_ chapter: Chapter, key: String, result: LazyResult, kernel: BrowserKernelCheck?, published: BuildStamp?) -> Checks {
         let store = options.useCache && !key.isEmpty ? CacheStore(root: options.cacheURL) : nil
         let checksKey = CacheStore.key(["checks-2", key, chapter.path, kernel?.digest ?? "no kernel"])
-        if let cached = store?.load([Diagnostic].self, kind: "checks", key: checksKey) { return .found(cached) }
+        if store != nil, published?.sources["checks#" + chapter.path] == checksKey { return .found([], key: checksKey) }
+        if let cached = store?.load([Diagnostic].self, kind: "checks", key: checksKey) { return .found(cached, key: checksKey) }
         let locator = Locator(program: chapter.program, chapterPath: chapter.path)
         let found = ResultChecker(locator: locator).diagnostics(for: result.value)
         let cases = kernel == nil ? [] : BrowserKernelCheck.cases(in: result.value, locator: locator)
         if cases.isEmpty {
             store?.store(found, kind: "checks", key: checksKey)
-            return .found(found)
+            return .found(found, key: store == nil ? nil : checksKey)
         }
-        return .pending(PendingChecks(key: checksKey, found: found, cases: cases))
+        return .pending(PendingChecks(key: checksKey, path: chapter.path, found: found, cases: cases))
     }
 
     /// Runs the browser kernel on the pending chapters' examples and, with
@@ -493,6 +532,7 @@ public struct BookBuilder: Sendable {
             let found = chapter.found + failed.prefix(chapter.cases.count).flatMap { $0 }
             failed = failed.dropFirst(chapter.cases.count)
             store?.store(found, kind: "checks", key: chapter.key)
+            chapter.clean = found.isEmpty && store != nil
             diagnostics += found
         }
         if !gridCases.isEmpty {
@@ -704,8 +744,11 @@ public struct BookBuilder: Sendable {
                 }
             }
         }
-        let bibliographyPage = executed.bibliography.flatMap { Self.bibliographyDocument(executed.chapters, $0) }
-        site.add("index.html", renderer.indexPage(hasBibliography: bibliographyPage != nil))
+        // The bibliography page reads every chapter's citations: kept while the published one was made from the same names.
+        let bibliographyKey = CacheStore.key(["bibliography-page-1", bookContext, executed.namesKey])
+        let keptBibliography = executed.bibliography != nil && published?.holds("bibliography.html", madeFrom: bibliographyKey, in: outURL) == true
+        let bibliographyPage = keptBibliography ? nil : executed.bibliography.flatMap { Self.bibliographyDocument(executed.chapters, $0) }
+        site.add("index.html", renderer.indexPage(hasBibliography: keptBibliography || bibliographyPage != nil))
         // The whole book on one page: each chapter's part made from its page and cached by the page's key.
         // A part the published book.html holds from the same key, untouched since, is copied from it when publishing, never read.
         var bookChapters: [BookPage.Chapter] = []
@@ -739,10 +782,12 @@ public struct BookBuilder: Sendable {
         for (index, range) in book.parts.enumerated() {
             site.sources["book.html#" + bookChapters[index].slug] = "\(partKeys[index]) \(range.lowerBound) \(range.count) \(bookChapters[index].part.formulas)"
         }
-        if let page = bibliographyPage {
+        if keptBibliography {
+            site.keep("bibliography.html", source: bibliographyKey)
+        } else if let page = bibliographyPage {
             let typeset = try Typesetter(store: store, script: script).typeset(MathCollector.occurrences(in: page, file: "bibliography"))
-            site.add("bibliography.html", PageRenderer(book: executed.config, pages: pages, theme: theme, typeset: typeset)
-                .extraPage(title: "Bibliography", document: page))
+            site.add("bibliography.html", Data(PageRenderer(book: executed.config, pages: pages, theme: theme, typeset: typeset)
+                .extraPage(title: "Bibliography", document: page).utf8), source: bibliographyKey)
         }
         for (name, data) in theme.assets { site.add(name, data) }
         try KaTeXAssets.add(to: &site, keeping: published, in: outURL)

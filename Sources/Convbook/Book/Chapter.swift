@@ -111,6 +111,8 @@ struct Chapter: Sendable {
     var bookTitle = ""
     /// SHA-256 of the chapter file's bytes.
     var sourceDigest = ""
+    /// SHA-256 of its ``names`` as text: what the book-wide check reads of it.
+    var namesDigest = ""
 
     var path: String { file.displayPath }
     var timeout: Double { frontMatter.timeout ?? defaultTimeout }
@@ -198,6 +200,7 @@ struct Chapter: Sendable {
                        lazyProgram: program, blockCount: loaded.blockCount, hasCode: loaded.hasCode, programDigest: loaded.programDigest,
                        lazyNames: Lazy { Names(text: loaded.names) }, localFiles: loaded.localFiles, citationKeys: citationKeys,
                        diagnostics: loaded.diagnostics,
-                       defaultTimeout: config.timeout ?? 60, imports: config.imports, bookTitle: config.title, sourceDigest: digest)
+                       defaultTimeout: config.timeout ?? 60, imports: config.imports, bookTitle: config.title, sourceDigest: digest,
+                       namesDigest: CacheStore.digest(Data(loaded.names.utf8)))
     }
 }

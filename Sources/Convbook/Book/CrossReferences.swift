@@ -36,8 +36,8 @@ struct NameUse: Codable, Hashable, Sendable {
 /// The book's labels, each with its page, anchor and the words a reference
 /// shows: "Section 3.2", "Equation (3.2)", "Figure 3.1", "Table 3.1".
 /// Chapter numbers are places in the book's order, from 1.
-struct CrossReferences: Sendable {
-    struct Target: Hashable, Sendable {
+struct CrossReferences: Codable, Sendable {
+    struct Target: Codable, Hashable, Sendable {
         /// The page, `03-two-dimensions.html`.
         var page: String
         var anchor: String
