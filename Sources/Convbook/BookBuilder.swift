@@ -32,7 +32,7 @@ public struct BookBuilder: Sendable {
         try SiteFiles.checkReplaceable(outURL, given: options.out, protecting: protectedFolders)
         let store = options.useCache ? CacheStore(root: options.cacheURL) : nil
         let stampKey = BuildStamp.key(for: outURL)
-        let published = store?.load(BuildStamp.self, kind: "builds", key: stampKey)
+        let published = store?.loadData(kind: "builds", key: stampKey).flatMap(BuildStamp.init(data:))
         var upToDate: BuildReport?
         guard var executed = try executeBook(published: published, unlessUnchanged: { inputs, chapters in
             // Nothing changed since the last build wrote this folder, and nobody touched it since.
@@ -49,9 +49,9 @@ public struct BookBuilder: Sendable {
         let reconciled = reconcile(&executed, published: published, countIdentical: false)
         let site = try StageTimer.measure("render") { try render(executed, keeping: published) }
         try StageTimer.measure("publish") { try site.publish(to: outURL) }
-        store?.store(BuildStamp.take(outURL, inputs: executed.inputs, warnings: executed.report.warnings,
-                                     sources: site.sources.merging(executed.cleanChecks) { $1 }),
-                     kind: "builds", key: stampKey)
+        store?.storeData(BuildStamp.take(outURL, inputs: executed.inputs, warnings: executed.report.warnings,
+                                         sources: site.sources.merging(executed.cleanChecks) { $1 }).data,
+                         kind: "builds", key: stampKey)
         var report = executed.report
         report.keptValues = reconciled?.kept ?? 0
         report.changedValues = reconciled?.drifts.count ?? 0
@@ -309,7 +309,8 @@ public struct BookBuilder: Sendable {
         // Each chapter file is read once, here: for the bibliography its front matter may name, then to load it.
         let contents = files.files.map { FileManager.default.contents(atPath: $0.url.path) }
         for (file, data) in zip(files.files, contents) {
-            guard let data, data.starts(with: Data("---".utf8)) else { continue }
+            // Most chapters name none: looking for the key's bytes first spares reading their lines.
+            guard let data, data.starts(with: Data("---".utf8)), data.prefix(4096).range(of: Data("bibliography:".utf8)) != nil else { continue }
             let head = String(decoding: data.prefix(4096), as: UTF8.self)
             guard let name = FrontMatter.bibliography(in: head[...]) else { continue }
             let shown = String(file.displayPath.dropLast(file.url.lastPathComponent.count)) + name
@@ -429,16 +430,17 @@ public struct BookBuilder: Sendable {
                                          runSeconds: outcome.runSeconds, blocks: chapter.blockCount))
         }
         if let kernelCheck {
-            diagnostics += try StageTimer.measure("kernel check") { () throws(Diagnostic) in
-                try finishChecks(pendingChecks, kernel: kernelCheck, grid: selected.isEmpty)
-            }
+            let kernelStart = StageTimer.now()
+            let finished = try finishChecks(pendingChecks, kernel: kernelCheck, grid: selected.isEmpty)
+            StageTimer.report("kernel check", since: kernelStart)
+            diagnostics += finished.diagnostics
+            cleanChecks.merge(finished.clean) { $1 }
         }
         report.warnings = diagnostics.filter { $0.severity != .error }
         if loadFailed || diagnostics.contains(where: { $0.severity == .error }) || results.count != chapters.count {
             throw BuildFailure(diagnostics.sorted())
         }
         for warning in report.warnings { progress?(warning.description) }
-        for chapter in pendingChecks where chapter.clean { cleanChecks["checks#" + chapter.path] = chapter.key }
         return Executed(config: config, chapters: chapters, references: links.references, bibliography: bibliography,
                         results: results, resultKeys: resultKeys,
                         ledgerTexts: Array(repeating: nil, count: chapters.count), ledgerPublished: Array(repeating: nil, count: chapters.count),
@@ -471,17 +473,11 @@ public struct BookBuilder: Sendable {
 
     /// What ``ResultChecker`` found in a chapter, and the examples the
     /// browser's kernel is still to recompute.
-    private class PendingChecks {
-        let key: String
-        let path: String
-        let found: [Diagnostic]
-        let cases: [BrowserKernelCheck.Case]
-        /// Whether neither the result's checks nor the kernel found anything (known once node ran).
-        var clean = false
-
-        init(key: String, path: String, found: [Diagnostic], cases: [BrowserKernelCheck.Case]) {
-            (self.key, self.path, self.found, self.cases) = (key, path, found, cases)
-        }
+    private struct PendingChecks {
+        var key: String
+        var path: String
+        var found: [Diagnostic]
+        var cases: [BrowserKernelCheck.Case]
     }
 
     /// What ``ResultChecker`` finds in a chapter's result (failed checks,
@@ -510,8 +506,11 @@ public struct BookBuilder: Sendable {
 
     /// Runs the browser kernel on the pending chapters' examples and, with
     /// `grid`, on the engine's reference layers (``BuildOptions/referenceLayers``),
-    /// all in one node process; caches each chapter's checks.
-    private func finishChecks(_ pending: [PendingChecks], kernel: BrowserKernelCheck, grid: Bool) throws(Diagnostic) -> [Diagnostic] {
+    /// all in one node process; caches each chapter's checks. Returns what
+    /// they found, and the checks keys of the chapters where nothing was
+    /// found (`checks#PATH`, for the build stamp).
+    private func finishChecks(_ pending: [PendingChecks], kernel: BrowserKernelCheck, grid: Bool) throws(Diagnostic)
+        -> (diagnostics: [Diagnostic], clean: [String: String]) {
         let store = options.useCache ? CacheStore(root: options.cacheURL) : nil
         let gridKey = CacheStore.key(["kernel-grid-1", kernel.digest, Self.generatorStamp])
         var gridCases = [BrowserKernelCheck.Case]()
@@ -528,18 +527,19 @@ public struct BookBuilder: Sendable {
         }
         var failed = try kernel.run(pending.flatMap(\.cases) + gridCases)[...]
         var diagnostics = [Diagnostic]()
+        var clean = [String: String]()
         for chapter in pending {
             let found = chapter.found + failed.prefix(chapter.cases.count).flatMap { $0 }
             failed = failed.dropFirst(chapter.cases.count)
             store?.store(found, kind: "checks", key: chapter.key)
-            chapter.clean = found.isEmpty && store != nil
+            if found.isEmpty && store != nil { clean["checks#" + chapter.path] = chapter.key }
             diagnostics += found
         }
         if !gridCases.isEmpty {
             gridFound = failed.flatMap { $0 }
             store?.store(gridFound!, kind: "checks", key: gridKey)
         }
-        return diagnostics + (gridFound ?? [])
+        return (diagnostics + (gridFound ?? []), clean)
     }
 
     private static func names(_ file: BookFiles.File) -> [String] {

@@ -238,6 +238,19 @@ import Testing
 
     // MARK: Render
 
+    @Test func theBuildStampReadsBackAsWrittenAndADamagedOneIsNone() throws {
+        let stamp = BuildStamp(inputs: "abc", files: ["01-a.html": .init(size: 12, modified: 1_795_881_521_995_435_416, inode: 3_965_766)],
+                               warnings: [Diagnostic(file: "chapters/01-a.md", line: 3, column: 1, severity: .warning, message: "two\nlines")],
+                               sources: ["01-a.html": "k1", "checks#chapters/01-a.md": "k2"])
+        let read = try #require(BuildStamp(data: stamp.data))
+        #expect(read == stamp)
+        // Another format, a cut line, a number that is not one: nothing is trusted.
+        #expect(BuildStamp(data: Data("convbook-build-stamp-1\nabc\n[]".utf8)) == nil)
+        #expect(BuildStamp(data: stamp.data.dropLast(3) + Data("\nF\tx\t1".utf8)) == nil)
+        #expect(BuildStamp(data: Data(String(decoding: stamp.data, as: UTF8.self).replacingOccurrences(of: "\t12\t", with: "\t1x\t").utf8)) == nil)
+    }
+
+
     @Test func theManifestHasOneValuePerLineAndReadsBack() throws {
         let loaded = try chapter("# T\n\n```swift\nlet t = 1\nshow(t)\n```\n")
         let chapter = Manifest.chapter(file: "01-unit.md", folder: "chapters", blocks: 1,
