@@ -349,6 +349,9 @@ public struct BookBuilder: Sendable {
         chapters = runnable
 
         StageTimer.report("load", since: loadStart)
+        // The code of chapters parsed just now (edited ones) is highlighted into the cache while they compile and run.
+        let highlighting = prefetchHighlighting(chapters.filter { $0.document != nil })
+        defer { highlighting.wait() }
         let toolchain = try StageTimer.measure("toolchain") { try Toolchain.locate(modules: options.modules, cache: options.cacheURL) }
         let executeStart = StageTimer.now()
         let cacheRoot = options.cacheURL
@@ -395,6 +398,13 @@ public struct BookBuilder: Sendable {
         // when something changed (with some chapters only, as `verify` runs them, there is no book to check).
         let (links, namesKey) = bookLinks(chapters, bibliography: bibliography, linkedFiles: linkedFiles)
         if selected.isEmpty { diagnostics += links.diagnostics }
+        let kernelCheck = (try? theme.get()).flatMap { theme in
+            theme.assets["convkernel.js"].map { BrowserKernelCheck(kernelPath: theme.assetPaths["convkernel.js"] ?? "convkernel.js", kernel: $0) }
+        }
+        // A chapter that will run may have examples for the kernel check: node starts loading it while chapters compile.
+        let willRun = options.useCache && chapters.indices.contains { chapters[$0].hasCode && !executor.cache!.has(keys[$0]) }
+        let kernelStarted = willRun ? kernelCheck?.start() : nil
+        defer { kernelStarted?.finish() }
         let progress = options.progress
         let count = chapters.count
         let outcomes = parallelMap(Array(chapters.enumerated()), jobs: options.jobs) { item in
@@ -409,9 +419,6 @@ public struct BookBuilder: Sendable {
         var results = [LazyResult]()
         var resultKeys = [String]()
         var report = BuildReport()
-        let kernelCheck = (try? theme.get()).flatMap { theme in
-            theme.assets["convkernel.js"].map { BrowserKernelCheck(kernelPath: theme.assetPaths["convkernel.js"] ?? "convkernel.js", kernel: $0) }
-        }
         var pendingChecks = [PendingChecks]()
         var cleanChecks = [String: String]()
         for (chapter, outcome) in zip(chapters, outcomes) {
@@ -431,7 +438,7 @@ public struct BookBuilder: Sendable {
         }
         if let kernelCheck {
             let kernelStart = StageTimer.now()
-            let finished = try finishChecks(pendingChecks, kernel: kernelCheck, grid: selected.isEmpty)
+            let finished = try finishChecks(pendingChecks, kernel: kernelCheck, started: kernelStarted, grid: selected.isEmpty)
             StageTimer.report("kernel check", since: kernelStart)
             diagnostics += finished.diagnostics
             cleanChecks.merge(finished.clean) { $1 }
@@ -445,6 +452,26 @@ public struct BookBuilder: Sendable {
                         results: results, resultKeys: resultKeys,
                         ledgerTexts: Array(repeating: nil, count: chapters.count), ledgerPublished: Array(repeating: nil, count: chapters.count),
                         inputs: inputs, namesKey: namesKey, cleanChecks: cleanChecks, theme: theme, report: report)
+    }
+
+    /// Highlights the code `chapters` show (``Typesetter``) on another
+    /// thread, into the cache, where render finds it: a chapter just edited
+    /// then pays for node's start while it compiles, not after. Errors are
+    /// left for render, which typesets again what is missing and reports them.
+    private func prefetchHighlighting(_ chapters: [Chapter]) -> DispatchGroup {
+        let group = DispatchGroup()
+        let code = chapters.flatMap { chapter in
+            chapter.program.cells.compactMap { cell -> String? in
+                if case .block(let block) = cell, block.options.showCode { return block.code }
+                return nil
+            }
+        }
+        guard options.useCache, !code.isEmpty, let script = Theme.typesetScript else { return group }
+        let store = CacheStore(root: options.cacheURL)
+        DispatchQueue.global().async(group: group) {
+            _ = try? Typesetter(store: store, script: script).typeset([], code: code)
+        }
+        return group
     }
 
     /// The book-wide check of labels, citations and links (``BookLinks``),
@@ -485,7 +512,7 @@ public struct BookBuilder: Sendable {
     /// finds in its examples (``BrowserKernelCheck``), cached by the
     /// result's key, the chapter's path and the kernel's digest, which fix
     /// them: a rebuild decodes no unchanged result. A chapter with examples
-    /// not checked yet is pending: ``finishChecks(_:kernel:grid:)`` runs
+    /// not checked yet is pending: ``finishChecks(_:kernel:started:grid:)`` runs
     /// node once for all of them. Checks that found nothing are recorded
     /// in the build stamp by their key: while the site being replaced
     /// (`published`) was built with the same key, they are not even read.
@@ -509,7 +536,7 @@ public struct BookBuilder: Sendable {
     /// all in one node process; caches each chapter's checks. Returns what
     /// they found, and the checks keys of the chapters where nothing was
     /// found (`checks#PATH`, for the build stamp).
-    private func finishChecks(_ pending: [PendingChecks], kernel: BrowserKernelCheck, grid: Bool) throws(Diagnostic)
+    private func finishChecks(_ pending: [PendingChecks], kernel: BrowserKernelCheck, started: BrowserKernelCheck.Started?, grid: Bool) throws(Diagnostic)
         -> (diagnostics: [Diagnostic], clean: [String: String]) {
         let store = options.useCache ? CacheStore(root: options.cacheURL) : nil
         let gridKey = CacheStore.key(["kernel-grid-1", kernel.digest, Self.generatorStamp])
@@ -525,7 +552,7 @@ public struct BookBuilder: Sendable {
                 }
             }
         }
-        var failed = try kernel.run(pending.flatMap(\.cases) + gridCases)[...]
+        var failed = try kernel.run(pending.flatMap(\.cases) + gridCases, started: started)[...]
         var diagnostics = [Diagnostic]()
         var clean = [String: String]()
         for chapter in pending {

@@ -57,11 +57,61 @@ struct BrowserKernelCheck {
         return found
     }
 
-    /// Runs the kernel on `cases` in one node process: for each case, the
-    /// diagnostics of the outputs that disagree.
-    func run(_ cases: [Case]) throws(Diagnostic) -> [[Diagnostic]] {
+    /// Node, started before the cases are known: it loads the script and
+    /// the kernel (most of the check's time) while the chapters compile.
+    /// ``BrowserKernelCheck/run(_:started:)`` hands it the cases; whoever
+    /// started it calls ``finish()`` in the end, which hands node no cases if
+    /// it got none, so that it ends, and waits for it.
+    final class Started: @unchecked Sendable {
+        fileprivate let input = DispatchSemaphore(value: 0)
+        fileprivate let done = DispatchSemaphore(value: 0)
+        fileprivate var cases: Data?
+        fileprivate var outcome: Result<Subprocess.Outcome, Diagnostic> = .failure(Diagnostic(file: "convbook", message: "the kernel check did not run"))
+        private let lock = NSLock()
+        private var handed = false
+
+        fileprivate func hand(_ data: Data) {
+            let first = lock.withLock { () -> Bool in
+                defer { handed = true }
+                return !handed
+            }
+            guard first else { return }
+            cases = data
+            input.signal()
+        }
+
+        func finish() {
+            hand(Data(#"{"cases":[]}"#.utf8))
+            done.wait()
+            done.signal()   // for any later wait
+        }
+    }
+
+    /// Starts node for a check whose cases come later (nil when it cannot start).
+    func start() -> Started? {
+        guard let script = Theme.kernelCheckScript, let node = Subprocess.locate(["node", "nodejs"]) else { return nil }
+        let started = Started()
+        let kernelPath = self.kernelPath
+        let process = Subprocess(executable: node, arguments: [script.path, kernelPath], timeout: 120, laterStdin: {
+            started.input.wait()
+            return started.cases ?? Data()
+        })
+        Thread.detachNewThread { [started] in
+            do {
+                started.outcome = .success(try process.run())
+            } catch {
+                started.outcome = .failure(Diagnostic(file: kernelPath, message: "cannot run the kernel check in node: \(error)"))
+            }
+            started.done.signal()
+        }
+        return started
+    }
+
+    /// Runs the kernel on `cases` in one node process (`started`, when
+    /// given): for each case, the diagnostics of the outputs that disagree.
+    func run(_ cases: [Case], started: Started? = nil) throws(Diagnostic) -> [[Diagnostic]] {
         guard !cases.isEmpty else { return [] }
-        let verdicts = try errors(cases.map(\.kernelCase))
+        let verdicts = try errors(cases.map(\.kernelCase), started: started)
         var found = [[Diagnostic]]()
         for (item, errors) in zip(cases, verdicts) {
             found.append([])
@@ -77,7 +127,7 @@ struct BrowserKernelCheck {
     }
 
     /// The relative difference of each output of each case, as node computed them.
-    private func errors(_ cases: [KernelCase]) throws(Diagnostic) -> [[String: Double]] {
+    private func errors(_ cases: [KernelCase], started: Started?) throws(Diagnostic) -> [[String: Double]] {
         guard let script = Theme.kernelCheckScript else {
             throw Diagnostic(file: "convbook", message: "kernel-check.js is missing from convbook's resources")
         }
@@ -89,8 +139,17 @@ struct BrowserKernelCheck {
         struct Verdict: Decodable { var id: String; var errors: [String: FlexibleDouble] }
         let outcome: Subprocess.Outcome
         do {
-            outcome = try Subprocess(executable: node, arguments: [script.path, kernelPath], timeout: 120,
-                                     stdin: try JSONEncoder().encode(Input(cases: cases))).run()
+            let input = try JSONEncoder().encode(Input(cases: cases))
+            if let started {
+                started.hand(input)
+                started.done.wait()
+                started.done.signal()   // for finish()
+                outcome = try started.outcome.get()
+            } else {
+                outcome = try Subprocess(executable: node, arguments: [script.path, kernelPath], timeout: 120, stdin: input).run()
+            }
+        } catch let error as Diagnostic {
+            throw error
         } catch {
             throw Diagnostic(file: kernelPath, message: "cannot run the kernel check in node: \(error)")
         }

@@ -24,6 +24,11 @@ struct ExecutionCache: Sendable {
         store.lookupData(kind: "results", key: key)
     }
 
+    /// Whether a result is stored under `key` (not checked: a damaged one runs the chapter again).
+    func has(_ key: String) -> Bool {
+        access(root.path + "/results/" + key, F_OK) == 0
+    }
+
     func store(_ result: ExecutionResult, key: String) {
         store.store(result, kind: "results", key: key)
     }

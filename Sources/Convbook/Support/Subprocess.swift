@@ -42,13 +42,16 @@ struct Subprocess {
     var timeout: Double? = nil
     /// Bytes written to the child's standard input (nil: it reads nothing).
     var stdin: Data? = nil
+    /// Bytes for standard input that are known only later: asked for on
+    /// another thread once the child runs, so it can start meanwhile.
+    var laterStdin: (@Sendable () -> Data)? = nil
 
     /// How long output pipes are read after the session was killed, in case
     /// a process that left the session still holds them.
     static let drainSeconds = 2.0
 
     init(executable: String, arguments: [String], environment: [String: String]? = nil, directory: URL? = nil,
-         stdoutFile: URL? = nil, timeout: Double? = nil, stdin: Data? = nil) {
+         stdoutFile: URL? = nil, timeout: Double? = nil, stdin: Data? = nil, laterStdin: (@Sendable () -> Data)? = nil) {
         self.executable = executable
         self.arguments = arguments
         self.environment = environment
@@ -56,6 +59,7 @@ struct Subprocess {
         self.stdoutFile = stdoutFile
         self.timeout = timeout
         self.stdin = stdin
+        self.laterStdin = laterStdin
     }
 
     struct SpawnError: Error, CustomStringConvertible {
@@ -65,7 +69,7 @@ struct Subprocess {
     func run() throws -> Outcome {
         let errPipe = try Self.pipe()
         let outPipe = stdoutFile == nil ? try Self.pipe() : nil
-        let inPipe = stdin == nil ? nil : try Self.pipe()
+        let inPipe = stdin == nil && laterStdin == nil ? nil : try Self.pipe()
         var outFile: Int32 = -1
         if let stdoutFile {
             outFile = open(stdoutFile.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -120,10 +124,11 @@ struct Subprocess {
         Self.registry.add(pid)
         defer { Self.registry.remove(pid) }
 
-        if let inPipe, let stdin {
+        if let inPipe {
             let writer = inPipe.write
+            let stdin = self.stdin, laterStdin = self.laterStdin
             Thread.detachNewThread {
-                stdin.withUnsafeBytes { bytes in
+                (stdin ?? laterStdin?() ?? Data()).withUnsafeBytes { bytes in
                     var offset = 0
                     while offset < bytes.count {
                         let n = write(writer, bytes.baseAddress! + offset, bytes.count - offset)
