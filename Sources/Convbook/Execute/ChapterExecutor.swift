@@ -90,6 +90,25 @@ struct ChapterExecutor: Sendable {
         }
         let locate = Locator(program: program, chapterPath: chapterPath)
 
+        // Blocks expected not to compile: each type-checked after the blocks
+        // before it, on other threads while the program compiles and runs.
+        let probes = ProbeResults(count: program.failureProbes.count)
+        let probing = DispatchGroup()
+        for (index, probe) in program.failureProbes.enumerated() {
+            let file = scratch.appendingPathComponent("probe-\(index).swift")
+            let arguments = toolchain.typecheckArguments(source: file), swiftc = toolchain.swiftc
+            DispatchQueue.global().async(group: probing) {
+                do {
+                    try probe.source.write(to: file, atomically: false, encoding: .utf8)
+                    probes.set(index, .success(try Subprocess(executable: swiftc, arguments: arguments, directory: scratch).run()))
+                } catch {
+                    probes.set(index, .failure(error))
+                }
+            }
+        }
+        // Before the scratch folder goes (the deferral above runs after this one).
+        defer { probing.wait() }
+
         // Compile.
         let source = scratch.appendingPathComponent("main.swift")
         let binary = scratch.appendingPathComponent("program")
@@ -113,9 +132,25 @@ struct ChapterExecutor: Sendable {
             return outcome
         }
 
-        // Run.
+        // Run: the program, and beside it one more run for each block expected
+        // to trap, with that block's guard open, each in a folder of its own.
+        let trapBlocks = program.cells.compactMap { cell -> CodeCell? in
+            if case .block(let block) = cell, block.options.mode == .traps { return block }
+            return nil
+        }
+        let trapRuns = RunResults(count: trapBlocks.count)
+        let trapping = DispatchGroup()
+        for (number, block) in trapBlocks.enumerated() {
+            let folder = scratch.appendingPathComponent("trap-\(block.index)")
+            DispatchQueue.global().async(group: trapping) {
+                try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                trapRuns.set(number, run(binary, in: folder, name: "trap", trapBlock: block.index, limits: limits))
+            }
+        }
+        // Before the scratch folder goes.
+        defer { trapping.wait() }
         let main = run(binary, in: scratch, name: "main", trapBlock: nil, limits: limits)
-        outcome.runSeconds += main.outcome.seconds
+        outcome.runSeconds = main.outcome.seconds
         if main.unreadableRecords > 0 {
             outcome.diagnostics.append(Diagnostic(file: chapterPath, message: "\(main.unreadableRecords) of the chapter program's records could not be read: the runtime library in \(toolchain.libraryDirectory.path) does not match this convbook; rebuild it (make runtime, or swift build)"))
             return outcome
@@ -144,6 +179,7 @@ struct ChapterExecutor: Sendable {
 
         // The work folder is temporary: files the program wrote there would vanish without a word.
         let ours = Set(["main.swift", "program", "main.stdout", "main.records", "main.artifacts"]
+                       + program.failureProbes.indices.map { "probe-\($0).swift" } + trapBlocks.map { "trap-\($0.index)" }
                        + limits.files.compactMap { $0.path.split(separator: "/").first.map(String.init) })
         let left = ((try? FileManager.default.contentsOfDirectory(atPath: scratch.path)) ?? []).filter { !ours.contains($0) }.sorted()
         if !left.isEmpty {
@@ -151,10 +187,11 @@ struct ChapterExecutor: Sendable {
                                                   message: "the chapter program wrote \(left.joined(separator: ", ")) into its working folder, which is temporary and removed after the run; publish tensors for readers with publish(_:as:)"))
         }
 
-        // Blocks expected to trap: one more run each, opening that block's guard.
-        for case .block(let block) in program.cells where block.options.mode == .traps {
-            let trapRun = run(binary, in: scratch, name: "trap-\(block.index)", trapBlock: block.index, limits: limits)
-            outcome.runSeconds += trapRun.outcome.seconds
+        // Blocks expected to trap: what their runs found.
+        trapping.wait()
+        for (number, block) in trapBlocks.enumerated() {
+            guard let trapRun = trapRuns.get(number) else { continue }
+            outcome.runSeconds = max(outcome.runSeconds, trapRun.outcome.seconds)
             let trapped = assembler.assemble(stdout: trapRun.stdout, records: trapRun.records)
             result.blocks[block.index].items = trapped.blocks[block.index].items
             result.blocks[block.index].ran = true
@@ -170,23 +207,45 @@ struct ChapterExecutor: Sendable {
             }
         }
 
-        // Blocks expected not to compile: type-check each after the blocks before it.
+        // The blocks expected not to compile, type-checked meanwhile. Compiling
+        // took as long as the longer of the compile and the type-checks.
+        probing.wait()
         for (index, probe) in program.failureProbes.enumerated() {
-            let file = scratch.appendingPathComponent("probe-\(index).swift")
-            do {
-                try probe.source.write(to: file, atomically: false, encoding: .utf8)
-                let checked = try Subprocess(executable: toolchain.swiftc, arguments: toolchain.typecheckArguments(source: file),
-                                             directory: scratch).run()
-                outcome.compileSeconds += checked.seconds
+            switch probes.get(index) {
+            case .success(let checked):
+                outcome.compileSeconds = max(outcome.compileSeconds, checked.seconds)
                 result.blocks[probe.block.index].compilerErrors = checked.succeeded ? nil
                     : CompilerOutput.parse(checked.stderrText).filter { $0.severity == "error" }
-            } catch {
+            case .failure(let error):
                 outcome.diagnostics.append(Diagnostic(file: chapterPath, message: "cannot run the Swift compiler: \(error)"))
+                return outcome
+            case nil:
+                outcome.diagnostics.append(Diagnostic(file: chapterPath, message: "the type-check of block \(probe.block.index + 1) did not finish"))
                 return outcome
             }
         }
         outcome.result = LazyResult(value: result)
         return outcome
+    }
+
+    /// The trap runs, filled in from other threads.
+    private final class RunResults: @unchecked Sendable {
+        private let lock = NSLock()
+        private var runs: [Run?]
+
+        init(count: Int) { runs = Array(repeating: nil, count: count) }
+        func set(_ index: Int, _ run: Run) { lock.withLock { runs[index] = run } }
+        func get(_ index: Int) -> Run? { lock.withLock { runs[index] } }
+    }
+
+    /// What each `fails` block's type-check gave, filled in from other threads.
+    private final class ProbeResults: @unchecked Sendable {
+        private let lock = NSLock()
+        private var results: [Result<Subprocess.Outcome, Error>?]
+
+        init(count: Int) { results = Array(repeating: nil, count: count) }
+        func set(_ index: Int, _ result: Result<Subprocess.Outcome, Error>) { lock.withLock { results[index] = result } }
+        func get(_ index: Int) -> Result<Subprocess.Outcome, Error>? { lock.withLock { results[index] } }
     }
 
     private struct Run {
