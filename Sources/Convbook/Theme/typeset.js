@@ -12,8 +12,8 @@ process.env.HLJS_HIDE_UPGRADE_WARNING = "1";   // Debian's highlight.js 9 prints
 // highlight.js 9's own Swift grammar takes `_` for a number, `count` for a
 // built-in and misses `1e15`; this one follows the Swift book's lexical rules
 // for what it marks, and marks what the page colours:
-//   keyword, type (a capitalised name with a lower-case letter, not called or
-//   followed by a member: all-capital names are the book's H, WW, F), string (with \(...) interpolation, plain inside),
+//   keyword, type (a capitalised name with two lower-case letters or more, not
+//   called or followed by a member: the book's H, WW, F and Nb are variables), string (with \(...) interpolation, plain inside),
 //   number, comment, doc (/// and /** */), attribute (@name), directive (#if),
 //   label (an argument label: a name followed by one colon, just after `(`, `[` or `,`).
 // A member after a dot is plain, even when it is spelled like a keyword (x.prefix).
@@ -47,8 +47,9 @@ function swift(hljs) {
     { className: "doc", begin: /\/\*\*(?!\/)/, end: /\*\//, contains: [BLOCK_COMMENT] },
   ];
   const LABEL = { className: "label", begin: /(?<=[(\[,]\s*)[A-Za-z_][A-Za-z0-9_]*(?=:(?!:))/, relevance: 0 };
-  // Upper-case names with a lower-case letter: all-capital names (H, WW, F) are this book's variables.
-  const TYPE = { className: "type", begin: /\b(?!(?:Self|Type|Any)\b)[A-Z][A-Za-z0-9_]*[a-z][A-Za-z0-9_]*\b(?![(.])/, relevance: 0 };
+  // Capitalised names with two lower-case letters or more: all-capital names and
+  // names like Nb or HHb are this book's variables (H, WW, F, and a batch's N as Nb).
+  const TYPE = { className: "type", begin: /\b(?!(?:Self|Type|Any)\b)[A-Z][A-Za-z0-9_]*[a-z][A-Za-z0-9_]*[a-z][A-Za-z0-9_]*\b(?![(.])/, relevance: 0 };
   const PARENS = { begin: /\(/, end: /\)/, keywords: KEYWORDS, contains: [] };
   const CODE = [
     ...DOC,
