@@ -476,14 +476,14 @@ public struct BookBuilder: Sendable {
 
     /// The book-wide check of labels, citations and links (``BookLinks``),
     /// which reads every chapter's names. What it finds is fixed by those
-    /// names, the chapters' order and places, the bibliography, and the
-    /// files beside the chapters that links may name: a check that found
+    /// names, the chapters' order and places, the bibliography, the files
+    /// beside the chapters that links may name, and convbook: a check that found
     /// nothing is kept in the cache by them, so that an edit which changes no
     /// name decodes no other chapter's names.
     private func bookLinks(_ chapters: [Chapter], bibliography: Bibliography?, linkedFiles: [String]) -> (BookLinks, key: String) {
         let store = options.useCache ? CacheStore(root: options.cacheURL) : nil
         let beside = ((try? FileManager.default.contentsOfDirectory(atPath: options.chapters)) ?? []).sorted()
-        let key = CacheStore.key(["links-1", bibliography?.digest ?? "no bibliography", beside.joined(separator: "\n")]
+        let key = CacheStore.key(["links-1", Self.generatorStamp, bibliography?.digest ?? "no bibliography", beside.joined(separator: "\n")]
                                  + chapters.map { "\($0.file.slug)\t\($0.path)\t\($0.namesDigest)" } + linkedFiles)
         if let references = store?.load(CrossReferences.self, kind: "links", key: key) { return (BookLinks(references: references), key) }
         let links = BookLinks(chapters: chapters, bibliography: bibliography)

@@ -115,6 +115,21 @@ import Testing
         }
     }
 
+    @Test func linksToFilesBesideTheChaptersAreCheckedOnEveryBuild() throws {
+        let book = try book()
+        try book.write("03-links.md", "# Links\n\n![grid](grid.png)\n")
+        #expect(try book.convbook("build").status == 0)
+        // The book-wide check is cached while clean; a linked file that goes away still breaks the build.
+        try FileManager.default.removeItem(at: book.root.appendingPathComponent("chapters/grid.png"))
+        let gone = try book.convbook("build")
+        #expect(gone.status == 1 && gone.stderr.contains("chapters/03-links.md:3:1: error: broken link 'grid.png': no chapter page or file grid.png"), "\(gone.stderr)")
+        // A page beside the chapters that is not a chapter is not copied into the site.
+        try Data("<p>notes</p>".utf8).write(to: book.root.appendingPathComponent("chapters/notes.html"))
+        try book.write("03-links.md", "# Links\n\n[notes](notes.html)\n")
+        let notes = try book.convbook("build")
+        #expect(notes.status == 1 && notes.stderr.contains("broken link 'notes.html': notes.html is a file beside the chapters, not a chapter's page"), "\(notes.stderr)")
+    }
+
     @Test("Each error at its file and line", arguments: [
         ("See @sec-nowhere.\n", "chapters/03-bad.md:3:5: error: no label 'sec-nowhere' in the book"),
         ("See @fig-none and @tbl-none.\n", "chapters/03-bad.md:3:19: error: no label 'tbl-none' in the book"),

@@ -13,7 +13,8 @@ import Foundation
 /// - and, after `#`, an anchor that page has: a heading, a label, a cell
 ///   (`cell-3`), a footnote, or a reference (`ref-KEY`);
 /// - or any other file, which must exist in the chapters folder (an image,
-///   say), and is copied into the site at the same path. (Downloads in
+///   say), and is copied into the site at the same path; a `.html` or `.md`
+///   file there that is not a chapter is not, so a link to it is broken. (Downloads in
 ///   `data/` are made by running the chapters and are not checked here.)
 struct BookLinks {
     var references: CrossReferences
@@ -107,6 +108,11 @@ struct BookLinks {
             return "a file outside the chapters folder is not copied into the site; put it beside the chapters"
         }
         let file = chapter.file.url.deletingLastPathComponent().appendingPathComponent(path.removingPercentEncoding ?? path)
-        return FileManager.default.fileExists(atPath: file.path) ? nil : "no chapter page or file \(page)"
+        guard FileManager.default.fileExists(atPath: file.path) else { return "no chapter page or file \(page)" }
+        // Only other files are copied into the site (``files(linkedFrom:)``).
+        if page.hasSuffix(".html") || page.hasSuffix(".md") {
+            return "\(page) is a file beside the chapters, not a chapter's page, and such files are not copied into the site"
+        }
+        return nil
     }
 }
