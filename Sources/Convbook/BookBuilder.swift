@@ -403,7 +403,7 @@ public struct BookBuilder: Sendable {
         }
         // A chapter that will run may have examples for the kernel check: node starts loading it while chapters compile.
         let willRun = options.useCache && chapters.indices.contains { chapters[$0].hasCode && !executor.cache!.has(keys[$0]) }
-        let kernelStarted = willRun ? kernelCheck?.start() : nil
+        let kernelStarted = willRun ? try? kernelCheck?.start() : nil
         defer { kernelStarted?.finish() }
         let progress = options.progress
         let count = chapters.count
@@ -462,7 +462,7 @@ public struct BookBuilder: Sendable {
         let group = DispatchGroup()
         let code = chapters.flatMap { chapter in
             chapter.program.cells.compactMap { cell -> String? in
-                if case .block(let block) = cell, block.options.showCode { return block.code }
+                if case .block(let block) = cell { return block.shownCode }
                 return nil
             }
         }
@@ -676,7 +676,6 @@ public struct BookBuilder: Sendable {
         let store = options.useCache ? CacheStore(root: options.cacheURL) : nil
         let bookContext = CacheStore.key([Self.pageCacheVersion, Self.generatorStamp, theme.digest, KaTeXAssets.stamp,
                                           executed.references.digest, executed.bibliography?.digest ?? "",
-                                          (try? Data(contentsOf: script)).map(CacheStore.digest) ?? "",
                                           "\(executed.config)"] + pages.map { "\($0.slug)\t\($0.title)\t\($0.summary ?? "")" })
         let keys = executed.chapters.enumerated().map { index, chapter in
             CacheStore.key([bookContext, String(index), chapter.path, chapter.sourceDigest, executed.resultKeys[index]])

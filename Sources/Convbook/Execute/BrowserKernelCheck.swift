@@ -57,58 +57,75 @@ struct BrowserKernelCheck {
         return found
     }
 
-    /// Node, started before the cases are known: it loads the script and
-    /// the kernel (most of the check's time) while the chapters compile.
-    /// ``BrowserKernelCheck/run(_:started:)`` hands it the cases; whoever
-    /// started it calls ``finish()`` in the end, which hands node no cases if
-    /// it got none, so that it ends, and waits for it.
+    /// The node process of a check, started before its cases are known: it
+    /// loads the script and the kernel (most of the check's time) while the
+    /// chapters compile. ``outcome(for:)`` hands it the cases and waits;
+    /// whoever started it calls ``finish()`` in the end, which hands it no
+    /// cases if it got none, so that it ends, and waits for it.
     final class Started: @unchecked Sendable {
-        fileprivate let input = DispatchSemaphore(value: 0)
-        fileprivate let done = DispatchSemaphore(value: 0)
-        fileprivate var cases: Data?
-        fileprivate var outcome: Result<Subprocess.Outcome, Diagnostic> = .failure(Diagnostic(file: "convbook", message: "the kernel check did not run"))
+        private let input = DispatchSemaphore(value: 0)
+        private let running = DispatchGroup()
         private let lock = NSLock()
+        private var cases: Data?
         private var handed = false
+        private var outcome: Result<Subprocess.Outcome, Diagnostic>?
 
-        fileprivate func hand(_ data: Data) {
+        fileprivate init(_ process: (_ laterStdin: @escaping @Sendable () -> Data) -> Subprocess, kernelPath: String) {
+            let subprocess = process { [self] in
+                input.wait()
+                return lock.withLock { cases } ?? Data()
+            }
+            running.enter()
+            Thread.detachNewThread { [self] in
+                let result: Result<Subprocess.Outcome, Diagnostic>
+                do {
+                    result = .success(try subprocess.run())
+                } catch {
+                    result = .failure(Diagnostic(file: kernelPath, message: "cannot run the kernel check in node: \(error)"))
+                }
+                lock.withLock { outcome = result }
+                running.leave()
+            }
+        }
+
+        /// Hands node `data` unless it has its input already.
+        private func hand(_ data: Data) {
             let first = lock.withLock { () -> Bool in
                 defer { handed = true }
+                if !handed { cases = data }
                 return !handed
             }
-            guard first else { return }
-            cases = data
-            input.signal()
+            if first { input.signal() }
+        }
+
+        /// What node did with `data`.
+        fileprivate func outcome(for data: Data) throws(Diagnostic) -> Subprocess.Outcome {
+            hand(data)
+            running.wait()
+            return try lock.withLock { outcome! }.get()
         }
 
         func finish() {
             hand(Data(#"{"cases":[]}"#.utf8))
-            done.wait()
-            done.signal()   // for any later wait
+            running.wait()
         }
     }
 
-    /// Starts node for a check whose cases come later (nil when it cannot start).
-    func start() -> Started? {
-        guard let script = Theme.kernelCheckScript, let node = Subprocess.locate(["node", "nodejs"]) else { return nil }
-        let started = Started()
+    /// Starts node for a check whose cases come later; the error says what is missing.
+    func start() throws(Diagnostic) -> Started {
+        guard let script = Theme.kernelCheckScript else {
+            throw Diagnostic(file: "convbook", message: "kernel-check.js is missing from convbook's resources")
+        }
+        guard let node = Subprocess.locate(["node", "nodejs"]) else {
+            throw Diagnostic(file: "convbook", message: "cannot find `node` on PATH: the build checks the page's kernel (convkernel.js) in node (Debian: apt-get install nodejs)")
+        }
         let kernelPath = self.kernelPath
-        let process = Subprocess(executable: node, arguments: [script.path, kernelPath], timeout: 120, laterStdin: {
-            started.input.wait()
-            return started.cases ?? Data()
-        })
-        Thread.detachNewThread { [started] in
-            do {
-                started.outcome = .success(try process.run())
-            } catch {
-                started.outcome = .failure(Diagnostic(file: kernelPath, message: "cannot run the kernel check in node: \(error)"))
-            }
-            started.done.signal()
-        }
-        return started
+        return Started({ Subprocess(executable: node, arguments: [script.path, kernelPath], timeout: 120, laterStdin: $0) },
+                       kernelPath: kernelPath)
     }
 
-    /// Runs the kernel on `cases` in one node process (`started`, when
-    /// given): for each case, the diagnostics of the outputs that disagree.
+    /// Runs the kernel on `cases` in one node process (`started`, or one
+    /// started now): for each case, the diagnostics of the outputs that disagree.
     func run(_ cases: [Case], started: Started? = nil) throws(Diagnostic) -> [[Diagnostic]] {
         guard !cases.isEmpty else { return [] }
         let verdicts = try errors(cases.map(\.kernelCase), started: started)
@@ -128,31 +145,19 @@ struct BrowserKernelCheck {
 
     /// The relative difference of each output of each case, as node computed them.
     private func errors(_ cases: [KernelCase], started: Started?) throws(Diagnostic) -> [[String: Double]] {
-        guard let script = Theme.kernelCheckScript else {
-            throw Diagnostic(file: "convbook", message: "kernel-check.js is missing from convbook's resources")
-        }
-        guard let node = Subprocess.locate(["node", "nodejs"]) else {
-            throw Diagnostic(file: "convbook", message: "cannot find `node` on PATH: the build checks the page's kernel (convkernel.js) in node (Debian: apt-get install nodejs)")
-        }
         struct Input: Encodable { var cases: [KernelCase] }
         struct Output: Decodable { var results: [Verdict] }
         struct Verdict: Decodable { var id: String; var errors: [String: FlexibleDouble] }
-        let outcome: Subprocess.Outcome
+        let process: Started
+        if let started { process = started } else { process = try start() }
+        defer { if started == nil { process.finish() } }
+        let input: Data
         do {
-            let input = try JSONEncoder().encode(Input(cases: cases))
-            if let started {
-                started.hand(input)
-                started.done.wait()
-                started.done.signal()   // for finish()
-                outcome = try started.outcome.get()
-            } else {
-                outcome = try Subprocess(executable: node, arguments: [script.path, kernelPath], timeout: 120, stdin: input).run()
-            }
-        } catch let error as Diagnostic {
-            throw error
+            input = try JSONEncoder().encode(Input(cases: cases))
         } catch {
             throw Diagnostic(file: kernelPath, message: "cannot run the kernel check in node: \(error)")
         }
+        let outcome = try process.outcome(for: input)
         guard outcome.succeeded, let output = try? JSONDecoder().decode(Output.self, from: outcome.stdout),
               output.results.count == cases.count, zip(output.results, cases).allSatisfy({ $0.id == $1.id }) else {
             throw Diagnostic(file: kernelPath, message: "the kernel check did not run: \(outcome.stderrText.split(separator: "\n").prefix(3).joined(separator: " "))")

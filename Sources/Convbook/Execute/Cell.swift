@@ -20,6 +20,9 @@ struct CodeCell: Hashable, Sendable, Codable {
 
     /// The chapter line holding the code's first line.
     var firstCodeLine: Int { fenceLine + 1 }
+
+    /// The code as the page shows it: nil for a block that hides its code.
+    var shownCode: String? { options.showCode ? code : nil }
 }
 
 /// An inline expression, `` `{swift} expr` ``.

@@ -92,7 +92,7 @@ struct ChapterExecutor: Sendable {
 
         // Blocks expected not to compile: each type-checked after the blocks
         // before it, on other threads while the program compiles and runs.
-        let probes = ProbeResults(count: program.failureProbes.count)
+        let probes = Slots<Result<Subprocess.Outcome, Error>>(count: program.failureProbes.count)
         let probing = DispatchGroup()
         for (index, probe) in program.failureProbes.enumerated() {
             let file = scratch.appendingPathComponent("probe-\(index).swift")
@@ -100,9 +100,9 @@ struct ChapterExecutor: Sendable {
             DispatchQueue.global().async(group: probing) {
                 do {
                     try probe.source.write(to: file, atomically: false, encoding: .utf8)
-                    probes.set(index, .success(try Subprocess(executable: swiftc, arguments: arguments, directory: scratch).run()))
+                    probes[index] = .success(try Subprocess(executable: swiftc, arguments: arguments, directory: scratch).run())
                 } catch {
-                    probes.set(index, .failure(error))
+                    probes[index] = .failure(error)
                 }
             }
         }
@@ -138,13 +138,13 @@ struct ChapterExecutor: Sendable {
             if case .block(let block) = cell, block.options.mode == .traps { return block }
             return nil
         }
-        let trapRuns = RunResults(count: trapBlocks.count)
+        let trapRuns = Slots<Run>(count: trapBlocks.count)
         let trapping = DispatchGroup()
         for (number, block) in trapBlocks.enumerated() {
             let folder = scratch.appendingPathComponent("trap-\(block.index)")
             DispatchQueue.global().async(group: trapping) {
                 try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                trapRuns.set(number, run(binary, in: folder, name: "trap", trapBlock: block.index, limits: limits))
+                trapRuns[number] = run(binary, in: folder, name: "trap", trapBlock: block.index, limits: limits)
             }
         }
         // Before the scratch folder goes.
@@ -190,7 +190,7 @@ struct ChapterExecutor: Sendable {
         // Blocks expected to trap: what their runs found.
         trapping.wait()
         for (number, block) in trapBlocks.enumerated() {
-            guard let trapRun = trapRuns.get(number) else { continue }
+            guard let trapRun = trapRuns[number] else { continue }
             outcome.runSeconds = max(outcome.runSeconds, trapRun.outcome.seconds)
             let trapped = assembler.assemble(stdout: trapRun.stdout, records: trapRun.records)
             result.blocks[block.index].items = trapped.blocks[block.index].items
@@ -211,7 +211,7 @@ struct ChapterExecutor: Sendable {
         // took as long as the longer of the compile and the type-checks.
         probing.wait()
         for (index, probe) in program.failureProbes.enumerated() {
-            switch probes.get(index) {
+            switch probes[index] {
             case .success(let checked):
                 outcome.compileSeconds = max(outcome.compileSeconds, checked.seconds)
                 result.blocks[probe.block.index].compilerErrors = checked.succeeded ? nil
@@ -226,26 +226,6 @@ struct ChapterExecutor: Sendable {
         }
         outcome.result = LazyResult(value: result)
         return outcome
-    }
-
-    /// The trap runs, filled in from other threads.
-    private final class RunResults: @unchecked Sendable {
-        private let lock = NSLock()
-        private var runs: [Run?]
-
-        init(count: Int) { runs = Array(repeating: nil, count: count) }
-        func set(_ index: Int, _ run: Run) { lock.withLock { runs[index] = run } }
-        func get(_ index: Int) -> Run? { lock.withLock { runs[index] } }
-    }
-
-    /// What each `fails` block's type-check gave, filled in from other threads.
-    private final class ProbeResults: @unchecked Sendable {
-        private let lock = NSLock()
-        private var results: [Result<Subprocess.Outcome, Error>?]
-
-        init(count: Int) { results = Array(repeating: nil, count: count) }
-        func set(_ index: Int, _ result: Result<Subprocess.Outcome, Error>) { lock.withLock { results[index] = result } }
-        func get(_ index: Int) -> Result<Subprocess.Outcome, Error>? { lock.withLock { results[index] } }
     }
 
     private struct Run {

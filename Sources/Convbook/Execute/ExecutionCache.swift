@@ -26,7 +26,7 @@ struct ExecutionCache: Sendable {
 
     /// Whether a result is stored under `key` (not checked: a damaged one runs the chapter again).
     func has(_ key: String) -> Bool {
-        access(root.path + "/results/" + key, F_OK) == 0
+        store.contains(kind: "results", key: key)
     }
 
     func store(_ result: ExecutionResult, key: String) {

@@ -40,7 +40,7 @@ struct Injector: MarkdownRewriter {
     }
 
     private func cell(_ block: CodeCell) -> InjectedCell {
-        var cell = InjectedCell(id: block.index, code: block.options.showCode ? block.code : nil,
+        var cell = InjectedCell(id: block.index, code: block.shownCode,
                                 label: block.options.label, caption: block.options.caption)
         guard block.options.showOutput, block.index < result.blocks.count else { return cell }
         let blockResult = result.blocks[block.index]

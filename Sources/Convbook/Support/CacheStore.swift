@@ -45,6 +45,11 @@ struct CacheStore: Sendable {
         return .hit(data)
     }
 
+    /// Whether an entry is stored under `key`, without reading or checking it.
+    func contains(kind: String, key: String) -> Bool {
+        access(path(kind, key), F_OK) == 0
+    }
+
     func loadData(kind: String, key: String) -> Data? {
         if case .hit(let data) = lookupData(kind: kind, key: key) { return data }
         return nil

@@ -22,9 +22,9 @@ func parallelMap<T: Sendable, R: Sendable>(_ items: [T], jobs: Int, _ transform:
 private final class ParallelMapState<R>: @unchecked Sendable {
     private let lock = NSLock()
     private var next = 0
-    private var results: [R?]
+    private let results: Slots<R>
 
-    init(count: Int) { results = Array(repeating: nil, count: count) }
+    init(count: Int) { results = Slots(count: count) }
 
     func claim() -> Int? {
         lock.withLock {
@@ -34,7 +34,7 @@ private final class ParallelMapState<R>: @unchecked Sendable {
         }
     }
 
-    func store(_ result: R, at index: Int) { lock.withLock { results[index] = result } }
+    func store(_ result: R, at index: Int) { results[index] = result }
 
-    func finished() -> [R] { lock.withLock { results.map { $0! } } }
+    func finished() -> [R] { (0..<results.count).map { results[$0]! } }
 }
