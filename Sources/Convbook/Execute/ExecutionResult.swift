@@ -33,6 +33,7 @@ struct ExecutionResult: Codable, Hashable, Sendable {
         case tensor(label: String?, value: PublishedValue, padding: [Int]?, heatmap: Bool, location: VirtualLocation)
         case gradientCheck(rows: [Record.GradientCheck.Row], threshold: Double, location: VirtualLocation)
         case agreement(label: String, difference: FlexibleDouble, tolerance: Double, note: String?, location: VirtualLocation)
+        case rule(Record.Rule, location: VirtualLocation)
         case table(label: String?, columns: [String], rows: [[PublishedValue]], location: VirtualLocation)
         case figure(caption: String?, panels: [FigurePanel], tolerance: Tolerance, location: VirtualLocation)
         case plot(Plot, location: VirtualLocation)

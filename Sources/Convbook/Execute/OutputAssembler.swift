@@ -88,6 +88,8 @@ struct OutputAssembler {
             case .agreement(let agreement):
                 add(.agreement(label: agreement.label, difference: agreement.difference, tolerance: agreement.tolerance,
                                note: agreement.note, location: location(agreement.at)))
+            case .rule(let rule):
+                add(.rule(rule, location: location(rule.at)))
             case .table(let table):
                 add(.table(label: table.label, columns: table.columns, rows: table.cells, location: location(table.at)))
             case .figure(let figure):

@@ -33,6 +33,8 @@ struct ResultChecker {
                     if !passes(difference.value, bound: tolerance) {
                         found.append(at(location, block, "'\(label)' disagree: largest difference \(NumberFormat.scientific(difference.value)) is above the tolerance \(NumberFormat.scientific(tolerance))" + (note.map { " (\($0))" } ?? "")))
                     }
+                case .rule(let rule, let location):
+                    if let message = Self.problem(rule) { found.append(at(location, block, message)) }
                 case .text, .tensor, .table, .figure, .plot, .explorer, .parameterExplorer:
                     break
                 }
@@ -67,6 +69,18 @@ struct ResultChecker {
             }
         }
         return found
+    }
+
+    /// What is wrong with a rule check, or nil when it held in every setting it compared.
+    static func problem(_ rule: Record.Rule) -> String? {
+        if rule.checked == 0 {
+            return "rule '\(rule.label)' compares no setting (\(rule.excluded) left out): it cannot fail, so it cannot pass"
+        }
+        guard rule.disagreements > 0 else { return nil }
+        let first = rule.counterexamples.first.map {
+            " at \($0.setting): stated \($0.stated), measured \($0.measured)"
+        } ?? ""
+        return "rule '\(rule.label)' is false\(first) (\(rule.disagreements) of \(rule.checked) settings disagree)"
     }
 
     private func at(_ location: ExecutionResult.VirtualLocation, _ block: CodeCell, _ message: String) -> Diagnostic {

@@ -17,7 +17,7 @@ struct LedgerItem: Sendable {
     /// `inline 5`, `data example-y.npy`.
     var key: String
     /// `tensor`, `number`, `integer`, `text`, `printed`, `gradient-check`,
-    /// `agreement`, `table-cell`, `figure`, `plot`, `explorer` or `data`.
+    /// `agreement`, `rule`, `table-cell`, `figure`, `plot`, `explorer` or `data`.
     var kind: String
     /// What the page calls it (a tensor's label, a check's name), if anything.
     var label: String?
@@ -47,6 +47,7 @@ struct LedgerItem: Sendable {
         switch kind {
         case "gradient-check": return "gradient check of \(label ?? "?"): relative error"
         case "agreement": return "agreement\(name): largest difference"
+        case "rule": return "rule\(name): settings compared, left out and disagreeing"
         case "printed": return "printed output"
         case "number", "integer", "text": return "value\(name)"
         case "table-cell": return "table cell\(name)"

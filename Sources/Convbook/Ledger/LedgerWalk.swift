@@ -81,6 +81,14 @@ enum LedgerWalk {
             return .agreement(label: label, difference: FlexibleDouble(entry.numbers.first ?? .nan), tolerance: tolerance,
                               note: note, location: location)
 
+        case .rule(let rule, let location):
+            // The counts are exact: which settings were compared, and that none disagree.
+            var entry = LedgerItem(key: key, kind: "rule", label: rule.label, origin: .call(location, block: block),
+                                   tolerance: .exact, numbers: [rule.checked, rule.excluded, rule.disagreements].map(Double.init),
+                                   passed: ResultChecker.problem(rule) == nil)
+            visit(&entry)
+            return item
+
         case .table(let label, let columns, var rows, let location):
             for r in rows.indices {
                 for c in rows[r].indices {

@@ -65,6 +65,14 @@ enum OutputHTML {
                 html += "<tr>" + row.map { "<td>\(escape(ValueText.inline($0)))</td>" }.joined() + "</tr>\n"
             }
             return html + "</tbody>\n</table>\n"
+        case .rule(let rule, _):
+            let pass = ResultChecker.problem(rule) == nil
+            var html = "<table class=\"cb-rule\">\n<thead><tr><th>rule</th><th>settings compared</th><th>left out</th><th>disagree</th><th>check</th></tr></thead>\n<tbody>\n"
+            html += "<tr class=\"\(pass ? "cb-pass" : "cb-fail")\"><td>\(escape(rule.label))</td><td>\(rule.checked)</td><td>\(rule.excluded)</td><td>\(rule.disagreements)</td><td>\(pass ? "✓" : "✗")</td></tr>\n"
+            for example in rule.counterexamples {
+                html += "<tr class=\"cb-fail\"><td colspan=\"5\">at \(escape(example.setting)): stated \(escape(example.stated)), measured \(escape(example.measured))</td></tr>\n"
+            }
+            return html + "</tbody>\n</table>\n"
         case .agreement(let label, let difference, let tolerance, _, _):
             let pass = passes(difference.value, bound: tolerance)
             return "<table class=\"cb-agreement\">\n<thead><tr><th>compared</th><th>max |difference|</th><th>tolerance</th><th>check</th></tr></thead>\n<tbody>\n<tr class=\"\(pass ? "cb-pass" : "cb-fail")\"><td>\(escape(label))</td><td>\(NumberFormat.scientific(difference.value))</td><td>\(NumberFormat.scientific(tolerance))</td><td>\(pass ? "✓" : "✗")</td></tr>\n</tbody>\n</table>\n"

@@ -24,6 +24,7 @@ public struct Record: Codable, Sendable, Equatable {
         case show(Show)
         case gradientCheck(GradientCheck)
         case agreement(Agreement)
+        case rule(Rule)
         case table(Table)
         case figure(Figure)
         case plot(Plot)
@@ -103,6 +104,41 @@ public struct Record: Codable, Sendable, Equatable {
             self.difference = difference
             self.tolerance = tolerance
             self.note = note
+        }
+    }
+
+    /// `checkRule`: a stated rule against an independent measurement over a
+    /// sweep of settings: how many settings were compared, how many the
+    /// sweep's filter left out, how many disagree, and the first few that do.
+    public struct Rule: Codable, Sendable, Hashable {
+        /// A setting where the rule and the measurement disagree, each in words.
+        public struct Counterexample: Codable, Sendable, Hashable {
+            public var setting: String
+            public var stated: String
+            public var measured: String
+
+            public init(setting: String, stated: String, measured: String) {
+                self.setting = setting
+                self.stated = stated
+                self.measured = measured
+            }
+        }
+
+        public var at: CallSite
+        public var label: String
+        public var checked: Int
+        public var excluded: Int
+        public var disagreements: Int
+        public var counterexamples: [Counterexample]
+
+        public init(at: CallSite, label: String, checked: Int, excluded: Int, disagreements: Int,
+                    counterexamples: [Counterexample]) {
+            self.at = at
+            self.label = label
+            self.checked = checked
+            self.excluded = excluded
+            self.disagreements = disagreements
+            self.counterexamples = counterexamples
         }
     }
 
