@@ -12,25 +12,25 @@
 import ConvEngine
 import ConvbookRuntime
 
-// MARK: block 1, 01-forward.md line 113
+// MARK: block 1, 01-forward.md line 118
 let x = Tensor(matrix: [[2, 0, 1],
                         [1, 3, 2],
                         [0, 1, 4]])
 let w = Tensor(matrix: [[1, -1],
                         [2,  0]])
-print("01-forward.md line 121:", x)
-print("01-forward.md line 121:", w)
-print("01-forward.md line 122:", x.shape[0] - w.shape[0] + 1)
-print("01-forward.md line 123:", x.shape[0] - w.shape[0] + 1)
-print("01-forward.md line 123:", x.shape[1] - w.shape[1] + 1)
+print("01-forward.md line 126:", x)
+print("01-forward.md line 126:", w)
+print("01-forward.md line 127:", x.shape[0] - w.shape[0] + 1)
+print("01-forward.md line 128:", x.shape[0] - w.shape[0] + 1)
+print("01-forward.md line 128:", x.shape[1] - w.shape[1] + 1)
 
-// MARK: block 2, 01-forward.md line 128
+// MARK: block 2, 01-forward.md line 133
 func num(_ v: Double) -> String {
     v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
 }
 func term(_ v: Double) -> String { v < 0 ? "(" + num(v) + ")" : num(v) }
 
-// MARK: block 3, 01-forward.md line 135
+// MARK: block 3, 01-forward.md line 140
 var y = Tensor(zeros: [2, 2])
 for i in 0..<2 {
     for j in 0..<2 {
@@ -45,43 +45,77 @@ for i in 0..<2 {
     }
 }
 show(y, "y")
-print("01-forward.md line 153:", w[0, 0])
-print("01-forward.md line 153:", x[0, 0])
+print("01-forward.md line 158:", w[0, 0])
+print("01-forward.md line 158:", x[0, 0])
 
-// MARK: block 4, 01-forward.md line 161
+// MARK: block 4, 01-forward.md line 166
 showWindows(x, kernel: HW(2), limit: y.count,
             "The 2 × 2 filter w = \(fmt(w)) over x at its \(y.count) stops; the highlighted cells, multiplied by w entry by entry and added, give y[0, 0] = \(fmt(y[0, 0])), y[0, 1] = \(fmt(y[0, 1])), y[1, 0] = \(fmt(y[1, 0])) and y[1, 1] = \(fmt(y[1, 1]))")
-print("01-forward.md line 166:", x[1, 1])
-print("01-forward.md line 167:", y.count)
 
-// MARK: block 5, 01-forward.md line 175
+// MARK: block 5, 01-forward.md line 171
+// The windows over x[1, 1], by brute force: output (i, j) reads x[i + a, j + b].
+var windowsOverMiddle: [(a: Int, b: Int)] = []
+for i in 0..<y.shape[0] {
+    for j in 0..<y.shape[1] {
+        for a in 0..<w.shape[0] {
+            for bb in 0..<w.shape[1] where i + a == 1 && j + bb == 1 { windowsOverMiddle.append((a, bb)) }
+        }
+    }
+}
+precondition(windowsOverMiddle.count == y.count && Set(windowsOverMiddle.map { 10 * $0.a + $0.b }).count == y.count,
+             "x[1, 1] lies under every window, under a different tap each time")
+print("01-forward.md line 185:", x[1, 1])
+print("01-forward.md line 186:", windowsOverMiddle.count)
+print("01-forward.md line 187:", windowsOverMiddle.map { "(\($0.a), \($0.b))" }.joined(separator: ", "))
+
+// MARK: block 6, 01-forward.md line 195
 checkAgreement("our loop vs crossCorrelate", y, crossCorrelate(x, w))
 let yLayer = convForward(x.reshaped([1, 1, 3, 3]), w.reshaped([1, 1, 2, 2]))
 checkAgreement("our loop vs convForward", y, yLayer.reshaped([2, 2]))
-print("01-forward.md line 182:", y + Tensor(repeating: 1, shape: [2, 2]))
+print("01-forward.md line 202:", y + Tensor(repeating: 1, shape: [2, 2]))
 
-// MARK: block 6, 01-forward.md line 188
+// MARK: block 7, 01-forward.md line 208
 explore(x.reshaped([1, 1, 3, 3]), w.reshaped([1, 1, 2, 2]), label: "first-example")
 
-// MARK: block 7, 01-forward.md line 219
+// MARK: block 8, 01-forward.md line 239
 let rotated = rotate180(w)
 showRotation(w, "w turned by 180 degrees: each entry keeps its colour, so you can follow it to its new place")
 show(crossCorrelate(x, w), "cross-correlation x ⋆ w (what layers compute)")
 show(convolve(x, w), "convolution x * w (flipped filter)")
-print("01-forward.md line 226:", rotated)
+print("01-forward.md line 246:", rotated)
 
-// MARK: block 8, 01-forward.md line 229
+// MARK: block 9, 01-forward.md line 249
 checkAgreement("convolve(x, w) vs crossCorrelate(x, rotate180(w))",
                convolve(x, w), crossCorrelate(x, rotate180(w)))
-print("01-forward.md line 245:", convolve(x, w)[0, 0])
-print("01-forward.md line 246:", crossCorrelate(x, w)[0, 0])
 
-// MARK: block 9, 01-forward.md line 257
+// MARK: block 10, 01-forward.md line 260
+// scipy.signal.convolve2d's default, mode='full': every placement that overlaps x at all.
+let fullSize = (x.shape[0] + w.shape[0] - 1, x.shape[1] + w.shape[1] - 1)
+precondition(convolve(x, w, mode: .full).shape == [fullSize.0, fullSize.1], "the full convolution's size")
+// "For a symmetric filter both operations agree": a filter equal to its own 180° turn, over a sweep.
+func symmetricFilterAgrees(_ c: Sweep.Setting) -> Bool {
+    let image = Tensor.randomNormal(shape: [c.H, c.H + 1], seed: 41)
+    let half = Tensor.randomNormal(shape: [c.HH, c.WW], seed: 42)
+    let symmetric = half + rotate180(half)
+    return convolve(image, symmetric) == crossCorrelate(image, symmetric)
+}
+let symmetricRule = checkRule("a filter equal to its 180° turn: convolution = cross-correlation",
+                              over: Sweep(["H": 3...6, "HH": 1...3, "WW": 1...3]),
+                              stated: { (_: Sweep.Setting) -> Bool in true }, measured: symmetricFilterAgrees)
+print("01-forward.md line 281:", convolve(x, w)[0, 0])
+print("01-forward.md line 282:", crossCorrelate(x, w)[0, 0])
+print("01-forward.md line 286:", fullSize.0)
+print("01-forward.md line 286:", fullSize.1)
+print("01-forward.md line 287:", y.shape[0])
+print("01-forward.md line 287:", y.shape[1])
+print("01-forward.md line 289:", symmetricRule.checked)
+
+// MARK: block 11, 01-forward.md line 299
 extension Tensor {
     subscript(image n: Int, channel c: Int) -> Tensor { slice(n).slice(c) }
 }
 
-// MARK: block 10, 01-forward.md line 263
+// MARK: block 12, 01-forward.md line 305
 let x2 = Tensor(batch: [[[[1, 0, 2],
                           [3, 1, 0],
                           [0, 2, 1]],
@@ -101,12 +135,12 @@ let y2 = convForward(x2, w2, b2)
 show(y2, "y = convForward(x, w, b)")
 checkAgreement("sum over channels + bias vs convForward",
                channel0 + channel1 + Tensor(repeating: b2[0], shape: [2, 2]), y2[image: 0, channel: 0])
-print("01-forward.md line 287:", channel0[0, 0])
-print("01-forward.md line 287:", channel1[0, 0])
-print("01-forward.md line 288:", b2[0])
-print("01-forward.md line 288:", y2[0, 0, 0, 0])
+print("01-forward.md line 329:", channel0[0, 0])
+print("01-forward.md line 329:", channel1[0, 0])
+print("01-forward.md line 330:", b2[0])
+print("01-forward.md line 330:", y2[0, 0, 0, 0])
 
-// MARK: block 11, 01-forward.md line 296
+// MARK: block 13, 01-forward.md line 338
 func forwardLoop(_ x: Tensor, _ w: Tensor, _ b: Tensor, _ params: ConvParameters) -> Tensor {
     let (N, C, H, W) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let (F, HH, WW) = (w.shape[0], w.shape[2], w.shape[3])
@@ -136,7 +170,7 @@ func forwardLoop(_ x: Tensor, _ w: Tensor, _ b: Tensor, _ params: ConvParameters
     return y
 }
 
-// MARK: block 12, 01-forward.md line 333
+// MARK: block 14, 01-forward.md line 374
 let x3 = Tensor.randomNormal(shape: [2, 3, 5, 5], seed: 11)
 let w3 = Tensor.randomNormal(shape: [4, 3, 3, 3], seed: 12)
 let b3 = Tensor.randomNormal(shape: [4], seed: 13)
@@ -148,49 +182,201 @@ checkAgreement("convForwardByBlocks vs convForward", convForwardByBlocks(x3, w3,
 let dilated = ConvParameters(stride: 1, padding: 2, dilation: 2)
 checkAgreement("our loop vs convForward, dilation 2",
                forwardLoop(x3, w3, b3, dilated), convForward(x3, w3, b3, dilated))
-print("01-forward.md line 347:", y3.shape)
-print("01-forward.md line 348:", y3.shape[2])
-print("01-forward.md line 348:", y3.shape[3])
-print("01-forward.md line 349:", loopDifference)
+print("01-forward.md line 388:", x3.shape[0])
+print("01-forward.md line 388:", x3.shape[1])
+print("01-forward.md line 389:", x3.shape[2])
+print("01-forward.md line 389:", x3.shape[3])
+print("01-forward.md line 390:", w3.shape[0])
+print("01-forward.md line 390:", w3.shape[2])
+print("01-forward.md line 390:", w3.shape[3])
+print("01-forward.md line 391:", y3.shape)
+print("01-forward.md line 391:", y3.shape[0])
+print("01-forward.md line 392:", y3.shape[1])
+print("01-forward.md line 392:", y3.shape[2])
+print("01-forward.md line 392:", y3.shape[3])
+print("01-forward.md line 393:", loopDifference)
 
-// MARK: block 13, 01-forward.md line 378
+// MARK: block 15, 01-forward.md line 428
 let layers: [(H: Int, HH: Int, s: Int, p: Int, d: Int)] = [
     (5, 3, 1, 0, 1), (5, 3, 1, 1, 1), (7, 3, 2, 1, 1), (6, 3, 2, 0, 1),
     (7, 3, 1, 0, 2), (9, 3, 2, 2, 2), (32, 5, 1, 2, 1), (224, 7, 2, 3, 1),
 ]
+/// The rows of x_pad that some tap reads, by brute force: window i stands at row s·i as long as its
+/// last tap, s·i + d·(HH − 1), is still a row of x_pad, and its tap a reads row s·i + d·a.
+func rowsRead(H: Int, HH: Int, s: Int, p: Int, d: Int) -> Set<Int> {
+    var read = Set<Int>()
+    var start = 0
+    while start + d * (HH - 1) < H + 2 * p {
+        for a in 0..<HH { read.insert(start + d * a) }
+        start += s
+    }
+    return read
+}
+/// The rows of x whose gradient is exactly zero: the engine's backward pass on a layer one column
+/// wide, with random x, w and dy.
+func zeroGradientRows(H: Int, HH: Int, s: Int, p: Int, d: Int) -> [Int] {
+    let params = ConvParameters(stride: HW(height: s, width: 1), padding: HW(height: p, width: 0),
+                                dilation: HW(height: d, width: 1))
+    let x = Tensor.randomNormal(shape: [1, 1, H, 1], seed: 1)
+    let w = Tensor.randomNormal(shape: [1, 1, HH, 1], seed: 2)
+    let outH: Int = convForward(x, w, nil, params).shape[2]
+    let dy = Tensor.randomNormal(shape: [1, 1, outH, 1], seed: 3)
+    let dx: Tensor = convBackward(dy, x, w, params).dx
+    return (0..<H).filter { dx[0, 0, $0, 0] == 0 }
+}
 var rows: [[Any]] = []
+var unreadPadRows: [[Int]] = []
+var zeroRows: [[Int]] = []
 for l in layers {
     let formula = outputLength(input: l.H, kernel: l.HH, stride: l.s, padding: l.p, dilation: l.d)!
     let input = Tensor(zeros: [1, 1, l.H, l.H])
     let filter = Tensor(zeros: [1, 1, l.HH, l.HH])
     let run = convForward(input, filter, nil, ConvParameters(stride: HW(l.s), padding: HW(l.p), dilation: HW(l.d)))
     let lastRowRead = l.s * (formula - 1) + l.d * (l.HH - 1)
-    rows.append([l.H, l.HH, l.s, l.p, l.d, formula, run.shape[2], l.H + 2 * l.p - 1 - lastRowRead])
+    let read = rowsRead(H: l.H, HH: l.HH, s: l.s, p: l.p, d: l.d)
+    unreadPadRows.append((0..<(l.H + 2 * l.p)).filter { !read.contains($0) })
+    zeroRows.append(zeroGradientRows(H: l.H, HH: l.HH, s: l.s, p: l.p, d: l.d))
+    rows.append([l.H, l.HH, l.s, l.p, l.d, formula, run.shape[2], l.H + 2 * l.p - 1 - lastRowRead,
+                 unreadPadRows.last!.count, zeroRows.last!.count])
 }
-showTable(["H", "HH", "s", "p", "d", "H' (formula)", "H' (convForward)", "rows never read"], rows)
-print("01-forward.md line 397:", 2 * (3 - 1) + 1)
-print("01-forward.md line 399:", rows[7][5])
-print("01-forward.md line 399:", rows[7][5])
-print("01-forward.md line 402:", Double(6 - 3) / 2)
-print("01-forward.md line 403:", Double(224 + 6 - 7) / 2)
+showTable(["H", "HH", "s", "p", "d", "H' (formula)", "H' (convForward)", "r: rows below the last window",
+           "rows of x_pad no tap reads", "rows of x with dx = 0"], rows)
 
-// MARK: block 14, 01-forward.md line 424
-exploreParameters(input: 7, filter: 3, ConvParameters(stride: 2, padding: 1), label: "output-size")
+// MARK: block 16, 01-forward.md line 481
+let sizeSweep = Sweep(["H": 1...12, "HH": 1...5, "s": 1...4, "p": 0...3, "d": 1...3])
+func filterFits(_ c: Sweep.Setting) -> Bool { c.H + 2 * c.p >= c.d * (c.HH - 1) + 1 }
+func outputRowsByFormula(_ c: Sweep.Setting) -> Int { 1 + (c.H + 2 * c.p - c.d * (c.HH - 1) - 1) / c.s }
+func outputRowsOfConvForward(_ c: Sweep.Setting) -> Int {
+    let params = ConvParameters(stride: HW(height: c.s, width: 1), padding: HW(height: c.p, width: 0),
+                                dilation: HW(height: c.d, width: 1))
+    return convForward(Tensor(zeros: [1, 1, c.H, 1]), Tensor(zeros: [1, 1, c.HH, 1]), nil, params).shape[2]
+}
+func remainderByFormula(_ c: Sweep.Setting) -> Int { (c.H + 2 * c.p - c.d * (c.HH - 1) - 1) % c.s }
+func rowsBelowLastTap(_ c: Sweep.Setting) -> Int {
+    c.H + 2 * c.p - 1 - rowsRead(H: c.H, HH: c.HH, s: c.s, p: c.p, d: c.d).max()!
+}
+func rowsOfXNoTapReads(_ c: Sweep.Setting) -> [Int] {
+    let read = rowsRead(H: c.H, HH: c.HH, s: c.s, p: c.p, d: c.d)
+    return (0..<c.H).filter { !read.contains($0 + c.p) }
+}
+func rowsOfXWithZeroGradient(_ c: Sweep.Setting) -> [Int] { zeroGradientRows(H: c.H, HH: c.HH, s: c.s, p: c.p, d: c.d) }
+let sizeRule = checkRule("H' = 1 + ⌊(H + 2p − d(HH − 1) − 1)/s⌋", over: sizeSweep, where: filterFits,
+                         stated: outputRowsByFormula, measured: outputRowsOfConvForward)
+let remainderRule = checkRule("rows of x_pad below the last window = (H + 2p − d(HH − 1) − 1) mod s", over: sizeSweep,
+                              where: filterFits, stated: remainderByFormula, measured: rowsBelowLastTap)
+let zeroRule = checkRule("the rows of x with dx exactly 0 are the rows no tap reads", over: sizeSweep,
+                         where: filterFits, stated: rowsOfXNoTapReads, measured: rowsOfXWithZeroGradient)
+let rBelowOnly = sizeSweep.filter(filterFits).filter { (c: Sweep.Setting) -> Bool in
+    rowsOfXNoTapReads(c).count != max(0, remainderByFormula(c) - c.p)
+}.count
+// "Same" padding: an odd filter HH = 2k + 1 with p = k and stride 1 keeps the size, for every H.
+func sameOutputRows(_ c: Sweep.Setting) -> Int {
+    let params = ConvParameters(padding: HW(height: c.k, width: 0))
+    return convForward(Tensor(zeros: [1, 1, c.H, 1]), Tensor(zeros: [1, 1, 2 * c.k + 1, 1]), nil, params).shape[2]
+}
+let sameRule = checkRule("HH = 2k + 1, p = k, s = 1: H' = H", over: Sweep(["H": 1...12, "k": 0...3]),
+                         where: { (c: Sweep.Setting) -> Bool in c.H + 2 * c.k >= 2 * c.k + 1 },
+                         stated: { (c: Sweep.Setting) -> Int in c.H }, measured: sameOutputRows)
+print("01-forward.md line 518:", sizeRule.checked)
+print("01-forward.md line 519:", sizeRule.excluded)
+print("01-forward.md line 522:", rBelowOnly)
 
-// MARK: block 15, 01-forward.md line 446
+// MARK: block 17, 01-forward.md line 526
+let same = layers[1], dilatedRow = layers[5], odd1 = layers[3], resNet = layers[7]
+precondition(rows[1][5] as! Int == same.H && same.s == 1 && same.p == (same.HH - 1) / 2, "the second row is 'same' padding")
+let dilatedSpan = dilatedRow.d * (dilatedRow.HH - 1) + 1
+let dilatedZero = zeroRows[5]
+precondition(unreadPadRows[5].allSatisfy { $0 % 2 == 1 } && rows[5][7] as! Int == 0 && !dilatedZero.isEmpty,
+             "the dilated row: r = 0, yet the odd rows of x_pad are never read")
+let oddRows = layers.indices.filter { rows[$0][7] as! Int > 0 }
+precondition(oddRows == [3, 7], "the fourth and the last rows are the odd ones")
+let ordinals = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"]
+precondition(ordinals.count == layers.count, "one ordinal per row")
+print("01-forward.md line 540:", same.HH)
+print("01-forward.md line 540:", same.HH)
+print("01-forward.md line 540:", same.p)
+print("01-forward.md line 543:", sameRule.checked)
+print("01-forward.md line 544:", dilatedRow.HH)
+print("01-forward.md line 544:", dilatedRow.d)
+print("01-forward.md line 545:", dilatedSpan)
+print("01-forward.md line 546:", dilatedRow.s)
+print("01-forward.md line 547:", unreadPadRows[5].count)
+print("01-forward.md line 547:", dilatedRow.H + 2 * dilatedRow.p)
+print("01-forward.md line 549:", dilatedZero.map(String.init).joined(separator: ", "))
+print("01-forward.md line 551:", resNet.H)
+print("01-forward.md line 551:", resNet.H)
+print("01-forward.md line 552:", resNet.HH)
+print("01-forward.md line 552:", resNet.HH)
+print("01-forward.md line 552:", resNet.s)
+print("01-forward.md line 553:", resNet.p)
+print("01-forward.md line 553:", rows[7][5])
+print("01-forward.md line 553:", rows[7][5])
+print("01-forward.md line 555:", oddRows.count == 2 ? "Two" : String(oddRows.count))
+print("01-forward.md line 556:", ordinals[oddRows[0]])
+print("01-forward.md line 556:", odd1.H)
+print("01-forward.md line 557:", odd1.HH)
+print("01-forward.md line 557:", odd1.s)
+print("01-forward.md line 558:", odd1.H)
+print("01-forward.md line 558:", odd1.HH)
+print("01-forward.md line 558:", odd1.s)
+print("01-forward.md line 558:", Double(odd1.H - odd1.HH) / Double(odd1.s))
+print("01-forward.md line 560:", resNet.H)
+print("01-forward.md line 560:", 2 * resNet.p)
+print("01-forward.md line 560:", resNet.HH)
+print("01-forward.md line 560:", resNet.s)
+print("01-forward.md line 560:", Double(resNet.H + 2 * resNet.p - resNet.HH) / Double(resNet.s))
+print("01-forward.md line 575:", ordinals[2])
+print("01-forward.md line 575:", layers[2].H)
+print("01-forward.md line 576:", layers[2].HH)
+print("01-forward.md line 576:", layers[2].HH)
+print("01-forward.md line 577:", layers[2].s)
+print("01-forward.md line 577:", layers[2].p)
+
+// MARK: block 18, 01-forward.md line 585
+exploreParameters(input: HW(layers[2].H), filter: HW(layers[2].HH),
+                  ConvParameters(stride: HW(layers[2].s), padding: HW(layers[2].p)), label: "output-size")
+
+// MARK: block 19, 01-forward.md line 608
 let dwByFormula = crossCorrelate(x, Tensor(repeating: 1, shape: [2, 2]))
 let dwNumerical = numericalGradient(ofScalar: { crossCorrelate(x, $0).sum() }, at: w)
 show(dwByFormula, "dL/dw by the formula")
 show(dwNumerical, "dL/dw by centred differences")
 let firstCheck = checkGradients(("dw", dwByFormula, dwNumerical))
-print("01-forward.md line 454:", x[0, 0])
-print("01-forward.md line 454:", x[0, 1])
-print("01-forward.md line 455:", x[1, 0])
-print("01-forward.md line 455:", x[1, 1])
-print("01-forward.md line 455:", dwByFormula[0, 0])
-print("01-forward.md line 456:", firstCheck["dw"])
+print("01-forward.md line 616:", x[0, 0])
+print("01-forward.md line 616:", x[0, 1])
+print("01-forward.md line 617:", x[1, 0])
+print("01-forward.md line 617:", x[1, 1])
+print("01-forward.md line 617:", dwByFormula[0, 0])
+print("01-forward.md line 618:", firstCheck["dw"])
 
-// MARK: block 16, 01-forward.md line 477
+// MARK: block 20, 01-forward.md line 632
+// "Outputs that do not depend on the nudged entry come out bit for bit the same": for every entry of x3,
+// the outputs that change when it moves by ±h are exactly those whose window reads it (by brute force).
+func outputsReading(_ c: Sweep.Setting) -> Int {
+    var count = 0
+    for i in 0..<y3.shape[2] {
+        for j in 0..<y3.shape[3] {
+            let rowHit = (0..<w3.shape[2]).contains { 2 * i + $0 - 1 == c.u }
+            let columnHit = (0..<w3.shape[3]).contains { 2 * j + $0 - 1 == c.v }
+            if rowHit && columnHit { count += 1 }
+        }
+    }
+    return count * w3.shape[0]
+}
+func outputsChanged(_ c: Sweep.Setting) -> Int {
+    var up = x3, down = x3
+    up[c.n, c.c, c.u, c.v] += 1e-5
+    down[c.n, c.c, c.u, c.v] -= 1e-5
+    let yUp = convForward(up, w3, b3, params), yDown = convForward(down, w3, b3, params)
+    return yUp.scalars.indices.filter { yUp.scalars[$0] != yDown.scalars[$0] }.count
+}
+precondition(params.stride == HW(2) && params.padding == HW(1), "the brute force above reads stride 2, padding 1")
+let cancelRule = checkRule("the outputs that change when one entry of x moves are those whose window reads it",
+                           over: Sweep(["n": 0...1, "c": 0...2, "u": 0...4, "v": 0...4]),
+                           stated: outputsReading, measured: outputsChanged)
+print("01-forward.md line 665:", cancelRule.checked)
+
+// MARK: block 21, 01-forward.md line 670
 let target = Tensor.randomNormal(shape: y3.shape, seed: 14)
 let dy3 = squaredErrorLoss(y3, target: target).gradient
 let grads = convBackward(dy3, x3, w3, params)
@@ -200,5 +386,5 @@ let layerCheck = checkGradients(
     ("db", grads.db, numericalGradient(of: { convForward(x3, w3, $0, params) }, at: b3, upstream: dy3)))
 let dxThroughLoss = numericalGradient(ofScalar: { squaredErrorLoss(convForward($0, w3, b3, params), target: target).loss },
                                       at: x3)
-print("01-forward.md line 489:", layerCheck.worst)
-print("01-forward.md line 490:", relError(grads.dx, dxThroughLoss))
+print("01-forward.md line 683:", layerCheck.worst)
+print("01-forward.md line 684:", relError(grads.dx, dxThroughLoss))

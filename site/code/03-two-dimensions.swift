@@ -12,17 +12,17 @@
 import ConvEngine
 import ConvbookRuntime
 
-// MARK: block 1, 03-two-dimensions.md line 36
+// MARK: block 1, 03-two-dimensions.md line 38
 func asImage(_ m: Tensor) -> Tensor { m.reshaped([1, 1] + m.shape) }
 func asMatrix(_ t: Tensor) -> Tensor { t.reshaped(Array(t.shape.suffix(2))) }
 
-// MARK: block 2, 03-two-dimensions.md line 41
+// MARK: block 2, 03-two-dimensions.md line 43
 func num(_ v: Double) -> String {
     v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
 }
 func term(_ v: Double) -> String { v < 0 ? "(" + num(v) + ")" : num(v) }
 
-// MARK: block 3, 03-two-dimensions.md line 51
+// MARK: block 3, 03-two-dimensions.md line 53
 let x = Tensor(matrix: [[1,  2,  0, 1],
                         [3, -1,  2, 0],
                         [0,  1,  1, 2],
@@ -34,31 +34,31 @@ let b = Tensor(vector: [1])
 let y = crossCorrelate(x, w).map { $0 + b[0] }
 show(y, "y = x ⋆ w + b₀")
 checkAgreement("x ⋆ w + b₀ vs convForward", y, asMatrix(convForward(asImage(x), asImage(w), b)))
-print("03-two-dimensions.md line 65:", y.shape[0])
-print("03-two-dimensions.md line 65:", y.shape[1])
-print("03-two-dimensions.md line 68:", x)
-print("03-two-dimensions.md line 68:", w)
-print("03-two-dimensions.md line 68:", b[0])
-print("03-two-dimensions.md line 68:", y)
-print("03-two-dimensions.md line 72:", y.count)
+print("03-two-dimensions.md line 67:", y.shape[0])
+print("03-two-dimensions.md line 67:", y.shape[1])
+print("03-two-dimensions.md line 70:", x)
+print("03-two-dimensions.md line 70:", w)
+print("03-two-dimensions.md line 70:", b[0])
+print("03-two-dimensions.md line 70:", y)
+print("03-two-dimensions.md line 74:", y.count)
 
-// MARK: block 4, 03-two-dimensions.md line 74
+// MARK: block 4, 03-two-dimensions.md line 76
 let dy = Tensor(matrix: [[1, -2],
                          [3,  1]])
 let grads = convBackward(asImage(dy), asImage(x), asImage(w))
 let (H, W) = (x.shape[0], x.shape[1])
 let (HH, WW) = (w.shape[0], w.shape[1])
 let (outH, outW) = (dy.shape[0], dy.shape[1])
-print("03-two-dimensions.md line 83:", dy)
-print("03-two-dimensions.md line 100:", dy.sum())
-print("03-two-dimensions.md line 100:", grads.db[0])
-print("03-two-dimensions.md line 113:", outH)
-print("03-two-dimensions.md line 113:", outW)
-print("03-two-dimensions.md line 114:", H)
-print("03-two-dimensions.md line 114:", W)
-print("03-two-dimensions.md line 116:", outH * outW)
+print("03-two-dimensions.md line 85:", dy)
+print("03-two-dimensions.md line 102:", dy.sum())
+print("03-two-dimensions.md line 102:", grads.db[0])
+print("03-two-dimensions.md line 115:", outH)
+print("03-two-dimensions.md line 115:", outW)
+print("03-two-dimensions.md line 116:", H)
+print("03-two-dimensions.md line 116:", W)
+print("03-two-dimensions.md line 118:", outH * outW)
 
-// MARK: block 5, 03-two-dimensions.md line 118
+// MARK: block 5, 03-two-dimensions.md line 120
 var dwSum = Tensor(zeros: [HH, WW])
 for a in 0..<HH {
     for bb in 0..<WW {
@@ -75,114 +75,114 @@ for a in 0..<HH {
 show(dwSum, "dw")
 checkAgreement("dw: our sum vs crossCorrelate(x, dy)", dwSum, crossCorrelate(x, dy))
 checkAgreement("dw: our sum vs convBackward", dwSum, asMatrix(grads.dw))
-print("03-two-dimensions.md line 137:", outH)
-print("03-two-dimensions.md line 137:", outW)
-print("03-two-dimensions.md line 141:", HH * WW)
-print("03-two-dimensions.md line 142:", outH)
-print("03-two-dimensions.md line 142:", outW)
+print("03-two-dimensions.md line 139:", outH)
+print("03-two-dimensions.md line 139:", outW)
+print("03-two-dimensions.md line 143:", HH * WW)
+print("03-two-dimensions.md line 144:", outH)
+print("03-two-dimensions.md line 144:", outW)
 
-// MARK: block 6, 03-two-dimensions.md line 145
+// MARK: block 6, 03-two-dimensions.md line 147
 showWindows(x, kernel: HW(height: outH, width: outW), limit: HH * WW, name: "dw",
             "dy = \(fmt(dy)) slid over x: the highlighted block times dy, summed, is dw[a, b]; dw = \(fmt(dwSum))")
-print("03-two-dimensions.md line 151:", HH)
-print("03-two-dimensions.md line 151:", WW)
-print("03-two-dimensions.md line 151:", outH * outW)
-print("03-two-dimensions.md line 152:", outH)
-print("03-two-dimensions.md line 152:", outW)
-print("03-two-dimensions.md line 152:", HH * WW)
-print("03-two-dimensions.md line 178:", H)
-print("03-two-dimensions.md line 178:", W)
-print("03-two-dimensions.md line 179:", HH)
-print("03-two-dimensions.md line 179:", WW)
+print("03-two-dimensions.md line 153:", HH)
+print("03-two-dimensions.md line 153:", WW)
+print("03-two-dimensions.md line 153:", outH * outW)
+print("03-two-dimensions.md line 154:", outH)
+print("03-two-dimensions.md line 154:", outW)
+print("03-two-dimensions.md line 154:", HH * WW)
+print("03-two-dimensions.md line 180:", H)
+print("03-two-dimensions.md line 180:", W)
+print("03-two-dimensions.md line 181:", HH)
+print("03-two-dimensions.md line 181:", WW)
 
-// MARK: block 7, 03-two-dimensions.md line 182
-func outputRows(_ r: Int) -> ClosedRange<Int> { max(0, r - HH + 1)...min(r, outH - 1) }
-func outputColumns(_ q: Int) -> ClosedRange<Int> { max(0, q - WW + 1)...min(q, outW - 1) }
-showTable(["input row r", "first output row", "last output row", "output rows that read it"],
-          (0..<H).map { r in [r, outputRows(r).lowerBound, outputRows(r).upperBound, outputRows(r).count] })
+// MARK: block 7, 03-two-dimensions.md line 184
+func outputRows(_ u: Int) -> ClosedRange<Int> { max(0, u - HH + 1)...min(u, outH - 1) }
+func outputColumns(_ v: Int) -> ClosedRange<Int> { max(0, v - WW + 1)...min(v, outW - 1) }
+showTable(["input row u", "first output row", "last output row", "output rows that read it"],
+          (0..<H).map { u in [u, outputRows(u).lowerBound, outputRows(u).upperBound, outputRows(u).count] })
 var touched = Tensor(zeros: [H, W])
-for r in 0..<H {
-    for q in 0..<W { touched[r, q] = Double(outputRows(r).count * outputColumns(q).count) }
+for u in 0..<H {
+    for v in 0..<W { touched[u, v] = Double(outputRows(u).count * outputColumns(v).count) }
 }
 show(touched, "how many outputs read each pixel")
 
-// MARK: block 8, 03-two-dimensions.md line 194
+// MARK: block 8, 03-two-dimensions.md line 196
 precondition(H == W && HH == WW, "the prose says the example is square")
 precondition([touched[0, 0], touched[0, W - 1], touched[H - 1, 0], touched[H - 1, W - 1]] == [1, 1, 1, 1],
              "the prose says each corner pixel is read by a single output")
 let readByAll = touched.scalars.filter { $0 == Double(outH * outW) }.count
 precondition(touched[1, 1] == Double(outH * outW), "the prose and the figures take pixel (1, 1) as one that every output reads")
-print("03-two-dimensions.md line 202:", readByAll)
-print("03-two-dimensions.md line 203:", outH * outW)
+print("03-two-dimensions.md line 204:", readByAll)
+print("03-two-dimensions.md line 205:", outH * outW)
 
-// MARK: block 9, 03-two-dimensions.md line 207
+// MARK: block 9, 03-two-dimensions.md line 209
 let ones = convBackward(Tensor(repeating: 1, shape: [1, 1, outH, outW]), asImage(x),
                         Tensor(repeating: 1, shape: [1, 1, HH, WW]))
 checkAgreement("region sizes vs convBackward with dy = 1, w = 1", touched, asMatrix(ones.dx))
 
-// MARK: block 10, 03-two-dimensions.md line 224
+// MARK: block 10, 03-two-dimensions.md line 226
 var dxGather = Tensor(zeros: [H, W])
-for r in 0..<H {
-    for q in 0..<W {
+for u in 0..<H {
+    for v in 0..<W {
         var names: [String] = [], values: [String] = []
-        for i in outputRows(r) {
-            for j in outputColumns(q) {
-                dxGather[r, q] += dy[i, j] * w[r - i, q - j]
-                names.append("dy[\(i),\(j)]·w[\(r - i),\(q - j)]")
-                values.append(term(dy[i, j]) + "·" + term(w[r - i, q - j]))
+        for i in outputRows(u) {
+            for j in outputColumns(v) {
+                dxGather[u, v] += dy[i, j] * w[u - i, v - j]
+                names.append("dy[\(i),\(j)]·w[\(u - i),\(v - j)]")
+                values.append(term(dy[i, j]) + "·" + term(w[u - i, v - j]))
             }
         }
-        if [[0, 0], [0, 2], [1, 1], [3, 2]].contains([r, q]) {
-            print("dx[\(r),\(q)] = " + names.joined(separator: " + "))
-            print("        = " + values.joined(separator: " + ") + " = " + num(dxGather[r, q]))
+        if [[0, 0], [0, 2], [1, 1], [3, 2]].contains([u, v]) {
+            print("dx[\(u),\(v)] = " + names.joined(separator: " + "))
+            print("        = " + values.joined(separator: " + ") + " = " + num(dxGather[u, v]))
         }
     }
 }
 show(dxGather, "dx")
 checkAgreement("dx: our region sum vs convBackward", dxGather, asMatrix(grads.dx))
-print("03-two-dimensions.md line 251:", outH * outW)
+print("03-two-dimensions.md line 253:", outH * outW)
 
-// MARK: block 11, 03-two-dimensions.md line 253
+// MARK: block 11, 03-two-dimensions.md line 255
 let tapsOfMiddle = (0..<outH).flatMap { i in (0..<outW).map { j in "(\(1 - i), \(1 - j)) for y[\(i), \(j)]" } }
 showWindows(x, kernel: HW(height: HH, width: WW), limit: outH * outW,
             "The window of each output over x: pixel (1, 1) is in all of them, under the taps " + tapsOfMiddle.joined(separator: ", ") + "; the corner pixel (0, 0) is only in the window of y[0, 0]")
-print("03-two-dimensions.md line 260:", outH * outW)
+print("03-two-dimensions.md line 262:", outH * outW)
 
-// MARK: block 12, 03-two-dimensions.md line 269
+// MARK: block 12, 03-two-dimensions.md line 271
 explore(asImage(x), asImage(w), b, dy: asImage(dy), label: "two-dimensions")
-print("03-two-dimensions.md line 274:", outH * outW)
+print("03-two-dimensions.md line 276:", outH * outW)
 
-// MARK: block 13, 03-two-dimensions.md line 294
+// MARK: block 13, 03-two-dimensions.md line 296
 let dxByConvolution = convolve(dy, w, mode: .full)
 checkAgreement("dx: convolve(dy, w, .full) vs convBackward", dxByConvolution, asMatrix(grads.dx))
 
-// MARK: block 14, 03-two-dimensions.md line 325
+// MARK: block 14, 03-two-dimensions.md line 327
 let rotated = rotate180(w)
 let border = HW(height: HH - 1, width: WW - 1)
 let dyPadded = pad(dy, border)
 showRotation(w, "w and w rotated by 180 degrees: each entry keeps its colour")
 show(dyPadded, "dy padded with HH - 1 rows and WW - 1 columns of zeros", padding: border)
-print("03-two-dimensions.md line 333:", rotated)
-print("03-two-dimensions.md line 335:", H * W)
+print("03-two-dimensions.md line 335:", rotated)
+print("03-two-dimensions.md line 337:", H * W)
 
-// MARK: block 15, 03-two-dimensions.md line 338
-for (r, q) in [(0, 0), (1, 1)] {
-    let under = window(dyPadded, rowStart: r, rows: HH, columnStart: q, columns: WW)
-    show(under, "window of dy_pad for dx[\(r), \(q)]")
+// MARK: block 15, 03-two-dimensions.md line 340
+for (u, v) in [(0, 0), (1, 1)] {
+    let under = window(dyPadded, rowStart: u, rows: HH, columnStart: v, columns: WW)
+    show(under, "window of dy_pad for dx[\(u), \(v)]")
     show(under * rotated, "times the rotated filter")
-    print("dx[\(r), \(q)] = sum of the products =", num((under * rotated).sum()))
+    print("dx[\(u), \(v)] = sum of the products =", num((under * rotated).sum()))
 }
 let dxBySliding = crossCorrelate(dyPadded, rotated)
 show(dxBySliding, "dx = pad(dy) ⋆ rotate180(w)")
 checkAgreement("dx: crossCorrelate(pad(dy), rotate180(w)) vs convBackward", dxBySliding, asMatrix(grads.dx))
-print("03-two-dimensions.md line 351:", outH * outW)
-print("03-two-dimensions.md line 352:", outH * outW)
+print("03-two-dimensions.md line 353:", outH * outW)
+print("03-two-dimensions.md line 354:", outH * outW)
 
-// MARK: block 16, 03-two-dimensions.md line 358
+// MARK: block 16, 03-two-dimensions.md line 360
 showWindows(dy, kernel: HW(height: HH, width: WW), ConvParameters(padding: border), limit: 1 * W + 1 + 1, name: "dx",
-            "The rotated filter over the padded dy: the highlighted cells times rotate180(w) = \(fmt(rotated)), summed, give dx[r, q]; dx = \(fmt(dxBySliding))")
+            "The rotated filter over the padded dy: the highlighted cells times rotate180(w) = \(fmt(rotated)), summed, give dx[u, v]; dx = \(fmt(dxBySliding))")
 
-// MARK: block 17, 03-two-dimensions.md line 382
+// MARK: block 17, 03-two-dimensions.md line 384
 let xr = Tensor.randomNormal(shape: [1, 1, 6, 5], seed: 31)
 let wr = Tensor.randomNormal(shape: [1, 1, 3, 2], seed: 32)
 let br = Tensor.randomNormal(shape: [1], seed: 33)
@@ -199,19 +199,19 @@ let agreements = [
     checkAgreement("dx: convBackwardByBlocks vs loops", convBackwardByBlocks(dyr, xr, wr).dx, loops.dx),
     checkAgreement("dw: convBackwardByBlocks vs loops", convBackwardByBlocks(dyr, xr, wr).dw, loops.dw),
 ]
-print("03-two-dimensions.md line 401:", agreements.count)
-print("03-two-dimensions.md line 401:", agreements.max()!)
+print("03-two-dimensions.md line 403:", agreements.count)
+print("03-two-dimensions.md line 403:", agreements.max()!)
 
-// MARK: block 18, 03-two-dimensions.md line 407
+// MARK: block 18, 03-two-dimensions.md line 409
 let check = checkGradients(
     ("dx", loops.dx, numericalGradient(of: { convForward($0, wr, br) }, at: xr, upstream: dyr)),
     ("dw", loops.dw, numericalGradient(of: { convForward(xr, $0, br) }, at: wr, upstream: dyr)),
     ("db", loops.db, numericalGradient(of: { convForward(xr, wr, $0) }, at: br, upstream: dyr)))
-print("03-two-dimensions.md line 414:", check["dx"])
-print("03-two-dimensions.md line 414:", check["dw"])
-print("03-two-dimensions.md line 415:", check["db"])
+print("03-two-dimensions.md line 416:", check["dx"])
+print("03-two-dimensions.md line 416:", check["dw"])
+print("03-two-dimensions.md line 417:", check["db"])
 
-// MARK: block 19, 03-two-dimensions.md line 423
+// MARK: block 19, 03-two-dimensions.md line 425
 let notRotated = crossCorrelate(dyPadded, w)
 let transposedW = Tensor(matrix: (0..<WW).map { col in (0..<HH).map { row in w[row, col] } })
 let transposedInstead = crossCorrelate(dyPadded, transposedW)
@@ -221,8 +221,8 @@ show(dxBySliding, "pad(dy) ⋆ rotate180(w) (right)")
 let offWithoutRotation = notRotated.maxAbsDifference(dxBySliding)
 let offWithTranspose = transposedInstead.maxAbsDifference(dxBySliding)
 
-// MARK: block 20, 03-two-dimensions.md line 434
+// MARK: block 20, 03-two-dimensions.md line 436
 precondition(min(offWithoutRotation, offWithTranspose) > 1e-12,
              "the prose says both slips would fail the checks of the previous section (tolerance 1e-12)")
-print("03-two-dimensions.md line 439:", offWithoutRotation)
-print("03-two-dimensions.md line 440:", offWithTranspose)
+print("03-two-dimensions.md line 441:", offWithoutRotation)
+print("03-two-dimensions.md line 442:", offWithTranspose)

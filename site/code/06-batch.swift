@@ -126,9 +126,17 @@ let ours = [relErrorCS231n(gb.dx, dxNumeric), relErrorCS231n(gb.dw, dwNumeric), 
 precondition(ours == ["dx", "dw", "db"].map { batchCheck[$0].value },
              "CS231n's rel_error and the engine's relError no longer give the same numbers")
 
-// MARK: block 9, 06-batch.md line 254
+// MARK: block 9, 06-batch.md line 241
 let notebookRun = ["1.159803161159293e-08", "2.2471264748452487e-10", "3.37264006649648e-11"]   // quoted
 let writeUpRun = ["7.489787768926947e-09", "1.381022780971562e-10", "1.1299800330640326e-10"]  // quoted
+print("06-batch.md line 249:", notebookRun[0])
+print("06-batch.md line 250:", notebookRun[1])
+print("06-batch.md line 250:", notebookRun[2])
+print("06-batch.md line 262:", writeUpRun[0])
+print("06-batch.md line 263:", writeUpRun[1])
+print("06-batch.md line 263:", writeUpRun[2])
+
+// MARK: block 10, 06-batch.md line 266
 let gradientNames = ["dx", "dw", "db"]
 showTable(["gradient", "notebook run, seed 231 (quoted)", "write-up's run (quoted)", "this book's engine, seed-231 inputs"],
           gradientNames.indices.map { (g: Int) -> [Any] in [gradientNames[g], notebookRun[g], writeUpRun[g], batchCheck[gradientNames[g]]] })
@@ -136,7 +144,7 @@ let columns: [[Double]] = [notebookRun.map { Double($0)! }, writeUpRun.map { Dou
 precondition(columns.allSatisfy { $0.allSatisfy { $0 < 1e-7 } }, "a figure of the table is no longer below 1e-7")
 precondition((0..<3).allSatisfy { g in Set(columns.map { $0[g] }).count == 3 }, "two columns of the table now agree")
 
-// MARK: block 10, 06-batch.md line 304
+// MARK: block 11, 06-batch.md line 314
 /// np.sum of a contiguous array of doubles, in NumPy's pairwise order.
 func numpySum(_ a: ArraySlice<Double>) -> Double {
     let n = a.count, start = a.startIndex
@@ -221,7 +229,7 @@ func cs231nErrors(_ forward: @escaping Forward, sum: @escaping (ArraySlice<Doubl
 precondition(evalNumericalGradientArray({ convForward($0, wb, bb, p) }, xb, dyb, sum: inOrder) == dxNumeric,
              "the written-out check no longer reproduces the engine's numericalGradient")
 
-// MARK: block 11, 06-batch.md line 393
+// MARK: block 12, 06-batch.md line 403
 let engineForward: Forward = { convForward($0, $1, $2, $3) }
 let cs231nInputs: Inputs = (xb, wb, bb, dyb)
 let ownInputs: Inputs = (Tensor.randomNormal(shape: xb.shape, seed: 601), Tensor.randomNormal(shape: wb.shape, seed: 602),
@@ -254,16 +262,16 @@ precondition(trailing < 1e-4 && blocksChange < 1e-3, "a change no longer moves o
 precondition(zip(experiment[3].errors, experiment[0].errors).allSatisfy(<)
              && zip(experiment[4].errors, experiment[0].errors).allSatisfy(>),
              "h = 1e-4 no longer lowers every figure, or h = 1e-6 no longer raises every one")
-print("06-batch.md line 430:", "\(numpyBoth[0])")
-print("06-batch.md line 430:", "\(numpyBoth[1])")
-print("06-batch.md line 431:", "\(numpyBoth[2])")
-print("06-batch.md line 434:", "\(numpyForwardOnly[0])")
-print("06-batch.md line 435:", trailing)
-print("06-batch.md line 439:", (convBackwardByBlocks(dyb, xb, wb, p).dx - gb.dx).maxAbs())
-print("06-batch.md line 440:", blocksChange)
-print("06-batch.md line 448:", wb.shape[1] * wb.shape[2] * wb.shape[3] + 1)
+print("06-batch.md line 440:", "\(numpyBoth[0])")
+print("06-batch.md line 440:", "\(numpyBoth[1])")
+print("06-batch.md line 441:", "\(numpyBoth[2])")
+print("06-batch.md line 444:", "\(numpyForwardOnly[0])")
+print("06-batch.md line 445:", trailing)
+print("06-batch.md line 449:", (convBackwardByBlocks(dyb, xb, wb, p).dx - gb.dx).maxAbs())
+print("06-batch.md line 450:", blocksChange)
+print("06-batch.md line 458:", wb.shape[1] * wb.shape[2] * wb.shape[3] + 1)
 
-// MARK: block 12, 06-batch.md line 454
+// MARK: block 13, 06-batch.md line 464
 /// A window's products added channel by channel (np.sum of each channel's HH·WW products).
 func perChannelSum(_ channelSize: Int) -> (ArraySlice<Double>) -> Double {
     return { (products: ArraySlice<Double>) -> Double in
@@ -300,14 +308,14 @@ func placement(_ g: Int) -> String {
 }
 precondition(orderErrors.allSatisfy { errors in !errors.indices.contains { "\(errors[$0])" == writeUpRun[$0] } },
              "one of the four forward passes now reproduces a figure of the write-up")
-print("06-batch.md line 494:", spread[0].low)
-print("06-batch.md line 494:", spread[0].high)
-print("06-batch.md line 495:", spread[0].high / spread[0].low)
-print("06-batch.md line 496:", placement(0))
-print("06-batch.md line 496:", placement(1))
-print("06-batch.md line 497:", placement(2))
+print("06-batch.md line 504:", spread[0].low)
+print("06-batch.md line 504:", spread[0].high)
+print("06-batch.md line 505:", spread[0].high / spread[0].low)
+print("06-batch.md line 506:", placement(0))
+print("06-batch.md line 506:", placement(1))
+print("06-batch.md line 507:", placement(2))
 
-// MARK: block 13, 06-batch.md line 510
+// MARK: block 14, 06-batch.md line 520
 var worstIndex = 0
 var worstError = 0.0
 for k in gb.dx.scalars.indices {
@@ -319,14 +327,14 @@ let typicalDx = gb.dx.scalars.map { abs($0) }.reduce(0, +) / Double(gb.dx.count)
 let worstAbsoluteError = abs(gb.dx.scalars[worstIndex] - dxNumeric.scalars[worstIndex])
 precondition(abs(gb.dx.scalars[worstIndex]) < typicalDx / 10,
              "the worst dx entry is no longer a small one")
-print("06-batch.md line 524:", gb.dx.count)
-print("06-batch.md line 525:", worstError)
-print("06-batch.md line 526:", gb.dx.scalars[worstIndex])
-print("06-batch.md line 527:", typicalDx)
-print("06-batch.md line 527:", worstAbsoluteError)
-print("06-batch.md line 529:", (gb.dx - dxNumeric).maxAbs())
+print("06-batch.md line 534:", gb.dx.count)
+print("06-batch.md line 535:", worstError)
+print("06-batch.md line 536:", gb.dx.scalars[worstIndex])
+print("06-batch.md line 537:", typicalDx)
+print("06-batch.md line 537:", worstAbsoluteError)
+print("06-batch.md line 539:", (gb.dx - dxNumeric).maxAbs())
 
-// MARK: block 14, 06-batch.md line 543
+// MARK: block 15, 06-batch.md line 553
 let steps: [Double] = [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8]
 let known: [Double: [Double]] = [1e-4: experiment[3].errors, 1e-5: ours, 1e-6: experiment[4].errors]
 let stepErrors: [[Double]] = steps.map { (h: Double) -> [Double] in
@@ -336,13 +344,13 @@ showTable(["step h", "dx relative error", "dw relative error", "db relative erro
     [steps[k], stepErrors[k][0], stepErrors[k][1], stepErrors[k][2]]
 })
 
-// MARK: block 15, 06-batch.md line 554
+// MARK: block 16, 06-batch.md line 564
 let stepSeries: [(name: String, values: [Double])] = gradientNames.indices.map { (g: Int) -> (name: String, values: [Double]) in
     (gradientNames[g], stepErrors.map { $0[g] })
 }
 showPlot(x: steps, series: stepSeries, xLabel: "step h", yLabel: "relative error", logX: true, logY: true)
 
-// MARK: block 16, 06-batch.md line 561
+// MARK: block 17, 06-batch.md line 571
 /// The least-squares slope of log10(error) against log10(h).
 func fittedSlope(_ h: [Double], _ errors: [Double]) -> Double {
     let (u, v) = (h.map { log10($0) }, errors.map { log10($0) })
@@ -363,21 +371,22 @@ precondition(slopes.allSatisfy { abs($0 + 1) < 0.25 }, "a fitted slope is no lon
 precondition((0..<3).allSatisfy { g in
     stepErrors.map { $0[g] }.max()! / stepErrors.map { $0[g] }.min()! > 100 * spread[g].high / spread[g].low
 }, "the step no longer moves the figures far more than the order of summation")
-print("06-batch.md line 586:", measured(slopes[0], .relative(1e-9)))
-print("06-batch.md line 587:", measured(slopes[1], .relative(1e-9)))
-print("06-batch.md line 588:", measured(slopes[2], .relative(1e-9)))
-print("06-batch.md line 590:", measured(pow(10, -slopes.reduce(0, +) / 3), .relative(1e-9)))
-print("06-batch.md line 594:", decadeFactors.min()!)
-print("06-batch.md line 594:", decadeFactors.max()!)
-print("06-batch.md line 595:", steps[firstFailing])
-print("06-batch.md line 596:", firstFailingName)
-print("06-batch.md line 597:", stepErrors[firstFailing].max()!)
-print("06-batch.md line 597:", steps[0])
-print("06-batch.md line 598:", stepErrors[0].max()!)
-print("06-batch.md line 601:", batchCheck.worst)
+print("06-batch.md line 596:", measured(slopes[0], .relative(1e-9)))
+print("06-batch.md line 597:", measured(slopes[1], .relative(1e-9)))
+print("06-batch.md line 598:", measured(slopes[2], .relative(1e-9)))
+print("06-batch.md line 600:", measured(pow(10, -slopes.reduce(0, +) / 3), .relative(1e-9)))
+print("06-batch.md line 604:", decadeFactors.min()!)
+print("06-batch.md line 604:", decadeFactors.max()!)
+print("06-batch.md line 605:", steps[firstFailing])
+print("06-batch.md line 606:", firstFailingName)
+print("06-batch.md line 607:", stepErrors[firstFailing].max()!)
+print("06-batch.md line 607:", steps[0])
+print("06-batch.md line 608:", stepErrors[0].max()!)
+print("06-batch.md line 608:", stepErrors[steps.firstIndex(of: 1e-5)!].max()! / stepErrors[0].max()!)
+print("06-batch.md line 616:", batchCheck.worst)
 
-// MARK: block 17, 06-batch.md line 607
+// MARK: block 18, 06-batch.md line 622
 let dxUnturned = convBackward(dyb, xb, rotate180(wb), p).dx     // dy cross-correlated with the unturned w
 let unturnedError = relError(dxUnturned, dxNumeric)
 precondition(unturnedError > 1e-2, "the unturned filter no longer fails by far")
-print("06-batch.md line 613:", unturnedError)
+print("06-batch.md line 628:", unturnedError)

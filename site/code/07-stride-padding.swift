@@ -75,13 +75,29 @@ print("07-stride-padding.md line 168:", dims(yStride1))
 print("07-stride-padding.md line 169:", listed(keptRows))
 print("07-stride-padding.md line 169:", dims(y6))
 
-// MARK: block 7, 07-stride-padding.md line 178
+// MARK: block 7, 07-stride-padding.md line 174
+/// y with stride s against every s-th row and column of y with stride 1, on one random layer.
+func strideSubsamples(_ c: Sweep.Setting) -> Bool {
+    let x = Tensor.randomNormal(shape: [1, 1, c.H, c.H], seed: 21)
+    let w = Tensor.randomNormal(shape: [1, 1, c.HH, c.HH], seed: 22)
+    let all = plane(convForward(x, w, nil, ConvParameters(padding: HW(c.p))))
+    let strided = plane(convForward(x, w, nil, ConvParameters(stride: HW(c.s), padding: HW(c.p))))
+    return strided == crossCorrelate(all, Tensor(matrix: [[1]]), stride: HW(c.s))
+}
+let strideSweep = Sweep(["H": 3...9, "HH": 1...4, "s": 1...4, "p": 0...2])
+func strideFits(_ c: Sweep.Setting) -> Bool { c.H + 2 * c.p >= c.HH }
+let subsampling = checkRule("y with stride s = every s-th row and column of y with stride 1", over: strideSweep,
+                            where: strideFits, stated: { (_: Sweep.Setting) -> Bool in true },
+                            measured: strideSubsamples)
+print("07-stride-padding.md line 190:", subsampling.checked)
+
+// MARK: block 8, 07-stride-padding.md line 198
 let dy6 = Tensor(matrix: [[1, -2], [3, 1]])
 let spread = dilate(dy6, by: 2)
 showStrideDilation(dy6, stride: 2,
                    "entry (i, j) of dy keeps its colour and lands at (2i, 2j); the inserted zeros are grey")
 
-// MARK: block 8, 07-stride-padding.md line 190
+// MARK: block 9, 07-stride-padding.md line 210
 let extra = yStride1.shape[0] - spread.shape[0]
 let dyStride1 = pad(spread, top: 0, bottom: extra, left: 0, right: extra)
 show(dyStride1, "dy⁽¹⁾, the gradient of the stride-1 output")
@@ -91,13 +107,52 @@ checkAgreement("dx: stride-1 layer with dy⁽¹⁾ vs stride-2 loops", viaStride
 checkAgreement("dw: stride-1 layer with dy⁽¹⁾ vs stride-2 loops", viaStride1.dw, strided.dw)
 let r6 = (x6.shape[0] + 2 * stride2.padding.height - w3.shape[0]) % stride2.stride.height
 precondition(extra == r6 && extra == 1, "the stride-1 output is r = 1 row longer than dilate(dy, by: s)")
-print("07-stride-padding.md line 211:", dims(yStride1))
-print("07-stride-padding.md line 212:", dims(spread))
-print("07-stride-padding.md line 212:", extra)
-print("07-stride-padding.md line 213:", yStride1.shape[0] - 1)
-print("07-stride-padding.md line 217:", r6)
+print("07-stride-padding.md line 231:", dims(yStride1))
+print("07-stride-padding.md line 232:", dims(spread))
+print("07-stride-padding.md line 232:", extra)
+print("07-stride-padding.md line 233:", yStride1.shape[0] - 1)
+print("07-stride-padding.md line 237:", r6)
 
-// MARK: block 9, 07-stride-padding.md line 246
+// MARK: block 10, 07-stride-padding.md line 256
+/// Three sizes that should differ by r, read off the engine's results for one random layer:
+/// stride-1 output − dilate(dy, s), x_pad ⋆ dilate(dy, s) − HH, and x_pad − (dilate(dy, s) * w, full).
+func sizeGaps(_ c: Sweep.Setting) -> [Int] {
+    let x = Tensor.randomNormal(shape: [c.H, c.H], seed: 23)
+    let w = Tensor.randomNormal(shape: [c.HH, c.HH], seed: 24)
+    let all = plane(convForward(asBatch(x), asBatch(w), nil, ConvParameters(padding: HW(c.p))))
+    let strided = plane(convForward(asBatch(x), asBatch(w), nil, ConvParameters(stride: HW(c.s), padding: HW(c.p))))
+    let spread = dilate(Tensor.randomNormal(shape: strided.shape, seed: 25), by: HW(c.s))
+    let xPad = pad(x, HW(c.p))
+    return [all.shape[0] - spread.shape[0], crossCorrelate(xPad, spread).shape[0] - c.HH,
+            xPad.shape[0] - convolve(spread, w, mode: .full).shape[0]]
+}
+func remainderThreeTimes(_ c: Sweep.Setting) -> [Int] {
+    let r = (c.H + 2 * c.p - c.HH) % c.s
+    return [r, r, r]
+}
+/// dx and dw of the strided layer against the stride-1 layer's with dy⁽¹⁾ (dy spread by s, then zero rows and columns).
+func dy1GivesStridedGradients(_ c: Sweep.Setting) -> Bool {
+    let x = Tensor.randomNormal(shape: [1, 1, c.H, c.H], seed: 26)
+    let w = Tensor.randomNormal(shape: [1, 1, c.HH, c.HH], seed: 27)
+    let params = ConvParameters(stride: HW(c.s), padding: HW(c.p))
+    let dy = Tensor.randomNormal(shape: convForward(x, w, nil, params).shape, seed: 28)
+    let allRows = convForward(x, w, nil, ConvParameters(padding: HW(c.p))).shape[2]
+    let spread = dilate(plane(dy), by: HW(c.s))
+    let missing = allRows - spread.shape[0]
+    let dy1 = asBatch(pad(spread, top: 0, bottom: missing, left: 0, right: missing))
+    let viaStride1 = convBackward(dy1, x, w, ConvParameters(padding: HW(c.p)))
+    let direct = convBackward(dy, x, w, params)
+    return max(viaStride1.dx.maxAbsDifference(direct.dx), viaStride1.dw.maxAbsDifference(direct.dw)) <= 1e-12
+}
+let remainderSizes = checkRule("r = stride-1 rows − dilated rows = extra rows of the correlation = rows the convolution lacks",
+                               over: strideSweep, where: strideFits, stated: remainderThreeTimes, measured: sizeGaps)
+let viaDy1 = checkRule("dy⁽¹⁾ through the stride-1 layer gives the strided dx and dw", over: strideSweep,
+                       where: strideFits, stated: { (_: Sweep.Setting) -> Bool in true },
+                       measured: dy1GivesStridedGradients)
+print("07-stride-padding.md line 294:", remainderSizes.checked)
+print("07-stride-padding.md line 296:", viaDy1.checked)
+
+// MARK: block 11, 07-stride-padding.md line 313
 let dwAll = crossCorrelate(x6, spread)
 let dw6 = window(dwAll, rowStart: 0, rows: w3.shape[0], columnStart: 0, columns: w3.shape[1])
 let reached = convolve(spread, w3, mode: .full)
@@ -112,12 +167,12 @@ let lastColumn6 = (0..<dx6.shape[0]).map { dx6[$0, dx6.shape[1] - 1] }
 precondition(dwAll.shape[0] - w3.shape[0] == 1 && reached.shape[0] == x6.shape[0] - 1,
              "one extra row of the correlation, one row short of the convolution")
 precondition((lastRow6 + lastColumn6).allSatisfy { $0 == 0 }, "dx's last row and column are zero")
-print("07-stride-padding.md line 263:", dims(dwAll))
-print("07-stride-padding.md line 263:", dims(w3))
-print("07-stride-padding.md line 264:", strideDwDiff)
-print("07-stride-padding.md line 266:", dims(reached))
+print("07-stride-padding.md line 330:", dims(dwAll))
+print("07-stride-padding.md line 330:", dims(w3))
+print("07-stride-padding.md line 331:", strideDwDiff)
+print("07-stride-padding.md line 333:", dims(reached))
 
-// MARK: block 10, 07-stride-padding.md line 271
+// MARK: block 12, 07-stride-padding.md line 338
 let windowRows6 = (0..<y6.shape[0]).map { i -> String in
     let first = stride2.stride.height * i
     return "\(first)–\(first + w3.shape[0] - 1)"
@@ -128,31 +183,138 @@ let lastRowOfX6 = x6.shape[0] - 1
 precondition(windowRows6.count == 2 && nextStart6 <= lastRowOfX6 && nextEnd6 > lastRowOfX6
              && stride2.stride.height * (y6.shape[0] - 1) + w3.shape[0] - 1 == lastRowOfX6 - 1,
              "two windows per column, and exactly the last row of x is never read")
-print("07-stride-padding.md line 285:", y6.shape[0])
-print("07-stride-padding.md line 286:", windowRows6[0])
-print("07-stride-padding.md line 287:", windowRows6[1])
-print("07-stride-padding.md line 287:", lastRowOfX6)
-print("07-stride-padding.md line 288:", nextStart6)
-print("07-stride-padding.md line 289:", nextStart6)
-print("07-stride-padding.md line 289:", nextEnd6)
-print("07-stride-padding.md line 290:", nextEnd6)
-print("07-stride-padding.md line 290:", lastRowOfX6)
+print("07-stride-padding.md line 352:", y6.shape[0])
+print("07-stride-padding.md line 353:", windowRows6[0])
+print("07-stride-padding.md line 354:", windowRows6[1])
+print("07-stride-padding.md line 354:", lastRowOfX6)
+print("07-stride-padding.md line 355:", nextStart6)
+print("07-stride-padding.md line 356:", nextStart6)
+print("07-stride-padding.md line 356:", nextEnd6)
+print("07-stride-padding.md line 357:", nextEnd6)
+print("07-stride-padding.md line 357:", lastRowOfX6)
 
-// MARK: block 11, 07-stride-padding.md line 295
+// MARK: block 13, 07-stride-padding.md line 362
 let dx6Numeric = numericalGradient(of: { convForward($0, asBatch(w3), nil, stride2) },
                                    at: asBatch(x6), upstream: asBatch(dy6))
 let dw6Numeric = numericalGradient(of: { convForward(asBatch(x6), $0, nil, stride2) },
                                    at: asBatch(w3), upstream: asBatch(dy6))
 let check6 = checkGradients(("dx", asBatch(dx6), dx6Numeric), ("dw", asBatch(dw6), dw6Numeric))
 show(plane(dx6Numeric), "numerical dx")
-print("07-stride-padding.md line 305:", check6["dx"])
-print("07-stride-padding.md line 305:", check6["dw"])
-print("07-stride-padding.md line 327:", x6.shape[0] + 2 * 1)
-print("07-stride-padding.md line 328:", (x6.shape[0] + 2 * 1 - w3.shape[0]) / 3 + 1)
-print("07-stride-padding.md line 329:", (x6.shape[0] + 2 * 1 - w3.shape[0]) % 3)
+print("07-stride-padding.md line 372:", check6["dx"])
+print("07-stride-padding.md line 372:", check6["dw"])
 
-// MARK: block 12, 07-stride-padding.md line 332
+// MARK: block 14, 07-stride-padding.md line 384
+/// The rows of x_pad that some tap reads, by brute force: window i stands at row s·i as long as its
+/// last tap, s·i + d·(HH − 1), is still a row of x_pad, and its tap a reads row s·i + d·a.
+func rowsRead(H: Int, HH: Int, s: Int, p: Int, d: Int) -> Set<Int> {
+    var read = Set<Int>()
+    var start = 0
+    while start + d * (HH - 1) < H + 2 * p {
+        for a in 0..<HH { read.insert(start + d * a) }
+        start += s
+    }
+    return read
+}
+/// The rows of x_pad between some window's first and last tap, by brute force.
+func rowsSpanned(H: Int, HH: Int, s: Int, p: Int, d: Int) -> Set<Int> {
+    var spanned = Set<Int>()
+    var start = 0
+    while start + d * (HH - 1) < H + 2 * p {
+        spanned.formUnion(start...(start + d * (HH - 1)))
+        start += s
+    }
+    return spanned
+}
+/// The rows of x whose gradient is exactly zero, measured: the engine's backward pass on a layer
+/// one column wide, with dense random x, w and dy.
+func zeroGradientRows(H: Int, HH: Int, s: Int, p: Int, d: Int) -> [Int] {
+    let params = ConvParameters(stride: HW(height: s, width: 1), padding: HW(height: p, width: 0),
+                                dilation: HW(height: d, width: 1))
+    let x = Tensor.randomNormal(shape: [1, 1, H, 1], seed: 1)
+    let w = Tensor.randomNormal(shape: [1, 1, HH, 1], seed: 2)
+    let outH: Int = convForward(x, w, nil, params).shape[2]
+    let dy = Tensor.randomNormal(shape: [1, 1, outH, 1], seed: 3)
+    let dx: Tensor = convBackward(dy, x, w, params).dx
+    return (0..<H).filter { dx[0, 0, $0, 0] == 0 }
+}
+
+// MARK: block 15, 07-stride-padding.md line 438
+let rowSweep = Sweep(["H": 3...11, "HH": 1...4, "s": 1...4, "p": 0...3, "d": 1...3])
+func windowFits(_ c: Sweep.Setting) -> Bool { c.H + 2 * c.p >= c.d * (c.HH - 1) + 1 }
+func rowsOfXNoTapReads(_ c: Sweep.Setting) -> [Int] {
+    let read = rowsRead(H: c.H, HH: c.HH, s: c.s, p: c.p, d: c.d)
+    return (0..<c.H).filter { !read.contains($0 + c.p) }
+}
+func rowsOfXWithZeroGradient(_ c: Sweep.Setting) -> [Int] {
+    zeroGradientRows(H: c.H, HH: c.HH, s: c.s, p: c.p, d: c.d)
+}
+func outsideEveryWindowByFormula(_ c: Sweep.Setting) -> Int {
+    let span = c.d * (c.HH - 1) + 1
+    let outH = (c.H + 2 * c.p - span) / c.s + 1
+    let r = (c.H + 2 * c.p - span) % c.s
+    return r + (outH - 1) * max(0, c.s - span)
+}
+func outsideEveryWindowCounted(_ c: Sweep.Setting) -> Int {
+    let spanned = rowsSpanned(H: c.H, HH: c.HH, s: c.s, p: c.p, d: c.d)
+    return (0..<(c.H + 2 * c.p)).filter { !spanned.contains($0) }.count
+}
+let zeroWhereUnread = checkRule("the rows of x with dx exactly 0 are the rows no tap reads", over: rowSweep,
+                                where: windowFits, stated: rowsOfXNoTapReads, measured: rowsOfXWithZeroGradient)
+let outsideWindows = checkRule("rows of x_pad outside every window = r + (H' − 1)·max(0, s − d(HH − 1) − 1)",
+                               over: rowSweep, where: windowFits,
+                               stated: outsideEveryWindowByFormula, measured: outsideEveryWindowCounted)
+print("07-stride-padding.md line 465:", zeroWhereUnread.checked)
+print("07-stride-padding.md line 467:", zeroWhereUnread.excluded)
+
+// MARK: block 16, 07-stride-padding.md line 480
+let plainSweep = Sweep(["H": 3...11, "HH": 1...4, "s": 1...4, "p": 0...3])
+func plainFits(_ c: Sweep.Setting) -> Bool { c.H + 2 * c.p >= c.HH }
+func lastRowsByRemainder(_ c: Sweep.Setting) -> [Int] {
+    let lost = max(0, (c.H + 2 * c.p - c.HH) % c.s - c.p)
+    return Array((c.H - lost)..<c.H)
+}
+func plainZeroRows(_ c: Sweep.Setting) -> [Int] { zeroGradientRows(H: c.H, HH: c.HH, s: c.s, p: c.p, d: 1) }
+let withoutGaps = checkRule("d = 1, s ≤ HH: the rows of x with dx = 0 are the last max(0, r − p)", over: plainSweep,
+                            where: { (c: Sweep.Setting) -> Bool in plainFits(c) && c.s <= c.HH },
+                            stated: lastRowsByRemainder, measured: plainZeroRows)
+let plainCompared: [Sweep.Setting] = plainSweep.filter(plainFits)
+let remainderOnlyWrong = plainCompared.filter { (c: Sweep.Setting) -> Bool in lastRowsByRemainder(c) != plainZeroRows(c) }
+// A 1 × 1 filter with stride 2 on 56 rows, and a dilated filter with r = 0.
+let (oneByOneH, oneByOneS) = (56, 2)
+let oneByOneZero = zeroGradientRows(H: oneByOneH, HH: 1, s: oneByOneS, p: 0, d: 1)
+let oneByOneR = (oneByOneH - 1) % oneByOneS
+let holeLayer = (H: 5, HH: 2, s: 1, p: 0, d: 3)
+let holeZero = zeroGradientRows(H: holeLayer.H, HH: holeLayer.HH, s: holeLayer.s, p: holeLayer.p, d: holeLayer.d)
+let holeR = (holeLayer.H + 2 * holeLayer.p - holeLayer.d * (holeLayer.HH - 1) - 1) % holeLayer.s
+precondition(oneByOneR == 1 && oneByOneZero.count == oneByOneH / 2 && holeR == 0 && !holeZero.isEmpty,
+             "the 1 × 1 layer loses half its rows, the dilated one a row with r = 0")
 let stride3 = ConvParameters(stride: 3, padding: 1)
+print("07-stride-padding.md line 505:", withoutGaps.checked)
+print("07-stride-padding.md line 507:", remainderOnlyWrong.count)
+print("07-stride-padding.md line 507:", plainCompared.count)
+print("07-stride-padding.md line 508:", oneByOneS)
+print("07-stride-padding.md line 509:", oneByOneH)
+print("07-stride-padding.md line 509:", oneByOneR)
+print("07-stride-padding.md line 509:", oneByOneZero.count)
+print("07-stride-padding.md line 510:", oneByOneZero[0])
+print("07-stride-padding.md line 510:", oneByOneZero[1])
+print("07-stride-padding.md line 511:", oneByOneZero.last!)
+print("07-stride-padding.md line 512:", holeLayer.HH)
+print("07-stride-padding.md line 513:", holeLayer.d)
+print("07-stride-padding.md line 513:", holeLayer.s)
+print("07-stride-padding.md line 514:", holeLayer.H)
+print("07-stride-padding.md line 514:", holeR)
+print("07-stride-padding.md line 515:", listed(holeZero))
+print("07-stride-padding.md line 519:", x6.shape[0])
+print("07-stride-padding.md line 519:", w3.shape[0])
+print("07-stride-padding.md line 520:", stride3.stride.height)
+print("07-stride-padding.md line 520:", stride3.padding.height)
+print("07-stride-padding.md line 521:", x6.shape[0] + 2 * stride3.padding.height)
+print("07-stride-padding.md line 522:", outputLength(input: x6.shape[0], kernel: w3.shape[0], stride: stride3.stride.height, padding: stride3.padding.height)!)
+print("07-stride-padding.md line 523:", (x6.shape[0] + 2 * stride3.padding.height - w3.shape[0]) % stride3.stride.height)
+print("07-stride-padding.md line 524:", dims(x6))
+
+// MARK: block 17, 07-stride-padding.md line 526
 let dy3 = Tensor(matrix: [[2, -1], [1, 1]])
 let loops3 = convBackward(asBatch(dy3), asBatch(x6), asBatch(w3), stride3)
 let spread3 = dilate(dy3, by: 3)
@@ -162,7 +324,7 @@ let dxPad3 = pad(reached3, top: 0, bottom: paddedSide3 - reached3.shape[0], left
 show(dxPad3, "dx_pad for s = 3, p = 1", padding: 1)
 checkAgreement("dx: crop of the extended full convolution vs loops", crop(dxPad3, 1), plane(loops3.dx))
 
-// MARK: block 13, 07-stride-padding.md line 344
+// MARK: block 18, 07-stride-padding.md line 537
 // Where the windows of the s = 3, p = 1 layer start and end, in rows of x_pad.
 let starts3 = (0..<dy3.shape[0]).map { stride3.stride.height * $0 }
 let lastRead3 = starts3.last! + w3.shape[0] - 1
@@ -175,27 +337,43 @@ precondition(unreadReal3 == [x6.shape[0]] && unreadPadding3 == [paddedSide3 - 1]
 precondition((0..<x6.shape[0]).allSatisfy { dx3[x6.shape[0] - 1, $0] == 0 && dx3[$0, x6.shape[1] - 1] == 0 },
              "dx has a zero last row and column")
 // The same input with s = 2, p = 1: the remainder and how many rows of x it costs.
-let r21 = (x6.shape[0] + 2 * 1 - w3.shape[0]) % 2
-precondition(r21 == 1 && max(0, r21 - 1) == 0, "with s = 2, p = 1 the one row left over is padding")
-print("07-stride-padding.md line 361:", dy3.count)
+let stride2pad1 = ConvParameters(stride: 2, padding: 1)
+let r21 = (x6.shape[0] + 2 * stride2pad1.padding.height - w3.shape[0]) % stride2pad1.stride.height
+precondition(r21 == 1 && zeroGradientRows(H: x6.shape[0], HH: w3.shape[0], s: 2, p: 1, d: 1).isEmpty,
+             "with s = 2, p = 1 the one row left over is padding")
+// And with s = 4, longer than the filter: a gap between the windows.
+let gapRows4 = zeroGradientRows(H: x6.shape[0], HH: w3.shape[0], s: 4, p: stride3.padding.height, d: 1)
+precondition(gapRows4.count == 1, "one row of x in the gap")
+print("07-stride-padding.md line 559:", dy3.count)
 
-// MARK: block 14, 07-stride-padding.md line 363
+// MARK: block 19, 07-stride-padding.md line 561
 showWindows(x6, kernel: 3, stride3, limit: dy3.count,
             "s = 3, p = 1: the windows start at rows and columns \(listed(starts3)) of x_pad and end at \(lastRead3); rows and columns \(listed(unreadReal3)) (real pixels of x) and \(listed(unreadPadding3)) (padding) lie under no window")
-print("07-stride-padding.md line 368:", listed(starts3))
-print("07-stride-padding.md line 369:", lastRead3)
-print("07-stride-padding.md line 369:", listed(unread3))
-print("07-stride-padding.md line 370:", listed(unreadPadding3))
-print("07-stride-padding.md line 371:", listed(unreadReal3))
-print("07-stride-padding.md line 373:", r21)
+print("07-stride-padding.md line 566:", listed(starts3))
+print("07-stride-padding.md line 567:", lastRead3)
+print("07-stride-padding.md line 567:", listed(unread3))
+print("07-stride-padding.md line 568:", listed(unreadPadding3))
+print("07-stride-padding.md line 569:", listed(unreadReal3))
+print("07-stride-padding.md line 570:", stride2pad1.stride.height)
+print("07-stride-padding.md line 571:", stride2pad1.padding.height)
+print("07-stride-padding.md line 572:", r21)
+print("07-stride-padding.md line 574:", dims(x6))
+print("07-stride-padding.md line 574:", dims(w3))
+print("07-stride-padding.md line 575:", stride2pad1.stride.height)
+print("07-stride-padding.md line 575:", stride2pad1.padding.height)
 
-// MARK: block 15, 07-stride-padding.md line 384
+// MARK: block 20, 07-stride-padding.md line 584
 explore(asBatch(x6), asBatch(w3), nil, stride3, dy: asBatch(dy3), label: "stride3-pad1")
+print("07-stride-padding.md line 589:", x6.shape[0])
+print("07-stride-padding.md line 589:", dims(w3))
+print("07-stride-padding.md line 590:", stride3.stride.height)
+print("07-stride-padding.md line 590:", stride3.padding.height)
+print("07-stride-padding.md line 597:", listed(gapRows4))
 
-// MARK: block 16, 07-stride-padding.md line 396
-exploreParameters(input: 6, filter: 3, ConvParameters(stride: 3, padding: 1), label: "stride-padding")
+// MARK: block 21, 07-stride-padding.md line 599
+exploreParameters(input: HW(height: x6.shape[0], width: x6.shape[1]), filter: HW(height: w3.shape[0], width: w3.shape[1]), stride3, label: "stride-padding")
 
-// MARK: block 17, 07-stride-padding.md line 425
+// MARK: block 22, 07-stride-padding.md line 632
 func scatterDxPad(_ dy: Tensor, _ w: Tensor, stride s: Int, paddedSize: (Int, Int)) -> Tensor {
     let (HH, WW) = (w.shape[0], w.shape[1])
     var dxPad = Tensor(zeros: [paddedSize.0, paddedSize.1])
@@ -211,10 +389,10 @@ checkAgreement("scatter (s = 3, p = 1) vs closed form",
                scatterDxPad(dy3, w3, stride: 3, paddedSize: (paddedSide3, paddedSide3)), dxPad3)
 checkAgreement("scatter (s = 2, p = 0) vs closed form",
                scatterDxPad(dy6, w3, stride: 2, paddedSize: (x6.shape[0], x6.shape[1])), dx6)
-print("07-stride-padding.md line 448:", w3)
-print("07-stride-padding.md line 448:", dy6)
+print("07-stride-padding.md line 655:", w3)
+print("07-stride-padding.md line 655:", dy6)
 
-// MARK: block 18, 07-stride-padding.md line 453
+// MARK: block 23, 07-stride-padding.md line 660
 let stepStride = stride2.stride.height
 var partialDx = Tensor(zeros: x6.shape)
 var stampsSoFar = 0
@@ -229,9 +407,9 @@ for i in 0..<dy6.shape[0] {
     }
 }
 let stampsDiff = checkAgreement("dx after the last stamp vs convBackward's dx (s = 2)", partialDx, plane(strided.dx))
-print("07-stride-padding.md line 471:", stampsDiff)
+print("07-stride-padding.md line 678:", stampsDiff)
 
-// MARK: block 19, 07-stride-padding.md line 475
+// MARK: block 24, 07-stride-padding.md line 682
 let stampCounts = scatterDxPad(Tensor(repeating: 1, shape: dy6.shape), Tensor(repeating: 1, shape: w3.shape),
                                stride: stepStride, paddedSize: (x6.shape[0], x6.shape[1]))
 show(stampCounts, "how many stamps land on each pixel (s = 2, 3 × 3 filter)")
@@ -245,13 +423,35 @@ let countValues6 = Array(Set(stampCounts.scalars.map { Int($0) }.filter { $0 > 0
 let countWords6 = countValues6.dropLast().map(String.init).joined(separator: ", ") + " or \(countValues6.last!)"
 precondition((0..<x6.shape[0]).allSatisfy { u in (0..<x6.shape[1]).allSatisfy { v in
     stampCounts[u, v] == Double(rowCover6[u] * rowCover6[v]) } }, "the 2-D count is the product of the row and column counts")
-print("07-stride-padding.md line 491:", listed(overlapRows6))
-print("07-stride-padding.md line 493:", listed(unreachedRows6))
-print("07-stride-padding.md line 494:", countWords6)
-print("07-stride-padding.md line 512:", overlapRows6[0])
-print("07-stride-padding.md line 512:", overlapRows6[0])
+print("07-stride-padding.md line 698:", listed(overlapRows6))
+print("07-stride-padding.md line 700:", listed(unreachedRows6))
+print("07-stride-padding.md line 701:", countWords6)
 
-// MARK: block 20, 07-stride-padding.md line 516
+// MARK: block 25, 07-stride-padding.md line 713
+/// How many windows cover each row of x, measured: dx of a one-column layer whose w and dy are all ones.
+func windowsPerRow(H: Int, HH: Int, s: Int) -> [Int] {
+    let x = Tensor(zeros: [1, 1, H, 1])
+    let w = Tensor(repeating: 1, shape: [1, 1, HH, 1])
+    let params = ConvParameters(stride: HW(height: s, width: 1))
+    let outH = convForward(x, w, nil, params).shape[2]
+    let dx = convBackward(Tensor(repeating: 1, shape: [1, 1, outH, 1]), x, w, params).dx
+    return (0..<H).map { Int(dx[0, 0, $0, 0]) }
+}
+/// Away from the edges (rows HH − 1 to the last window's start, which every window that could cover them
+/// covers), does the count take more than one value?
+func overlapIsUneven(_ c: Sweep.Setting) -> Bool {
+    let counts = windowsPerRow(H: c.H, HH: c.HH, s: c.s)
+    let lastStart = c.s * ((c.H - c.HH) / c.s)
+    return Set(counts[(c.HH - 1)...lastStart]).count > 1
+}
+let checkerboard = checkRule("uneven overlap away from the edges ⇔ HH is not a multiple of s",
+                             over: Sweep(["H": 30...30, "HH": 1...7, "s": 1...4]),
+                             stated: { (c: Sweep.Setting) -> Bool in c.HH % c.s != 0 }, measured: overlapIsUneven)
+print("07-stride-padding.md line 735:", checkerboard.checked)
+print("07-stride-padding.md line 749:", overlapRows6[0])
+print("07-stride-padding.md line 749:", overlapRows6[0])
+
+// MARK: block 26, 07-stride-padding.md line 753
 let (u, v, s) = (overlapRows6[0], overlapRows6[0], stepStride)
 var gathered = 0.0, terms = 0
 for a in 0..<w3.shape[0] {
@@ -265,9 +465,9 @@ for a in 0..<w3.shape[0] {
 }
 print("sum:", gathered, "  dx[\(u), \(v)]:", dx6[u, v])
 precondition(gathered == dx6[u, v] && terms == Int(stampCounts[u, v]), "the gathered sum is dx, one term per stamp")
-print("07-stride-padding.md line 532:", terms)
+print("07-stride-padding.md line 769:", terms)
 
-// MARK: block 21, 07-stride-padding.md line 542
+// MARK: block 27, 07-stride-padding.md line 779
 let xb = Tensor.randomNormal(shape: [2, 3, 7, 6], seed: 11)
 let wb = Tensor.randomNormal(shape: [4, 3, 3, 2], seed: 12)
 let pb = ConvParameters(stride: 2, padding: 1)
@@ -276,18 +476,46 @@ let scatterb = convBackward(dyb, xb, wb, pb)
 let gatherDiff = checkAgreement("dx: gather vs scatter", convBackwardInputGather(dyb, xb, wb, pb), scatterb.dx)
 checkAgreement("dx: building blocks vs scatter", convBackwardByBlocks(dyb, xb, wb, pb).dx, scatterb.dx)
 checkAgreement("dw: building blocks vs scatter", convBackwardByBlocks(dyb, xb, wb, pb).dw, scatterb.dw)
-print("07-stride-padding.md line 553:", gatherDiff)
 
-// MARK: block 22, 07-stride-padding.md line 569
-/// The largest |dx| over the last `rows` rows and last `columns` columns of every image and channel.
-func largestAtBottomRight(_ dx: Tensor, rows: Int, columns: Int) -> Double {
-    let (N, C, H, W) = (dx.shape[0], dx.shape[1], dx.shape[2], dx.shape[3])
+// MARK: block 28, 07-stride-padding.md line 794
+func gatherMatchesScatter(_ c: Sweep.Setting) -> Bool {
+    let params = ConvParameters(stride: HW(c.s), padding: HW(c.p), dilation: HW(c.d))
+    let x = Tensor.randomNormal(shape: [2, 2, c.H, c.H + 1], seed: 31)
+    let w = Tensor.randomNormal(shape: [3, 2, c.HH, c.HH], seed: 32)
+    let dy = Tensor.randomNormal(shape: convForward(x, w, nil, params).shape, seed: 33)
+    return convBackwardInputGather(dy, x, w, params).maxAbsDifference(convBackward(dy, x, w, params).dx) <= 1e-12
+}
+let gatherSweep = Sweep(["H": 3...7, "HH": 1...3, "s": 1...3, "p": 0...2, "d": 1...2])
+let gatherRule = checkRule("gather = scatter to rounding", over: gatherSweep,
+                           where: { (c: Sweep.Setting) -> Bool in c.H + 2 * c.p >= c.d * (c.HH - 1) + 1 },
+                           stated: { (_: Sweep.Setting) -> Bool in true }, measured: gatherMatchesScatter)
+print("07-stride-padding.md line 808:", gatherRule.checked)
+print("07-stride-padding.md line 810:", gatherDiff)
+
+// MARK: block 29, 07-stride-padding.md line 826
+/// The rows (axis 2) or columns (axis 3) of a (N, C, H, W) gradient that are exactly zero in every image and channel.
+func zeroLines(_ dx: Tensor, axis: Int) -> [Int] {
+    var nonzero = Set<Int>()
+    for n in 0..<dx.shape[0] {
+        for c in 0..<dx.shape[1] {
+            for u in 0..<dx.shape[2] {
+                for v in 0..<dx.shape[3] where dx[n, c, u, v] != 0 {
+                    nonzero.insert(axis == 2 ? u : v)
+                }
+            }
+        }
+    }
+    return (0..<dx.shape[axis]).filter { !nonzero.contains($0) }
+}
+
+/// The largest |dx| on the given rows and on the given columns, over every image and channel.
+func largestOn(_ dx: Tensor, rows: [Int], columns: [Int]) -> Double {
     var largest = 0.0
-    for n in 0..<N {
-        for c in 0..<C {
-            for i in 0..<H {
-                for j in 0..<W where i >= H - rows || j >= W - columns {
-                    largest = max(largest, abs(dx[n, c, i, j]))
+    for n in 0..<dx.shape[0] {
+        for c in 0..<dx.shape[1] {
+            for u in 0..<dx.shape[2] {
+                for v in 0..<dx.shape[3] where rows.contains(u) || columns.contains(v) {
+                    largest = max(largest, abs(dx[n, c, u, v]))
                 }
             }
         }
@@ -295,25 +523,38 @@ func largestAtBottomRight(_ dx: Tensor, rows: Int, columns: Int) -> Double {
     return largest
 }
 
+/// Rows or columns as the table shows them: "—" for none.
+func lines(_ xs: [Int]) -> String { xs.isEmpty ? "—" : xs.map(String.init).joined(separator: ", ") }
+
 /// The analytic value at the entry where the relative error of two gradients is largest.
 func valueAtWorstEntry(_ analytic: Tensor, _ numeric: Tensor) -> Double {
     let errors = analytic.scalars.indices.map { relError(analytic.scalars[$0], numeric.scalars[$0]) }
     return analytic.scalars[errors.indices.max { errors[$0] < errors[$1] }!]
 }
 
+/// One combination of the grid: the lines of x where dx is exactly zero (measured on the loops' dx)
+/// and the lines no tap reads (by brute force, `rowsRead` of the rows section, once per axis).
+struct GridCase: CustomStringConvertible {
+    let s: Int, p: Int
+    let zeroRows: [Int], zeroColumns: [Int]
+    let unreadRows: [Int], unreadColumns: [Int]
+    var description: String { "s = \(s), p = \(p)" }
+}
+
+let (gridH, gridW, gridHH, gridWW) = (7, 5, 3, 2)
 var gridRows = [[Any]]()
 var gridErrors = [Double]()
-var lostRemainders = [(s: Int, p: Int, r: Int, lostRows: Int)]()
+var gridCases = [GridCase]()
 var worstGrid = (error: 0.0, s: 0, p: 0, value: 0.0)
 for s in 1...3 {
     for p in 0...2 {
         let params = ConvParameters(stride: HW(s), padding: HW(p))
         let seed = UInt64(10 * s + p)
-        let x = Tensor.randomNormal(shape: [2, 2, 7, 5], seed: 100 + seed)
-        let w = Tensor.randomNormal(shape: [3, 2, 3, 2], seed: 200 + seed)
+        let x = Tensor.randomNormal(shape: [2, 2, gridH, gridW], seed: 100 + seed)
+        let w = Tensor.randomNormal(shape: [3, 2, gridHH, gridWW], seed: 200 + seed)
         let b = Tensor.randomNormal(shape: [3], seed: 300 + seed)
-        let outH = outputLength(input: 7, kernel: 3, stride: s, padding: p)!
-        let outW = outputLength(input: 5, kernel: 2, stride: s, padding: p)!
+        let outH = outputLength(input: gridH, kernel: gridHH, stride: s, padding: p)!
+        let outW = outputLength(input: gridW, kernel: gridWW, stride: s, padding: p)!
         let dy = Tensor.randomNormal(shape: [2, 3, outH, outW], seed: 400 + seed)
         let loops = convBackward(dy, x, w, params)
         let blocks = convBackwardByBlocks(dy, x, w, params)
@@ -326,18 +567,19 @@ for s in 1...3 {
         let blocksDiff = max(checkAgreement("dx: blocks vs loops \(tag)", blocks.dx, loops.dx),
                              checkAgreement("dw: blocks vs loops \(tag)", blocks.dw, loops.dw),
                              checkAgreement("db: blocks vs loops \(tag)", blocks.db, loops.db))
-        // Rows and columns of x itself that no window reaches: max(0, r - p).
-        let lostRows = max(0, (7 + 2 * p - 3) % s - p)
-        let lostColumns = max(0, (5 + 2 * p - 2) % s - p)
-        let lostGradient: Any = lostRows + lostColumns == 0
-            ? "—" : largestAtBottomRight(loops.dx, rows: lostRows, columns: lostColumns)
-        if lostRows + lostColumns > 0 {
-            precondition(largestAtBottomRight(loops.dx, rows: lostRows, columns: lostColumns) == 0,
-                         "dx is exactly zero on the rows and columns no window reaches \(tag)")
-        }
+        let readRows = rowsRead(H: gridH, HH: gridHH, s: s, p: p, d: 1)
+        let readColumns = rowsRead(H: gridW, HH: gridWW, s: s, p: p, d: 1)
+        let unreadRows = (0..<gridH).filter { !readRows.contains($0 + p) }
+        let unreadColumns = (0..<gridW).filter { !readColumns.contains($0 + p) }
+        let gridCase = GridCase(s: s, p: p, zeroRows: zeroLines(loops.dx, axis: 2),
+                                zeroColumns: zeroLines(loops.dx, axis: 3),
+                                unreadRows: unreadRows, unreadColumns: unreadColumns)
+        let unreadGradient = largestOn(loops.dx, rows: unreadRows, columns: unreadColumns)
+        precondition(unreadGradient == 0, "dx is exactly zero on every row and column no tap reads \(tag)")
+        gridCases.append(gridCase)
         gridErrors += check.errors
-        lostRemainders.append((s, p, (7 + 2 * p - 3) % s, lostRows))
-        gridRows.append([s, p, "\(outH) × \(outW)", lostRows, lostColumns, lostGradient,
+        gridRows.append([s, p, "\(outH) × \(outW)", lines(gridCase.zeroRows), lines(gridCase.zeroColumns),
+                         unreadRows.isEmpty && unreadColumns.isEmpty ? "—" as Any : unreadGradient as Any,
                          check.errors[0], check.errors[1], check.errors[2], blocksDiff])
         if check.worst.value > worstGrid.error {
             let pairs = [(loops.dx, dxNum), (loops.dw, dwNum), (loops.db, dbNum)]
@@ -347,24 +589,49 @@ for s in 1...3 {
     }
 }
 
-// MARK: block 23, 07-stride-padding.md line 641
-showTable(["s", "p", "H' × W'", "rows of x not reached", "columns of x not reached", "max |dx| there",
+// MARK: block 30, 07-stride-padding.md line 929
+showTable(["s", "p", "H' × W'", "rows of x with dx = 0", "columns of x with dx = 0", "max |dx| there",
            "rel. error dx", "rel. error dw", "rel. error db", "blocks vs loops"], gridRows)
+func unreadLines(_ g: GridCase) -> [[Int]] { [g.unreadRows, g.unreadColumns] }
+func zeroGradientLines(_ g: GridCase) -> [[Int]] { [g.zeroRows, g.zeroColumns] }
+let gridRule = checkRule("rows and columns of x with dx = 0 are those no tap reads", over: gridCases,
+                         stated: unreadLines, measured: zeroGradientLines)
 
-// MARK: block 24, 07-stride-padding.md line 646
+// MARK: block 31, 07-stride-padding.md line 938
 let gridFarBelow = gridErrors.filter { $0 <= 1e-9 }.count
 precondition(2 * gridFarBelow > gridErrors.count, "most relative errors are at least 100 times below the threshold")
-let remainders3 = lostRemainders.filter { $0.s == 3 }
-precondition(remainders3.map(\.p) == [0, 1, 2], "the s = 3 rows, in order of p")
-precondition(remainders3[0].lostRows == 1 && remainders3[1].r == 0
-             && remainders3[2].r > 0 && remainders3[2].lostRows == 0, "how padding moves the left-over rows")
-print("07-stride-padding.md line 655:", gridFarBelow)
-print("07-stride-padding.md line 656:", gridErrors.count)
-print("07-stride-padding.md line 658:", worstGrid.error)
-print("07-stride-padding.md line 658:", worstGrid.s)
-print("07-stride-padding.md line 659:", worstGrid.p)
-print("07-stride-padding.md line 660:", worstGrid.value)
-print("07-stride-padding.md line 666:", remainders3[0].r)
-print("07-stride-padding.md line 667:", remainders3[0].lostRows)
-print("07-stride-padding.md line 667:", remainders3[1].r)
-print("07-stride-padding.md line 668:", remainders3[2].r)
+let cases3 = gridCases.filter { $0.s == 3 }
+precondition(cases3.map(\.p) == [0, 1, 2], "the s = 3 rows, in order of p")
+// Rows: 3 taps, stride 3, no gaps, so max(0, r − p) of them at the bottom.
+let remainders3 = cases3.map { (gridH + 2 * $0.p - gridHH) % $0.s }
+precondition(zip(cases3, remainders3).allSatisfy { $0.zeroRows.count == max(0, $1 - $0.p) },
+             "with s ≤ HH the rows of x with zero gradient number max(0, r − p)")
+precondition(cases3[0].zeroRows == [gridH - 1] && remainders3[1] == 0 && remainders3[2] > 0 && cases3[2].zeroRows.isEmpty,
+             "how padding moves the left-over rows")
+// Columns: 2 taps, stride 3: a gap after every window but the last, whatever p is.
+let columnRemainders3 = cases3.map { (gridW + 2 * $0.p - gridWW) % $0.s }
+precondition(gridWW < 3 && cases3.allSatisfy { !$0.zeroColumns.isEmpty }, "every s = 3 layer loses columns")
+precondition(zip(cases3, columnRemainders3).contains { $0.zeroColumns.count > max(0, $1 - $0.p) },
+             "max(0, r − p) undercounts the columns")
+precondition(cases3[1].zeroColumns.count == 2 && max(0, columnRemainders3[1] - cases3[1].p) == 1,
+             "at p = 1 one column in a gap and one left over")
+print("07-stride-padding.md line 958:", gridFarBelow)
+print("07-stride-padding.md line 959:", gridErrors.count)
+print("07-stride-padding.md line 961:", worstGrid.error)
+print("07-stride-padding.md line 961:", worstGrid.s)
+print("07-stride-padding.md line 962:", worstGrid.p)
+print("07-stride-padding.md line 963:", worstGrid.value)
+print("07-stride-padding.md line 968:", gridRule.checked)
+print("07-stride-padding.md line 971:", gridHH)
+print("07-stride-padding.md line 973:", cases3[0].s)
+print("07-stride-padding.md line 973:", gridH)
+print("07-stride-padding.md line 974:", remainders3[0])
+print("07-stride-padding.md line 975:", cases3[0].zeroRows.count)
+print("07-stride-padding.md line 976:", remainders3[1])
+print("07-stride-padding.md line 976:", remainders3[2])
+print("07-stride-padding.md line 977:", gridWW)
+print("07-stride-padding.md line 978:", cases3[0].s)
+print("07-stride-padding.md line 979:", listed(cases3[0].zeroColumns))
+print("07-stride-padding.md line 980:", columnRemainders3[0])
+print("07-stride-padding.md line 981:", listed(cases3[1].zeroColumns))
+print("07-stride-padding.md line 982:", listed(cases3[2].zeroColumns))

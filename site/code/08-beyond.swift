@@ -62,8 +62,8 @@ show(layerMatrix, "M")
 
 // MARK: block 5, 08-beyond.md line 95
 let outSide4 = outputLength(input: side4, kernel: w3.shape[0])!
-/// Row m of M, as an array.
-func rowOfM(_ m: Int) -> [Double] { (0..<layerMatrix.shape[1]).map { layerMatrix[m, $0] } }
+/// Row q of M, as an array.
+func rowOfM(_ q: Int) -> [Double] { (0..<layerMatrix.shape[1]).map { layerMatrix[q, $0] } }
 /// The row moved k places to the right, zeros entering on the left.
 func shifted(_ row: [Double], by k: Int) -> [Double] { Array(repeating: 0, count: k) + row.dropLast(k) }
 precondition(rowOfM(1) == shifted(rowOfM(0), by: 1) && rowOfM(outSide4) == shifted(rowOfM(0), by: side4),
@@ -86,10 +86,10 @@ print("08-beyond.md line 127:", side4)
 
 // MARK: block 7, 08-beyond.md line 130
 var mFromWindows = Tensor(zeros: layerMatrix.shape)
-for m in 0..<layerMatrix.shape[0] {
-    let taps = windowTaps(outputRow: m / outSide4, outputColumn: m % outSide4, kernelHeight: 3, kernelWidth: 3)
+for q in 0..<layerMatrix.shape[0] {
+    let taps = windowTaps(outputRow: q / outSide4, outputColumn: q % outSide4, kernelHeight: 3, kernelWidth: 3)
     for (tap, pixel) in taps.enumerated() {
-        mFromWindows[m, pixel.row * side4 + pixel.column] = w3.scalars[tap]
+        mFromWindows[q, pixel.row * side4 + pixel.column] = w3.scalars[tap]
     }
 }
 checkAgreement("M placed by the windows vs M from one-hot inputs", mFromWindows, layerMatrix)
@@ -115,48 +115,110 @@ checkAgreement("backward matrix vs Mᵀ (2 channels, 3 filters, s = 2, p = 1)", 
 let rowsLeft = (xs.shape[2] + 2 * ps.padding.height - ws.shape[2]) % ps.stride.height
 let columnsLeft = (xs.shape[3] + 2 * ps.padding.width - ws.shape[3]) % ps.stride.width
 precondition(rowsLeft == 0 && columnsLeft == 1 && columnsLeft <= ps.padding.width,
-             "the stride leaves one column of x_pad unread, and it is padding")
-print("08-beyond.md line 194:", columnsLeft)
-print("08-beyond.md line 195:", rowsLeft)
-print("08-beyond.md line 204:", outputLength(input: 5, kernel: 3, stride: 2, padding: 1)!)
-print("08-beyond.md line 205:", outputLength(input: 6, kernel: 3, stride: 2, padding: 1)!)
+             "one column of x_pad lies right of the last window, and it is padding")
+// Pixels of x whose gradient is exactly zero for a dense random dy: none are lost.
+let dxs = convBackward(Tensor.randomNormal(shape: ys.shape, seed: 5), xs, ws, ps).dx
+let lostPixels = dxs.scalars.filter { $0 == 0 }.count
+print("08-beyond.md line 197:", columnsLeft)
+print("08-beyond.md line 198:", rowsLeft)
+print("08-beyond.md line 200:", lostPixels)
+print("08-beyond.md line 200:", dxs.count)
 
-// MARK: block 10, 08-beyond.md line 227
+// MARK: block 10, 08-beyond.md line 208
+/// A layer of the sweep: one image of two channels, H × 3, two filters of HH × 2, s, p and d on both axes.
+func sweepLayer(_ c: Sweep.Setting) -> (x: Tensor, w: Tensor, parameters: ConvParameters) {
+    (Tensor.randomNormal(shape: [1, 2, c.H, 3], seed: 51), Tensor.randomNormal(shape: [2, 2, c.HH, 2], seed: 52),
+     ConvParameters(stride: HW(c.s), padding: HW(c.p), dilation: HW(c.d)))
+}
+/// Stated: Mᵀ, M built from one-hot inputs of the forward pass.
+func transposedLayerMatrix(_ c: Sweep.Setting) -> [Double] {
+    let layer = sweepLayer(c)
+    return transposed(matrixOf({ convForward($0, layer.w, nil, layer.parameters) }, inputShape: layer.x.shape)).scalars
+}
+/// Measured: the matrix of the engine's backward pass, from one-hot dy's.
+func backwardMatrix(_ c: Sweep.Setting) -> [Double] {
+    let layer = sweepLayer(c)
+    let yShape: [Int] = convForward(layer.x, layer.w, nil, layer.parameters).shape
+    return matrixOf({ convBackward($0, layer.x, layer.w, layer.parameters).dx }, inputShape: yShape).scalars
+}
+let identityRule = checkRule("the backward pass is multiplication by Mᵀ",
+                             over: Sweep(["H": 2...5, "HH": 1...3, "s": 1...3, "p": 0...1, "d": 1...2]),
+                             where: { $0.H + 2 * $0.p >= $0.d * ($0.HH - 1) + 1 },
+                             stated: transposedLayerMatrix, measured: backwardMatrix)
+print("08-beyond.md line 231:", identityRule.checked)
+print("08-beyond.md line 238:", outputLength(input: 5, kernel: 3, stride: 2, padding: 1)!)
+print("08-beyond.md line 239:", outputLength(input: 6, kernel: 3, stride: 2, padding: 1)!)
+
+// MARK: block 11, 08-beyond.md line 264
 exploreParameters(input: 6, filter: 3, ConvParameters(stride: 2, padding: 1), label: "transposed-size")
 
-// MARK: block 11, 08-beyond.md line 238
-var sizeRows = [[Any]]()
-var predicted = [Double](), produced = [Double]()
-for i in 5...9 {
-    for k in [2, 3] {
-        for s in 1...3 {
-            for p in 0...1 {
-                let o = outputLength(input: i, kernel: k, stride: s, padding: p)!
-                let a = (i + 2 * p - k) % s
-                let oPrime = s * (o - 1) + a + k - 2 * p
-                let params = ConvParameters(stride: HW(s), padding: HW(p))
-                let dyProbe = Tensor(repeating: 1, shape: [1, 1, o, o])
-                let dxShape = convBackward(dyProbe, Tensor(zeros: [1, 1, i, i]), Tensor(zeros: [1, 1, k, k]), params).dx.shape
-                predicted.append(Double(oPrime))
-                produced.append(Double(dxShape[2]))
-                if i >= 6 && i <= 7 && k == 3 {
-                    sizeRows.append([i, k, s, p, o, a, s * (o - 1) + k - 2 * p, oPrime, dxShape[2]])
-                }
-                precondition(s * (o - 1) + k - 2 * p == i - a, "without a the relationship falls short by exactly a")
-            }
-        }
-    }
+// MARK: block 12, 08-beyond.md line 278
+let (sizesH, tapsHH, stridesS, paddingsP, dilationsD) = (5...9, 1...3, 1...3, 0...3, 1...2)
+let transposedSweep = Sweep(["H": sizesH, "HH": tapsHH, "s": stridesS, "p": paddingsP, "d": dilationsD])
+/// The span d(HH − 1) + 1 of the sweep's filter.
+func span(_ c: Sweep.Setting) -> Int { c.d * (c.HH - 1) + 1 }
+let fitsT: (Sweep.Setting) -> Bool = { $0.H + 2 * $0.p >= span($0) }
+/// Stated: H′ and r by the formulas.
+func outRows(_ c: Sweep.Setting) -> Int { (c.H + 2 * c.p - span(c)) / c.s + 1 }
+func remainder(_ c: Sweep.Setting) -> Int { (c.H + 2 * c.p - span(c)) % c.s }
+/// The engine's dx for a dense random dy, on the sweep's layer down the rows of a (1, 1, rows, 1) batch.
+func engineDx(_ c: Sweep.Setting, input: Tensor, padding: Int) -> Tensor {
+    let filter = Tensor.randomNormal(shape: [1, 1, c.HH, 1], seed: 42)
+    let layer = ConvParameters(stride: HW(height: c.s, width: 1), padding: HW(height: padding, width: 0),
+                               dilation: HW(height: c.d, width: 1))
+    let dyShape: [Int] = convForward(input, filter, nil, layer).shape
+    return convBackward(Tensor.randomNormal(shape: dyShape, seed: 43), input, filter, layer).dx
 }
-showTable(["i = H", "k = HH", "s", "p", "o = H′", "a", "s(i′−1)+k−2p", "o′ (with a)", "rows of dx"], sizeRows)
-let sizeDiff = checkAgreement("o′ from the relationship vs rows of the engine's dx (\(predicted.count) layers)",
-                              Tensor(vector: predicted), Tensor(vector: produced))
-// H = 5 and H = 6 (3 taps, s = 2, p = 1): the same H′, different a.
-precondition(outputLength(input: 5, kernel: 3, stride: 2, padding: 1) == outputLength(input: 6, kernel: 3, stride: 2, padding: 1)
-             && (5 + 2 - 3) % 2 != (6 + 2 - 3) % 2, "H = 5 and H = 6 share H′ and differ in a")
-print("08-beyond.md line 269:", predicted.count)
-print("08-beyond.md line 271:", sizeDiff)
+/// Measured: the rows u of x_pad whose gradient is exactly zero.
+func unreadPadded(_ c: Sweep.Setting) -> [Int] {
+    let xPadded = pad(Tensor.randomNormal(shape: [1, 1, c.H, 1], seed: 41), HW(height: c.p, width: 0))
+    let dxPad = engineDx(c, input: xPadded, padding: 0)
+    return (0..<xPadded.shape[2]).filter { dxPad[0, 0, $0, 0] == 0 }
+}
+/// Measured: how many rows of x_pad come after the last one that gets a gradient.
+func rowsPastLastWindow(_ c: Sweep.Setting) -> Int {
+    let unread = Set(unreadPadded(c))
+    var count = 0
+    while unread.contains(c.H + 2 * c.p - 1 - count) { count += 1 }
+    return count
+}
+/// Measured: the rows of the engine's dx.
+func dxRows(_ c: Sweep.Setting) -> Int {
+    engineDx(c, input: Tensor.randomNormal(shape: [1, 1, c.H, 1], seed: 41), padding: c.p).shape[2]
+}
+let remainderRule = checkRule("r = (H + 2p − span) mod s rows of x_pad past the last window", over: transposedSweep,
+                              where: fitsT, stated: remainder, measured: rowsPastLastWindow)
+let sizeRule = checkRule("H = s(H′ − 1) + r + span − 2p", over: transposedSweep, where: fitsT,
+                         stated: { $0.s * (outRows($0) - 1) + remainder($0) + span($0) - 2 * $0.p }, measured: dxRows)
+var sizeRows = [[Any]]()
+for c in transposedSweep where c.H >= 7 && c.H <= 8 && c.HH >= 2 && c.s >= 2 && c.p <= 1 && c.d == 1 {
+    let unread = unreadPadded(c)
+    sizeRows.append([c.H, c.HH, c.s, c.p, outRows(c), rowsPastLastWindow(c), unread.count,
+                     c.s * (outRows(c) - 1) + c.HH - 2 * c.p, dxRows(c)])
+}
+showTable(["H", "HH", "s", "p", "H′", "r: rows past the last window", "rows of x_pad unread", "s(H′−1)+HH−2p",
+           "rows of dx"], sizeRows)
 
-// MARK: block 12, 08-beyond.md line 285
+// MARK: block 13, 08-beyond.md line 326
+/// "5 to 9", for the prose.
+func spanned(_ r: ClosedRange<Int>) -> String { "\(r.lowerBound) to \(r.upperBound)" }
+/// The first layer of the sweep where the stride leaves rows between windows unread, and r is 0.
+let gapExample = transposedSweep.first { fitsT($0) && $0.HH >= 2 && $0.d == 1 && remainder($0) == 0 && unreadPadded($0).count > 0 }!
+/// "row 2", "rows 1 and 3", for the prose.
+func rowsNamed(_ rows: [Int]) -> String { (rows.count == 1 ? "row " : "rows ") + listed(rows) }
+print("08-beyond.md line 335:", sizeRule.checked)
+print("08-beyond.md line 336:", spanned(sizesH))
+print("08-beyond.md line 336:", spanned(tapsHH))
+print("08-beyond.md line 337:", spanned(stridesS))
+print("08-beyond.md line 337:", spanned(paddingsP))
+print("08-beyond.md line 338:", spanned(dilationsD))
+print("08-beyond.md line 342:", gapExample.H)
+print("08-beyond.md line 342:", gapExample.HH)
+print("08-beyond.md line 343:", gapExample.s)
+print("08-beyond.md line 343:", gapExample.p)
+print("08-beyond.md line 344:", rowsNamed(unreadPadded(gapExample)))
+
+// MARK: block 14, 08-beyond.md line 359
 let (i6, k6, s6, pad6) = (6, 3, 2, 1)
 let x6 = Tensor.randomNormal(shape: [1, 1, i6, i6], seed: 4)
 let p6 = ConvParameters(stride: HW(s6), padding: HW(pad6))
@@ -167,28 +229,60 @@ show(stretched, "stretched, padded dy")
 let dxDirect = crossCorrelate(stretched, rotate180(w3))
 checkAgreement("transposed convolution as a direct convolution vs dx of the loops",
                dxDirect, plane(convBackward(asBatch(dy6), x6, asBatch(w3), p6).dx))
-print("08-beyond.md line 299:", edge)
-print("08-beyond.md line 300:", a6)
+print("08-beyond.md line 372:", i6)
+print("08-beyond.md line 372:", k6)
+print("08-beyond.md line 372:", s6)
+print("08-beyond.md line 373:", pad6)
+print("08-beyond.md line 375:", edge)
+print("08-beyond.md line 375:", a6)
 
-// MARK: block 13, 08-beyond.md line 303
+// MARK: block 15, 08-beyond.md line 378
 showStrideDilation(dy6, stride: 2, "dy with s − 1 zeros between its entries: the middle of the stretched input")
 showWindows(stretched, kernel: 3, limit: 6, name: "dx",
-            "The rotated filter \(fmt(rotate180(w3))) over the stretched, padded dy; the window titled dx[r, q] sums to dx[r, q]")
+            "The rotated filter \(fmt(rotate180(w3))) over the stretched, padded dy; the window titled dx[u, v] sums to dx[u, v]")
 // How many entries of dy (not inserted or padding zeros) each window holds.
 let dyPositions = Set((0..<dy6.shape[0]).flatMap { i in (0..<dy6.shape[1]).map { j in
     (edge + s6 * i) * stretched.shape[1] + edge + s6 * j } })
-let entriesPerWindow = (0..<dxDirect.shape[0]).flatMap { r in (0..<dxDirect.shape[1]).map { q in
-    (0..<k6).flatMap { a in (0..<k6).map { bb in (r + a) * stretched.shape[1] + q + bb } }
+let entriesPerWindow = (0..<dxDirect.shape[0]).flatMap { u in (0..<dxDirect.shape[1]).map { v in
+    (0..<k6).flatMap { a in (0..<k6).map { bb in (u + a) * stretched.shape[1] + v + bb } }
         .filter { dyPositions.contains($0) }.count } }
 let entryCounts = Array(Set(entriesPerWindow)).sorted()
-print("08-beyond.md line 316:", w3.count)
-print("08-beyond.md line 317:", listed(entryCounts, "or"))
-print("08-beyond.md line 318:", entriesPerWindow.filter { $0 == 1 }.count)
-print("08-beyond.md line 319:", entriesPerWindow.count)
-print("08-beyond.md line 326:", "\(stretched.shape[0]) × \(stretched.shape[1])")
-print("08-beyond.md line 327:", "\(dxDirect.shape[0]) × \(dxDirect.shape[1])")
+print("08-beyond.md line 391:", w3.count)
+print("08-beyond.md line 392:", listed(entryCounts, "or"))
+print("08-beyond.md line 393:", entriesPerWindow.filter { $0 == 1 }.count)
+print("08-beyond.md line 394:", entriesPerWindow.count)
+print("08-beyond.md line 401:", "\(stretched.shape[0]) × \(stretched.shape[1])")
+print("08-beyond.md line 402:", "\(dxDirect.shape[0]) × \(dxDirect.shape[1])")
 
-// MARK: block 14, 08-beyond.md line 358
+// MARK: block 16, 08-beyond.md line 417
+/// Pads a vector with `front` and `back` zeros, or crops it where an amount is negative.
+func padOrCrop(_ v: [Double], front: Int, back: Int) -> [Double] {
+    let grown = Array(repeating: 0.0, count: max(0, front)) + v + Array(repeating: 0.0, count: max(0, back))
+    return Array(grown[max(0, -front)..<(grown.count - max(0, -back))])
+}
+/// Integer dy (of H′ entries) and w (of HH taps) for the sweep's layer.
+func integerDy(_ c: Sweep.Setting) -> Tensor { Tensor(vector: (0..<outRows(c)).map { Double($0 % 5 - 2) }) }
+func integerW(_ c: Sweep.Setting) -> Tensor { Tensor(vector: (0..<c.HH).map { Double(($0 * 3) % 4 - 1) }) }
+/// Stated: the recipe, with the border span − p − 1 cropped where it is negative.
+func directTransposed(_ c: Sweep.Setting) -> [Double] {
+    let edge = span(c) - c.p - 1
+    let input = padOrCrop(dilate(integerDy(c), by: HW(c.s)).scalars, front: edge, back: edge + remainder(c))
+    return crossCorrelate(Tensor(vector: input), rotate180(integerW(c)), dilation: HW(c.d)).scalars
+}
+/// Measured: the engine's dx for the same dy and w.
+func engineDxIntegers(_ c: Sweep.Setting) -> [Double] {
+    let layer = ConvParameters(stride: HW(height: c.s, width: 1), padding: HW(height: c.p, width: 0),
+                               dilation: HW(height: c.d, width: 1))
+    let dyBatch = integerDy(c).reshaped([1, 1, outRows(c), 1]), wBatch = integerW(c).reshaped([1, 1, c.HH, 1])
+    return convBackward(dyBatch, Tensor(zeros: [1, 1, c.H, 1]), wBatch, layer).dx.scalars
+}
+let directRule = checkRule("dx = stretched dy, border span − p − 1 (cropped if negative) + r, ⋆ rotated w",
+                           over: transposedSweep, where: fitsT, stated: directTransposed, measured: engineDxIntegers)
+let croppedLayers = transposedSweep.filter { fitsT($0) && $0.p >= span($0) }.count
+print("08-beyond.md line 445:", directRule.checked)
+print("08-beyond.md line 445:", croppedLayers)
+
+// MARK: block 17, 08-beyond.md line 474
 let wDilated = dilate(w3, by: 2)
 show(wDilated, "dilate(w, by: 2)")
 let x7 = Tensor.randomNormal(shape: [1, 1, 7, 7], seed: 5)
@@ -198,17 +292,34 @@ checkAgreement("dilation 2 vs the dilated kernel with dilation 1", yDilated, con
 let side7 = x7.shape[3]
 precondition(yDilated.shape[2] == (side7 - dilated2.dilation.height * (w3.shape[0] - 1) - 1) / dilated2.stride.height + 1,
              "the output size of the dilated layer")
-print("08-beyond.md line 370:", dims(wDilated))
-print("08-beyond.md line 371:", w3.count)
-print("08-beyond.md line 371:", dims(yDilated))
-print("08-beyond.md line 374:", side7)
-print("08-beyond.md line 374:", w3.count)
+/// Measured: the length of dilate(w, by: d) for a filter of HH taps.
+func dilatedLength(_ c: Sweep.Setting) -> Int { dilate(Tensor(repeating: 1, shape: [c.HH]), by: HW(c.d)).count }
+/// Measured: window positions i = 0, 1, … counted while the last tap s·i + d(HH − 1) is inside x_pad.
+func windowsThatFit(_ c: Sweep.Setting) -> Int {
+    var count = 0
+    while c.s * count + c.d * (c.HH - 1) < c.H + 2 * c.p { count += 1 }
+    return count
+}
+let spanRule = checkRule("dilate(w, by: d) spans d(HH − 1) + 1 rows", over: transposedSweep,
+                         stated: span, measured: dilatedLength)
+let dilatedSizeRule = checkRule("H′ = ⌊(H + 2p − d(HH − 1) − 1)/s⌋ + 1", over: transposedSweep, where: fitsT,
+                                stated: outRows, measured: windowsThatFit)
+print("08-beyond.md line 498:", dims(w3))
+print("08-beyond.md line 498:", dilated2.dilation.height)
+print("08-beyond.md line 499:", dims(x7))
+print("08-beyond.md line 500:", dims(wDilated))
+print("08-beyond.md line 500:", w3.count)
+print("08-beyond.md line 501:", dims(yDilated))
+print("08-beyond.md line 503:", spanRule.checked)
+print("08-beyond.md line 504:", dilatedSizeRule.checked)
+print("08-beyond.md line 507:", side7)
+print("08-beyond.md line 507:", w3.count)
 
-// MARK: block 15, 08-beyond.md line 377
+// MARK: block 18, 08-beyond.md line 510
 showWindows(Tensor.ramp(shape: [side7, side7]), kernel: 3, dilated2, limit: 2,
             "Dilation 2: the \(w3.count) taps of the 3 × 3 filter for y[0, 0] and y[0, 1], a \(dims(wDilated)) span with holes; the next window moves by the stride, \(dilated2.stride.width) pixel, not by the span")
 
-// MARK: block 16, 08-beyond.md line 420
+// MARK: block 19, 08-beyond.md line 555
 var cutRows = [[Any]]()
 var cutDifferences = [Measured]()
 for (n, k, s, d) in [(6, 3, 2, 1), (8, 2, 3, 2)] {
@@ -223,21 +334,60 @@ for (n, k, s, d) in [(6, 3, 2, 1), (8, 2, 3, 2)] {
     // ... and cut it to its top-left HH × WW block.
     let cut = window(uncut, rowStart: 0, rows: k, columnStart: 0, columns: k)
     cutDifferences.append(checkAgreement("dw (s = \(s), d = \(d)): cut strided correlation vs loops", cut, plane(loopsCut.dw)))
-    let r = (n - d * (k - 1) - 1) % s
-    precondition(r >= d && uncut.shape[0] == k + r / d, "r ≥ d, and the uncut correlation has HH + ⌊r/d⌋ rows")
+    let setting = Sweep(["H": n...n, "HH": k...k, "s": s...s, "p": 0...0, "d": d...d]).first { _ in true }!
+    let r = rowsPastLastWindow(setting)
+    precondition(r >= d && r == remainder(setting), "r ≥ d, measured as the formula says")
     cutRows.append([n, k, s, d, r, "\(uncut.shape[0]) × \(uncut.shape[1])", "\(k) × \(k)"])
 }
-showTable(["H", "HH", "s", "d", "r", "without the cut", "dw"], cutRows)
-print("08-beyond.md line 442:", cutRows[0][4])
-print("08-beyond.md line 443:", cutRows[1][4])
-print("08-beyond.md line 444:", cutRows[0][5])
-print("08-beyond.md line 444:", cutRows[0][6])
-print("08-beyond.md line 444:", cutRows[1][5])
-print("08-beyond.md line 445:", cutRows[1][6])
-print("08-beyond.md line 446:", cutDifferences[0])
-print("08-beyond.md line 446:", cutDifferences[1])
+showTable(["H", "HH", "s", "d", "r (measured)", "without the cut", "dw"], cutRows)
+/// Measured: the length of x_pad ⋆ dilate(dy, s) taken with stride d, on vectors.
+func uncutLength(_ c: Sweep.Setting) -> Int {
+    let spread = dilate(Tensor(repeating: 1, shape: [outRows(c)]), by: HW(c.s))
+    return crossCorrelate(Tensor(repeating: 1, shape: [c.H + 2 * c.p]), spread, stride: HW(c.d)).count
+}
+/// Stated: the formula, cut, on integer x and dy.
+func cutCorrelation(_ c: Sweep.Setting) -> [Double] {
+    let xInts = Tensor(vector: (0..<c.H).map { Double(($0 * 2) % 7 - 3) })
+    let spread = dilate(integerDy(c), by: HW(c.s))
+    let uncut = crossCorrelate(pad(xInts, HW(c.p)), spread, stride: HW(c.d))
+    return Array(uncut.scalars.prefix(c.HH))
+}
+/// Measured: the engine's dw for the same x and dy.
+func engineDw(_ c: Sweep.Setting) -> [Double] {
+    let layer = ConvParameters(stride: HW(height: c.s, width: 1), padding: HW(height: c.p, width: 0),
+                               dilation: HW(height: c.d, width: 1))
+    let xBatch = Tensor(vector: (0..<c.H).map { Double(($0 * 2) % 7 - 3) }).reshaped([1, 1, c.H, 1])
+    let dyBatch = integerDy(c).reshaped([1, 1, outRows(c), 1])
+    return convBackward(dyBatch, xBatch, Tensor(zeros: [1, 1, c.HH, 1]), layer).dw.scalars
+}
+let uncutRule = checkRule("the uncut correlation has HH + ⌊r/d⌋ entries", over: transposedSweep, where: fitsT,
+                          stated: { $0.HH + remainder($0) / $0.d }, measured: uncutLength)
+let cutRule = checkRule("dw = (x_pad ⋆ dilate(dy, s)) with stride d, cut to HH", over: transposedSweep, where: fitsT,
+                        stated: cutCorrelation, measured: engineDw)
+let tooLong = transposedSweep.filter { fitsT($0) && uncutLength($0) > $0.HH }.count
+print("08-beyond.md line 603:", cutRows[0][0])
+print("08-beyond.md line 603:", cutRows[0][1])
+print("08-beyond.md line 604:", cutRows[0][2])
+print("08-beyond.md line 604:", cutRows[0][3])
+print("08-beyond.md line 605:", cutRows[1][0])
+print("08-beyond.md line 605:", cutRows[1][1])
+print("08-beyond.md line 606:", cutRows[1][2])
+print("08-beyond.md line 606:", cutRows[1][3])
+print("08-beyond.md line 607:", cutRows[0][4])
+print("08-beyond.md line 607:", cutRows[1][4])
+print("08-beyond.md line 609:", cutRows[0][5])
+print("08-beyond.md line 609:", cutRows[0][6])
+print("08-beyond.md line 609:", cutRows[1][5])
+print("08-beyond.md line 610:", cutRows[1][6])
+print("08-beyond.md line 611:", cutDifferences[0])
+print("08-beyond.md line 611:", cutDifferences[1])
+print("08-beyond.md line 612:", uncutRule.checked)
+print("08-beyond.md line 613:", tooLong)
+print("08-beyond.md line 614:", cutRule.checked)
+print("08-beyond.md line 619:", dims(x7))
+print("08-beyond.md line 620:", dilated2.dilation.height)
 
-// MARK: block 17, 08-beyond.md line 453
+// MARK: block 20, 08-beyond.md line 622
 let dy7 = Tensor.randomNormal(shape: [1, 1, 3, 3], seed: 6)
 let loops7 = convBackward(dy7, x7, asBatch(w3), dilated2)
 // dw_d: the ordinary formula for the dilated kernel, then every second entry.
@@ -257,27 +407,31 @@ for u in 0..<dwDilatedKernel.shape[0] {
     }
 }
 precondition(holeEntries.allSatisfy { $0 != 0 }, "dw_d is not zero at the holes")
-print("08-beyond.md line 475:", holeEntries.count)
-print("08-beyond.md line 478:", dilationDwDiff)
+print("08-beyond.md line 644:", holeEntries.count)
+print("08-beyond.md line 647:", dilationDwDiff)
 
-// MARK: block 18, 08-beyond.md line 482
+// MARK: block 21, 08-beyond.md line 651
 showWindows(Tensor.ramp(shape: [side7, side7]), kernel: HW(height: dy7.shape[2], width: dy7.shape[3]),
             ConvParameters(stride: dilated2.dilation), limit: w3.shape[1], name: "dw",
             "dw[a, b] is the sum of dy times the highlighted \(dy7.shape[2]) × \(dy7.shape[3]) block of x; the blocks move by d = \(dilated2.dilation.width), one block per weight")
 
-// MARK: block 19, 08-beyond.md line 488
+// MARK: block 22, 08-beyond.md line 657
 let x5 = Tensor(matrix: [[1, 0, 2, -1, 1], [0, 3, 1, 0, 2], [2, -1, 0, 1, 1],
                          [1, 2, -2, 0, 3], [0, 1, 1, 2, -1]])
 let dy5 = Tensor(matrix: [[1, 0, -1], [2, 1, 0], [0, -1, 1]])
 let dilatedPadded = ConvParameters(padding: 1, dilation: 2)
 let y5 = plane(convForward(asBatch(x5), asBatch(w3), nil, dilatedPadded))
 precondition(dy5.shape == y5.shape, "dy has the shape of y")
-print("08-beyond.md line 498:", dims(y5))
+print("08-beyond.md line 666:", dims(x5))
+print("08-beyond.md line 667:", dims(w3))
+print("08-beyond.md line 667:", dilatedPadded.dilation.height)
+print("08-beyond.md line 668:", dilatedPadded.padding.height)
+print("08-beyond.md line 668:", dims(y5))
 
-// MARK: block 20, 08-beyond.md line 505
+// MARK: block 23, 08-beyond.md line 675
 explore(asBatch(x5), asBatch(w3), nil, dilatedPadded, dy: asBatch(dy5), label: "dilation2")
 
-// MARK: block 21, 08-beyond.md line 514
+// MARK: block 24, 08-beyond.md line 684
 let xd = Tensor.randomNormal(shape: [2, 2, 9, 8], seed: 7)
 let wd = Tensor.randomNormal(shape: [3, 2, 3, 2], seed: 8)
 let bd = Tensor.randomNormal(shape: [3], seed: 9)
@@ -291,22 +445,52 @@ let checkDilated = checkGradients(
     ("dx", gd.dx, numericalGradient(of: { convForward($0, wd, bd, pd) }, at: xd, upstream: dyd)),
     ("dw", gd.dw, numericalGradient(of: { convForward(xd, $0, bd, pd) }, at: wd, upstream: dyd)),
     ("db", gd.db, numericalGradient(of: { convForward(xd, wd, $0, pd) }, at: bd, upstream: dyd)))
-print("08-beyond.md line 532:", checkDilated.worst)
+print("08-beyond.md line 700:", pd.dilation.height)
+print("08-beyond.md line 701:", pd.dilation.width)
+print("08-beyond.md line 703:", checkDilated.worst)
 
-// MARK: block 22, 08-beyond.md line 553
+// MARK: block 25, 08-beyond.md line 729
+/// Measured: the channels c for which output f of a grouped 1 × 1 layer of ones moves when only channel c is 1.
+func channelsSeen(C: Int, F: Int, g: Int) -> [[Int]] {
+    let ones = Tensor(repeating: 1, shape: [F, C / g, 1, 1])
+    var seen = [[Int]](repeating: [], count: F)
+    for c in 0..<C {
+        var input = Tensor(zeros: [1, C, 1, 1])
+        input[0, c, 0, 0] = 1
+        let out = convForward(input, ones, nil, ConvParameters(groups: g))
+        for f in 0..<F where out[0, f, 0, 0] != 0 { seen[f].append(c) }
+    }
+    return seen
+}
+/// Stated: the channels of filter f's group, for every f.
+func channelsOfGroup(C: Int, F: Int, g: Int) -> [[Int]] {
+    (0..<F).map { f in (0..<C).filter { $0 / (C / g) == f / (F / g) } }
+}
+let groupRule = checkRule("filter f sees channel c exactly when their groups agree",
+                          over: Sweep(["g": 1...4, "C": 1...8, "F": 1...8]),
+                          where: { $0.C % $0.g == 0 && $0.F % $0.g == 0 },
+                          stated: { channelsOfGroup(C: $0.C, F: $0.F, g: $0.g) },
+                          measured: { channelsSeen(C: $0.C, F: $0.F, g: $0.g) })
+checkRule("F·C/g (filter, channel) pairs, g times fewer than dense", over: Sweep(["g": 1...4, "C": 1...8, "F": 1...8]),
+          where: { $0.C % $0.g == 0 && $0.F % $0.g == 0 }, stated: { $0.F * $0.C / $0.g },
+          measured: { channelsSeen(C: $0.C, F: $0.F, g: $0.g).reduce(0) { $0 + $1.count } })
+let channels4 = 4
+let groupLayers: [(g: Int, F: Int)] = [(1, 6), (2, 6), (4, 4)]
 var groupRows = [[Any]]()
-for (g, F) in [(1, 6), (2, 6), (4, 4)] {
-    let geometry = try! ConvGeometry(input: [1, 4, 5, 5], weight: [F, 4 / g, 3, 3],
-                                     parameters: ConvParameters(groups: g))
-    for f in 0..<F {
-        let first = geometry.group(ofFilter: f) * geometry.channelsPerGroup
-        let seen = (first..<(first + geometry.channelsPerGroup)).map(String.init).joined(separator: ", ")
-        groupRows.append(["g = \(g), F = \(F)", f, geometry.group(ofFilter: f), seen])
+for layer in groupLayers {
+    let seen = channelsSeen(C: channels4, F: layer.F, g: layer.g)
+    for f in 0..<layer.F {
+        groupRows.append(["g = \(layer.g), F = \(layer.F)", f, f / (layer.F / layer.g),
+                          seen[f].map(String.init).joined(separator: ", ")])
     }
 }
-showTable(["layer", "filter f", "group", "channels c it sees"], groupRows)
+showTable(["layer", "filter f", "group", "channels c it sees (measured)"], groupRows)
+print("08-beyond.md line 767:", groupRule.checked)
+print("08-beyond.md line 768:", channels4)
+print("08-beyond.md line 769:", groupLayers[2].g)
+print("08-beyond.md line 770:", groupLayers[2].F)
 
-// MARK: block 23, 08-beyond.md line 580
+// MARK: block 26, 08-beyond.md line 783
 /// Channels `range` of every image of a rank-4 tensor (or filters' channels).
 func channelBlock(_ t: Tensor, _ range: Range<Int>) -> Tensor {
     Tensor.stack((0..<t.shape[0]).map { n in Tensor.stack(range.map { t.slice(n).slice($0) }) })
@@ -327,10 +511,10 @@ func groupedBackwardBySlices(_ dy: Tensor, _ x: Tensor, _ w: Tensor, _ p: ConvPa
     let (cg, fg) = (x.shape[1] / g, w.shape[0] / g)
     let ordinary = ConvParameters(stride: p.stride, padding: p.padding, dilation: p.dilation)
     var dxParts = [Tensor](), dwParts = [Tensor](), dbParts = [Double]()
-    for k in 0..<g {
-        let part = convBackward(channelBlock(dy, (k * fg)..<((k + 1) * fg)),
-                                channelBlock(x, (k * cg)..<((k + 1) * cg)),
-                                outerBlock(w, (k * fg)..<((k + 1) * fg)), ordinary)
+    for group in 0..<g {
+        let part = convBackward(channelBlock(dy, (group * fg)..<((group + 1) * fg)),
+                                channelBlock(x, (group * cg)..<((group + 1) * cg)),
+                                outerBlock(w, (group * fg)..<((group + 1) * fg)), ordinary)
         dxParts.append(part.dx)
         dwParts.append(part.dw)
         dbParts += part.db.scalars
@@ -339,7 +523,7 @@ func groupedBackwardBySlices(_ dy: Tensor, _ x: Tensor, _ w: Tensor, _ p: ConvPa
     return ConvGradients(dx: joinChannels(dxParts), dw: dw, db: Tensor(vector: dbParts))
 }
 
-// MARK: block 24, 08-beyond.md line 619
+// MARK: block 27, 08-beyond.md line 822
 let xg = Tensor.randomNormal(shape: [2, 4, 5, 6], seed: 21)
 let wg = Tensor.randomNormal(shape: [6, 2, 3, 3], seed: 22)
 let bg = Tensor.randomNormal(shape: [6], seed: 23)
@@ -356,10 +540,17 @@ let checkGrouped = checkGradients(
     ("dx", gg.dx, numericalGradient(of: { convForward($0, wg, bg, pg) }, at: xg, upstream: dyg)),
     ("dw", gg.dw, numericalGradient(of: { convForward(xg, $0, bg, pg) }, at: wg, upstream: dyg)),
     ("db", gg.db, numericalGradient(of: { convForward(xg, wg, $0, pg) }, at: bg, upstream: dyg)))
-print("08-beyond.md line 638:", slicesDiff)
-print("08-beyond.md line 640:", checkGrouped.worst)
+print("08-beyond.md line 841:", xg.shape[0])
+print("08-beyond.md line 841:", xg.shape[1])
+print("08-beyond.md line 842:", pg.groups)
+print("08-beyond.md line 842:", wg.shape[0])
+print("08-beyond.md line 843:", wg.shape[1])
+print("08-beyond.md line 843:", pg.stride.height)
+print("08-beyond.md line 844:", pg.padding.height)
+print("08-beyond.md line 844:", slicesDiff)
+print("08-beyond.md line 846:", checkGrouped.worst)
 
-// MARK: block 25, 08-beyond.md line 650
+// MARK: block 28, 08-beyond.md line 859
 let xdw = Tensor.randomNormal(shape: [2, 3, 6, 5], seed: 31)
 let wdw = Tensor.randomNormal(shape: [6, 1, 3, 3], seed: 32)
 let bdw = Tensor.randomNormal(shape: [6], seed: 33)
@@ -372,11 +563,11 @@ let checkDepthwise = checkGradients(
     ("dx", gdw.dx, numericalGradient(of: { convForward($0, wdw, bdw, pdw) }, at: xdw, upstream: dydw)),
     ("dw", gdw.dw, numericalGradient(of: { convForward(xdw, $0, bdw, pdw) }, at: wdw, upstream: dydw)),
     ("db", gdw.db, numericalGradient(of: { convForward(xdw, wdw, $0, pdw) }, at: bdw, upstream: dydw)))
-print("08-beyond.md line 666:", pdw.groups)
-print("08-beyond.md line 667:", wdw.shape[0] / pdw.groups)
-print("08-beyond.md line 668:", checkDepthwise.worst)
+print("08-beyond.md line 875:", pdw.groups)
+print("08-beyond.md line 876:", wdw.shape[0] / pdw.groups)
+print("08-beyond.md line 877:", checkDepthwise.worst)
 
-// MARK: block 26, 08-beyond.md line 677
+// MARK: block 29, 08-beyond.md line 886
 // The dense (F, C, HH, WW) weights: filter f's weights on its group's channels, zeros elsewhere.
 var wDense = Tensor(zeros: [6, 4, 3, 3])
 for f in 0..<6 {
@@ -401,4 +592,4 @@ for f in 0..<6 {
 }
 checkAgreement("dw: masked dense, inside the blocks, vs grouped", inBlock, gg.dw)
 precondition(offBlockLargest > 0, "the dense layer's dw is not zero outside the blocks")
-print("08-beyond.md line 704:", offBlockLargest)
+print("08-beyond.md line 913:", offBlockLargest)

@@ -19,71 +19,105 @@ import Glibc
 import Darwin
 #endif
 
-// MARK: block 2, 11-tiny-cnn.md line 48
-/// `count` images of 6 × 6 (N, 1, 6, 6) with a bar of four pixels at a random place,
-/// labels 0 (horizontal), 1 (vertical), 2 (diagonal) in turn, plus noise.
-func makeBars(count: Int, seed: UInt64, noise: Double) -> (images: Tensor, labels: [Int]) {
+// MARK: block 2, 11-tiny-cnn.md line 50
+let imageSide = 6, barLength = 4, noiseLevel = 0.25
+/// A set of images with their labels and each bar's placement [label, r, c].
+struct BarSet {
+    var images: Tensor
+    var labels: [Int]
+    var placements: [[Int]]
+}
+/// `count` images of imageSide × imageSide, (N, 1, imageSide, imageSide), each with a bar of
+/// `barLength` pixels at a random placement, labels 0 (horizontal), 1 (vertical), 2 (diagonal)
+/// in turn, plus noise. With `parity`, only placements (r, c) with (r + c) % 2 == parity are drawn.
+func makeBars(count: Int, seed: UInt64, noise: Double, parity: Int? = nil) -> BarSet {
     var positions = SeededNormalGenerator(seed: seed)
-    var images = Tensor.randomNormal(shape: [count, 1, 6, 6], seed: seed + 1, standardDeviation: noise)
-    var labels = [Int]()
+    var images = Tensor.randomNormal(shape: [count, 1, imageSide, imageSide], seed: seed + 1, standardDeviation: noise)
+    var labels = [Int](), placements = [[Int]]()
+    let room = imageSide - barLength + 1    // the first pixel's choices along the bar's length
     for n in 0..<count {
         let label = n % 3
         // How many rows and columns the bar's first pixel can start at.
-        let (rowChoices, columnChoices) = [(6, 3), (3, 6), (3, 3)][label]
-        let r = Int(positions.nextUniform() * Double(rowChoices))
-        let c = Int(positions.nextUniform() * Double(columnChoices))
-        for t in 0..<4 {
+        let (rowChoices, columnChoices) = [(imageSide, room), (room, imageSide), (room, room)][label]
+        var r = 0, c = 0
+        repeat {
+            r = Int(positions.nextUniform() * Double(rowChoices))
+            c = Int(positions.nextUniform() * Double(columnChoices))
+        } while parity != nil && (r + c) % 2 != parity!
+        for t in 0..<barLength {
             let (i, j) = [(r, c + t), (r + t, c), (r + t, c + t)][label]
             images[n, 0, i, j] += 1
         }
         labels.append(label)
+        placements.append([label, r, c])
     }
-    return (images, labels)
+    return BarSet(images: images, labels: labels, placements: placements)
 }
 let classNames = ["horizontal", "vertical", "diagonal"]
-let trainSet = makeBars(count: 150, seed: 100, noise: 0.25)
-let testSet = makeBars(count: 300, seed: 200, noise: 0.25)
+let (trainSeed, testSeed, heldOutSeed): (UInt64, UInt64, UInt64) = (100, 200, 300)
+let trainSet = makeBars(count: 150, seed: trainSeed, noise: noiseLevel, parity: 0)
+let testSet = makeBars(count: 300, seed: testSeed, noise: noiseLevel, parity: 0)
+let heldOutSet = makeBars(count: 300, seed: heldOutSeed, noise: noiseLevel, parity: 1)
 for n in 0..<3 {
     show(trainSet.images.slice(n).slice(0), "training image \(n): \(classNames[trainSet.labels[n]])", heatmap: true)
 }
-print("11-tiny-cnn.md line 79:", Tensor.randomNormal(shape: [150, 1, 6, 6], seed: 101, standardDeviation: 0.25).maxAbs())
-print("11-tiny-cnn.md line 81:", trainSet.labels.count)
-print("11-tiny-cnn.md line 82:", testSet.labels.count)
+// Which placements the training set holds, and how many test images share one with it.
+let seenPlacements = Set(trainSet.placements)
+let testSeen = testSet.placements.filter { seenPlacements.contains($0) }.count
+let heldOutSeen = heldOutSet.placements.filter { seenPlacements.contains($0) }.count
+precondition(testSeen == testSet.labels.count, "some test image has a placement the training set lacks")
+precondition(heldOutSeen == 0, "some held-out image has a placement the training set holds")
+let trainNoise = Tensor.randomNormal(shape: trainSet.images.shape, seed: trainSeed + 1, standardDeviation: noiseLevel)
+print("11-tiny-cnn.md line 101:", imageSide)
+print("11-tiny-cnn.md line 101:", imageSide)
+print("11-tiny-cnn.md line 102:", barLength)
+print("11-tiny-cnn.md line 103:", noiseLevel)
+print("11-tiny-cnn.md line 105:", trainNoise.maxAbs())
+print("11-tiny-cnn.md line 108:", trainSet.labels.count)
+print("11-tiny-cnn.md line 109:", seenPlacements.count)
+print("11-tiny-cnn.md line 111:", testSet.labels.count)
+print("11-tiny-cnn.md line 112:", testSeen)
+print("11-tiny-cnn.md line 115:", heldOutSet.labels.count)
+print("11-tiny-cnn.md line 116:", heldOutSeen)
 
-// MARK: block 3, 11-tiny-cnn.md line 92
-let (imageSide, filterSide, F1, F2, classes) = (6, 3, 4, 4, 3)
+// MARK: block 3, 11-tiny-cnn.md line 126
+let (filterSide, F1, F2, classes) = (3, 4, 4, 3)
 let side1 = outputLength(input: imageSide, kernel: filterSide)!   // the first layer's output maps
 let side2 = outputLength(input: side1, kernel: filterSide)!       // the second layer's
 let features = F2 * side2 * side2                                  // the numbers the linear layer reads per image
 let receptiveField = filterSide + (filterSide - 1)                 // how many pixels of x, per side, one entry of z2 sees
-print("11-tiny-cnn.md line 100:", imageSide)
-print("11-tiny-cnn.md line 100:", imageSide)
-print("11-tiny-cnn.md line 103:", F1)
-print("11-tiny-cnn.md line 104:", filterSide)
-print("11-tiny-cnn.md line 104:", filterSide)
-print("11-tiny-cnn.md line 106:", F1)
-print("11-tiny-cnn.md line 106:", side1)
-print("11-tiny-cnn.md line 106:", side1)
-print("11-tiny-cnn.md line 108:", F2)
-print("11-tiny-cnn.md line 109:", F1)
-print("11-tiny-cnn.md line 109:", filterSide)
-print("11-tiny-cnn.md line 109:", filterSide)
-print("11-tiny-cnn.md line 112:", F2)
-print("11-tiny-cnn.md line 112:", side2)
-print("11-tiny-cnn.md line 112:", side2)
-print("11-tiny-cnn.md line 114:", receptiveField)
-print("11-tiny-cnn.md line 114:", receptiveField)
-print("11-tiny-cnn.md line 118:", features)
-print("11-tiny-cnn.md line 118:", features)
-print("11-tiny-cnn.md line 119:", classes)
-print("11-tiny-cnn.md line 121:", features)
-print("11-tiny-cnn.md line 121:", classes)
-print("11-tiny-cnn.md line 122:", classes)
-print("11-tiny-cnn.md line 157:", F2)
-print("11-tiny-cnn.md line 157:", side2)
-print("11-tiny-cnn.md line 157:", side2)
+print("11-tiny-cnn.md line 134:", imageSide)
+print("11-tiny-cnn.md line 134:", imageSide)
+print("11-tiny-cnn.md line 137:", F1)
+print("11-tiny-cnn.md line 138:", filterSide)
+print("11-tiny-cnn.md line 138:", filterSide)
+print("11-tiny-cnn.md line 140:", F1)
+print("11-tiny-cnn.md line 140:", side1)
+print("11-tiny-cnn.md line 140:", side1)
+print("11-tiny-cnn.md line 142:", F2)
+print("11-tiny-cnn.md line 143:", F1)
+print("11-tiny-cnn.md line 143:", filterSide)
+print("11-tiny-cnn.md line 143:", filterSide)
+print("11-tiny-cnn.md line 146:", F2)
+print("11-tiny-cnn.md line 146:", side2)
+print("11-tiny-cnn.md line 146:", side2)
+print("11-tiny-cnn.md line 147:", filterSide)
+print("11-tiny-cnn.md line 147:", filterSide)
+print("11-tiny-cnn.md line 148:", filterSide)
+print("11-tiny-cnn.md line 148:", filterSide)
+print("11-tiny-cnn.md line 149:", receptiveField)
+print("11-tiny-cnn.md line 149:", receptiveField)
+print("11-tiny-cnn.md line 153:", features)
+print("11-tiny-cnn.md line 153:", features)
+print("11-tiny-cnn.md line 154:", classes)
+print("11-tiny-cnn.md line 156:", features)
+print("11-tiny-cnn.md line 156:", classes)
+print("11-tiny-cnn.md line 157:", classes)
+print("11-tiny-cnn.md line 192:", F2)
+print("11-tiny-cnn.md line 192:", side2)
+print("11-tiny-cnn.md line 192:", side2)
 
-// MARK: block 4, 11-tiny-cnn.md line 190
+// MARK: block 4, 11-tiny-cnn.md line 225
 /// The matrix product of an m × k and a k × n matrix.
 func matmul(_ A: Tensor, _ B: Tensor) -> Tensor {
     let (m, k, n) = (A.shape[0], A.shape[1], B.shape[1])
@@ -123,7 +157,7 @@ func linearBackward(_ dS: Tensor, _ A: Tensor, _ W: Tensor) -> (dA: Tensor, dW: 
     return (matmul(dS, transposed(W)), matmul(transposed(A), dS), matmul(ones, dS).reshaped([dS.shape[1]]))
 }
 
-// MARK: block 5, 11-tiny-cnn.md line 235
+// MARK: block 5, 11-tiny-cnn.md line 270
 let aCheck = Tensor.randomNormal(shape: [5, 7], seed: 1)
 let wCheck = Tensor.randomNormal(shape: [7, 3], seed: 2)
 let bCheck = Tensor.randomNormal(shape: [3], seed: 3)
@@ -133,9 +167,9 @@ let linearCheck = checkGradients(
     ("dA", linearGrads.dA, numericalGradient(of: { linearForward($0, wCheck, bCheck) }, at: aCheck, upstream: dsCheck)),
     ("dW_lin", linearGrads.dW, numericalGradient(of: { linearForward(aCheck, $0, bCheck) }, at: wCheck, upstream: dsCheck)),
     ("db_lin", linearGrads.db, numericalGradient(of: { linearForward(aCheck, wCheck, $0) }, at: bCheck, upstream: dsCheck)))
-print("11-tiny-cnn.md line 247:", linearCheck.worst)
+print("11-tiny-cnn.md line 282:", linearCheck.worst)
 
-// MARK: block 6, 11-tiny-cnn.md line 257
+// MARK: block 6, 11-tiny-cnn.md line 292
 struct Parameters {
     var w1: Tensor     // (F1, 1, 3, 3)    the first layer's filters
     var b1: Tensor     // (F1)             and their biases
@@ -180,12 +214,13 @@ func forwardBackward(_ p: Parameters, _ x: Tensor, _ labels: [Int], passDx: Bool
     return Pass(loss: loss.loss, scores: S, gradients: gradients,
                 z1: z1, z2: z2, dz2: dz2, da1: da1, dz1: dz1, dx: first.dx)
 }
-print("11-tiny-cnn.md line 307:", filterSide * filterSide)
-print("11-tiny-cnn.md line 308:", F1 * filterSide * filterSide)
-print("11-tiny-cnn.md line 309:", features)
+print("11-tiny-cnn.md line 342:", filterSide * filterSide)
+print("11-tiny-cnn.md line 343:", F1 * filterSide * filterSide)
+print("11-tiny-cnn.md line 344:", features)
 
-// MARK: block 7, 11-tiny-cnn.md line 314
+// MARK: block 7, 11-tiny-cnn.md line 356
 func initialParameters(seed: UInt64) -> Parameters {
+    // He et al.'s 2 / fan-in in every layer, the first included, as they do (see above).
     func spread(_ fanIn: Int) -> Double { (2.0 / Double(fanIn)).squareRoot() }
     return Parameters(
         w1: Tensor.randomNormal(shape: [F1, 1, filterSide, filterSide], seed: seed,
@@ -200,16 +235,17 @@ func initialParameters(seed: UInt64) -> Parameters {
 let initialSeed: UInt64 = 11
 let initial = initialParameters(seed: initialSeed)
 
-// MARK: block 8, 11-tiny-cnn.md line 343
-let xSmall = Tensor(shape: [6, 1, imageSide, imageSide],
-                    scalars: Array(trainSet.images.scalars[0..<(6 * imageSide * imageSide)]))
-let labelsSmall = Array(trainSet.labels[0..<6])
+// MARK: block 8, 11-tiny-cnn.md line 386
+let checkCount = 6    // the training images the check uses
+let xSmall = Tensor(shape: [checkCount, 1, imageSide, imageSide],
+                    scalars: Array(trainSet.images.scalars[0..<(checkCount * imageSide * imageSide)]))
+let labelsSmall = Array(trainSet.labels[0..<checkCount])
 let atStart = forwardBackward(initial, xSmall, labelsSmall)
 let dS = softmaxCrossEntropyLoss(atStart.scores, labels: labelsSmall).gradient
 let lossCheck = checkGradients(
     ("dS", dS, numericalGradient(ofScalar: { softmaxCrossEntropyLoss($0, labels: labelsSmall).loss }, at: atStart.scores)))
 
-/// The pass over the six images when one parameter is replaced.
+/// The pass over the check's images when one parameter is replaced.
 func passWith(_ change: (inout Parameters) -> Void) -> Pass {
     var p = initial
     change(&p)
@@ -225,11 +261,12 @@ let chainCheck = checkGradients(
     ("dW_lin", g.wLin, numericalGradient(of: { v in scoresWith { $0.wLin = v } }, at: initial.wLin, upstream: dS)),
     ("db_lin", g.bLin, numericalGradient(of: { v in scoresWith { $0.bLin = v } }, at: initial.bLin, upstream: dS)),
     ("dx", atStart.dx, numericalGradient(of: { forwardBackward(initial, $0, labelsSmall).scores }, at: xSmall, upstream: dS)))
-print("11-tiny-cnn.md line 370:", lossCheck["dS"])
-print("11-tiny-cnn.md line 371:", chainCheck.names.count)
-print("11-tiny-cnn.md line 372:", chainCheck.worst)
+print("11-tiny-cnn.md line 414:", checkCount)
+print("11-tiny-cnn.md line 415:", lossCheck["dS"])
+print("11-tiny-cnn.md line 416:", chainCheck.names.count)
+print("11-tiny-cnn.md line 417:", chainCheck.worst)
 
-// MARK: block 9, 11-tiny-cnn.md line 378
+// MARK: block 9, 11-tiny-cnn.md line 423
 /// How many entries of t, nudged by ±h one at a time, carry an entry of z1 or z2 across zero.
 func kinkCrossings(at t: Tensor, h: Double = 1e-5, _ evaluate: (Tensor) -> Pass) -> Int {
     var crossing = 0
@@ -253,12 +290,12 @@ crossings += kinkCrossings(at: initial.wLin) { v in passWith { $0.wLin = v } }
 crossings += kinkCrossings(at: initial.bLin) { v in passWith { $0.bLin = v } }
 crossings += kinkCrossings(at: xSmall) { forwardBackward(initial, $0, labelsSmall) }
 precondition(crossings == 0, "a nudge of the gradient check crosses a ReLU kink: the check above is not meaningful")
-print("11-tiny-cnn.md line 404:", nudged)
-print("11-tiny-cnn.md line 404:", crossings)
+print("11-tiny-cnn.md line 449:", nudged)
+print("11-tiny-cnn.md line 449:", crossings)
 
-// MARK: block 10, 11-tiny-cnn.md line 414
+// MARK: block 10, 11-tiny-cnn.md line 459
 var da1ByFormula = [Tensor]()
-for n in 0..<6 {
+for n in 0..<checkCount {
     for c in 0..<F1 {
         var total = Tensor(zeros: [side1, side1])
         for f in 0..<F2 {
@@ -272,7 +309,7 @@ let dxFormulaDiff = checkAgreement("da1 by the full convolutions of the dx equat
 var dw1ByFormula = [Tensor]()
 for f in 0..<F1 {
     var total = Tensor(zeros: [filterSide, filterSide])
-    for n in 0..<6 {
+    for n in 0..<checkCount {
         total += crossCorrelate(xSmall.slice(n).slice(0), atStart.dz1.slice(n).slice(f), mode: .valid)
     }
     dw1ByFormula.append(total)
@@ -281,24 +318,27 @@ let dwFormulaDiff = checkAgreement("dw1 by the cross-correlations of the dw1 equ
                                    Tensor.stack(dw1ByFormula).reshaped(initial.w1.shape), g.w1)
 let fastDiff = checkAgreement("da1 by im2col vs convBackward",
                               convBackwardIm2col(atStart.dz2, relu(atStart.z1), initial.w2).dx, atStart.da1)
-print("11-tiny-cnn.md line 441:", max(dxFormulaDiff, dwFormulaDiff))
-print("11-tiny-cnn.md line 442:", fastDiff)
+print("11-tiny-cnn.md line 486:", max(dxFormulaDiff, dwFormulaDiff))
+print("11-tiny-cnn.md line 487:", fastDiff)
 
-// MARK: block 11, 11-tiny-cnn.md line 452
+// MARK: block 11, 11-tiny-cnn.md line 497
 let dw1Unmasked = convBackward(atStart.da1, xSmall, initial.w1).dw
 let unmaskedError = relError(dw1Unmasked, numericalGradient(of: { v in scoresWith { $0.w1 = v } }, at: initial.w1, upstream: dS))
 let maskedShare = Double(atStart.z1.scalars.filter { $0 <= 0 }.count) / Double(atStart.z1.count)
-precondition(unmaskedError > 1e-2, "dw1 without the first ReLU's mask no longer fails the check")
-print("11-tiny-cnn.md line 459:", unmaskedError)
-print("11-tiny-cnn.md line 462:", 100 * maskedShare)
+let probablyWrong = 1e-2    // CS231n's threshold: a relative error above it means the gradient is probably wrong
+precondition(unmaskedError > probablyWrong, "dw1 without the first ReLU's mask no longer fails the check")
+print("11-tiny-cnn.md line 505:", unmaskedError)
+print("11-tiny-cnn.md line 506:", probablyWrong)
+print("11-tiny-cnn.md line 508:", 100 * maskedShare)
 
-// MARK: block 12, 11-tiny-cnn.md line 473
+// MARK: block 12, 11-tiny-cnn.md line 519
 /// Images and labels `start ..< start + count` of a set.
-func batch(_ set: (images: Tensor, labels: [Int]), _ start: Int, _ count: Int) -> (images: Tensor, labels: [Int]) {
+func batch(_ set: BarSet, _ start: Int, _ count: Int) -> BarSet {
     let perImage = imageSide * imageSide
-    return (Tensor(shape: [count, 1, imageSide, imageSide],
-                   scalars: Array(set.images.scalars[(start * perImage)..<((start + count) * perImage)])),
-            Array(set.labels[start..<(start + count)]))
+    return BarSet(images: Tensor(shape: [count, 1, imageSide, imageSide],
+                                 scalars: Array(set.images.scalars[(start * perImage)..<((start + count) * perImage)])),
+                  labels: Array(set.labels[start..<(start + count)]),
+                  placements: Array(set.placements[start..<(start + count)]))
 }
 
 /// How many images the scores classify correctly (the largest score wins).
@@ -335,14 +375,14 @@ func train(from start: Parameters, passDx: Bool = true) -> (parameters: Paramete
 }
 let trained = train(from: initial)
 let params = trained.parameters, losses = trained.losses
-print("11-tiny-cnn.md line 518:", learningRate)
-print("11-tiny-cnn.md line 519:", trainSet.labels.count)
-print("11-tiny-cnn.md line 519:", batchesPerPass)
-print("11-tiny-cnn.md line 520:", batchSize)
-print("11-tiny-cnn.md line 520:", steps)
-print("11-tiny-cnn.md line 521:", steps / batchesPerPass)
+print("11-tiny-cnn.md line 565:", learningRate)
+print("11-tiny-cnn.md line 566:", trainSet.labels.count)
+print("11-tiny-cnn.md line 566:", batchesPerPass)
+print("11-tiny-cnn.md line 567:", batchSize)
+print("11-tiny-cnn.md line 567:", steps)
+print("11-tiny-cnn.md line 568:", steps / batchesPerPass)
 
-// MARK: block 13, 11-tiny-cnn.md line 524
+// MARK: block 13, 11-tiny-cnn.md line 571
 showPlot(x: (1...steps).map(Double.init), series: [(name: "loss of the step's batch", values: losses)],
          xLabel: "step", yLabel: "softmax cross-entropy loss", logY: true,
          "Training loss, one point per step (batches of \(batchSize) in a fixed order of \(batchesPerPass))")
@@ -350,72 +390,123 @@ let firstPass = losses.prefix(batchesPerPass).reduce(0, +) / Double(batchesPerPa
 let lastPass = losses.suffix(batchesPerPass).reduce(0, +) / Double(batchesPerPass)
 precondition(losses[0] > log(3.0) && losses[0] < log(3.0) + 0.2, "the first loss is no longer a little above ln 3")
 precondition(lastPass < firstPass / 10, "the loss no longer falls by more than a factor of 10")
-print("11-tiny-cnn.md line 534:", losses[0])
-print("11-tiny-cnn.md line 535:", log(3.0))
-print("11-tiny-cnn.md line 537:", firstPass)
-print("11-tiny-cnn.md line 538:", lastPass)
-print("11-tiny-cnn.md line 539:", firstPass / lastPass)
-print("11-tiny-cnn.md line 541:", batchesPerPass)
+print("11-tiny-cnn.md line 581:", losses[0])
+print("11-tiny-cnn.md line 582:", log(3.0))
+print("11-tiny-cnn.md line 584:", firstPass)
+print("11-tiny-cnn.md line 585:", lastPass)
+print("11-tiny-cnn.md line 586:", firstPass / lastPass)
+print("11-tiny-cnn.md line 588:", batchesPerPass)
 
-// MARK: block 14, 11-tiny-cnn.md line 546
-func evaluate(_ p: Parameters, _ set: (images: Tensor, labels: [Int])) -> (correct: Int, loss: Double) {
+// MARK: block 14, 11-tiny-cnn.md line 593
+func evaluate(_ p: Parameters, _ set: BarSet) -> (correct: Int, loss: Double) {
     let result = forwardBackward(p, set.images, set.labels)
     return (correctCount(result.scores, set.labels), result.loss)
 }
 let trainBefore = evaluate(initial, trainSet), trainAfter = evaluate(params, trainSet)
 let testBefore = evaluate(initial, testSet), testAfter = evaluate(params, testSet)
-showTable(["", "training: correct", "training: loss", "test: correct", "test: loss"],
-          [["before training", "\(trainBefore.correct) of \(trainSet.labels.count)", trainBefore.loss,
-            "\(testBefore.correct) of \(testSet.labels.count)", testBefore.loss],
-           ["after training", "\(trainAfter.correct) of \(trainSet.labels.count)", trainAfter.loss,
-            "\(testAfter.correct) of \(testSet.labels.count)", testAfter.loss]])
+let heldOutBefore = evaluate(initial, heldOutSet), heldOutAfter = evaluate(params, heldOutSet)
+let setNames = ["training", "test", "held-out"]
+let setSizes = [trainSet.labels.count, testSet.labels.count, heldOutSet.labels.count]
+let before = [trainBefore, testBefore, heldOutBefore], after = [trainAfter, testAfter, heldOutAfter]
+var accuracyRows = [[Any]]()
+for k in 0..<3 {
+    let row: [Any] = [setNames[k], setSizes[k], before[k].correct, before[k].loss, after[k].correct, after[k].loss]
+    accuracyRows.append(row)
+}
+showTable(["", "images", "correct before training", "loss before", "correct after training", "loss after"], accuracyRows)
 let fraction = { (correct: Int, count: Int) in Double(correct) / Double(count) }
 let testAccuracy = fraction(testAfter.correct, testSet.labels.count)
+let heldOutAccuracy = fraction(heldOutAfter.correct, heldOutSet.labels.count)
 precondition((0.2...0.5).contains(fraction(trainBefore.correct, trainSet.labels.count)),
              "before training the network is no longer near the third that guessing gets")
 precondition(testAccuracy > 0.85, "the trained network no longer gets more than 85 % of the test images right")
 precondition(testAccuracy < fraction(trainAfter.correct, trainSet.labels.count),
              "the test accuracy is no longer below the training accuracy")
-print("11-tiny-cnn.md line 567:", trainBefore.correct)
-print("11-tiny-cnn.md line 568:", trainSet.labels.count)
-print("11-tiny-cnn.md line 569:", steps)
-print("11-tiny-cnn.md line 570:", trainAfter.correct)
-print("11-tiny-cnn.md line 570:", testSet.labels.count)
-print("11-tiny-cnn.md line 571:", testAfter.correct)
-print("11-tiny-cnn.md line 572:", 100 * testAccuracy)
-print("11-tiny-cnn.md line 574:", trainSet.labels.count)
+print("11-tiny-cnn.md line 620:", trainBefore.correct)
+print("11-tiny-cnn.md line 621:", trainSet.labels.count)
+print("11-tiny-cnn.md line 622:", steps)
+print("11-tiny-cnn.md line 623:", trainAfter.correct)
+print("11-tiny-cnn.md line 623:", testSet.labels.count)
+print("11-tiny-cnn.md line 624:", testAfter.correct)
+print("11-tiny-cnn.md line 625:", 100 * testAccuracy)
+print("11-tiny-cnn.md line 627:", trainSet.labels.count)
+print("11-tiny-cnn.md line 629:", heldOutAfter.correct)
+print("11-tiny-cnn.md line 629:", heldOutSet.labels.count)
+print("11-tiny-cnn.md line 630:", 100 * heldOutAccuracy)
 
-// MARK: block 15, 11-tiny-cnn.md line 585
-var comparisonRows = [[Any]]()
-var gains = [Int]()
-var withTotal = 0, withoutTotal = 0
-for seed in [initialSeed, 21, 31, 41, 51] {
+// MARK: block 15, 11-tiny-cnn.md line 636
+/// One start, and what training made of it.
+struct Run {
+    let seed: UInt64
+    let start: Parameters
+    let trained: Parameters
+}
+let runSeeds: [UInt64] = [initialSeed, 21, 31, 41, 51]
+var runs = [Run]()
+for seed in runSeeds {
     let start = initialParameters(seed: seed)
-    let with = seed == initialSeed ? params : train(from: start).parameters
-    let without = train(from: start, passDx: false).parameters
-    precondition(without.w1 == start.w1 && without.b1 == start.b1, "without dx the first layer moved")
-    let (a, b) = (evaluate(with, testSet).correct, evaluate(without, testSet).correct)
-    comparisonRows.append(["seed \(seed)", a, b, a - b])
-    gains.append(a - b)
-    withTotal += a
-    withoutTotal += b
+    runs.append(Run(seed: seed, start: start, trained: seed == initialSeed ? params : train(from: start).parameters))
+}
+var untrainedTest = [Int](), trainedTest = [Int](), untrainedHeldOut = [Int](), trainedHeldOut = [Int]()
+var runRows = [[Any]]()
+for run in runs {
+    untrainedTest.append(evaluate(run.start, testSet).correct)
+    trainedTest.append(evaluate(run.trained, testSet).correct)
+    untrainedHeldOut.append(evaluate(run.start, heldOutSet).correct)
+    trainedHeldOut.append(evaluate(run.trained, heldOutSet).correct)
+    runRows.append(["seed \(run.seed)", untrainedTest.last!, trainedTest.last!, untrainedHeldOut.last!, trainedHeldOut.last!])
+}
+showTable(["start", "test: untrained", "test: trained", "held-out: untrained", "held-out: trained"], runRows,
+          "images classified correctly, of \(testSet.labels.count) test and \(heldOutSet.labels.count) held-out, before and after \(steps) steps")
+let runCount = runs.count
+precondition(runCount >= 5, "fewer than five starts")
+precondition(runs.indices.allSatisfy { trainedTest[$0] > untrainedTest[$0] && trainedHeldOut[$0] > untrainedHeldOut[$0] },
+             "some trained network no longer beats its untrained start on the test or held-out images")
+precondition(trainedHeldOut.max()! < trainedTest.min()!,
+             "some trained network no longer does worse on the held-out placements than every one does on the test images")
+print("11-tiny-cnn.md line 668:", runCount)
+print("11-tiny-cnn.md line 669:", untrainedTest.min()!)
+print("11-tiny-cnn.md line 669:", untrainedTest.max()!)
+print("11-tiny-cnn.md line 670:", trainedTest.min()!)
+print("11-tiny-cnn.md line 670:", trainedTest.max()!)
+print("11-tiny-cnn.md line 672:", untrainedHeldOut.min()!)
+print("11-tiny-cnn.md line 672:", untrainedHeldOut.max()!)
+print("11-tiny-cnn.md line 673:", trainedHeldOut.min()!)
+print("11-tiny-cnn.md line 673:", trainedHeldOut.max()!)
+
+// MARK: block 16, 11-tiny-cnn.md line 689
+var comparisonRows = [[Any]]()
+var gains = [Int](), withoutDx = [Parameters](), withoutTest = [Int]()
+for (k, run) in runs.enumerated() {
+    let without = train(from: run.start, passDx: false).parameters
+    precondition(without.w1 == run.start.w1 && without.b1 == run.start.b1, "without dx the first layer moved")
+    withoutDx.append(without)
+    withoutTest.append(evaluate(without, testSet).correct)
+    gains.append(trainedTest[k] - withoutTest[k])
+    comparisonRows.append(["seed \(run.seed)", trainedTest[k], withoutTest[k], gains[k]])
 }
 showTable(["start", "test correct, with dx", "test correct, dx dropped", "difference"], comparisonRows,
           "test images classified correctly (of \(testSet.labels.count)) after \(steps) steps, with and without the second layer's dx")
-let worstWithout = comparisonRows.map { $0[2] as! Int }.min()!
+let withTotal = trainedTest.reduce(0, +), withoutTotal = withoutTest.reduce(0, +)
+let worstWithout = withoutTest.min()!
 precondition(gains.allSatisfy { $0 > 0 }, "passing dx no longer helps from every start")
 precondition(3 * worstWithout > 2 * testSet.labels.count, "without dx some run no longer gets two thirds of the test set right")
-print("11-tiny-cnn.md line 607:", gains.count)
-print("11-tiny-cnn.md line 608:", gains.min()!)
-print("11-tiny-cnn.md line 609:", gains.max()!)
-print("11-tiny-cnn.md line 609:", withTotal)
-print("11-tiny-cnn.md line 610:", withoutTotal)
-print("11-tiny-cnn.md line 612:", trainSet.labels.count)
-print("11-tiny-cnn.md line 615:", worstWithout)
-print("11-tiny-cnn.md line 615:", testSet.labels.count)
+precondition(worstWithout > untrainedTest.max()!, "without dx some run no longer beats every untrained network")
+print("11-tiny-cnn.md line 709:", gains.count)
+print("11-tiny-cnn.md line 710:", gains.min()!)
+print("11-tiny-cnn.md line 711:", gains.max()!)
+print("11-tiny-cnn.md line 711:", withTotal)
+print("11-tiny-cnn.md line 712:", withoutTotal)
+print("11-tiny-cnn.md line 714:", trainSet.labels.count)
+print("11-tiny-cnn.md line 717:", worstWithout)
+print("11-tiny-cnn.md line 717:", testSet.labels.count)
+print("11-tiny-cnn.md line 719:", untrainedTest.max()!)
+print("11-tiny-cnn.md line 720:", filterSide)
+print("11-tiny-cnn.md line 720:", filterSide)
 
-// MARK: block 16, 11-tiny-cnn.md line 635
-let barsOnly = makeBars(count: testSet.labels.count, seed: 200, noise: 0)
+// MARK: block 17, 11-tiny-cnn.md line 739
+let barsOnly = makeBars(count: testSet.labels.count, seed: testSeed, noise: 0, parity: 0)
+precondition(barsOnly.placements == testSet.placements, "the noiseless copy puts its bars elsewhere")
 var misreadSentences = [String]()
 var saliencyChecks = [(name: String, analytic: Tensor, numeric: Tensor)]()
 var saliencyCrossings = 0
@@ -454,53 +545,120 @@ let saliencyCheck = checkGradients(saliencyChecks[0], saliencyChecks[1], salienc
 precondition(saliencyCrossings == 0, "a nudge of the saliency check crosses a ReLU kink")
 precondition(peakSizes.max()! > 10 * peakSizes.min()!, "the three maps no longer differ in size by more than a factor of 10")
 let misreadText = misreadSentences.isEmpty ? "It reads all three correctly." : misreadSentences.joined(separator: " ")
-print("11-tiny-cnn.md line 679:", classes)
-print("11-tiny-cnn.md line 679:", saliencyCrossings)
-print("11-tiny-cnn.md line 680:", saliencyCheck.worst)
-print("11-tiny-cnn.md line 682:", misreadText)
+print("11-tiny-cnn.md line 784:", classes)
+print("11-tiny-cnn.md line 784:", saliencyCrossings)
+print("11-tiny-cnn.md line 785:", saliencyCheck.worst)
+print("11-tiny-cnn.md line 787:", misreadText)
 
-// MARK: block 17, 11-tiny-cnn.md line 688
-let everyMap = forwardBackward(params, testSet.images, testSet.labels).dx
-let pixels = imageSide * imageSide, barLength = 4
-var peakOnBar = 0, strongerOnBar = 0, mostlyNegative = 0
-for n in 0..<testSet.labels.count {
-    let dx = Array(everyMap.scalars[(n * pixels)..<((n + 1) * pixels)])
-    let bar = Array(barsOnly.images.scalars[(n * pixels)..<((n + 1) * pixels)]).map { $0 > 0.5 }
-    let peak = dx.indices.max { abs(dx[$0]) < abs(dx[$1]) }!
-    if bar[peak] { peakOnBar += 1 }
-    let on = dx.indices.filter { bar[$0] }, off = dx.indices.filter { !bar[$0] }
-    let meanOn = on.map { abs(dx[$0]) }.reduce(0, +) / Double(on.count)
-    let meanOff = off.map { abs(dx[$0]) }.reduce(0, +) / Double(off.count)
-    if meanOn > meanOff { strongerOnBar += 1 }
-    if on.filter({ dx[$0] < 0 }).count > barLength / 2 { mostlyNegative += 1 }
+// MARK: block 18, 11-tiny-cnn.md line 800
+/// Over the test set's saliency maps under p: in how many images the peak of |dx| lies on the bar,
+/// the mean |dx| is larger on the bar than off it, and dx is negative on more than half the bar's pixels.
+func saliencyCounts(_ p: Parameters) -> [Int] {
+    let everyMap = forwardBackward(p, testSet.images, testSet.labels).dx
+    let pixels = imageSide * imageSide
+    var peakOnBar = 0, strongerOnBar = 0, mostlyNegative = 0
+    for n in 0..<testSet.labels.count {
+        let dx = Array(everyMap.scalars[(n * pixels)..<((n + 1) * pixels)])
+        let bar = Array(barsOnly.images.scalars[(n * pixels)..<((n + 1) * pixels)]).map { $0 > 0.5 }
+        let peak = dx.indices.max { abs(dx[$0]) < abs(dx[$1]) }!
+        if bar[peak] { peakOnBar += 1 }
+        let on = dx.indices.filter { bar[$0] }, off = dx.indices.filter { !bar[$0] }
+        precondition(on.count == barLength, "image \(n) does not have \(barLength) bar pixels")
+        let meanOn = on.map { abs(dx[$0]) }.reduce(0, +) / Double(on.count)
+        let meanOff = off.map { abs(dx[$0]) }.reduce(0, +) / Double(off.count)
+        if meanOn > meanOff { strongerOnBar += 1 }
+        if on.filter({ dx[$0] < 0 }).count > barLength / 2 { mostlyNegative += 1 }
+    }
+    return [peakOnBar, strongerOnBar, mostlyNegative]
 }
+let questions = ["peak of |dx| on the bar", "mean |dx| larger on the bar", "dx negative on most of the bar"]
+let untrainedCounts = runs.map { saliencyCounts($0.start) }
+let withoutDxCounts = withoutDx.map { saliencyCounts($0) }
+let trainedCounts = runs.map { saliencyCounts($0.trained) }
+var saliencyRows = [[Any]]()
+for (k, run) in runs.enumerated() {
+    var row: [Any] = ["seed \(run.seed)"]
+    for q in 0..<3 {
+        row.append(untrainedCounts[k][q])
+        row.append(withoutDxCounts[k][q])
+        row.append(trainedCounts[k][q])
+    }
+    saliencyRows.append(row)
+}
+var saliencyHeader = ["start"]
+for question in questions {
+    saliencyHeader.append("\(question): untrained")
+    saliencyHeader.append("dx dropped")
+    saliencyHeader.append("trained")
+}
+showTable(saliencyHeader, saliencyRows, "test images (of \(testSet.labels.count)) whose saliency map answers yes, for each start")
+/// Column q of a list of counts, summed over the starts.
+func total(_ counts: [[Int]], _ q: Int) -> Int { counts.map { $0[q] }.reduce(0, +) }
 let testCount = testSet.labels.count
-let chance = Double(barLength) / Double(pixels)
-precondition(Double(peakOnBar) > 3 * chance * Double(testCount), "the peak of |dx| no longer lies on the bar three times as often as chance")
-precondition(2 * strongerOnBar > testCount, "|dx| is no longer larger on the bar than off it in most test images")
-precondition(2 * mostlyNegative > testCount, "dx is no longer negative on most bar pixels in most test images")
-print("11-tiny-cnn.md line 711:", barLength)
-print("11-tiny-cnn.md line 711:", peakOnBar)
-print("11-tiny-cnn.md line 711:", testCount)
-print("11-tiny-cnn.md line 712:", 100 * Double(peakOnBar) / Double(testCount))
-print("11-tiny-cnn.md line 713:", 100 * chance)
-print("11-tiny-cnn.md line 715:", strongerOnBar)
-print("11-tiny-cnn.md line 718:", mostlyNegative)
-print("11-tiny-cnn.md line 718:", testCount)
-print("11-tiny-cnn.md line 723:", peakSizes.max()! / peakSizes.min()!)
+let (peakOnBar, strongerOnBar, mostlyNegative) = (trainedCounts[0][0], trainedCounts[0][1], trainedCounts[0][2])
+for q in 0..<3 {
+    precondition(runs.indices.allSatisfy { trainedCounts[$0][q] > untrainedCounts[$0][q] },
+                 "\(questions[q]): some trained network no longer beats its untrained start")
+    precondition(total(untrainedCounts, q) < total(withoutDxCounts, q) && total(withoutDxCounts, q) < total(trainedCounts, q),
+                 "\(questions[q]): the totals are no longer ordered untrained < dx dropped < trained")
+}
+precondition(trainedCounts.allSatisfy { 2 * $0[1] > testCount && 2 * $0[2] > testCount },
+             "some trained network no longer answers yes to the last two questions in most test images")
+precondition(untrainedCounts.allSatisfy { 2 * $0[1] > testCount },
+             "some untrained network's |dx| is no longer larger on the bar in most test images")
+print("11-tiny-cnn.md line 859:", barLength)
+print("11-tiny-cnn.md line 859:", peakOnBar)
+print("11-tiny-cnn.md line 860:", testCount)
+print("11-tiny-cnn.md line 861:", untrainedCounts.map { $0[0] }.min()!)
+print("11-tiny-cnn.md line 862:", untrainedCounts.map { $0[0] }.max()!)
+print("11-tiny-cnn.md line 864:", strongerOnBar)
+print("11-tiny-cnn.md line 866:", untrainedCounts.map { $0[1] }.min()!)
+print("11-tiny-cnn.md line 867:", untrainedCounts.map { $0[1] }.max()!)
+print("11-tiny-cnn.md line 871:", mostlyNegative)
+print("11-tiny-cnn.md line 871:", testCount)
+print("11-tiny-cnn.md line 874:", untrainedCounts.map { $0[2] }.min()!)
+print("11-tiny-cnn.md line 875:", untrainedCounts.map { $0[2] }.max()!)
+print("11-tiny-cnn.md line 876:", runCount)
+print("11-tiny-cnn.md line 878:", total(untrainedCounts, 0))
+print("11-tiny-cnn.md line 878:", total(withoutDxCounts, 0))
+print("11-tiny-cnn.md line 879:", total(trainedCounts, 0))
+print("11-tiny-cnn.md line 884:", peakSizes.max()! / peakSizes.min()!)
 
-// MARK: block 18, 11-tiny-cnn.md line 735
+// MARK: block 19, 11-tiny-cnn.md line 904
 show(initial.w1, "the first layer's filters before training", heatmap: true)
 show(params.w1, "the first layer's filters after training", heatmap: true)
+print("11-tiny-cnn.md line 912:", filterSide)
 
-// MARK: block 19, 11-tiny-cnn.md line 746
-let cleanBars = makeBars(count: 3, seed: 7, noise: 0)
-/// For each filter of w (with biases b): its largest ReLU output for each clean bar, and the bar it answers to most.
+// MARK: block 20, 11-tiny-cnn.md line 917
+/// Every placement of every kind of bar, without noise: the images and their labels.
+let everyBar: (images: Tensor, labels: [Int]) = {
+    let room = imageSide - barLength + 1
+    var placements = [[Int]]()
+    for label in 0..<3 {
+        let (rowChoices, columnChoices) = [(imageSide, room), (room, imageSide), (room, room)][label]
+        for r in 0..<rowChoices {
+            for c in 0..<columnChoices { placements.append([label, r, c]) }
+        }
+    }
+    var images = Tensor(zeros: [placements.count, 1, imageSide, imageSide])
+    for (n, placement) in placements.enumerated() {
+        let (label, r, c) = (placement[0], placement[1], placement[2])
+        for t in 0..<barLength {
+            let (i, j) = [(r, c + t), (r + t, c), (r + t, c + t)][label]
+            images[n, 0, i, j] = 1
+        }
+    }
+    return (images, placements.map { $0[0] })
+}()
+/// For each filter of w (with biases b): its largest ReLU output for each kind of clean bar, and the kind it answers to most.
 func barResponses(_ w: Tensor, _ b: Tensor) -> (largest: [[Double]], preferred: [Int]) {
-    let responses = relu(convForward(cleanBars.images, w, b))   // (3, filters, side1, side1)
+    let responses = relu(convForward(everyBar.images, w, b))   // (placements, filters, side1, side1)
     var largest = [[Double]](), preferred = [Int]()
     for f in 0..<w.shape[0] {
-        let perBar = (0..<3).map { n in responses.slice(n).slice(f).max() }
+        var perBar = [Double](repeating: 0, count: 3)
+        for n in everyBar.labels.indices {
+            perBar[everyBar.labels[n]] = max(perBar[everyBar.labels[n]], responses.slice(n).slice(f).max())
+        }
         largest.append(perBar)
         preferred.append(perBar.indices.max { perBar[$0] < perBar[$1] }!)
     }
@@ -512,41 +670,51 @@ struct Line {
     let runsLike: String      // the kind of bar a line of this direction belongs to
     let taps: [(Int, Int)]
 }
-var lines = [Line]()
-for r in 0..<filterSide {
-    lines.append(Line(name: "row \(r)", runsLike: classNames[0], taps: (0..<filterSide).map { (r, $0) }))
-}
-for c in 0..<filterSide {
-    lines.append(Line(name: "column \(c)", runsLike: classNames[1], taps: (0..<filterSide).map { ($0, c) }))
-}
-lines.append(Line(name: "main diagonal", runsLike: classNames[2], taps: (0..<filterSide).map { ($0, $0) }))
-lines.append(Line(name: "other diagonal", runsLike: "none", taps: (0..<filterSide).map { ($0, filterSide - 1 - $0) }))
+let lines: [Line] = {
+    var all = [Line]()
+    for r in 0..<filterSide {
+        all.append(Line(name: "row \(r)", runsLike: classNames[0], taps: (0..<filterSide).map { (r, $0) }))
+    }
+    for c in 0..<filterSide {
+        all.append(Line(name: "column \(c)", runsLike: classNames[1], taps: (0..<filterSide).map { ($0, c) }))
+    }
+    all.append(Line(name: "main diagonal", runsLike: classNames[2], taps: (0..<filterSide).map { ($0, $0) }))
+    all.append(Line(name: "other diagonal", runsLike: "none", taps: (0..<filterSide).map { ($0, filterSide - 1 - $0) }))
+    return all
+}()
 
-let (largest, preferred) = barResponses(params.w1, params.b1)
-var filterRows = [[Any]]()
-var tracing = [Int](), lessClean = [String]()
-for f in 0..<F1 {
-    let weights = lines.map { line in line.taps.map { params.w1[f, 0, $0.0, $0.1] } }
-    let sums = weights.map { $0.reduce(0, +) }
-    let heaviest = sums.indices.max { sums[$0] < sums[$1] }!
-    let allPositive = weights[heaviest].allSatisfy { $0 > 0 }
-    let sameWay = lines[heaviest].runsLike == classNames[preferred[f]]
-    filterRows.append(["filter \(f)"] + largest[f].map { $0 as Any }
-                      + [classNames[preferred[f]], lines[heaviest].name, lines[heaviest].runsLike, allPositive ? "yes" : "no"])
-    if sameWay && allPositive {
-        tracing.append(f)
-    } else {
-        // Say what is missing, and how close the filter's second choice of bar comes.
-        let runnerUp = (0..<3).filter { $0 != preferred[f] }.max { largest[f][$0] < largest[f][$1] }!
-        let missing = sameWay ? "not all three of its weights are positive (the smallest is \(fmt(weights[heaviest].min()!)))"
-                              : "it runs like a \(lines[heaviest].runsLike) bar"
-        lessClean.append("Filter \(f) is less clean: its heaviest line is \(lines[heaviest].name), but \(missing); "
-            + "it answers to a \(classNames[preferred[f]]) bar with \(fmt(largest[f][preferred[f]])) and to a "
-            + "\(classNames[runnerUp]) one with \(fmt(largest[f][runnerUp])).")
+/// For each filter of w: the index in `lines` of its line of taps with the largest sum, and that line's weights.
+func heaviestLines(_ w: Tensor) -> [(line: Int, weights: [Double])] {
+    (0..<w.shape[0]).map { f in
+        let weights = lines.map { line in line.taps.map { w[f, 0, $0.0, $0.1] } }
+        let sums = weights.map { $0.reduce(0, +) }
+        let heaviest = sums.indices.max { sums[$0] < sums[$1] }!
+        return (heaviest, weights[heaviest])
     }
 }
+/// The template test, for each filter of w: its heaviest line runs like the bar it answers to most, all weights positive.
+func templateTest(_ w: Tensor, _ b: Tensor) -> [Bool] {
+    let preferred = barResponses(w, b).preferred
+    return heaviestLines(w).enumerated().map { f, heaviest in
+        lines[heaviest.line].runsLike == classNames[preferred[f]] && heaviest.weights.allSatisfy { $0 > 0 }
+    }
+}
+
+let (largest, preferred) = barResponses(params.w1, params.b1)
+let heaviest = heaviestLines(params.w1)
+let isTemplate = templateTest(params.w1, params.b1)
+var filterRows = [[Any]]()
+for f in 0..<F1 {
+    let line = lines[heaviest[f].line]
+    let allPositive: String = heaviest[f].weights.allSatisfy { $0 > 0 } ? "yes" : "no"
+    let template: String = isTemplate[f] ? "yes" : "no"
+    var row: [Any] = ["filter \(f)"]
+    for response in largest[f] { row.append(response) }
+    let described: [Any] = [classNames[preferred[f]], line.name, line.runsLike, allPositive, template]
+    filterRows.append(row + described)
+}
 showTable(["", "horizontal bar", "vertical bar", "diagonal bar", "strongest for",
-           "heaviest line", "runs like a bar", "its three weights all positive"], filterRows,
+           "heaviest line", "runs like a bar", "its weights all positive", "template"], filterRows,
           "the first layer after training: largest ReLU output for a clean bar, and the line of taps with the largest sum")
 /// "filters 0 and 2" for [0, 2].
 func filterList(_ fs: [Int]) -> String {
@@ -559,23 +727,77 @@ let preferenceSummary = (0..<3).compactMap { k -> String? in
     return fs.isEmpty ? nil : "\(classNames[k]) bars (\(filterList(fs)))"
 }.joined(separator: "; ")
 let kindsCovered = Set(preferred).count
-precondition(2 * tracing.count > F1, "no longer do most first-layer filters trace the bar they answer to")
-let tracingText = (tracing.count == F1 ? "All \(F1) filters trace"
-                   : "\(filterList(tracing).prefix(1).uppercased() + filterList(tracing).dropFirst()) trace")
-let mostOrAll = tracing.count == F1 ? "all" : "most"
-print("11-tiny-cnn.md line 819:", preferenceSummary)
-print("11-tiny-cnn.md line 819:", kindsCovered)
-print("11-tiny-cnn.md line 820:", tracingText)
-print("11-tiny-cnn.md line 822:", mostOrAll)
-print("11-tiny-cnn.md line 823:", lessClean.joined(separator: " "))
-print("11-tiny-cnn.md line 833:", filterSide * filterSide)
+let templateCount = isTemplate.filter { $0 }.count
+print("11-tiny-cnn.md line 1018:", preferenceSummary)
+print("11-tiny-cnn.md line 1019:", kindsCovered)
+print("11-tiny-cnn.md line 1020:", templateCount)
+print("11-tiny-cnn.md line 1020:", F1)
+print("11-tiny-cnn.md line 1022:", runCount)
 
-// MARK: block 20, 11-tiny-cnn.md line 836
+// MARK: block 21, 11-tiny-cnn.md line 1028
+/// For each filter of w: the largest cosine similarity between its taps and a bar-like line of taps, both centred.
+func lineLikeness(_ w: Tensor) -> [Double] {
+    let tapCount = filterSide * filterSide
+    /// v minus its mean.
+    func centred(_ v: [Double]) -> [Double] {
+        let mean = v.reduce(0, +) / Double(v.count)
+        return v.map { $0 - mean }
+    }
+    func dot(_ u: [Double], _ v: [Double]) -> Double { zip(u, v).map { $0 * $1 }.reduce(0, +) }
+    let patterns = lines.filter { $0.runsLike != "none" }.map { line -> [Double] in
+        var pattern = [Double](repeating: 0, count: tapCount)
+        for (a, b) in line.taps { pattern[a * filterSide + b] = 1 }
+        return centred(pattern)
+    }
+    return (0..<w.shape[0]).map { f in
+        let taps = centred(w.slice(f).slice(0).scalars)
+        let similarities = patterns.map { dot(taps, $0) / (dot(taps, taps) * dot($0, $0)).squareRoot() }
+        return similarities.max()!
+    }
+}
+func average(_ v: [Double]) -> Double { v.reduce(0, +) / Double(v.count) }
+var untrainedTemplates = [Int](), trainedTemplates = [Int]()
+var untrainedLikeness = [Double](), trainedLikeness = [Double]()
+var templateRows = [[Any]]()
+for run in runs {
+    untrainedTemplates.append(templateTest(run.start.w1, run.start.b1).filter { $0 }.count)
+    trainedTemplates.append(templateTest(run.trained.w1, run.trained.b1).filter { $0 }.count)
+    untrainedLikeness.append(average(lineLikeness(run.start.w1)))
+    trainedLikeness.append(average(lineLikeness(run.trained.w1)))
+    templateRows.append(["seed \(run.seed)", untrainedTemplates.last!, trainedTemplates.last!,
+                         untrainedLikeness.last!, trainedLikeness.last!])
+}
+showTable(["start", "templates: untrained", "templates: trained", "likeness: untrained", "likeness: trained"], templateRows,
+          "first-layer filters (of \(F1)) passing the template test, and their mean cosine similarity to a line, before and after training")
+let filtersInAll = F1 * runCount
+let (untrainedTemplateTotal, trainedTemplateTotal) = (untrainedTemplates.reduce(0, +), trainedTemplates.reduce(0, +))
+let notRaised = runs.indices.filter { trainedTemplates[$0] <= untrainedTemplates[$0] }.count
+precondition(4 * untrainedTemplateTotal >= filtersInAll && notRaised > 0,
+             "training now raises the number of templates from every start: the text below needs rewriting")
+precondition(runs.indices.allSatisfy { trainedLikeness[$0] > untrainedLikeness[$0] },
+             "from some start the trained filters no longer look more like a line than the untrained ones")
+precondition(trainedLikeness.max()! < 0.9, "some trained first layer is now close to exact lines: the text below needs rewriting")
+print("11-tiny-cnn.md line 1073:", untrainedTemplateTotal)
+print("11-tiny-cnn.md line 1074:", filtersInAll)
+print("11-tiny-cnn.md line 1074:", runCount)
+print("11-tiny-cnn.md line 1075:", trainedTemplateTotal)
+print("11-tiny-cnn.md line 1076:", notRaised)
+print("11-tiny-cnn.md line 1077:", filterSide * filterSide)
+print("11-tiny-cnn.md line 1082:", untrainedLikeness.min()!)
+print("11-tiny-cnn.md line 1083:", untrainedLikeness.max()!)
+print("11-tiny-cnn.md line 1084:", trainedLikeness.min()!)
+print("11-tiny-cnn.md line 1084:", trainedLikeness.max()!)
+print("11-tiny-cnn.md line 1097:", filterSide * filterSide)
+
+// MARK: block 22, 11-tiny-cnn.md line 1100
 let explored = (0..<F1).filter { preferred[$0] == 2 }.max { largest[$0][2] < largest[$1][2] }
 precondition(explored != nil, "no first-layer filter answers most to diagonal bars any more")
 let diagonalFilter = explored!
+let cleanBars = makeBars(count: 3, seed: 7, noise: 0, parity: 0)
+precondition(cleanBars.placements.allSatisfy { seenPlacements.contains($0) }, "a clean bar lies where no training bar did")
 let diagonalImage = batch(cleanBars, 2, 1)
 let diagonalPass = forwardBackward(params, diagonalImage.images, diagonalImage.labels)
+precondition(diagonalPass.loss < log(3.0) / 100, "the clean diagonal bar's loss is no longer below a hundredth of ln 3")
 let dyOfFilter = diagonalPass.dz1.slice(0).slice(diagonalFilter).reshaped([1, 1, side1, side1])
 explore(diagonalImage.images, Tensor.stack([params.w1.slice(diagonalFilter)]), Tensor(vector: [params.b1[diagonalFilter]]),
         dy: dyOfFilter, label: "diagonal-detector")
@@ -593,15 +815,16 @@ for f in 0..<F1 {
                            diagonalImage.images, Tensor.stack([params.w1.slice(f)])).dx
 }
 let sharesDiff = checkAgreement("the filters' shares of dx vs the image's dx", shares, diagonalPass.dx)
-print("11-tiny-cnn.md line 861:", diagonalFilter)
-print("11-tiny-cnn.md line 862:", peakRow)
-print("11-tiny-cnn.md line 862:", peakColumn)
-print("11-tiny-cnn.md line 863:", filterSide)
-print("11-tiny-cnn.md line 865:", diagonalPass.loss)
-print("11-tiny-cnn.md line 868:", F1)
-print("11-tiny-cnn.md line 868:", sharesDiff)
+print("11-tiny-cnn.md line 1128:", diagonalFilter)
+print("11-tiny-cnn.md line 1129:", peakRow)
+print("11-tiny-cnn.md line 1129:", peakColumn)
+print("11-tiny-cnn.md line 1130:", filterSide)
+print("11-tiny-cnn.md line 1131:", dyOfFilter.maxAbs())
+print("11-tiny-cnn.md line 1132:", diagonalPass.loss)
+print("11-tiny-cnn.md line 1136:", F1)
+print("11-tiny-cnn.md line 1136:", sharesDiff)
 
-// MARK: block 21, 11-tiny-cnn.md line 879
+// MARK: block 23, 11-tiny-cnn.md line 1147
 showRotation(params.w1.slice(diagonalFilter).slice(0),
              "Filter \(diagonalFilter) as trained, and as a true convolution would apply it")
 var turned = params
@@ -611,15 +834,16 @@ let testTurned = evaluate(turned, testSet)
 precondition(barResponses(turned.w1, turned.b1).preferred == preferred,
              "a turned first-layer filter no longer answers most to the same kind of bar")
 precondition(testTurned.correct < testAfter.correct, "turning the filters no longer costs test accuracy")
-print("11-tiny-cnn.md line 892:", testTurned.correct)
-print("11-tiny-cnn.md line 892:", testSet.labels.count)
-print("11-tiny-cnn.md line 893:", testAfter.correct)
-print("11-tiny-cnn.md line 910:", losses[0])
-print("11-tiny-cnn.md line 910:", losses[steps - 1])
-print("11-tiny-cnn.md line 911:", trainBefore.correct)
-print("11-tiny-cnn.md line 912:", trainAfter.correct)
-print("11-tiny-cnn.md line 912:", trainSet.labels.count)
-print("11-tiny-cnn.md line 913:", testAfter.correct)
-print("11-tiny-cnn.md line 914:", testSet.labels.count)
-print("11-tiny-cnn.md line 916:", gains.count)
-print("11-tiny-cnn.md line 916:", mostOrAll)
+print("11-tiny-cnn.md line 1160:", testTurned.correct)
+print("11-tiny-cnn.md line 1160:", testSet.labels.count)
+print("11-tiny-cnn.md line 1161:", testAfter.correct)
+print("11-tiny-cnn.md line 1178:", losses[0])
+print("11-tiny-cnn.md line 1178:", losses[steps - 1])
+print("11-tiny-cnn.md line 1179:", trainBefore.correct)
+print("11-tiny-cnn.md line 1180:", trainAfter.correct)
+print("11-tiny-cnn.md line 1180:", trainSet.labels.count)
+print("11-tiny-cnn.md line 1181:", testAfter.correct)
+print("11-tiny-cnn.md line 1182:", testSet.labels.count)
+print("11-tiny-cnn.md line 1183:", heldOutAfter.correct)
+print("11-tiny-cnn.md line 1183:", heldOutSet.labels.count)
+print("11-tiny-cnn.md line 1186:", gains.count)

@@ -12,7 +12,26 @@
 import ConvEngine
 import ConvbookRuntime
 
-// MARK: block 1, 12-reference.md line 237
+// MARK: block 1, 12-reference.md line 239
+// The figures of this paragraph, from one small linear layer and the formula |λ − 1|/(λ + 1).
+let refLayer = (x: Tensor.randomNormal(shape: [2, 3, 5, 5], seed: 91), w: Tensor.randomNormal(shape: [4, 3, 3, 3], seed: 92),
+                b: Tensor.randomNormal(shape: [4], seed: 93), dy: Tensor.randomNormal(shape: [2, 4, 3, 3], seed: 94))
+let refDx = convBackward(refLayer.dy, refLayer.x, refLayer.w).dx
+let refErrorAt = { (step: Double) in
+    relError(refDx, numericalGradient(of: { convForward($0, refLayer.w, refLayer.b) }, at: refLayer.x,
+                                      upstream: refLayer.dy, h: step))
+}
+let (refLargeStep, refSmallStep) = (refErrorAt(1e-1), refErrorAt(1e-5))
+precondition(refLargeStep * 100 < refSmallStep && refSmallStep < 1e-7,
+             "h = 0.1 no longer beats h = 1e-5 by far on a linear layer, or h = 1e-5 no longer passes")
+let refCaught = [1e-7, 1e-2].map { 2 * $0 / (1 - $0) }   // λ − 1 at which |λ − 1|/(λ + 1) reaches the bar
+print("12-reference.md line 257:", refLayer.x.count)
+print("12-reference.md line 258:", refLargeStep)
+print("12-reference.md line 259:", refSmallStep)
+print("12-reference.md line 267:", refCaught[0])
+print("12-reference.md line 268:", refCaught[1])
+
+// MARK: block 2, 12-reference.md line 280
 let params = ConvParameters(stride: HW(height: 2, width: 3), padding: HW(height: 1, width: 2),
                             dilation: HW(height: 2, width: 1), groups: 2)
 let x = Tensor.randomNormal(shape: [2, 4, 7, 9], seed: 1)
@@ -30,19 +49,128 @@ let (F, HH, WW) = (w.shape[0], w.shape[2], w.shape[3])
 func firstChannel(_ f: Int) -> Int { geometry.group(ofFilter: f) * geometry.channelsPerGroup }
 print("y has shape", y.shape)
 
-// MARK: block 2, 12-reference.md line 265
+// MARK: block 3, 12-reference.md line 299
+/// Integers as prose: "5", "0 and 2", "0, 2 and 4"; "none" for no integers.
+func listed(_ xs: [Int]) -> String {
+    let words = xs.map(String.init)
+    if words.isEmpty { return "none" }
+    return words.count < 2 ? words.joined() : words.dropLast().joined(separator: ", ") + " and " + words.last!
+}
+
+// MARK: block 4, 12-reference.md line 317
 let spanH = H + 2 * p.height - d.height * (HH - 1) - 1
 let spanW = W + 2 * p.width - d.width * (WW - 1) - 1
 let outH = spanH / s.height + 1, outW = spanW / s.width + 1
 let (rH, rW) = (spanH % s.height, spanW % s.width)
 checkAgreement("H', W' by the formula vs the shape of convForward's y",
                Tensor(vector: [Double(outH), Double(outW)]), Tensor(vector: [Double(y.shape[2]), Double(y.shape[3])]))
-print("12-reference.md line 274:", outH)
-print("12-reference.md line 274:", outW)
-print("12-reference.md line 275:", rH)
-print("12-reference.md line 275:", rW)
+/// Stated: the rows u of x (0 ..< H) such that no u + p = s·i + d·a, for the H' output rows i and the HH taps a.
+func unreadRows(H: Int, HH: Int, s: Int, p: Int, d: Int) -> [Int] {
+    let rows: Int = (H + 2 * p - d * (HH - 1) - 1) / s + 1
+    var read = Set<Int>()
+    for i in 0..<rows {
+        for a in 0..<HH { read.insert(s * i + d * a) }
+    }
+    return (0..<H).filter { !read.contains($0 + p) }
+}
+/// Measured: the rows u where the loops' dx is exactly zero in every image, channel and column.
+func zeroRowsOfDx(_ dx: Tensor) -> [Int] {
+    (0..<dx.shape[2]).filter { u in
+        var zero = true
+        for n in 0..<dx.shape[0] {
+            for c in 0..<dx.shape[1] {
+                for v in 0..<dx.shape[3] where dx[n, c, u, v] != 0 { zero = false }
+            }
+        }
+        return zero
+    }
+}
+/// The same tensor with rows and columns exchanged, (N, C, W, H).
+func rowsAndColumnsSwapped(_ t: Tensor) -> Tensor {
+    var out = Tensor(zeros: [t.shape[0], t.shape[1], t.shape[3], t.shape[2]])
+    for n in 0..<t.shape[0] {
+        for c in 0..<t.shape[1] {
+            for u in 0..<t.shape[2] {
+                for v in 0..<t.shape[3] { out[n, c, v, u] = t[n, c, u, v] }
+            }
+        }
+    }
+    return out
+}
+let zeroRows = zeroRowsOfDx(loops.dx), zeroColumns = zeroRowsOfDx(rowsAndColumnsSwapped(loops.dx))
+precondition(zeroRows == unreadRows(H: H, HH: HH, s: s.height, p: p.height, d: d.height)
+             && zeroColumns == unreadRows(H: W, HH: WW, s: s.width, p: p.width, d: d.width),
+             "the rows and columns of x with dx = 0 are those no tap reads")
+precondition(s.height == d.height && unreadRows(H: H + 2 * p.height, HH: HH, s: s.height, p: 0, d: d.height)
+             .allSatisfy { $0 % s.height != 0 }, "down the rows only multiples of s = d are read")
+precondition(rH <= p.height && rW <= p.width, "the rows and columns past the last window are padding")
+print("12-reference.md line 366:", outH)
+print("12-reference.md line 366:", outW)
+print("12-reference.md line 367:", rH)
+print("12-reference.md line 367:", rW)
+print("12-reference.md line 369:", s.height)
+print("12-reference.md line 371:", s.height)
+print("12-reference.md line 371:", s.width)
+print("12-reference.md line 372:", WW)
+print("12-reference.md line 374:", listed(zeroRows))
+print("12-reference.md line 374:", listed(zeroColumns))
 
-// MARK: block 3, 12-reference.md line 284
+// MARK: block 5, 12-reference.md line 386
+let sizeSweep = Sweep(["H": 1...9, "HH": 1...4, "s": 1...4, "p": 0...2, "d": 1...3])
+/// The sweep's H, HH, s, p, d down the rows of a (1, 1, H, 1) layer, with random x and w.
+func oneAxisLayer(_ c: Sweep.Setting, padded: Bool = true) -> (x: Tensor, w: Tensor, parameters: ConvParameters) {
+    let x1 = Tensor.randomNormal(shape: [1, 1, c.H, 1], seed: 11)
+    let w1 = Tensor.randomNormal(shape: [1, 1, c.HH, 1], seed: 12)
+    let padding = HW(height: padded ? c.p : 0, width: 0)
+    let parameters = ConvParameters(stride: HW(height: c.s, width: 1), padding: padding,
+                                    dilation: HW(height: c.d, width: 1))
+    return (padded ? x1 : pad(x1, HW(height: c.p, width: 0)), w1, parameters)
+}
+/// The engine's dx for a dense random dy.
+func engineDx(_ layer: (x: Tensor, w: Tensor, parameters: ConvParameters)) -> Tensor {
+    let y1 = convForward(layer.x, layer.w, nil, layer.parameters)
+    return convBackward(Tensor.randomNormal(shape: y1.shape, seed: 13), layer.x, layer.w, layer.parameters).dx
+}
+/// Measured: window positions i = 0, 1, … counted while the last tap s·i + d(HH − 1) is inside x_pad.
+func windowsThatFit(_ c: Sweep.Setting) -> Int {
+    var count = 0
+    while c.s * count + c.d * (c.HH - 1) < c.H + 2 * c.p { count += 1 }
+    return count
+}
+/// Measured: rows of x_pad after the last one whose gradient is not zero (x_pad handed to the engine, p = 0).
+func rowsAfterTheLastRead(_ c: Sweep.Setting) -> Int {
+    let dxPad = engineDx(oneAxisLayer(c, padded: false))
+    let last: Int = (0..<dxPad.shape[2]).last(where: { dxPad[0, 0, $0, 0] != 0 }) ?? -1
+    return dxPad.shape[2] - 1 - last
+}
+/// Measured: the rows of x where the engine's dx is exactly zero.
+func zeroGradientRows(_ c: Sweep.Setting) -> [Int] {
+    let dx1 = engineDx(oneAxisLayer(c))
+    return (0..<c.H).filter { dx1[0, 0, $0, 0] == 0 }
+}
+let fits: (Sweep.Setting) -> Bool = { $0.H + 2 * $0.p >= $0.d * ($0.HH - 1) + 1 }
+let outputRule = checkRule("H' = ⌊(H + 2p − d(HH − 1) − 1)/s⌋ + 1", over: sizeSweep, where: fits,
+                           stated: { ($0.H + 2 * $0.p - $0.d * ($0.HH - 1) - 1) / $0.s + 1 }, measured: windowsThatFit)
+checkRule("r = (H + 2p − d(HH − 1) − 1) mod s rows of x_pad below the last window", over: sizeSweep, where: fits,
+          stated: { ($0.H + 2 * $0.p - $0.d * ($0.HH - 1) - 1) % $0.s }, measured: rowsAfterTheLastRead)
+checkRule("rows of x with dx = 0: those with no u + p = s·i + d·a", over: sizeSweep, where: fits,
+          stated: { unreadRows(H: $0.H, HH: $0.HH, s: $0.s, p: $0.p, d: $0.d) }, measured: zeroGradientRows)
+let closedForm = checkRule("d = 1, s ≤ HH: max(0, r − p) rows of x with dx = 0", over: sizeSweep,
+                           where: { fits($0) && $0.d == 1 && $0.s <= $0.HH },
+                           stated: { max(0, ($0.H + 2 * $0.p - $0.HH) % $0.s - $0.p) },
+                           measured: { zeroGradientRows($0).count })
+/// The closed form where it does not apply: d = 1 and s > HH, (stated, measured) per layer.
+let gapLayers: [(Int, Int)] = sizeSweep.filter { fits($0) && $0.d == 1 && $0.s > $0.HH }.map { c in
+    (max(0, (c.H + 2 * c.p - c.HH) % c.s - c.p), zeroGradientRows(c).count)
+}
+let undercounted = gapLayers.filter { $0.0 < $0.1 }.count
+precondition(undercounted > 0 && gapLayers.allSatisfy { $0.0 <= $0.1 }, "with s > HH the closed form never overcounts")
+print("12-reference.md line 438:", outputRule.checked)
+print("12-reference.md line 439:", closedForm.checked)
+print("12-reference.md line 440:", gapLayers.count)
+print("12-reference.md line 442:", undercounted)
+
+// MARK: block 6, 12-reference.md line 446
 // The defining sum at one output, written out.
 let (n0, f0, i0, j0) = (1, 3, 2, 1)
 let xPad = pad(x, p)
@@ -56,10 +184,10 @@ for c in 0..<geometry.channelsPerGroup {
 }
 checkAgreement("y[1, 3, 2, 1] by the sum vs the loops", Tensor(vector: [y0]), Tensor(vector: [y[n0, f0, i0, j0]]))
 let forwardDiff = checkAgreement("forward: building blocks vs loops", convForwardByBlocks(x, w, b, params), y)
-print("12-reference.md line 300:", y0)
-print("12-reference.md line 301:", forwardDiff)
+print("12-reference.md line 462:", y0)
+print("12-reference.md line 463:", forwardDiff)
 
-// MARK: block 4, 12-reference.md line 305
+// MARK: block 7, 12-reference.md line 467
 var dbBySum = Tensor(zeros: [F])
 for n in 0..<N {
     for f in 0..<F { dbBySum[f] += dy.slice(n).slice(f).sum() }
@@ -68,7 +196,7 @@ checkAgreement("db: Σ dy vs loops", dbBySum, loops.db)
 checkAgreement("db: building blocks vs loops", blocks.db, loops.db)
 let dbCheck = checkGradients(("db", loops.db, numericalGradient(of: { convForward(x, w, $0, params) }, at: b, upstream: dy)))
 
-// MARK: block 5, 12-reference.md line 317
+// MARK: block 8, 12-reference.md line 479
 // The cross-correlation form for one slice, dw[f, c'] with f = 3, c' = 1, written out.
 let (fW, cW) = (3, 1)
 var dwSlice = Tensor(zeros: [HH, WW])
@@ -80,11 +208,31 @@ for n in 0..<N {
 checkAgreement("dw[3, 1]: x_pad ⋆ dilate(dy, s), stride d, cut, vs loops", dwSlice, loops.dw.slice(fW).slice(cW))
 checkAgreement("dw: building blocks vs loops", blocks.dw, loops.dw)
 let dwCheck = checkGradients(("dw", loops.dw, numericalGradient(of: { convForward(x, $0, b, params) }, at: w, upstream: dy)))
+/// Measured: the length of x_pad ⋆ dilate(dy, s) taken with stride d, on vectors of the sweep's sizes.
+func uncutLength(_ c: Sweep.Setting) -> Int {
+    let rows: Int = (c.H + 2 * c.p - c.d * (c.HH - 1) - 1) / c.s + 1
+    let spread = dilate(Tensor(repeating: 1, shape: [rows]), by: HW(c.s))
+    return crossCorrelate(Tensor(repeating: 1, shape: [c.H + 2 * c.p]), spread, stride: HW(c.d)).count
+}
+let uncutRule = checkRule("the uncut correlation for dw has HH + ⌊r/d⌋ entries", over: sizeSweep, where: fits,
+                          stated: { $0.HH + (($0.H + 2 * $0.p - $0.d * ($0.HH - 1) - 1) % $0.s) / $0.d },
+                          measured: uncutLength)
+print("12-reference.md line 503:", uncutRule.checked)
 
-// MARK: block 6, 12-reference.md line 333
+// MARK: block 9, 12-reference.md line 508
 // The full-convolution form for one slice, dx[n, c] with n = 1, c = 2, written out.
 let (nX, cX) = (1, 2)
 let wTilde = rotate180(swapFilterAndChannelAxes(w))                 // (C/g, F, HH, WW)
+var wTildeMismatches = 0
+for cp in 0..<geometry.channelsPerGroup {
+    for f in 0..<F {
+        for a in 0..<HH {
+            for bb in 0..<WW where wTilde[cp, f, a, bb] != w[f, cp, HH - 1 - a, WW - 1 - bb] { wTildeMismatches += 1 }
+        }
+    }
+}
+precondition(wTilde.shape == [geometry.channelsPerGroup, F, HH, WW] && wTildeMismatches == 0,
+             "w̃[c', f, a', b'] = w[f, c', HH − 1 − a', WW − 1 − b'], shape (C/g, F, HH, WW)")
 let (paddedH, paddedW) = (H + 2 * p.height, W + 2 * p.width)
 /// Zero rows at the bottom and zero columns at the right, up to the size of x_pad.
 func extend(_ m: Tensor) -> Tensor {
@@ -104,11 +252,21 @@ checkAgreement("dx[1, 2]: crop(extend(Σ dilate(dy, s) ⋆full,d w̃)) vs loops"
 checkAgreement("dx: gather sum vs loops", convBackwardInputGather(dy, x, w, params), loops.dx)
 checkAgreement("dx: building blocks vs loops", blocks.dx, loops.dx)
 let dxCheck = checkGradients(("dx", loops.dx, numericalGradient(of: { convForward($0, w, b, params) }, at: x, upstream: dy)))
-print("12-reference.md line 358:", dbCheck["db"])
-print("12-reference.md line 359:", dwCheck["dw"])
-print("12-reference.md line 359:", dxCheck["dx"])
+/// Measured: the length of dilate(dy, s) ∗full dilate(w, d), on vectors of the sweep's sizes.
+func fullLength(_ c: Sweep.Setting) -> Int {
+    let rows: Int = (c.H + 2 * c.p - c.d * (c.HH - 1) - 1) / c.s + 1
+    let spread = dilate(Tensor(repeating: 1, shape: [rows]), by: HW(c.s))
+    return convolve(spread, dilate(Tensor(repeating: 1, shape: [c.HH]), by: HW(c.d)), mode: .full).count
+}
+let extendRule = checkRule("the full convolution for dx is H + 2p − r long: extend adds r", over: sizeSweep,
+                           where: fits, stated: { $0.H + 2 * $0.p - ($0.H + 2 * $0.p - $0.d * ($0.HH - 1) - 1) % $0.s },
+                           measured: fullLength)
+print("12-reference.md line 553:", extendRule.checked)
+print("12-reference.md line 556:", dbCheck["db"])
+print("12-reference.md line 557:", dwCheck["dw"])
+print("12-reference.md line 557:", dxCheck["dx"])
 
-// MARK: block 7, 12-reference.md line 363
+// MARK: block 10, 12-reference.md line 561
 let ungrouped = ConvParameters(stride: s, padding: p, dilation: d)
 var wDense = Tensor(zeros: [F, C, HH, WW]), inBlock = Tensor(zeros: [F, C, HH, WW])
 for f in 0..<F {
@@ -134,9 +292,31 @@ checkAgreement("forward: block-diagonal dense layer vs grouped", convForward(x, 
 checkAgreement("dx: block-diagonal dense layer vs grouped", dense.dx, loops.dx)
 checkAgreement("dw: dense layer inside the blocks vs grouped", dwInBlocks, loops.dw)
 let outsideBlocks = (dense.dw - dense.dw * inBlock).maxAbs()
-print("12-reference.md line 392:", outsideBlocks)
+/// Stated: the pairs (f, c), as f·C + c, whose groups ⌊f/(F/g)⌋ and ⌊c/(C/g)⌋ agree.
+func sameGroupPairs(C: Int, F: Int, g: Int) -> [Int] {
+    (0..<(F * C)).filter { ($0 / C) / (F / g) == ($0 % C) / (C / g) }
+}
+/// Measured: the pairs (f, c), as f·C + c, where output f of a grouped 1 × 1 layer moves when only channel c is 1.
+func connectedPairs(C: Int, F: Int, g: Int) -> [Int] {
+    let ones = Tensor(repeating: 1, shape: [F, C / g, 1, 1])
+    var pairs = [Int]()
+    for c in 0..<C {
+        var input = Tensor(zeros: [1, C, 1, 1])
+        input[0, c, 0, 0] = 1
+        let out = convForward(input, ones, nil, ConvParameters(groups: g))
+        for f in 0..<F where out[0, f, 0, 0] != 0 { pairs.append(f * C + c) }
+    }
+    return pairs.sorted()
+}
+let groupRule = checkRule("filter f reads channel c exactly when their groups agree",
+                          over: Sweep(["g": 1...4, "C": 1...8, "F": 1...8]),
+                          where: { $0.C % $0.g == 0 && $0.F % $0.g == 0 },
+                          stated: { sameGroupPairs(C: $0.C, F: $0.F, g: $0.g) },
+                          measured: { connectedPairs(C: $0.C, F: $0.F, g: $0.g) })
+print("12-reference.md line 611:", outsideBlocks)
+print("12-reference.md line 613:", groupRule.checked)
 
-// MARK: block 8, 12-reference.md line 397
+// MARK: block 11, 12-reference.md line 618
 let fast = convBackwardIm2col(dy, x, w, params)
 checkAgreement("forward: im2col + products vs loops", convForwardIm2col(x, w, b, params), y)
 checkAgreement("dx: col2im(W_matᵀ dY_mat) vs loops", fast.dx, loops.dx)
@@ -146,7 +326,7 @@ let colsShape = im2col(x, kernelHeight: HH, kernelWidth: WW, group: 1, params).s
 checkAgreement("im2col shape vs ((C/g)·HH·WW, N·H'·W')", Tensor(vector: colsShape.map(Double.init)),
                Tensor(vector: [Double(geometry.channelsPerGroup * HH * WW), Double(N * outH * outW)]))
 
-// MARK: block 9, 12-reference.md line 410
+// MARK: block 12, 12-reference.md line 631
 let z = convForward(x, w, b, params)
 let da = Tensor.randomNormal(shape: z.shape, seed: 5)
 let dz = reluBackward(da, z)
@@ -159,10 +339,10 @@ let reluCheck = checkGradients(
     ("dw", chain.dw, numericalGradient(of: { relu(convForward(x, $0, b, params)) }, at: w, upstream: da)),
     ("db", chain.db, numericalGradient(of: { relu(convForward(x, w, $0, params)) }, at: b, upstream: da)))
 let nearestToKink = z.scalars.map { abs($0) }.min()!
-print("12-reference.md line 425:", reluCheck.worst)
-print("12-reference.md line 427:", nearestToKink)
+print("12-reference.md line 646:", reluCheck.worst)
+print("12-reference.md line 648:", nearestToKink)
 
-// MARK: block 10, 12-reference.md line 431
+// MARK: block 13, 12-reference.md line 652
 // relError and the centred difference, written from their formulas.
 func relErrorByFormula(_ u: Tensor, _ v: Tensor) -> Double {
     var worst = 0.0

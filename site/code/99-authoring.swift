@@ -72,10 +72,31 @@ checkAgreement("dx: building blocks vs loops", convBackwardByBlocks(dy, xb, wb, 
 print("99-authoring.md line 328:", check["dx"])
 print("99-authoring.md line 328:", check.worst)
 
-// MARK: block 13, 99-authoring.md line 350
+// MARK: block 13, 99-authoring.md line 348
+func rowsWithZeroGradient(_ c: Sweep.Setting) -> Int {
+    let parameters = ConvParameters(stride: HW(height: c.s, width: 1), padding: HW(height: c.p, width: 0))
+    let outH = outputLength(input: c.H, kernel: c.HH, stride: c.s, padding: c.p)!
+    let dx = convBackward(Tensor.randomNormal(shape: [1, 1, outH, 1], seed: 3),
+                          Tensor.randomNormal(shape: [1, 1, c.H, 1], seed: 1),
+                          Tensor.randomNormal(shape: [1, 1, c.HH, 1], seed: 2), parameters).dx
+    return (0..<c.H).filter { dx[0, 0, $0, 0] == 0 }.count
+}
+let unread = checkRule("rows of x no window reads",
+                       over: Sweep(["H": 3...9, "HH": 1...4, "s": 1...4, "p": 0...2]),
+                       where: { $0.H + 2 * $0.p >= $0.HH },
+                       stated: { c -> Int in
+                           let outH = (c.H + 2 * c.p - c.HH) / c.s + 1
+                           let read = Set((0..<outH).flatMap { i in (c.s * i)..<(c.s * i + c.HH) })
+                           return (c.p..<(c.p + c.H)).filter { !read.contains($0) }.count
+                       },
+                       measured: rowsWithZeroGradient)
+print("99-authoring.md line 368:", unread.checked)
+print("99-authoring.md line 369:", unread.excluded)
+
+// MARK: block 14, 99-authoring.md line 397
 let fastY = convForwardIm2col(xb, wb, bb, p)
 print(convForward(xb, wb, bb, p).reproducibility, fastY.reproducibility, (2 * fastY).reproducibility)
 show(fastY.slice(0).slice(0), "y[0, 0] by im2col and BLAS")
 let fastDifference = checkAgreement("y: im2col vs loops", fastY, convForward(xb, wb, bb, p))
-print("99-authoring.md line 357:", fastDifference)
-print("99-authoring.md line 362:", measured(fastY.sum(), .relative(1e-11)))
+print("99-authoring.md line 404:", fastDifference)
+print("99-authoring.md line 409:", measured(fastY.sum(), .relative(1e-11)))
