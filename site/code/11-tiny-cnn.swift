@@ -498,13 +498,15 @@ print("11-tiny-cnn.md line 711:", gains.max()!)
 print("11-tiny-cnn.md line 711:", withTotal)
 print("11-tiny-cnn.md line 712:", withoutTotal)
 print("11-tiny-cnn.md line 714:", trainSet.labels.count)
+print("11-tiny-cnn.md line 716:", gains.count)
 print("11-tiny-cnn.md line 717:", worstWithout)
 print("11-tiny-cnn.md line 717:", testSet.labels.count)
 print("11-tiny-cnn.md line 719:", untrainedTest.max()!)
 print("11-tiny-cnn.md line 720:", filterSide)
 print("11-tiny-cnn.md line 720:", filterSide)
+print("11-tiny-cnn.md line 723:", runCount)
 
-// MARK: block 17, 11-tiny-cnn.md line 739
+// MARK: block 17, 11-tiny-cnn.md line 742
 let barsOnly = makeBars(count: testSet.labels.count, seed: testSeed, noise: 0, parity: 0)
 precondition(barsOnly.placements == testSet.placements, "the noiseless copy puts its bars elsewhere")
 var misreadSentences = [String]()
@@ -545,12 +547,12 @@ let saliencyCheck = checkGradients(saliencyChecks[0], saliencyChecks[1], salienc
 precondition(saliencyCrossings == 0, "a nudge of the saliency check crosses a ReLU kink")
 precondition(peakSizes.max()! > 10 * peakSizes.min()!, "the three maps no longer differ in size by more than a factor of 10")
 let misreadText = misreadSentences.isEmpty ? "It reads all three correctly." : misreadSentences.joined(separator: " ")
-print("11-tiny-cnn.md line 784:", classes)
-print("11-tiny-cnn.md line 784:", saliencyCrossings)
-print("11-tiny-cnn.md line 785:", saliencyCheck.worst)
-print("11-tiny-cnn.md line 787:", misreadText)
+print("11-tiny-cnn.md line 787:", classes)
+print("11-tiny-cnn.md line 787:", saliencyCrossings)
+print("11-tiny-cnn.md line 788:", saliencyCheck.worst)
+print("11-tiny-cnn.md line 790:", misreadText)
 
-// MARK: block 18, 11-tiny-cnn.md line 800
+// MARK: block 18, 11-tiny-cnn.md line 803
 /// Over the test set's saliency maps under p: in how many images the peak of |dx| lies on the bar,
 /// the mean |dx| is larger on the bar than off it, and dx is negative on more than half the bar's pixels.
 func saliencyCounts(_ p: Parameters) -> [Int] {
@@ -606,30 +608,40 @@ precondition(trainedCounts.allSatisfy { 2 * $0[1] > testCount && 2 * $0[2] > tes
              "some trained network no longer answers yes to the last two questions in most test images")
 precondition(untrainedCounts.allSatisfy { 2 * $0[1] > testCount },
              "some untrained network's |dx| is no longer larger on the bar in most test images")
-print("11-tiny-cnn.md line 859:", barLength)
-print("11-tiny-cnn.md line 859:", peakOnBar)
-print("11-tiny-cnn.md line 860:", testCount)
-print("11-tiny-cnn.md line 861:", untrainedCounts.map { $0[0] }.min()!)
-print("11-tiny-cnn.md line 862:", untrainedCounts.map { $0[0] }.max()!)
-print("11-tiny-cnn.md line 864:", strongerOnBar)
-print("11-tiny-cnn.md line 866:", untrainedCounts.map { $0[1] }.min()!)
-print("11-tiny-cnn.md line 867:", untrainedCounts.map { $0[1] }.max()!)
-print("11-tiny-cnn.md line 871:", mostlyNegative)
-print("11-tiny-cnn.md line 871:", testCount)
-print("11-tiny-cnn.md line 874:", untrainedCounts.map { $0[2] }.min()!)
-print("11-tiny-cnn.md line 875:", untrainedCounts.map { $0[2] }.max()!)
-print("11-tiny-cnn.md line 876:", runCount)
-print("11-tiny-cnn.md line 878:", total(untrainedCounts, 0))
-print("11-tiny-cnn.md line 878:", total(withoutDxCounts, 0))
-print("11-tiny-cnn.md line 879:", total(trainedCounts, 0))
-print("11-tiny-cnn.md line 884:", peakSizes.max()! / peakSizes.min()!)
+// Per start, for each question: does untrained < dx dropped < trained hold?
+let orderedStarts = (0..<3).map { q in
+    runs.indices.filter { untrainedCounts[$0][q] < withoutDxCounts[$0][q] && withoutDxCounts[$0][q] < trainedCounts[$0][q] }.count
+}
+precondition(orderedStarts.contains { $0 < runCount }, "every start is now ordered on every question: the text below needs rewriting")
+print("11-tiny-cnn.md line 867:", barLength)
+print("11-tiny-cnn.md line 867:", peakOnBar)
+print("11-tiny-cnn.md line 868:", testCount)
+print("11-tiny-cnn.md line 869:", untrainedCounts.map { $0[0] }.min()!)
+print("11-tiny-cnn.md line 870:", untrainedCounts.map { $0[0] }.max()!)
+print("11-tiny-cnn.md line 871:", runCount)
+print("11-tiny-cnn.md line 873:", strongerOnBar)
+print("11-tiny-cnn.md line 875:", untrainedCounts.map { $0[1] }.min()!)
+print("11-tiny-cnn.md line 876:", untrainedCounts.map { $0[1] }.max()!)
+print("11-tiny-cnn.md line 881:", mostlyNegative)
+print("11-tiny-cnn.md line 881:", testCount)
+print("11-tiny-cnn.md line 884:", untrainedCounts.map { $0[2] }.min()!)
+print("11-tiny-cnn.md line 885:", untrainedCounts.map { $0[2] }.max()!)
+print("11-tiny-cnn.md line 886:", runCount)
+print("11-tiny-cnn.md line 888:", total(untrainedCounts, 0))
+print("11-tiny-cnn.md line 888:", total(withoutDxCounts, 0))
+print("11-tiny-cnn.md line 889:", total(trainedCounts, 0))
+print("11-tiny-cnn.md line 892:", orderedStarts[0])
+print("11-tiny-cnn.md line 893:", orderedStarts[1])
+print("11-tiny-cnn.md line 893:", orderedStarts[2])
+print("11-tiny-cnn.md line 894:", runCount)
+print("11-tiny-cnn.md line 898:", peakSizes.max()! / peakSizes.min()!)
 
-// MARK: block 19, 11-tiny-cnn.md line 904
+// MARK: block 19, 11-tiny-cnn.md line 918
 show(initial.w1, "the first layer's filters before training", heatmap: true)
 show(params.w1, "the first layer's filters after training", heatmap: true)
-print("11-tiny-cnn.md line 912:", filterSide)
+print("11-tiny-cnn.md line 926:", filterSide)
 
-// MARK: block 20, 11-tiny-cnn.md line 917
+// MARK: block 20, 11-tiny-cnn.md line 932
 /// Every placement of every kind of bar, without noise: the images and their labels.
 let everyBar: (images: Tensor, labels: [Int]) = {
     let room = imageSide - barLength + 1
@@ -650,10 +662,11 @@ let everyBar: (images: Tensor, labels: [Int]) = {
     }
     return (images, placements.map { $0[0] })
 }()
-/// For each filter of w (with biases b): its largest ReLU output for each kind of clean bar, and the kind it answers to most.
-func barResponses(_ w: Tensor, _ b: Tensor) -> (largest: [[Double]], preferred: [Int]) {
+/// For each filter of w (with biases b): its largest ReLU output for each kind of clean bar, the kind it answers
+/// to most (the first, on a tie), and every kind that ties for the most.
+func barResponses(_ w: Tensor, _ b: Tensor) -> (largest: [[Double]], preferred: [Int], strongest: [[Int]]) {
     let responses = relu(convForward(everyBar.images, w, b))   // (placements, filters, side1, side1)
-    var largest = [[Double]](), preferred = [Int]()
+    var largest = [[Double]](), preferred = [Int](), strongest = [[Int]]()
     for f in 0..<w.shape[0] {
         var perBar = [Double](repeating: 0, count: 3)
         for n in everyBar.labels.indices {
@@ -661,8 +674,9 @@ func barResponses(_ w: Tensor, _ b: Tensor) -> (largest: [[Double]], preferred: 
         }
         largest.append(perBar)
         preferred.append(perBar.indices.max { perBar[$0] < perBar[$1] }!)
+        strongest.append(perBar.indices.filter { perBar[$0] == perBar.max()! })
     }
-    return (largest, preferred)
+    return (largest, preferred, strongest)
 }
 
 struct Line {
@@ -692,15 +706,17 @@ func heaviestLines(_ w: Tensor) -> [(line: Int, weights: [Double])] {
         return (heaviest, weights[heaviest])
     }
 }
-/// The template test, for each filter of w: its heaviest line runs like the bar it answers to most, all weights positive.
+/// The template test, for each filter of w: it answers most to one kind of bar (no tie), its heaviest line runs like
+/// that kind, and all that line's weights are positive.
 func templateTest(_ w: Tensor, _ b: Tensor) -> [Bool] {
-    let preferred = barResponses(w, b).preferred
+    let strongest = barResponses(w, b).strongest
     return heaviestLines(w).enumerated().map { f, heaviest in
-        lines[heaviest.line].runsLike == classNames[preferred[f]] && heaviest.weights.allSatisfy { $0 > 0 }
+        strongest[f].count == 1 && lines[heaviest.line].runsLike == classNames[strongest[f][0]]
+            && heaviest.weights.allSatisfy { $0 > 0 }
     }
 }
 
-let (largest, preferred) = barResponses(params.w1, params.b1)
+let (largest, _, strongest) = barResponses(params.w1, params.b1)
 let heaviest = heaviestLines(params.w1)
 let isTemplate = templateTest(params.w1, params.b1)
 var filterRows = [[Any]]()
@@ -710,7 +726,9 @@ for f in 0..<F1 {
     let template: String = isTemplate[f] ? "yes" : "no"
     var row: [Any] = ["filter \(f)"]
     for response in largest[f] { row.append(response) }
-    let described: [Any] = [classNames[preferred[f]], line.name, line.runsLike, allPositive, template]
+    let strongestFor = strongest[f].count == 1 ? classNames[strongest[f][0]]
+                                               : "tie: " + strongest[f].map { classNames[$0] }.joined(separator: " = ")
+    let described: [Any] = [strongestFor, line.name, line.runsLike, allPositive, template]
     filterRows.append(row + described)
 }
 showTable(["", "horizontal bar", "vertical bar", "diagonal bar", "strongest for",
@@ -723,18 +741,20 @@ func filterList(_ fs: [Int]) -> String {
     return (fs.count == 1 ? "filter " : "filters ") + joined
 }
 let preferenceSummary = (0..<3).compactMap { k -> String? in
-    let fs = (0..<F1).filter { preferred[$0] == k }
+    let fs = (0..<F1).filter { strongest[$0] == [k] }
     return fs.isEmpty ? nil : "\(classNames[k]) bars (\(filterList(fs)))"
 }.joined(separator: "; ")
-let kindsCovered = Set(preferred).count
+let tiedFilters = (0..<F1).filter { strongest[$0].count > 1 }
+let tieSummary = tiedFilters.isEmpty ? "" : "; \(filterList(tiedFilters)) \(tiedFilters.count == 1 ? "answers" : "answer") equally to more than one kind"
+let kindsCovered = Set((0..<F1).filter { strongest[$0].count == 1 }.map { strongest[$0][0] }).count
 let templateCount = isTemplate.filter { $0 }.count
-print("11-tiny-cnn.md line 1018:", preferenceSummary)
-print("11-tiny-cnn.md line 1019:", kindsCovered)
-print("11-tiny-cnn.md line 1020:", templateCount)
-print("11-tiny-cnn.md line 1020:", F1)
-print("11-tiny-cnn.md line 1022:", runCount)
+print("11-tiny-cnn.md line 1041:", preferenceSummary + tieSummary)
+print("11-tiny-cnn.md line 1042:", kindsCovered)
+print("11-tiny-cnn.md line 1043:", templateCount)
+print("11-tiny-cnn.md line 1043:", F1)
+print("11-tiny-cnn.md line 1045:", runCount)
 
-// MARK: block 21, 11-tiny-cnn.md line 1028
+// MARK: block 21, 11-tiny-cnn.md line 1051
 /// For each filter of w: the largest cosine similarity between its taps and a bar-like line of taps, both centred.
 func lineLikeness(_ w: Tensor) -> [Double] {
     let tapCount = filterSide * filterSide
@@ -774,23 +794,27 @@ let (untrainedTemplateTotal, trainedTemplateTotal) = (untrainedTemplates.reduce(
 let notRaised = runs.indices.filter { trainedTemplates[$0] <= untrainedTemplates[$0] }.count
 precondition(4 * untrainedTemplateTotal >= filtersInAll && notRaised > 0,
              "training now raises the number of templates from every start: the text below needs rewriting")
+precondition(trainedTemplateTotal > untrainedTemplateTotal && trainedTemplateTotal < 2 * untrainedTemplateTotal,
+             "the trained filters no longer pass the template test more often, but less than twice as often, as the untrained")
 precondition(runs.indices.allSatisfy { trainedLikeness[$0] > untrainedLikeness[$0] },
              "from some start the trained filters no longer look more like a line than the untrained ones")
 precondition(trainedLikeness.max()! < 0.9, "some trained first layer is now close to exact lines: the text below needs rewriting")
-print("11-tiny-cnn.md line 1073:", untrainedTemplateTotal)
-print("11-tiny-cnn.md line 1074:", filtersInAll)
-print("11-tiny-cnn.md line 1074:", runCount)
-print("11-tiny-cnn.md line 1075:", trainedTemplateTotal)
-print("11-tiny-cnn.md line 1076:", notRaised)
-print("11-tiny-cnn.md line 1077:", filterSide * filterSide)
-print("11-tiny-cnn.md line 1082:", untrainedLikeness.min()!)
-print("11-tiny-cnn.md line 1083:", untrainedLikeness.max()!)
-print("11-tiny-cnn.md line 1084:", trainedLikeness.min()!)
-print("11-tiny-cnn.md line 1084:", trainedLikeness.max()!)
-print("11-tiny-cnn.md line 1097:", filterSide * filterSide)
+print("11-tiny-cnn.md line 1098:", untrainedTemplateTotal)
+print("11-tiny-cnn.md line 1099:", filtersInAll)
+print("11-tiny-cnn.md line 1099:", runCount)
+print("11-tiny-cnn.md line 1100:", trainedTemplateTotal)
+print("11-tiny-cnn.md line 1101:", notRaised)
+print("11-tiny-cnn.md line 1102:", filterSide * filterSide)
+print("11-tiny-cnn.md line 1105:", filtersInAll)
+print("11-tiny-cnn.md line 1108:", runCount)
+print("11-tiny-cnn.md line 1109:", untrainedLikeness.min()!)
+print("11-tiny-cnn.md line 1110:", untrainedLikeness.max()!)
+print("11-tiny-cnn.md line 1111:", trainedLikeness.min()!)
+print("11-tiny-cnn.md line 1111:", trainedLikeness.max()!)
+print("11-tiny-cnn.md line 1124:", filterSide * filterSide)
 
-// MARK: block 22, 11-tiny-cnn.md line 1100
-let explored = (0..<F1).filter { preferred[$0] == 2 }.max { largest[$0][2] < largest[$1][2] }
+// MARK: block 22, 11-tiny-cnn.md line 1127
+let explored = (0..<F1).filter { strongest[$0] == [2] }.max { largest[$0][2] < largest[$1][2] }
 precondition(explored != nil, "no first-layer filter answers most to diagonal bars any more")
 let diagonalFilter = explored!
 let cleanBars = makeBars(count: 3, seed: 7, noise: 0, parity: 0)
@@ -803,11 +827,14 @@ explore(diagonalImage.images, Tensor.stack([params.w1.slice(diagonalFilter)]), T
         dy: dyOfFilter, label: "diagonal-detector")
 // Where y peaks, and whether the filter's main diagonal lies on the bar there.
 let yOfFilter = convForward(diagonalImage.images, params.w1, params.b1).slice(0).slice(diagonalFilter)
-let peak = yOfFilter.scalars.indices.max { yOfFilter.scalars[$0] < yOfFilter.scalars[$1] }!
-let (peakRow, peakColumn) = (peak / side1, peak % side1)
+let peakValue = yOfFilter.scalars.max()!
+let peaks = yOfFilter.scalars.indices.filter { yOfFilter.scalars[$0] == peakValue }.map { (row: $0 / side1, column: $0 % side1) }
 let barImage = cleanBars.images.slice(2).slice(0)
-precondition((0..<filterSide).allSatisfy { barImage[peakRow + $0, peakColumn + $0] > 0.5 },
-             "at the peak of y, the filter's main diagonal no longer lies on the bar")
+precondition(peaks.allSatisfy { p in (0..<filterSide).allSatisfy { barImage[p.row + $0, p.column + $0] > 0.5 } },
+             "at a peak of y, the filter's main diagonal no longer lies on the bar")
+let peakList = peaks.map { "(\($0.row), \($0.column))" }.joined(separator: " and ")
+let peakWords = peaks.count == 1 ? "at \(peakList), a window whose main diagonal lies"
+                                 : "at \(peakList), tied (the same value, to the last bit), windows whose main diagonals each lie"
 // The explorer's dx is this filter's share of the image's saliency map; the shares add up to the map.
 var shares = Tensor(zeros: diagonalImage.images.shape)
 for f in 0..<F1 {
@@ -815,35 +842,34 @@ for f in 0..<F1 {
                            diagonalImage.images, Tensor.stack([params.w1.slice(f)])).dx
 }
 let sharesDiff = checkAgreement("the filters' shares of dx vs the image's dx", shares, diagonalPass.dx)
-print("11-tiny-cnn.md line 1128:", diagonalFilter)
-print("11-tiny-cnn.md line 1129:", peakRow)
-print("11-tiny-cnn.md line 1129:", peakColumn)
-print("11-tiny-cnn.md line 1130:", filterSide)
-print("11-tiny-cnn.md line 1131:", dyOfFilter.maxAbs())
-print("11-tiny-cnn.md line 1132:", diagonalPass.loss)
-print("11-tiny-cnn.md line 1136:", F1)
-print("11-tiny-cnn.md line 1136:", sharesDiff)
+print("11-tiny-cnn.md line 1158:", diagonalFilter)
+print("11-tiny-cnn.md line 1159:", peakWords)
+print("11-tiny-cnn.md line 1159:", filterSide)
+print("11-tiny-cnn.md line 1160:", dyOfFilter.maxAbs())
+print("11-tiny-cnn.md line 1161:", diagonalPass.loss)
+print("11-tiny-cnn.md line 1165:", F1)
+print("11-tiny-cnn.md line 1165:", sharesDiff)
 
-// MARK: block 23, 11-tiny-cnn.md line 1147
+// MARK: block 23, 11-tiny-cnn.md line 1176
 showRotation(params.w1.slice(diagonalFilter).slice(0),
              "Filter \(diagonalFilter) as trained, and as a true convolution would apply it")
 var turned = params
 turned.w1 = rotate180(params.w1)
 turned.w2 = rotate180(params.w2)
 let testTurned = evaluate(turned, testSet)
-precondition(barResponses(turned.w1, turned.b1).preferred == preferred,
+precondition(barResponses(turned.w1, turned.b1).strongest == strongest,
              "a turned first-layer filter no longer answers most to the same kind of bar")
 precondition(testTurned.correct < testAfter.correct, "turning the filters no longer costs test accuracy")
-print("11-tiny-cnn.md line 1160:", testTurned.correct)
-print("11-tiny-cnn.md line 1160:", testSet.labels.count)
-print("11-tiny-cnn.md line 1161:", testAfter.correct)
-print("11-tiny-cnn.md line 1178:", losses[0])
-print("11-tiny-cnn.md line 1178:", losses[steps - 1])
-print("11-tiny-cnn.md line 1179:", trainBefore.correct)
-print("11-tiny-cnn.md line 1180:", trainAfter.correct)
-print("11-tiny-cnn.md line 1180:", trainSet.labels.count)
-print("11-tiny-cnn.md line 1181:", testAfter.correct)
-print("11-tiny-cnn.md line 1182:", testSet.labels.count)
-print("11-tiny-cnn.md line 1183:", heldOutAfter.correct)
-print("11-tiny-cnn.md line 1183:", heldOutSet.labels.count)
-print("11-tiny-cnn.md line 1186:", gains.count)
+print("11-tiny-cnn.md line 1189:", testTurned.correct)
+print("11-tiny-cnn.md line 1189:", testSet.labels.count)
+print("11-tiny-cnn.md line 1190:", testAfter.correct)
+print("11-tiny-cnn.md line 1207:", losses[0])
+print("11-tiny-cnn.md line 1207:", losses[steps - 1])
+print("11-tiny-cnn.md line 1208:", trainBefore.correct)
+print("11-tiny-cnn.md line 1209:", trainAfter.correct)
+print("11-tiny-cnn.md line 1209:", trainSet.labels.count)
+print("11-tiny-cnn.md line 1210:", testAfter.correct)
+print("11-tiny-cnn.md line 1211:", testSet.labels.count)
+print("11-tiny-cnn.md line 1212:", heldOutAfter.correct)
+print("11-tiny-cnn.md line 1212:", heldOutSet.labels.count)
+print("11-tiny-cnn.md line 1215:", gains.count)
