@@ -9,7 +9,10 @@
 ///     setting.H + 2 * setting.p     // each name reads as a property
 /// }
 /// ```
-public struct Sweep: Sequence, Sendable {
+///
+/// In prose, `{swift} sweep` reads "H from 3 to 11, HH from 1 to 4, s from 1
+/// to 4 and p from 0 to 3", so the page never restates the ranges by hand.
+public struct Sweep: Sequence, Sendable, CustomStringConvertible {
     let names: [String]
     let ranges: [ClosedRange<Int>]
 
@@ -19,6 +22,15 @@ public struct Sweep: Sequence, Sendable {
         names = axes.map(\.key)
         ranges = axes.map(\.value)
         precondition(Set(names).count == names.count, "a sweep names each setting once: \(names)")
+    }
+
+    /// The ranges in words: `H from 3 to 11, HH from 1 to 4 and s from 1 to 4`.
+    public var description: String {
+        let parts = zip(names, ranges).map { name, range in
+            range.count == 1 ? "\(name) = \(range.lowerBound)" : "\(name) from \(range.lowerBound) to \(range.upperBound)"
+        }
+        guard parts.count > 1 else { return parts.first ?? "no setting" }
+        return parts.dropLast().joined(separator: ", ") + " and " + parts.last!
     }
 
     /// How many settings the sweep holds.

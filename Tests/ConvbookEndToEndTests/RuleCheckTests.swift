@@ -38,7 +38,7 @@ import Testing
                                  measured: zeroRows)
             ```
 
-            Checked over `{swift} rule.checked` settings.
+            Checked over `{swift} rule.checked` settings of `{swift} sweep`.
             """
         let book = try BookFixture(["01-rows.md": chapter])
         let result = try book.convbook("build")
@@ -46,7 +46,7 @@ import Testing
         let page = try book.page("01-rows.html")
         #expect(page.contains("<table class=\"cb-rule\">"))
         #expect(page.contains("<td>rows of x no window reads</td><td>332</td><td>4</td><td>0</td><td>✓</td>"), "\(page)")
-        #expect(page.contains("Checked over <span class=\"cb-value\">332</span> settings."))
+        #expect(page.contains("Checked over <span class=\"cb-value\">332</span> settings of <span class=\"cb-value\">H from 3 to 9, HH from 1 to 4, s from 1 to 4 and p from 0 to 2</span>."), "\(page)")
         let manifest = try String(contentsOf: book.root.appendingPathComponent("site/manifest.json"), encoding: .utf8)
         #expect(manifest.contains("\"kind\":\"rule\""), "\(manifest)")
     }

@@ -196,13 +196,19 @@ print("01-forward.md line 392:", y3.shape[2])
 print("01-forward.md line 392:", y3.shape[3])
 print("01-forward.md line 393:", loopDifference)
 
-// MARK: block 15, 01-forward.md line 428
+// MARK: block 15, 01-forward.md line 432
 let layers: [(H: Int, HH: Int, s: Int, p: Int, d: Int)] = [
     (5, 3, 1, 0, 1), (5, 3, 1, 1, 1), (7, 3, 2, 1, 1), (6, 3, 2, 0, 1),
     (7, 3, 1, 0, 2), (9, 3, 2, 2, 2), (32, 5, 1, 2, 1), (224, 7, 2, 3, 1),
 ]
-/// The rows of x_pad that some tap reads, by brute force: window i stands at row s·i as long as its
-/// last tap, s·i + d·(HH − 1), is still a row of x_pad, and its tap a reads row s·i + d·a.
+/// The windows that fit, counted by walking them: window i stands at row s·i as long as its last tap,
+/// s·i + d·(HH − 1), is still a row of x_pad (below H + 2p).
+func windowsCounted(H: Int, HH: Int, s: Int, p: Int, d: Int) -> Int {
+    var count = 0
+    while s * count + d * (HH - 1) < H + 2 * p { count += 1 }
+    return count
+}
+/// The rows of x_pad that some tap reads, by the same walk; tap a of window i reads row s·i + d·a.
 func rowsRead(H: Int, HH: Int, s: Int, p: Int, d: Int) -> Set<Int> {
     var read = Set<Int>()
     var start = 0
@@ -229,28 +235,21 @@ var unreadPadRows: [[Int]] = []
 var zeroRows: [[Int]] = []
 for l in layers {
     let formula = outputLength(input: l.H, kernel: l.HH, stride: l.s, padding: l.p, dilation: l.d)!
-    let input = Tensor(zeros: [1, 1, l.H, l.H])
-    let filter = Tensor(zeros: [1, 1, l.HH, l.HH])
-    let run = convForward(input, filter, nil, ConvParameters(stride: HW(l.s), padding: HW(l.p), dilation: HW(l.d)))
-    let lastRowRead = l.s * (formula - 1) + l.d * (l.HH - 1)
+    let counted = windowsCounted(H: l.H, HH: l.HH, s: l.s, p: l.p, d: l.d)
     let read = rowsRead(H: l.H, HH: l.HH, s: l.s, p: l.p, d: l.d)
     unreadPadRows.append((0..<(l.H + 2 * l.p)).filter { !read.contains($0) })
     zeroRows.append(zeroGradientRows(H: l.H, HH: l.HH, s: l.s, p: l.p, d: l.d))
-    rows.append([l.H, l.HH, l.s, l.p, l.d, formula, run.shape[2], l.H + 2 * l.p - 1 - lastRowRead,
+    rows.append([l.H, l.HH, l.s, l.p, l.d, formula, counted, l.H + 2 * l.p - 1 - read.max()!,
                  unreadPadRows.last!.count, zeroRows.last!.count])
 }
-showTable(["H", "HH", "s", "p", "d", "H' (formula)", "H' (convForward)", "r: rows below the last window",
+showTable(["H", "HH", "s", "p", "d", "H′ (formula)", "H′ (windows counted)", "r: rows below the last window (counted)",
            "rows of x_pad no tap reads", "rows of x with dx = 0"], rows)
 
-// MARK: block 16, 01-forward.md line 481
+// MARK: block 16, 01-forward.md line 487
 let sizeSweep = Sweep(["H": 1...12, "HH": 1...5, "s": 1...4, "p": 0...3, "d": 1...3])
 func filterFits(_ c: Sweep.Setting) -> Bool { c.H + 2 * c.p >= c.d * (c.HH - 1) + 1 }
 func outputRowsByFormula(_ c: Sweep.Setting) -> Int { 1 + (c.H + 2 * c.p - c.d * (c.HH - 1) - 1) / c.s }
-func outputRowsOfConvForward(_ c: Sweep.Setting) -> Int {
-    let params = ConvParameters(stride: HW(height: c.s, width: 1), padding: HW(height: c.p, width: 0),
-                                dilation: HW(height: c.d, width: 1))
-    return convForward(Tensor(zeros: [1, 1, c.H, 1]), Tensor(zeros: [1, 1, c.HH, 1]), nil, params).shape[2]
-}
+func outputRowsCounted(_ c: Sweep.Setting) -> Int { windowsCounted(H: c.H, HH: c.HH, s: c.s, p: c.p, d: c.d) }
 func remainderByFormula(_ c: Sweep.Setting) -> Int { (c.H + 2 * c.p - c.d * (c.HH - 1) - 1) % c.s }
 func rowsBelowLastTap(_ c: Sweep.Setting) -> Int {
     c.H + 2 * c.p - 1 - rowsRead(H: c.H, HH: c.HH, s: c.s, p: c.p, d: c.d).max()!
@@ -260,8 +259,8 @@ func rowsOfXNoTapReads(_ c: Sweep.Setting) -> [Int] {
     return (0..<c.H).filter { !read.contains($0 + c.p) }
 }
 func rowsOfXWithZeroGradient(_ c: Sweep.Setting) -> [Int] { zeroGradientRows(H: c.H, HH: c.HH, s: c.s, p: c.p, d: c.d) }
-let sizeRule = checkRule("H' = 1 + ⌊(H + 2p − d(HH − 1) − 1)/s⌋", over: sizeSweep, where: filterFits,
-                         stated: outputRowsByFormula, measured: outputRowsOfConvForward)
+let sizeRule = checkRule("H′ = 1 + ⌊(H + 2p − d(HH − 1) − 1)/s⌋ (windows counted by walking)", over: sizeSweep,
+                         where: filterFits, stated: outputRowsByFormula, measured: outputRowsCounted)
 let remainderRule = checkRule("rows of x_pad below the last window = (H + 2p − d(HH − 1) − 1) mod s", over: sizeSweep,
                               where: filterFits, stated: remainderByFormula, measured: rowsBelowLastTap)
 let zeroRule = checkRule("the rows of x with dx exactly 0 are the rows no tap reads", over: sizeSweep,
@@ -269,20 +268,18 @@ let zeroRule = checkRule("the rows of x with dx exactly 0 are the rows no tap re
 let rBelowOnly = sizeSweep.filter(filterFits).filter { (c: Sweep.Setting) -> Bool in
     rowsOfXNoTapReads(c).count != max(0, remainderByFormula(c) - c.p)
 }.count
-// "Same" padding: an odd filter HH = 2k + 1 with p = k and stride 1 keeps the size, for every H.
-func sameOutputRows(_ c: Sweep.Setting) -> Int {
-    let params = ConvParameters(padding: HW(height: c.k, width: 0))
-    return convForward(Tensor(zeros: [1, 1, c.H, 1]), Tensor(zeros: [1, 1, 2 * c.k + 1, 1]), nil, params).shape[2]
-}
-let sameRule = checkRule("HH = 2k + 1, p = k, s = 1: H' = H", over: Sweep(["H": 1...12, "k": 0...3]),
-                         where: { (c: Sweep.Setting) -> Bool in c.H + 2 * c.k >= 2 * c.k + 1 },
+// "Same" padding: an odd filter of HH taps with p = (HH − 1)/2 and stride 1 keeps the size, for every H.
+func sameOutputRows(_ c: Sweep.Setting) -> Int { windowsCounted(H: c.H, HH: 2 * c.p + 1, s: 1, p: c.p, d: 1) }
+let sameRule = checkRule("HH odd, p = (HH − 1)/2, s = 1: H′ = H (windows counted)", over: Sweep(["H": 1...12, "p": 0...3]),
                          stated: { (c: Sweep.Setting) -> Int in c.H }, measured: sameOutputRows)
-print("01-forward.md line 518:", sizeRule.checked)
-print("01-forward.md line 519:", sizeRule.excluded)
-print("01-forward.md line 522:", rBelowOnly)
+print("01-forward.md line 516:", sizeRule.checked)
+print("01-forward.md line 517:", sizeSweep)
+print("01-forward.md line 517:", sizeRule.excluded)
+print("01-forward.md line 521:", rBelowOnly)
 
-// MARK: block 17, 01-forward.md line 526
+// MARK: block 17, 01-forward.md line 525
 let same = layers[1], dilatedRow = layers[5], odd1 = layers[3], resNet = layers[7]
+precondition(rows.allSatisfy { ($0[5] as! Int) == ($0[6] as! Int) }, "the formula and the windows counted agree in the table")
 precondition(rows[1][5] as! Int == same.H && same.s == 1 && same.p == (same.HH - 1) / 2, "the second row is 'same' padding")
 let dilatedSpan = dilatedRow.d * (dilatedRow.HH - 1) + 1
 let dilatedZero = zeroRows[5]
@@ -338,45 +335,57 @@ exploreParameters(input: HW(layers[2].H), filter: HW(layers[2].HH),
 
 // MARK: block 19, 01-forward.md line 608
 let dwByFormula = crossCorrelate(x, Tensor(repeating: 1, shape: [2, 2]))
-let dwNumerical = numericalGradient(ofScalar: { crossCorrelate(x, $0).sum() }, at: w)
+let firstStep = 1e-5   // h
+let dwNumerical = numericalGradient(ofScalar: { crossCorrelate(x, $0).sum() }, at: w, h: firstStep)
 show(dwByFormula, "dL/dw by the formula")
 show(dwNumerical, "dL/dw by centred differences")
 let firstCheck = checkGradients(("dw", dwByFormula, dwNumerical))
-print("01-forward.md line 616:", x[0, 0])
-print("01-forward.md line 616:", x[0, 1])
-print("01-forward.md line 617:", x[1, 0])
-print("01-forward.md line 617:", x[1, 1])
-print("01-forward.md line 617:", dwByFormula[0, 0])
-print("01-forward.md line 618:", firstCheck["dw"])
+// Round-off: one rounding step of L (machine epsilon times L), divided by the 2h of the centred difference.
+let firstRounding = Double.ulpOfOne * abs(crossCorrelate(x, w).sum()) / (2 * firstStep)
+let firstDifference = (dwByFormula - dwNumerical).maxAbs()
+precondition(firstDifference < 10 * firstRounding, "the prose says the difference is round-off")
+print("01-forward.md line 621:", x[0, 0])
+print("01-forward.md line 621:", x[0, 1])
+print("01-forward.md line 622:", x[1, 0])
+print("01-forward.md line 622:", x[1, 1])
+print("01-forward.md line 622:", dwByFormula[0, 0])
+print("01-forward.md line 623:", firstCheck["dw"])
+print("01-forward.md line 624:", firstDifference)
+print("01-forward.md line 625:", firstRounding)
 
-// MARK: block 20, 01-forward.md line 632
+// MARK: block 20, 01-forward.md line 639
 // "Outputs that do not depend on the nudged entry come out bit for bit the same": for every entry of x3,
-// the outputs that change when it moves by ±h are exactly those whose window reads it (by brute force).
-func outputsReading(_ c: Sweep.Setting) -> Int {
-    var count = 0
-    for i in 0..<y3.shape[2] {
-        for j in 0..<y3.shape[3] {
-            let rowHit = (0..<w3.shape[2]).contains { 2 * i + $0 - 1 == c.u }
-            let columnHit = (0..<w3.shape[3]).contains { 2 * j + $0 - 1 == c.v }
-            if rowHit && columnHit { count += 1 }
+// the set of outputs that change when it moves by ±h is the set of those whose window reads it.
+/// Stated: the flat indices of the outputs of image n whose window reads x[n, c, u, v] (padding 1, stride 2).
+func outputsReading(_ c: Sweep.Setting) -> [Int] {
+    let (outF, outH, outW) = (y3.shape[1], y3.shape[2], y3.shape[3])
+    var reading = [Int]()
+    for f in 0..<outF {
+        for i in 0..<outH {
+            for j in 0..<outW {
+                let rowHit = (0..<w3.shape[2]).contains { 2 * i + $0 - 1 == c.u }
+                let columnHit = (0..<w3.shape[3]).contains { 2 * j + $0 - 1 == c.v }
+                if rowHit && columnHit { reading.append(((c.n * outF + f) * outH + i) * outW + j) }
+            }
         }
     }
-    return count * w3.shape[0]
+    return reading
 }
-func outputsChanged(_ c: Sweep.Setting) -> Int {
+/// Measured: the flat indices of the outputs that differ when x[n, c, u, v] moves by ±h.
+func outputsChanged(_ c: Sweep.Setting) -> [Int] {
     var up = x3, down = x3
     up[c.n, c.c, c.u, c.v] += 1e-5
     down[c.n, c.c, c.u, c.v] -= 1e-5
     let yUp = convForward(up, w3, b3, params), yDown = convForward(down, w3, b3, params)
-    return yUp.scalars.indices.filter { yUp.scalars[$0] != yDown.scalars[$0] }.count
+    return yUp.scalars.indices.filter { yUp.scalars[$0] != yDown.scalars[$0] }
 }
 precondition(params.stride == HW(2) && params.padding == HW(1), "the brute force above reads stride 2, padding 1")
 let cancelRule = checkRule("the outputs that change when one entry of x moves are those whose window reads it",
                            over: Sweep(["n": 0...1, "c": 0...2, "u": 0...4, "v": 0...4]),
                            stated: outputsReading, measured: outputsChanged)
-print("01-forward.md line 665:", cancelRule.checked)
+print("01-forward.md line 677:", cancelRule.checked)
 
-// MARK: block 21, 01-forward.md line 670
+// MARK: block 21, 01-forward.md line 682
 let target = Tensor.randomNormal(shape: y3.shape, seed: 14)
 let dy3 = squaredErrorLoss(y3, target: target).gradient
 let grads = convBackward(dy3, x3, w3, params)
@@ -385,6 +394,16 @@ let layerCheck = checkGradients(
     ("dw", grads.dw, numericalGradient(of: { convForward(x3, $0, b3, params) }, at: w3, upstream: dy3)),
     ("db", grads.db, numericalGradient(of: { convForward(x3, w3, $0, params) }, at: b3, upstream: dy3)))
 let dxThroughLoss = numericalGradient(ofScalar: { squaredErrorLoss(convForward($0, w3, b3, params), target: target).loss },
-                                      at: x3)
-print("01-forward.md line 683:", layerCheck.worst)
-print("01-forward.md line 684:", relError(grads.dx, dxThroughLoss))
+                                      at: x3, h: firstStep)
+let throughLossError = relError(grads.dx, dxThroughLoss)
+let throughLossDifference = (grads.dx - dxThroughLoss).maxAbs()
+let lossRounding = Double.ulpOfOne * squaredErrorLoss(y3, target: target).loss / (2 * firstStep)
+precondition(throughLossError < layerCheck.threshold && throughLossError > 5 * layerCheck["dx"].value,
+             "the prose says nudging L passes, but is worse than weighing y's change by dy")
+precondition(throughLossDifference > lossRounding / 10 && throughLossDifference < 10 * lossRounding,
+             "the prose says the difference is the rounding of L")
+print("01-forward.md line 702:", layerCheck.worst)
+print("01-forward.md line 703:", throughLossError)
+print("01-forward.md line 703:", layerCheck["dx"])
+print("01-forward.md line 705:", throughLossDifference)
+print("01-forward.md line 706:", lossRounding)

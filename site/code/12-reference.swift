@@ -24,14 +24,25 @@ let refErrorAt = { (step: Double) in
 let (refLargeStep, refSmallStep) = (refErrorAt(1e-1), refErrorAt(1e-5))
 precondition(refLargeStep * 100 < refSmallStep && refSmallStep < 1e-7,
              "h = 0.1 no longer beats h = 1e-5 by far on a linear layer, or h = 1e-5 no longer passes")
-let refCaught = [1e-7, 1e-2].map { 2 * $0 / (1 - $0) }   // λ − 1 at which |λ − 1|/(λ + 1) reaches the bar
-print("12-reference.md line 257:", refLayer.x.count)
-print("12-reference.md line 258:", refLargeStep)
-print("12-reference.md line 259:", refSmallStep)
-print("12-reference.md line 267:", refCaught[0])
-print("12-reference.md line 268:", refCaught[1])
+// For λ > 0 the bar is reached at λ = 1 + 2e/(1 − e) above 1 and at λ = 1 − 2e/(1 + e) below 1.
+let refCaught = [1e-7, 1e-2].map { 2 * $0 / (1 - $0) }   // λ − 1 above 1
+let refCaughtBelow = [1e-7, 1e-2].map { 2 * $0 / (1 + $0) }   // 1 − λ below 1
+for (k, bar) in [1e-7, 1e-2].enumerated() {
+    for lambda in [1 + refCaught[k], 1 - refCaughtBelow[k]] {
+        precondition(abs(relError(refDx, lambda * refDx) - bar) <= 1e-6 * bar,
+                     "relError of a gradient scaled by λ = \(lambda) is not the bar \(bar)")
+    }
+    precondition(relError(refDx, -0.5 * refDx) == 1, "a gradient of the wrong sign has the relative error 1")
+}
+print("12-reference.md line 266:", refLayer.x.count)
+print("12-reference.md line 267:", refLargeStep)
+print("12-reference.md line 268:", refSmallStep)
+print("12-reference.md line 277:", refCaught[0])
+print("12-reference.md line 277:", refCaughtBelow[0])
+print("12-reference.md line 278:", refCaught[1])
+print("12-reference.md line 279:", refCaughtBelow[1])
 
-// MARK: block 2, 12-reference.md line 280
+// MARK: block 2, 12-reference.md line 289
 let params = ConvParameters(stride: HW(height: 2, width: 3), padding: HW(height: 1, width: 2),
                             dilation: HW(height: 2, width: 1), groups: 2)
 let x = Tensor.randomNormal(shape: [2, 4, 7, 9], seed: 1)
@@ -48,8 +59,22 @@ let (F, HH, WW) = (w.shape[0], w.shape[2], w.shape[3])
 /// The first channel of filter f's group, c₀(f).
 func firstChannel(_ f: Int) -> Int { geometry.group(ofFilter: f) * geometry.channelsPerGroup }
 print("y has shape", y.shape)
+print("12-reference.md line 308:", N)
+print("12-reference.md line 308:", C)
+print("12-reference.md line 309:", H)
+print("12-reference.md line 309:", W)
+print("12-reference.md line 309:", F)
+print("12-reference.md line 309:", HH)
+print("12-reference.md line 309:", WW)
+print("12-reference.md line 310:", params.groups)
+print("12-reference.md line 310:", s.height)
+print("12-reference.md line 310:", s.width)
+print("12-reference.md line 311:", p.height)
+print("12-reference.md line 311:", p.width)
+print("12-reference.md line 312:", d.height)
+print("12-reference.md line 312:", d.width)
 
-// MARK: block 3, 12-reference.md line 299
+// MARK: block 3, 12-reference.md line 314
 /// Integers as prose: "5", "0 and 2", "0, 2 and 4"; "none" for no integers.
 func listed(_ xs: [Int]) -> String {
     let words = xs.map(String.init)
@@ -57,12 +82,12 @@ func listed(_ xs: [Int]) -> String {
     return words.count < 2 ? words.joined() : words.dropLast().joined(separator: ", ") + " and " + words.last!
 }
 
-// MARK: block 4, 12-reference.md line 317
+// MARK: block 4, 12-reference.md line 332
 let spanH = H + 2 * p.height - d.height * (HH - 1) - 1
 let spanW = W + 2 * p.width - d.width * (WW - 1) - 1
 let outH = spanH / s.height + 1, outW = spanW / s.width + 1
 let (rH, rW) = (spanH % s.height, spanW % s.width)
-checkAgreement("H', W' by the formula vs the shape of convForward's y",
+checkAgreement("H′, W′ by the formula vs the shape of convForward's y",
                Tensor(vector: [Double(outH), Double(outW)]), Tensor(vector: [Double(y.shape[2]), Double(y.shape[3])]))
 /// Stated: the rows u of x (0 ..< H) such that no u + p = s·i + d·a, for the H' output rows i and the HH taps a.
 func unreadRows(H: Int, HH: Int, s: Int, p: Int, d: Int) -> [Int] {
@@ -104,18 +129,18 @@ precondition(zeroRows == unreadRows(H: H, HH: HH, s: s.height, p: p.height, d: d
 precondition(s.height == d.height && unreadRows(H: H + 2 * p.height, HH: HH, s: s.height, p: 0, d: d.height)
              .allSatisfy { $0 % s.height != 0 }, "down the rows only multiples of s = d are read")
 precondition(rH <= p.height && rW <= p.width, "the rows and columns past the last window are padding")
-print("12-reference.md line 366:", outH)
-print("12-reference.md line 366:", outW)
-print("12-reference.md line 367:", rH)
-print("12-reference.md line 367:", rW)
-print("12-reference.md line 369:", s.height)
-print("12-reference.md line 371:", s.height)
-print("12-reference.md line 371:", s.width)
-print("12-reference.md line 372:", WW)
-print("12-reference.md line 374:", listed(zeroRows))
-print("12-reference.md line 374:", listed(zeroColumns))
+print("12-reference.md line 381:", outH)
+print("12-reference.md line 381:", outW)
+print("12-reference.md line 382:", rH)
+print("12-reference.md line 382:", rW)
+print("12-reference.md line 384:", s.height)
+print("12-reference.md line 386:", s.height)
+print("12-reference.md line 386:", s.width)
+print("12-reference.md line 387:", WW)
+print("12-reference.md line 389:", listed(zeroRows))
+print("12-reference.md line 389:", listed(zeroColumns))
 
-// MARK: block 5, 12-reference.md line 386
+// MARK: block 5, 12-reference.md line 401
 let sizeSweep = Sweep(["H": 1...9, "HH": 1...4, "s": 1...4, "p": 0...2, "d": 1...3])
 /// The sweep's H, HH, s, p, d down the rows of a (1, 1, H, 1) layer, with random x and w.
 func oneAxisLayer(_ c: Sweep.Setting, padded: Bool = true) -> (x: Tensor, w: Tensor, parameters: ConvParameters) {
@@ -149,7 +174,7 @@ func zeroGradientRows(_ c: Sweep.Setting) -> [Int] {
     return (0..<c.H).filter { dx1[0, 0, $0, 0] == 0 }
 }
 let fits: (Sweep.Setting) -> Bool = { $0.H + 2 * $0.p >= $0.d * ($0.HH - 1) + 1 }
-let outputRule = checkRule("H' = ⌊(H + 2p − d(HH − 1) − 1)/s⌋ + 1", over: sizeSweep, where: fits,
+let outputRule = checkRule("H′ = ⌊(H + 2p − d(HH − 1) − 1)/s⌋ + 1", over: sizeSweep, where: fits,
                            stated: { ($0.H + 2 * $0.p - $0.d * ($0.HH - 1) - 1) / $0.s + 1 }, measured: windowsThatFit)
 checkRule("r = (H + 2p − d(HH − 1) − 1) mod s rows of x_pad below the last window", over: sizeSweep, where: fits,
           stated: { ($0.H + 2 * $0.p - $0.d * ($0.HH - 1) - 1) % $0.s }, measured: rowsAfterTheLastRead)
@@ -165,12 +190,12 @@ let gapLayers: [(Int, Int)] = sizeSweep.filter { fits($0) && $0.d == 1 && $0.s >
 }
 let undercounted = gapLayers.filter { $0.0 < $0.1 }.count
 precondition(undercounted > 0 && gapLayers.allSatisfy { $0.0 <= $0.1 }, "with s > HH the closed form never overcounts")
-print("12-reference.md line 438:", outputRule.checked)
-print("12-reference.md line 439:", closedForm.checked)
-print("12-reference.md line 440:", gapLayers.count)
-print("12-reference.md line 442:", undercounted)
+print("12-reference.md line 453:", outputRule.checked)
+print("12-reference.md line 454:", closedForm.checked)
+print("12-reference.md line 455:", gapLayers.count)
+print("12-reference.md line 457:", undercounted)
 
-// MARK: block 6, 12-reference.md line 446
+// MARK: block 6, 12-reference.md line 461
 // The defining sum at one output, written out.
 let (n0, f0, i0, j0) = (1, 3, 2, 1)
 let xPad = pad(x, p)
@@ -184,10 +209,10 @@ for c in 0..<geometry.channelsPerGroup {
 }
 checkAgreement("y[1, 3, 2, 1] by the sum vs the loops", Tensor(vector: [y0]), Tensor(vector: [y[n0, f0, i0, j0]]))
 let forwardDiff = checkAgreement("forward: building blocks vs loops", convForwardByBlocks(x, w, b, params), y)
-print("12-reference.md line 462:", y0)
-print("12-reference.md line 463:", forwardDiff)
+print("12-reference.md line 477:", y0)
+print("12-reference.md line 478:", forwardDiff)
 
-// MARK: block 7, 12-reference.md line 467
+// MARK: block 7, 12-reference.md line 482
 var dbBySum = Tensor(zeros: [F])
 for n in 0..<N {
     for f in 0..<F { dbBySum[f] += dy.slice(n).slice(f).sum() }
@@ -196,7 +221,7 @@ checkAgreement("db: Σ dy vs loops", dbBySum, loops.db)
 checkAgreement("db: building blocks vs loops", blocks.db, loops.db)
 let dbCheck = checkGradients(("db", loops.db, numericalGradient(of: { convForward(x, w, $0, params) }, at: b, upstream: dy)))
 
-// MARK: block 8, 12-reference.md line 479
+// MARK: block 8, 12-reference.md line 494
 // The cross-correlation form for one slice, dw[f, c'] with f = 3, c' = 1, written out.
 let (fW, cW) = (3, 1)
 var dwSlice = Tensor(zeros: [HH, WW])
@@ -208,18 +233,26 @@ for n in 0..<N {
 checkAgreement("dw[3, 1]: x_pad ⋆ dilate(dy, s), stride d, cut, vs loops", dwSlice, loops.dw.slice(fW).slice(cW))
 checkAgreement("dw: building blocks vs loops", blocks.dw, loops.dw)
 let dwCheck = checkGradients(("dw", loops.dw, numericalGradient(of: { convForward(x, $0, b, params) }, at: w, upstream: dy)))
-/// Measured: the length of x_pad ⋆ dilate(dy, s) taken with stride d, on vectors of the sweep's sizes.
-func uncutLength(_ c: Sweep.Setting) -> Int {
-    let rows: Int = (c.H + 2 * c.p - c.d * (c.HH - 1) - 1) / c.s + 1
+/// Measured, with H′ counted by walking the windows (not by the formula): the length of the engine's
+/// x_pad ⋆ dilate(dy, s), taken with stride d; and the taps a = 0, 1, … counted while the last window's
+/// tap a, s·(H′ − 1) + d·a, is still a row of x_pad (entry a of the correlation is what tap a would get).
+func uncutLength(_ c: Sweep.Setting) -> [Int] {
+    let rows = windowsThatFit(c)
     let spread = dilate(Tensor(repeating: 1, shape: [rows]), by: HW(c.s))
-    return crossCorrelate(Tensor(repeating: 1, shape: [c.H + 2 * c.p]), spread, stride: HW(c.d)).count
+    var taps = 0
+    while c.s * (rows - 1) + c.d * taps < c.H + 2 * c.p { taps += 1 }
+    return [crossCorrelate(Tensor(repeating: 1, shape: [c.H + 2 * c.p]), spread, stride: HW(c.d)).count, taps]
 }
-let uncutRule = checkRule("the uncut correlation for dw has HH + ⌊r/d⌋ entries", over: sizeSweep, where: fits,
-                          stated: { $0.HH + (($0.H + 2 * $0.p - $0.d * ($0.HH - 1) - 1) % $0.s) / $0.d },
+let uncutRule = checkRule("the uncut correlation for dw has HH + ⌊r/d⌋ entries (its length; taps counted)",
+                          over: sizeSweep, where: fits,
+                          stated: { (c: Sweep.Setting) -> [Int] in
+                              let entries = c.HH + ((c.H + 2 * c.p - c.d * (c.HH - 1) - 1) % c.s) / c.d
+                              return [entries, entries]
+                          },
                           measured: uncutLength)
-print("12-reference.md line 503:", uncutRule.checked)
+print("12-reference.md line 526:", uncutRule.checked)
 
-// MARK: block 9, 12-reference.md line 508
+// MARK: block 9, 12-reference.md line 534
 // The full-convolution form for one slice, dx[n, c] with n = 1, c = 2, written out.
 let (nX, cX) = (1, 2)
 let wTilde = rotate180(swapFilterAndChannelAxes(w))                 // (C/g, F, HH, WW)
@@ -252,21 +285,30 @@ checkAgreement("dx[1, 2]: crop(extend(Σ dilate(dy, s) ⋆full,d w̃)) vs loops"
 checkAgreement("dx: gather sum vs loops", convBackwardInputGather(dy, x, w, params), loops.dx)
 checkAgreement("dx: building blocks vs loops", blocks.dx, loops.dx)
 let dxCheck = checkGradients(("dx", loops.dx, numericalGradient(of: { convForward($0, w, b, params) }, at: x, upstream: dy)))
-/// Measured: the length of dilate(dy, s) ∗full dilate(w, d), on vectors of the sweep's sizes.
-func fullLength(_ c: Sweep.Setting) -> Int {
-    let rows: Int = (c.H + 2 * c.p - c.d * (c.HH - 1) - 1) / c.s + 1
+/// Measured, with H′ counted by walking the windows: the length of the engine's dilate(dy, s) ∗full dilate(w, d);
+/// and the rows of x_pad up to the last one a tap reads, found by walking every window over every tap.
+func fullLength(_ c: Sweep.Setting) -> [Int] {
+    let rows = windowsThatFit(c)
     let spread = dilate(Tensor(repeating: 1, shape: [rows]), by: HW(c.s))
-    return convolve(spread, dilate(Tensor(repeating: 1, shape: [c.HH]), by: HW(c.d)), mode: .full).count
+    var lastRead = -1
+    for i in 0..<rows {
+        for a in 0..<c.HH { lastRead = max(lastRead, c.s * i + c.d * a) }
+    }
+    return [convolve(spread, dilate(Tensor(repeating: 1, shape: [c.HH]), by: HW(c.d)), mode: .full).count, lastRead + 1]
 }
-let extendRule = checkRule("the full convolution for dx is H + 2p − r long: extend adds r", over: sizeSweep,
-                           where: fits, stated: { $0.H + 2 * $0.p - ($0.H + 2 * $0.p - $0.d * ($0.HH - 1) - 1) % $0.s },
+let extendRule = checkRule("the full convolution for dx is H + 2p − r long: extend adds r (its length; rows read)",
+                           over: sizeSweep, where: fits,
+                           stated: { (c: Sweep.Setting) -> [Int] in
+                               let length = c.H + 2 * c.p - (c.H + 2 * c.p - c.d * (c.HH - 1) - 1) % c.s
+                               return [length, length]
+                           },
                            measured: fullLength)
-print("12-reference.md line 553:", extendRule.checked)
-print("12-reference.md line 556:", dbCheck["db"])
-print("12-reference.md line 557:", dwCheck["dw"])
-print("12-reference.md line 557:", dxCheck["dx"])
+print("12-reference.md line 588:", extendRule.checked)
+print("12-reference.md line 592:", dbCheck["db"])
+print("12-reference.md line 593:", dwCheck["dw"])
+print("12-reference.md line 593:", dxCheck["dx"])
 
-// MARK: block 10, 12-reference.md line 561
+// MARK: block 10, 12-reference.md line 597
 let ungrouped = ConvParameters(stride: s, padding: p, dilation: d)
 var wDense = Tensor(zeros: [F, C, HH, WW]), inBlock = Tensor(zeros: [F, C, HH, WW])
 for f in 0..<F {
@@ -308,25 +350,28 @@ func connectedPairs(C: Int, F: Int, g: Int) -> [Int] {
     }
     return pairs.sorted()
 }
+let groupSweep = Sweep(["g": 1...4, "C": 1...8, "F": 1...8])
+let groupsDivide: (Sweep.Setting) -> Bool = { $0.C % $0.g == 0 && $0.F % $0.g == 0 }
+let groupedLayers = groupSweep.filter { groupsDivide($0) && $0.g > 1 }.count
 let groupRule = checkRule("filter f reads channel c exactly when their groups agree",
-                          over: Sweep(["g": 1...4, "C": 1...8, "F": 1...8]),
-                          where: { $0.C % $0.g == 0 && $0.F % $0.g == 0 },
+                          over: groupSweep, where: groupsDivide,
                           stated: { sameGroupPairs(C: $0.C, F: $0.F, g: $0.g) },
                           measured: { connectedPairs(C: $0.C, F: $0.F, g: $0.g) })
-print("12-reference.md line 611:", outsideBlocks)
-print("12-reference.md line 613:", groupRule.checked)
+print("12-reference.md line 649:", outsideBlocks)
+print("12-reference.md line 651:", groupRule.checked)
+print("12-reference.md line 652:", groupedLayers)
 
-// MARK: block 11, 12-reference.md line 618
+// MARK: block 11, 12-reference.md line 658
 let fast = convBackwardIm2col(dy, x, w, params)
 checkAgreement("forward: im2col + products vs loops", convForwardIm2col(x, w, b, params), y)
 checkAgreement("dx: col2im(W_matᵀ dY_mat) vs loops", fast.dx, loops.dx)
 checkAgreement("dw: dY_mat X_colᵀ vs loops", fast.dw, loops.dw)
 checkAgreement("db: row sums of dY_mat vs loops", fast.db, loops.db)
 let colsShape = im2col(x, kernelHeight: HH, kernelWidth: WW, group: 1, params).shape
-checkAgreement("im2col shape vs ((C/g)·HH·WW, N·H'·W')", Tensor(vector: colsShape.map(Double.init)),
+checkAgreement("im2col shape vs ((C/g)·HH·WW, N·H′·W′)", Tensor(vector: colsShape.map(Double.init)),
                Tensor(vector: [Double(geometry.channelsPerGroup * HH * WW), Double(N * outH * outW)]))
 
-// MARK: block 12, 12-reference.md line 631
+// MARK: block 12, 12-reference.md line 671
 let z = convForward(x, w, b, params)
 let da = Tensor.randomNormal(shape: z.shape, seed: 5)
 let dz = reluBackward(da, z)
@@ -339,10 +384,11 @@ let reluCheck = checkGradients(
     ("dw", chain.dw, numericalGradient(of: { relu(convForward(x, $0, b, params)) }, at: w, upstream: da)),
     ("db", chain.db, numericalGradient(of: { relu(convForward(x, w, $0, params)) }, at: b, upstream: da)))
 let nearestToKink = z.scalars.map { abs($0) }.min()!
-print("12-reference.md line 646:", reluCheck.worst)
-print("12-reference.md line 648:", nearestToKink)
+precondition(nearestToKink > 1e-5, "a pre-activation lies within h = 1e-5 of the kink")
+print("12-reference.md line 687:", reluCheck.worst)
+print("12-reference.md line 689:", nearestToKink)
 
-// MARK: block 13, 12-reference.md line 652
+// MARK: block 13, 12-reference.md line 693
 // relError and the centred difference, written from their formulas.
 func relErrorByFormula(_ u: Tensor, _ v: Tensor) -> Double {
     var worst = 0.0
