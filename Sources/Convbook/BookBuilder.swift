@@ -510,15 +510,15 @@ public struct BookBuilder: Sendable {
     /// What ``ResultChecker`` finds in a chapter's result (failed checks,
     /// traps that did not happen, …) and what the browser kernel's check
     /// finds in its examples (``BrowserKernelCheck``), cached by the
-    /// result's key, the chapter's path and the kernel's digest, which fix
-    /// them: a rebuild decodes no unchanged result. A chapter with examples
+    /// result's key, the chapter's path, the kernel's digest and the
+    /// generator (a new convbook may check more), which fix them: a rebuild decodes no unchanged result. A chapter with examples
     /// not checked yet is pending: ``finishChecks(_:kernel:started:grid:)`` runs
     /// node once for all of them. Checks that found nothing are recorded
     /// in the build stamp by their key: while the site being replaced
     /// (`published`) was built with the same key, they are not even read.
     private func checks(_ chapter: Chapter, key: String, result: LazyResult, kernel: BrowserKernelCheck?, published: BuildStamp?) -> Checks {
         let store = options.useCache && !key.isEmpty ? CacheStore(root: options.cacheURL) : nil
-        let checksKey = CacheStore.key(["checks-2", key, chapter.path, kernel?.digest ?? "no kernel"])
+        let checksKey = CacheStore.key(["checks-3", key, chapter.path, kernel?.digest ?? "no kernel", Self.generatorStamp])
         if store != nil, published?.sources["checks#" + chapter.path] == checksKey { return .found([], key: checksKey) }
         if let cached = store?.load([Diagnostic].self, kind: "checks", key: checksKey) { return .found(cached, key: checksKey) }
         let locator = Locator(program: chapter.program, chapterPath: chapter.path)

@@ -95,6 +95,13 @@ import Testing
         #expect(result.stderr.contains("site left as it was"))
     }
 
+    @Test func aValueUsedAboveItsDeclarationIsAnErrorNotAZero() throws {
+        // Swift compiles this main.swift, and the inline would read the
+        // storage of `later` before it is set: 1 would be published.
+        let book = try BookFixture(["01-early.md": "# Early\n\nToo early: `{swift} later + 1`.\n\n```swift\nlet later = 41\n```\n"])
+        failure(try book.convbook("build"), "chapters/01-early.md:3:21: error: 'later' is used here but declared further down, at line 6")
+    }
+
     @Test func aProgramThatEndsEarlyIsAnErrorAtTheBlock() throws {
         let book = try BookFixture(["01-exit.md": "# Exit\n\n```swift\nprint(1)\n```\n\n```swift\nimport Glibc\nexit(0)\n```\n\n```swift\nprint(3)\n```\n\nA value `{swift} 2`.\n"])
         failure(try book.convbook("build"), "chapters/01-exit.md:7:1: error: block 2 ended the chapter program before its end")

@@ -133,6 +133,48 @@ import Testing
 
     // MARK: Execute
 
+    @Test func aVariableUsedAboveItsDeclarationIsFoundAndLocalsAreNot() throws {
+        let loaded = try chapter("""
+            # T
+
+            Too early: `{swift} later + 1`.
+
+            ```swift
+            func helper(_ n: Int,
+                        scale: Int) -> Int {
+                let h = later * n
+                return h * scale
+            }
+            print(later)
+            ```
+
+            ```swift
+            for later in 0..<2 { print(later) }
+            let early = [1, 2].map { later in later + 1 }
+            ```
+
+            ```swift
+            let later = 41
+            var (a, b) = (1, 2)
+            ```
+
+            Fine here: `{swift} later + a + b`.
+            """)
+        let uses = ForwardReferences.find(in: loaded.program.cells)
+        // The inline above and the print at the block's top level, not the
+        // function body, nor a piece that binds the name itself (a loop
+        // variable, a closure parameter: the scan then stays quiet on the
+        // whole piece, a miss rather than a false alarm).
+        #expect(uses == [
+            ForwardReferences.Use(name: "later", line: 3, column: 21, declaredLine: 20),
+            ForwardReferences.Use(name: "later", line: 11, column: 7, declaredLine: 20),
+        ], "\(uses)")
+        #expect(ForwardReferences.declaredVariables("@MainActor private let x: Int, y = 2") == ["x"])
+        #expect(ForwardReferences.declaredVariables("var (a, b) = (1, 2)") == ["a", "b"])
+        #expect(ForwardReferences.declaredVariables("    let local = 1").isEmpty)
+    }
+
+
     @Test func recordsAndPrintedTextInterleaveByOffset() {
         let stdout = Data("before\nafter\n".utf8)
         let value = PublishedValue.tensor(shape: [1], data: [FlexibleDouble(3)], tolerance: .exact)

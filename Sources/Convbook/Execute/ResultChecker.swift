@@ -1,5 +1,6 @@
 import ConvbookFormat
 /// Turns an execution result into the diagnostics its checks call for:
+/// code that uses a variable declared further down (``ForwardReferences``),
 /// gradient checks above their threshold, closed forms that disagree with the
 /// loops, `expect` blocks whose output differs, `traps` blocks that did not
 /// trap and `fails` blocks that compiled. Run on cached results too, with the
@@ -12,6 +13,10 @@ struct ResultChecker {
         let path = locator.chapterPath
         for warning in result.warnings {
             found.append(locator.diagnostic(warning))
+        }
+        for use in ForwardReferences.find(in: locator.program.cells) {
+            found.append(Diagnostic(file: path, line: use.line, column: use.column,
+                                    message: "'\(use.name)' is used here but declared further down, at line \(use.declaredLine): the chapter's code runs in document order, so this would read '\(use.name)' before it is set; declare it above"))
         }
         for (id, problem) in result.inlineErrors.sorted(by: { $0.key < $1.key }) {
             let inline = locator.program.inline(id)
