@@ -131,6 +131,21 @@ import Testing
         #expect(throws: Diagnostic.self) { try config.read("[build]\ntimeout = -1\n", path: "book.toml") }
     }
 
+    @Test func worksOfOneAuthorInOneYearAreToldApartByALetterInTitleOrder() throws {
+        var bibliography = try Bibliography.parse("""
+            @misc{notes, author = {Andrej Karpathy}, title = {Neural Networks Part 3}, year = {2015}}
+            @misc{convnets, author = {Andrej Karpathy}, title = {Convolutional Neural Networks}, year = {2015}}
+            @misc{other, author = {Andrej Karpathy}, title = {A later note}, year = {2016}}
+            @misc{pair, author = {A. Karpathy and B. Other}, title = {Joint}, year = {2015}}
+            """, file: "refs.bib")
+        #expect(bibliography.year("convnets") == "2015a" && bibliography.year("notes") == "2015b")
+        #expect(bibliography.year("other") == "2016" && bibliography.year("pair") == "2015")
+        #expect(bibliography.reference("notes").text.hasPrefix("Karpathy, Andrej. 2015b. Neural Networks Part 3."))
+        // A second file's entry with the same authors and year joins the group.
+        try bibliography.merge(Bibliography.parse("@misc{first, author = {Andrej Karpathy}, title = {Abc}, year = {2015}}", file: "own.bib"), shown: "own.bib")
+        #expect(bibliography.year("first") == "2015a" && bibliography.year("convnets") == "2015b" && bibliography.year("notes") == "2015c")
+    }
+
     // MARK: Execute
 
     @Test func aVariableUsedAboveItsDeclarationIsFoundAndLocalsAreNot() throws {

@@ -6,7 +6,9 @@ import Foundation
 /// - In text: `[@dumoulin2016]` → "(Dumoulin and Visin 2016)";
 ///   `[@dumoulin2016, p. 12]` → "(Dumoulin and Visin 2016, p. 12)";
 ///   `[@a; @b]` → "(A 2016; B 2017)"; `@dumoulin2016` → "Dumoulin and Visin (2016)".
-///   Three or more authors are "First et al.".
+///   Three or more authors are "First et al.". Works with the same authors
+///   and year are told apart by a letter, in the order of their titles:
+///   "(Karpathy 2015a)", "(Karpathy 2015b)".
 /// - In a list of references: "Dumoulin, Vincent, and Francesco Visin. 2016.
 ///   A guide to convolution arithmetic for deep learning. arXiv:1603.07285."
 ///
@@ -22,7 +24,11 @@ struct Bibliography: Sendable {
         var line: Int
     }
 
-    var entries: [String: Entry] = [:]
+    var entries: [String: Entry] = [:] {
+        didSet { yearLetters = Self.letters(entries) }
+    }
+    /// "a", "b", … for works that share their short authors and year.
+    private var yearLetters: [String: String] = [:]
     /// SHA-256 of the file: pages that cite show its entries.
     var digest = ""
 
@@ -99,8 +105,12 @@ struct Bibliography: Sendable {
 
     /// The authors' family names: "Dumoulin and Visin", "Karpathy et al.", or the editor, or the title.
     func shortAuthors(_ key: String) -> String {
-        guard let entry = entries[key] else { return key }
-        let names = Self.names(entry.fields["author"] ?? entry.fields["editor"] ?? "")
+        Self.shortAuthors(entries[key], key: key)
+    }
+
+    private static func shortAuthors(_ entry: Entry?, key: String) -> String {
+        guard let entry else { return key }
+        let names = names(entry.fields["author"] ?? entry.fields["editor"] ?? "")
         switch names.count {
         case 0: return entry.fields["title"] ?? key
         case 1: return names[0].family
@@ -109,8 +119,23 @@ struct Bibliography: Sendable {
         }
     }
 
+    /// The year as cited: with a letter when the same authors have several
+    /// works that year ("2015a").
     func year(_ key: String) -> String {
-        entries[key]?.fields["year"] ?? "n.d."
+        (entries[key]?.fields["year"] ?? "n.d.") + (yearLetters[key] ?? "")
+    }
+
+    private static func letters(_ entries: [String: Entry]) -> [String: String] {
+        let groups = Dictionary(grouping: entries.values) { entry in
+            "\(shortAuthors(entry, key: entry.key))\t\(entry.fields["year"] ?? "n.d.")"
+        }
+        var letters = [String: String]()
+        for group in groups.values where group.count > 1 {
+            for (index, entry) in group.sorted(by: { sortKey($0, key: $0.key) < sortKey($1, key: $1.key) }).enumerated() {
+                letters[entry.key] = index < 26 ? String(UnicodeScalar(UInt8(97 + index))) : "-\(index + 1)"
+            }
+        }
+        return letters
     }
 
     /// The entry as a list of references shows it, and its link (its `url`, or its DOI's).
@@ -137,9 +162,12 @@ struct Bibliography: Sendable {
 
     /// The order of a list of references: by first author's family name, year, title.
     func sortKey(_ key: String) -> String {
-        let entry = entries[key]
-        let first = Self.names(entry?.fields["author"] ?? entry?.fields["editor"] ?? "").first?.family ?? entry?.fields["title"] ?? key
-        return "\(first.lowercased())\t\(year(key))\t\((entry?.fields["title"] ?? "").lowercased())\t\(key)"
+        Self.sortKey(entries[key], key: key)
+    }
+
+    private static func sortKey(_ entry: Entry?, key: String) -> String {
+        let first = names(entry?.fields["author"] ?? entry?.fields["editor"] ?? "").first?.family ?? entry?.fields["title"] ?? key
+        return "\(first.lowercased())\t\(entry?.fields["year"] ?? "n.d.")\t\((entry?.fields["title"] ?? "").lowercased())\t\(key)"
     }
 
     struct Name {
