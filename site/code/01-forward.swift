@@ -308,32 +308,32 @@ print("01-forward.md line 552:", resNet.s)
 print("01-forward.md line 553:", resNet.p)
 print("01-forward.md line 553:", rows[7][5])
 print("01-forward.md line 553:", rows[7][5])
-print("01-forward.md line 555:", oddRows.count == 2 ? "Two" : String(oddRows.count))
-print("01-forward.md line 556:", ordinals[oddRows[0]])
-print("01-forward.md line 556:", odd1.H)
-print("01-forward.md line 557:", odd1.HH)
-print("01-forward.md line 557:", odd1.s)
-print("01-forward.md line 558:", odd1.H)
-print("01-forward.md line 558:", odd1.HH)
-print("01-forward.md line 558:", odd1.s)
-print("01-forward.md line 558:", Double(odd1.H - odd1.HH) / Double(odd1.s))
-print("01-forward.md line 560:", resNet.H)
-print("01-forward.md line 560:", 2 * resNet.p)
-print("01-forward.md line 560:", resNet.HH)
-print("01-forward.md line 560:", resNet.s)
-print("01-forward.md line 560:", Double(resNet.H + 2 * resNet.p - resNet.HH) / Double(resNet.s))
-print("01-forward.md line 575:", ordinals[2])
-print("01-forward.md line 575:", layers[2].H)
-print("01-forward.md line 576:", layers[2].HH)
-print("01-forward.md line 576:", layers[2].HH)
-print("01-forward.md line 577:", layers[2].s)
-print("01-forward.md line 577:", layers[2].p)
+print("01-forward.md line 558:", oddRows.count == 2 ? "Two" : String(oddRows.count))
+print("01-forward.md line 559:", ordinals[oddRows[0]])
+print("01-forward.md line 559:", odd1.H)
+print("01-forward.md line 560:", odd1.HH)
+print("01-forward.md line 560:", odd1.s)
+print("01-forward.md line 561:", odd1.H)
+print("01-forward.md line 561:", odd1.HH)
+print("01-forward.md line 561:", odd1.s)
+print("01-forward.md line 561:", Double(odd1.H - odd1.HH) / Double(odd1.s))
+print("01-forward.md line 563:", resNet.H)
+print("01-forward.md line 563:", 2 * resNet.p)
+print("01-forward.md line 563:", resNet.HH)
+print("01-forward.md line 563:", resNet.s)
+print("01-forward.md line 563:", Double(resNet.H + 2 * resNet.p - resNet.HH) / Double(resNet.s))
+print("01-forward.md line 578:", ordinals[2])
+print("01-forward.md line 578:", layers[2].H)
+print("01-forward.md line 579:", layers[2].HH)
+print("01-forward.md line 579:", layers[2].HH)
+print("01-forward.md line 580:", layers[2].s)
+print("01-forward.md line 580:", layers[2].p)
 
-// MARK: block 18, 01-forward.md line 585
+// MARK: block 18, 01-forward.md line 588
 exploreParameters(input: HW(layers[2].H), filter: HW(layers[2].HH),
                   ConvParameters(stride: HW(layers[2].s), padding: HW(layers[2].p)), label: "output-size")
 
-// MARK: block 19, 01-forward.md line 608
+// MARK: block 19, 01-forward.md line 611
 let dwByFormula = crossCorrelate(x, Tensor(repeating: 1, shape: [2, 2]))
 let firstStep = 1e-5   // h
 let dwNumerical = numericalGradient(ofScalar: { crossCorrelate(x, $0).sum() }, at: w, h: firstStep)
@@ -344,16 +344,16 @@ let firstCheck = checkGradients(("dw", dwByFormula, dwNumerical))
 let firstRounding = Double.ulpOfOne * abs(crossCorrelate(x, w).sum()) / (2 * firstStep)
 let firstDifference = (dwByFormula - dwNumerical).maxAbs()
 precondition(firstDifference < 10 * firstRounding, "the prose says the difference is round-off")
-print("01-forward.md line 621:", x[0, 0])
-print("01-forward.md line 621:", x[0, 1])
-print("01-forward.md line 622:", x[1, 0])
-print("01-forward.md line 622:", x[1, 1])
-print("01-forward.md line 622:", dwByFormula[0, 0])
-print("01-forward.md line 623:", firstCheck["dw"])
-print("01-forward.md line 624:", firstDifference)
-print("01-forward.md line 625:", firstRounding)
+print("01-forward.md line 624:", x[0, 0])
+print("01-forward.md line 624:", x[0, 1])
+print("01-forward.md line 625:", x[1, 0])
+print("01-forward.md line 625:", x[1, 1])
+print("01-forward.md line 625:", dwByFormula[0, 0])
+print("01-forward.md line 626:", firstCheck["dw"])
+print("01-forward.md line 627:", firstDifference)
+print("01-forward.md line 628:", firstRounding)
 
-// MARK: block 20, 01-forward.md line 639
+// MARK: block 20, 01-forward.md line 642
 // "Outputs that do not depend on the nudged entry come out bit for bit the same": for every entry of x3,
 // the set of outputs that change when it moves by ±h is the set of those whose window reads it.
 /// Stated: the flat indices of the outputs of image n whose window reads x[n, c, u, v] (padding 1, stride 2).
@@ -383,9 +383,9 @@ precondition(params.stride == HW(2) && params.padding == HW(1), "the brute force
 let cancelRule = checkRule("the outputs that change when one entry of x moves are those whose window reads it",
                            over: Sweep(["n": 0...1, "c": 0...2, "u": 0...4, "v": 0...4]),
                            stated: outputsReading, measured: outputsChanged)
-print("01-forward.md line 677:", cancelRule.checked)
+print("01-forward.md line 680:", cancelRule.checked)
 
-// MARK: block 21, 01-forward.md line 682
+// MARK: block 21, 01-forward.md line 685
 let target = Tensor.randomNormal(shape: y3.shape, seed: 14)
 let dy3 = squaredErrorLoss(y3, target: target).gradient
 let grads = convBackward(dy3, x3, w3, params)
@@ -402,8 +402,8 @@ precondition(throughLossError < layerCheck.threshold && throughLossError > 5 * l
              "the prose says nudging L passes, but is worse than weighing y's change by dy")
 precondition(throughLossDifference > lossRounding / 10 && throughLossDifference < 10 * lossRounding,
              "the prose says the difference is the rounding of L")
-print("01-forward.md line 702:", layerCheck.worst)
-print("01-forward.md line 703:", throughLossError)
-print("01-forward.md line 703:", layerCheck["dx"])
-print("01-forward.md line 705:", throughLossDifference)
-print("01-forward.md line 706:", lossRounding)
+print("01-forward.md line 705:", layerCheck.worst)
+print("01-forward.md line 706:", throughLossError)
+print("01-forward.md line 706:", layerCheck["dx"])
+print("01-forward.md line 708:", throughLossDifference)
+print("01-forward.md line 709:", lossRounding)

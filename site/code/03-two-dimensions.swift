@@ -12,17 +12,17 @@
 import ConvEngine
 import ConvbookRuntime
 
-// MARK: block 1, 03-two-dimensions.md line 38
+// MARK: block 1, 03-two-dimensions.md line 40
 func asImage(_ m: Tensor) -> Tensor { m.reshaped([1, 1] + m.shape) }
 func asMatrix(_ t: Tensor) -> Tensor { t.reshaped(Array(t.shape.suffix(2))) }
 
-// MARK: block 2, 03-two-dimensions.md line 43
+// MARK: block 2, 03-two-dimensions.md line 45
 func num(_ v: Double) -> String {
     v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
 }
 func term(_ v: Double) -> String { v < 0 ? "(" + num(v) + ")" : num(v) }
 
-// MARK: block 3, 03-two-dimensions.md line 53
+// MARK: block 3, 03-two-dimensions.md line 55
 let x = Tensor(matrix: [[1,  2,  0, 1],
                         [3, -1,  2, 0],
                         [0,  1,  1, 2],
@@ -34,31 +34,31 @@ let b = Tensor(vector: [1])
 let y = crossCorrelate(x, w).map { $0 + b[0] }
 show(y, "y = x ⋆ w + b₀")
 checkAgreement("x ⋆ w + b₀ vs convForward", y, asMatrix(convForward(asImage(x), asImage(w), b)))
-print("03-two-dimensions.md line 67:", y.shape[0])
-print("03-two-dimensions.md line 67:", y.shape[1])
-print("03-two-dimensions.md line 70:", x)
-print("03-two-dimensions.md line 70:", w)
-print("03-two-dimensions.md line 70:", b[0])
-print("03-two-dimensions.md line 70:", y)
-print("03-two-dimensions.md line 74:", y.count)
+print("03-two-dimensions.md line 69:", y.shape[0])
+print("03-two-dimensions.md line 69:", y.shape[1])
+print("03-two-dimensions.md line 72:", x)
+print("03-two-dimensions.md line 72:", w)
+print("03-two-dimensions.md line 72:", b[0])
+print("03-two-dimensions.md line 72:", y)
+print("03-two-dimensions.md line 76:", y.count)
 
-// MARK: block 4, 03-two-dimensions.md line 76
+// MARK: block 4, 03-two-dimensions.md line 78
 let dy = Tensor(matrix: [[1, -2],
                          [3,  1]])
 let grads = convBackward(asImage(dy), asImage(x), asImage(w))
 let (H, W) = (x.shape[0], x.shape[1])
 let (HH, WW) = (w.shape[0], w.shape[1])
 let (outH, outW) = (dy.shape[0], dy.shape[1])
-print("03-two-dimensions.md line 85:", dy)
-print("03-two-dimensions.md line 102:", dy.sum())
-print("03-two-dimensions.md line 102:", grads.db[0])
-print("03-two-dimensions.md line 115:", outH)
-print("03-two-dimensions.md line 115:", outW)
-print("03-two-dimensions.md line 116:", H)
-print("03-two-dimensions.md line 116:", W)
-print("03-two-dimensions.md line 118:", outH * outW)
+print("03-two-dimensions.md line 87:", dy)
+print("03-two-dimensions.md line 104:", dy.sum())
+print("03-two-dimensions.md line 104:", grads.db[0])
+print("03-two-dimensions.md line 117:", outH)
+print("03-two-dimensions.md line 117:", outW)
+print("03-two-dimensions.md line 118:", H)
+print("03-two-dimensions.md line 118:", W)
+print("03-two-dimensions.md line 120:", outH * outW)
 
-// MARK: block 5, 03-two-dimensions.md line 120
+// MARK: block 5, 03-two-dimensions.md line 122
 var dwSum = Tensor(zeros: [HH, WW])
 for a in 0..<HH {
     for bb in 0..<WW {
@@ -75,27 +75,27 @@ for a in 0..<HH {
 show(dwSum, "dw")
 checkAgreement("dw: our sum vs crossCorrelate(x, dy)", dwSum, crossCorrelate(x, dy))
 checkAgreement("dw: our sum vs convBackward", dwSum, asMatrix(grads.dw))
-print("03-two-dimensions.md line 139:", outH)
-print("03-two-dimensions.md line 139:", outW)
-print("03-two-dimensions.md line 143:", HH * WW)
-print("03-two-dimensions.md line 144:", outH)
-print("03-two-dimensions.md line 144:", outW)
+print("03-two-dimensions.md line 141:", outH)
+print("03-two-dimensions.md line 141:", outW)
+print("03-two-dimensions.md line 145:", HH * WW)
+print("03-two-dimensions.md line 146:", outH)
+print("03-two-dimensions.md line 146:", outW)
 
-// MARK: block 6, 03-two-dimensions.md line 147
+// MARK: block 6, 03-two-dimensions.md line 149
 showWindows(x, kernel: HW(height: outH, width: outW), limit: HH * WW, name: "dw",
             "dy = \(fmt(dy)) slid over x: the highlighted block times dy, summed, is dw[a, b]; dw = \(fmt(dwSum))")
-print("03-two-dimensions.md line 153:", HH)
-print("03-two-dimensions.md line 153:", WW)
-print("03-two-dimensions.md line 153:", outH * outW)
-print("03-two-dimensions.md line 154:", outH)
-print("03-two-dimensions.md line 154:", outW)
-print("03-two-dimensions.md line 154:", HH * WW)
-print("03-two-dimensions.md line 180:", H)
-print("03-two-dimensions.md line 180:", W)
-print("03-two-dimensions.md line 181:", HH)
-print("03-two-dimensions.md line 181:", WW)
+print("03-two-dimensions.md line 155:", HH)
+print("03-two-dimensions.md line 155:", WW)
+print("03-two-dimensions.md line 155:", outH * outW)
+print("03-two-dimensions.md line 156:", outH)
+print("03-two-dimensions.md line 156:", outW)
+print("03-two-dimensions.md line 156:", HH * WW)
+print("03-two-dimensions.md line 182:", H)
+print("03-two-dimensions.md line 182:", W)
+print("03-two-dimensions.md line 183:", HH)
+print("03-two-dimensions.md line 183:", WW)
 
-// MARK: block 7, 03-two-dimensions.md line 184
+// MARK: block 7, 03-two-dimensions.md line 186
 func outputRows(_ u: Int) -> ClosedRange<Int> { max(0, u - HH + 1)...min(u, outH - 1) }
 func outputColumns(_ v: Int) -> ClosedRange<Int> { max(0, v - WW + 1)...min(v, outW - 1) }
 showTable(["input row u", "first output row", "last output row", "output rows that read it"],
@@ -106,21 +106,21 @@ for u in 0..<H {
 }
 show(touched, "how many outputs read each pixel")
 
-// MARK: block 8, 03-two-dimensions.md line 196
+// MARK: block 8, 03-two-dimensions.md line 198
 precondition(H == W && HH == WW, "the prose says the example is square")
 precondition([touched[0, 0], touched[0, W - 1], touched[H - 1, 0], touched[H - 1, W - 1]] == [1, 1, 1, 1],
              "the prose says each corner pixel is read by a single output")
 let readByAll = touched.scalars.filter { $0 == Double(outH * outW) }.count
 precondition(touched[1, 1] == Double(outH * outW), "the prose and the figures take pixel (1, 1) as one that every output reads")
-print("03-two-dimensions.md line 204:", readByAll)
-print("03-two-dimensions.md line 205:", outH * outW)
+print("03-two-dimensions.md line 206:", readByAll)
+print("03-two-dimensions.md line 207:", outH * outW)
 
-// MARK: block 9, 03-two-dimensions.md line 209
+// MARK: block 9, 03-two-dimensions.md line 211
 let ones = convBackward(Tensor(repeating: 1, shape: [1, 1, outH, outW]), asImage(x),
                         Tensor(repeating: 1, shape: [1, 1, HH, WW]))
 checkAgreement("region sizes vs convBackward with dy = 1, w = 1", touched, asMatrix(ones.dx))
 
-// MARK: block 10, 03-two-dimensions.md line 226
+// MARK: block 10, 03-two-dimensions.md line 228
 var dxGather = Tensor(zeros: [H, W])
 for u in 0..<H {
     for v in 0..<W {
@@ -140,32 +140,32 @@ for u in 0..<H {
 }
 show(dxGather, "dx")
 checkAgreement("dx: our region sum vs convBackward", dxGather, asMatrix(grads.dx))
-print("03-two-dimensions.md line 253:", outH * outW)
+print("03-two-dimensions.md line 255:", outH * outW)
 
-// MARK: block 11, 03-two-dimensions.md line 255
+// MARK: block 11, 03-two-dimensions.md line 257
 let tapsOfMiddle = (0..<outH).flatMap { i in (0..<outW).map { j in "(\(1 - i), \(1 - j)) for y[\(i), \(j)]" } }
 showWindows(x, kernel: HW(height: HH, width: WW), limit: outH * outW,
             "The window of each output over x: pixel (1, 1) is in all of them, under the taps " + tapsOfMiddle.joined(separator: ", ") + "; the corner pixel (0, 0) is only in the window of y[0, 0]")
-print("03-two-dimensions.md line 262:", outH * outW)
+print("03-two-dimensions.md line 264:", outH * outW)
 
-// MARK: block 12, 03-two-dimensions.md line 271
+// MARK: block 12, 03-two-dimensions.md line 273
 explore(asImage(x), asImage(w), b, dy: asImage(dy), label: "two-dimensions")
-print("03-two-dimensions.md line 276:", outH * outW)
+print("03-two-dimensions.md line 278:", outH * outW)
 
-// MARK: block 13, 03-two-dimensions.md line 296
+// MARK: block 13, 03-two-dimensions.md line 298
 let dxByConvolution = convolve(dy, w, mode: .full)
 checkAgreement("dx: convolve(dy, w, .full) vs convBackward", dxByConvolution, asMatrix(grads.dx))
 
-// MARK: block 14, 03-two-dimensions.md line 327
+// MARK: block 14, 03-two-dimensions.md line 329
 let rotated = rotate180(w)
 let border = HW(height: HH - 1, width: WW - 1)
 let dyPadded = pad(dy, border)
 showRotation(w, "w and w rotated by 180 degrees: each entry keeps its colour")
 show(dyPadded, "dy padded with HH - 1 rows and WW - 1 columns of zeros", padding: border)
-print("03-two-dimensions.md line 335:", rotated)
-print("03-two-dimensions.md line 337:", H * W)
+print("03-two-dimensions.md line 337:", rotated)
+print("03-two-dimensions.md line 339:", H * W)
 
-// MARK: block 15, 03-two-dimensions.md line 340
+// MARK: block 15, 03-two-dimensions.md line 342
 for (u, v) in [(0, 0), (1, 1)] {
     let under = window(dyPadded, rowStart: u, rows: HH, columnStart: v, columns: WW)
     show(under, "window of dy_pad for dx[\(u), \(v)]")
@@ -175,14 +175,14 @@ for (u, v) in [(0, 0), (1, 1)] {
 let dxBySliding = crossCorrelate(dyPadded, rotated)
 show(dxBySliding, "dx = pad(dy) ⋆ rotate180(w)")
 checkAgreement("dx: crossCorrelate(pad(dy), rotate180(w)) vs convBackward", dxBySliding, asMatrix(grads.dx))
-print("03-two-dimensions.md line 353:", outH * outW)
-print("03-two-dimensions.md line 354:", outH * outW)
+print("03-two-dimensions.md line 355:", outH * outW)
+print("03-two-dimensions.md line 356:", outH * outW)
 
-// MARK: block 16, 03-two-dimensions.md line 360
+// MARK: block 16, 03-two-dimensions.md line 362
 showWindows(dy, kernel: HW(height: HH, width: WW), ConvParameters(padding: border), limit: 1 * W + 1 + 1, name: "dx",
             "The rotated filter over the padded dy: the highlighted cells times rotate180(w) = \(fmt(rotated)), summed, give dx[u, v]; dx = \(fmt(dxBySliding))")
 
-// MARK: block 17, 03-two-dimensions.md line 384
+// MARK: block 17, 03-two-dimensions.md line 386
 let xr = Tensor.randomNormal(shape: [1, 1, 6, 5], seed: 31)
 let wr = Tensor.randomNormal(shape: [1, 1, 3, 2], seed: 32)
 let br = Tensor.randomNormal(shape: [1], seed: 33)
@@ -199,19 +199,19 @@ let agreements = [
     checkAgreement("dx: convBackwardByBlocks vs loops", convBackwardByBlocks(dyr, xr, wr).dx, loops.dx),
     checkAgreement("dw: convBackwardByBlocks vs loops", convBackwardByBlocks(dyr, xr, wr).dw, loops.dw),
 ]
-print("03-two-dimensions.md line 403:", agreements.count)
-print("03-two-dimensions.md line 403:", agreements.max()!)
+print("03-two-dimensions.md line 405:", agreements.count)
+print("03-two-dimensions.md line 405:", agreements.max()!)
 
-// MARK: block 18, 03-two-dimensions.md line 409
+// MARK: block 18, 03-two-dimensions.md line 411
 let check = checkGradients(
     ("dx", loops.dx, numericalGradient(of: { convForward($0, wr, br) }, at: xr, upstream: dyr)),
     ("dw", loops.dw, numericalGradient(of: { convForward(xr, $0, br) }, at: wr, upstream: dyr)),
     ("db", loops.db, numericalGradient(of: { convForward(xr, wr, $0) }, at: br, upstream: dyr)))
-print("03-two-dimensions.md line 416:", check["dx"])
-print("03-two-dimensions.md line 416:", check["dw"])
-print("03-two-dimensions.md line 417:", check["db"])
+print("03-two-dimensions.md line 418:", check["dx"])
+print("03-two-dimensions.md line 418:", check["dw"])
+print("03-two-dimensions.md line 419:", check["db"])
 
-// MARK: block 19, 03-two-dimensions.md line 425
+// MARK: block 19, 03-two-dimensions.md line 427
 let notRotated = crossCorrelate(dyPadded, w)
 let transposedW = Tensor(matrix: (0..<WW).map { col in (0..<HH).map { row in w[row, col] } })
 let transposedInstead = crossCorrelate(dyPadded, transposedW)
@@ -221,8 +221,8 @@ show(dxBySliding, "pad(dy) ⋆ rotate180(w) (right)")
 let offWithoutRotation = notRotated.maxAbsDifference(dxBySliding)
 let offWithTranspose = transposedInstead.maxAbsDifference(dxBySliding)
 
-// MARK: block 20, 03-two-dimensions.md line 436
+// MARK: block 20, 03-two-dimensions.md line 438
 precondition(min(offWithoutRotation, offWithTranspose) > 1e-12,
              "the prose says both slips would fail the checks of the previous section (tolerance 1e-12)")
-print("03-two-dimensions.md line 441:", offWithoutRotation)
-print("03-two-dimensions.md line 442:", offWithTranspose)
+print("03-two-dimensions.md line 443:", offWithoutRotation)
+print("03-two-dimensions.md line 444:", offWithTranspose)

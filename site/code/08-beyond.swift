@@ -449,7 +449,7 @@ print("08-beyond.md line 700:", pd.dilation.height)
 print("08-beyond.md line 701:", pd.dilation.width)
 print("08-beyond.md line 703:", checkDilated.worst)
 
-// MARK: block 25, 08-beyond.md line 729
+// MARK: block 25, 08-beyond.md line 730
 /// Measured: the channels c for which output f of a grouped 1 × 1 layer of ones moves when only channel c is 1.
 func channelsSeen(C: Int, F: Int, g: Int) -> [[Int]] {
     let ones = Tensor(repeating: 1, shape: [F, C / g, 1, 1])
@@ -485,12 +485,12 @@ for layer in groupLayers {
     }
 }
 showTable(["layer", "filter f", "group", "channels c it sees (measured)"], groupRows)
-print("08-beyond.md line 767:", groupRule.checked)
-print("08-beyond.md line 768:", channels4)
-print("08-beyond.md line 769:", groupLayers[2].g)
-print("08-beyond.md line 770:", groupLayers[2].F)
+print("08-beyond.md line 768:", groupRule.checked)
+print("08-beyond.md line 769:", channels4)
+print("08-beyond.md line 770:", groupLayers[2].g)
+print("08-beyond.md line 771:", groupLayers[2].F)
 
-// MARK: block 26, 08-beyond.md line 783
+// MARK: block 26, 08-beyond.md line 784
 /// Channels `range` of every image of a rank-4 tensor (or filters' channels).
 func channelBlock(_ t: Tensor, _ range: Range<Int>) -> Tensor {
     Tensor.stack((0..<t.shape[0]).map { n in Tensor.stack(range.map { t.slice(n).slice($0) }) })
@@ -523,7 +523,7 @@ func groupedBackwardBySlices(_ dy: Tensor, _ x: Tensor, _ w: Tensor, _ p: ConvPa
     return ConvGradients(dx: joinChannels(dxParts), dw: dw, db: Tensor(vector: dbParts))
 }
 
-// MARK: block 27, 08-beyond.md line 822
+// MARK: block 27, 08-beyond.md line 823
 let xg = Tensor.randomNormal(shape: [2, 4, 5, 6], seed: 21)
 let wg = Tensor.randomNormal(shape: [6, 2, 3, 3], seed: 22)
 let bg = Tensor.randomNormal(shape: [6], seed: 23)
@@ -540,17 +540,17 @@ let checkGrouped = checkGradients(
     ("dx", gg.dx, numericalGradient(of: { convForward($0, wg, bg, pg) }, at: xg, upstream: dyg)),
     ("dw", gg.dw, numericalGradient(of: { convForward(xg, $0, bg, pg) }, at: wg, upstream: dyg)),
     ("db", gg.db, numericalGradient(of: { convForward(xg, wg, $0, pg) }, at: bg, upstream: dyg)))
-print("08-beyond.md line 841:", xg.shape[0])
-print("08-beyond.md line 841:", xg.shape[1])
-print("08-beyond.md line 842:", pg.groups)
-print("08-beyond.md line 842:", wg.shape[0])
-print("08-beyond.md line 843:", wg.shape[1])
-print("08-beyond.md line 843:", pg.stride.height)
-print("08-beyond.md line 844:", pg.padding.height)
-print("08-beyond.md line 844:", slicesDiff)
-print("08-beyond.md line 846:", checkGrouped.worst)
+print("08-beyond.md line 842:", xg.shape[0])
+print("08-beyond.md line 842:", xg.shape[1])
+print("08-beyond.md line 843:", pg.groups)
+print("08-beyond.md line 843:", wg.shape[0])
+print("08-beyond.md line 844:", wg.shape[1])
+print("08-beyond.md line 844:", pg.stride.height)
+print("08-beyond.md line 845:", pg.padding.height)
+print("08-beyond.md line 845:", slicesDiff)
+print("08-beyond.md line 847:", checkGrouped.worst)
 
-// MARK: block 28, 08-beyond.md line 859
+// MARK: block 28, 08-beyond.md line 861
 let xdw = Tensor.randomNormal(shape: [2, 3, 6, 5], seed: 31)
 let wdw = Tensor.randomNormal(shape: [6, 1, 3, 3], seed: 32)
 let bdw = Tensor.randomNormal(shape: [6], seed: 33)
@@ -563,11 +563,11 @@ let checkDepthwise = checkGradients(
     ("dx", gdw.dx, numericalGradient(of: { convForward($0, wdw, bdw, pdw) }, at: xdw, upstream: dydw)),
     ("dw", gdw.dw, numericalGradient(of: { convForward(xdw, $0, bdw, pdw) }, at: wdw, upstream: dydw)),
     ("db", gdw.db, numericalGradient(of: { convForward(xdw, wdw, $0, pdw) }, at: bdw, upstream: dydw)))
-print("08-beyond.md line 875:", pdw.groups)
-print("08-beyond.md line 876:", wdw.shape[0] / pdw.groups)
-print("08-beyond.md line 877:", checkDepthwise.worst)
+print("08-beyond.md line 877:", pdw.groups)
+print("08-beyond.md line 878:", wdw.shape[0] / pdw.groups)
+print("08-beyond.md line 879:", checkDepthwise.worst)
 
-// MARK: block 29, 08-beyond.md line 886
+// MARK: block 29, 08-beyond.md line 888
 // The dense (F, C, HH, WW) weights: filter f's weights on its group's channels, zeros elsewhere.
 var wDense = Tensor(zeros: [6, 4, 3, 3])
 for f in 0..<6 {
@@ -592,4 +592,4 @@ for f in 0..<6 {
 }
 checkAgreement("dw: masked dense, inside the blocks, vs grouped", inBlock, gg.dw)
 precondition(offBlockLargest > 0, "the dense layer's dw is not zero outside the blocks")
-print("08-beyond.md line 913:", offBlockLargest)
+print("08-beyond.md line 915:", offBlockLargest)

@@ -614,7 +614,7 @@ print("09-gradient-checking.md line 934:", Int(relativeRatios.max()!.rounded()))
 print("09-gradient-checking.md line 935:", Int(median(relativeRatios).rounded()))
 print("09-gradient-checking.md line 936:", outputCounts.map { Int($0) }.max()!)
 
-// MARK: block 18, 09-gradient-checking.md line 956
+// MARK: block 18, 09-gradient-checking.md line 957
 let h = 1e-5
 let kinkFraction = 0.4                       // the pre-activation at (1, 1) is kinkFraction · h
 let xk = Tensor.randomNormal(shape: [1, 1, 5, 5], seed: 41)
@@ -638,12 +638,12 @@ let kinkErrorDx = relError(atKink.dx, dxAtKink), kinkErrorDw = relError(atKink.d
 print("relative error of dx:", kinkErrorDx)
 print("relative error of dw:", kinkErrorDw)
 precondition(kinkErrorDx > 1e-2 && kinkErrorDw > 1e-2, "the kink no longer pushes the errors above 1e-2")
-print("09-gradient-checking.md line 982:", kinkErrorDx)
-print("09-gradient-checking.md line 982:", kinkErrorDw)
-print("09-gradient-checking.md line 984:", kinkFraction)
-print("09-gradient-checking.md line 984:", zk[0, 0, 1, 1])
+print("09-gradient-checking.md line 983:", kinkErrorDx)
+print("09-gradient-checking.md line 983:", kinkErrorDw)
+print("09-gradient-checking.md line 985:", kinkFraction)
+print("09-gradient-checking.md line 985:", zk[0, 0, 1, 1])
 
-// MARK: block 19, 09-gradient-checking.md line 993
+// MARK: block 19, 09-gradient-checking.md line 994
 /// The entries of x whose ±h nudge moves some pre-activation across zero.
 func kinkCrossings(_ x: Tensor, _ w: Tensor, _ b: Tensor, h: Double) -> [Int] {
     var crossing = [Int]()
@@ -665,18 +665,18 @@ let (windowRows, windowColumns) = (1..<(1 + wk.shape[2]), 1..<(1 + wk.shape[3]))
 let underTheWindow = windowRows.flatMap { r in windowColumns.map { c in r * xk.shape[3] + c } }
 precondition(crossed == underTheWindow, "the crossing entries are no longer exactly the window of output (1, 1)")
 precondition(wk.scalars.allSatisfy { abs($0) > kinkFraction }, "some tap is no longer large enough to carry z past zero")
-print("09-gradient-checking.md line 1017:", crossed.count)
-print("09-gradient-checking.md line 1018:", windowRows.first!)
-print("09-gradient-checking.md line 1018:", windowRows.last!)
-print("09-gradient-checking.md line 1019:", windowColumns.first!)
-print("09-gradient-checking.md line 1019:", windowColumns.last!)
-print("09-gradient-checking.md line 1020:", xk.shape[2])
-print("09-gradient-checking.md line 1020:", xk.shape[3])
-print("09-gradient-checking.md line 1022:", kinkFraction)
-print("09-gradient-checking.md line 1023:", wk.scalars.map { abs($0) }.min()!)
+print("09-gradient-checking.md line 1018:", crossed.count)
+print("09-gradient-checking.md line 1019:", windowRows.first!)
+print("09-gradient-checking.md line 1019:", windowRows.last!)
+print("09-gradient-checking.md line 1020:", windowColumns.first!)
+print("09-gradient-checking.md line 1020:", windowColumns.last!)
+print("09-gradient-checking.md line 1021:", xk.shape[2])
+print("09-gradient-checking.md line 1021:", xk.shape[3])
 print("09-gradient-checking.md line 1023:", kinkFraction)
+print("09-gradient-checking.md line 1024:", wk.scalars.map { abs($0) }.min()!)
+print("09-gradient-checking.md line 1024:", kinkFraction)
 
-// MARK: block 20, 09-gradient-checking.md line 1039
+// MARK: block 20, 09-gradient-checking.md line 1040
 let safeZ = 0.1                              // the pre-activation at (1, 1), now
 let bSafe = Tensor(vector: [safeZ - zNoBias[0, 0, 1, 1]])
 let awayFromKink = reluLayerGradients(xk, wk, bSafe, dyk)
@@ -685,18 +685,18 @@ let safeCheck = checkGradients(
     ("dx", awayFromKink.dx, numericalGradient(of: { relu(convForward($0, wk, bSafe)) }, at: xk, upstream: dyk, h: h)),
     ("dw", awayFromKink.dw, numericalGradient(of: { relu(convForward(xk, $0, bSafe)) }, at: wk, upstream: dyk, h: h)),
     ("db", awayFromKink.db, numericalGradient(of: { relu(convForward(xk, wk, $0)) }, at: bSafe, upstream: dyk, h: h)))
-print("09-gradient-checking.md line 1050:", safeZ)
-print("09-gradient-checking.md line 1051:", kinkFraction)
-print("09-gradient-checking.md line 1051:", safeCheck.worst)
-print("09-gradient-checking.md line 1058:", Int(drawBestRatios.min()!.rounded()))
-print("09-gradient-checking.md line 1059:", Int(drawBestRatios.max()!.rounded()))
-print("09-gradient-checking.md line 1060:", stepDraws)
-print("09-gradient-checking.md line 1062:", linearSteps[0])
-print("09-gradient-checking.md line 1062:", linearSteps[4])
-print("09-gradient-checking.md line 1063:", largeStepGain)
-print("09-gradient-checking.md line 1072:", 2 * Int(drawsPerSize) - passingDraws.suffix(2).reduce(0, +))
-print("09-gradient-checking.md line 1073:", 2 * drawsPerSize)
-print("09-gradient-checking.md line 1073:", sides[sides.count - 2])
+print("09-gradient-checking.md line 1051:", safeZ)
+print("09-gradient-checking.md line 1052:", kinkFraction)
+print("09-gradient-checking.md line 1052:", safeCheck.worst)
+print("09-gradient-checking.md line 1059:", Int(drawBestRatios.min()!.rounded()))
+print("09-gradient-checking.md line 1060:", Int(drawBestRatios.max()!.rounded()))
+print("09-gradient-checking.md line 1061:", stepDraws)
+print("09-gradient-checking.md line 1063:", linearSteps[0])
+print("09-gradient-checking.md line 1063:", linearSteps[4])
+print("09-gradient-checking.md line 1064:", largeStepGain)
+print("09-gradient-checking.md line 1073:", 2 * Int(drawsPerSize) - passingDraws.suffix(2).reduce(0, +))
+print("09-gradient-checking.md line 1074:", 2 * drawsPerSize)
 print("09-gradient-checking.md line 1074:", sides[sides.count - 2])
-print("09-gradient-checking.md line 1074:", sides.last!)
+print("09-gradient-checking.md line 1075:", sides[sides.count - 2])
 print("09-gradient-checking.md line 1075:", sides.last!)
+print("09-gradient-checking.md line 1076:", sides.last!)

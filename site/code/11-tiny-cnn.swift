@@ -19,7 +19,7 @@ import Glibc
 import Darwin
 #endif
 
-// MARK: block 2, 11-tiny-cnn.md line 50
+// MARK: block 2, 11-tiny-cnn.md line 51
 let imageSide = 6, barLength = 4, noiseLevel = 0.25
 /// A set of images with their labels and each bar's placement [label, r, c].
 struct BarSet {
@@ -68,56 +68,56 @@ let heldOutSeen = heldOutSet.placements.filter { seenPlacements.contains($0) }.c
 precondition(testSeen == testSet.labels.count, "some test image has a placement the training set lacks")
 precondition(heldOutSeen == 0, "some held-out image has a placement the training set holds")
 let trainNoise = Tensor.randomNormal(shape: trainSet.images.shape, seed: trainSeed + 1, standardDeviation: noiseLevel)
-print("11-tiny-cnn.md line 101:", imageSide)
-print("11-tiny-cnn.md line 101:", imageSide)
-print("11-tiny-cnn.md line 102:", barLength)
-print("11-tiny-cnn.md line 103:", noiseLevel)
-print("11-tiny-cnn.md line 105:", trainNoise.maxAbs())
-print("11-tiny-cnn.md line 108:", trainSet.labels.count)
-print("11-tiny-cnn.md line 109:", seenPlacements.count)
-print("11-tiny-cnn.md line 111:", testSet.labels.count)
-print("11-tiny-cnn.md line 112:", testSeen)
-print("11-tiny-cnn.md line 115:", heldOutSet.labels.count)
-print("11-tiny-cnn.md line 116:", heldOutSeen)
+print("11-tiny-cnn.md line 102:", imageSide)
+print("11-tiny-cnn.md line 102:", imageSide)
+print("11-tiny-cnn.md line 103:", barLength)
+print("11-tiny-cnn.md line 104:", noiseLevel)
+print("11-tiny-cnn.md line 106:", trainNoise.maxAbs())
+print("11-tiny-cnn.md line 109:", trainSet.labels.count)
+print("11-tiny-cnn.md line 110:", seenPlacements.count)
+print("11-tiny-cnn.md line 112:", testSet.labels.count)
+print("11-tiny-cnn.md line 113:", testSeen)
+print("11-tiny-cnn.md line 116:", heldOutSet.labels.count)
+print("11-tiny-cnn.md line 117:", heldOutSeen)
 
-// MARK: block 3, 11-tiny-cnn.md line 126
+// MARK: block 3, 11-tiny-cnn.md line 127
 let (filterSide, F1, F2, classes) = (3, 4, 4, 3)
 let side1 = outputLength(input: imageSide, kernel: filterSide)!   // the first layer's output maps
 let side2 = outputLength(input: side1, kernel: filterSide)!       // the second layer's
 let features = F2 * side2 * side2                                  // the numbers the linear layer reads per image
 let receptiveField = filterSide + (filterSide - 1)                 // how many pixels of x, per side, one entry of z2 sees
-print("11-tiny-cnn.md line 134:", imageSide)
-print("11-tiny-cnn.md line 134:", imageSide)
-print("11-tiny-cnn.md line 137:", F1)
-print("11-tiny-cnn.md line 138:", filterSide)
-print("11-tiny-cnn.md line 138:", filterSide)
-print("11-tiny-cnn.md line 140:", F1)
-print("11-tiny-cnn.md line 140:", side1)
-print("11-tiny-cnn.md line 140:", side1)
-print("11-tiny-cnn.md line 142:", F2)
-print("11-tiny-cnn.md line 143:", F1)
-print("11-tiny-cnn.md line 143:", filterSide)
-print("11-tiny-cnn.md line 143:", filterSide)
-print("11-tiny-cnn.md line 146:", F2)
-print("11-tiny-cnn.md line 146:", side2)
-print("11-tiny-cnn.md line 146:", side2)
-print("11-tiny-cnn.md line 147:", filterSide)
-print("11-tiny-cnn.md line 147:", filterSide)
+print("11-tiny-cnn.md line 135:", imageSide)
+print("11-tiny-cnn.md line 135:", imageSide)
+print("11-tiny-cnn.md line 138:", F1)
+print("11-tiny-cnn.md line 139:", filterSide)
+print("11-tiny-cnn.md line 139:", filterSide)
+print("11-tiny-cnn.md line 141:", F1)
+print("11-tiny-cnn.md line 141:", side1)
+print("11-tiny-cnn.md line 141:", side1)
+print("11-tiny-cnn.md line 143:", F2)
+print("11-tiny-cnn.md line 144:", F1)
+print("11-tiny-cnn.md line 144:", filterSide)
+print("11-tiny-cnn.md line 144:", filterSide)
+print("11-tiny-cnn.md line 147:", F2)
+print("11-tiny-cnn.md line 147:", side2)
+print("11-tiny-cnn.md line 147:", side2)
 print("11-tiny-cnn.md line 148:", filterSide)
 print("11-tiny-cnn.md line 148:", filterSide)
-print("11-tiny-cnn.md line 149:", receptiveField)
-print("11-tiny-cnn.md line 149:", receptiveField)
-print("11-tiny-cnn.md line 153:", features)
-print("11-tiny-cnn.md line 153:", features)
-print("11-tiny-cnn.md line 154:", classes)
-print("11-tiny-cnn.md line 156:", features)
-print("11-tiny-cnn.md line 156:", classes)
+print("11-tiny-cnn.md line 149:", filterSide)
+print("11-tiny-cnn.md line 149:", filterSide)
+print("11-tiny-cnn.md line 150:", receptiveField)
+print("11-tiny-cnn.md line 150:", receptiveField)
+print("11-tiny-cnn.md line 154:", features)
+print("11-tiny-cnn.md line 154:", features)
+print("11-tiny-cnn.md line 155:", classes)
+print("11-tiny-cnn.md line 157:", features)
 print("11-tiny-cnn.md line 157:", classes)
-print("11-tiny-cnn.md line 192:", F2)
-print("11-tiny-cnn.md line 192:", side2)
-print("11-tiny-cnn.md line 192:", side2)
+print("11-tiny-cnn.md line 158:", classes)
+print("11-tiny-cnn.md line 193:", F2)
+print("11-tiny-cnn.md line 193:", side2)
+print("11-tiny-cnn.md line 193:", side2)
 
-// MARK: block 4, 11-tiny-cnn.md line 225
+// MARK: block 4, 11-tiny-cnn.md line 226
 /// The matrix product of an m × k and a k × n matrix.
 func matmul(_ A: Tensor, _ B: Tensor) -> Tensor {
     let (m, k, n) = (A.shape[0], A.shape[1], B.shape[1])
@@ -157,7 +157,7 @@ func linearBackward(_ dS: Tensor, _ A: Tensor, _ W: Tensor) -> (dA: Tensor, dW: 
     return (matmul(dS, transposed(W)), matmul(transposed(A), dS), matmul(ones, dS).reshaped([dS.shape[1]]))
 }
 
-// MARK: block 5, 11-tiny-cnn.md line 270
+// MARK: block 5, 11-tiny-cnn.md line 271
 let aCheck = Tensor.randomNormal(shape: [5, 7], seed: 1)
 let wCheck = Tensor.randomNormal(shape: [7, 3], seed: 2)
 let bCheck = Tensor.randomNormal(shape: [3], seed: 3)
@@ -167,9 +167,9 @@ let linearCheck = checkGradients(
     ("dA", linearGrads.dA, numericalGradient(of: { linearForward($0, wCheck, bCheck) }, at: aCheck, upstream: dsCheck)),
     ("dW_lin", linearGrads.dW, numericalGradient(of: { linearForward(aCheck, $0, bCheck) }, at: wCheck, upstream: dsCheck)),
     ("db_lin", linearGrads.db, numericalGradient(of: { linearForward(aCheck, wCheck, $0) }, at: bCheck, upstream: dsCheck)))
-print("11-tiny-cnn.md line 282:", linearCheck.worst)
+print("11-tiny-cnn.md line 283:", linearCheck.worst)
 
-// MARK: block 6, 11-tiny-cnn.md line 292
+// MARK: block 6, 11-tiny-cnn.md line 293
 struct Parameters {
     var w1: Tensor     // (F1, 1, 3, 3)    the first layer's filters
     var b1: Tensor     // (F1)             and their biases
@@ -214,11 +214,11 @@ func forwardBackward(_ p: Parameters, _ x: Tensor, _ labels: [Int], passDx: Bool
     return Pass(loss: loss.loss, scores: S, gradients: gradients,
                 z1: z1, z2: z2, dz2: dz2, da1: da1, dz1: dz1, dx: first.dx)
 }
-print("11-tiny-cnn.md line 342:", filterSide * filterSide)
-print("11-tiny-cnn.md line 343:", F1 * filterSide * filterSide)
-print("11-tiny-cnn.md line 344:", features)
+print("11-tiny-cnn.md line 343:", filterSide * filterSide)
+print("11-tiny-cnn.md line 344:", F1 * filterSide * filterSide)
+print("11-tiny-cnn.md line 345:", features)
 
-// MARK: block 7, 11-tiny-cnn.md line 356
+// MARK: block 7, 11-tiny-cnn.md line 357
 func initialParameters(seed: UInt64) -> Parameters {
     // He et al.'s 2 / fan-in in every layer, the first included, as they do (see above).
     func spread(_ fanIn: Int) -> Double { (2.0 / Double(fanIn)).squareRoot() }
@@ -235,7 +235,7 @@ func initialParameters(seed: UInt64) -> Parameters {
 let initialSeed: UInt64 = 11
 let initial = initialParameters(seed: initialSeed)
 
-// MARK: block 8, 11-tiny-cnn.md line 386
+// MARK: block 8, 11-tiny-cnn.md line 387
 let checkCount = 6    // the training images the check uses
 let xSmall = Tensor(shape: [checkCount, 1, imageSide, imageSide],
                     scalars: Array(trainSet.images.scalars[0..<(checkCount * imageSide * imageSide)]))
@@ -261,12 +261,12 @@ let chainCheck = checkGradients(
     ("dW_lin", g.wLin, numericalGradient(of: { v in scoresWith { $0.wLin = v } }, at: initial.wLin, upstream: dS)),
     ("db_lin", g.bLin, numericalGradient(of: { v in scoresWith { $0.bLin = v } }, at: initial.bLin, upstream: dS)),
     ("dx", atStart.dx, numericalGradient(of: { forwardBackward(initial, $0, labelsSmall).scores }, at: xSmall, upstream: dS)))
-print("11-tiny-cnn.md line 414:", checkCount)
-print("11-tiny-cnn.md line 415:", lossCheck["dS"])
-print("11-tiny-cnn.md line 416:", chainCheck.names.count)
-print("11-tiny-cnn.md line 417:", chainCheck.worst)
+print("11-tiny-cnn.md line 415:", checkCount)
+print("11-tiny-cnn.md line 416:", lossCheck["dS"])
+print("11-tiny-cnn.md line 417:", chainCheck.names.count)
+print("11-tiny-cnn.md line 418:", chainCheck.worst)
 
-// MARK: block 9, 11-tiny-cnn.md line 423
+// MARK: block 9, 11-tiny-cnn.md line 424
 /// How many entries of t, nudged by ±h one at a time, carry an entry of z1 or z2 across zero.
 func kinkCrossings(at t: Tensor, h: Double = 1e-5, _ evaluate: (Tensor) -> Pass) -> Int {
     var crossing = 0
@@ -290,10 +290,10 @@ crossings += kinkCrossings(at: initial.wLin) { v in passWith { $0.wLin = v } }
 crossings += kinkCrossings(at: initial.bLin) { v in passWith { $0.bLin = v } }
 crossings += kinkCrossings(at: xSmall) { forwardBackward(initial, $0, labelsSmall) }
 precondition(crossings == 0, "a nudge of the gradient check crosses a ReLU kink: the check above is not meaningful")
-print("11-tiny-cnn.md line 449:", nudged)
-print("11-tiny-cnn.md line 449:", crossings)
+print("11-tiny-cnn.md line 450:", nudged)
+print("11-tiny-cnn.md line 450:", crossings)
 
-// MARK: block 10, 11-tiny-cnn.md line 459
+// MARK: block 10, 11-tiny-cnn.md line 460
 var da1ByFormula = [Tensor]()
 for n in 0..<checkCount {
     for c in 0..<F1 {
@@ -318,20 +318,20 @@ let dwFormulaDiff = checkAgreement("dw1 by the cross-correlations of the dw1 equ
                                    Tensor.stack(dw1ByFormula).reshaped(initial.w1.shape), g.w1)
 let fastDiff = checkAgreement("da1 by im2col vs convBackward",
                               convBackwardIm2col(atStart.dz2, relu(atStart.z1), initial.w2).dx, atStart.da1)
-print("11-tiny-cnn.md line 486:", max(dxFormulaDiff, dwFormulaDiff))
-print("11-tiny-cnn.md line 487:", fastDiff)
+print("11-tiny-cnn.md line 487:", max(dxFormulaDiff, dwFormulaDiff))
+print("11-tiny-cnn.md line 488:", fastDiff)
 
-// MARK: block 11, 11-tiny-cnn.md line 497
+// MARK: block 11, 11-tiny-cnn.md line 498
 let dw1Unmasked = convBackward(atStart.da1, xSmall, initial.w1).dw
 let unmaskedError = relError(dw1Unmasked, numericalGradient(of: { v in scoresWith { $0.w1 = v } }, at: initial.w1, upstream: dS))
 let maskedShare = Double(atStart.z1.scalars.filter { $0 <= 0 }.count) / Double(atStart.z1.count)
 let probablyWrong = 1e-2    // CS231n's threshold: a relative error above it means the gradient is probably wrong
 precondition(unmaskedError > probablyWrong, "dw1 without the first ReLU's mask no longer fails the check")
-print("11-tiny-cnn.md line 505:", unmaskedError)
-print("11-tiny-cnn.md line 506:", probablyWrong)
-print("11-tiny-cnn.md line 508:", 100 * maskedShare)
+print("11-tiny-cnn.md line 506:", unmaskedError)
+print("11-tiny-cnn.md line 507:", probablyWrong)
+print("11-tiny-cnn.md line 509:", 100 * maskedShare)
 
-// MARK: block 12, 11-tiny-cnn.md line 519
+// MARK: block 12, 11-tiny-cnn.md line 520
 /// Images and labels `start ..< start + count` of a set.
 func batch(_ set: BarSet, _ start: Int, _ count: Int) -> BarSet {
     let perImage = imageSide * imageSide
@@ -375,14 +375,14 @@ func train(from start: Parameters, passDx: Bool = true) -> (parameters: Paramete
 }
 let trained = train(from: initial)
 let params = trained.parameters, losses = trained.losses
-print("11-tiny-cnn.md line 565:", learningRate)
-print("11-tiny-cnn.md line 566:", trainSet.labels.count)
-print("11-tiny-cnn.md line 566:", batchesPerPass)
-print("11-tiny-cnn.md line 567:", batchSize)
-print("11-tiny-cnn.md line 567:", steps)
-print("11-tiny-cnn.md line 568:", steps / batchesPerPass)
+print("11-tiny-cnn.md line 566:", learningRate)
+print("11-tiny-cnn.md line 567:", trainSet.labels.count)
+print("11-tiny-cnn.md line 567:", batchesPerPass)
+print("11-tiny-cnn.md line 568:", batchSize)
+print("11-tiny-cnn.md line 568:", steps)
+print("11-tiny-cnn.md line 569:", steps / batchesPerPass)
 
-// MARK: block 13, 11-tiny-cnn.md line 571
+// MARK: block 13, 11-tiny-cnn.md line 572
 showPlot(x: (1...steps).map(Double.init), series: [(name: "loss of the step's batch", values: losses)],
          xLabel: "step", yLabel: "softmax cross-entropy loss", logY: true,
          "Training loss, one point per step (batches of \(batchSize) in a fixed order of \(batchesPerPass))")
@@ -390,14 +390,14 @@ let firstPass = losses.prefix(batchesPerPass).reduce(0, +) / Double(batchesPerPa
 let lastPass = losses.suffix(batchesPerPass).reduce(0, +) / Double(batchesPerPass)
 precondition(losses[0] > log(3.0) && losses[0] < log(3.0) + 0.2, "the first loss is no longer a little above ln 3")
 precondition(lastPass < firstPass / 10, "the loss no longer falls by more than a factor of 10")
-print("11-tiny-cnn.md line 581:", losses[0])
-print("11-tiny-cnn.md line 582:", log(3.0))
-print("11-tiny-cnn.md line 584:", firstPass)
-print("11-tiny-cnn.md line 585:", lastPass)
-print("11-tiny-cnn.md line 586:", firstPass / lastPass)
-print("11-tiny-cnn.md line 588:", batchesPerPass)
+print("11-tiny-cnn.md line 582:", losses[0])
+print("11-tiny-cnn.md line 583:", log(3.0))
+print("11-tiny-cnn.md line 585:", firstPass)
+print("11-tiny-cnn.md line 586:", lastPass)
+print("11-tiny-cnn.md line 587:", firstPass / lastPass)
+print("11-tiny-cnn.md line 589:", batchesPerPass)
 
-// MARK: block 14, 11-tiny-cnn.md line 593
+// MARK: block 14, 11-tiny-cnn.md line 594
 func evaluate(_ p: Parameters, _ set: BarSet) -> (correct: Int, loss: Double) {
     let result = forwardBackward(p, set.images, set.labels)
     return (correctCount(result.scores, set.labels), result.loss)
@@ -422,19 +422,19 @@ precondition((0.2...0.5).contains(fraction(trainBefore.correct, trainSet.labels.
 precondition(testAccuracy > 0.85, "the trained network no longer gets more than 85 % of the test images right")
 precondition(testAccuracy < fraction(trainAfter.correct, trainSet.labels.count),
              "the test accuracy is no longer below the training accuracy")
-print("11-tiny-cnn.md line 620:", trainBefore.correct)
-print("11-tiny-cnn.md line 621:", trainSet.labels.count)
-print("11-tiny-cnn.md line 622:", steps)
-print("11-tiny-cnn.md line 623:", trainAfter.correct)
-print("11-tiny-cnn.md line 623:", testSet.labels.count)
-print("11-tiny-cnn.md line 624:", testAfter.correct)
-print("11-tiny-cnn.md line 625:", 100 * testAccuracy)
-print("11-tiny-cnn.md line 627:", trainSet.labels.count)
-print("11-tiny-cnn.md line 629:", heldOutAfter.correct)
-print("11-tiny-cnn.md line 629:", heldOutSet.labels.count)
-print("11-tiny-cnn.md line 630:", 100 * heldOutAccuracy)
+print("11-tiny-cnn.md line 621:", trainBefore.correct)
+print("11-tiny-cnn.md line 622:", trainSet.labels.count)
+print("11-tiny-cnn.md line 623:", steps)
+print("11-tiny-cnn.md line 624:", trainAfter.correct)
+print("11-tiny-cnn.md line 624:", testSet.labels.count)
+print("11-tiny-cnn.md line 625:", testAfter.correct)
+print("11-tiny-cnn.md line 626:", 100 * testAccuracy)
+print("11-tiny-cnn.md line 628:", trainSet.labels.count)
+print("11-tiny-cnn.md line 630:", heldOutAfter.correct)
+print("11-tiny-cnn.md line 630:", heldOutSet.labels.count)
+print("11-tiny-cnn.md line 631:", 100 * heldOutAccuracy)
 
-// MARK: block 15, 11-tiny-cnn.md line 636
+// MARK: block 15, 11-tiny-cnn.md line 637
 /// One start, and what training made of it.
 struct Run {
     let seed: UInt64
@@ -464,17 +464,17 @@ precondition(runs.indices.allSatisfy { trainedTest[$0] > untrainedTest[$0] && tr
              "some trained network no longer beats its untrained start on the test or held-out images")
 precondition(trainedHeldOut.max()! < trainedTest.min()!,
              "some trained network no longer does worse on the held-out placements than every one does on the test images")
-print("11-tiny-cnn.md line 668:", runCount)
-print("11-tiny-cnn.md line 669:", untrainedTest.min()!)
-print("11-tiny-cnn.md line 669:", untrainedTest.max()!)
-print("11-tiny-cnn.md line 670:", trainedTest.min()!)
-print("11-tiny-cnn.md line 670:", trainedTest.max()!)
-print("11-tiny-cnn.md line 672:", untrainedHeldOut.min()!)
-print("11-tiny-cnn.md line 672:", untrainedHeldOut.max()!)
-print("11-tiny-cnn.md line 673:", trainedHeldOut.min()!)
-print("11-tiny-cnn.md line 673:", trainedHeldOut.max()!)
+print("11-tiny-cnn.md line 669:", runCount)
+print("11-tiny-cnn.md line 670:", untrainedTest.min()!)
+print("11-tiny-cnn.md line 670:", untrainedTest.max()!)
+print("11-tiny-cnn.md line 671:", trainedTest.min()!)
+print("11-tiny-cnn.md line 671:", trainedTest.max()!)
+print("11-tiny-cnn.md line 673:", untrainedHeldOut.min()!)
+print("11-tiny-cnn.md line 673:", untrainedHeldOut.max()!)
+print("11-tiny-cnn.md line 674:", trainedHeldOut.min()!)
+print("11-tiny-cnn.md line 674:", trainedHeldOut.max()!)
 
-// MARK: block 16, 11-tiny-cnn.md line 689
+// MARK: block 16, 11-tiny-cnn.md line 690
 var comparisonRows = [[Any]]()
 var gains = [Int](), withoutDx = [Parameters](), withoutTest = [Int]()
 for (k, run) in runs.enumerated() {
@@ -492,21 +492,21 @@ let worstWithout = withoutTest.min()!
 precondition(gains.allSatisfy { $0 > 0 }, "passing dx no longer helps from every start")
 precondition(3 * worstWithout > 2 * testSet.labels.count, "without dx some run no longer gets two thirds of the test set right")
 precondition(worstWithout > untrainedTest.max()!, "without dx some run no longer beats every untrained network")
-print("11-tiny-cnn.md line 709:", gains.count)
-print("11-tiny-cnn.md line 710:", gains.min()!)
-print("11-tiny-cnn.md line 711:", gains.max()!)
-print("11-tiny-cnn.md line 711:", withTotal)
-print("11-tiny-cnn.md line 712:", withoutTotal)
-print("11-tiny-cnn.md line 714:", trainSet.labels.count)
-print("11-tiny-cnn.md line 716:", gains.count)
-print("11-tiny-cnn.md line 717:", worstWithout)
-print("11-tiny-cnn.md line 717:", testSet.labels.count)
-print("11-tiny-cnn.md line 719:", untrainedTest.max()!)
-print("11-tiny-cnn.md line 720:", filterSide)
-print("11-tiny-cnn.md line 720:", filterSide)
-print("11-tiny-cnn.md line 723:", runCount)
+print("11-tiny-cnn.md line 710:", gains.count)
+print("11-tiny-cnn.md line 711:", gains.min()!)
+print("11-tiny-cnn.md line 712:", gains.max()!)
+print("11-tiny-cnn.md line 712:", withTotal)
+print("11-tiny-cnn.md line 713:", withoutTotal)
+print("11-tiny-cnn.md line 715:", trainSet.labels.count)
+print("11-tiny-cnn.md line 717:", gains.count)
+print("11-tiny-cnn.md line 718:", worstWithout)
+print("11-tiny-cnn.md line 718:", testSet.labels.count)
+print("11-tiny-cnn.md line 720:", untrainedTest.max()!)
+print("11-tiny-cnn.md line 721:", filterSide)
+print("11-tiny-cnn.md line 721:", filterSide)
+print("11-tiny-cnn.md line 724:", runCount)
 
-// MARK: block 17, 11-tiny-cnn.md line 742
+// MARK: block 17, 11-tiny-cnn.md line 743
 let barsOnly = makeBars(count: testSet.labels.count, seed: testSeed, noise: 0, parity: 0)
 precondition(barsOnly.placements == testSet.placements, "the noiseless copy puts its bars elsewhere")
 var misreadSentences = [String]()
@@ -547,12 +547,12 @@ let saliencyCheck = checkGradients(saliencyChecks[0], saliencyChecks[1], salienc
 precondition(saliencyCrossings == 0, "a nudge of the saliency check crosses a ReLU kink")
 precondition(peakSizes.max()! > 10 * peakSizes.min()!, "the three maps no longer differ in size by more than a factor of 10")
 let misreadText = misreadSentences.isEmpty ? "It reads all three correctly." : misreadSentences.joined(separator: " ")
-print("11-tiny-cnn.md line 787:", classes)
-print("11-tiny-cnn.md line 787:", saliencyCrossings)
-print("11-tiny-cnn.md line 788:", saliencyCheck.worst)
-print("11-tiny-cnn.md line 790:", misreadText)
+print("11-tiny-cnn.md line 788:", classes)
+print("11-tiny-cnn.md line 788:", saliencyCrossings)
+print("11-tiny-cnn.md line 789:", saliencyCheck.worst)
+print("11-tiny-cnn.md line 791:", misreadText)
 
-// MARK: block 18, 11-tiny-cnn.md line 803
+// MARK: block 18, 11-tiny-cnn.md line 804
 /// Over the test set's saliency maps under p: in how many images the peak of |dx| lies on the bar,
 /// the mean |dx| is larger on the bar than off it, and dx is negative on more than half the bar's pixels.
 func saliencyCounts(_ p: Parameters) -> [Int] {
@@ -613,35 +613,35 @@ let orderedStarts = (0..<3).map { q in
     runs.indices.filter { untrainedCounts[$0][q] < withoutDxCounts[$0][q] && withoutDxCounts[$0][q] < trainedCounts[$0][q] }.count
 }
 precondition(orderedStarts.contains { $0 < runCount }, "every start is now ordered on every question: the text below needs rewriting")
-print("11-tiny-cnn.md line 867:", barLength)
-print("11-tiny-cnn.md line 867:", peakOnBar)
-print("11-tiny-cnn.md line 868:", testCount)
-print("11-tiny-cnn.md line 869:", untrainedCounts.map { $0[0] }.min()!)
-print("11-tiny-cnn.md line 870:", untrainedCounts.map { $0[0] }.max()!)
-print("11-tiny-cnn.md line 871:", runCount)
-print("11-tiny-cnn.md line 873:", strongerOnBar)
-print("11-tiny-cnn.md line 875:", untrainedCounts.map { $0[1] }.min()!)
-print("11-tiny-cnn.md line 876:", untrainedCounts.map { $0[1] }.max()!)
-print("11-tiny-cnn.md line 881:", mostlyNegative)
-print("11-tiny-cnn.md line 881:", testCount)
-print("11-tiny-cnn.md line 884:", untrainedCounts.map { $0[2] }.min()!)
-print("11-tiny-cnn.md line 885:", untrainedCounts.map { $0[2] }.max()!)
-print("11-tiny-cnn.md line 886:", runCount)
-print("11-tiny-cnn.md line 888:", total(untrainedCounts, 0))
-print("11-tiny-cnn.md line 888:", total(withoutDxCounts, 0))
-print("11-tiny-cnn.md line 889:", total(trainedCounts, 0))
-print("11-tiny-cnn.md line 892:", orderedStarts[0])
-print("11-tiny-cnn.md line 893:", orderedStarts[1])
-print("11-tiny-cnn.md line 893:", orderedStarts[2])
-print("11-tiny-cnn.md line 894:", runCount)
-print("11-tiny-cnn.md line 898:", peakSizes.max()! / peakSizes.min()!)
+print("11-tiny-cnn.md line 868:", barLength)
+print("11-tiny-cnn.md line 868:", peakOnBar)
+print("11-tiny-cnn.md line 869:", testCount)
+print("11-tiny-cnn.md line 870:", untrainedCounts.map { $0[0] }.min()!)
+print("11-tiny-cnn.md line 871:", untrainedCounts.map { $0[0] }.max()!)
+print("11-tiny-cnn.md line 872:", runCount)
+print("11-tiny-cnn.md line 874:", strongerOnBar)
+print("11-tiny-cnn.md line 876:", untrainedCounts.map { $0[1] }.min()!)
+print("11-tiny-cnn.md line 877:", untrainedCounts.map { $0[1] }.max()!)
+print("11-tiny-cnn.md line 882:", mostlyNegative)
+print("11-tiny-cnn.md line 882:", testCount)
+print("11-tiny-cnn.md line 885:", untrainedCounts.map { $0[2] }.min()!)
+print("11-tiny-cnn.md line 886:", untrainedCounts.map { $0[2] }.max()!)
+print("11-tiny-cnn.md line 887:", runCount)
+print("11-tiny-cnn.md line 889:", total(untrainedCounts, 0))
+print("11-tiny-cnn.md line 889:", total(withoutDxCounts, 0))
+print("11-tiny-cnn.md line 890:", total(trainedCounts, 0))
+print("11-tiny-cnn.md line 893:", orderedStarts[0])
+print("11-tiny-cnn.md line 894:", orderedStarts[1])
+print("11-tiny-cnn.md line 894:", orderedStarts[2])
+print("11-tiny-cnn.md line 895:", runCount)
+print("11-tiny-cnn.md line 899:", peakSizes.max()! / peakSizes.min()!)
 
-// MARK: block 19, 11-tiny-cnn.md line 918
+// MARK: block 19, 11-tiny-cnn.md line 919
 show(initial.w1, "the first layer's filters before training", heatmap: true)
 show(params.w1, "the first layer's filters after training", heatmap: true)
-print("11-tiny-cnn.md line 926:", filterSide)
+print("11-tiny-cnn.md line 927:", filterSide)
 
-// MARK: block 20, 11-tiny-cnn.md line 932
+// MARK: block 20, 11-tiny-cnn.md line 933
 /// Every placement of every kind of bar, without noise: the images and their labels.
 let everyBar: (images: Tensor, labels: [Int]) = {
     let room = imageSide - barLength + 1
@@ -748,13 +748,13 @@ let tiedFilters = (0..<F1).filter { strongest[$0].count > 1 }
 let tieSummary = tiedFilters.isEmpty ? "" : "; \(filterList(tiedFilters)) \(tiedFilters.count == 1 ? "answers" : "answer") equally to more than one kind"
 let kindsCovered = Set((0..<F1).filter { strongest[$0].count == 1 }.map { strongest[$0][0] }).count
 let templateCount = isTemplate.filter { $0 }.count
-print("11-tiny-cnn.md line 1041:", preferenceSummary + tieSummary)
-print("11-tiny-cnn.md line 1042:", kindsCovered)
-print("11-tiny-cnn.md line 1043:", templateCount)
-print("11-tiny-cnn.md line 1043:", F1)
-print("11-tiny-cnn.md line 1045:", runCount)
+print("11-tiny-cnn.md line 1042:", preferenceSummary + tieSummary)
+print("11-tiny-cnn.md line 1043:", kindsCovered)
+print("11-tiny-cnn.md line 1044:", templateCount)
+print("11-tiny-cnn.md line 1044:", F1)
+print("11-tiny-cnn.md line 1046:", runCount)
 
-// MARK: block 21, 11-tiny-cnn.md line 1051
+// MARK: block 21, 11-tiny-cnn.md line 1052
 /// For each filter of w: the largest cosine similarity between its taps and a bar-like line of taps, both centred.
 func lineLikeness(_ w: Tensor) -> [Double] {
     let tapCount = filterSide * filterSide
@@ -799,21 +799,21 @@ precondition(trainedTemplateTotal > untrainedTemplateTotal && trainedTemplateTot
 precondition(runs.indices.allSatisfy { trainedLikeness[$0] > untrainedLikeness[$0] },
              "from some start the trained filters no longer look more like a line than the untrained ones")
 precondition(trainedLikeness.max()! < 0.9, "some trained first layer is now close to exact lines: the text below needs rewriting")
-print("11-tiny-cnn.md line 1098:", untrainedTemplateTotal)
-print("11-tiny-cnn.md line 1099:", filtersInAll)
-print("11-tiny-cnn.md line 1099:", runCount)
-print("11-tiny-cnn.md line 1100:", trainedTemplateTotal)
-print("11-tiny-cnn.md line 1101:", notRaised)
-print("11-tiny-cnn.md line 1102:", filterSide * filterSide)
-print("11-tiny-cnn.md line 1105:", filtersInAll)
-print("11-tiny-cnn.md line 1108:", runCount)
-print("11-tiny-cnn.md line 1109:", untrainedLikeness.min()!)
-print("11-tiny-cnn.md line 1110:", untrainedLikeness.max()!)
-print("11-tiny-cnn.md line 1111:", trainedLikeness.min()!)
-print("11-tiny-cnn.md line 1111:", trainedLikeness.max()!)
-print("11-tiny-cnn.md line 1124:", filterSide * filterSide)
+print("11-tiny-cnn.md line 1099:", untrainedTemplateTotal)
+print("11-tiny-cnn.md line 1100:", filtersInAll)
+print("11-tiny-cnn.md line 1100:", runCount)
+print("11-tiny-cnn.md line 1101:", trainedTemplateTotal)
+print("11-tiny-cnn.md line 1102:", notRaised)
+print("11-tiny-cnn.md line 1103:", filterSide * filterSide)
+print("11-tiny-cnn.md line 1106:", filtersInAll)
+print("11-tiny-cnn.md line 1109:", runCount)
+print("11-tiny-cnn.md line 1110:", untrainedLikeness.min()!)
+print("11-tiny-cnn.md line 1111:", untrainedLikeness.max()!)
+print("11-tiny-cnn.md line 1112:", trainedLikeness.min()!)
+print("11-tiny-cnn.md line 1112:", trainedLikeness.max()!)
+print("11-tiny-cnn.md line 1125:", filterSide * filterSide)
 
-// MARK: block 22, 11-tiny-cnn.md line 1127
+// MARK: block 22, 11-tiny-cnn.md line 1128
 let explored = (0..<F1).filter { strongest[$0] == [2] }.max { largest[$0][2] < largest[$1][2] }
 precondition(explored != nil, "no first-layer filter answers most to diagonal bars any more")
 let diagonalFilter = explored!
@@ -842,15 +842,15 @@ for f in 0..<F1 {
                            diagonalImage.images, Tensor.stack([params.w1.slice(f)])).dx
 }
 let sharesDiff = checkAgreement("the filters' shares of dx vs the image's dx", shares, diagonalPass.dx)
-print("11-tiny-cnn.md line 1158:", diagonalFilter)
-print("11-tiny-cnn.md line 1159:", peakWords)
-print("11-tiny-cnn.md line 1159:", filterSide)
-print("11-tiny-cnn.md line 1160:", dyOfFilter.maxAbs())
-print("11-tiny-cnn.md line 1161:", diagonalPass.loss)
-print("11-tiny-cnn.md line 1165:", F1)
-print("11-tiny-cnn.md line 1165:", sharesDiff)
+print("11-tiny-cnn.md line 1159:", diagonalFilter)
+print("11-tiny-cnn.md line 1160:", peakWords)
+print("11-tiny-cnn.md line 1160:", filterSide)
+print("11-tiny-cnn.md line 1161:", dyOfFilter.maxAbs())
+print("11-tiny-cnn.md line 1162:", diagonalPass.loss)
+print("11-tiny-cnn.md line 1166:", F1)
+print("11-tiny-cnn.md line 1166:", sharesDiff)
 
-// MARK: block 23, 11-tiny-cnn.md line 1176
+// MARK: block 23, 11-tiny-cnn.md line 1177
 showRotation(params.w1.slice(diagonalFilter).slice(0),
              "Filter \(diagonalFilter) as trained, and as a true convolution would apply it")
 var turned = params
@@ -860,16 +860,16 @@ let testTurned = evaluate(turned, testSet)
 precondition(barResponses(turned.w1, turned.b1).strongest == strongest,
              "a turned first-layer filter no longer answers most to the same kind of bar")
 precondition(testTurned.correct < testAfter.correct, "turning the filters no longer costs test accuracy")
-print("11-tiny-cnn.md line 1189:", testTurned.correct)
-print("11-tiny-cnn.md line 1189:", testSet.labels.count)
-print("11-tiny-cnn.md line 1190:", testAfter.correct)
-print("11-tiny-cnn.md line 1207:", losses[0])
-print("11-tiny-cnn.md line 1207:", losses[steps - 1])
-print("11-tiny-cnn.md line 1208:", trainBefore.correct)
-print("11-tiny-cnn.md line 1209:", trainAfter.correct)
-print("11-tiny-cnn.md line 1209:", trainSet.labels.count)
-print("11-tiny-cnn.md line 1210:", testAfter.correct)
-print("11-tiny-cnn.md line 1211:", testSet.labels.count)
-print("11-tiny-cnn.md line 1212:", heldOutAfter.correct)
-print("11-tiny-cnn.md line 1212:", heldOutSet.labels.count)
-print("11-tiny-cnn.md line 1215:", gains.count)
+print("11-tiny-cnn.md line 1190:", testTurned.correct)
+print("11-tiny-cnn.md line 1190:", testSet.labels.count)
+print("11-tiny-cnn.md line 1191:", testAfter.correct)
+print("11-tiny-cnn.md line 1208:", losses[0])
+print("11-tiny-cnn.md line 1208:", losses[steps - 1])
+print("11-tiny-cnn.md line 1209:", trainBefore.correct)
+print("11-tiny-cnn.md line 1210:", trainAfter.correct)
+print("11-tiny-cnn.md line 1210:", trainSet.labels.count)
+print("11-tiny-cnn.md line 1211:", testAfter.correct)
+print("11-tiny-cnn.md line 1212:", testSet.labels.count)
+print("11-tiny-cnn.md line 1213:", heldOutAfter.correct)
+print("11-tiny-cnn.md line 1213:", heldOutSet.labels.count)
+print("11-tiny-cnn.md line 1216:", gains.count)

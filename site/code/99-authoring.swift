@@ -24,40 +24,40 @@ print("99-authoring.md line 85:", y[0, 0])
 print("99-authoring.md line 85:", y.sum())
 print("99-authoring.md line 87:", y)
 
-// MARK: block 3, 99-authoring.md line 125
+// MARK: block 3, 99-authoring.md line 130
 let hiddenScale = 2.0
 
-// MARK: block 4, 99-authoring.md line 132
+// MARK: block 4, 99-authoring.md line 137
 print("2·y =", (hiddenScale * y).scalars)
 
-// MARK: block 5, 99-authoring.md line 138 (norun: kept as a comment)
+// MARK: block 5, 99-authoring.md line 143 (norun: kept as a comment)
 // let neverRun = Tensor.randomNormal(shape: [1_000_000, 1_000_000, 1_000_000, 1_000_000], seed: 0)
 // 
 
-// MARK: block 6, 99-authoring.md line 145 (fails: kept as a comment)
+// MARK: block 6, 99-authoring.md line 150 (fails: kept as a comment)
 // let count: Int = x.sum()
 // 
 
-// MARK: block 7, 99-authoring.md line 152 (traps: kept as a comment)
+// MARK: block 7, 99-authoring.md line 157 (traps: kept as a comment)
 // print(x[3, 0])
 // 
 
-// MARK: block 8, 99-authoring.md line 161
+// MARK: block 8, 99-authoring.md line 166
 print("sum of y:", y.sum())
 print("max of x:", x.max())
 
-// MARK: block 9, 99-authoring.md line 194
+// MARK: block 9, 99-authoring.md line 199
 showWindows(x, kernel: HW(height: 2, width: 2))
 
-// MARK: block 10, 99-authoring.md line 198
+// MARK: block 10, 99-authoring.md line 203
 showTable(["stride", "padding", "output size"], [1, 2].flatMap { s in [0, 1].map { p in
     [s, p, outputLength(input: 3, kernel: 2, stride: s, padding: p) ?? 0] as [Any] } })
 
-// MARK: block 11, 99-authoring.md line 272
+// MARK: block 11, 99-authoring.md line 279
 exploreParameters(input: HW(height: 5, width: 7), filter: HW(height: 3, width: 2),
                   ConvParameters(stride: HW(height: 2, width: 1), padding: 1), label: "authoring-example")
 
-// MARK: block 12, 99-authoring.md line 313
+// MARK: block 12, 99-authoring.md line 320
 let xb = Tensor.randomNormal(shape: [2, 3, 5, 5], seed: 1)
 let wb = Tensor.randomNormal(shape: [4, 3, 3, 3], seed: 2)
 let bb = Tensor.randomNormal(shape: [4], seed: 3)
@@ -69,10 +69,10 @@ let check = checkGradients(
     ("dw", grads.dw, numericalGradient(of: { convForward(xb, $0, bb, p) }, at: wb, upstream: dy)),
     ("db", grads.db, numericalGradient(of: { convForward(xb, wb, $0, p) }, at: bb, upstream: dy)))
 checkAgreement("dx: building blocks vs loops", convBackwardByBlocks(dy, xb, wb, p).dx, grads.dx)
-print("99-authoring.md line 328:", check["dx"])
-print("99-authoring.md line 328:", check.worst)
+print("99-authoring.md line 335:", check["dx"])
+print("99-authoring.md line 335:", check.worst)
 
-// MARK: block 13, 99-authoring.md line 348
+// MARK: block 13, 99-authoring.md line 355
 func rowsWithZeroGradient(_ c: Sweep.Setting) -> Int {
     let parameters = ConvParameters(stride: HW(height: c.s, width: 1), padding: HW(height: c.p, width: 0))
     let outH = outputLength(input: c.H, kernel: c.HH, stride: c.s, padding: c.p)!
@@ -90,13 +90,13 @@ let unread = checkRule("rows of x no window reads",
                            return (c.p..<(c.p + c.H)).filter { !read.contains($0) }.count
                        },
                        measured: rowsWithZeroGradient)
-print("99-authoring.md line 368:", unread.checked)
-print("99-authoring.md line 369:", unread.excluded)
+print("99-authoring.md line 375:", unread.checked)
+print("99-authoring.md line 376:", unread.excluded)
 
-// MARK: block 14, 99-authoring.md line 397
+// MARK: block 14, 99-authoring.md line 404
 let fastY = convForwardIm2col(xb, wb, bb, p)
 print(convForward(xb, wb, bb, p).reproducibility, fastY.reproducibility, (2 * fastY).reproducibility)
 show(fastY.slice(0).slice(0), "y[0, 0] by im2col and BLAS")
 let fastDifference = checkAgreement("y: im2col vs loops", fastY, convForward(xb, wb, bb, p))
-print("99-authoring.md line 404:", fastDifference)
-print("99-authoring.md line 409:", measured(fastY.sum(), .relative(1e-11)))
+print("99-authoring.md line 411:", fastDifference)
+print("99-authoring.md line 416:", measured(fastY.sum(), .relative(1e-11)))
