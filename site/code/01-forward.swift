@@ -77,18 +77,18 @@ print("01-forward.md line 202:", y + Tensor(repeating: 1, shape: [2, 2]))
 // MARK: block 7, 01-forward.md line 208
 explore(x.reshaped([1, 1, 3, 3]), w.reshaped([1, 1, 2, 2]), label: "first-example")
 
-// MARK: block 8, 01-forward.md line 239
+// MARK: block 8, 01-forward.md line 244
 let rotated = rotate180(w)
 showRotation(w, "w turned by 180 degrees: each entry keeps its colour, so you can follow it to its new place")
 show(crossCorrelate(x, w), "cross-correlation x ⋆ w (what layers compute)")
 show(convolve(x, w), "convolution x * w (flipped filter)")
-print("01-forward.md line 246:", rotated)
+print("01-forward.md line 251:", rotated)
 
-// MARK: block 9, 01-forward.md line 249
+// MARK: block 9, 01-forward.md line 254
 checkAgreement("convolve(x, w) vs crossCorrelate(x, rotate180(w))",
                convolve(x, w), crossCorrelate(x, rotate180(w)))
 
-// MARK: block 10, 01-forward.md line 260
+// MARK: block 10, 01-forward.md line 265
 // scipy.signal.convolve2d's default, mode='full': every placement that overlaps x at all.
 let fullSize = (x.shape[0] + w.shape[0] - 1, x.shape[1] + w.shape[1] - 1)
 precondition(convolve(x, w, mode: .full).shape == [fullSize.0, fullSize.1], "the full convolution's size")
@@ -102,20 +102,20 @@ func symmetricFilterAgrees(_ c: Sweep.Setting) -> Bool {
 let symmetricRule = checkRule("a filter equal to its 180° turn: convolution = cross-correlation",
                               over: Sweep(["H": 3...6, "HH": 1...3, "WW": 1...3]),
                               stated: { (_: Sweep.Setting) -> Bool in true }, measured: symmetricFilterAgrees)
-print("01-forward.md line 281:", convolve(x, w)[0, 0])
-print("01-forward.md line 282:", crossCorrelate(x, w)[0, 0])
-print("01-forward.md line 286:", fullSize.0)
-print("01-forward.md line 286:", fullSize.1)
-print("01-forward.md line 287:", y.shape[0])
-print("01-forward.md line 287:", y.shape[1])
-print("01-forward.md line 289:", symmetricRule.checked)
+print("01-forward.md line 286:", convolve(x, w)[0, 0])
+print("01-forward.md line 287:", crossCorrelate(x, w)[0, 0])
+print("01-forward.md line 291:", fullSize.0)
+print("01-forward.md line 291:", fullSize.1)
+print("01-forward.md line 292:", y.shape[0])
+print("01-forward.md line 292:", y.shape[1])
+print("01-forward.md line 294:", symmetricRule.checked)
 
-// MARK: block 11, 01-forward.md line 299
+// MARK: block 11, 01-forward.md line 304
 extension Tensor {
     subscript(image n: Int, channel c: Int) -> Tensor { slice(n).slice(c) }
 }
 
-// MARK: block 12, 01-forward.md line 305
+// MARK: block 12, 01-forward.md line 310
 let x2 = Tensor(batch: [[[[1, 0, 2],
                           [3, 1, 0],
                           [0, 2, 1]],
@@ -127,6 +127,7 @@ let w2 = Tensor(batch: [[[[1, -1],
                          [[0,  1],
                           [1,  0]]]])
 let b2 = Tensor(vector: [1])
+precondition(x2.shape == [1, 2, 3, 3] && w2.shape[0] == 1 && b2[0] == 1, "one image, two channels, one filter, bias 1")
 let channel0 = crossCorrelate(x2[image: 0, channel: 0], w2[image: 0, channel: 0])
 let channel1 = crossCorrelate(x2[image: 0, channel: 1], w2[image: 0, channel: 1])
 show(channel0, "channel 0 slice of x ⋆ channel 0 slice of w")
@@ -135,12 +136,12 @@ let y2 = convForward(x2, w2, b2)
 show(y2, "y = convForward(x, w, b)")
 checkAgreement("sum over channels + bias vs convForward",
                channel0 + channel1 + Tensor(repeating: b2[0], shape: [2, 2]), y2[image: 0, channel: 0])
-print("01-forward.md line 329:", channel0[0, 0])
-print("01-forward.md line 329:", channel1[0, 0])
-print("01-forward.md line 330:", b2[0])
-print("01-forward.md line 330:", y2[0, 0, 0, 0])
+print("01-forward.md line 335:", channel0[0, 0])
+print("01-forward.md line 335:", channel1[0, 0])
+print("01-forward.md line 336:", b2[0])
+print("01-forward.md line 336:", y2[0, 0, 0, 0])
 
-// MARK: block 13, 01-forward.md line 338
+// MARK: block 13, 01-forward.md line 344
 func forwardLoop(_ x: Tensor, _ w: Tensor, _ b: Tensor, _ params: ConvParameters) -> Tensor {
     let (N, C, H, W) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let (F, HH, WW) = (w.shape[0], w.shape[2], w.shape[3])
@@ -170,7 +171,7 @@ func forwardLoop(_ x: Tensor, _ w: Tensor, _ b: Tensor, _ params: ConvParameters
     return y
 }
 
-// MARK: block 14, 01-forward.md line 374
+// MARK: block 14, 01-forward.md line 380
 let x3 = Tensor.randomNormal(shape: [2, 3, 5, 5], seed: 11)
 let w3 = Tensor.randomNormal(shape: [4, 3, 3, 3], seed: 12)
 let b3 = Tensor.randomNormal(shape: [4], seed: 13)
@@ -179,24 +180,25 @@ let y3 = convForward(x3, w3, b3, params)
 print("y has shape", y3.shape)
 let loopDifference = checkAgreement("our loop vs convForward", forwardLoop(x3, w3, b3, params), y3)
 checkAgreement("convForwardByBlocks vs convForward", convForwardByBlocks(x3, w3, b3, params), y3)
+precondition(loopDifference.value == 0, "the prose says the loop and the engine agree bit for bit")
 let dilated = ConvParameters(stride: 1, padding: 2, dilation: 2)
 checkAgreement("our loop vs convForward, dilation 2",
                forwardLoop(x3, w3, b3, dilated), convForward(x3, w3, b3, dilated))
-print("01-forward.md line 388:", x3.shape[0])
-print("01-forward.md line 388:", x3.shape[1])
-print("01-forward.md line 389:", x3.shape[2])
-print("01-forward.md line 389:", x3.shape[3])
-print("01-forward.md line 390:", w3.shape[0])
-print("01-forward.md line 390:", w3.shape[2])
-print("01-forward.md line 390:", w3.shape[3])
-print("01-forward.md line 391:", y3.shape)
-print("01-forward.md line 391:", y3.shape[0])
-print("01-forward.md line 392:", y3.shape[1])
-print("01-forward.md line 392:", y3.shape[2])
-print("01-forward.md line 392:", y3.shape[3])
-print("01-forward.md line 393:", loopDifference)
+print("01-forward.md line 395:", x3.shape[0])
+print("01-forward.md line 395:", x3.shape[1])
+print("01-forward.md line 396:", x3.shape[2])
+print("01-forward.md line 396:", x3.shape[3])
+print("01-forward.md line 397:", w3.shape[0])
+print("01-forward.md line 397:", w3.shape[2])
+print("01-forward.md line 397:", w3.shape[3])
+print("01-forward.md line 398:", y3.shape)
+print("01-forward.md line 398:", y3.shape[0])
+print("01-forward.md line 399:", y3.shape[1])
+print("01-forward.md line 399:", y3.shape[2])
+print("01-forward.md line 399:", y3.shape[3])
+print("01-forward.md line 400:", loopDifference)
 
-// MARK: block 15, 01-forward.md line 432
+// MARK: block 15, 01-forward.md line 439
 let layers: [(H: Int, HH: Int, s: Int, p: Int, d: Int)] = [
     (5, 3, 1, 0, 1), (5, 3, 1, 1, 1), (7, 3, 2, 1, 1), (6, 3, 2, 0, 1),
     (7, 3, 1, 0, 2), (9, 3, 2, 2, 2), (32, 5, 1, 2, 1), (224, 7, 2, 3, 1),
@@ -245,7 +247,7 @@ for l in layers {
 showTable(["H", "HH", "s", "p", "d", "H′ (formula)", "H′ (windows counted)", "r: rows below the last window (counted)",
            "rows of x_pad no tap reads", "rows of x with dx = 0"], rows)
 
-// MARK: block 16, 01-forward.md line 487
+// MARK: block 16, 01-forward.md line 494
 let sizeSweep = Sweep(["H": 1...12, "HH": 1...5, "s": 1...4, "p": 0...3, "d": 1...3])
 func filterFits(_ c: Sweep.Setting) -> Bool { c.H + 2 * c.p >= c.d * (c.HH - 1) + 1 }
 func outputRowsByFormula(_ c: Sweep.Setting) -> Int { 1 + (c.H + 2 * c.p - c.d * (c.HH - 1) - 1) / c.s }
@@ -272,12 +274,12 @@ let rBelowOnly = sizeSweep.filter(filterFits).filter { (c: Sweep.Setting) -> Boo
 func sameOutputRows(_ c: Sweep.Setting) -> Int { windowsCounted(H: c.H, HH: 2 * c.p + 1, s: 1, p: c.p, d: 1) }
 let sameRule = checkRule("HH odd, p = (HH − 1)/2, s = 1: H′ = H (windows counted)", over: Sweep(["H": 1...12, "p": 0...3]),
                          stated: { (c: Sweep.Setting) -> Int in c.H }, measured: sameOutputRows)
-print("01-forward.md line 516:", sizeRule.checked)
-print("01-forward.md line 517:", sizeSweep)
-print("01-forward.md line 517:", sizeRule.excluded)
-print("01-forward.md line 521:", rBelowOnly)
+print("01-forward.md line 523:", sizeRule.checked)
+print("01-forward.md line 524:", sizeSweep)
+print("01-forward.md line 524:", sizeRule.excluded)
+print("01-forward.md line 528:", rBelowOnly)
 
-// MARK: block 17, 01-forward.md line 525
+// MARK: block 17, 01-forward.md line 532
 let same = layers[1], dilatedRow = layers[5], odd1 = layers[3], resNet = layers[7]
 precondition(rows.allSatisfy { ($0[5] as! Int) == ($0[6] as! Int) }, "the formula and the windows counted agree in the table")
 precondition(rows[1][5] as! Int == same.H && same.s == 1 && same.p == (same.HH - 1) / 2, "the second row is 'same' padding")
@@ -289,51 +291,51 @@ let oddRows = layers.indices.filter { rows[$0][7] as! Int > 0 }
 precondition(oddRows == [3, 7], "the fourth and the last rows are the odd ones")
 let ordinals = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"]
 precondition(ordinals.count == layers.count, "one ordinal per row")
-print("01-forward.md line 540:", same.HH)
-print("01-forward.md line 540:", same.HH)
-print("01-forward.md line 540:", same.p)
-print("01-forward.md line 543:", sameRule.checked)
-print("01-forward.md line 544:", dilatedRow.HH)
-print("01-forward.md line 544:", dilatedRow.d)
-print("01-forward.md line 545:", dilatedSpan)
-print("01-forward.md line 546:", dilatedRow.s)
-print("01-forward.md line 547:", unreadPadRows[5].count)
-print("01-forward.md line 547:", dilatedRow.H + 2 * dilatedRow.p)
-print("01-forward.md line 549:", dilatedZero.map(String.init).joined(separator: ", "))
-print("01-forward.md line 551:", resNet.H)
-print("01-forward.md line 551:", resNet.H)
-print("01-forward.md line 552:", resNet.HH)
-print("01-forward.md line 552:", resNet.HH)
-print("01-forward.md line 552:", resNet.s)
-print("01-forward.md line 553:", resNet.p)
-print("01-forward.md line 553:", rows[7][5])
-print("01-forward.md line 553:", rows[7][5])
-print("01-forward.md line 558:", oddRows.count == 2 ? "Two" : String(oddRows.count))
-print("01-forward.md line 559:", ordinals[oddRows[0]])
-print("01-forward.md line 559:", odd1.H)
-print("01-forward.md line 560:", odd1.HH)
-print("01-forward.md line 560:", odd1.s)
-print("01-forward.md line 561:", odd1.H)
-print("01-forward.md line 561:", odd1.HH)
-print("01-forward.md line 561:", odd1.s)
-print("01-forward.md line 561:", Double(odd1.H - odd1.HH) / Double(odd1.s))
-print("01-forward.md line 563:", resNet.H)
-print("01-forward.md line 563:", 2 * resNet.p)
-print("01-forward.md line 563:", resNet.HH)
-print("01-forward.md line 563:", resNet.s)
-print("01-forward.md line 563:", Double(resNet.H + 2 * resNet.p - resNet.HH) / Double(resNet.s))
-print("01-forward.md line 578:", ordinals[2])
-print("01-forward.md line 578:", layers[2].H)
-print("01-forward.md line 579:", layers[2].HH)
-print("01-forward.md line 579:", layers[2].HH)
-print("01-forward.md line 580:", layers[2].s)
-print("01-forward.md line 580:", layers[2].p)
+print("01-forward.md line 547:", same.HH)
+print("01-forward.md line 547:", same.HH)
+print("01-forward.md line 547:", same.p)
+print("01-forward.md line 550:", sameRule.checked)
+print("01-forward.md line 551:", dilatedRow.HH)
+print("01-forward.md line 551:", dilatedRow.d)
+print("01-forward.md line 552:", dilatedSpan)
+print("01-forward.md line 553:", dilatedRow.s)
+print("01-forward.md line 554:", unreadPadRows[5].count)
+print("01-forward.md line 554:", dilatedRow.H + 2 * dilatedRow.p)
+print("01-forward.md line 556:", dilatedZero.map(String.init).joined(separator: ", "))
+print("01-forward.md line 558:", resNet.H)
+print("01-forward.md line 558:", resNet.H)
+print("01-forward.md line 559:", resNet.HH)
+print("01-forward.md line 559:", resNet.HH)
+print("01-forward.md line 559:", resNet.s)
+print("01-forward.md line 560:", resNet.p)
+print("01-forward.md line 560:", rows[7][5])
+print("01-forward.md line 560:", rows[7][5])
+print("01-forward.md line 565:", oddRows.count == 2 ? "Two" : String(oddRows.count))
+print("01-forward.md line 567:", ordinals[oddRows[0]])
+print("01-forward.md line 567:", odd1.H)
+print("01-forward.md line 568:", odd1.HH)
+print("01-forward.md line 568:", odd1.s)
+print("01-forward.md line 569:", odd1.H)
+print("01-forward.md line 569:", odd1.HH)
+print("01-forward.md line 569:", odd1.s)
+print("01-forward.md line 569:", Double(odd1.H - odd1.HH) / Double(odd1.s))
+print("01-forward.md line 571:", resNet.H)
+print("01-forward.md line 571:", 2 * resNet.p)
+print("01-forward.md line 571:", resNet.HH)
+print("01-forward.md line 571:", resNet.s)
+print("01-forward.md line 571:", Double(resNet.H + 2 * resNet.p - resNet.HH) / Double(resNet.s))
+print("01-forward.md line 586:", ordinals[2])
+print("01-forward.md line 586:", layers[2].H)
+print("01-forward.md line 587:", layers[2].HH)
+print("01-forward.md line 587:", layers[2].HH)
+print("01-forward.md line 588:", layers[2].s)
+print("01-forward.md line 588:", layers[2].p)
 
-// MARK: block 18, 01-forward.md line 588
+// MARK: block 18, 01-forward.md line 596
 exploreParameters(input: HW(layers[2].H), filter: HW(layers[2].HH),
                   ConvParameters(stride: HW(layers[2].s), padding: HW(layers[2].p)), label: "output-size")
 
-// MARK: block 19, 01-forward.md line 611
+// MARK: block 19, 01-forward.md line 619
 let dwByFormula = crossCorrelate(x, Tensor(repeating: 1, shape: [2, 2]))
 let firstStep = 1e-5   // h
 let dwNumerical = numericalGradient(ofScalar: { crossCorrelate(x, $0).sum() }, at: w, h: firstStep)
@@ -344,16 +346,16 @@ let firstCheck = checkGradients(("dw", dwByFormula, dwNumerical))
 let firstRounding = Double.ulpOfOne * abs(crossCorrelate(x, w).sum()) / (2 * firstStep)
 let firstDifference = (dwByFormula - dwNumerical).maxAbs()
 precondition(firstDifference < 10 * firstRounding, "the prose says the difference is round-off")
-print("01-forward.md line 624:", x[0, 0])
-print("01-forward.md line 624:", x[0, 1])
-print("01-forward.md line 625:", x[1, 0])
-print("01-forward.md line 625:", x[1, 1])
-print("01-forward.md line 625:", dwByFormula[0, 0])
-print("01-forward.md line 626:", firstCheck["dw"])
-print("01-forward.md line 627:", firstDifference)
-print("01-forward.md line 628:", firstRounding)
+print("01-forward.md line 632:", x[0, 0])
+print("01-forward.md line 632:", x[0, 1])
+print("01-forward.md line 633:", x[1, 0])
+print("01-forward.md line 633:", x[1, 1])
+print("01-forward.md line 633:", dwByFormula[0, 0])
+print("01-forward.md line 634:", firstCheck["dw"])
+print("01-forward.md line 635:", firstDifference)
+print("01-forward.md line 636:", firstRounding)
 
-// MARK: block 20, 01-forward.md line 642
+// MARK: block 20, 01-forward.md line 650
 // "Outputs that do not depend on the nudged entry come out bit for bit the same": for every entry of x3,
 // the set of outputs that change when it moves by ±h is the set of those whose window reads it.
 /// Stated: the flat indices of the outputs of image n whose window reads x[n, c, u, v] (padding 1, stride 2).
@@ -383,9 +385,9 @@ precondition(params.stride == HW(2) && params.padding == HW(1), "the brute force
 let cancelRule = checkRule("the outputs that change when one entry of x moves are those whose window reads it",
                            over: Sweep(["n": 0...1, "c": 0...2, "u": 0...4, "v": 0...4]),
                            stated: outputsReading, measured: outputsChanged)
-print("01-forward.md line 680:", cancelRule.checked)
+print("01-forward.md line 688:", cancelRule.checked)
 
-// MARK: block 21, 01-forward.md line 685
+// MARK: block 21, 01-forward.md line 693
 let target = Tensor.randomNormal(shape: y3.shape, seed: 14)
 let dy3 = squaredErrorLoss(y3, target: target).gradient
 let grads = convBackward(dy3, x3, w3, params)
@@ -402,8 +404,8 @@ precondition(throughLossError < layerCheck.threshold && throughLossError > 5 * l
              "the prose says nudging L passes, but is worse than weighing y's change by dy")
 precondition(throughLossDifference > lossRounding / 10 && throughLossDifference < 10 * lossRounding,
              "the prose says the difference is the rounding of L")
-print("01-forward.md line 705:", layerCheck.worst)
-print("01-forward.md line 706:", throughLossError)
-print("01-forward.md line 706:", layerCheck["dx"])
-print("01-forward.md line 708:", throughLossDifference)
-print("01-forward.md line 709:", lossRounding)
+print("01-forward.md line 713:", layerCheck.worst)
+print("01-forward.md line 714:", throughLossError)
+print("01-forward.md line 714:", layerCheck["dx"])
+print("01-forward.md line 716:", throughLossDifference)
+print("01-forward.md line 717:", lossRounding)

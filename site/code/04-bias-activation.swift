@@ -144,9 +144,9 @@ precondition(closestToKink > 100 * h, "the prose says no z comes near the kink (
 print("04-bias-activation.md line 278:", chainCheck.worst)
 print("04-bias-activation.md line 279:", h)
 print("04-bias-activation.md line 281:", closestToKink)
-print("04-bias-activation.md line 287:", squaredErrorLoss(relu(zr), target: tr).loss)
+print("04-bias-activation.md line 288:", squaredErrorLoss(relu(zr), target: tr).loss)
 
-// MARK: block 11, 04-bias-activation.md line 296
+// MARK: block 11, 04-bias-activation.md line 297
 let scalarLoss = { (zz: Tensor) in squaredErrorLoss(relu(zz), target: tr).loss }
 let dxScalar = numericalGradient(ofScalar: { scalarLoss(convForward($0, wr, br, p)) }, at: xr, h: h)
 let dwScalar = numericalGradient(ofScalar: { scalarLoss(convForward(xr, $0, br, p)) }, at: wr, h: h)
@@ -156,7 +156,7 @@ showTable(["gradient", "array form (upstream dα)", "scalar loss"],
           "relative error against the analytic gradient")
 let roundingEstimate = Double.ulpOfOne * scalarLoss(zr) / (2 * h)   // machine epsilon · L / 2h
 
-// MARK: block 12, 04-bias-activation.md line 307
+// MARK: block 12, 04-bias-activation.md line 308
 // The claims of the next paragraph, guarded.
 precondition(relError(gr.dx, dxScalar) < chainCheck.threshold && relError(gr.dw, dwScalar) < chainCheck.threshold,
              "the prose says both forms pass the threshold")
@@ -167,15 +167,15 @@ for absolute in [(gr.dx - dxScalar).maxAbs(), (gr.dw - dwScalar).maxAbs()] {
 }
 precondition(gr.dw.scalars.map { abs($0) }.min()! > 10 * gr.dx.scalars.map { abs($0) }.min()!,
              "the prose says dx has small entries where every entry of dw is large")
-print("04-bias-activation.md line 320:", chainCheck.threshold)
-print("04-bias-activation.md line 321:", Int((relError(gr.dx, dxScalar) / chainCheck["dx"].value).rounded()))
-print("04-bias-activation.md line 323:", (gr.dx - dxScalar).maxAbs())
-print("04-bias-activation.md line 323:", (gr.dw - dwScalar).maxAbs())
-print("04-bias-activation.md line 324:", roundingEstimate)
-print("04-bias-activation.md line 326:", gr.dx.scalars.map { abs($0) }.min()!)
-print("04-bias-activation.md line 328:", gr.dw.scalars.map { abs($0) }.min()!)
+print("04-bias-activation.md line 321:", chainCheck.threshold)
+print("04-bias-activation.md line 322:", Int((relError(gr.dx, dxScalar) / chainCheck["dx"].value).rounded()))
+print("04-bias-activation.md line 324:", (gr.dx - dxScalar).maxAbs())
+print("04-bias-activation.md line 324:", (gr.dw - dwScalar).maxAbs())
+print("04-bias-activation.md line 325:", roundingEstimate)
+print("04-bias-activation.md line 327:", gr.dx.scalars.map { abs($0) }.min()!)
+print("04-bias-activation.md line 329:", gr.dw.scalars.map { abs($0) }.min()!)
 
-// MARK: block 13, 04-bias-activation.md line 338
+// MARK: block 13, 04-bias-activation.md line 339
 var dbLoop = Tensor(zeros: [dzr.shape[1]])
 for n in 0..<dzr.shape[0] {
     for f in 0..<dzr.shape[1] {
@@ -187,4 +187,4 @@ for n in 0..<dzr.shape[0] {
     }
 }
 let dbDifference = checkAgreement("db: sum of dz by hand vs convBackward", dbLoop, gr.db)
-print("04-bias-activation.md line 352:", dbDifference)
+print("04-bias-activation.md line 353:", dbDifference)

@@ -35,32 +35,34 @@ let samePadding = ConvParameters(padding: 1)
 let xPad4 = pad(x4, 1)
 let y4 = plane(convForward(asBatch(x4), asBatch(w3), nil, samePadding))
 show(xPad4, "x_pad", padding: 1)
-print("07-stride-padding.md line 95:", dims(y4))
+precondition(x4.shape == [4, 4] && w3.shape == [3, 3] && samePadding.padding == HW(1), "the sizes the prose states")
+print("07-stride-padding.md line 96:", dims(y4))
 
-// MARK: block 4, 07-stride-padding.md line 100
+// MARK: block 4, 07-stride-padding.md line 101
 let firstTaps = windowTaps(outputRow: 0, outputColumn: 0, kernelHeight: 3, kernelWidth: 3, samePadding)
 let lastPadRow = xPad4.shape[0] - 1, lastPadColumn = xPad4.shape[1] - 1
 let onPadding = firstTaps.filter { $0.row == 0 || $0.column == 0 || $0.row == lastPadRow || $0.column == lastPadColumn }.count
 showWindows(x4, kernel: 3, samePadding, limit: y4.shape[1],
             "The 3 × 3 window over x_pad (padding dashed) for y[0, 0] to y[0, \(y4.shape[1] - 1)]: at the corner \(onPadding) of its \(firstTaps.count) cells are padding")
-print("07-stride-padding.md line 108:", w3.count)
 print("07-stride-padding.md line 109:", w3.count)
+print("07-stride-padding.md line 110:", w3.count)
 
-// MARK: block 5, 07-stride-padding.md line 114
+// MARK: block 5, 07-stride-padding.md line 115
 let dxPad4 = convolve(dy4, w3, mode: .full)
 show(dxPad4, "dx_pad = dy full-convolved with w", padding: 1)
 let dx4 = crop(dxPad4, 1)
 let dw4 = crossCorrelate(pad(x4, 1), dy4)
 let loops4 = convBackward(asBatch(dy4), asBatch(x4), asBatch(w3), samePadding)
 let padDxDiff = checkAgreement("dx = crop(dx_pad, p) vs loops", dx4, plane(loops4.dx))
+precondition(padDxDiff.value == 0, "the prose says the sums are exact")
 checkAgreement("dw = x_pad ⋆ dy vs loops", dw4, plane(loops4.dw))
 precondition(dxPad4.shape == xPad4.shape && dx4.shape == x4.shape, "dx_pad has x_pad's shape, dx has x's")
-print("07-stride-padding.md line 125:", dims(dxPad4))
-print("07-stride-padding.md line 126:", dims(dx4))
-print("07-stride-padding.md line 127:", padDxDiff)
-print("07-stride-padding.md line 129:", dxPad4[0, 0])
+print("07-stride-padding.md line 127:", dims(dxPad4))
+print("07-stride-padding.md line 128:", dims(dx4))
+print("07-stride-padding.md line 129:", padDxDiff)
+print("07-stride-padding.md line 131:", dxPad4[0, 0])
 
-// MARK: block 6, 07-stride-padding.md line 156
+// MARK: block 6, 07-stride-padding.md line 158
 let x6 = Tensor(matrix: [
     [2, -1, 0, 1, 3, -2], [1, 0, 2, -1, 0, 1], [0, 3, -1, 2, 1, 0],
     [-2, 1, 1, 0, 2, 1], [1, 0, -1, 3, 0, 2], [3, 1, 0, -2, 1, -1]])
@@ -71,11 +73,12 @@ let y6 = plane(convForward(asBatch(x6), asBatch(w3), nil, stride2))
 show(yStride1, "stride-1 output")
 checkAgreement("stride-2 output vs every second entry of the stride-1 output", y6, keepEverySecond)
 let keptRows = (0..<y6.shape[0]).map { stride2.stride.height * $0 }
-print("07-stride-padding.md line 169:", dims(yStride1))
-print("07-stride-padding.md line 170:", listed(keptRows))
-print("07-stride-padding.md line 170:", dims(y6))
+precondition(x6.shape == [6, 6] && stride2.stride == HW(2) && stride2.padding == HW(0), "the sizes the prose states")
+print("07-stride-padding.md line 172:", dims(yStride1))
+print("07-stride-padding.md line 173:", listed(keptRows))
+print("07-stride-padding.md line 173:", dims(y6))
 
-// MARK: block 7, 07-stride-padding.md line 175
+// MARK: block 7, 07-stride-padding.md line 178
 /// y with stride s against every s-th row and column of y with stride 1, on one random layer.
 func strideSubsamples(_ c: Sweep.Setting) -> Bool {
     let x = Tensor.randomNormal(shape: [1, 1, c.H, c.H], seed: 21)
@@ -89,15 +92,15 @@ func strideFits(_ c: Sweep.Setting) -> Bool { c.H + 2 * c.p >= c.HH }
 let subsampling = checkRule("y with stride s = every s-th row and column of y with stride 1", over: strideSweep,
                             where: strideFits, stated: { (_: Sweep.Setting) -> Bool in true },
                             measured: strideSubsamples)
-print("07-stride-padding.md line 191:", subsampling.checked)
+print("07-stride-padding.md line 194:", subsampling.checked)
 
-// MARK: block 8, 07-stride-padding.md line 199
+// MARK: block 8, 07-stride-padding.md line 202
 let dy6 = Tensor(matrix: [[1, -2], [3, 1]])
 let spread = dilate(dy6, by: 2)
 showStrideDilation(dy6, stride: 2,
                    "entry (i, j) of dy keeps its colour and lands at (2i, 2j); the inserted zeros are grey")
 
-// MARK: block 9, 07-stride-padding.md line 211
+// MARK: block 9, 07-stride-padding.md line 214
 let extra = yStride1.shape[0] - spread.shape[0]
 let dyStride1 = pad(spread, top: 0, bottom: extra, left: 0, right: extra)
 show(dyStride1, "dy⁽¹⁾, the gradient of the stride-1 output")
@@ -107,13 +110,13 @@ checkAgreement("dx: stride-1 layer with dy⁽¹⁾ vs stride-2 loops", viaStride
 checkAgreement("dw: stride-1 layer with dy⁽¹⁾ vs stride-2 loops", viaStride1.dw, strided.dw)
 let r6 = (x6.shape[0] + 2 * stride2.padding.height - w3.shape[0]) % stride2.stride.height
 precondition(extra == r6 && extra == 1, "the stride-1 output is r = 1 row longer than dilate(dy, by: s)")
-print("07-stride-padding.md line 232:", dims(yStride1))
-print("07-stride-padding.md line 233:", dims(spread))
-print("07-stride-padding.md line 233:", extra)
-print("07-stride-padding.md line 234:", yStride1.shape[0] - 1)
-print("07-stride-padding.md line 238:", r6)
+print("07-stride-padding.md line 235:", dims(yStride1))
+print("07-stride-padding.md line 236:", dims(spread))
+print("07-stride-padding.md line 236:", extra)
+print("07-stride-padding.md line 237:", yStride1.shape[0] - 1)
+print("07-stride-padding.md line 241:", r6)
 
-// MARK: block 10, 07-stride-padding.md line 260
+// MARK: block 10, 07-stride-padding.md line 264
 /// Windows of HH rows that fit in x_pad with this stride, counted by walking them.
 func windowsCounted(_ c: Sweep.Setting, stride: Int) -> Int {
     var count = 0
@@ -152,10 +155,10 @@ let remainderSizes = checkRule("r = stride-1 rows − dilated rows = extra rows 
 let viaDy1 = checkRule("dy⁽¹⁾ through the stride-1 layer gives the strided dx and dw", over: strideSweep,
                        where: strideFits, stated: { (_: Sweep.Setting) -> Bool in true },
                        measured: dy1GivesStridedGradients)
-print("07-stride-padding.md line 301:", remainderSizes.checked)
-print("07-stride-padding.md line 303:", viaDy1.checked)
+print("07-stride-padding.md line 305:", remainderSizes.checked)
+print("07-stride-padding.md line 307:", viaDy1.checked)
 
-// MARK: block 11, 07-stride-padding.md line 320
+// MARK: block 11, 07-stride-padding.md line 324
 let dwAll = crossCorrelate(x6, spread)
 let dw6 = window(dwAll, rowStart: 0, rows: w3.shape[0], columnStart: 0, columns: w3.shape[1])
 let reached = convolve(spread, w3, mode: .full)
@@ -170,12 +173,12 @@ let lastColumn6 = (0..<dx6.shape[0]).map { dx6[$0, dx6.shape[1] - 1] }
 precondition(dwAll.shape[0] - w3.shape[0] == 1 && reached.shape[0] == x6.shape[0] - 1,
              "one extra row of the correlation, one row short of the convolution")
 precondition((lastRow6 + lastColumn6).allSatisfy { $0 == 0 }, "dx's last row and column are zero")
-print("07-stride-padding.md line 337:", dims(dwAll))
-print("07-stride-padding.md line 337:", dims(w3))
-print("07-stride-padding.md line 338:", strideDwDiff)
-print("07-stride-padding.md line 340:", dims(reached))
+print("07-stride-padding.md line 341:", dims(dwAll))
+print("07-stride-padding.md line 341:", dims(w3))
+print("07-stride-padding.md line 342:", strideDwDiff)
+print("07-stride-padding.md line 344:", dims(reached))
 
-// MARK: block 12, 07-stride-padding.md line 345
+// MARK: block 12, 07-stride-padding.md line 349
 let windowRows6 = (0..<y6.shape[0]).map { i -> String in
     let first = stride2.stride.height * i
     return "\(first)–\(first + w3.shape[0] - 1)"
@@ -186,27 +189,27 @@ let lastRowOfX6 = x6.shape[0] - 1
 precondition(windowRows6.count == 2 && nextStart6 <= lastRowOfX6 && nextEnd6 > lastRowOfX6
              && stride2.stride.height * (y6.shape[0] - 1) + w3.shape[0] - 1 == lastRowOfX6 - 1,
              "two windows per column, and exactly the last row of x is never read")
-print("07-stride-padding.md line 359:", y6.shape[0])
-print("07-stride-padding.md line 360:", windowRows6[0])
-print("07-stride-padding.md line 361:", windowRows6[1])
-print("07-stride-padding.md line 361:", lastRowOfX6)
-print("07-stride-padding.md line 362:", nextStart6)
-print("07-stride-padding.md line 363:", nextStart6)
-print("07-stride-padding.md line 363:", nextEnd6)
-print("07-stride-padding.md line 364:", nextEnd6)
-print("07-stride-padding.md line 364:", lastRowOfX6)
+print("07-stride-padding.md line 363:", y6.shape[0])
+print("07-stride-padding.md line 364:", windowRows6[0])
+print("07-stride-padding.md line 365:", windowRows6[1])
+print("07-stride-padding.md line 365:", lastRowOfX6)
+print("07-stride-padding.md line 366:", nextStart6)
+print("07-stride-padding.md line 367:", nextStart6)
+print("07-stride-padding.md line 367:", nextEnd6)
+print("07-stride-padding.md line 368:", nextEnd6)
+print("07-stride-padding.md line 368:", lastRowOfX6)
 
-// MARK: block 13, 07-stride-padding.md line 369
+// MARK: block 13, 07-stride-padding.md line 373
 let dx6Numeric = numericalGradient(of: { convForward($0, asBatch(w3), nil, stride2) },
                                    at: asBatch(x6), upstream: asBatch(dy6))
 let dw6Numeric = numericalGradient(of: { convForward(asBatch(x6), $0, nil, stride2) },
                                    at: asBatch(w3), upstream: asBatch(dy6))
 let check6 = checkGradients(("dx", asBatch(dx6), dx6Numeric), ("dw", asBatch(dw6), dw6Numeric))
 show(plane(dx6Numeric), "numerical dx")
-print("07-stride-padding.md line 379:", check6["dx"])
-print("07-stride-padding.md line 379:", check6["dw"])
+print("07-stride-padding.md line 383:", check6["dx"])
+print("07-stride-padding.md line 383:", check6["dw"])
 
-// MARK: block 14, 07-stride-padding.md line 392
+// MARK: block 14, 07-stride-padding.md line 396
 /// The rows of x_pad that some tap reads, by brute force: window i stands at row s·i as long as its
 /// last tap, s·i + d·(HH − 1), is still a row of x_pad, and its tap a reads row s·i + d·a.
 func rowsRead(H: Int, HH: Int, s: Int, p: Int, d: Int) -> Set<Int> {
@@ -241,7 +244,7 @@ func zeroGradientRows(H: Int, HH: Int, s: Int, p: Int, d: Int) -> [Int] {
     return (0..<H).filter { dx[0, 0, $0, 0] == 0 }
 }
 
-// MARK: block 15, 07-stride-padding.md line 446
+// MARK: block 15, 07-stride-padding.md line 450
 let rowSweep = Sweep(["H": 3...11, "HH": 1...4, "s": 1...4, "p": 0...3, "d": 1...3])
 func windowFits(_ c: Sweep.Setting) -> Bool { c.H + 2 * c.p >= c.d * (c.HH - 1) + 1 }
 func rowsOfXNoTapReads(_ c: Sweep.Setting) -> [Int] {
@@ -266,11 +269,11 @@ let zeroWhereUnread = checkRule("the rows of x with dx exactly 0 are the rows no
 let outsideWindows = checkRule("rows of x_pad outside every window = r + (H′ − 1)·max(0, s − d(HH − 1) − 1)",
                                over: rowSweep, where: windowFits,
                                stated: outsideEveryWindowByFormula, measured: outsideEveryWindowCounted)
-print("07-stride-padding.md line 473:", zeroWhereUnread.checked)
-print("07-stride-padding.md line 474:", rowSweep)
-print("07-stride-padding.md line 474:", zeroWhereUnread.excluded)
+print("07-stride-padding.md line 477:", zeroWhereUnread.checked)
+print("07-stride-padding.md line 478:", rowSweep)
+print("07-stride-padding.md line 478:", zeroWhereUnread.excluded)
 
-// MARK: block 16, 07-stride-padding.md line 488
+// MARK: block 16, 07-stride-padding.md line 492
 let plainSweep = Sweep(["H": 3...11, "HH": 1...4, "s": 1...4, "p": 0...3])
 func plainFits(_ c: Sweep.Setting) -> Bool { c.H + 2 * c.p >= c.HH }
 func lastRowsByRemainder(_ c: Sweep.Setting) -> [Int] {
@@ -283,6 +286,19 @@ let withoutGaps = checkRule("d = 1, s ≤ HH: the rows of x with dx = 0 are the 
                             stated: lastRowsByRemainder, measured: plainZeroRows)
 let plainCompared: [Sweep.Setting] = plainSweep.filter(plainFits)
 let remainderOnlyWrong = plainCompared.filter { (c: Sweep.Setting) -> Bool in lastRowsByRemainder(c) != plainZeroRows(c) }
+let longStrideRight = plainCompared.filter { (c: Sweep.Setting) -> Bool in
+    c.s > c.HH && lastRowsByRemainder(c) == plainZeroRows(c)
+}
+precondition(!longStrideRight.isEmpty && longStrideRight.allSatisfy { windowsCounted($0, stride: $0.s) == 1 },
+             "where s > HH and max(0, r − p) is right, a single window fits")
+// "A longer stride leaves gaps, and padding does not close them": wherever s > HH and p = 0 loses a row of x,
+// the same layer with padding p loses one too.
+func losesRowWithoutPadding(_ c: Sweep.Setting) -> Bool {
+    plainFits(c) && c.s > c.HH && !zeroGradientRows(H: c.H, HH: c.HH, s: c.s, p: 0, d: 1).isEmpty
+}
+let paddingKeepsGaps = checkRule("s > HH and a row of x lost at p = 0: a row of x is lost at every p", over: plainSweep,
+                                 where: losesRowWithoutPadding, stated: { (_: Sweep.Setting) -> Bool in true },
+                                 measured: { (c: Sweep.Setting) -> Bool in !plainZeroRows(c).isEmpty })
 // A 1 × 1 filter with stride 2 on 56 rows, and a dilated filter with r = 0.
 let (oneByOneH, oneByOneS) = (56, 2)
 let oneByOneZero = zeroGradientRows(H: oneByOneH, HH: 1, s: oneByOneS, p: 0, d: 1)
@@ -293,32 +309,33 @@ let holeR = (holeLayer.H + 2 * holeLayer.p - holeLayer.d * (holeLayer.HH - 1) - 
 precondition(oneByOneR == 1 && oneByOneZero.count == oneByOneH / 2 && holeR == 0 && !holeZero.isEmpty,
              "the 1 × 1 layer loses half its rows, the dilated one a row with r = 0")
 let stride3 = ConvParameters(stride: 3, padding: 1)
-print("07-stride-padding.md line 513:", withoutGaps.checked)
-print("07-stride-padding.md line 515:", remainderOnlyWrong.count)
-print("07-stride-padding.md line 515:", plainCompared.count)
-print("07-stride-padding.md line 516:", oneByOneS)
-print("07-stride-padding.md line 517:", oneByOneH)
-print("07-stride-padding.md line 517:", oneByOneR)
-print("07-stride-padding.md line 517:", oneByOneZero.count)
-print("07-stride-padding.md line 518:", oneByOneZero[0])
-print("07-stride-padding.md line 518:", oneByOneZero[1])
-print("07-stride-padding.md line 519:", oneByOneZero.last!)
-print("07-stride-padding.md line 520:", holeLayer.HH)
-print("07-stride-padding.md line 521:", holeLayer.d)
-print("07-stride-padding.md line 521:", holeLayer.s)
-print("07-stride-padding.md line 522:", holeLayer.H)
-print("07-stride-padding.md line 522:", holeR)
-print("07-stride-padding.md line 523:", listed(holeZero))
-print("07-stride-padding.md line 527:", x6.shape[0])
-print("07-stride-padding.md line 527:", w3.shape[0])
-print("07-stride-padding.md line 528:", stride3.stride.height)
-print("07-stride-padding.md line 528:", stride3.padding.height)
-print("07-stride-padding.md line 529:", x6.shape[0] + 2 * stride3.padding.height)
-print("07-stride-padding.md line 530:", outputLength(input: x6.shape[0], kernel: w3.shape[0], stride: stride3.stride.height, padding: stride3.padding.height)!)
-print("07-stride-padding.md line 531:", (x6.shape[0] + 2 * stride3.padding.height - w3.shape[0]) % stride3.stride.height)
-print("07-stride-padding.md line 532:", dims(x6))
+print("07-stride-padding.md line 530:", withoutGaps.checked)
+print("07-stride-padding.md line 532:", remainderOnlyWrong.count)
+print("07-stride-padding.md line 532:", plainCompared.count)
+print("07-stride-padding.md line 534:", longStrideRight.count)
+print("07-stride-padding.md line 535:", oneByOneS)
+print("07-stride-padding.md line 536:", oneByOneH)
+print("07-stride-padding.md line 536:", oneByOneR)
+print("07-stride-padding.md line 536:", oneByOneZero.count)
+print("07-stride-padding.md line 537:", oneByOneZero[0])
+print("07-stride-padding.md line 537:", oneByOneZero[1])
+print("07-stride-padding.md line 538:", oneByOneZero.last!)
+print("07-stride-padding.md line 539:", holeLayer.HH)
+print("07-stride-padding.md line 540:", holeLayer.d)
+print("07-stride-padding.md line 540:", holeLayer.s)
+print("07-stride-padding.md line 541:", holeLayer.H)
+print("07-stride-padding.md line 541:", holeR)
+print("07-stride-padding.md line 542:", listed(holeZero))
+print("07-stride-padding.md line 546:", x6.shape[0])
+print("07-stride-padding.md line 546:", w3.shape[0])
+print("07-stride-padding.md line 547:", stride3.stride.height)
+print("07-stride-padding.md line 547:", stride3.padding.height)
+print("07-stride-padding.md line 548:", x6.shape[0] + 2 * stride3.padding.height)
+print("07-stride-padding.md line 549:", outputLength(input: x6.shape[0], kernel: w3.shape[0], stride: stride3.stride.height, padding: stride3.padding.height)!)
+print("07-stride-padding.md line 550:", (x6.shape[0] + 2 * stride3.padding.height - w3.shape[0]) % stride3.stride.height)
+print("07-stride-padding.md line 551:", dims(x6))
 
-// MARK: block 17, 07-stride-padding.md line 534
+// MARK: block 17, 07-stride-padding.md line 553
 let dy3 = Tensor(matrix: [[2, -1], [1, 1]])
 let loops3 = convBackward(asBatch(dy3), asBatch(x6), asBatch(w3), stride3)
 let spread3 = dilate(dy3, by: 3)
@@ -328,7 +345,7 @@ let dxPad3 = pad(reached3, top: 0, bottom: paddedSide3 - reached3.shape[0], left
 show(dxPad3, "dx_pad for s = 3, p = 1", padding: 1)
 checkAgreement("dx: crop of the extended full convolution vs loops", crop(dxPad3, 1), plane(loops3.dx))
 
-// MARK: block 18, 07-stride-padding.md line 545
+// MARK: block 18, 07-stride-padding.md line 564
 // Where the windows of the s = 3, p = 1 layer start and end, in rows of x_pad.
 let starts3 = (0..<dy3.shape[0]).map { stride3.stride.height * $0 }
 let lastRead3 = starts3.last! + w3.shape[0] - 1
@@ -348,36 +365,37 @@ precondition(r21 == 1 && zeroGradientRows(H: x6.shape[0], HH: w3.shape[0], s: 2,
 // And with s = 4, longer than the filter: a gap between the windows.
 let gapRows4 = zeroGradientRows(H: x6.shape[0], HH: w3.shape[0], s: 4, p: stride3.padding.height, d: 1)
 precondition(gapRows4.count == 1, "one row of x in the gap")
-print("07-stride-padding.md line 567:", dy3.count)
+print("07-stride-padding.md line 586:", dy3.count)
 
-// MARK: block 19, 07-stride-padding.md line 569
+// MARK: block 19, 07-stride-padding.md line 588
 showWindows(x6, kernel: 3, stride3, limit: dy3.count,
             "s = 3, p = 1: the windows start at rows and columns \(listed(starts3)) of x_pad and end at \(lastRead3); rows and columns \(listed(unreadReal3)) (real pixels of x) and \(listed(unreadPadding3)) (padding) lie under no window")
-print("07-stride-padding.md line 574:", listed(starts3))
-print("07-stride-padding.md line 575:", lastRead3)
-print("07-stride-padding.md line 575:", listed(unread3))
-print("07-stride-padding.md line 576:", listed(unreadPadding3))
-print("07-stride-padding.md line 577:", listed(unreadReal3))
-print("07-stride-padding.md line 578:", stride2pad1.stride.height)
-print("07-stride-padding.md line 579:", stride2pad1.padding.height)
-print("07-stride-padding.md line 580:", r21)
-print("07-stride-padding.md line 582:", dims(x6))
-print("07-stride-padding.md line 582:", dims(w3))
-print("07-stride-padding.md line 583:", stride2pad1.stride.height)
-print("07-stride-padding.md line 583:", stride2pad1.padding.height)
+print("07-stride-padding.md line 593:", listed(starts3))
+print("07-stride-padding.md line 594:", lastRead3)
+print("07-stride-padding.md line 594:", listed(unread3))
+print("07-stride-padding.md line 595:", listed(unreadPadding3))
+print("07-stride-padding.md line 596:", listed(unreadReal3))
+print("07-stride-padding.md line 597:", stride2pad1.stride.height)
+print("07-stride-padding.md line 598:", stride2pad1.padding.height)
+print("07-stride-padding.md line 599:", r21)
+print("07-stride-padding.md line 601:", dims(x6))
+print("07-stride-padding.md line 601:", dims(w3))
+print("07-stride-padding.md line 602:", stride2pad1.stride.height)
+print("07-stride-padding.md line 602:", stride2pad1.padding.height)
 
-// MARK: block 20, 07-stride-padding.md line 592
+// MARK: block 20, 07-stride-padding.md line 611
 explore(asBatch(x6), asBatch(w3), nil, stride3, dy: asBatch(dy3), label: "stride3-pad1")
-print("07-stride-padding.md line 597:", x6.shape[0])
-print("07-stride-padding.md line 597:", dims(w3))
-print("07-stride-padding.md line 598:", stride3.stride.height)
-print("07-stride-padding.md line 598:", stride3.padding.height)
-print("07-stride-padding.md line 605:", listed(gapRows4))
+print("07-stride-padding.md line 616:", x6.shape[0])
+print("07-stride-padding.md line 616:", dims(w3))
+print("07-stride-padding.md line 617:", stride3.stride.height)
+print("07-stride-padding.md line 617:", stride3.padding.height)
+print("07-stride-padding.md line 624:", listed(gapRows4))
 
-// MARK: block 21, 07-stride-padding.md line 607
+// MARK: block 21, 07-stride-padding.md line 626
 exploreParameters(input: HW(height: x6.shape[0], width: x6.shape[1]), filter: HW(height: w3.shape[0], width: w3.shape[1]), stride3, label: "stride-padding")
+print("07-stride-padding.md line 642:", paddingKeepsGaps.checked)
 
-// MARK: block 22, 07-stride-padding.md line 640
+// MARK: block 22, 07-stride-padding.md line 662
 func scatterDxPad(_ dy: Tensor, _ w: Tensor, stride s: Int, paddedSize: (Int, Int)) -> Tensor {
     let (HH, WW) = (w.shape[0], w.shape[1])
     var dxPad = Tensor(zeros: [paddedSize.0, paddedSize.1])
@@ -393,10 +411,10 @@ checkAgreement("scatter (s = 3, p = 1) vs closed form",
                scatterDxPad(dy3, w3, stride: 3, paddedSize: (paddedSide3, paddedSide3)), dxPad3)
 checkAgreement("scatter (s = 2, p = 0) vs closed form",
                scatterDxPad(dy6, w3, stride: 2, paddedSize: (x6.shape[0], x6.shape[1])), dx6)
-print("07-stride-padding.md line 663:", w3)
-print("07-stride-padding.md line 663:", dy6)
+print("07-stride-padding.md line 685:", w3)
+print("07-stride-padding.md line 685:", dy6)
 
-// MARK: block 23, 07-stride-padding.md line 668
+// MARK: block 23, 07-stride-padding.md line 690
 let stepStride = stride2.stride.height
 var partialDx = Tensor(zeros: x6.shape)
 var stampsSoFar = 0
@@ -411,9 +429,9 @@ for i in 0..<dy6.shape[0] {
     }
 }
 let stampsDiff = checkAgreement("dx after the last stamp vs convBackward's dx (s = 2)", partialDx, plane(strided.dx))
-print("07-stride-padding.md line 686:", stampsDiff)
+print("07-stride-padding.md line 708:", stampsDiff)
 
-// MARK: block 24, 07-stride-padding.md line 690
+// MARK: block 24, 07-stride-padding.md line 712
 let stampCounts = scatterDxPad(Tensor(repeating: 1, shape: dy6.shape), Tensor(repeating: 1, shape: w3.shape),
                                stride: stepStride, paddedSize: (x6.shape[0], x6.shape[1]))
 show(stampCounts, "how many stamps land on each pixel (s = 2, 3 × 3 filter)")
@@ -427,11 +445,11 @@ let countValues6 = Array(Set(stampCounts.scalars.map { Int($0) }.filter { $0 > 0
 let countWords6 = countValues6.dropLast().map(String.init).joined(separator: ", ") + " or \(countValues6.last!)"
 precondition((0..<x6.shape[0]).allSatisfy { u in (0..<x6.shape[1]).allSatisfy { v in
     stampCounts[u, v] == Double(rowCover6[u] * rowCover6[v]) } }, "the 2-D count is the product of the row and column counts")
-print("07-stride-padding.md line 706:", listed(overlapRows6))
-print("07-stride-padding.md line 708:", listed(unreachedRows6))
-print("07-stride-padding.md line 709:", countWords6)
+print("07-stride-padding.md line 728:", listed(overlapRows6))
+print("07-stride-padding.md line 730:", listed(unreachedRows6))
+print("07-stride-padding.md line 731:", countWords6)
 
-// MARK: block 25, 07-stride-padding.md line 721
+// MARK: block 25, 07-stride-padding.md line 743
 /// How many windows cover each row of x, measured: dx of a one-column layer whose w and dy are all ones.
 func windowsPerRow(H: Int, HH: Int, s: Int) -> [Int] {
     let x = Tensor(zeros: [1, 1, H, 1])
@@ -452,12 +470,12 @@ let checkerboardSweep = Sweep(["H": 30...30, "HH": 1...7, "s": 1...4])
 let checkerboard = checkRule("uneven overlap away from the edges ⇔ HH is not a multiple of s",
                              over: checkerboardSweep,
                              stated: { (c: Sweep.Setting) -> Bool in c.HH % c.s != 0 }, measured: overlapIsUneven)
-print("07-stride-padding.md line 744:", checkerboard.checked)
-print("07-stride-padding.md line 745:", checkerboardSweep)
-print("07-stride-padding.md line 758:", overlapRows6[0])
-print("07-stride-padding.md line 758:", overlapRows6[0])
+print("07-stride-padding.md line 766:", checkerboard.checked)
+print("07-stride-padding.md line 767:", checkerboardSweep)
+print("07-stride-padding.md line 780:", overlapRows6[0])
+print("07-stride-padding.md line 780:", overlapRows6[0])
 
-// MARK: block 26, 07-stride-padding.md line 762
+// MARK: block 26, 07-stride-padding.md line 784
 let (u, v, s) = (overlapRows6[0], overlapRows6[0], stepStride)
 var gathered = 0.0, terms = 0
 for a in 0..<w3.shape[0] {
@@ -471,9 +489,9 @@ for a in 0..<w3.shape[0] {
 }
 print("sum:", gathered, "  dx[\(u), \(v)]:", dx6[u, v])
 precondition(gathered == dx6[u, v] && terms == Int(stampCounts[u, v]), "the gathered sum is dx, one term per stamp")
-print("07-stride-padding.md line 778:", terms)
+print("07-stride-padding.md line 800:", terms)
 
-// MARK: block 27, 07-stride-padding.md line 788
+// MARK: block 27, 07-stride-padding.md line 810
 let xb = Tensor.randomNormal(shape: [2, 3, 7, 6], seed: 11)
 let wb = Tensor.randomNormal(shape: [4, 3, 3, 2], seed: 12)
 let pb = ConvParameters(stride: 2, padding: 1)
@@ -482,12 +500,15 @@ let scatterb = convBackward(dyb, xb, wb, pb)
 let gatherDiff = checkAgreement("dx: gather vs scatter", convBackwardInputGather(dyb, xb, wb, pb), scatterb.dx)
 checkAgreement("dx: building blocks vs scatter", convBackwardByBlocks(dyb, xb, wb, pb).dx, scatterb.dx)
 checkAgreement("dw: building blocks vs scatter", convBackwardByBlocks(dyb, xb, wb, pb).dw, scatterb.dw)
+precondition(xb.shape[0] == 2 && xb.shape[1] == 3 && wb.shape[0] == 4 && pb.stride == HW(2) && pb.padding == HW(1)
+             && xb.shape[2] % 2 == 1, "the layer the prose states")
 
-// MARK: block 28, 07-stride-padding.md line 803
+// MARK: block 28, 07-stride-padding.md line 827
+let (sweepImages, sweepChannels, sweepFilters) = (2, 2, 3)
 func gatherMatchesScatter(_ c: Sweep.Setting) -> Bool {
     let params = ConvParameters(stride: HW(c.s), padding: HW(c.p), dilation: HW(c.d))
-    let x = Tensor.randomNormal(shape: [2, 2, c.H, c.H + 1], seed: 31)
-    let w = Tensor.randomNormal(shape: [3, 2, c.HH, c.HH], seed: 32)
+    let x = Tensor.randomNormal(shape: [sweepImages, sweepChannels, c.H, c.H + 1], seed: 31)
+    let w = Tensor.randomNormal(shape: [sweepFilters, sweepChannels, c.HH, c.HH], seed: 32)
     let dy = Tensor.randomNormal(shape: convForward(x, w, nil, params).shape, seed: 33)
     return convBackwardInputGather(dy, x, w, params).maxAbsDifference(convBackward(dy, x, w, params).dx) <= 1e-12
 }
@@ -495,10 +516,13 @@ let gatherSweep = Sweep(["H": 3...7, "HH": 1...3, "s": 1...3, "p": 0...2, "d": 1
 let gatherRule = checkRule("gather = scatter to rounding", over: gatherSweep,
                            where: { (c: Sweep.Setting) -> Bool in c.H + 2 * c.p >= c.d * (c.HH - 1) + 1 },
                            stated: { (_: Sweep.Setting) -> Bool in true }, measured: gatherMatchesScatter)
-print("07-stride-padding.md line 817:", gatherRule.checked)
-print("07-stride-padding.md line 819:", gatherDiff)
+print("07-stride-padding.md line 842:", gatherRule.checked)
+print("07-stride-padding.md line 843:", sweepImages)
+print("07-stride-padding.md line 843:", sweepChannels)
+print("07-stride-padding.md line 844:", sweepFilters)
+print("07-stride-padding.md line 846:", gatherDiff)
 
-// MARK: block 29, 07-stride-padding.md line 835
+// MARK: block 29, 07-stride-padding.md line 862
 /// The rows (axis 2) or columns (axis 3) of a (N, C, H, W) gradient that are exactly zero in every image and channel.
 func zeroLines(_ dx: Tensor, axis: Int) -> [Int] {
     var nonzero = Set<Int>()
@@ -551,7 +575,7 @@ let (gridH, gridW, gridHH, gridWW) = (7, 5, 3, 2)
 var gridRows = [[Any]]()
 var gridErrors = [Double]()
 var gridCases = [GridCase]()
-var worstGrid = (error: 0.0, s: 0, p: 0, value: 0.0)
+var worstGrid = (error: 0.0, s: 0, p: 0, value: 0.0, nextError: 0.0, largest: 0.0)
 for s in 1...3 {
     for p in 0...2 {
         let params = ConvParameters(stride: HW(s), padding: HW(p))
@@ -590,12 +614,14 @@ for s in 1...3 {
         if check.worst.value > worstGrid.error {
             let pairs = [(loops.dx, dxNum), (loops.dw, dwNum), (loops.db, dbNum)]
             let (analytic, numeric) = pairs[check.errors.firstIndex(of: check.worst.value)!]
-            worstGrid = (check.worst.value, s, p, valueAtWorstEntry(analytic, numeric))
+            let entryErrors: [Double] = analytic.scalars.indices.map { relError(analytic.scalars[$0], numeric.scalars[$0]) }
+            let nextError: Double = entryErrors.sorted(by: >)[1]
+            worstGrid = (check.worst.value, s, p, valueAtWorstEntry(analytic, numeric), nextError, analytic.maxAbs())
         }
     }
 }
 
-// MARK: block 30, 07-stride-padding.md line 938
+// MARK: block 30, 07-stride-padding.md line 967
 showTable(["s", "p", "H′ × W′", "rows of x with dx = 0", "columns of x with dx = 0", "max |dx| there",
            "rel. error dx", "rel. error dw", "rel. error db", "blocks vs loops"], gridRows)
 func unreadLines(_ g: GridCase) -> [[Int]] { [g.unreadRows, g.unreadColumns] }
@@ -603,11 +629,17 @@ func zeroGradientLines(_ g: GridCase) -> [[Int]] { [g.zeroRows, g.zeroColumns] }
 let gridRule = checkRule("rows and columns of x with dx = 0 are those no tap reads", over: gridCases,
                          stated: unreadLines, measured: zeroGradientLines)
 
-// MARK: block 31, 07-stride-padding.md line 947
+// MARK: block 31, 07-stride-padding.md line 976
 let gridFarBelow = gridErrors.filter { $0 <= 1e-9 }.count
 precondition(2 * gridFarBelow > gridErrors.count, "most relative errors are at least 100 times below the threshold")
+precondition(worstGrid.nextError * 10 < worstGrid.error && abs(worstGrid.value) < 1e-2 * worstGrid.largest,
+             "the worst error comes from a single entry, with a gradient small against the tensor's largest")
 let cases3 = gridCases.filter { $0.s == 3 }
 precondition(cases3.map(\.p) == [0, 1, 2], "the s = 3 rows, in order of p")
+let gridSizes: [Int] = [gridH, gridW, gridHH, gridWW]
+let gridStrides: [Int] = gridCases.map(\.s), gridPaddings: [Int] = gridCases.map(\.p)
+precondition(gridSizes == [7, 5, 3, 2] && gridStrides == [1, 1, 1, 2, 2, 2, 3, 3, 3] && gridPaddings == [0, 1, 2, 0, 1, 2, 0, 1, 2],
+             "the grid the prose states")
 // Rows: 3 taps, stride 3, no gaps, so max(0, r − p) of them at the bottom.
 let remainders3 = cases3.map { (gridH + 2 * $0.p - gridHH) % $0.s }
 precondition(zip(cases3, remainders3).allSatisfy { $0.zeroRows.count == max(0, $1 - $0.p) },
@@ -621,23 +653,25 @@ precondition(zip(cases3, columnRemainders3).contains { $0.zeroColumns.count > ma
              "max(0, r − p) undercounts the columns")
 precondition(cases3[1].zeroColumns.count == 2 && max(0, columnRemainders3[1] - cases3[1].p) == 1,
              "at p = 1 one column in a gap and one left over")
-print("07-stride-padding.md line 967:", gridFarBelow)
-print("07-stride-padding.md line 968:", gridErrors.count)
-print("07-stride-padding.md line 970:", worstGrid.error)
-print("07-stride-padding.md line 970:", worstGrid.s)
-print("07-stride-padding.md line 971:", worstGrid.p)
-print("07-stride-padding.md line 972:", worstGrid.value)
-print("07-stride-padding.md line 977:", gridRule.checked)
-print("07-stride-padding.md line 980:", gridHH)
-print("07-stride-padding.md line 982:", cases3[0].s)
-print("07-stride-padding.md line 982:", gridH)
-print("07-stride-padding.md line 983:", remainders3[0])
-print("07-stride-padding.md line 984:", cases3[0].zeroRows.count)
-print("07-stride-padding.md line 985:", remainders3[1])
-print("07-stride-padding.md line 985:", remainders3[2])
-print("07-stride-padding.md line 986:", gridWW)
-print("07-stride-padding.md line 987:", cases3[0].s)
-print("07-stride-padding.md line 988:", listed(cases3[0].zeroColumns))
-print("07-stride-padding.md line 989:", columnRemainders3[0])
-print("07-stride-padding.md line 990:", listed(cases3[1].zeroColumns))
-print("07-stride-padding.md line 991:", listed(cases3[2].zeroColumns))
+print("07-stride-padding.md line 1002:", gridFarBelow)
+print("07-stride-padding.md line 1003:", gridErrors.count)
+print("07-stride-padding.md line 1005:", worstGrid.error)
+print("07-stride-padding.md line 1005:", worstGrid.s)
+print("07-stride-padding.md line 1006:", worstGrid.p)
+print("07-stride-padding.md line 1007:", worstGrid.nextError)
+print("07-stride-padding.md line 1008:", worstGrid.value)
+print("07-stride-padding.md line 1009:", worstGrid.largest)
+print("07-stride-padding.md line 1014:", gridRule.checked)
+print("07-stride-padding.md line 1017:", gridHH)
+print("07-stride-padding.md line 1019:", cases3[0].s)
+print("07-stride-padding.md line 1019:", gridH)
+print("07-stride-padding.md line 1020:", remainders3[0])
+print("07-stride-padding.md line 1021:", cases3[0].zeroRows.count)
+print("07-stride-padding.md line 1022:", remainders3[1])
+print("07-stride-padding.md line 1022:", remainders3[2])
+print("07-stride-padding.md line 1023:", gridWW)
+print("07-stride-padding.md line 1024:", cases3[0].s)
+print("07-stride-padding.md line 1025:", listed(cases3[0].zeroColumns))
+print("07-stride-padding.md line 1026:", columnRemainders3[0])
+print("07-stride-padding.md line 1027:", listed(cases3[1].zeroColumns))
+print("07-stride-padding.md line 1028:", listed(cases3[2].zeroColumns))

@@ -54,7 +54,7 @@ print("09-gradient-checking.md line 137:", cbrt(Double.ulpOfOne))
 print("09-gradient-checking.md line 138:", Double.ulpOfOne.squareRoot())
 print("09-gradient-checking.md line 139:", pow(Double.ulpOfOne, 2.0 / 3))
 
-// MARK: block 4, 09-gradient-checking.md line 147
+// MARK: block 4, 09-gradient-checking.md line 148
 let xs = Tensor.randomNormal(shape: [2, 2, 5, 5], seed: 11)
 let ws = Tensor.randomNormal(shape: [3, 2, 3, 3], seed: 12, standardDeviation: 0.5)
 let bs = Tensor.randomNormal(shape: [3], seed: 13)
@@ -83,8 +83,8 @@ func forwardDifference(ofScalar f: (Tensor) -> Double, at x: Tensor, h: Double) 
 
 var sweepRows = [[Any]]()
 var bestCentred = (h: 0.0, error: Double.infinity), bestForward = (h: 0.0, error: Double.infinity)
-for exponent in 1...12 {
-    let h = pow(10, -Double(exponent))
+let stepsTried = (1...12).map { pow(10, -Double($0)) }
+for h in stepsTried {
     let centred = numericalGradient(ofScalar: lossOfW, at: ws, h: h)
     let forward = forwardDifference(ofScalar: lossOfW, at: ws, h: h)
     let (centredError, forwardError) = (centred.maxAbsDifference(dwAnalytic), forward.maxAbsDifference(dwAnalytic))
@@ -95,13 +95,15 @@ for exponent in 1...12 {
 showTable(["h", "centred: max |error|", "centred: rel. error", "forward: max |error|", "forward: rel. error"], sweepRows)
 // The steps at which the centred quotient passes the 1e-7 bar.
 let centredSafe = sweepRows.filter { ($0[2] as! Double) < 1e-7 }.map { $0[0] as! Double }
-print("09-gradient-checking.md line 190:", xs.shape[0])
-print("09-gradient-checking.md line 190:", xs.shape[1])
-print("09-gradient-checking.md line 191:", ws.shape[0])
-print("09-gradient-checking.md line 191:", ws.shape[2])
-print("09-gradient-checking.md line 192:", ws.shape[3])
+print("09-gradient-checking.md line 191:", xs.shape[0])
+print("09-gradient-checking.md line 191:", xs.shape[1])
+print("09-gradient-checking.md line 192:", ws.shape[0])
+print("09-gradient-checking.md line 192:", ws.shape[2])
+print("09-gradient-checking.md line 193:", ws.shape[3])
+print("09-gradient-checking.md line 193:", stepsTried.first!)
+print("09-gradient-checking.md line 194:", stepsTried.last!)
 
-// MARK: block 5, 09-gradient-checking.md line 195
+// MARK: block 5, 09-gradient-checking.md line 197
 let stepSizes = sweepRows.map { $0[0] as! Double }
 showPlot(x: stepSizes,
          series: [("centred", sweepRows.map { $0[1] as! Double }),
@@ -109,7 +111,7 @@ showPlot(x: stepSizes,
          xLabel: "step h", yLabel: "max |error| of the numerical dw", logX: true, logY: true,
          "Error of the two difference quotients against h. The estimates put the best steps near ε^(1/3) ≈ \(fmt(cbrt(Double.ulpOfOne))) (centred) and ε^(1/2) ≈ \(fmt(Double.ulpOfOne.squareRoot())) (forward); measured: h = \(fmt(bestCentred.h)) and h = \(fmt(bestForward.h))")
 
-// MARK: block 6, 09-gradient-checking.md line 207
+// MARK: block 6, 09-gradient-checking.md line 209
 /// The least-squares slope of log10(error) against log10(h).
 func fittedSlope(_ h: [Double], _ errors: [Double]) -> Double {
     let (u, v) = (h.map { log10($0) }, errors.map { log10($0) })
@@ -146,7 +148,7 @@ precondition(bestCentred.h == 1e-5, "the best centred step is no longer h = 1e-5
 precondition(centredSafe.contains { $0 > 1e-5 } && centredSafe.contains { $0 < 1e-5 },
              "the steps that pass 1e-7 no longer lie on both sides of h = 1e-5")
 
-// MARK: block 7, 09-gradient-checking.md line 249
+// MARK: block 7, 09-gradient-checking.md line 251
 /// The h sweep on draw `draw` of the layer: for h = 1e-1 ... 1e-12, the max |error| of the centred and the
 /// forward quotient, and the relative error of the centred one.
 func stepSweep(draw: UInt64) -> (centred: [Double], forward: [Double], centredRelative: [Double]) {
@@ -195,46 +197,47 @@ precondition(drawRoundingRatios[0] == roundingRatio, "draw 0 is no longer the ta
 precondition(abs(median(drawRoundingRatios) - 2) < 0.5, "over the draws the ratio at the smallest step is no longer about 2")
 precondition(drawRoundingRatios.min()! > 1, "on some draw the forward quotient is no longer worse at the smallest step")
 precondition(drawBestRatios.min()! > 100, "on some draw the forward quotient at its best is no longer 100 times worse")
-print("09-gradient-checking.md line 302:", measured(centredSlopes.truncation, .relative(1e-9)))
-print("09-gradient-checking.md line 304:", measured(pow(10, centredSlopes.truncation), .relative(1e-9)))
-print("09-gradient-checking.md line 306:", measured(forwardSlopes.truncation, .relative(1e-9)))
-print("09-gradient-checking.md line 307:", measured(pow(10, forwardSlopes.truncation), .relative(1e-9)))
-print("09-gradient-checking.md line 310:", measured(centredSlopes.rounding, .relative(1e-9)))
-print("09-gradient-checking.md line 311:", measured(forwardSlopes.rounding, .relative(1e-9)))
-print("09-gradient-checking.md line 313:", bestCentred.h)
-print("09-gradient-checking.md line 313:", bestCentred.error)
-print("09-gradient-checking.md line 314:", bestForward.h)
-print("09-gradient-checking.md line 314:", bestForward.error)
-print("09-gradient-checking.md line 315:", smallestStep[0] as! Double)
-print("09-gradient-checking.md line 316:", roundingRatio)
-print("09-gradient-checking.md line 318:", stepDraws)
-print("09-gradient-checking.md line 319:", drawRoundingRatios.min()!)
-print("09-gradient-checking.md line 320:", drawRoundingRatios.max()!)
-print("09-gradient-checking.md line 321:", median(drawRoundingRatios))
-print("09-gradient-checking.md line 323:", slopeTolerance)
-print("09-gradient-checking.md line 324:", bestCentred.h)
-print("09-gradient-checking.md line 325:", drawsBestAtTable)
-print("09-gradient-checking.md line 325:", stepDraws)
-print("09-gradient-checking.md line 326:", roundingMeasured)
-print("09-gradient-checking.md line 327:", lossHere)
-print("09-gradient-checking.md line 328:", roundingEstimate)
-print("09-gradient-checking.md line 330:", bestCentred.h)
-print("09-gradient-checking.md line 332:", centredSafe.first!)
-print("09-gradient-checking.md line 332:", centredSafe.last!)
-print("09-gradient-checking.md line 334:", sweepRows.map { $0[4] as! Double }.min()!)
-print("09-gradient-checking.md line 335:", bestForward.h)
-print("09-gradient-checking.md line 336:", Int((bestForward.error / bestCentred.error).rounded()))
-print("09-gradient-checking.md line 337:", bestCentred.h)
-print("09-gradient-checking.md line 338:", stepDraws)
-print("09-gradient-checking.md line 339:", Int(drawBestRatios.min()!.rounded()))
-print("09-gradient-checking.md line 340:", Int(drawBestRatios.max()!.rounded()))
-print("09-gradient-checking.md line 341:", Int(median(drawBestRatios).rounded()))
-print("09-gradient-checking.md line 342:", drawsWithPassingStep)
-print("09-gradient-checking.md line 346:", Double(Float.ulpOfOne))
-print("09-gradient-checking.md line 347:", cbrt(Double(Float.ulpOfOne)))
-print("09-gradient-checking.md line 348:", pow(Double(Float.ulpOfOne), 2.0 / 3))
+print("09-gradient-checking.md line 304:", measured(centredSlopes.truncation, .relative(1e-9)))
+print("09-gradient-checking.md line 306:", measured(pow(10, centredSlopes.truncation), .relative(1e-9)))
+print("09-gradient-checking.md line 308:", measured(forwardSlopes.truncation, .relative(1e-9)))
+print("09-gradient-checking.md line 309:", measured(pow(10, forwardSlopes.truncation), .relative(1e-9)))
+print("09-gradient-checking.md line 312:", measured(centredSlopes.rounding, .relative(1e-9)))
+print("09-gradient-checking.md line 313:", measured(forwardSlopes.rounding, .relative(1e-9)))
+print("09-gradient-checking.md line 315:", bestCentred.h)
+print("09-gradient-checking.md line 315:", bestCentred.error)
+print("09-gradient-checking.md line 316:", bestForward.h)
+print("09-gradient-checking.md line 316:", bestForward.error)
+print("09-gradient-checking.md line 317:", smallestStep[0] as! Double)
+print("09-gradient-checking.md line 318:", roundingRatio)
+print("09-gradient-checking.md line 320:", stepDraws)
+print("09-gradient-checking.md line 321:", drawRoundingRatios.min()!)
+print("09-gradient-checking.md line 322:", drawRoundingRatios.max()!)
+print("09-gradient-checking.md line 323:", median(drawRoundingRatios))
+print("09-gradient-checking.md line 325:", slopeTolerance)
+print("09-gradient-checking.md line 326:", bestCentred.h)
+print("09-gradient-checking.md line 327:", drawsBestAtTable)
+print("09-gradient-checking.md line 327:", stepDraws)
+print("09-gradient-checking.md line 328:", smallestStep[0] as! Double)
+print("09-gradient-checking.md line 329:", roundingMeasured)
+print("09-gradient-checking.md line 330:", lossHere)
+print("09-gradient-checking.md line 330:", roundingEstimate)
+print("09-gradient-checking.md line 332:", bestCentred.h)
+print("09-gradient-checking.md line 334:", centredSafe.first!)
+print("09-gradient-checking.md line 334:", centredSafe.last!)
+print("09-gradient-checking.md line 336:", sweepRows.map { $0[4] as! Double }.min()!)
+print("09-gradient-checking.md line 337:", bestForward.h)
+print("09-gradient-checking.md line 338:", Int((bestForward.error / bestCentred.error).rounded()))
+print("09-gradient-checking.md line 339:", bestCentred.h)
+print("09-gradient-checking.md line 340:", stepDraws)
+print("09-gradient-checking.md line 341:", Int(drawBestRatios.min()!.rounded()))
+print("09-gradient-checking.md line 342:", Int(drawBestRatios.max()!.rounded()))
+print("09-gradient-checking.md line 343:", Int(median(drawBestRatios).rounded()))
+print("09-gradient-checking.md line 344:", drawsWithPassingStep)
+print("09-gradient-checking.md line 348:", Double(Float.ulpOfOne))
+print("09-gradient-checking.md line 349:", cbrt(Double(Float.ulpOfOne)))
+print("09-gradient-checking.md line 350:", pow(Double(Float.ulpOfOne), 2.0 / 3))
 
-// MARK: block 8, 09-gradient-checking.md line 356
+// MARK: block 8, 09-gradient-checking.md line 358
 /// The layer of the first example, its forward pass computed in Float.
 func layerInFloat(_ input: Tensor) -> Tensor {
     let xPad = pad(input, params.padding)
@@ -252,13 +255,13 @@ func layerInFloat(_ input: Tensor) -> Tensor {
 let dxInFloat = numericalGradient(of: layerInFloat, at: x, upstream: dy)
 let singlePrecisionError = relError(grads.dx, dxInFloat)
 precondition(singlePrecisionError > 1e-2, "the single-precision check no longer fails by far")
-print("09-gradient-checking.md line 376:", firstCheck["dx"])
-print("09-gradient-checking.md line 377:", singlePrecisionError)
-print("09-gradient-checking.md line 378:", dxInFloat.maxAbsDifference(grads.dx))
-print("09-gradient-checking.md line 379:", ours.maxAbsDifference(grads.dx))
-print("09-gradient-checking.md line 380:", grads.dx.maxAbs())
+print("09-gradient-checking.md line 378:", firstCheck["dx"])
+print("09-gradient-checking.md line 379:", singlePrecisionError)
+print("09-gradient-checking.md line 380:", dxInFloat.maxAbsDifference(grads.dx))
+print("09-gradient-checking.md line 381:", ours.maxAbsDifference(grads.dx))
+print("09-gradient-checking.md line 382:", grads.dx.maxAbs())
 
-// MARK: block 9, 09-gradient-checking.md line 392
+// MARK: block 9, 09-gradient-checking.md line 394
 var linearRows = [[Any]]()
 for exponent in 1...8 {
     let step = pow(10, -Double(exponent))
@@ -273,13 +276,13 @@ precondition(linearSteps[0] == 1e-1 && linearSteps[4] == 1e-5, "the rows are no 
 let largeStepGain = linearErrors[4] / linearErrors[0]       // h = 1e-5 against h = 1e-1
 precondition(abs(linearSlope + 1) < 0.3, "the linear layer's error no longer falls like 1/h")
 precondition(largeStepGain > 100, "h = 0.1 no longer beats h = 1e-5 by far on the linear layer")
-print("09-gradient-checking.md line 410:", measured(linearSlope, .relative(1e-9)))
-print("09-gradient-checking.md line 411:", linearSteps[0])
-print("09-gradient-checking.md line 411:", largeStepGain)
-print("09-gradient-checking.md line 412:", linearSteps[4])
-print("09-gradient-checking.md line 421:", linearErrors[4])
+print("09-gradient-checking.md line 412:", measured(linearSlope, .relative(1e-9)))
+print("09-gradient-checking.md line 413:", linearSteps[0])
+print("09-gradient-checking.md line 413:", largeStepGain)
+print("09-gradient-checking.md line 414:", linearSteps[4])
+print("09-gradient-checking.md line 423:", linearErrors[4])
 
-// MARK: block 10, 09-gradient-checking.md line 456
+// MARK: block 10, 09-gradient-checking.md line 458
 /// The relative error with the course notes' denominator max(|G_k|, |G̃_k|), floored like relError.
 func relErrorNotes(_ g: Tensor, _ gNumeric: Tensor) -> Double {
     var largest = 0.0
@@ -301,10 +304,10 @@ for scale in [1.0, 1e3, 1e6] {
 }
 showTable(["scale of x", "max |dw|", "max |error|", "rel. error", "rel. error, notes' form"], scaleRows)
 precondition(formRatios.allSatisfy { $0 >= 1 && $0 <= 2 }, "the notes' form is no longer between one and two times relError")
-print("09-gradient-checking.md line 481:", 2 - formRatios.min()!)
-print("09-gradient-checking.md line 484:", 1e-7 / 2)
+print("09-gradient-checking.md line 483:", 2 - formRatios.min()!)
+print("09-gradient-checking.md line 486:", 1e-7 / 2)
 
-// MARK: block 11, 09-gradient-checking.md line 529
+// MARK: block 11, 09-gradient-checking.md line 533
 let dy1 = Tensor.randomNormal(shape: [1, 1, 3, 3], seed: 21)
 let x1 = Tensor.randomNormal(shape: [1, 1, 5, 5], seed: 22)
 let w1 = Tensor.randomNormal(shape: [1, 1, 3, 3], seed: 23)
@@ -322,6 +325,7 @@ let checkNoiseNotes = relErrorNotes(dwCorrect, dwNumeric1)    // the same, in th
 /// significant digit is read as that bar. Between 1e-7 and 1e-4 the notes give no reading.
 func reading(_ e: Double) -> String {
     let about = { (bar: Double) in abs(e / bar - 1) < 0.05 }
+    if about(1e-2) { return "about 1e-2: between uncomfortable and probably wrong" }
     if e > 1e-2 { return "probably wrong" }
     if about(1e-4) { return "about 1e-4: too high without kinks" }
     if e > 1e-4 { return "uncomfortable" }
@@ -347,12 +351,17 @@ for offset in factorOffsets {
 }
 showTable(["λ − 1", "rel. error (book's, sum)", "the book's 1e-7 bar", "rel. error (notes', max)", "the notes' reading"],
           factorRows)
-// A negative factor: the general form |λ − 1|/(|λ| + 1) is exactly 1 for every λ ≤ 0; (λ − 1)/(λ + 1) is not.
+// A negative factor: the general form |λ − 1|/(|λ| + 1) is exactly 1 for every λ ≤ 0; |λ − 1|/(λ + 1) is not.
 let negativeFactor = -0.5
 let negativeError = relError(negativeFactor * dwCorrect, dwNumeric1)
 precondition(abs(negativeError - abs(negativeFactor - 1) / (abs(negativeFactor) + 1)) <= 2 * checkNoise + 1e-15,
              "a negative factor no longer has the error |λ − 1|/(|λ| + 1)")
-precondition(abs(negativeFactor - 1) / (negativeFactor + 1) > 1, "(λ − 1)/(λ + 1) no longer exceeds 1 at this λ")
+precondition(abs(negativeFactor - 1) / (negativeFactor + 1) > 1, "|λ − 1|/(λ + 1) no longer exceeds 1 at this λ")
+// A wrong sign: 1 in the book's form, 2 in the notes' form, up to the check's own error.
+let wrongSignBook = relError(-1.0 * dwCorrect, dwNumeric1)
+let wrongSignNotes = relErrorNotes(-1.0 * dwCorrect, dwNumeric1)
+precondition(abs(wrongSignBook - 1) <= 2 * checkNoise + 1e-15 && abs(wrongSignNotes - 2) <= 2 * checkNoiseNotes + 1e-15,
+             "a wrong sign no longer has the error 1 (book's form) and 2 (notes' form)")
 // The smallest factor λ > 1 each bar catches. Book (sum): (λ − 1)/(λ + 1) > T ⟺ λ − 1 > 2T/(1 − T).
 // Notes (max): (λ − 1)/λ > T ⟺ λ − 1 > T/(1 − T).
 let caughtByBook = 2 * 1e-7 / (1 - 1e-7)
@@ -372,20 +381,21 @@ for (bar, caught) in [(1e-4, caughtByNotes[0]), (1e-2, caughtByNotes[1])] {
 }
 precondition(relError((1 + 0.5 * caughtByBook) * dwCorrect, dwNumeric1) < 1e-7
              && relError((1 + 2 * caughtByBook) * dwCorrect, dwNumeric1) > 1e-7, "the book's bar no longer sits near λ − 1 = \(caughtByBook)")
-print("09-gradient-checking.md line 599:", unturnedError)
-print("09-gradient-checking.md line 603:", checkNoise)
-print("09-gradient-checking.md line 604:", checkNoiseNotes)
-print("09-gradient-checking.md line 606:", negativeFactor)
-print("09-gradient-checking.md line 607:", abs(negativeFactor - 1) / (negativeFactor + 1))
-print("09-gradient-checking.md line 608:", negativeError)
-print("09-gradient-checking.md line 616:", caughtByBook)
-print("09-gradient-checking.md line 618:", caughtByNotes[0])
-print("09-gradient-checking.md line 619:", caughtByNotes[1])
-print("09-gradient-checking.md line 620:", Int((100 * caughtByNotes[1]).rounded()))
-print("09-gradient-checking.md line 621:", notesAt(1e-3))
-print("09-gradient-checking.md line 622:", offsetAt(1e-3))
+print("09-gradient-checking.md line 609:", unturnedError)
+print("09-gradient-checking.md line 613:", checkNoise)
+print("09-gradient-checking.md line 614:", checkNoiseNotes)
+print("09-gradient-checking.md line 616:", negativeFactor)
+print("09-gradient-checking.md line 617:", abs(negativeFactor - 1) / (negativeFactor + 1))
+print("09-gradient-checking.md line 618:", negativeError)
+print("09-gradient-checking.md line 626:", caughtByBook)
+print("09-gradient-checking.md line 628:", caughtByNotes[0])
+print("09-gradient-checking.md line 629:", caughtByNotes[1])
+print("09-gradient-checking.md line 630:", Int((100 * caughtByNotes[1]).rounded()))
+print("09-gradient-checking.md line 631:", notesAt(1e-3))
+print("09-gradient-checking.md line 632:", offsetAt(1e-3))
+print("09-gradient-checking.md line 637:", wrongSignNotes)
 
-// MARK: block 12, 09-gradient-checking.md line 642
+// MARK: block 12, 09-gradient-checking.md line 658
 /// The centred array-form difference of dx for a layer with one image, one channel and one filter
 /// (stride 1, no padding), visiting for each nudged pixel only the outputs it reaches, each summed in
 /// the engine's order (bias first, then the taps row by row), and adding them in the engine's order.
@@ -428,12 +438,14 @@ let sides = [8, 16, 32, 64, 128, 256, 512]      // the sizes of the table below
 precondition(dxByNearbyOutputs(small.x, small.w, small.b, upstream: small.dy, h: 1e-5)
              == numericalGradient(of: { convForward($0, small.w, small.b) }, at: small.x, upstream: small.dy),
              "the nearby-outputs difference no longer equals the engine's numericalGradient")
-print("09-gradient-checking.md line 688:", small.x.shape[2])
-print("09-gradient-checking.md line 688:", small.x.shape[3])
-print("09-gradient-checking.md line 689:", sides.last!)
-print("09-gradient-checking.md line 689:", sides.last!)
+print("09-gradient-checking.md line 704:", small.x.shape[2])
+print("09-gradient-checking.md line 704:", small.x.shape[3])
+print("09-gradient-checking.md line 705:", small.w.shape[2])
+print("09-gradient-checking.md line 705:", small.w.shape[3])
+print("09-gradient-checking.md line 707:", sides.last!)
+print("09-gradient-checking.md line 707:", sides.last!)
 
-// MARK: block 13, 09-gradient-checking.md line 696
+// MARK: block 13, 09-gradient-checking.md line 714
 /// ‖G − G̃‖ / (‖G‖ + ‖G̃‖), the relative error of the whole tensor (Euclidean norms).
 func normRelError(_ g: Tensor, _ gNumeric: Tensor) -> Double {
     let norm = { (t: Tensor) in t.dot(t).squareRoot() }
@@ -472,19 +484,20 @@ precondition(medianWorst.first! < 1e-8 && medianWorst.last! > 1e-7,
              "the median worst entry no longer passes 1e-7 on the smallest layers and fails it on the largest")
 precondition(normBySize.allSatisfy { $0 < 1e-10 }, "the norm-based error is no longer tiny at every size")
 precondition(absoluteBySize.max()! < 10 * absoluteBySize.min()!, "the absolute error no longer stays within a decade")
-print("09-gradient-checking.md line 737:", drawsPerSize)
-print("09-gradient-checking.md line 738:", medianWorst.first!)
-print("09-gradient-checking.md line 739:", sides.first! * sides.first!)
-print("09-gradient-checking.md line 739:", medianWorst.last!)
-print("09-gradient-checking.md line 740:", sides.last! * sides.last!)
-print("09-gradient-checking.md line 741:", passingDraws.first!)
-print("09-gradient-checking.md line 741:", drawsPerSize)
-print("09-gradient-checking.md line 742:", passingDraws.last!)
-print("09-gradient-checking.md line 745:", absoluteBySize.min()!)
-print("09-gradient-checking.md line 745:", absoluteBySize.max()!)
-print("09-gradient-checking.md line 746:", normBySize.max()!)
+print("09-gradient-checking.md line 755:", drawsPerSize)
+print("09-gradient-checking.md line 756:", medianWorst.first!)
+print("09-gradient-checking.md line 757:", sides.first! * sides.first!)
+print("09-gradient-checking.md line 757:", medianWorst.last!)
+print("09-gradient-checking.md line 758:", sides.last! * sides.last!)
+print("09-gradient-checking.md line 759:", passingDraws.first!)
+print("09-gradient-checking.md line 759:", drawsPerSize)
+print("09-gradient-checking.md line 760:", passingDraws.last!)
+print("09-gradient-checking.md line 763:", absoluteBySize.min()!)
+print("09-gradient-checking.md line 763:", absoluteBySize.max()!)
+print("09-gradient-checking.md line 764:", normBySize.max()!)
+print("09-gradient-checking.md line 767:", small.w.count)
 
-// MARK: block 14, 09-gradient-checking.md line 755
+// MARK: block 14, 09-gradient-checking.md line 773
 let (bigExact, bigNumeric) = largestLayer!
 var perEntry = [Double](), sizes = [Double]()
 for k in bigExact.scalars.indices {
@@ -508,18 +521,18 @@ precondition(sizes[worstEntry] < medianSize / 100, "the worst entry is no longer
 precondition(worstAbsolute < 10 * medianAbsolute, "the worst entry's absolute error is no longer an ordinary one")
 precondition(perEntry.reduce(0, +).isFinite && decadeRows.map { $0[1] as! Int }.reduce(0, +) == bigExact.count,
              "the decades no longer hold every entry")
-print("09-gradient-checking.md line 781:", bigExact.count)
-print("09-gradient-checking.md line 781:", aboveBar)
-print("09-gradient-checking.md line 782:", worstEntry)
-print("09-gradient-checking.md line 783:", worstEntry / sides.last!)
-print("09-gradient-checking.md line 783:", worstEntry % sides.last!)
-print("09-gradient-checking.md line 784:", sizes[worstEntry])
-print("09-gradient-checking.md line 785:", medianSize)
-print("09-gradient-checking.md line 785:", worstAbsolute)
-print("09-gradient-checking.md line 786:", medianAbsolute)
-print("09-gradient-checking.md line 787:", absoluteErrors.max()!)
+print("09-gradient-checking.md line 799:", bigExact.count)
+print("09-gradient-checking.md line 799:", aboveBar)
+print("09-gradient-checking.md line 800:", worstEntry)
+print("09-gradient-checking.md line 801:", worstEntry / sides.last!)
+print("09-gradient-checking.md line 801:", worstEntry % sides.last!)
+print("09-gradient-checking.md line 802:", sizes[worstEntry])
+print("09-gradient-checking.md line 803:", medianSize)
+print("09-gradient-checking.md line 803:", worstAbsolute)
+print("09-gradient-checking.md line 804:", medianAbsolute)
+print("09-gradient-checking.md line 805:", absoluteErrors.max()!)
 
-// MARK: block 15, 09-gradient-checking.md line 828
+// MARK: block 15, 09-gradient-checking.md line 846
 func bothForms(_ f: (Tensor) -> Tensor, at x: Tensor, upstream dy: Tensor, entries: [Int],
                h: Double) -> (array: [Double], scalar: [Double]) {
     var arrayForm = [Double](), scalarForm = [Double]()
@@ -534,11 +547,11 @@ func bothForms(_ f: (Tensor) -> Tensor, at x: Tensor, upstream dy: Tensor, entri
     return (arrayForm, scalarForm)
 }
 let pixelsChecked = 10, largeBias = 10.0, formDraws: UInt64 = 10
-print("09-gradient-checking.md line 846:", pixelsChecked)
-print("09-gradient-checking.md line 847:", largeBias)
-print("09-gradient-checking.md line 850:", formDraws)
+print("09-gradient-checking.md line 864:", pixelsChecked)
+print("09-gradient-checking.md line 865:", largeBias)
+print("09-gradient-checking.md line 868:", formDraws)
 
-// MARK: block 16, 09-gradient-checking.md line 853
+// MARK: block 16, 09-gradient-checking.md line 871
 let formSides = [8, 16, 32, 64]
 /// Draw `draw` at each size: the largest |error| of each form at the checked pixels, per size
 /// [array (b = 0), scalar (b = 0), array (b = large), scalar (b = large)], and the largest relative errors.
@@ -594,7 +607,7 @@ precondition([0, 2].allSatisfy { formColumn($0).max()! < 10 * formColumn($0).min
 let arrayLargest = formDrawResults.flatMap { d in d.flatMap { [$0[0], $0[2]] } }.max()!
 let scalarOfLargest = formColumn(3).last!
 
-// MARK: block 17, 09-gradient-checking.md line 912
+// MARK: block 17, 09-gradient-checking.md line 930
 let outputCounts = formSides.map { Double(($0 - 2) * ($0 - 2)) }
 showPlot(x: outputCounts,
          series: [("array form, b = 0", formColumn(0)),
@@ -604,17 +617,17 @@ showPlot(x: outputCounts,
          xLabel: "number of outputs summed into L", yLabel: "largest |error| of dx at \(pixelsChecked) pixels (median of \(formDraws) draws)",
          logX: true, logY: true,
          "The array form's error stays roughly level at every size; the scalar form's grows with the number of outputs, and is larger still when the outputs are large (b = \(fmt(largeBias)))")
-print("09-gradient-checking.md line 926:", arrayLargest)
-print("09-gradient-checking.md line 928:", scalarOfLargest)
-print("09-gradient-checking.md line 928:", largeBias)
-print("09-gradient-checking.md line 930:", drawsLargeBiasWorse)
-print("09-gradient-checking.md line 930:", formDraws)
-print("09-gradient-checking.md line 933:", Int(relativeRatios.min()!.rounded()))
-print("09-gradient-checking.md line 934:", Int(relativeRatios.max()!.rounded()))
-print("09-gradient-checking.md line 935:", Int(median(relativeRatios).rounded()))
-print("09-gradient-checking.md line 936:", outputCounts.map { Int($0) }.max()!)
+print("09-gradient-checking.md line 944:", arrayLargest)
+print("09-gradient-checking.md line 946:", scalarOfLargest)
+print("09-gradient-checking.md line 946:", largeBias)
+print("09-gradient-checking.md line 948:", drawsLargeBiasWorse)
+print("09-gradient-checking.md line 948:", formDraws)
+print("09-gradient-checking.md line 951:", Int(relativeRatios.min()!.rounded()))
+print("09-gradient-checking.md line 952:", Int(relativeRatios.max()!.rounded()))
+print("09-gradient-checking.md line 953:", Int(median(relativeRatios).rounded()))
+print("09-gradient-checking.md line 954:", outputCounts.map { Int($0) }.max()!)
 
-// MARK: block 18, 09-gradient-checking.md line 957
+// MARK: block 18, 09-gradient-checking.md line 975
 let h = 1e-5
 let kinkFraction = 0.4                       // the pre-activation at (1, 1) is kinkFraction · h
 let xk = Tensor.randomNormal(shape: [1, 1, 5, 5], seed: 41)
@@ -638,12 +651,12 @@ let kinkErrorDx = relError(atKink.dx, dxAtKink), kinkErrorDw = relError(atKink.d
 print("relative error of dx:", kinkErrorDx)
 print("relative error of dw:", kinkErrorDw)
 precondition(kinkErrorDx > 1e-2 && kinkErrorDw > 1e-2, "the kink no longer pushes the errors above 1e-2")
-print("09-gradient-checking.md line 983:", kinkErrorDx)
-print("09-gradient-checking.md line 983:", kinkErrorDw)
-print("09-gradient-checking.md line 985:", kinkFraction)
-print("09-gradient-checking.md line 985:", zk[0, 0, 1, 1])
+print("09-gradient-checking.md line 1001:", kinkErrorDx)
+print("09-gradient-checking.md line 1001:", kinkErrorDw)
+print("09-gradient-checking.md line 1003:", kinkFraction)
+print("09-gradient-checking.md line 1003:", zk[0, 0, 1, 1])
 
-// MARK: block 19, 09-gradient-checking.md line 994
+// MARK: block 19, 09-gradient-checking.md line 1012
 /// The entries of x whose ±h nudge moves some pre-activation across zero.
 func kinkCrossings(_ x: Tensor, _ w: Tensor, _ b: Tensor, h: Double) -> [Int] {
     var crossing = [Int]()
@@ -665,18 +678,18 @@ let (windowRows, windowColumns) = (1..<(1 + wk.shape[2]), 1..<(1 + wk.shape[3]))
 let underTheWindow = windowRows.flatMap { r in windowColumns.map { c in r * xk.shape[3] + c } }
 precondition(crossed == underTheWindow, "the crossing entries are no longer exactly the window of output (1, 1)")
 precondition(wk.scalars.allSatisfy { abs($0) > kinkFraction }, "some tap is no longer large enough to carry z past zero")
-print("09-gradient-checking.md line 1018:", crossed.count)
-print("09-gradient-checking.md line 1019:", windowRows.first!)
-print("09-gradient-checking.md line 1019:", windowRows.last!)
-print("09-gradient-checking.md line 1020:", windowColumns.first!)
-print("09-gradient-checking.md line 1020:", windowColumns.last!)
-print("09-gradient-checking.md line 1021:", xk.shape[2])
-print("09-gradient-checking.md line 1021:", xk.shape[3])
-print("09-gradient-checking.md line 1023:", kinkFraction)
-print("09-gradient-checking.md line 1024:", wk.scalars.map { abs($0) }.min()!)
-print("09-gradient-checking.md line 1024:", kinkFraction)
+print("09-gradient-checking.md line 1036:", crossed.count)
+print("09-gradient-checking.md line 1037:", windowRows.first!)
+print("09-gradient-checking.md line 1037:", windowRows.last!)
+print("09-gradient-checking.md line 1038:", windowColumns.first!)
+print("09-gradient-checking.md line 1038:", windowColumns.last!)
+print("09-gradient-checking.md line 1039:", xk.shape[2])
+print("09-gradient-checking.md line 1039:", xk.shape[3])
+print("09-gradient-checking.md line 1041:", kinkFraction)
+print("09-gradient-checking.md line 1042:", wk.scalars.map { abs($0) }.min()!)
+print("09-gradient-checking.md line 1042:", kinkFraction)
 
-// MARK: block 20, 09-gradient-checking.md line 1040
+// MARK: block 20, 09-gradient-checking.md line 1061
 let safeZ = 0.1                              // the pre-activation at (1, 1), now
 let bSafe = Tensor(vector: [safeZ - zNoBias[0, 0, 1, 1]])
 let awayFromKink = reluLayerGradients(xk, wk, bSafe, dyk)
@@ -685,18 +698,18 @@ let safeCheck = checkGradients(
     ("dx", awayFromKink.dx, numericalGradient(of: { relu(convForward($0, wk, bSafe)) }, at: xk, upstream: dyk, h: h)),
     ("dw", awayFromKink.dw, numericalGradient(of: { relu(convForward(xk, $0, bSafe)) }, at: wk, upstream: dyk, h: h)),
     ("db", awayFromKink.db, numericalGradient(of: { relu(convForward(xk, wk, $0)) }, at: bSafe, upstream: dyk, h: h)))
-print("09-gradient-checking.md line 1051:", safeZ)
-print("09-gradient-checking.md line 1052:", kinkFraction)
-print("09-gradient-checking.md line 1052:", safeCheck.worst)
-print("09-gradient-checking.md line 1059:", Int(drawBestRatios.min()!.rounded()))
-print("09-gradient-checking.md line 1060:", Int(drawBestRatios.max()!.rounded()))
-print("09-gradient-checking.md line 1061:", stepDraws)
-print("09-gradient-checking.md line 1063:", linearSteps[0])
-print("09-gradient-checking.md line 1063:", linearSteps[4])
-print("09-gradient-checking.md line 1064:", largeStepGain)
-print("09-gradient-checking.md line 1073:", 2 * Int(drawsPerSize) - passingDraws.suffix(2).reduce(0, +))
-print("09-gradient-checking.md line 1074:", 2 * drawsPerSize)
-print("09-gradient-checking.md line 1074:", sides[sides.count - 2])
-print("09-gradient-checking.md line 1075:", sides[sides.count - 2])
-print("09-gradient-checking.md line 1075:", sides.last!)
-print("09-gradient-checking.md line 1076:", sides.last!)
+print("09-gradient-checking.md line 1072:", safeZ)
+print("09-gradient-checking.md line 1073:", kinkFraction)
+print("09-gradient-checking.md line 1073:", safeCheck.worst)
+print("09-gradient-checking.md line 1080:", Int(drawBestRatios.min()!.rounded()))
+print("09-gradient-checking.md line 1081:", Int(drawBestRatios.max()!.rounded()))
+print("09-gradient-checking.md line 1082:", stepDraws)
+print("09-gradient-checking.md line 1084:", linearSteps[0])
+print("09-gradient-checking.md line 1084:", linearSteps[4])
+print("09-gradient-checking.md line 1085:", largeStepGain)
+print("09-gradient-checking.md line 1094:", 2 * Int(drawsPerSize) - passingDraws.suffix(2).reduce(0, +))
+print("09-gradient-checking.md line 1095:", 2 * drawsPerSize)
+print("09-gradient-checking.md line 1095:", sides[sides.count - 2])
+print("09-gradient-checking.md line 1096:", sides[sides.count - 2])
+print("09-gradient-checking.md line 1096:", sides.last!)
+print("09-gradient-checking.md line 1097:", sides.last!)

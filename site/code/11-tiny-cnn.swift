@@ -235,7 +235,7 @@ func initialParameters(seed: UInt64) -> Parameters {
 let initialSeed: UInt64 = 11
 let initial = initialParameters(seed: initialSeed)
 
-// MARK: block 8, 11-tiny-cnn.md line 387
+// MARK: block 8, 11-tiny-cnn.md line 390
 let checkCount = 6    // the training images the check uses
 let xSmall = Tensor(shape: [checkCount, 1, imageSide, imageSide],
                     scalars: Array(trainSet.images.scalars[0..<(checkCount * imageSide * imageSide)]))
@@ -244,6 +244,8 @@ let atStart = forwardBackward(initial, xSmall, labelsSmall)
 let dS = softmaxCrossEntropyLoss(atStart.scores, labels: labelsSmall).gradient
 let lossCheck = checkGradients(
     ("dS", dS, numericalGradient(ofScalar: { softmaxCrossEntropyLoss($0, labels: labelsSmall).loss }, at: atStart.scores)))
+let smallestUpstream = dS.scalars.map { abs($0) }.min()!
+precondition(smallestUpstream > dS.maxAbs() / 10, "some entry of dS is now near zero: use a random upstream gradient")
 
 /// The pass over the check's images when one parameter is replaced.
 func passWith(_ change: (inout Parameters) -> Void) -> Pass {
@@ -261,12 +263,14 @@ let chainCheck = checkGradients(
     ("dW_lin", g.wLin, numericalGradient(of: { v in scoresWith { $0.wLin = v } }, at: initial.wLin, upstream: dS)),
     ("db_lin", g.bLin, numericalGradient(of: { v in scoresWith { $0.bLin = v } }, at: initial.bLin, upstream: dS)),
     ("dx", atStart.dx, numericalGradient(of: { forwardBackward(initial, $0, labelsSmall).scores }, at: xSmall, upstream: dS)))
-print("11-tiny-cnn.md line 415:", checkCount)
-print("11-tiny-cnn.md line 416:", lossCheck["dS"])
-print("11-tiny-cnn.md line 417:", chainCheck.names.count)
-print("11-tiny-cnn.md line 418:", chainCheck.worst)
+print("11-tiny-cnn.md line 420:", checkCount)
+print("11-tiny-cnn.md line 421:", lossCheck["dS"])
+print("11-tiny-cnn.md line 422:", smallestUpstream)
+print("11-tiny-cnn.md line 422:", dS.maxAbs())
+print("11-tiny-cnn.md line 424:", chainCheck.names.count)
+print("11-tiny-cnn.md line 425:", chainCheck.worst)
 
-// MARK: block 9, 11-tiny-cnn.md line 424
+// MARK: block 9, 11-tiny-cnn.md line 431
 /// How many entries of t, nudged by ±h one at a time, carry an entry of z1 or z2 across zero.
 func kinkCrossings(at t: Tensor, h: Double = 1e-5, _ evaluate: (Tensor) -> Pass) -> Int {
     var crossing = 0
@@ -290,10 +294,10 @@ crossings += kinkCrossings(at: initial.wLin) { v in passWith { $0.wLin = v } }
 crossings += kinkCrossings(at: initial.bLin) { v in passWith { $0.bLin = v } }
 crossings += kinkCrossings(at: xSmall) { forwardBackward(initial, $0, labelsSmall) }
 precondition(crossings == 0, "a nudge of the gradient check crosses a ReLU kink: the check above is not meaningful")
-print("11-tiny-cnn.md line 450:", nudged)
-print("11-tiny-cnn.md line 450:", crossings)
+print("11-tiny-cnn.md line 457:", nudged)
+print("11-tiny-cnn.md line 457:", crossings)
 
-// MARK: block 10, 11-tiny-cnn.md line 460
+// MARK: block 10, 11-tiny-cnn.md line 467
 var da1ByFormula = [Tensor]()
 for n in 0..<checkCount {
     for c in 0..<F1 {
@@ -318,20 +322,20 @@ let dwFormulaDiff = checkAgreement("dw1 by the cross-correlations of the dw1 equ
                                    Tensor.stack(dw1ByFormula).reshaped(initial.w1.shape), g.w1)
 let fastDiff = checkAgreement("da1 by im2col vs convBackward",
                               convBackwardIm2col(atStart.dz2, relu(atStart.z1), initial.w2).dx, atStart.da1)
-print("11-tiny-cnn.md line 487:", max(dxFormulaDiff, dwFormulaDiff))
-print("11-tiny-cnn.md line 488:", fastDiff)
+print("11-tiny-cnn.md line 494:", max(dxFormulaDiff, dwFormulaDiff))
+print("11-tiny-cnn.md line 495:", fastDiff)
 
-// MARK: block 11, 11-tiny-cnn.md line 498
+// MARK: block 11, 11-tiny-cnn.md line 505
 let dw1Unmasked = convBackward(atStart.da1, xSmall, initial.w1).dw
 let unmaskedError = relError(dw1Unmasked, numericalGradient(of: { v in scoresWith { $0.w1 = v } }, at: initial.w1, upstream: dS))
 let maskedShare = Double(atStart.z1.scalars.filter { $0 <= 0 }.count) / Double(atStart.z1.count)
 let probablyWrong = 1e-2    // CS231n's threshold: a relative error above it means the gradient is probably wrong
 precondition(unmaskedError > probablyWrong, "dw1 without the first ReLU's mask no longer fails the check")
-print("11-tiny-cnn.md line 506:", unmaskedError)
-print("11-tiny-cnn.md line 507:", probablyWrong)
-print("11-tiny-cnn.md line 509:", 100 * maskedShare)
+print("11-tiny-cnn.md line 513:", unmaskedError)
+print("11-tiny-cnn.md line 514:", probablyWrong)
+print("11-tiny-cnn.md line 516:", 100 * maskedShare)
 
-// MARK: block 12, 11-tiny-cnn.md line 520
+// MARK: block 12, 11-tiny-cnn.md line 527
 /// Images and labels `start ..< start + count` of a set.
 func batch(_ set: BarSet, _ start: Int, _ count: Int) -> BarSet {
     let perImage = imageSide * imageSide
@@ -375,14 +379,14 @@ func train(from start: Parameters, passDx: Bool = true) -> (parameters: Paramete
 }
 let trained = train(from: initial)
 let params = trained.parameters, losses = trained.losses
-print("11-tiny-cnn.md line 566:", learningRate)
-print("11-tiny-cnn.md line 567:", trainSet.labels.count)
-print("11-tiny-cnn.md line 567:", batchesPerPass)
-print("11-tiny-cnn.md line 568:", batchSize)
-print("11-tiny-cnn.md line 568:", steps)
-print("11-tiny-cnn.md line 569:", steps / batchesPerPass)
+print("11-tiny-cnn.md line 573:", learningRate)
+print("11-tiny-cnn.md line 574:", trainSet.labels.count)
+print("11-tiny-cnn.md line 574:", batchesPerPass)
+print("11-tiny-cnn.md line 575:", batchSize)
+print("11-tiny-cnn.md line 575:", steps)
+print("11-tiny-cnn.md line 576:", steps / batchesPerPass)
 
-// MARK: block 13, 11-tiny-cnn.md line 572
+// MARK: block 13, 11-tiny-cnn.md line 579
 showPlot(x: (1...steps).map(Double.init), series: [(name: "loss of the step's batch", values: losses)],
          xLabel: "step", yLabel: "softmax cross-entropy loss", logY: true,
          "Training loss, one point per step (batches of \(batchSize) in a fixed order of \(batchesPerPass))")
@@ -390,14 +394,14 @@ let firstPass = losses.prefix(batchesPerPass).reduce(0, +) / Double(batchesPerPa
 let lastPass = losses.suffix(batchesPerPass).reduce(0, +) / Double(batchesPerPass)
 precondition(losses[0] > log(3.0) && losses[0] < log(3.0) + 0.2, "the first loss is no longer a little above ln 3")
 precondition(lastPass < firstPass / 10, "the loss no longer falls by more than a factor of 10")
-print("11-tiny-cnn.md line 582:", losses[0])
-print("11-tiny-cnn.md line 583:", log(3.0))
-print("11-tiny-cnn.md line 585:", firstPass)
-print("11-tiny-cnn.md line 586:", lastPass)
-print("11-tiny-cnn.md line 587:", firstPass / lastPass)
-print("11-tiny-cnn.md line 589:", batchesPerPass)
+print("11-tiny-cnn.md line 589:", losses[0])
+print("11-tiny-cnn.md line 590:", log(3.0))
+print("11-tiny-cnn.md line 592:", firstPass)
+print("11-tiny-cnn.md line 593:", lastPass)
+print("11-tiny-cnn.md line 594:", firstPass / lastPass)
+print("11-tiny-cnn.md line 596:", batchesPerPass)
 
-// MARK: block 14, 11-tiny-cnn.md line 594
+// MARK: block 14, 11-tiny-cnn.md line 601
 func evaluate(_ p: Parameters, _ set: BarSet) -> (correct: Int, loss: Double) {
     let result = forwardBackward(p, set.images, set.labels)
     return (correctCount(result.scores, set.labels), result.loss)
@@ -422,19 +426,19 @@ precondition((0.2...0.5).contains(fraction(trainBefore.correct, trainSet.labels.
 precondition(testAccuracy > 0.85, "the trained network no longer gets more than 85 % of the test images right")
 precondition(testAccuracy < fraction(trainAfter.correct, trainSet.labels.count),
              "the test accuracy is no longer below the training accuracy")
-print("11-tiny-cnn.md line 621:", trainBefore.correct)
-print("11-tiny-cnn.md line 622:", trainSet.labels.count)
-print("11-tiny-cnn.md line 623:", steps)
-print("11-tiny-cnn.md line 624:", trainAfter.correct)
-print("11-tiny-cnn.md line 624:", testSet.labels.count)
-print("11-tiny-cnn.md line 625:", testAfter.correct)
-print("11-tiny-cnn.md line 626:", 100 * testAccuracy)
-print("11-tiny-cnn.md line 628:", trainSet.labels.count)
-print("11-tiny-cnn.md line 630:", heldOutAfter.correct)
-print("11-tiny-cnn.md line 630:", heldOutSet.labels.count)
-print("11-tiny-cnn.md line 631:", 100 * heldOutAccuracy)
+print("11-tiny-cnn.md line 628:", trainBefore.correct)
+print("11-tiny-cnn.md line 629:", trainSet.labels.count)
+print("11-tiny-cnn.md line 630:", steps)
+print("11-tiny-cnn.md line 631:", trainAfter.correct)
+print("11-tiny-cnn.md line 631:", testSet.labels.count)
+print("11-tiny-cnn.md line 632:", testAfter.correct)
+print("11-tiny-cnn.md line 633:", 100 * testAccuracy)
+print("11-tiny-cnn.md line 635:", trainSet.labels.count)
+print("11-tiny-cnn.md line 637:", heldOutAfter.correct)
+print("11-tiny-cnn.md line 637:", heldOutSet.labels.count)
+print("11-tiny-cnn.md line 638:", 100 * heldOutAccuracy)
 
-// MARK: block 15, 11-tiny-cnn.md line 637
+// MARK: block 15, 11-tiny-cnn.md line 644
 /// One start, and what training made of it.
 struct Run {
     let seed: UInt64
@@ -448,33 +452,45 @@ for seed in runSeeds {
     runs.append(Run(seed: seed, start: start, trained: seed == initialSeed ? params : train(from: start).parameters))
 }
 var untrainedTest = [Int](), trainedTest = [Int](), untrainedHeldOut = [Int](), trainedHeldOut = [Int]()
+var untrainedLoss = [Double](), trainedLoss = [Double]()
 var runRows = [[Any]]()
 for run in runs {
+    untrainedLoss.append(evaluate(run.start, trainSet).loss)
+    trainedLoss.append(evaluate(run.trained, trainSet).loss)
     untrainedTest.append(evaluate(run.start, testSet).correct)
     trainedTest.append(evaluate(run.trained, testSet).correct)
     untrainedHeldOut.append(evaluate(run.start, heldOutSet).correct)
     trainedHeldOut.append(evaluate(run.trained, heldOutSet).correct)
-    runRows.append(["seed \(run.seed)", untrainedTest.last!, trainedTest.last!, untrainedHeldOut.last!, trainedHeldOut.last!])
+    let row: [Any] = ["seed \(run.seed)", untrainedLoss.last!, trainedLoss.last!, untrainedTest.last!, trainedTest.last!,
+                      untrainedHeldOut.last!, trainedHeldOut.last!]
+    runRows.append(row)
 }
-showTable(["start", "test: untrained", "test: trained", "held-out: untrained", "held-out: trained"], runRows,
-          "images classified correctly, of \(testSet.labels.count) test and \(heldOutSet.labels.count) held-out, before and after \(steps) steps")
+showTable(["start", "training loss: untrained", "training loss: trained", "test: untrained", "test: trained",
+           "held-out: untrained", "held-out: trained"], runRows,
+          "loss on the \(trainSet.labels.count) training images, and images classified correctly, of \(testSet.labels.count) test and \(heldOutSet.labels.count) held-out, before and after \(steps) steps")
 let runCount = runs.count
 precondition(runCount >= 5, "fewer than five starts")
+precondition(runs.indices.allSatisfy { trainedLoss[$0] < untrainedLoss[$0] / 10 },
+             "some start's training loss no longer falls by more than a factor of 10")
 precondition(runs.indices.allSatisfy { trainedTest[$0] > untrainedTest[$0] && trainedHeldOut[$0] > untrainedHeldOut[$0] },
              "some trained network no longer beats its untrained start on the test or held-out images")
 precondition(trainedHeldOut.max()! < trainedTest.min()!,
              "some trained network no longer does worse on the held-out placements than every one does on the test images")
-print("11-tiny-cnn.md line 669:", runCount)
-print("11-tiny-cnn.md line 670:", untrainedTest.min()!)
-print("11-tiny-cnn.md line 670:", untrainedTest.max()!)
-print("11-tiny-cnn.md line 671:", trainedTest.min()!)
-print("11-tiny-cnn.md line 671:", trainedTest.max()!)
-print("11-tiny-cnn.md line 673:", untrainedHeldOut.min()!)
-print("11-tiny-cnn.md line 673:", untrainedHeldOut.max()!)
-print("11-tiny-cnn.md line 674:", trainedHeldOut.min()!)
-print("11-tiny-cnn.md line 674:", trainedHeldOut.max()!)
+print("11-tiny-cnn.md line 684:", runCount)
+print("11-tiny-cnn.md line 685:", untrainedLoss.min()!)
+print("11-tiny-cnn.md line 686:", untrainedLoss.max()!)
+print("11-tiny-cnn.md line 686:", trainedLoss.min()!)
+print("11-tiny-cnn.md line 687:", trainedLoss.max()!)
+print("11-tiny-cnn.md line 688:", untrainedTest.min()!)
+print("11-tiny-cnn.md line 688:", untrainedTest.max()!)
+print("11-tiny-cnn.md line 689:", trainedTest.min()!)
+print("11-tiny-cnn.md line 689:", trainedTest.max()!)
+print("11-tiny-cnn.md line 691:", untrainedHeldOut.min()!)
+print("11-tiny-cnn.md line 691:", untrainedHeldOut.max()!)
+print("11-tiny-cnn.md line 692:", trainedHeldOut.min()!)
+print("11-tiny-cnn.md line 692:", trainedHeldOut.max()!)
 
-// MARK: block 16, 11-tiny-cnn.md line 690
+// MARK: block 16, 11-tiny-cnn.md line 708
 var comparisonRows = [[Any]]()
 var gains = [Int](), withoutDx = [Parameters](), withoutTest = [Int]()
 for (k, run) in runs.enumerated() {
@@ -492,21 +508,21 @@ let worstWithout = withoutTest.min()!
 precondition(gains.allSatisfy { $0 > 0 }, "passing dx no longer helps from every start")
 precondition(3 * worstWithout > 2 * testSet.labels.count, "without dx some run no longer gets two thirds of the test set right")
 precondition(worstWithout > untrainedTest.max()!, "without dx some run no longer beats every untrained network")
-print("11-tiny-cnn.md line 710:", gains.count)
-print("11-tiny-cnn.md line 711:", gains.min()!)
-print("11-tiny-cnn.md line 712:", gains.max()!)
-print("11-tiny-cnn.md line 712:", withTotal)
-print("11-tiny-cnn.md line 713:", withoutTotal)
-print("11-tiny-cnn.md line 715:", trainSet.labels.count)
-print("11-tiny-cnn.md line 717:", gains.count)
-print("11-tiny-cnn.md line 718:", worstWithout)
-print("11-tiny-cnn.md line 718:", testSet.labels.count)
-print("11-tiny-cnn.md line 720:", untrainedTest.max()!)
-print("11-tiny-cnn.md line 721:", filterSide)
-print("11-tiny-cnn.md line 721:", filterSide)
-print("11-tiny-cnn.md line 724:", runCount)
+print("11-tiny-cnn.md line 728:", gains.count)
+print("11-tiny-cnn.md line 729:", gains.min()!)
+print("11-tiny-cnn.md line 730:", gains.max()!)
+print("11-tiny-cnn.md line 730:", withTotal)
+print("11-tiny-cnn.md line 731:", withoutTotal)
+print("11-tiny-cnn.md line 733:", trainSet.labels.count)
+print("11-tiny-cnn.md line 735:", gains.count)
+print("11-tiny-cnn.md line 736:", worstWithout)
+print("11-tiny-cnn.md line 736:", testSet.labels.count)
+print("11-tiny-cnn.md line 738:", untrainedTest.max()!)
+print("11-tiny-cnn.md line 739:", filterSide)
+print("11-tiny-cnn.md line 739:", filterSide)
+print("11-tiny-cnn.md line 742:", runCount)
 
-// MARK: block 17, 11-tiny-cnn.md line 743
+// MARK: block 17, 11-tiny-cnn.md line 761
 let barsOnly = makeBars(count: testSet.labels.count, seed: testSeed, noise: 0, parity: 0)
 precondition(barsOnly.placements == testSet.placements, "the noiseless copy puts its bars elsewhere")
 var misreadSentences = [String]()
@@ -547,12 +563,12 @@ let saliencyCheck = checkGradients(saliencyChecks[0], saliencyChecks[1], salienc
 precondition(saliencyCrossings == 0, "a nudge of the saliency check crosses a ReLU kink")
 precondition(peakSizes.max()! > 10 * peakSizes.min()!, "the three maps no longer differ in size by more than a factor of 10")
 let misreadText = misreadSentences.isEmpty ? "It reads all three correctly." : misreadSentences.joined(separator: " ")
-print("11-tiny-cnn.md line 788:", classes)
-print("11-tiny-cnn.md line 788:", saliencyCrossings)
-print("11-tiny-cnn.md line 789:", saliencyCheck.worst)
-print("11-tiny-cnn.md line 791:", misreadText)
+print("11-tiny-cnn.md line 806:", classes)
+print("11-tiny-cnn.md line 806:", saliencyCrossings)
+print("11-tiny-cnn.md line 807:", saliencyCheck.worst)
+print("11-tiny-cnn.md line 809:", misreadText)
 
-// MARK: block 18, 11-tiny-cnn.md line 804
+// MARK: block 18, 11-tiny-cnn.md line 822
 /// Over the test set's saliency maps under p: in how many images the peak of |dx| lies on the bar,
 /// the mean |dx| is larger on the bar than off it, and dx is negative on more than half the bar's pixels.
 func saliencyCounts(_ p: Parameters) -> [Int] {
@@ -613,35 +629,35 @@ let orderedStarts = (0..<3).map { q in
     runs.indices.filter { untrainedCounts[$0][q] < withoutDxCounts[$0][q] && withoutDxCounts[$0][q] < trainedCounts[$0][q] }.count
 }
 precondition(orderedStarts.contains { $0 < runCount }, "every start is now ordered on every question: the text below needs rewriting")
-print("11-tiny-cnn.md line 868:", barLength)
-print("11-tiny-cnn.md line 868:", peakOnBar)
-print("11-tiny-cnn.md line 869:", testCount)
-print("11-tiny-cnn.md line 870:", untrainedCounts.map { $0[0] }.min()!)
-print("11-tiny-cnn.md line 871:", untrainedCounts.map { $0[0] }.max()!)
-print("11-tiny-cnn.md line 872:", runCount)
-print("11-tiny-cnn.md line 874:", strongerOnBar)
-print("11-tiny-cnn.md line 876:", untrainedCounts.map { $0[1] }.min()!)
-print("11-tiny-cnn.md line 877:", untrainedCounts.map { $0[1] }.max()!)
-print("11-tiny-cnn.md line 882:", mostlyNegative)
-print("11-tiny-cnn.md line 882:", testCount)
-print("11-tiny-cnn.md line 885:", untrainedCounts.map { $0[2] }.min()!)
-print("11-tiny-cnn.md line 886:", untrainedCounts.map { $0[2] }.max()!)
-print("11-tiny-cnn.md line 887:", runCount)
-print("11-tiny-cnn.md line 889:", total(untrainedCounts, 0))
-print("11-tiny-cnn.md line 889:", total(withoutDxCounts, 0))
-print("11-tiny-cnn.md line 890:", total(trainedCounts, 0))
-print("11-tiny-cnn.md line 893:", orderedStarts[0])
-print("11-tiny-cnn.md line 894:", orderedStarts[1])
-print("11-tiny-cnn.md line 894:", orderedStarts[2])
-print("11-tiny-cnn.md line 895:", runCount)
-print("11-tiny-cnn.md line 899:", peakSizes.max()! / peakSizes.min()!)
+print("11-tiny-cnn.md line 886:", barLength)
+print("11-tiny-cnn.md line 886:", peakOnBar)
+print("11-tiny-cnn.md line 887:", testCount)
+print("11-tiny-cnn.md line 888:", untrainedCounts.map { $0[0] }.min()!)
+print("11-tiny-cnn.md line 889:", untrainedCounts.map { $0[0] }.max()!)
+print("11-tiny-cnn.md line 890:", runCount)
+print("11-tiny-cnn.md line 892:", strongerOnBar)
+print("11-tiny-cnn.md line 894:", untrainedCounts.map { $0[1] }.min()!)
+print("11-tiny-cnn.md line 895:", untrainedCounts.map { $0[1] }.max()!)
+print("11-tiny-cnn.md line 900:", mostlyNegative)
+print("11-tiny-cnn.md line 900:", testCount)
+print("11-tiny-cnn.md line 903:", untrainedCounts.map { $0[2] }.min()!)
+print("11-tiny-cnn.md line 904:", untrainedCounts.map { $0[2] }.max()!)
+print("11-tiny-cnn.md line 905:", runCount)
+print("11-tiny-cnn.md line 907:", total(untrainedCounts, 0))
+print("11-tiny-cnn.md line 907:", total(withoutDxCounts, 0))
+print("11-tiny-cnn.md line 908:", total(trainedCounts, 0))
+print("11-tiny-cnn.md line 911:", orderedStarts[0])
+print("11-tiny-cnn.md line 912:", orderedStarts[1])
+print("11-tiny-cnn.md line 912:", orderedStarts[2])
+print("11-tiny-cnn.md line 913:", runCount)
+print("11-tiny-cnn.md line 917:", peakSizes.max()! / peakSizes.min()!)
 
-// MARK: block 19, 11-tiny-cnn.md line 919
+// MARK: block 19, 11-tiny-cnn.md line 937
 show(initial.w1, "the first layer's filters before training", heatmap: true)
 show(params.w1, "the first layer's filters after training", heatmap: true)
-print("11-tiny-cnn.md line 927:", filterSide)
+print("11-tiny-cnn.md line 945:", filterSide)
 
-// MARK: block 20, 11-tiny-cnn.md line 933
+// MARK: block 20, 11-tiny-cnn.md line 951
 /// Every placement of every kind of bar, without noise: the images and their labels.
 let everyBar: (images: Tensor, labels: [Int]) = {
     let room = imageSide - barLength + 1
@@ -748,13 +764,13 @@ let tiedFilters = (0..<F1).filter { strongest[$0].count > 1 }
 let tieSummary = tiedFilters.isEmpty ? "" : "; \(filterList(tiedFilters)) \(tiedFilters.count == 1 ? "answers" : "answer") equally to more than one kind"
 let kindsCovered = Set((0..<F1).filter { strongest[$0].count == 1 }.map { strongest[$0][0] }).count
 let templateCount = isTemplate.filter { $0 }.count
-print("11-tiny-cnn.md line 1042:", preferenceSummary + tieSummary)
-print("11-tiny-cnn.md line 1043:", kindsCovered)
-print("11-tiny-cnn.md line 1044:", templateCount)
-print("11-tiny-cnn.md line 1044:", F1)
-print("11-tiny-cnn.md line 1046:", runCount)
+print("11-tiny-cnn.md line 1060:", preferenceSummary + tieSummary)
+print("11-tiny-cnn.md line 1061:", kindsCovered)
+print("11-tiny-cnn.md line 1062:", templateCount)
+print("11-tiny-cnn.md line 1062:", F1)
+print("11-tiny-cnn.md line 1064:", runCount)
 
-// MARK: block 21, 11-tiny-cnn.md line 1052
+// MARK: block 21, 11-tiny-cnn.md line 1070
 /// For each filter of w: the largest cosine similarity between its taps and a bar-like line of taps, both centred.
 func lineLikeness(_ w: Tensor) -> [Double] {
     let tapCount = filterSide * filterSide
@@ -776,19 +792,32 @@ func lineLikeness(_ w: Tensor) -> [Double] {
     }
 }
 func average(_ v: [Double]) -> Double { v.reduce(0, +) / Double(v.count) }
+/// How many kinds of bar some filter of w answers to most, without a tie.
+func kindsCoveredBy(_ w: Tensor, _ b: Tensor) -> Int {
+    let strongestKinds = barResponses(w, b).strongest.filter { $0.count == 1 }.map { $0[0] }
+    return Set(strongestKinds).count
+}
+var untrainedKinds = [Int](), trainedKinds = [Int]()
 var untrainedTemplates = [Int](), trainedTemplates = [Int]()
 var untrainedLikeness = [Double](), trainedLikeness = [Double]()
 var templateRows = [[Any]]()
 for run in runs {
+    untrainedKinds.append(kindsCoveredBy(run.start.w1, run.start.b1))
+    trainedKinds.append(kindsCoveredBy(run.trained.w1, run.trained.b1))
     untrainedTemplates.append(templateTest(run.start.w1, run.start.b1).filter { $0 }.count)
     trainedTemplates.append(templateTest(run.trained.w1, run.trained.b1).filter { $0 }.count)
     untrainedLikeness.append(average(lineLikeness(run.start.w1)))
     trainedLikeness.append(average(lineLikeness(run.trained.w1)))
-    templateRows.append(["seed \(run.seed)", untrainedTemplates.last!, trainedTemplates.last!,
-                         untrainedLikeness.last!, trainedLikeness.last!])
+    templateRows.append(["seed \(run.seed)", untrainedKinds.last!, trainedKinds.last!, untrainedTemplates.last!,
+                         trainedTemplates.last!, untrainedLikeness.last!, trainedLikeness.last!])
 }
-showTable(["start", "templates: untrained", "templates: trained", "likeness: untrained", "likeness: trained"], templateRows,
-          "first-layer filters (of \(F1)) passing the template test, and their mean cosine similarity to a line, before and after training")
+showTable(["start", "kinds covered: untrained", "kinds covered: trained", "templates: untrained", "templates: trained",
+           "likeness: untrained", "likeness: trained"], templateRows,
+          "the first layer before and after training: kinds of bar (of \(classNames.count)) its filters answer to most, filters (of \(F1)) passing the template test, and their mean cosine similarity to a line")
+let (untrainedKindTotal, trainedKindTotal) = (untrainedKinds.reduce(0, +), trainedKinds.reduce(0, +))
+precondition(trainedKinds[0] == kindsCovered, "the table's first row no longer matches the chapter's network")
+precondition(untrainedKinds[0] == kindsCovered && 5 * untrainedKindTotal >= 4 * trainedKindTotal,
+             "the untrained layers no longer cover about as many kinds as the trained: the text below needs rewriting")
 let filtersInAll = F1 * runCount
 let (untrainedTemplateTotal, trainedTemplateTotal) = (untrainedTemplates.reduce(0, +), trainedTemplates.reduce(0, +))
 let notRaised = runs.indices.filter { trainedTemplates[$0] <= untrainedTemplates[$0] }.count
@@ -799,21 +828,25 @@ precondition(trainedTemplateTotal > untrainedTemplateTotal && trainedTemplateTot
 precondition(runs.indices.allSatisfy { trainedLikeness[$0] > untrainedLikeness[$0] },
              "from some start the trained filters no longer look more like a line than the untrained ones")
 precondition(trainedLikeness.max()! < 0.9, "some trained first layer is now close to exact lines: the text below needs rewriting")
-print("11-tiny-cnn.md line 1099:", untrainedTemplateTotal)
-print("11-tiny-cnn.md line 1100:", filtersInAll)
-print("11-tiny-cnn.md line 1100:", runCount)
-print("11-tiny-cnn.md line 1101:", trainedTemplateTotal)
-print("11-tiny-cnn.md line 1102:", notRaised)
-print("11-tiny-cnn.md line 1103:", filterSide * filterSide)
-print("11-tiny-cnn.md line 1106:", filtersInAll)
-print("11-tiny-cnn.md line 1109:", runCount)
-print("11-tiny-cnn.md line 1110:", untrainedLikeness.min()!)
-print("11-tiny-cnn.md line 1111:", untrainedLikeness.max()!)
-print("11-tiny-cnn.md line 1112:", trainedLikeness.min()!)
-print("11-tiny-cnn.md line 1112:", trainedLikeness.max()!)
-print("11-tiny-cnn.md line 1125:", filterSide * filterSide)
+print("11-tiny-cnn.md line 1131:", untrainedKinds[0])
+print("11-tiny-cnn.md line 1132:", runCount)
+print("11-tiny-cnn.md line 1133:", untrainedKindTotal)
+print("11-tiny-cnn.md line 1133:", trainedKindTotal)
+print("11-tiny-cnn.md line 1134:", untrainedTemplateTotal)
+print("11-tiny-cnn.md line 1135:", filtersInAll)
+print("11-tiny-cnn.md line 1135:", runCount)
+print("11-tiny-cnn.md line 1136:", trainedTemplateTotal)
+print("11-tiny-cnn.md line 1137:", notRaised)
+print("11-tiny-cnn.md line 1138:", filterSide * filterSide)
+print("11-tiny-cnn.md line 1141:", filtersInAll)
+print("11-tiny-cnn.md line 1144:", runCount)
+print("11-tiny-cnn.md line 1145:", untrainedLikeness.min()!)
+print("11-tiny-cnn.md line 1146:", untrainedLikeness.max()!)
+print("11-tiny-cnn.md line 1147:", trainedLikeness.min()!)
+print("11-tiny-cnn.md line 1147:", trainedLikeness.max()!)
+print("11-tiny-cnn.md line 1160:", filterSide * filterSide)
 
-// MARK: block 22, 11-tiny-cnn.md line 1128
+// MARK: block 22, 11-tiny-cnn.md line 1163
 let explored = (0..<F1).filter { strongest[$0] == [2] }.max { largest[$0][2] < largest[$1][2] }
 precondition(explored != nil, "no first-layer filter answers most to diagonal bars any more")
 let diagonalFilter = explored!
@@ -842,15 +875,15 @@ for f in 0..<F1 {
                            diagonalImage.images, Tensor.stack([params.w1.slice(f)])).dx
 }
 let sharesDiff = checkAgreement("the filters' shares of dx vs the image's dx", shares, diagonalPass.dx)
-print("11-tiny-cnn.md line 1159:", diagonalFilter)
-print("11-tiny-cnn.md line 1160:", peakWords)
-print("11-tiny-cnn.md line 1160:", filterSide)
-print("11-tiny-cnn.md line 1161:", dyOfFilter.maxAbs())
-print("11-tiny-cnn.md line 1162:", diagonalPass.loss)
-print("11-tiny-cnn.md line 1166:", F1)
-print("11-tiny-cnn.md line 1166:", sharesDiff)
+print("11-tiny-cnn.md line 1194:", diagonalFilter)
+print("11-tiny-cnn.md line 1195:", peakWords)
+print("11-tiny-cnn.md line 1195:", filterSide)
+print("11-tiny-cnn.md line 1196:", dyOfFilter.maxAbs())
+print("11-tiny-cnn.md line 1197:", diagonalPass.loss)
+print("11-tiny-cnn.md line 1201:", F1)
+print("11-tiny-cnn.md line 1201:", sharesDiff)
 
-// MARK: block 23, 11-tiny-cnn.md line 1177
+// MARK: block 23, 11-tiny-cnn.md line 1212
 showRotation(params.w1.slice(diagonalFilter).slice(0),
              "Filter \(diagonalFilter) as trained, and as a true convolution would apply it")
 var turned = params
@@ -860,16 +893,16 @@ let testTurned = evaluate(turned, testSet)
 precondition(barResponses(turned.w1, turned.b1).strongest == strongest,
              "a turned first-layer filter no longer answers most to the same kind of bar")
 precondition(testTurned.correct < testAfter.correct, "turning the filters no longer costs test accuracy")
-print("11-tiny-cnn.md line 1190:", testTurned.correct)
-print("11-tiny-cnn.md line 1190:", testSet.labels.count)
-print("11-tiny-cnn.md line 1191:", testAfter.correct)
-print("11-tiny-cnn.md line 1208:", losses[0])
-print("11-tiny-cnn.md line 1208:", losses[steps - 1])
-print("11-tiny-cnn.md line 1209:", trainBefore.correct)
-print("11-tiny-cnn.md line 1210:", trainAfter.correct)
-print("11-tiny-cnn.md line 1210:", trainSet.labels.count)
-print("11-tiny-cnn.md line 1211:", testAfter.correct)
-print("11-tiny-cnn.md line 1212:", testSet.labels.count)
-print("11-tiny-cnn.md line 1213:", heldOutAfter.correct)
-print("11-tiny-cnn.md line 1213:", heldOutSet.labels.count)
-print("11-tiny-cnn.md line 1216:", gains.count)
+print("11-tiny-cnn.md line 1225:", testTurned.correct)
+print("11-tiny-cnn.md line 1225:", testSet.labels.count)
+print("11-tiny-cnn.md line 1226:", testAfter.correct)
+print("11-tiny-cnn.md line 1243:", losses[0])
+print("11-tiny-cnn.md line 1243:", losses[steps - 1])
+print("11-tiny-cnn.md line 1244:", trainBefore.correct)
+print("11-tiny-cnn.md line 1245:", trainAfter.correct)
+print("11-tiny-cnn.md line 1245:", trainSet.labels.count)
+print("11-tiny-cnn.md line 1246:", testAfter.correct)
+print("11-tiny-cnn.md line 1247:", testSet.labels.count)
+print("11-tiny-cnn.md line 1248:", heldOutAfter.correct)
+print("11-tiny-cnn.md line 1248:", heldOutSet.labels.count)
+print("11-tiny-cnn.md line 1251:", gains.count)

@@ -12,7 +12,7 @@
 import ConvEngine
 import ConvbookRuntime
 
-// MARK: block 1, 12-reference.md line 239
+// MARK: block 1, 12-reference.md line 240
 // The figures of this paragraph, from one small linear layer and the formula |λ − 1|/(λ + 1).
 let refLayer = (x: Tensor.randomNormal(shape: [2, 3, 5, 5], seed: 91), w: Tensor.randomNormal(shape: [4, 3, 3, 3], seed: 92),
                 b: Tensor.randomNormal(shape: [4], seed: 93), dy: Tensor.randomNormal(shape: [2, 4, 3, 3], seed: 94))
@@ -34,15 +34,15 @@ for (k, bar) in [1e-7, 1e-2].enumerated() {
     }
     precondition(relError(refDx, -0.5 * refDx) == 1, "a gradient of the wrong sign has the relative error 1")
 }
-print("12-reference.md line 266:", refLayer.x.count)
-print("12-reference.md line 267:", refLargeStep)
-print("12-reference.md line 268:", refSmallStep)
-print("12-reference.md line 277:", refCaught[0])
-print("12-reference.md line 277:", refCaughtBelow[0])
-print("12-reference.md line 278:", refCaught[1])
-print("12-reference.md line 279:", refCaughtBelow[1])
+print("12-reference.md line 267:", refLayer.x.count)
+print("12-reference.md line 268:", refLargeStep)
+print("12-reference.md line 269:", refSmallStep)
+print("12-reference.md line 279:", refCaught[0])
+print("12-reference.md line 279:", refCaughtBelow[0])
+print("12-reference.md line 280:", refCaught[1])
+print("12-reference.md line 281:", refCaughtBelow[1])
 
-// MARK: block 2, 12-reference.md line 289
+// MARK: block 2, 12-reference.md line 291
 let params = ConvParameters(stride: HW(height: 2, width: 3), padding: HW(height: 1, width: 2),
                             dilation: HW(height: 2, width: 1), groups: 2)
 let x = Tensor.randomNormal(shape: [2, 4, 7, 9], seed: 1)
@@ -59,22 +59,22 @@ let (F, HH, WW) = (w.shape[0], w.shape[2], w.shape[3])
 /// The first channel of filter f's group, c₀(f).
 func firstChannel(_ f: Int) -> Int { geometry.group(ofFilter: f) * geometry.channelsPerGroup }
 print("y has shape", y.shape)
-print("12-reference.md line 308:", N)
-print("12-reference.md line 308:", C)
-print("12-reference.md line 309:", H)
-print("12-reference.md line 309:", W)
-print("12-reference.md line 309:", F)
-print("12-reference.md line 309:", HH)
-print("12-reference.md line 309:", WW)
-print("12-reference.md line 310:", params.groups)
-print("12-reference.md line 310:", s.height)
-print("12-reference.md line 310:", s.width)
-print("12-reference.md line 311:", p.height)
-print("12-reference.md line 311:", p.width)
-print("12-reference.md line 312:", d.height)
-print("12-reference.md line 312:", d.width)
+print("12-reference.md line 310:", N)
+print("12-reference.md line 310:", C)
+print("12-reference.md line 311:", H)
+print("12-reference.md line 311:", W)
+print("12-reference.md line 311:", F)
+print("12-reference.md line 311:", HH)
+print("12-reference.md line 311:", WW)
+print("12-reference.md line 312:", params.groups)
+print("12-reference.md line 312:", s.height)
+print("12-reference.md line 312:", s.width)
+print("12-reference.md line 313:", p.height)
+print("12-reference.md line 313:", p.width)
+print("12-reference.md line 314:", d.height)
+print("12-reference.md line 314:", d.width)
 
-// MARK: block 3, 12-reference.md line 314
+// MARK: block 3, 12-reference.md line 316
 /// Integers as prose: "5", "0 and 2", "0, 2 and 4"; "none" for no integers.
 func listed(_ xs: [Int]) -> String {
     let words = xs.map(String.init)
@@ -82,13 +82,22 @@ func listed(_ xs: [Int]) -> String {
     return words.count < 2 ? words.joined() : words.dropLast().joined(separator: ", ") + " and " + words.last!
 }
 
-// MARK: block 4, 12-reference.md line 332
+// MARK: block 4, 12-reference.md line 335
 let spanH = H + 2 * p.height - d.height * (HH - 1) - 1
 let spanW = W + 2 * p.width - d.width * (WW - 1) - 1
 let outH = spanH / s.height + 1, outW = spanW / s.width + 1
 let (rH, rW) = (spanH % s.height, spanW % s.width)
-checkAgreement("H′, W′ by the formula vs the shape of convForward's y",
-               Tensor(vector: [Double(outH), Double(outW)]), Tensor(vector: [Double(y.shape[2]), Double(y.shape[3])]))
+/// Measured: window positions counted one by one while the last tap is still inside x_pad, along one axis.
+func windowsWalked(_ length: Int, _ kernel: Int, _ step: Int, _ border: Int, _ gap: Int) -> Int {
+    var count = 0
+    while step * count + gap * (kernel - 1) < length + 2 * border { count += 1 }
+    return count
+}
+let walkedH: Int = windowsWalked(H, HH, s.height, p.height, d.height)
+let walkedW: Int = windowsWalked(W, WW, s.width, p.width, d.width)
+checkAgreement("H′, W′ by the formula vs windows counted",
+               Tensor(vector: [Double(outH), Double(outW)]), Tensor(vector: [Double(walkedH), Double(walkedW)]))
+precondition(y.shape == [N, F, walkedH, walkedW], "convForward's y is (N, F, H′, W′)")
 /// Stated: the rows u of x (0 ..< H) such that no u + p = s·i + d·a, for the H' output rows i and the HH taps a.
 func unreadRows(H: Int, HH: Int, s: Int, p: Int, d: Int) -> [Int] {
     let rows: Int = (H + 2 * p - d * (HH - 1) - 1) / s + 1
@@ -126,21 +135,22 @@ let zeroRows = zeroRowsOfDx(loops.dx), zeroColumns = zeroRowsOfDx(rowsAndColumns
 precondition(zeroRows == unreadRows(H: H, HH: HH, s: s.height, p: p.height, d: d.height)
              && zeroColumns == unreadRows(H: W, HH: WW, s: s.width, p: p.width, d: d.width),
              "the rows and columns of x with dx = 0 are those no tap reads")
-precondition(s.height == d.height && unreadRows(H: H + 2 * p.height, HH: HH, s: s.height, p: 0, d: d.height)
-             .allSatisfy { $0 % s.height != 0 }, "down the rows only multiples of s = d are read")
+let oddPadRows: [Int] = (0..<(H + 2 * p.height)).filter { $0 % s.height != 0 }
+precondition(s.height == d.height && unreadRows(H: H + 2 * p.height, HH: HH, s: s.height, p: 0, d: d.height) == oddPadRows,
+             "down the rows the taps read exactly the rows of x_pad that are multiples of s = d")
 precondition(rH <= p.height && rW <= p.width, "the rows and columns past the last window are padding")
-print("12-reference.md line 381:", outH)
-print("12-reference.md line 381:", outW)
-print("12-reference.md line 382:", rH)
-print("12-reference.md line 382:", rW)
-print("12-reference.md line 384:", s.height)
-print("12-reference.md line 386:", s.height)
-print("12-reference.md line 386:", s.width)
-print("12-reference.md line 387:", WW)
-print("12-reference.md line 389:", listed(zeroRows))
-print("12-reference.md line 389:", listed(zeroColumns))
+print("12-reference.md line 394:", outH)
+print("12-reference.md line 394:", outW)
+print("12-reference.md line 395:", rH)
+print("12-reference.md line 395:", rW)
+print("12-reference.md line 397:", s.height)
+print("12-reference.md line 399:", s.height)
+print("12-reference.md line 399:", s.width)
+print("12-reference.md line 400:", WW)
+print("12-reference.md line 402:", listed(zeroRows))
+print("12-reference.md line 402:", listed(zeroColumns))
 
-// MARK: block 5, 12-reference.md line 401
+// MARK: block 5, 12-reference.md line 414
 let sizeSweep = Sweep(["H": 1...9, "HH": 1...4, "s": 1...4, "p": 0...2, "d": 1...3])
 /// The sweep's H, HH, s, p, d down the rows of a (1, 1, H, 1) layer, with random x and w.
 func oneAxisLayer(_ c: Sweep.Setting, padded: Bool = true) -> (x: Tensor, w: Tensor, parameters: ConvParameters) {
@@ -190,12 +200,12 @@ let gapLayers: [(Int, Int)] = sizeSweep.filter { fits($0) && $0.d == 1 && $0.s >
 }
 let undercounted = gapLayers.filter { $0.0 < $0.1 }.count
 precondition(undercounted > 0 && gapLayers.allSatisfy { $0.0 <= $0.1 }, "with s > HH the closed form never overcounts")
-print("12-reference.md line 453:", outputRule.checked)
-print("12-reference.md line 454:", closedForm.checked)
-print("12-reference.md line 455:", gapLayers.count)
-print("12-reference.md line 457:", undercounted)
+print("12-reference.md line 466:", outputRule.checked)
+print("12-reference.md line 467:", closedForm.checked)
+print("12-reference.md line 468:", gapLayers.count)
+print("12-reference.md line 470:", undercounted)
 
-// MARK: block 6, 12-reference.md line 461
+// MARK: block 6, 12-reference.md line 474
 // The defining sum at one output, written out.
 let (n0, f0, i0, j0) = (1, 3, 2, 1)
 let xPad = pad(x, p)
@@ -209,10 +219,10 @@ for c in 0..<geometry.channelsPerGroup {
 }
 checkAgreement("y[1, 3, 2, 1] by the sum vs the loops", Tensor(vector: [y0]), Tensor(vector: [y[n0, f0, i0, j0]]))
 let forwardDiff = checkAgreement("forward: building blocks vs loops", convForwardByBlocks(x, w, b, params), y)
-print("12-reference.md line 477:", y0)
-print("12-reference.md line 478:", forwardDiff)
+print("12-reference.md line 490:", y0)
+print("12-reference.md line 491:", forwardDiff)
 
-// MARK: block 7, 12-reference.md line 482
+// MARK: block 7, 12-reference.md line 495
 var dbBySum = Tensor(zeros: [F])
 for n in 0..<N {
     for f in 0..<F { dbBySum[f] += dy.slice(n).slice(f).sum() }
@@ -221,7 +231,7 @@ checkAgreement("db: Σ dy vs loops", dbBySum, loops.db)
 checkAgreement("db: building blocks vs loops", blocks.db, loops.db)
 let dbCheck = checkGradients(("db", loops.db, numericalGradient(of: { convForward(x, w, $0, params) }, at: b, upstream: dy)))
 
-// MARK: block 8, 12-reference.md line 494
+// MARK: block 8, 12-reference.md line 507
 // The cross-correlation form for one slice, dw[f, c'] with f = 3, c' = 1, written out.
 let (fW, cW) = (3, 1)
 var dwSlice = Tensor(zeros: [HH, WW])
@@ -250,9 +260,9 @@ let uncutRule = checkRule("the uncut correlation for dw has HH + ⌊r/d⌋ entri
                               return [entries, entries]
                           },
                           measured: uncutLength)
-print("12-reference.md line 526:", uncutRule.checked)
+print("12-reference.md line 539:", uncutRule.checked)
 
-// MARK: block 9, 12-reference.md line 534
+// MARK: block 9, 12-reference.md line 547
 // The full-convolution form for one slice, dx[n, c] with n = 1, c = 2, written out.
 let (nX, cX) = (1, 2)
 let wTilde = rotate180(swapFilterAndChannelAxes(w))                 // (C/g, F, HH, WW)
@@ -303,12 +313,12 @@ let extendRule = checkRule("the full convolution for dx is H + 2p − r long: ex
                                return [length, length]
                            },
                            measured: fullLength)
-print("12-reference.md line 588:", extendRule.checked)
-print("12-reference.md line 592:", dbCheck["db"])
-print("12-reference.md line 593:", dwCheck["dw"])
-print("12-reference.md line 593:", dxCheck["dx"])
+print("12-reference.md line 601:", extendRule.checked)
+print("12-reference.md line 605:", dbCheck["db"])
+print("12-reference.md line 606:", dwCheck["dw"])
+print("12-reference.md line 606:", dxCheck["dx"])
 
-// MARK: block 10, 12-reference.md line 597
+// MARK: block 10, 12-reference.md line 610
 let ungrouped = ConvParameters(stride: s, padding: p, dilation: d)
 var wDense = Tensor(zeros: [F, C, HH, WW]), inBlock = Tensor(zeros: [F, C, HH, WW])
 for f in 0..<F {
@@ -357,11 +367,11 @@ let groupRule = checkRule("filter f reads channel c exactly when their groups ag
                           over: groupSweep, where: groupsDivide,
                           stated: { sameGroupPairs(C: $0.C, F: $0.F, g: $0.g) },
                           measured: { connectedPairs(C: $0.C, F: $0.F, g: $0.g) })
-print("12-reference.md line 649:", outsideBlocks)
-print("12-reference.md line 651:", groupRule.checked)
-print("12-reference.md line 652:", groupedLayers)
+print("12-reference.md line 662:", outsideBlocks)
+print("12-reference.md line 664:", groupRule.checked)
+print("12-reference.md line 665:", groupedLayers)
 
-// MARK: block 11, 12-reference.md line 658
+// MARK: block 11, 12-reference.md line 671
 let fast = convBackwardIm2col(dy, x, w, params)
 checkAgreement("forward: im2col + products vs loops", convForwardIm2col(x, w, b, params), y)
 checkAgreement("dx: col2im(W_matᵀ dY_mat) vs loops", fast.dx, loops.dx)
@@ -371,7 +381,7 @@ let colsShape = im2col(x, kernelHeight: HH, kernelWidth: WW, group: 1, params).s
 checkAgreement("im2col shape vs ((C/g)·HH·WW, N·H′·W′)", Tensor(vector: colsShape.map(Double.init)),
                Tensor(vector: [Double(geometry.channelsPerGroup * HH * WW), Double(N * outH * outW)]))
 
-// MARK: block 12, 12-reference.md line 671
+// MARK: block 12, 12-reference.md line 684
 let z = convForward(x, w, b, params)
 let da = Tensor.randomNormal(shape: z.shape, seed: 5)
 let dz = reluBackward(da, z)
@@ -385,10 +395,10 @@ let reluCheck = checkGradients(
     ("db", chain.db, numericalGradient(of: { relu(convForward(x, w, $0, params)) }, at: b, upstream: da)))
 let nearestToKink = z.scalars.map { abs($0) }.min()!
 precondition(nearestToKink > 1e-5, "a pre-activation lies within h = 1e-5 of the kink")
-print("12-reference.md line 687:", reluCheck.worst)
-print("12-reference.md line 689:", nearestToKink)
+print("12-reference.md line 700:", reluCheck.worst)
+print("12-reference.md line 702:", nearestToKink)
 
-// MARK: block 13, 12-reference.md line 693
+// MARK: block 13, 12-reference.md line 706
 // relError and the centred difference, written from their formulas.
 func relErrorByFormula(_ u: Tensor, _ v: Tensor) -> Double {
     var worst = 0.0

@@ -12,7 +12,7 @@
 import ConvEngine
 import ConvbookRuntime
 
-// MARK: block 1, 13-notation.md line 190
+// MARK: block 1, 13-notation.md line 202
 let xQA = Tensor.randomNormal(shape: [1, 3, 5, 6], seed: 71)
 let wQA = Tensor.randomNormal(shape: [2, 3, 3, 2], seed: 72)
 let dyQA = Tensor.randomNormal(shape: [1, 2, 3, 5], seed: 73)
@@ -42,4 +42,4 @@ for m in 1...H {
 }
 let qaDifference = checkAgreement("the Q&A thread's δ (1-based, channels last) vs convBackward's dx",
                                   Tensor(shape: [1, C, H, W], scalars: delta), convBackward(dyQA, xQA, wQA).dx)
-print("13-notation.md line 222:", qaDifference)
+print("13-notation.md line 234:", qaDifference)
