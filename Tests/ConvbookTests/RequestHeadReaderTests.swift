@@ -100,7 +100,8 @@ import Testing
             })
             #expect(head?.fields.first?.value.count == size)
         }
-        #expect(times[1] < .seconds(5), "\(times)")
-        #expect(times[1] < times[0] * 10, "4 times the bytes took \(times[1] / times[0]) times as long")
+        // A ratio, not a time: the machine is shared, and a loaded one made
+        // an absolute bound fail. Linear is 4 times, quadratic 16.
+        #expect(times[1] < times[0] * 10, "4 times the bytes took \(times[1] / times[0]) times as long: \(times)")
     }
 }
