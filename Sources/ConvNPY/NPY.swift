@@ -228,7 +228,35 @@ enum NPYCodec {
 
     // MARK: Decoding
 
-    static func decode(_ data: [UInt8]) throws(NPYError) -> Tensor {
+    /// Where an array's data starts, its fields, and how many elements and
+    /// bytes it has: everything the magic, version, header length and header
+    /// say. `data` needs to hold only the bytes up to the end of the header.
+    struct Layout {
+        var fields: HeaderFields
+        var dataStart: Int
+        var count: Int
+        var dataBytes: Int
+    }
+
+    /// The end of the header (where the data starts) as the first bytes say,
+    /// or nil when they are too few, or not an `.npy` start ``layout(_:)``
+    /// would accept.
+    static func headerEnd(_ prefix: [UInt8]) -> Int? {
+        guard prefix.count >= magic.count + 2, prefix.starts(with: magic) else { return nil }
+        let lengthSize: Int
+        switch (prefix[magic.count], prefix[magic.count + 1]) {
+        case (1, 0): lengthSize = 2
+        case (2, 0), (3, 0): lengthSize = 4
+        default: return nil
+        }
+        let lengthOffset = magic.count + 2
+        guard prefix.count >= lengthOffset + lengthSize else { return nil }
+        var headerLength = 0
+        for k in 0..<lengthSize { headerLength |= Int(prefix[lengthOffset + k]) << (8 * k) }
+        return lengthOffset + lengthSize + headerLength
+    }
+
+    static func layout(_ data: [UInt8]) throws(NPYError) -> Layout {
         if data.isEmpty {
             throw NPYError(.notNPY, "not an .npy file: the data is empty")
         }
@@ -302,15 +330,25 @@ enum NPYCodec {
         guard !overflow else {
             throw NPYError(.malformedHeader, "malformed header: shape \(fields.shape) has too many elements")
         }
-        let found = data.count - dataStart
-        let what = "expected \(expected) bytes of data for shape \(fields.shape) \(fields.dtype.rawValue), found \(found)"
+        return Layout(fields: fields, dataStart: dataStart, count: count, dataBytes: expected)
+    }
+
+    /// Throws when `found` data bytes are not the `layout.dataBytes` the header asks for.
+    static func checkDataSize(found: Int, _ layout: Layout) throws(NPYError) {
+        let expected = layout.dataBytes
+        let what = "expected \(expected) bytes of data for shape \(layout.fields.shape) \(layout.fields.dtype.rawValue), found \(found)"
         if found < expected {
             throw NPYError(.truncatedData, "truncated data: " + what)
         }
         if found > expected {
             throw NPYError(.trailingData, "trailing data: " + what + " (\(found - expected) unexpected bytes after the array data)")
         }
+    }
 
+    static func decode(_ data: [UInt8]) throws(NPYError) -> Tensor {
+        let layout = try layout(data)
+        try checkDataSize(found: data.count - layout.dataStart, layout)
+        let (fields, dataStart, count) = (layout.fields, layout.dataStart, layout.count)
         let scalars = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
             data.withUnsafeBytes { raw in
                 switch fields.dtype {
@@ -451,24 +489,78 @@ enum NPYFile {
         String(cString: strerror(errno))
     }
 
+    /// The largest header read from a file (NumPy writes a few hundred bytes;
+    /// its own `np.load` refuses more than 10,000 by default).
+    static let maxHeaderBytes = 1 << 20
+
+    /// The whole file, read only when it is a regular file whose size is the
+    /// one its header asks for: a FIFO, a device such as `/dev/zero`, a
+    /// socket or a folder is refused at once (it is opened without blocking,
+    /// so a FIFO with no writer does not hang), and a file whose size
+    /// disagrees with its header is refused before its data is read.
     static func readAll(path: String) throws(NPYError) -> [UInt8] {
         var fd: Int32
-        repeat { fd = open(path, O_RDONLY | O_CLOEXEC) } while fd < 0 && errno == EINTR
+        repeat { fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK) } while fd < 0 && errno == EINTR
         guard fd >= 0 else {
             throw NPYError(.fileIO, "cannot open '\(path)' for reading: \(systemError())")
         }
         defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            throw NPYError(.fileIO, "cannot read '\(path)': \(systemError())")
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw NPYError(.fileIO, "cannot read '\(path)': it is \(kind(info.st_mode)), not a regular file (.npy files are read from regular files only)")
+        }
+        let size = Int(info.st_size)
+        // The magic, version and header length; then the header; then, if the
+        // size is the one the header asks for, the data.
+        var bytes = try readBytes(fd, path, count: min(size, NPYCodec.magic.count + 2 + 4))
+        if let headerEnd = NPYCodec.headerEnd(bytes) {
+            guard headerEnd - bytes.count <= maxHeaderBytes else {
+                throw NPYError(.malformedHeader, "'\(path)': malformed header: its length field says \(headerEnd - bytes.count) bytes, more than the \(maxHeaderBytes) read")
+            }
+            guard headerEnd <= size else {
+                throw NPYError(.truncatedHeader, "'\(path)': truncated header: the header ends at byte \(headerEnd), but the file has \(size) bytes")
+            }
+            bytes += try readBytes(fd, path, count: headerEnd - bytes.count)
+            do {
+                try NPYCodec.checkDataSize(found: size - headerEnd, try NPYCodec.layout(bytes))
+            } catch {
+                throw error.prefixed(withPath: path)
+            }
+        }
+        bytes += try readBytes(fd, path, count: size - bytes.count)
+        return bytes
+    }
+
+    /// Up to `count` bytes (fewer only at the end of the file).
+    private static func readBytes(_ fd: Int32, _ path: String, count: Int) throws(NPYError) -> [UInt8] {
+        guard count > 0 else { return [] }
+        var bytes = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, min(count - filled, 1 << 24)) }
             if n > 0 {
-                bytes.append(contentsOf: chunk[0..<n])
+                filled += n
             } else if n == 0 {
-                return bytes
+                break
             } else if errno != EINTR {
                 throw NPYError(.fileIO, "cannot read '\(path)': \(systemError())")
             }
+        }
+        bytes.removeSubrange(filled...)
+        return bytes
+    }
+
+    private static func kind(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFDIR: return "a folder"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFIFO: return "a FIFO"
+        case S_IFSOCK: return "a socket"
+        default: return "a special file"
         }
     }
 

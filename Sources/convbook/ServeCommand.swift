@@ -12,7 +12,8 @@ struct ServeCommand: AsyncParsableCommand {
         Watches the chapters, the theme and the engine and runtime modules; a failed build prints its \
         errors and the previous site stays served. The files written are exactly those of `convbook build`; \
         the live-reload script is added to pages as they are served. A request line over 8 KiB is answered 414, \
-        a request head over 32 KiB 431; idle and slow clients are disconnected. Ctrl-C stops it.
+        a request head over 32 KiB 431, a second Host header 400, a lowercase method 501; idle and slow clients \
+        are disconnected, and past --max-connections the connection idle the longest is dropped. Ctrl-C stops it.
         """
     )
 
@@ -22,10 +23,15 @@ struct ServeCommand: AsyncParsableCommand {
     var idleTimeout: Double = 30
     @Option(help: "Seconds a request may take to arrive, from its first byte, before the connection is closed.")
     var requestTimeout: Double = 10
+    @Option(help: "The most connections open at once; at the cap, the one idle the longest is dropped for a new one.")
+    var maxConnections: Int = 512
 
     func validate() throws {
         guard idleTimeout > 0, idleTimeout <= 86_400, requestTimeout > 0, requestTimeout <= 86_400 else {
             throw ValidationError("time-outs are seconds between 0 and 86400")
+        }
+        guard (1...100_000).contains(maxConnections) else {
+            throw ValidationError("--max-connections is a number from 1 to 100000, got \(maxConnections)")
         }
     }
 
@@ -34,6 +40,7 @@ struct ServeCommand: AsyncParsableCommand {
         var limits = ServeLimits()
         limits.idleTimeout = .milliseconds(Int64(idleTimeout * 1000))
         limits.requestTimeout = .milliseconds(Int64(requestTimeout * 1000))
+        limits.maxConnections = maxConnections
         do {
             try await PreviewServer(options: book.options(useCache: true), port: port, limits: limits).run()
         } catch {

@@ -77,6 +77,52 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/output.npy").path))
     }
 
+    /// `--input` is read only from a regular file whose size is the one its
+    /// header asks for: a device or a FIFO is refused at once, and so is a
+    /// file too short or too long for its header, before its data is read.
+    /// (Run under `timeout` and a 2 GiB `ulimit -v`, so that a reader without
+    /// these checks fails here instead of hanging or filling the memory.)
+    @Test func readsOnlyRegularFilesOfTheSizeTheirHeaderSays() throws {
+        let folder = try layerFolder()
+        let fifo = folder.appendingPathComponent("pipe.npy").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        // A header for 4 doubles (32 bytes of data), then 2 GB: a sparse file, nothing on disk.
+        let sparse = folder.appendingPathComponent("sparse.npy")
+        try Data(Tensor(vector: [1, 2, 3, 4]).npyBytes()).write(to: sparse)
+        #expect(truncate(sparse.path, 2_000_000_000) == 0)
+        // A header for 10^9 doubles (8 GB) with 32 bytes after it.
+        try Self.npy(header: "{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000,), }", dataBytes: 32)
+            .write(to: folder.appendingPathComponent("huge.npy"))
+
+        for (input, expected) in [
+            ("/dev/zero", "cannot read '/dev/zero': it is a character device, not a regular file"),
+            (fifo, "cannot read '\(fifo)': it is a FIFO, not a regular file"),
+            (folder.path, "it is a folder, not a regular file"),
+            ("sparse.npy", "'sparse.npy': trailing data: expected 32 bytes of data for shape [4] <f8, found 1999999872"),
+            ("huge.npy", "'huge.npy': truncated data: expected 8000000000 bytes of data for shape [1000000000] <f8, found 32"),
+        ] {
+            let started = Date()
+            let result = try Harness.run("/bin/sh", ["-c", "ulimit -v 2097152; exec timeout 20 \"$@\"", "sh", Harness.convbook,
+                                                     "conv", "--input", input, "--weight", "w.npy", "--out", "out"], in: folder)
+            let elapsed = Date().timeIntervalSince(started)
+            #expect(result.status == 1, "\(input): status \(result.status) (124: it hung), \(result.stderr)")
+            #expect(result.stderr.hasPrefix("convbook conv: error: --input ") && result.stderr.split(separator: "\n").count == 1)
+            #expect(result.stderr.contains(expected), "\(input): \(result.stderr)")
+            #expect(elapsed < 5, "\(input): refused after \(elapsed) s")
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/output.npy").path))
+    }
+
+    /// An `.npy` file of version 1.0 with the header dict `header` (padded as
+    /// NumPy pads it) and `dataBytes` zero bytes after it.
+    static func npy(header: String, dataBytes: Int) -> Data {
+        var text = Array(header.utf8)
+        let padded = (10 + text.count + 1 + 63) / 64 * 64 - 10
+        text += [UInt8](repeating: 0x20, count: padded - text.count - 1) + [0x0A]
+        return Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(text.count & 0xFF), UInt8(text.count >> 8)] + text
+                    + [UInt8](repeating: 0, count: dataBytes))
+    }
+
     @Test func anUnwritableOutputFolderLeavesNothingHalfWritten() throws {
         let folder = try layerFolder()
         // `out` is a file, so the folder cannot be created.

@@ -284,6 +284,61 @@ import Testing
         #expect(server.interrupt(timeout: 20) == 130)
     }
 
+    /// A head with two `Host` (or `Content-Length`) fields is 400, a method
+    /// in lowercase 501; past `--max-connections` (here 20) a new connection
+    /// takes the place of the one idle the longest, so idle clients cannot
+    /// starve a real request, and the server never holds more.
+    @Test(.timeLimit(.minutes(5)))
+    func refusesAmbiguousHeadsAndCapsConnectionsDroppingTheIdleFirst() async throws {
+        let book = try BookFixture(["01-first.md": "---\ntitle: First\nsummary: The only chapter.\n---\n# First\n\nVersion one of the prose.\n"])
+        let server = try ServeProcess(in: book.root, arguments: ["--max-connections", "20"])
+        defer { server.kill() }
+        let line = try #require(server.firstLine(timeout: 240), "no address line; stderr:\n\(server.stderr)")
+        let port = try #require(line.firstMatch(of: /127\.0\.0\.1:(\d+)\//).flatMap { UInt16($0.1) }, "\(line)")
+        let host = "Host: 127.0.0.1:\(port)\r\n"
+
+        for (status, what, request) in [
+            (400, "the same Host twice", "GET /01-first.html HTTP/1.1\r\n\(host)\(host)\r\n"),
+            (400, "a second, other Host", "GET /01-first.html HTTP/1.1\r\n\(host)host: example.com\r\n\r\n"),
+            (400, "two Content-Length fields", "POST / HTTP/1.1\r\n\(host)Content-Length: 0\r\nContent-Length: 5\r\n\r\nhello"),
+            (501, "a lowercase get", "get /01-first.html HTTP/1.1\r\n\(host)\r\n"),
+            (501, "a mixed-case Get", "Get /01-first.html HTTP/1.1\r\n\(host)\r\n"),
+        ] {
+            let response = try RawHTTP.exchange(request, port: port)
+            #expect(response.status == status, "\(what): \(response.head)")
+            #expect(response.peerClosed, "\(what): the connection was not closed")
+        }
+
+        // Refused connections linger for at most 2 s (``PreviewConnection`` drains them): let them go.
+        try await Task.sleep(for: .seconds(2.5))
+
+        // 60 clients connect and send nothing: the first 40 are dropped as the later ones come.
+        var idle = [RawHTTP.Connection]()
+        defer { idle.forEach { $0.close() } }
+        for _ in 0..<60 { idle.append(try RawHTTP.Connection(port: port)) }
+        let dropped = try await Self.poll(timeout: 20) { () -> Int? in
+            let count = idle.filter { $0.isClosedByPeer() }.count
+            return count >= 40 ? count : nil
+        }
+        #expect(dropped == 40, "dropped: \(String(describing: dropped))")
+        #expect(idle.prefix(40).allSatisfy { $0.isClosedByPeer() } && !idle.suffix(20).contains { $0.isClosedByPeer() },
+                "the oldest idle connections go first: \(idle.map { $0.isClosedByPeer() ? "x" : "o" }.joined())")
+        // The server holds no more sockets than the cap (and its listener, and what a moment's lag leaves).
+        let sockets = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(server.process.processIdentifier)/fd")) ?? [])
+            .compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(server.process.processIdentifier)/fd/\($0)") }
+            .filter { $0.hasPrefix("socket:") }
+        #expect(sockets.count <= 24, "the server holds \(sockets.count) sockets")
+
+        // A real request is served at once, in the place of the oldest idle connection left.
+        let started = Date()
+        let normal = try RawHTTP.request("GET /01-first.html HTTP/1.1", port: port)
+        #expect(normal.status == 200 && normal.text.contains("Version one"), "\(normal.head)")
+        #expect(Date().timeIntervalSince(started) < 3)
+        let next = try await Self.poll(timeout: 10) { idle[40].isClosedByPeer() ? true : nil }
+        #expect(next == true && !idle.suffix(19).contains { $0.isClosedByPeer() })
+        #expect(server.interrupt(timeout: 20) == 130)
+    }
+
     /// The versions in the `data:` lines of an event stream.
     static func eventVersions(_ stream: String) -> [String] {
         stream.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("data: ") }.map { String($0.dropFirst(6)) }

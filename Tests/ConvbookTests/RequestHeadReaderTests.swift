@@ -50,6 +50,8 @@ import Testing
     @Test(arguments: [
         "GET  / HTTP/1.1", "GET / HTTP/2.0", "GET /a b HTTP/1.1", "G(T / HTTP/1.1", "GET / HTTP/1.1\r\nNo colon",
         "GET / HTTP/1.1\r\nBad name: x", "GET / HTTP/1.1\r\nA: b\r\n folded", "GET / HTTP/1.1\r\nA: b\u{1}c",
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: 127.0.0.1", "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nhOST: example.com",
+        "POST / HTTP/1.1\r\nContent-Length: 0\r\ncontent-length: 5",
     ])
     func refusesWhatIsNotAHead(_ text: String) {
         var reader = RequestHeadReader(limits: ServeLimits())

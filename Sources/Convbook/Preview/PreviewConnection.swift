@@ -6,8 +6,9 @@ import Foundation
 /// request heads with a ``RequestHeadReader``, hands each request to the
 /// handler and writes the response, within ``ServeLimits``.
 ///
-/// A head that is too large or malformed is answered (414, 431, 400) and the
-/// connection closed; a client that is idle, slow to send a request or slow to
+/// A head that is too large or malformed is answered (414, 431, 400), and so
+/// is a method in lowercase (501, since FlyingFox's handlers would take `get`
+/// for GET), and the connection closed; a client that is idle, slow to send a request or slow to
 /// take a response is disconnected without an answer. Responses of unknown
 /// length (the live-reload event stream) are sent chunked: FlyingFox's
 /// `HTTPBodySequence` of unknown length encodes its chunks itself.
@@ -15,6 +16,8 @@ struct PreviewConnection {
     let socket: AsyncSocket
     let limits: ServeLimits
     let handler: any HTTPHandler
+    /// Its place among the server's connections: idle while it waits for a request.
+    let slot: ConnectionRegistry.Slot
 
     /// The bytes asked of the socket at a time, and the most sent at a time
     /// under one write time-out.
@@ -23,7 +26,10 @@ struct PreviewConnection {
 
     /// Serves requests until the client closes, asks to close, or breaks a limit.
     func run() async {
-        defer { try? socket.close() }
+        defer {
+            slot.release()   // before the close, so the registry never shuts a reused descriptor
+            try? socket.close()
+        }
         var reader = RequestHeadReader(limits: limits)
         do {
             while true {
@@ -37,6 +43,11 @@ struct PreviewConnection {
                     case .malformed: await refuse(.badRequest)
                     }
                     return
+                }
+                // Methods are case-sensitive (RFC 9110): `get` is not GET, but FlyingFox's
+                // HTTPMethod would make it so.
+                guard !head.method.utf8.contains(where: { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) }) else {
+                    return await refuse(.notImplemented)
                 }
                 guard let length = head.bodyLength, length <= limits.maxBodyBytes else {
                     return await refuse(.payloadTooLarge)
@@ -57,9 +68,14 @@ struct PreviewConnection {
         if let head = try reader.next() { return head }
         let clock = ContinuousClock()
         var deadline = reader.hasBufferedBytes ? clock.now + limits.requestTimeout : nil
+        if deadline == nil { slot.idle() }
+        defer { slot.busy() }
         while true {
             let bytes = try await read(within: deadline.map { $0 - clock.now } ?? limits.idleTimeout)
-            if deadline == nil { deadline = clock.now + limits.requestTimeout }
+            if deadline == nil {
+                deadline = clock.now + limits.requestTimeout
+                slot.busy()
+            }
             if let head = try reader.next(adding: bytes) { return head }
         }
     }

@@ -17,7 +17,8 @@ struct RequestHead: Equatable {
 
     /// Parses a head: its lines, each ending in LF or CR LF, up to and with the
     /// blank line. Nil when it is not an HTTP/1.0 or 1.1 request head (a line
-    /// folded onto the next, a field name with spaces, a control character).
+    /// folded onto the next, a field name with spaces, a control character,
+    /// a second `Host` or `Content-Length`).
     init?(_ bytes: ArraySlice<UInt8>) {
         var lines = bytes.split(separator: Self.lf, omittingEmptySubsequences: false).map { line in
             line.last == Self.cr ? line.dropLast() : line
@@ -41,6 +42,11 @@ struct RequestHead: Equatable {
             guard !name.isEmpty, name.allSatisfy(Self.isTokenByte),
                   value.allSatisfy({ $0 == Self.tab || $0 >= 0x20 && $0 != 0x7F }) else { return nil }
             fields.append(Field(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self)))
+        }
+        // One Host (RFC 9112 3.2: more is a 400) and one Content-Length: a second
+        // one would leave which is meant to whoever reads the request next.
+        for unique in ["Host", "Content-Length"] {
+            guard fields.lazy.filter({ $0.name.caseInsensitiveCompare(unique) == .orderedSame }).count <= 1 else { return nil }
         }
     }
 

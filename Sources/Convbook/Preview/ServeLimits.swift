@@ -7,6 +7,9 @@
 ///   (request line and header fields) larger than ``maxHeadBytes`` 431
 ///   (Request Header Fields Too Large), a body larger than ``maxBodyBytes``
 ///   (or a chunked one) 413; then the connection is closed.
+/// - At most ``maxConnections`` connections are open at once: at the cap, a
+///   new connection takes the place of the one idle the longest, and is
+///   refused only when every one is busy (``ConnectionRegistry``).
 /// - A connection with no request under way for ``idleTimeout`` is closed, and
 ///   so is one whose request has not fully arrived ``requestTimeout`` after its
 ///   first byte, or whose client takes no part of a response for
@@ -22,6 +25,8 @@ public struct ServeLimits: Sendable {
     public var idleTimeout: Duration = .seconds(30)
     /// How long a request may take to arrive, from its first byte (10 s).
     public var requestTimeout: Duration = .seconds(10)
+    /// The most connections open at once (512; never more than half the file descriptors).
+    public var maxConnections = 512
 
     public init() {}
 }

@@ -9,12 +9,15 @@ import Foundation
 /// location (after resolving symlinks) is not inside the site folder. Hidden
 /// names are not served. `/` and folders serve their `index.html`; a folder
 /// asked for without its trailing slash is redirected to it, so relative links
-/// work. HTML responses get the ``LiveReloadScript``; the files are not changed.
+/// work. With a reload channel (`serve`), HTML responses get the
+/// ``LiveReloadScript``; without one (`pdf`), files are served as they are.
+/// The files are never changed.
 struct SiteFileHandler: HTTPHandler {
     /// The site folder (it is replaced wholesale by every build; it is
     /// resolved again for every request).
     let root: URL
-    let channel: ReloadChannel
+    /// The live-reload channel whose version HTML responses carry; nil: none.
+    let channel: ReloadChannel?
 
     func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
         guard Self.isLocalHost(request) else { return Self.plain(.forbidden, "only local requests are served\n") }
@@ -44,7 +47,7 @@ struct SiteFileHandler: HTTPHandler {
     }
 
     private func respond(_ request: HTTPRequest, status: HTTPStatusCode, data: Data, contentType: String) -> HTTPResponse {
-        let body = contentType.hasPrefix("text/html") ? LiveReloadScript.inject(into: data, version: channel.version) : data
+        let body = contentType.hasPrefix("text/html") ? channel.map { LiveReloadScript.inject(into: data, version: $0.version) } ?? data : data
         var headers: HTTPHeaders = [
             .contentType: contentType,
             .cacheControl: "no-store",
