@@ -151,6 +151,10 @@ struct ChapterExecutor: Sendable {
         defer { trapping.wait() }
         let main = run(binary, in: scratch, name: "main", trapBlock: nil, limits: limits)
         outcome.runSeconds = main.outcome.seconds
+        if main.folderLost {
+            outcome.diagnostics.append(Diagnostic(file: chapterPath, message: "the chapter program's work folder \(scratch.path) was removed or replaced by something else while the program ran, so what it printed and showed is lost (was the cache folder \(scratch.deletingLastPathComponent().deletingLastPathComponent().path) removed or replaced?); build again"))
+            return outcome
+        }
         if main.unreadableRecords > 0 {
             outcome.diagnostics.append(Diagnostic(file: chapterPath, message: "\(main.unreadableRecords) of the chapter program's records could not be read: the runtime library in \(toolchain.libraryDirectory.path) does not match this convbook; rebuild it (make runtime, or swift build)"))
             return outcome
@@ -238,6 +242,9 @@ struct ChapterExecutor: Sendable {
         var artifacts: URL
         /// After `SIGXFSZ`: which file reached the size limit (``FullFile``).
         var fullFile: FullFile?
+        /// The records file was gone after the run: the work folder was
+        /// removed or replaced while the program ran.
+        var folderLost = false
     }
 
     /// The file that reached ``stdoutLimit`` (`ulimit -f` caps every file a
@@ -303,7 +310,11 @@ struct ChapterExecutor: Sendable {
         let stdout = (try? Data(contentsOf: stdoutFile)) ?? Data()
         let (records, unreadable) = Record.decodeLines((try? Data(contentsOf: recordsFile)) ?? Data())
         let full = outcome.signalled && outcome.status == SIGXFSZ ? Self.fullFile(in: scratch, name: name) : nil
-        return Run(outcome: outcome, stdout: stdout, records: records, unreadableRecords: unreadable, artifacts: artifacts, fullFile: full)
+        var isDirectory: ObjCBool = false
+        let lost = !FileManager.default.fileExists(atPath: recordsFile.path)
+            || !FileManager.default.fileExists(atPath: scratch.path, isDirectory: &isDirectory) || !isDirectory.boolValue
+        return Run(outcome: outcome, stdout: stdout, records: records, unreadableRecords: unreadable, artifacts: artifacts,
+                   fullFile: full, folderLost: lost)
     }
 
     /// util-linux's `setpriv`, which sets the parent-death signal before it
@@ -357,6 +368,9 @@ struct ChapterExecutor: Sendable {
         // A check the compiler inserted (arithmetic overflow, a forced unwrap of nil, ...).
         if let match = stderr.firstMatch(of: /\*\*\* (Swift runtime failure: [^*\n]+?) \*\*\*/) {
             return RunFailure(kind: .trapped, block: unfinishedBlock, location: location, message: String(match.1))
+        }
+        if outcome.signalled, outcome.status == SIGSEGV || outcome.status == SIGBUS, let depth = StackOverflow.depth(in: stderr) {
+            return RunFailure(kind: .trapped, block: unfinishedBlock, location: location, message: StackOverflow.message(depth: depth))
         }
         if outcome.signalled {
             return RunFailure(kind: .trapped, block: unfinishedBlock, location: location,
