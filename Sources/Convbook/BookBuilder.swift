@@ -48,7 +48,7 @@ public struct BookBuilder: Sendable {
         }
         let reconciled = reconcile(&executed, published: published, countIdentical: false)
         let site = try StageTimer.measure("render") { try render(executed, keeping: published) }
-        try StageTimer.measure("publish") { try site.publish(to: outURL) }
+        try StageTimer.measure("publish") { try SiteWriteFailure.naming(options.out) { try site.publish(to: outURL) } }
         store?.storeData(BuildStamp.take(outURL, inputs: executed.inputs, warnings: executed.report.warnings,
                                          sources: site.sources.merging(executed.cleanChecks) { $1 }).data,
                          kind: "builds", key: stampKey)

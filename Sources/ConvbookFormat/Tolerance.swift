@@ -90,7 +90,12 @@ public enum Tolerance: Hashable, Sendable {
     ///
     /// Only ``exact`` accepts a value that is not finite, and only the same
     /// bits: NaN and infinity fail every other comparison. Different counts
-    /// never agree.
+    /// never agree. No class lets a number stand for one it contradicts in
+    /// kind: an exact zero for a non-zero (or the other way round), or a
+    /// number of the other sign, whatever the amount. The one exception is
+    /// an entry of a tensor under ``relative(_:)`` that is, published and
+    /// computed, within the tolerance of zero for the tensor's scale: such
+    /// an entry is rounding noise of its neighbours, and has no sign.
     ///
     ///     Tolerance.relative(1e-9).firstDisagreement(published: [1, 2], computed: [1, 2 + 1e-12])   // nil
     ///     Tolerance.exact.firstDisagreement(published: [1, 2], computed: [1, 2 + 1e-12])            // 1
@@ -106,10 +111,19 @@ public enum Tolerance: Hashable, Sendable {
         switch self {
         case .exact:
             return p.bitPattern == c.bitPattern
+        case .relative(let r) where Swift.max(abs(p), abs(c)) <= r * scale:
+            // Both within rounding of zero for this tensor's scale: noise, of no sign.
+            return p.isFinite && c.isFinite
+        case .relative, .absolute, .errorMeasure:
+            guard p.isFinite, c.isFinite, (p == 0) == (c == 0), p == 0 || (p < 0) == (c < 0) else { return false }
+        }
+        switch self {
+        case .exact:
+            return true
         case .relative(let r):
-            return p.isFinite && c.isFinite && abs(p - c) <= r * Swift.max(scale, abs(c))
+            return abs(p - c) <= r * Swift.max(scale, abs(c))
         case .absolute(let a):
-            return p.isFinite && c.isFinite && abs(p - c) <= a
+            return abs(p - c) <= a
         case .errorMeasure(let bound):
             guard p >= 0, c >= 0, passes(c, bound: bound), passes(p, bound: bound) else { return false }
             if p == c { return true }

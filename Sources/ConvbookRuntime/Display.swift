@@ -25,6 +25,7 @@ public func show(_ tensor: Tensor, _ label: String? = nil, padding: HW? = nil, h
         print(TextTable.render(tensor))
         return
     }
+    PublicationCheck.entries(tensor.count, shape: tensor.shape, call: "show", what: "the tensor" + (label.map { " '\($0)'" } ?? ""))
     RecordChannel.emit(.show(.init(at: RecordChannel.site(file, line, column), label: label,
                                    value: PublishedValue(publishing: tensor).overriding(tolerance),
                                    padding: padding.map { [$0.height, $0.width] }, heatmap: heatmap)))
@@ -141,6 +142,7 @@ public func showTable(_ columns: [String], _ rows: [[Any]], _ label: String? = n
         for row in rows { print(row.map { "\($0)" }.joined(separator: "\t")) }
         return
     }
+    PublicationCheck.entries(rows.reduce(0) { $0 + $1.count }, call: "showTable", what: "the table" + (label.map { " '\($0)'" } ?? ""))
     RecordChannel.emit(.table(.init(at: RecordChannel.site(file, line, column), label: label, columns: columns,
                                     cells: rows.map { $0.map { PublishedValue(publishing: $0).overriding(tolerance) } })))
 }

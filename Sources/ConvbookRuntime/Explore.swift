@@ -24,6 +24,18 @@ public func explore(_ x: Tensor, _ w: Tensor, _ b: Tensor? = nil, _ parameters: 
     } catch {
         fatalError("explore: \(error)")
     }
+    if RecordChannel.isActive {
+        // Before anything is computed: the sums written out grow with every term.
+        let outputs = g.N * g.F * g.outHeight * g.outWidth
+        let estimate = PublicationLimits.explorerBytes(inputs: x.count, weights: w.count, outputs: outputs, bias: b?.count ?? 0,
+                                                       withGradients: dy != nil, termsPerOutput: g.channelsPerGroup * g.HH * g.WW)
+        if estimate > PublicationLimits.explorerBytes {
+            fatalError("explore: the explorer '\(label)' would add about \(PublicationLimits.size(estimate)) to its page (x \(x.shape), w \(w.shape), y \(g.outputShape)\(dy == nil ? "" : ", with dx and dw")); an explorer may add at most \(PublicationLimits.size(PublicationLimits.explorerBytes)): explore a smaller example")
+        }
+        for (name, count) in [("x", x.count), ("w", w.count), ("y", outputs)] {
+            PublicationCheck.entries(count, call: "explore", what: "the explorer's \(name)")
+        }
+    }
     let y = convForward(x, w, b, parameters)
     let grads = dy.map { convBackward($0, x, w, parameters) }
     var tensors: [(String, Tensor)] = [("x", x), ("w", w)]

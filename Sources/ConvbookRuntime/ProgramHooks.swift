@@ -26,7 +26,12 @@ public func _convbookInline<T>(_ id: Int, _ body: () throws -> T) rethrows {
         RecordChannel.emit(.inline(id: id, value: nil, problem: problem))
         return
     }
-    RecordChannel.emit(.inline(id: id, value: PublishedValue(publishing: unwrapped(value)), problem: nil))
+    let published = PublishedValue(publishing: unwrapped(value))
+    if let problem = PublicationCheck.inlineProblem(published) {
+        RecordChannel.emit(.inline(id: id, value: nil, problem: problem))
+        return
+    }
+    RecordChannel.emit(.inline(id: id, value: published, problem: nil))
 }
 
 /// Why a value cannot stand in the prose, or nil when it can: nil itself, a

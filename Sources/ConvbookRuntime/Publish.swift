@@ -23,6 +23,7 @@ public func publish(_ tensor: Tensor, as name: String, tolerance: Tolerance? = n
     guard !name.isEmpty, name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }) else {
         fatalError("publish: '\(name)' is not a valid file name (use letters, digits, - and _)")
     }
+    PublicationCheck.entries(tensor.count, shape: tensor.shape, call: "publish", what: "the tensor '\(name)'")
     do {
         try tensor.writeNPY(to: folder + "/" + name + ".npy")
     } catch {

@@ -59,6 +59,14 @@ import Testing
         ("[book]\ntitle = \"unclosed\n", "book.toml:2:"),
         ("[build]\nchapters = [\"a.md\", \"missing.md\"]\n", "book.toml: error: build.chapters names 'missing.md', which is not a .md file"),
         ("[build]\nimports = [1]\n", "book.toml:2:1: error: build.imports must be an array of strings"),
+        // Settings that would inject code, or make a check or a limit that cannot apply.
+        ("[build]\nimports = [\"Foundation\\nlet injected = 1\"]\n", "book.toml:2:1: error: build.imports must be an array of module names"),
+        ("[build]\nimports = [\"Foundation; let x = 1\"]\n", "book.toml:2:1: error: build.imports must be an array of module names"),
+        ("[build]\ngradient-threshold = inf\n", "book.toml:2:1: error: build.gradient-threshold must be a finite number"),
+        ("[build]\ngradient-threshold = nan\n", "book.toml:2:1: error: build.gradient-threshold must be a positive number"),
+        ("[build]\ngradient-threshold = 2\n", "book.toml:2:1: error: build.gradient-threshold must be between 0 and 1"),
+        ("[build]\ntimeout = inf\n", "book.toml:2:1: error: build.timeout must be a finite number"),
+        ("[book]\ntitle = \"  \"\n", "book.toml:2:1: error: book.title must be a title that is not empty"),
     ])
     func badSettingsAreErrorsAtTheirLine(toml: String, expected: String) throws {
         let book = try book(toml)
@@ -66,5 +74,27 @@ import Testing
         #expect(result.status == 1)
         #expect(result.stderr.contains(expected), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: book.root.appendingPathComponent("site").path))
+    }
+
+    @Test(arguments: [
+        ("---\ntimeout: inf\n---\n# A\n", "chapters/a.md:2:9: error: timeout must be a positive number of seconds written in decimal digits"),
+        ("---\ntimeout: 0x10\n---\n# A\n", "chapters/a.md:2:9: error: timeout must be a positive number of seconds written in decimal digits"),
+        ("---\ntimeout: 1e400\n---\n# A\n", "chapters/a.md:2:9: error: timeout must be a positive number"),
+        ("---\ntimeout: 0\n---\n# A\n", "chapters/a.md:2:9: error: timeout must be a positive number"),
+        ("---\ntitle: \"\"\n---\n# A\n", "chapters/a.md:2:1: error: title is empty"),
+    ])
+    func badFrontMatterIsAnErrorAtItsLine(chapter: String, expected: String) throws {
+        let book = try BookFixture(["a.md": chapter])
+        let result = try book.convbook("build")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains(expected), "\(result.stderr)")
+    }
+
+    @Test func modulesAndDecimalTimeoutsAreAccepted() throws {
+        let book = try BookFixture(["a.md": "---\ntimeout: 2.5\n---\n# A\n\n```swift\nprint(sqrt(4.0))\n```\n"])
+        try Data("[build]\nimports = [\"ConvEngine\", \"Foundation\"]\ngradient-threshold = 1e-6\n".utf8)
+            .write(to: book.root.appendingPathComponent("book.toml"))
+        let built = try book.convbook("build")
+        #expect(built.status == 0, "\(built.stderr)")
     }
 }

@@ -114,4 +114,38 @@ import Testing
             #expect(entry(kind) != nil, "no \(kind) entry in the manifest")
         }
     }
+
+    /// Issue 20: a ledger edited by hand must not change the page. A gradient
+    /// check computes about 2.2e-11; the manifest is edited to read 0.0, or
+    /// 9.99e-11 with its printed form left as it was (both below the bound's
+    /// floor of 1e-10, which made them "alike" before).
+    @Test(arguments: [("0.0", "an exact zero and a non-zero never stand for each other"),
+                      ("9.99e-11", "the manifest was edited by hand")])
+    func aTamperedErrorMeasureFailsCheckAndIsRepublished(tampered: String, reason: String) throws {
+        let chapter = "# Tamper\n\n```swift\nlet check = checkGradients((\"dx\", Tensor(vector: [1, 2]), Tensor(vector: [1, 2 + 8.8e-11])))\n```\n\nThe error is `{swift} check[\"dx\"]`.\n"
+        let book = try BookFixture(["01-tamper.md": chapter])
+        #expect(try book.convbook("build").status == 0)
+        let manifestURL = book.root.appendingPathComponent("site/manifest.json")
+        let manifest = try String(contentsOf: manifestURL, encoding: .utf8)
+        let computed = try #require(manifest.firstMatch(of: /"kind":"gradient-check".*"values":\[([0-9.e-]+)\]/)).1
+        #expect(Double(computed).map { $0 > 1e-11 && $0 < 1e-10 } == true, "\(computed)")
+        let printed = try #require(manifest.firstMatch(of: /"printed":\["([0-9.e-]+)"\]/)).1
+        try Data(manifest.replacingOccurrences(of: "[\(computed)]", with: "[\(tampered)]").utf8).write(to: manifestURL)
+        let page = try book.page("01-tamper.html")
+
+        let check = try book.convbook("check")
+        #expect(check.status == 1, "\(check.stdout)\(check.stderr)")
+        #expect(check.stderr.contains("chapters/01-tamper.md:4:"), "\(check.stderr)")
+        #expect(check.stderr.contains(reason), "\(check.stderr)")
+        let verify = try book.convbook("verify", "01-tamper")
+        #expect(verify.status == 1, "\(verify.stdout)\(verify.stderr)")
+
+        let build = try book.convbook("build")
+        #expect(build.status == 0, "\(build.stderr)")
+        #expect(try book.page("01-tamper.html") == page, "the page must show the computed value")
+        #expect(try book.page("01-tamper.html").contains(String(printed)))
+        let republished = try String(contentsOf: manifestURL, encoding: .utf8)
+        #expect(republished.contains("[\(computed)]") && !republished.contains("[\(tampered)]"))
+        #expect(try book.convbook("check").status == 0)
+    }
 }

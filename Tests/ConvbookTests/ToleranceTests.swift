@@ -32,11 +32,29 @@ import Testing
     @Test func errorMeasuresKeepTheirBoundAndOrderOfMagnitude() {
         let e = Tolerance.errorMeasure(bound: 1e-12)
         #expect(e.firstDisagreement(published: [3.553e-15], computed: [1.776e-15]) == nil)   // seen on another CPU
-        #expect(e.firstDisagreement(published: [0], computed: [8.9e-16]) == nil)              // both below bound/1000
+        #expect(e.firstDisagreement(published: [1e-16], computed: [8.9e-16]) == nil)          // both below bound/1000
+        #expect(e.firstDisagreement(published: [0], computed: [8.9e-16]) == 0)                // but a zero is no measure of 8.9e-16
         #expect(e.firstDisagreement(published: [3.5e-15], computed: [4e-14]) == 0)            // ten times larger
         #expect(e.firstDisagreement(published: [3.5e-15], computed: [2e-12]) == 0)            // above the bound
         let g = Tolerance.errorMeasure(bound: 1e-7)
         #expect(g.firstDisagreement(published: [6.534e-11, 5.929e-12], computed: [7.267e-11, 1.362e-11]) == nil)
+    }
+
+    /// A tampered ledger (issue 20): no class lets a zero stand for a
+    /// non-zero, or a number stand for one of the other sign.
+    @Test func aContradictionInKindFailsEveryClass() {
+        let g = Tolerance.errorMeasure(bound: 1e-7)
+        #expect(g.firstDisagreement(published: [0.0], computed: [2.2e-11]) == 0)
+        #expect(g.firstDisagreement(published: [2.2e-11], computed: [0.0]) == 0)
+        #expect(g.firstDisagreement(published: [0.0], computed: [0.0]) == nil)
+        for tolerance in [Tolerance.absolute(1e-9), .relative(1e-9), .rounding] {
+            #expect(tolerance.firstDisagreement(published: [0], computed: [1e-13]) == 0, "\(tolerance)")
+            #expect(tolerance.firstDisagreement(published: [-1e-13], computed: [1e-13]) == 0, "\(tolerance)")
+            #expect(tolerance.firstDisagreement(published: [-0.0], computed: [0.0]) == nil, "\(tolerance)")
+        }
+        // In a tensor under a relative class, an entry within rounding of zero for the tensor's scale is noise.
+        #expect(Tolerance.rounding.firstDisagreement(published: [1000, 0], computed: [1000, 1e-13]) == nil)
+        #expect(Tolerance.rounding.firstDisagreement(published: [1000, 0], computed: [1000, 1e-5]) == 1)
     }
 
     @Test func nanInfinityAndEmptyFailEveryToleranceClass() {

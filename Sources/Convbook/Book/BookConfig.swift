@@ -94,6 +94,9 @@ public struct BookConfig: Sendable, Hashable {
                 switch kind {
                 case .string:
                     guard let string = value.string else { throw wrongType("a string") }
+                    if name == "book", key == "title", string.allSatisfy(\.isWhitespace) {
+                        throw wrongType("a title that is not empty (it names every page and the home link)")
+                    }
                     set(name, key, string: string)
                 case .strings:
                     guard let array = value.array else { throw wrongType("an array of strings") }
@@ -102,12 +105,30 @@ public struct BookConfig: Sendable, Hashable {
                         guard let string = element.string else { throw wrongType("an array of strings") }
                         strings.append(string)
                     }
+                    if name == "build", key == "imports", let bad = strings.first(where: { !Self.isModuleName($0) }) {
+                        throw wrongType("an array of module names (Swift identifiers, such as \"ConvEngine\"); \(bad.debugDescription) is not one")
+                    }
                     set(name, key, strings: strings)
                 case .number:
                     guard let number = value.double ?? value.int.map(Double.init), number > 0 else { throw wrongType("a positive number") }
+                    guard number.isFinite else { throw wrongType("a finite number (inf would make a check or a limit that never applies)") }
+                    if name == "build", key == "gradient-threshold", number >= 1 {
+                        throw wrongType("between 0 and 1 (a relative error; 1e-7 is the default), got \(number)")
+                    }
                     set(name, key, number: number)
                 }
             }
+        }
+    }
+
+    /// Whether `name` can follow `import`: Swift identifiers joined by dots
+    /// (`ConvEngine`, `Foundation.NSString`), and nothing else, so that no
+    /// setting can put code into every chapter program.
+    static func isModuleName(_ name: String) -> Bool {
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        return !name.isEmpty && parts.allSatisfy { part in
+            guard let first = part.unicodeScalars.first, first == "_" || first.properties.isXIDStart else { return false }
+            return part.unicodeScalars.allSatisfy { $0 == "_" || $0.properties.isXIDContinue }
         }
     }
 

@@ -39,6 +39,11 @@ struct BookFiles: Sendable {
         if files.isEmpty {
             throw Diagnostic(file: folder, message: "chapters folder holds no .md files")
         }
+        // A name becomes a link, a line of a diagnostic and a word of the commands readers copy.
+        if let bad = files.first(where: { !isPublishable($0.url.lastPathComponent) }) {
+            let shown = String(bad.url.lastPathComponent.debugDescription.dropFirst().dropLast())
+            throw Diagnostic(file: prefix + shown, message: "a chapter's file name may not hold a line break or another control character, nor #, ?, % or \\ (its page's link would break); rename it")
+        }
         if let chapterOrder {
             var ordered = [File]()
             for name in chapterOrder {
@@ -63,6 +68,13 @@ struct BookFiles: Sendable {
             byNumber[number] = file.slug
         }
         return BookFiles(folder: url, files: files)
+    }
+
+    /// Whether a chapter file name can name its page: no control character
+    /// (a line break splits the link and the lines that show it), and none of
+    /// the characters that end or escape a URL's path (`#`, `?`, `%`, `\`).
+    static func isPublishable(_ name: String) -> Bool {
+        !name.unicodeScalars.contains { $0.properties.generalCategory == .control || "#?%\\".unicodeScalars.contains($0) }
     }
 
     private static func order(_ name: String) -> (Int, String) {

@@ -41,6 +41,17 @@ struct FrontMatter: Hashable, Sendable, Codable {
         return nil
     }
 
+    /// A number written the plain way, digits with at most one decimal
+    /// point (`120`, `2.5`), and finite; nil for anything else `Double`
+    /// would take (`inf`, `nan`, `0x10`, `1e400`).
+    static func decimal(_ text: String) -> Double? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), !parts[0].isEmpty, parts.count == 1 || !parts[1].isEmpty,
+              parts.allSatisfy({ $0.allSatisfy { ("0"..."9").contains($0) } }),
+              let value = Double(text), value.isFinite else { return nil }
+        return value
+    }
+
     /// Splits `text` into its front matter and the Markdown with the front
     /// matter's lines blanked. Throws a diagnostic for a malformed block.
     static func split(_ text: String, file: String) throws(Diagnostic) -> (FrontMatter, String) {
@@ -62,12 +73,17 @@ struct FrontMatter: Hashable, Sendable, Codable {
                 value = String(value.dropFirst().dropLast())
             }
             switch key {
-            case "title": matter.title = value
+            case "title":
+                guard !value.allSatisfy(\.isWhitespace) else {
+                    throw Diagnostic(file: file, line: index + 1, column: 1,
+                                     message: "title is empty; give the chapter a title, or leave the key out to use its first heading")
+                }
+                matter.title = value
             case "summary": matter.summary = value
             case "timeout":
-                guard let seconds = Double(value), seconds > 0 else {
+                guard let seconds = Self.decimal(value), seconds > 0 else {
                     throw Diagnostic(file: file, line: index + 1, column: colon.utf16Offset(in: line) + 2,
-                                     message: "timeout must be a positive number of seconds, got '\(value)'")
+                                     message: "timeout must be a positive number of seconds written in decimal digits (such as 120 or 2.5), got '\(value)'")
                 }
                 matter.timeout = seconds
             case "bibliography":

@@ -151,13 +151,17 @@ struct ChapterExecutor: Sendable {
         defer { trapping.wait() }
         let main = run(binary, in: scratch, name: "main", trapBlock: nil, limits: limits)
         outcome.runSeconds = main.outcome.seconds
+        if main.folderLost {
+            outcome.diagnostics.append(Diagnostic(file: chapterPath, message: "the chapter program's work folder \(scratch.path) was removed or replaced by something else while the program ran, so what it printed and showed is lost (was the cache folder \(scratch.deletingLastPathComponent().deletingLastPathComponent().path) removed or replaced?); build again"))
+            return outcome
+        }
         if main.unreadableRecords > 0 {
             outcome.diagnostics.append(Diagnostic(file: chapterPath, message: "\(main.unreadableRecords) of the chapter program's records could not be read: the runtime library in \(toolchain.libraryDirectory.path) does not match this convbook; rebuild it (make runtime, or swift build)"))
             return outcome
         }
         let assembler = OutputAssembler(blockCount: program.blockCount, inlineCount: program.inlineCount)
         let assembled = assembler.assemble(stdout: main.stdout, records: main.records)
-        if let failure = Self.failure(of: main.outcome, unfinishedBlock: assembled.unfinishedBlock, limits: limits) {
+        if let failure = Self.failure(of: main.outcome, unfinishedBlock: assembled.unfinishedBlock, limits: limits, fullFile: main.fullFile) {
             outcome.diagnostics.append(locate.diagnostic(for: failure))
             return outcome
         }
@@ -197,7 +201,7 @@ struct ChapterExecutor: Sendable {
             result.blocks[block.index].ran = true
             if trapped.trapMissed.contains(block.index) {
                 result.blocks[block.index].trapMissed = true
-            } else if let failure = Self.failure(of: trapRun.outcome, unfinishedBlock: trapped.unfinishedBlock, limits: limits) {
+            } else if let failure = Self.failure(of: trapRun.outcome, unfinishedBlock: trapped.unfinishedBlock, limits: limits, fullFile: trapRun.fullFile) {
                 if case .trapped = failure.kind, trapped.unfinishedBlock == block.index {
                     result.blocks[block.index].trapMessage = failure.message
                 } else {
@@ -236,6 +240,43 @@ struct ChapterExecutor: Sendable {
         var unreadableRecords: Int
         /// The folder published tensors were written to.
         var artifacts: URL
+        /// After `SIGXFSZ`: which file reached the size limit (``FullFile``).
+        var fullFile: FullFile?
+        /// The records file was gone after the run: the work folder was
+        /// removed or replaced while the program ran.
+        var folderLost = false
+    }
+
+    /// The file that reached ``stdoutLimit`` (`ulimit -f` caps every file a
+    /// chapter program writes, not only its standard output).
+    enum FullFile: Equatable {
+        case stdout, records
+        case other(String)
+    }
+
+    /// After a run stopped by `SIGXFSZ`: the largest of its files, which is the one that met the limit.
+    private static func fullFile(in folder: URL, name: String) -> FullFile? {
+        let fm = FileManager.default
+        var largest: (path: String, size: Int)?
+        var pending = [""]
+        while let relative = pending.popLast() {
+            let url = relative.isEmpty ? folder : folder.appendingPathComponent(relative)
+            for entry in (try? fm.contentsOfDirectory(atPath: url.path)) ?? [] {
+                let path = relative.isEmpty ? entry : relative + "/" + entry
+                guard let attributes = try? fm.attributesOfItem(atPath: folder.appendingPathComponent(path).path) else { continue }
+                if attributes[.type] as? FileAttributeType == .typeDirectory {
+                    if !entry.hasPrefix("trap-") { pending.append(path) }
+                } else if let size = (attributes[.size] as? NSNumber)?.intValue, size > largest?.size ?? -1 {
+                    largest = (path, size)
+                }
+            }
+        }
+        guard let largest else { return nil }
+        switch largest.path {
+        case "\(name).stdout": return .stdout
+        case "\(name).records": return .records
+        default: return .other(largest.path.hasPrefix("\(name).artifacts/") ? String(largest.path.dropFirst(name.count + 11)) : largest.path)
+        }
     }
 
     /// Runs the program with its standard output in a file (capped by `ulimit -f`)
@@ -268,7 +309,12 @@ struct ChapterExecutor: Sendable {
                                                                   stdout: Data(), stderr: Data("cannot start the chapter program".utf8), seconds: 0)
         let stdout = (try? Data(contentsOf: stdoutFile)) ?? Data()
         let (records, unreadable) = Record.decodeLines((try? Data(contentsOf: recordsFile)) ?? Data())
-        return Run(outcome: outcome, stdout: stdout, records: records, unreadableRecords: unreadable, artifacts: artifacts)
+        let full = outcome.signalled && outcome.status == SIGXFSZ ? Self.fullFile(in: scratch, name: name) : nil
+        var isDirectory: ObjCBool = false
+        let lost = !FileManager.default.fileExists(atPath: recordsFile.path)
+            || !FileManager.default.fileExists(atPath: scratch.path, isDirectory: &isDirectory) || !isDirectory.boolValue
+        return Run(outcome: outcome, stdout: stdout, records: records, unreadableRecords: unreadable, artifacts: artifacts,
+                   fullFile: full, folderLost: lost)
     }
 
     /// util-linux's `setpriv`, which sets the parent-death signal before it
@@ -290,7 +336,7 @@ struct ChapterExecutor: Sendable {
     }
 
     /// What went wrong in a run, if anything.
-    static func failure(of outcome: Subprocess.Outcome, unfinishedBlock: Int?, limits: Limits) -> RunFailure? {
+    static func failure(of outcome: Subprocess.Outcome, unfinishedBlock: Int?, limits: Limits, fullFile: FullFile? = nil) -> RunFailure? {
         let timeout = limits.seconds
         if outcome.timedOut {
             return RunFailure(kind: .timedOut(seconds: timeout), block: unfinishedBlock, location: nil,
@@ -299,8 +345,17 @@ struct ChapterExecutor: Sendable {
         if outcome.succeeded { return nil }
         let stderr = outcome.stderrText
         if outcome.signalled && outcome.status == SIGXFSZ {
-            return RunFailure(kind: .outputTooLarge, block: unfinishedBlock, location: nil,
-                              message: "the chapter program printed more than \(stdoutLimit / 1024 / 1024) MiB and was stopped")
+            let limit = "\(stdoutLimit / 1024 / 1024) MiB"
+            let message: String
+            switch fullFile {
+            case .records?:
+                message = "the chapter program published more than \(limit) of results (shown tensors, tables, figures, explorers, inline values) and was stopped; publish less, or smaller values"
+            case .other(let path)?:
+                message = "the chapter program wrote a file of more than \(limit) (\(path)) and was stopped"
+            case .stdout?, nil:
+                message = "the chapter program printed more than \(limit) and was stopped"
+            }
+            return RunFailure(kind: .outputTooLarge, block: unfinishedBlock, location: nil, message: message)
         }
         let location = firstVirtualLocation(in: stderr)
         if let line = stderr.split(separator: "\n").first(where: { $0.contains("Fatal error") || $0.contains("Precondition failed") || $0.contains("Assertion failed") }) {
@@ -313,6 +368,9 @@ struct ChapterExecutor: Sendable {
         // A check the compiler inserted (arithmetic overflow, a forced unwrap of nil, ...).
         if let match = stderr.firstMatch(of: /\*\*\* (Swift runtime failure: [^*\n]+?) \*\*\*/) {
             return RunFailure(kind: .trapped, block: unfinishedBlock, location: location, message: String(match.1))
+        }
+        if outcome.signalled, outcome.status == SIGSEGV || outcome.status == SIGBUS, let depth = StackOverflow.depth(in: stderr) {
+            return RunFailure(kind: .trapped, block: unfinishedBlock, location: location, message: StackOverflow.message(depth: depth))
         }
         if outcome.signalled {
             return RunFailure(kind: .trapped, block: unfinishedBlock, location: location,

@@ -69,11 +69,26 @@ struct Reconciliation: Sendable {
             if let k = item.tolerance.firstDisagreement(published: publishedNumbers, computed: item.numbers) {
                 let a = k < publishedNumbers.count ? Self.full(publishedNumbers[k]) : "nothing"
                 let b = k < item.numbers.count ? Self.full(item.numbers[k]) : "nothing"
-                drift("\(item.description)\(item.element(k)) published as \(a), computed \(b) on this machine (tolerance \(item.tolerance.description))")
+                var kind = ""
+                if k < publishedNumbers.count, k < item.numbers.count, item.tolerance != .exact {
+                    let (p, c) = (publishedNumbers[k], item.numbers[k])
+                    if (p == 0) != (c == 0) { kind = "; an exact zero and a non-zero never stand for each other" }
+                    else if p != 0, c != 0, (p < 0) != (c < 0) { kind = "; numbers of opposite signs never stand for each other" }
+                }
+                drift("\(item.description)\(item.element(k)) published as \(a), computed \(b) on this machine (tolerance \(item.tolerance.description)\(kind))")
                 return
             }
             if zip(publishedNumbers, item.numbers).allSatisfy({ $0.bitPattern == $1.bitPattern }) {
                 report.identical += 1
+                return
+            }
+            // A ledger whose numbers are not what its page prints was edited by hand:
+            // its numbers are not the site's, and must not replace the computed ones.
+            var asPublished = item
+            asPublished.numbers = publishedNumbers
+            if asPublished.printed != old.printed {
+                let k = asPublished.printed.indices.first { $0 >= old.printed.count || asPublished.printed[$0] != old.printed[$0] } ?? 0
+                drift("\(item.description)\(item.element(k)) is recorded in the ledger as \(Self.full(publishedNumbers[k])) but printed as \(Self.quoted(k < old.printed.count ? old.printed[k] : "nothing")): the manifest was edited by hand; `convbook build` publishes the computed \(Self.full(item.numbers[k]))")
                 return
             }
             report.kept += 1

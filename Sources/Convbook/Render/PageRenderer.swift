@@ -38,7 +38,7 @@ struct PageRenderer {
         context["hasToc"] = headings.contains { $0.level == 2 }
         if index > 0 { context["previous"] = ["href": pages[index - 1].href, "title": pages[index - 1].title] }
         if index + 1 < pages.count { context["next"] = ["href": pages[index + 1].href, "title": pages[index + 1].title] }
-        context["verifyCommand"] = "convbook verify \(page.slug)"
+        context["verifyCommand"] = "convbook verify \(ShellWord.quoted(page.slug))"
         context["codeHref"] = "code/\(page.slug).swift"
         context["blockCount"] = chapter.blockCount
         context["hasData"] = !chapter.dataFiles.isEmpty

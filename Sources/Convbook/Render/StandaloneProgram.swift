@@ -13,10 +13,10 @@ enum StandaloneProgram {
         // Run it against the engine from a checkout of convbook:
         //   swift build -c release
         //   swiftc -I .build/release/Modules -L .build/release -lConvbookRuntime \\
-        //          -Xlinker -rpath -Xlinker .build/release \(chapter.file.slug).swift -o \(chapter.file.slug)
-        //   ./\(chapter.file.slug)
+        //          -Xlinker -rpath -Xlinker .build/release \(ShellWord.quoted(chapter.file.slug + ".swift")) -o \(ShellWord.quoted(chapter.file.slug))
+        //   \(ShellWord.quoted("./" + chapter.file.slug))
         // or re-run the whole chapter and compare with the published numbers:
-        //   convbook verify \(chapter.file.slug)
+        //   convbook verify \(ShellWord.quoted(chapter.file.slug))
 
         \(ChapterProgram.header(imports: chapter.imports))
         """
