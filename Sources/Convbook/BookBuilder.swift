@@ -318,9 +318,17 @@ public struct BookBuilder: Sendable {
                 bibliographies.append((file.url.deletingLastPathComponent().appendingPathComponent(name).path, shown))
             }
         }
+        let boundary = BookBoundary(chaptersFolder: options.chapters)
         for (path, shown) in bibliographies {
-            do {
-                let loaded = try Bibliography.load(path: path, shown: shown)
+            do throws(Diagnostic) {
+                // Read where it resolves, if it may be read at all (``BookBoundary``).
+                let resolved: String
+                switch boundary.check(path) {
+                case .success(let found): resolved = found.path
+                case .failure(.missing): resolved = path
+                case .failure(let refusal): throw Diagnostic(file: shown, message: "the bibliography \(boundary.describe(refusal))")
+                }
+                let loaded = try Bibliography.load(path: resolved, shown: shown)
                 if bibliography == nil { bibliography = loaded } else { try bibliography!.merge(loaded, shown: shown) }
             } catch {
                 diagnostics.append(error)
@@ -342,11 +350,15 @@ public struct BookBuilder: Sendable {
             }
         }
         diagnostics += chapters.flatMap(\.diagnostics)
-        // Chapters that failed to load are not run; the others are, so that one
-        // build reports every problem in every chapter.
-        let runnable = chapters.filter { !$0.diagnostics.contains { $0.severity == .error } }
+        // The files each program reads (its front matter's `files`), where they resolve, and their digest.
+        var programFiles = chapters.map { boundary.programFiles(of: $0) }
+        diagnostics += programFiles.flatMap(\.diagnostics)
+        // Chapters that failed to load, or whose files may not be read, are not run; the
+        // others are, so that one build reports every problem in every chapter.
+        let runnable = chapters.indices.filter { !chapters[$0].diagnostics.contains { $0.severity == .error } && programFiles[$0].diagnostics.isEmpty }
         let loadFailed = runnable.count != chapters.count || diagnostics.contains { $0.severity == .error }
-        chapters = runnable
+        chapters = runnable.map { chapters[$0] }
+        programFiles = runnable.map { programFiles[$0] }
 
         StageTimer.report("load", since: loadStart)
         // The code of chapters parsed just now (edited ones) is highlighted into the cache while they compile and run.
@@ -361,31 +373,13 @@ public struct BookBuilder: Sendable {
         let executor = ChapterExecutor(toolchain: toolchain, cache: options.useCache ? ExecutionCache(root: cacheRoot) : nil,
                                        scratchRoot: cacheRoot, environment: environment)
         // The files a chapter's program reads (its front matter's `files`) are part of its key.
-        let inputFiles = chapters.map { chapter in
-            chapter.frontMatter.files.map { (source: chapter.file.url.deletingLastPathComponent().path + "/" + $0, path: $0) }
-        }
-        var fileDigests = [String]()
-        for (chapter, files) in zip(chapters, inputFiles) {
-            var parts = [String]()
-            for file in files {
-                if let data = FileManager.default.contents(atPath: file.source) {
-                    parts.append(file.path + " " + CacheStore.digest(data))
-                } else {
-                    diagnostics.append(Diagnostic(file: chapter.path, line: chapter.frontMatter.filesLine ?? 1, column: 1,
-                                                  message: "the front matter names '\(file.path)' in files, but there is no such file beside the chapter"))
-                }
-            }
-            fileDigests.append(parts.isEmpty ? "" : " files " + parts.joined(separator: " "))
-        }
+        let inputFiles = programFiles.map(\.files)
+        let fileDigests = programFiles.map(\.digest)
         let keys = zip(chapters, fileDigests).map { executor.key(programDigest: $0.programDigest + $1) }
         let theme = Result { () throws(Diagnostic) in try Theme.load(override: options.theme) }
-        // The files chapters show or link to (images), by size and time: they are copied into the site.
+        // The files chapters show or link to (images), by where they resolve, size and time: they are copied into the site.
         let linkedFiles = chapters.flatMap { chapter in
-            chapter.localFiles.map { path -> String in
-                var info = stat()
-                let full = chapter.file.url.deletingLastPathComponent().path + "/" + path
-                return stat(full, &info) == 0 ? "\(full) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)" : "\(full) missing"
-            }
+            chapter.localFiles.map { BookBoundary.stamp(chapter.file.url.deletingLastPathComponent().path + "/" + $0) }
         }
         let inputs = BuildStamp.inputs(["\(config)", bibliography?.digest ?? "", options.theme ?? "", (try? theme.get())?.digest ?? "",
                                         KaTeXAssets.stamp, options.chapters]
@@ -486,7 +480,7 @@ public struct BookBuilder: Sendable {
         let key = CacheStore.key(["links-1", Self.generatorStamp, bibliography?.digest ?? "no bibliography", beside.joined(separator: "\n")]
                                  + chapters.map { "\($0.file.slug)\t\($0.path)\t\($0.namesDigest)" } + linkedFiles)
         if let references = store?.load(CrossReferences.self, kind: "links", key: key) { return (BookLinks(references: references), key) }
-        let links = BookLinks(chapters: chapters, bibliography: bibliography)
+        let links = BookLinks(chapters: chapters, bibliography: bibliography, boundary: BookBoundary(chaptersFolder: options.chapters))
         if links.diagnostics.isEmpty { store?.store(links.references, kind: "links", key: key) }
         return (links, key)
     }
@@ -762,14 +756,6 @@ public struct BookBuilder: Sendable {
         }
         site.add("search-index.js", pieces: search.pieces)
         StageTimer.report("render: pages", since: pagesStart)
-        // Files the chapters link to or show (images), from beside them.
-        for chapter in executed.chapters {
-            for path in chapter.localFiles {
-                if let data = FileManager.default.contents(atPath: chapter.file.url.deletingLastPathComponent().path + "/" + path) {
-                    site.add(path, data)
-                }
-            }
-        }
         // The bibliography page reads every chapter's citations: kept while the published one was made from the same names.
         let bibliographyKey = CacheStore.key(["bibliography-page-1", bookContext, executed.namesKey])
         let keptBibliography = executed.bibliography != nil && published?.holds("bibliography.html", madeFrom: bibliographyKey, in: outURL) == true
@@ -828,6 +814,8 @@ public struct BookBuilder: Sendable {
                 "\(ledgerKey(index, executed)) \(range.lowerBound) \(range.count)"
         }
         site.add(SiteFiles.markerName, SiteFiles.markerText)
+        // Files the chapters link to or show (images), from beside them: last, so none replaces a generated one.
+        try LinkedFiles.add(executed.chapters, boundary: BookBoundary(chaptersFolder: options.chapters), to: &site)
         return site
     }
 

@@ -119,6 +119,11 @@ public struct BookConfig: Sendable, Hashable {
                 }
             }
         }
+        // An empty list would publish a book of no pages, replacing every page of the site.
+        if chapters?.isEmpty == true {
+            throw Diagnostic(file: path, line: lines.line(table: "build", key: "chapters"), column: 1,
+                             message: "build.chapters is empty; name the chapter files in reading order, or leave the key out to order them by number prefix")
+        }
     }
 
     /// Whether `name` can follow `import`: Swift identifiers joined by dots

@@ -55,6 +55,7 @@ struct BookFiles: Sendable {
                 }
                 ordered.append(file)
             }
+            try checkReadable(ordered, folder: folder)
             return BookFiles(folder: url, files: ordered)
         }
         // The numeric prefix orders the book: two chapters with one number have no order.
@@ -67,6 +68,7 @@ struct BookFiles: Sendable {
             }
             byNumber[number] = file.slug
         }
+        try checkReadable(files, folder: folder)
         return BookFiles(folder: url, files: files)
     }
 
@@ -75,6 +77,18 @@ struct BookFiles: Sendable {
     /// the characters that end or escape a URL's path (`#`, `?`, `%`, `\`).
     static func isPublishable(_ name: String) -> Bool {
         !name.unicodeScalars.contains { $0.properties.generalCategory == .control || "#?%\\".unicodeScalars.contains($0) }
+    }
+
+    /// Every chapter must be a regular file that resolves inside the book's
+    /// folder (``BookBoundary``): a link `02-b.md -> /etc/passwd` would
+    /// publish the file, a FIFO would hang the build.
+    private static func checkReadable(_ files: [File], folder: String) throws(Diagnostic) {
+        let boundary = BookBoundary(chaptersFolder: folder)
+        for file in files {
+            if case .failure(let refusal) = boundary.check(file.url.path) {
+                throw Diagnostic(file: file.displayPath, message: "the chapter \(boundary.describe(refusal))")
+            }
+        }
     }
 
     private static func order(_ name: String) -> (Int, String) {

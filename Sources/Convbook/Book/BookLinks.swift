@@ -16,6 +16,10 @@ import Foundation
 ///   say), and is copied into the site at the same path; a `.html` or `.md`
 ///   file there that is not a chapter is not, so a link to it is broken. (Downloads in
 ///   `data/` are made by running the chapters and are not checked here.)
+///   The file must be one the book may read (``BookBoundary``): a regular
+///   file that resolves inside the book's folder, within the size limit.
+///   (Whether its path is one the build writes itself is checked where the
+///   site is made, ``LinkedFiles``.)
 struct BookLinks {
     var references: CrossReferences
     var diagnostics: [Diagnostic] = []
@@ -25,7 +29,7 @@ struct BookLinks {
         self.references = references
     }
 
-    init(chapters: [Chapter], bibliography: Bibliography?) {
+    init(chapters: [Chapter], bibliography: Bibliography?, boundary: BookBoundary) {
         let (table, duplicates) = CrossReferences.build(chapters.map { ("\($0.file.slug).html", $0.path, $0.names.labels) })
         references = table
         diagnostics = duplicates
@@ -49,7 +53,8 @@ struct BookLinks {
                     : "no entry '\(use.name)' in the bibliography"))
             }
             for link in chapter.names.links {
-                if let problem = Self.problem(link.name, from: chapter, pages: pages, citedKeys: cites ? bibliography?.keys ?? [] : nil) {
+                if let problem = Self.problem(link.name, from: chapter, pages: pages, citedKeys: cites ? bibliography?.keys ?? [] : nil,
+                                              boundary: boundary) {
                     diagnostics.append(Diagnostic(file: chapter.path, line: link.line, column: link.column, message: "broken link '\(link.name)': \(problem)"))
                 }
             }
@@ -84,7 +89,8 @@ struct BookLinks {
         return isPage(html) ? html : path
     }
 
-    private static func problem(_ url: String, from chapter: Chapter, pages: [String: Set<String>], citedKeys: Set<String>?) -> String? {
+    private static func problem(_ url: String, from chapter: Chapter, pages: [String: Set<String>], citedKeys: Set<String>?,
+                                boundary: BookBoundary) -> String? {
         guard isInternal(url), !url.isEmpty else { return nil }
         let parts = url.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         let path = parts[0].split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
@@ -100,19 +106,24 @@ struct BookLinks {
             guard let fragment, fragment.hasPrefix("ref-") else { return nil }
             return citedKeys.contains(String(fragment.dropFirst(4))) ? nil : "the bibliography has no entry '\(fragment.dropFirst(4))'"
         }
-        if page.hasPrefix("code/"), page.hasSuffix(".swift") {
-            return pages[String(page.dropFirst(5).dropLast(6)) + ".html"] != nil ? nil : "no chapter's code is \(page)"
+        if page.hasPrefix("code/") {
+            // The folder is the chapters' programs, which the build writes: nothing else goes there.
+            return page.hasSuffix(".swift") && pages[String(page.dropFirst(5).dropLast(6)) + ".html"] != nil ? nil : "no chapter's code is \(page)"
         }
         if page.hasPrefix("data/") { return nil }
         if path.hasPrefix("/") || path.split(separator: "/").contains("..") {
             return "a file outside the chapters folder is not copied into the site; put it beside the chapters"
         }
-        let file = chapter.file.url.deletingLastPathComponent().appendingPathComponent(path.removingPercentEncoding ?? path)
-        guard FileManager.default.fileExists(atPath: file.path) else { return "no chapter page or file \(page)" }
+        let file = chapter.file.url.deletingLastPathComponent().path + "/" + (path.removingPercentEncoding ?? path)
         // Only other files are copied into the site (``files(linkedFrom:)``).
         if page.hasSuffix(".html") || page.hasSuffix(".md") {
+            guard FileManager.default.fileExists(atPath: file) else { return "no chapter page or file \(page)" }
             return "\(page) is a file beside the chapters, not a chapter's page, and such files are not copied into the site"
         }
-        return nil
+        switch boundary.check(file) {
+        case .success: return nil
+        case .failure(.missing): return "no chapter page or file \(page)"
+        case .failure(let refusal): return "the file \(boundary.describe(refusal))"
+        }
     }
 }
