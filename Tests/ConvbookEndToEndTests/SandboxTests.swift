@@ -67,6 +67,8 @@ import Glibc
             print("unlink:", unlink("\(outside.path)"), unlink("\(book.root.path)/notes.txt"))
             print("rewrite:", fopen("\(book.root.path)/chapters/02-other.md", "w") == nil ? "refused" : "OPENED")
             print("system:", system("rm -rf \(book.root.path)/chapters 2>/dev/null; echo x > /usr/convbook-sandbox-test 2>/dev/null") == 0 ? "WROTE" : "refused")
+            // Nowhere but its working folder: not the folders around it, nor /, /dev, /tmp.
+            system("touch \\"$HOME/probe\\" && echo home'-'ok; for d in \\"$HOME/..\\" / /dev /dev/shm /tmp; do touch \\"$d/probe\\" 2>/dev/null && echo WROTE':'\\"$d\\"; done")
             ```
             """)
         let built = try book.convbook("build")
@@ -76,6 +78,8 @@ import Glibc
         #expect(html.contains("unlink: -1 -1"), "\(html)")
         #expect(html.contains("rewrite: refused"))
         #expect(html.contains("system: refused"))
+        #expect(html.contains("home-ok"), "the working folder must be writable")
+        #expect(!html.contains("WROTE:"), "\(html)")
         #expect(try String(contentsOf: outside, encoding: .utf8) == "keep")
         #expect(try String(contentsOf: book.root.appendingPathComponent("notes.txt"), encoding: .utf8) == "notes")
         #expect(try String(contentsOf: book.root.appendingPathComponent("chapters/02-other.md"), encoding: .utf8) == "# Other\n")

@@ -164,7 +164,9 @@ struct Sandbox: Sendable {
             if let uid { chown(file.path, uid, uid) }
             bind("--bind", file.path)
         }
-        arguments += ["--chdir", folder]
+        // What bwrap made around them (its root, the folders above, /dev) is read-only too: in a user
+        // namespace the program owns those folders, and they are tmpfs without a cap.
+        arguments += ["--remount-ro", "/dev", "--remount-ro", "/", "--chdir", folder]
         if let setpriv, let uid {
             arguments += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP", "--",
                           setpriv, "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all"]
