@@ -277,7 +277,8 @@ struct ChapterExecutor: Sendable {
             _ = FileManager.default.createFile(atPath: exportFile.path, contents: nil)
             let run = Sandbox.Run(program: binary, folder: scratch, export: exportFile, exportBound: true, records: recordsFile,
                                   artifacts: artifacts.lastPathComponent, files: limits.files.map(\.path),
-                                  readOnly: [toolchain.libraryDirectory.path, toolchain.runtimeFolder],
+                                  readOnly: [toolchain.libraryDirectory.path, toolchain.libraryDirectory.appendingPathComponent(Toolchain.library).path,
+                                             toolchain.runtimeFolder],
                                   memory: limits.memory, fileSizeLimit: Self.stdoutLimit)
             process = sandbox.process(for: run, environment: environment, stdoutFile: stdoutFile, timeout: limits.seconds)
         } else {

@@ -101,7 +101,7 @@ struct Sandbox: Sendable {
         var artifacts: String
         /// Files copied outside into `folder` (paths relative to it), bound in read-only.
         var files: [String]
-        /// Further folders the program reads (the runtime library, the Swift runtime).
+        /// Further folders and files the program reads (the runtime library, the Swift runtime).
         var readOnly: [String]
         /// MiB of address space (`ulimit -v`).
         var memory: Int
@@ -145,8 +145,14 @@ struct Sandbox: Sendable {
         }
         let loaderPaths = (environment["LD_LIBRARY_PATH"] ?? "").split(separator: ":")
             + (environment["LD_PRELOAD"] ?? "").split(whereSeparator: { $0 == ":" || $0 == " " })
-        for path in run.readOnly + loaderPaths.map(String.init) where path.hasPrefix("/") && !made.contains(path) {
-            if FileManager.default.fileExists(atPath: path) { bind("--ro-bind", path) }
+        // Each as named and, where that is a link (a library linked into a folder of links), as it resolves.
+        var visible = ["/usr"]
+        for named in run.readOnly + loaderPaths.map(String.init) where named.hasPrefix("/") {
+            for path in [named, URL(fileURLWithPath: named).resolvingSymlinksInPath().path]
+            where !visible.contains(where: { path == $0 || path.hasPrefix($0 + "/") }) && FileManager.default.fileExists(atPath: path) {
+                bind("--ro-bind", path)
+                visible.append(path)
+            }
         }
         arguments += ["--dev", "/dev", "--proc", "/proc"]
         // The working folder: the one place it writes, capped.
