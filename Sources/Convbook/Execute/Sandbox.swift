@@ -160,12 +160,16 @@ struct Sandbox: Sendable {
         parents(folder)
         arguments += ["--perms", "0777", "--size", String(Self.diskLimit), "--tmpfs", folder]
         made.insert(folder)
+        // The run's user id (as root) must read the program and its copies of `files:` whatever the umask made them.
+        let uid = setpriv == nil ? nil : Self.nextUserID()
+        if uid != nil { chmod(run.program.path, 0o755) }
         bind("--ro-bind", run.program.path)
         for file in run.files {
             let path = run.folder.appendingPathComponent(file).path
-            if FileManager.default.fileExists(atPath: path) { bind("--ro-bind", path) }
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            if let uid { chown(path, uid, uid) }
+            bind("--ro-bind", path)
         }
-        let uid = setpriv == nil ? nil : Self.nextUserID()
         for file in [run.records, run.exportBound ? run.export : nil].compactMap({ $0 }) {
             if let uid { chown(file.path, uid, uid) }
             bind("--bind", file.path)
