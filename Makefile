@@ -1,8 +1,8 @@
 # convbook: `make site` builds the book, `make test` runs every test.
 SWIFT ?= swift
 
-# Debian packages the build and the tests need; installed when missing.
-DEBIAN_PACKAGES := pkg-config libssl-dev libopenblas-dev libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gfm nodejs katex libjs-katex fonts-katex node-highlight.js
+# Debian packages the build and the tests need; installed when missing (bubblewrap: the sandbox chapter programs run in).
+DEBIAN_PACKAGES := pkg-config libssl-dev libopenblas-dev bubblewrap libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gfm nodejs katex libjs-katex fonts-katex node-highlight.js
 # What `convbook pdf` and its tests need besides: Chromium to print, poppler to read the PDF back.
 PDF_PACKAGES := chromium poppler-utils fonts-dejavu-core
 

@@ -30,6 +30,10 @@ public struct BookBuilder: Sendable {
     @discardableResult
     public func build() throws -> BuildReport {
         try SiteFiles.checkReplaceable(outURL, given: options.out, protecting: protectedFolders)
+        // One build of this site at a time (the second waits, naming the first).
+        try ExecutionCache.prepare(options.cacheURL)
+        let lock = try BuildLock.acquire(site: outURL, cache: options.cacheURL) { options.progress?($0) }
+        defer { lock.release() }
         let store = options.useCache ? CacheStore(root: options.cacheURL) : nil
         let stampKey = BuildStamp.key(for: outURL)
         let published = store?.loadData(kind: "builds", key: stampKey).flatMap(BuildStamp.init(data:))
@@ -397,6 +401,10 @@ public struct BookBuilder: Sendable {
         }
         // A chapter that will run may have examples for the kernel check: node starts loading it while chapters compile.
         let willRun = options.useCache && chapters.indices.contains { chapters[$0].hasCode && !executor.cache!.has(keys[$0]) }
+        // Said once, where chapter programs will run without the sandbox.
+        if willRun || (!options.useCache && chapters.contains(where: \.hasCode)), let warning = Sandbox.availability.warning {
+            options.progress?(Diagnostic(file: "convbook", severity: .warning, message: warning).description)
+        }
         let kernelStarted = willRun ? try? kernelCheck?.start() : nil
         defer { kernelStarted?.finish() }
         let progress = options.progress

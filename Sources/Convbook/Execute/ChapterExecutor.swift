@@ -12,6 +12,9 @@ struct ChapterExecutor: Sendable {
     let scratchRoot: URL
     /// What the chapter programs' environment holds (see ``ChapterEnvironment``).
     let environment: ChapterEnvironment
+    /// Where chapter programs run; nil where bwrap cannot make a sandbox (then
+    /// they run as before it, each leading a session of its own).
+    var sandbox: Sandbox? { Sandbox.availability.sandbox }
 
     /// How long and how much memory a chapter program may take.
     struct Limits: Sendable {
@@ -161,7 +164,10 @@ struct ChapterExecutor: Sendable {
         }
         let assembler = OutputAssembler(blockCount: program.blockCount, inlineCount: program.inlineCount)
         let assembled = assembler.assemble(stdout: main.stdout, records: main.records)
-        if let failure = Self.failure(of: main.outcome, unfinishedBlock: assembled.unfinishedBlock, limits: limits, fullFile: main.fullFile) {
+        if var failure = Self.failure(of: main.outcome, unfinishedBlock: assembled.unfinishedBlock, limits: limits, fullFile: main.fullFile) {
+            if main.diskFull {
+                failure.message += " (its working folder is full: a chapter program may keep \(Sandbox.diskLimit / 1024 / 1024) MiB of files there)"
+            }
             outcome.diagnostics.append(locate.diagnostic(for: failure))
             return outcome
         }
@@ -182,10 +188,10 @@ struct ChapterExecutor: Sendable {
         }
 
         // The work folder is temporary: files the program wrote there would vanish without a word.
-        let ours = Set(["main.swift", "program", "main.stdout", "main.records", "main.artifacts"]
+        let ours = Set(["main.swift", "program", "main.stdout", "main.records", "main.artifacts", "main.export"]
                        + program.failureProbes.indices.map { "probe-\($0).swift" } + trapBlocks.map { "trap-\($0.index)" }
                        + limits.files.compactMap { $0.path.split(separator: "/").first.map(String.init) })
-        let left = ((try? FileManager.default.contentsOfDirectory(atPath: scratch.path)) ?? []).filter { !ours.contains($0) }.sorted()
+        let left = (main.left ?? (try? FileManager.default.contentsOfDirectory(atPath: scratch.path)) ?? []).filter { !ours.contains($0) }.sorted()
         if !left.isEmpty {
             outcome.diagnostics.append(Diagnostic(file: chapterPath, severity: .warning,
                                                   message: "the chapter program wrote \(left.joined(separator: ", ")) into its working folder, which is temporary and removed after the run; publish tensors for readers with publish(_:as:)"))
@@ -245,6 +251,11 @@ struct ChapterExecutor: Sendable {
         /// The records file was gone after the run: the work folder was
         /// removed or replaced while the program ran.
         var folderLost = false
+        /// The names the program left in its working folder, when it ran in
+        /// the sandbox (nil: read the folder).
+        var left: [String]? = nil
+        /// Whether its working folder was full (the sandbox's cap) when it ended.
+        var diskFull = false
     }
 
     /// The file that reached ``stdoutLimit`` (`ulimit -f` caps every file a
@@ -281,8 +292,9 @@ struct ChapterExecutor: Sendable {
 
     /// Runs the program with its standard output in a file (capped by `ulimit -f`)
     /// and its records in another, its memory capped (`ulimit -v`), in the
-    /// fixed environment, and killed with convbook if convbook dies
-    /// (`setpriv --pdeathsig KILL`, from util-linux, where it exists).
+    /// fixed environment: in the ``Sandbox`` where there is one, else killed
+    /// with convbook if convbook dies (`setpriv --pdeathsig KILL`, from
+    /// util-linux, where it exists).
     private func run(_ binary: URL, in scratch: URL, name: String, trapBlock: Int?, limits: Limits) -> Run {
         let stdoutFile = scratch.appendingPathComponent("\(name).stdout")
         let recordsFile = scratch.appendingPathComponent("\(name).records")
@@ -300,21 +312,45 @@ struct ChapterExecutor: Sendable {
         environment["CONVBOOK_ARTIFACTS"] = artifacts.path
         environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no,symbolicate=full"
         if let trapBlock { environment["CONVBOOK_TRAP_BLOCK"] = String(trapBlock) } else { environment["CONVBOOK_TRAP_BLOCK"] = nil }
-        let blocks512 = Self.stdoutLimit / 512
-        let guardian = Self.setpriv.map { "\($0) --pdeathsig KILL -- " } ?? ""
-        let script = "ulimit -f \(blocks512) && ulimit -v \(limits.memory * 1024) && exec \(guardian)\"$0\""
-        let process = Subprocess(executable: "/bin/sh", arguments: ["-c", script, binary.path],
+        let process: Subprocess
+        let exportFile = scratch.appendingPathComponent("\(name).export")
+        if let sandbox {
+            _ = FileManager.default.createFile(atPath: exportFile.path, contents: nil)
+            let run = Sandbox.Run(program: binary, folder: scratch, export: exportFile, exportBound: true, records: recordsFile,
+                                  artifacts: artifacts.lastPathComponent, files: limits.files.map(\.path),
+                                  readOnly: [toolchain.libraryDirectory.path, toolchain.libraryDirectory.appendingPathComponent(Toolchain.library).path,
+                                             toolchain.runtimeFolder],
+                                  memory: limits.memory, fileSizeLimit: Self.stdoutLimit)
+            process = sandbox.process(for: run, environment: environment, stdoutFile: stdoutFile, timeout: limits.seconds)
+        } else {
+            let blocks512 = Self.stdoutLimit / 512
+            let guardian = Self.setpriv.map { "\($0) --pdeathsig KILL -- " } ?? ""
+            let script = "ulimit -f \(blocks512) && ulimit -v \(limits.memory * 1024) && exec \(guardian)\"$0\""
+            process = Subprocess(executable: "/bin/sh", arguments: ["-c", script, binary.path],
                                  environment: environment, directory: scratch, stdoutFile: stdoutFile, timeout: limits.seconds)
-        let outcome = (try? process.run()) ?? Subprocess.Outcome(status: 127, signalled: false, timedOut: false,
+        }
+        var outcome = (try? process.run()) ?? Subprocess.Outcome(status: 127, signalled: false, timedOut: false,
                                                                   stdout: Data(), stderr: Data("cannot start the chapter program".utf8), seconds: 0)
         let stdout = (try? Data(contentsOf: stdoutFile)) ?? Data()
         let (records, unreadable) = Record.decodeLines((try? Data(contentsOf: recordsFile)) ?? Data())
-        let full = outcome.signalled && outcome.status == SIGXFSZ ? Self.fullFile(in: scratch, name: name) : nil
+        var run = Run(outcome: outcome, stdout: stdout, records: records, unreadableRecords: unreadable, artifacts: artifacts)
+        if sandbox != nil {
+            outcome = Sandbox.unwrap(outcome)
+            run.outcome = outcome
+            // The working folder went with the sandbox: what convbook reads of it came back in the export.
+            let export = SandboxExport(contentsOf: exportFile)
+            try? FileManager.default.removeItem(at: exportFile)
+            run.left = export?.left ?? []
+            run.diskFull = (export?.usedKiB ?? 0) >= Sandbox.diskLimit / 1024 - 1024
+            for (file, bytes) in export?.files ?? [:] {
+                try? bytes.write(to: artifacts.appendingPathComponent(file))
+            }
+        }
+        run.fullFile = outcome.signalled && outcome.status == SIGXFSZ ? Self.fullFile(in: scratch, name: name) : nil
         var isDirectory: ObjCBool = false
-        let lost = !FileManager.default.fileExists(atPath: recordsFile.path)
+        run.folderLost = !FileManager.default.fileExists(atPath: recordsFile.path)
             || !FileManager.default.fileExists(atPath: scratch.path, isDirectory: &isDirectory) || !isDirectory.boolValue
-        return Run(outcome: outcome, stdout: stdout, records: records, unreadableRecords: unreadable, artifacts: artifacts,
-                   fullFile: full, folderLost: lost)
+        return run
     }
 
     /// util-linux's `setpriv`, which sets the parent-death signal before it

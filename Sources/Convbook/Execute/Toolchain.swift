@@ -101,6 +101,13 @@ public struct Toolchain: Sendable {
         return outcome.stdoutText + outcome.stderrText
     }
 
+    /// The toolchain's `usr` folder (above the compiler's `bin`), which holds
+    /// the Swift runtime libraries chapter programs load and the backtracer
+    /// that reports their crashes.
+    var runtimeFolder: String {
+        URL(fileURLWithPath: swiftc).resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent().path
+    }
+
     /// The arguments that compile `main.swift` into `output`.
     func compileArguments(source: URL, output: URL) -> [String] {
         ["-Onone", "-g", "-swift-version", "6", "-module-name", "Chapter", "-diagnostic-style=llvm",
