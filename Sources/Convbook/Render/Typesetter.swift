@@ -9,12 +9,14 @@ import Foundation
 ///
 /// The node modules are looked for in `$NODE_PATH`, then `/usr/share/nodejs`
 /// (where Debian installs them). What node made is kept in the
-/// ``CacheStore`` (kinds `katex` and `highlight`), keyed by the driver
-/// script, the installed packages and the input, each entry checked against
-/// its SHA-256 like every other: only formulas and code not typeset before
-/// start node at all.
+/// ``CacheStore``, keyed by the driver script and the installed packages,
+/// each entry checked against its SHA-256 like every other: only formulas
+/// and code not typeset before start node at all. Formulas are packed, one
+/// entry (kind `katex`) per file they occur in, holding all of its formulas,
+/// so a chapter with 40,000 formulas is one file in the cache, not 40,000;
+/// code is one entry (kind `highlight`) per block.
 struct Typesetter {
-    struct Formula: Hashable, Sendable {
+    struct Formula: Hashable, Sendable, Codable {
         var tex: String
         var display: Bool
     }
@@ -46,11 +48,17 @@ struct Typesetter {
         let formulas = Array(Set(occurrences.map(\.formula))).sorted { ($0.tex, $0.display ? 1 : 0) < ($1.tex, $1.display ? 1 : 0) }
         let sources = Array(Set(code)).sorted()
         let scriptDigest = (try? Data(contentsOf: script)).map(CacheStore.digest) ?? ""
-        let mathContext = CacheStore.key(["katex-1", KaTeXAssets.stamp, scriptDigest])
+        let mathContext = CacheStore.key(["katex-2", KaTeXAssets.stamp, scriptDigest])
         let codeContext = CacheStore.key(["highlight-1", Self.installedStamp(Self.highlightPackage), scriptDigest])
         var typeset = Typeset()
-        for formula in formulas {
-            if let data = store?.loadData(kind: "katex", key: key(formula, mathContext)) { typeset.math[formula] = String(decoding: data, as: UTF8.self) }
+        // The formulas of each file, and each file's pack as the cache had it.
+        var byFile = [String: Set<Formula>]()
+        for occurrence in occurrences { byFile[occurrence.file, default: []].insert(occurrence.formula) }
+        var packed = [String: [Formula: String]]()
+        for file in byFile.keys {
+            let pack = store?.load(Pack.self, kind: "katex", key: packKey(file, mathContext))?.formulas ?? [:]
+            packed[file] = pack
+            for formula in byFile[file]! { if let html = pack[formula] { typeset.math[formula] = html } }
         }
         for source in sources {
             if let data = store?.loadData(kind: "highlight", key: CacheStore.key([codeContext, source])) {
@@ -59,6 +67,16 @@ struct Typesetter {
         }
         let missingMath = formulas.filter { typeset.math[$0] == nil }
         let missingCode = sources.filter { typeset.code[$0] == nil }
+        defer {
+            // A file's pack is written again when it lacks one of the file's
+            // formulas or holds one the file no longer has.
+            for (file, wanted) in byFile.sorted(by: { $0.key < $1.key }) {
+                let pack = Dictionary(uniqueKeysWithValues: wanted.compactMap { formula in typeset.math[formula].map { (formula, $0) } })
+                if pack.count == wanted.count && pack != packed[file] {
+                    store?.store(Pack(formulas: pack), kind: "katex", key: packKey(file, mathContext))
+                }
+            }
+        }
         guard !missingMath.isEmpty || !missingCode.isEmpty else { return typeset }
 
         let output = try runNode(math: missingMath, code: missingCode)
@@ -66,7 +84,6 @@ struct Typesetter {
         for (formula, result) in zip(missingMath, output.math) {
             if let rendered = result.html {
                 typeset.math[formula] = rendered
-                store?.storeData(Data(rendered.utf8), kind: "katex", key: key(formula, mathContext))
             } else {
                 errors[formula] = result.error ?? "unknown KaTeX error"
             }
@@ -89,8 +106,13 @@ struct Typesetter {
         return typeset
     }
 
-    private func key(_ formula: Formula, _ context: String) -> String {
-        CacheStore.key([context, formula.display ? "display" : "inline", formula.tex])
+    /// The typeset formulas of one file.
+    private struct Pack: Codable {
+        var formulas: [Formula: String]
+    }
+
+    private func packKey(_ file: String, _ context: String) -> String {
+        CacheStore.key([context, "pack", file])
     }
 
     /// An installed file's size and time: a new package version changes it.
