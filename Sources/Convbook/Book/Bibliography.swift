@@ -15,7 +15,13 @@ import Foundation
 /// The parser reads what authors' files hold: `@type{key, field = {…} or "…"
 /// or a number or a `@string` name, …}`, `#` concatenation, nested braces
 /// and `@comment`/`@preamble` blocks, which it skips. Accents written as TeX
-/// (`{\"o}`) are turned into letters for the common cases.
+/// (`{\"o}`) are turned into letters for the common cases. It reads a file
+/// in time linear in its size.
+///
+/// An entry's link is its `url`, which must be an `http(s)` URL, or else its
+/// `doi`, linked as `https://doi.org/DOI`; anything else in either field
+/// (`javascript:…`, a path, text with spaces) is an error at the field's line
+/// (``BibliographyLink``).
 struct Bibliography: Sendable {
     struct Entry: Hashable, Sendable {
         var type: String
@@ -25,8 +31,13 @@ struct Bibliography: Sendable {
     }
 
     var entries: [String: Entry] = [:] {
-        didSet { yearLetters = Self.letters(entries) }
+        didSet {
+            sortKeys = entries.mapValues { Self.sortKey($0, key: $0.key) }
+            yearLetters = Self.letters(entries, sortKeys: sortKeys)
+        }
     }
+    /// Each entry's ``sortKey(_:)``, worked out once (sorting asks for it again and again).
+    private var sortKeys: [String: String] = [:]
     /// "a", "b", … for works that share their short authors and year.
     private var yearLetters: [String: String] = [:]
     /// SHA-256 of the file: pages that cite show its entries.
@@ -36,12 +47,15 @@ struct Bibliography: Sendable {
 
     /// Adds another file's entries (a chapter's front matter names one); a key in both is an error.
     mutating func merge(_ other: Bibliography, shown: String) throws(Diagnostic) {
+        // Into a copy, assigned once: each assignment to `entries` works out the year letters again.
+        var merged = entries
         for (key, entry) in other.entries {
-            if entries[key] != nil {
+            if merged[key] != nil {
                 throw Diagnostic(file: shown, line: entry.line, column: 1, message: "the key '\(key)' is defined in another bibliography of the book too")
             }
-            entries[key] = entry
+            merged[key] = entry
         }
+        entries = merged
         digest = CacheStore.key([digest, other.digest])
     }
 
@@ -60,7 +74,8 @@ struct Bibliography: Sendable {
 
     static func parse(_ text: String, file: String) throws(Diagnostic) -> Bibliography {
         var scanner = Scanner(text: Array(text), file: file)
-        var bibliography = Bibliography()
+        // Entries are gathered here and given to the bibliography once (see `merge`).
+        var entries: [String: Entry] = [:]
         var strings: [String: String] = [:]
         while let at = scanner.next("@") {
             let line = scanner.line(at)
@@ -84,7 +99,7 @@ struct Bibliography: Sendable {
             scanner.skipSpace()
             let key = scanner.word(until: ",")
             guard !key.isEmpty else { throw scanner.error("@\(type) without a key") }
-            if bibliography.entries[key] != nil {
+            if entries[key] != nil {
                 throw Diagnostic(file: file, line: line, column: 1, message: "the key '\(key)' is defined twice")
             }
             var fields: [String: String] = [:]
@@ -93,11 +108,18 @@ struct Bibliography: Sendable {
                 if scanner.peek() == "," { scanner.advance(); scanner.skipSpace() }
                 if scanner.peek() == "}" || scanner.peek() == ")" { scanner.advance(); break }
                 guard scanner.peek() != nil else { throw Diagnostic(file: file, line: line, column: 1, message: "@\(type){\(key), …} is never closed") }
+                let fieldLine = scanner.line(scanner.position)
                 let (name, value) = try scanner.field(strings)
-                fields[name.lowercased()] = value
+                let lower = name.lowercased()
+                if lower == "url" || lower == "doi", let problem = BibliographyLink.problem(field: lower, value: value) {
+                    throw Diagnostic(file: file, line: fieldLine, column: 1, message: "@\(type){\(key)}: \(problem)")
+                }
+                fields[lower] = value
             }
-            bibliography.entries[key] = Entry(type: type, key: key, fields: fields, line: line)
+            entries[key] = Entry(type: type, key: key, fields: fields, line: line)
         }
+        var bibliography = Bibliography()
+        bibliography.entries = entries
         return bibliography
     }
 
@@ -125,13 +147,13 @@ struct Bibliography: Sendable {
         (entries[key]?.fields["year"] ?? "n.d.") + (yearLetters[key] ?? "")
     }
 
-    private static func letters(_ entries: [String: Entry]) -> [String: String] {
+    private static func letters(_ entries: [String: Entry], sortKeys: [String: String]) -> [String: String] {
         let groups = Dictionary(grouping: entries.values) { entry in
             "\(shortAuthors(entry, key: entry.key))\t\(entry.fields["year"] ?? "n.d.")"
         }
         var letters = [String: String]()
         for group in groups.values where group.count > 1 {
-            for (index, entry) in group.sorted(by: { sortKey($0, key: $0.key) < sortKey($1, key: $1.key) }).enumerated() {
+            for (index, entry) in group.sorted(by: { sortKeys[$0.key]! < sortKeys[$1.key]! }).enumerated() {
                 letters[entry.key] = index < 26 ? String(UnicodeScalar(UInt8(97 + index))) : "-\(index + 1)"
             }
         }
@@ -156,13 +178,13 @@ struct Bibliography: Sendable {
                      f["publisher"] ?? f["institution"] ?? f["school"] ?? f["organization"], f["howpublished"], f["note"]]
             .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
         if !venue.isEmpty { parts.append(venue) }
-        let url = f["url"] ?? f["doi"].map { "https://doi.org/\($0)" }
+        let url = BibliographyLink.href(url: f["url"], doi: f["doi"])
         return (parts.map { $0.hasSuffix(".") || $0.hasSuffix("?") ? $0 : $0 + "." }.joined(separator: " "), url)
     }
 
     /// The order of a list of references: by first author's family name, year, title.
     func sortKey(_ key: String) -> String {
-        Self.sortKey(entries[key], key: key)
+        sortKeys[key] ?? Self.sortKey(nil, key: key)
     }
 
     private static func sortKey(_ entry: Entry?, key: String) -> String {
@@ -213,10 +235,13 @@ struct Bibliography: Sendable {
         let text: [Character]
         let file: String
         var position = 0
+        /// The offset where each line starts, for ``line(_:)``.
+        private let lineStarts: [Int]
 
         init(text: [Character], file: String) {
             self.text = text
             self.file = file
+            lineStarts = [0] + text.indices.filter { text[$0] == "\n" }.map { $0 + 1 }
         }
 
         func peek() -> Character? { position < text.count ? text[position] : nil }
@@ -235,7 +260,15 @@ struct Bibliography: Sendable {
             return nil
         }
 
-        func line(_ offset: Int) -> Int { text[..<offset].filter { $0 == "\n" }.count + 1 }
+        /// The 1-based line of `offset`: a binary search of the line starts.
+        func line(_ offset: Int) -> Int {
+            var low = 0, high = lineStarts.count   // the answer is the count of line starts <= offset
+            while low < high {
+                let middle = (low + high) / 2
+                if lineStarts[middle] <= offset { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
 
         mutating func word(until stop: Character? = nil) -> String {
             var word = ""
@@ -245,7 +278,7 @@ struct Bibliography: Sendable {
 
         func error(_ message: String) -> Diagnostic {
             let line = self.line(min(position, text.count))
-            let lineStart = text[..<min(position, text.count)].lastIndex(of: "\n").map { $0 + 1 } ?? 0
+            let lineStart = lineStarts[line - 1]
             return Diagnostic(file: file, line: line, column: position - lineStart + 1, message: message)
         }
 

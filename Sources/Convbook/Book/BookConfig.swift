@@ -18,6 +18,7 @@ import TOMLKit
 /// imports = ["ConvEngine"]                        # modules chapter programs import (this is the default)
 /// timeout = 60                                    # seconds per chapter, unless its front matter says
 /// gradient-threshold = 1e-7                       # checkGradients' default threshold
+/// raw-html = false                                # publish raw HTML (checked by RawHTMLPolicy); default: shown as text
 /// ```
 ///
 /// An unknown table or key, or a value of the wrong type, is an error at
@@ -35,6 +36,9 @@ public struct BookConfig: Sendable, Hashable {
     public var imports: [String] = ["ConvEngine"]
     public var timeout: Double?
     public var gradientThreshold: Double?
+    /// Publish the chapters' raw HTML (checked by ``RawHTMLPolicy``); when
+    /// false, the default, pages show it as text.
+    public var rawHTML = false
 
     /// The file name, in the folder that holds the chapters folder.
     public static let fileName = "book.toml"
@@ -61,10 +65,10 @@ public struct BookConfig: Sendable, Hashable {
     }
 
     /// The schema: for each table, its keys and their types.
-    private enum Kind { case string, strings, number }
+    private enum Kind { case string, strings, number, bool }
     private static let schema: [String: [String: Kind]] = [
         "book": ["title": .string, "authors": .strings, "description": .string, "language": .string, "bibliography": .string],
-        "build": ["chapters": .strings, "imports": .strings, "timeout": .number, "gradient-threshold": .number],
+        "build": ["chapters": .strings, "imports": .strings, "timeout": .number, "gradient-threshold": .number, "raw-html": .bool],
     ]
 
     mutating func read(_ text: String, path: String) throws(Diagnostic) {
@@ -109,6 +113,9 @@ public struct BookConfig: Sendable, Hashable {
                         throw wrongType("an array of module names (Swift identifiers, such as \"ConvEngine\"); \(bad.debugDescription) is not one")
                     }
                     set(name, key, strings: strings)
+                case .bool:
+                    guard let bool = value.bool else { throw wrongType("true or false") }
+                    if (name, key) == ("build", "raw-html") { rawHTML = bool }
                 case .number:
                     guard let number = value.double ?? value.int.map(Double.init), number > 0 else { throw wrongType("a positive number") }
                     guard number.isFinite else { throw wrongType("a finite number (inf would make a check or a limit that never applies)") }

@@ -169,7 +169,7 @@ struct Chapter: Sendable {
         }
         let digest = CacheStore.digest(data)
         let key = CacheStore.key([loadCacheVersion, digest, file.displayPath, config.imports.joined(separator: "\n"), BookBuilder.generatorStamp,
-                                  citationKeys.sorted().joined(separator: "\n")])
+                                  citationKeys.sorted().joined(separator: "\n"), config.rawHTML ? "raw-html" : ""])
         let imports = config.imports, path = file.displayPath
         let loaded: Loaded
         let program: Lazy<ChapterProgram>
@@ -183,7 +183,7 @@ struct Chapter: Sendable {
             }
         } else {
             let (frontMatter, markdown) = try FrontMatter.split(text, file: file.displayPath)
-            let parsed = ChapterDocument(markdown: markdown, path: file.displayPath, citationKeys: citationKeys)
+            let parsed = ChapterDocument(markdown: markdown, path: file.displayPath, citationKeys: citationKeys, rawHTML: config.rawHTML)
             let made = ChapterProgram(cells: parsed.cells, imports: imports)
             program = Lazy(value: made)
             loaded = Loaded(frontMatter: frontMatter, title: frontMatter.title ?? parsed.firstHeading ?? file.slug,

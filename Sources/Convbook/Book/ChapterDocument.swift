@@ -44,10 +44,20 @@ struct ChapterDocument {
     private var counters: [LabelDefinition.Kind: Int] = [:]
     /// The bibliography's keys: `@key` in text is a citation only for these.
     private let citationKeys: Set<String>
+    /// The book allows raw HTML (`[build] raw-html = true`): each piece is
+    /// checked against ``RawHTMLPolicy``. Otherwise the page shows it as text.
+    private let rawHTML: Bool
+    /// The block being loaded: where inline raw HTML without a position of its own is reported.
+    private var blockPosition: MarkdownSourceRange?
 
-    init(markdown: String, path: String, citationKeys: Set<String> = []) {
+    init(markdown: String, path: String, citationKeys: Set<String> = [], rawHTML: Bool = false) {
         self.citationKeys = citationKeys
+        self.rawHTML = rawHTML
         document = MarkdownParser.parse(source: markdown, path: path)
+        if let deep = document.nestingTooDeep {
+            diagnostics.append(Diagnostic(file: path, line: deep.startLine, column: deep.startColumn,
+                                          message: "Markdown nested more than \(MarkdownParser.maximumDepth) levels deep (block quotes, lists, emphasis, links); convbook refuses it"))
+        }
         document.root = load(document.root)
         anchors.formUnion((0..<blockCount).map { "cell-\($0 + 1)" })
     }
@@ -67,6 +77,7 @@ struct ChapterDocument {
         if let (callout, content) = MarkdownCallout.callout(in: node) {
             node = MarkdownNode(.callout(callout), children: content, position: node.position)
         }
+        if node.kind.isBlock, let position = node.position, position.startLine > 0 { blockPosition = position }
         var result = node
         switch node.kind {
         case .heading(let level, let setext, _):
@@ -94,6 +105,8 @@ struct ChapterDocument {
                 diagnostics.append(Diagnostic(file: path, line: node.position?.startLine ?? 0, column: node.position?.startColumn ?? 0,
                                               message: "a link to a \(scheme): URL would run code in the reader's browser; convbook refuses it"))
             }
+        case .htmlBlock(let html), .htmlInline(let html):
+            if rawHTML { checkRawHTML(html, at: node.position.flatMap { $0.startLine > 0 ? $0 : nil } ?? blockPosition) }
         case .inlineExpression(let expression):
             cells.append(.inline(InlineCell(id: expression.id, code: expression.code, line: expression.line,
                                             column: expression.column, inMath: false)))
@@ -125,6 +138,19 @@ struct ChapterDocument {
         return result
     }
 
+    /// Raw HTML against ``RawHTMLPolicy``: each violation an error at its line.
+    private mutating func checkRawHTML(_ html: String, at position: MarkdownSourceRange?) {
+        let bytes = Array(html.utf8)
+        for violation in RawHTMLPolicy.violations(in: html) {
+            let before = bytes[..<violation.offset]
+            let newlines = before.count { $0 == UInt8(ascii: "\n") }
+            let lineStart = before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+            let line = (position?.startLine ?? 0) + newlines
+            let column = newlines == 0 ? (position?.startColumn ?? 1) + violation.offset : violation.offset - lineStart + 1
+            diagnostics.append(Diagnostic(file: path, line: line, column: column, message: violation.message))
+        }
+    }
+
     // MARK: Labels, cross-references and citations in text
 
     /// `{#name}` at the end of a heading: removed from its text, and returned.
@@ -142,14 +168,22 @@ struct ChapterDocument {
     /// Inline content with adjacent text merged, `{#eq-…}` after display
     /// math taken as its label, and `@` references and citations split out.
     private mutating func inlines(_ children: [MarkdownNode]) -> [MarkdownNode] {
+        // Each run of text nodes becomes one, at the first one's place (appended to one buffer: linear in its length).
         var merged: [MarkdownNode] = []
+        var run: (first: MarkdownNode, text: String)?
+        func endRun() {
+            if let (first, text) = run { merged.append(MarkdownNode(.text(text), children: first.children, position: first.position)) }
+            run = nil
+        }
         for child in children {
-            if case .text(let text) = child.kind, let last = merged.last, case .text(let before) = last.kind {
-                merged[merged.count - 1].kind = .text(before + text)
+            if case .text(let text) = child.kind {
+                if run == nil { run = (child, text) } else { run!.text += text }
             } else {
+                endRun()
                 merged.append(child)
             }
         }
+        endRun()
         var result: [MarkdownNode] = []
         for node in merged {
             guard case .text(var text) = node.kind else { result.append(node); continue }
@@ -176,13 +210,33 @@ struct ChapterDocument {
         return name
     }
 
-    /// A text node split at its cross-references and citations.
+    /// A text node split at its cross-references and citations, in time
+    /// linear in its length: a `[` looks for its citation only up to the
+    /// next `]` and only when no other `[` comes first (a citation's brackets
+    /// hold no bracket), so no character is read for two brackets.
     private mutating func split(_ text: String, at position: MarkdownSourceRange?) -> [MarkdownNode] {
         let characters = Array(text)
         var nodes: [MarkdownNode] = [], plain = "", index = 0
+        // The next `]` and the next `[` at or after each offset (characters.count for none).
+        var nextClose: [Int] = [], nextOpen: [Int] = []
+        if text.contains("[") {
+            nextClose = Array(repeating: characters.count, count: characters.count + 1)
+            nextOpen = nextClose
+            for i in characters.indices.reversed() {
+                nextClose[i] = characters[i] == "]" ? i : nextClose[i + 1]
+                nextOpen[i] = characters[i] == "[" ? i : nextOpen[i + 1]
+            }
+        }
+        // The UTF-8 length of the text before each offset, made when the first reference needs it.
+        var utf8Before: [Int] = []
         func at(_ offset: Int) -> MarkdownSourceRange? {
             guard var p = position else { return nil }
-            p.startColumn += String(characters[..<offset]).utf8.count
+            if utf8Before.isEmpty {
+                utf8Before.reserveCapacity(characters.count + 1)
+                utf8Before.append(0)
+                for c in characters { utf8Before.append(utf8Before.last! + c.utf8.count) }
+            }
+            p.startColumn += utf8Before[offset]
             return p
         }
         func flush() {
@@ -190,7 +244,7 @@ struct ChapterDocument {
         }
         while index < characters.count {
             let c = characters[index]
-            if c == "[", let close = characters[index...].firstIndex(of: "]"),
+            if c == "[", case let close = nextClose[index + 1], close < characters.count, nextOpen[index + 1] > close,
                let items = MarkdownReferenceSyntax.bracketedItems(String(characters[(index + 1)..<close])) {
                 flush()
                 let where_ = at(index)

@@ -24,7 +24,13 @@ enum CmarkGFM {
     /// footnotes (`CMARK_OPT_FOOTNOTES`). With `math`, the math extension is attached too; its
     /// nodes are copied as ``MarkdownNodeKind/math(_:)`` holding their
     /// content as one TeX segment (``MarkdownParser`` splits it).
-    static func parse(_ source: String, math: Bool = false, footnotes: Bool = false) -> MarkdownNode {
+    ///
+    /// A tree deeper than `maximumDepth` (nested quotes, lists, emphasis,
+    /// links) is not copied: every later pass walks the tree recursively, so
+    /// such a tree would overflow the stack. The error holds the first node
+    /// past the limit. cmark itself parses and frees any depth without recursion.
+    static func parse(_ source: String, math: Bool = false, footnotes: Bool = false,
+                      maximumDepth: Int = MarkdownParser.maximumDepth) throws(NestingTooDeep) -> MarkdownNode {
         lock.lock()
         defer { lock.unlock() }
         cmark_gfm_core_extensions_ensure_registered()
@@ -51,7 +57,47 @@ enum CmarkGFM {
             fatalError("cmark_parser_finish failed")
         }
         defer { cmark_node_free(root) }
+        if let tooDeep = firstNode(deeperThan: maximumDepth, in: root) {
+            // Some inline nodes have no position: report their nearest ancestor's.
+            var placed = tooDeep
+            while cmark_node_get_start_line(placed) == 0, let parent = cmark_node_parent(placed) { placed = parent }
+            throw NestingTooDeep(position: position(of: placed), limit: maximumDepth)
+        }
         return copy(root)
+    }
+
+    /// A tree nested deeper than the limit: where it first goes past it.
+    struct NestingTooDeep: Error, Hashable, Sendable {
+        var position: MarkdownSourceRange
+        var limit: Int
+    }
+
+    /// The first node (in document order) more than `limit` levels below
+    /// `root`, found by walking the C tree without recursion.
+    private static func firstNode(deeperThan limit: Int, in root: OpaquePointer) -> OpaquePointer? {
+        var node = root, depth = 0
+        while true {
+            if depth > limit { return node }
+            if let child = cmark_node_first_child(node) {
+                node = child
+                depth += 1
+                continue
+            }
+            while node != root, cmark_node_next(node) == nil, let parent = cmark_node_parent(node) {
+                node = parent
+                depth -= 1
+            }
+            guard node != root, let next = cmark_node_next(node) else { return nil }
+            node = next
+        }
+    }
+
+    private static func position(of node: OpaquePointer) -> MarkdownSourceRange {
+        MarkdownSourceRange(
+            startLine: Int(cmark_node_get_start_line(node)),
+            startColumn: Int(cmark_node_get_start_column(node)),
+            endLine: Int(cmark_node_get_end_line(node)),
+            endColumn: Int(cmark_node_get_end_column(node)))
     }
 
     // MARK: Copying the C tree
@@ -63,12 +109,8 @@ enum CmarkGFM {
             children.append(copy(current))
             child = cmark_node_next(current)
         }
-        let position = MarkdownSourceRange(
-            startLine: Int(cmark_node_get_start_line(node)),
-            startColumn: Int(cmark_node_get_start_column(node)),
-            endLine: Int(cmark_node_get_end_line(node)),
-            endColumn: Int(cmark_node_get_end_column(node)))
-        return MarkdownNode(kind(of: node, position: position), children: children, position: position)
+        let range = position(of: node)
+        return MarkdownNode(kind(of: node, position: range), children: children, position: range)
     }
 
     private static func kind(of node: OpaquePointer, position: MarkdownSourceRange) -> MarkdownNodeKind {

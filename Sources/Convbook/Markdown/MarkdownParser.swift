@@ -35,9 +35,23 @@ enum MarkdownParser {
         }
     }
 
+    /// How deep a chapter's tree may nest: block quotes, lists (a list and
+    /// its item are two levels), emphasis, links and the rest, counted from
+    /// the document. Deeper nesting is refused with an error at its line
+    /// (``MarkdownDocument/nestingTooDeep``) before any recursive pass could
+    /// overflow the stack; real chapters stay far below it (about 10).
+    static let maximumDepth = 100
+
     /// Parses a chapter. `path` is only recorded in the document (for diagnostics).
+    /// A source nested deeper than ``maximumDepth`` gives an empty document
+    /// with ``MarkdownDocument/nestingTooDeep`` set.
     static func parse(source: String, path: String, options: Options = Options()) -> MarkdownDocument {
-        let root = CmarkGFM.parse(source, math: options.math, footnotes: options.footnotes)
+        let root: MarkdownNode
+        do {
+            root = try CmarkGFM.parse(source, math: options.math, footnotes: options.footnotes)
+        } catch {
+            return MarkdownDocument(root: MarkdownNode(.document), path: path, nestingTooDeep: error.position)
+        }
         guard options.math else { return MarkdownDocument(root: root, path: path) }
         var cells = InlineCells(lines: sourceLines(source))
         return MarkdownDocument(root: cells.rewrite(root), path: path)
@@ -156,12 +170,19 @@ enum MarkdownParser {
         private mutating func locate(line: Int, near column: Int, _ match: ([UInt8], Int) -> Int?) -> Int {
             guard line >= 1, line <= lines.count else { return column }
             let bytes = lines[line - 1], floor = searchFrom[line] ?? 0
-            let candidates = (column - 1 >= floor && column - 1 < bytes.count ? [column - 1] : []) + Array(floor..<max(floor, bytes.count))
-            for at in candidates {
+            // The reported place, then each place from the floor on (never a list of them: a
+            // line of 40,000 formulas would make one per formula).
+            if column - 1 >= floor, column - 1 < bytes.count, let found = match(bytes, column - 1) {
+                searchFrom[line] = column
+                return found + 1
+            }
+            var at = floor
+            while at < bytes.count {
                 if let found = match(bytes, at) {
                     searchFrom[line] = at + 1
                     return found + 1
                 }
+                at += 1
             }
             return column
         }

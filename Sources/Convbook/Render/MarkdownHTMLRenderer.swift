@@ -6,8 +6,10 @@
 ///
 /// `unsafe` is cmark's `--unsafe`: when false (cmark's default, "safe"), raw
 /// HTML becomes `<!-- raw HTML omitted -->` and `javascript:`, `vbscript:`,
-/// `file:` and non-image `data:` URLs are dropped. Chapters need raw HTML, so
-/// the generator renders with `unsafe: true`.
+/// `file:` and non-image `data:` URLs are dropped. The generator renders
+/// with `unsafe: true` (loading has refused links that run script) and
+/// `escapeRawHTML` unless the book allows raw HTML (`[build] raw-html`, whose
+/// HTML loading checked with ``RawHTMLPolicy``).
 ///
 /// - Math renders as its typeset HTML from `math` (KaTeX's, at build time);
 ///   without it, as Pandoc does for MathJax, `<span class="math inline">\(...\)</span>`
@@ -25,12 +27,16 @@ struct MarkdownHTMLRenderer {
     var unsafe: Bool
     /// Apply the tagfilter extension to raw HTML (as `-e tagfilter` does).
     var tagFilter: Bool
+    /// Show raw HTML as text, as written (an HTML block as a paragraph), and
+    /// leave out HTML comments; `unsafe` then only decides about URLs.
+    var escapeRawHTML: Bool
     /// Typeset math by formula, and highlighted code by its source (``Typesetter``).
     var typeset: Typesetter.Typeset
 
-    init(unsafe: Bool, tagFilter: Bool = true, typeset: Typesetter.Typeset = .init()) {
+    init(unsafe: Bool, tagFilter: Bool = true, escapeRawHTML: Bool = false, typeset: Typesetter.Typeset = .init()) {
         self.unsafe = unsafe
         self.tagFilter = tagFilter
+        self.escapeRawHTML = escapeRawHTML
         self.typeset = typeset
     }
 
@@ -125,6 +131,14 @@ struct MarkdownHTMLRenderer {
             }
             out.appendEscaped(block.literal)
             out.append("</code></pre>\n")
+        case .htmlBlock(let html) where escapeRawHTML:
+            guard !RawHTMLPolicy.isComment(html) else { break }
+            var text = Substring(html)
+            while text.last?.isNewline == true { text.removeLast() }
+            out.cr()
+            out.append("<p>")
+            out.appendEscaped(String(text))
+            out.append("</p>\n")
         case .htmlBlock(let html):
             out.cr()
             if !unsafe {
@@ -214,6 +228,8 @@ struct MarkdownHTMLRenderer {
             out.append("<code>")
             out.appendEscaped(code)
             out.append("</code>")
+        case .htmlInline(let html) where escapeRawHTML:
+            if !RawHTMLPolicy.isComment(html) { out.appendEscaped(html) }
         case .htmlInline(let html):
             if !unsafe {
                 out.append("<!-- raw HTML omitted -->")
