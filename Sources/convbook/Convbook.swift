@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The `convbook` command: a literate-notebook builder for the convolution
 /// explainer, and a command-line front end to the engine.
@@ -9,4 +12,22 @@ struct Convbook: AsyncParsableCommand {
         abstract: "Build and check the convolution-backpropagation book, and run its engine.",
         subcommands: [BuildCommand.self, CheckCommand.self, VerifyCommand.self, ConvCommand.self, ServeCommand.self, PDFCommand.self]
     )
+
+    /// As ArgumentParser's own `main`, with `SIGPIPE` ignored first: a child
+    /// (node, a chapter program) that ends while convbook writes to it makes
+    /// the write fail with `EPIPE`, which is reported, instead of killing
+    /// convbook without a word (exit 141).
+    static func main() async {
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
