@@ -174,6 +174,33 @@ import Testing
         #expect(server.interrupt(timeout: 20) == 130)
     }
 
+    /// Saving a chapter nested 3,000 quotes deep ended `serve` (SIGSEGV in the
+    /// recursive copy of the tree): now it is an error at its line, the
+    /// server keeps serving the site it had, and a fixed chapter rebuilds.
+    @Test(.timeLimit(.minutes(5)))
+    func survivesAChapterNestedTooDeep() async throws {
+        let book = try BookFixture(["01-first.md": Self.chapter("one")])
+        let server = try ServeProcess(in: book.root)
+        defer { server.kill() }
+        let line = try #require(server.firstLine(timeout: 240), "no address line; stderr:\n\(server.stderr)")
+        let match = try #require(line.firstMatch(of: /^serving site\/ at (http:\/\/127\.0\.0\.1:\d+\/)$/), "\(line)")
+        let base = try #require(URL(string: String(match.1)))
+
+        try book.write("01-first.md", "# First\n\n" + String(repeating: ">", count: 3_000) + " deep\n")
+        let refused = try await Self.poll(timeout: 60) { server.stderr.contains("nested more than") ? true : nil }
+        #expect(refused == true, "no error for the nesting; stderr:\n\(server.stderr)")
+        let page = String(decoding: try await HTTP.get(base.appendingPathComponent("01-first.html")).body, as: UTF8.self)
+        #expect(page.contains("Version one"), "the site it had is no longer served")
+
+        try book.write("01-first.md", Self.chapter("two"))
+        let edited = try await Self.poll(timeout: 60) {
+            let page = String(decoding: try await HTTP.get(base.appendingPathComponent("01-first.html")).body, as: UTF8.self)
+            return page.contains("Version two") ? true : nil
+        }
+        #expect(edited == true, "no rebuild after the fix; stderr:\n\(server.stderr)")
+        #expect(server.interrupt(timeout: 20) == 130)
+    }
+
     /// Any page the author visits can make the browser send such requests to
     /// 127.0.0.1: each is answered at once, costs nothing after the client
     /// has gone, and the server keeps serving.
