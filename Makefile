@@ -16,10 +16,10 @@ deps:
 pdf-deps:
 	@bash scripts/install-deps.sh $(PDF_PACKAGES)
 
-build: deps
+build:
 	$(SWIFT) build
 
-release: deps
+release:
 	$(SWIFT) build -c release
 
 # Every test: the engine, the Markdown layer and the GFM corpus, the CLI end
@@ -41,21 +41,21 @@ bench: deps
 # build, so a fresh clone never compiles the generator's dependencies with
 # optimisation (the release build of everything took 9.5 minutes on 2 cores
 # when it included swift-syntax).
-site: build runtime
+site: deps build runtime
 	.build/debug/convbook build --modules .build/release
 
-runtime: deps
+runtime:
 	$(SWIFT) build -c release --product ConvbookRuntime
 
-check: build runtime
+check: deps build runtime
 	.build/debug/convbook check --modules .build/release
 
 # Preview on http://127.0.0.1:8000, rebuilding on every edit (chapter programs
 # link the optimised engine, as in `make site`).
-serve: build runtime
+serve: deps build runtime
 	.build/debug/convbook serve --modules .build/release
 
-verify: build runtime
+verify: deps build runtime
 	.build/debug/convbook verify --modules .build/release
 
 # The whole book as one PDF (book.pdf, not committed: Chromium stamps the date into it).
