@@ -1,11 +1,13 @@
 import Foundation
 
-/// The generator, in mdBook's three stages: **load** the book (chapter files,
-/// front matter, Markdown, the program of each chapter), **execute and
-/// inject** (compile and run every chapter in parallel, or take its result
-/// from the cache; check the results; weave them into the Markdown), and
-/// **render** the site (HTML pages, the manifest), which is published only
-/// if nothing failed.
+/// The generator, in the five stages the README's architecture section
+/// names (mdBook's load, preprocess, render, with preprocessing split):
+/// **load** the book (chapter files, front matter, Markdown, the program of
+/// each chapter), **execute** (compile and run every chapter in parallel, or
+/// take its result from the cache; check the results), **reconcile** the
+/// published values with the ledger, **inject and render** the site (results
+/// woven into the Markdown; HTML pages, the manifest), and **publish** it,
+/// only if nothing failed.
 ///
 /// ```swift
 /// var options = BuildOptions()

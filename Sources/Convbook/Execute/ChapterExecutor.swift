@@ -77,7 +77,6 @@ struct ChapterExecutor: Sendable {
     }
 
     private func executeFresh(_ program: ChapterProgram, key: String, chapterPath: String, limits: Limits) -> Outcome {
-        let timeout = limits.seconds
         var outcome = Outcome(result: nil, diagnostics: [], source: .compiled)
         let scratch: URL
         do {
