@@ -77,21 +77,31 @@ print("01-forward.md line 202:", y + Tensor(repeating: 1, shape: [2, 2]))
 // MARK: block 7, 01-forward.md line 208
 explore(x.reshaped([1, 1, 3, 3]), w.reshaped([1, 1, 2, 2]), label: "first-example")
 
-// MARK: block 8, 01-forward.md line 244
+// MARK: block 8, 01-forward.md line 246
 let rotated = rotate180(w)
 showRotation(w, "w turned by 180 degrees: each entry keeps its colour, so you can follow it to its new place")
 show(crossCorrelate(x, w), "cross-correlation x ⋆ w (what layers compute)")
 show(convolve(x, w), "convolution x * w (flipped filter)")
-print("01-forward.md line 251:", rotated)
+print("01-forward.md line 253:", rotated)
 
-// MARK: block 9, 01-forward.md line 254
+// MARK: block 9, 01-forward.md line 256
 checkAgreement("convolve(x, w) vs crossCorrelate(x, rotate180(w))",
                convolve(x, w), crossCorrelate(x, rotate180(w)))
 
-// MARK: block 10, 01-forward.md line 265
+// MARK: block 10, 01-forward.md line 267
 // scipy.signal.convolve2d's default, mode='full': every placement that overlaps x at all.
 let fullSize = (x.shape[0] + w.shape[0] - 1, x.shape[1] + w.shape[1] - 1)
 precondition(convolve(x, w, mode: .full).shape == [fullSize.0, fullSize.1], "the full convolution's size")
+// The textbook form Σ x[u − a, v − b] w[a, b], by loops, at (i + HH − 1, j + WW − 1) is convolve's (i, j).
+let (hh, ww) = (w.shape[0], w.shape[1])
+let valid = convolve(x, w)
+for i in 0..<valid.shape[0] {
+    for j in 0..<valid.shape[1] {
+        var textbook = 0.0
+        for a in 0..<hh { for b in 0..<ww { textbook += x[i + hh - 1 - a, j + ww - 1 - b] * w[a, b] } }
+        precondition(textbook == valid[i, j], "the textbook form, shifted by HH − 1 and WW − 1, is not convolve's entry")
+    }
+}
 // "For a symmetric filter both operations agree": a filter equal to its own 180° turn, over a sweep.
 func symmetricFilterAgrees(_ c: Sweep.Setting) -> Bool {
     let image = Tensor.randomNormal(shape: [c.H, c.H + 1], seed: 41)
@@ -102,20 +112,20 @@ func symmetricFilterAgrees(_ c: Sweep.Setting) -> Bool {
 let symmetricRule = checkRule("a filter equal to its 180° turn: convolution = cross-correlation",
                               over: Sweep(["H": 3...6, "HH": 1...3, "WW": 1...3]),
                               stated: { (_: Sweep.Setting) -> Bool in true }, measured: symmetricFilterAgrees)
-print("01-forward.md line 286:", convolve(x, w)[0, 0])
-print("01-forward.md line 287:", crossCorrelate(x, w)[0, 0])
-print("01-forward.md line 291:", fullSize.0)
-print("01-forward.md line 291:", fullSize.1)
-print("01-forward.md line 292:", y.shape[0])
-print("01-forward.md line 292:", y.shape[1])
-print("01-forward.md line 294:", symmetricRule.checked)
+print("01-forward.md line 298:", convolve(x, w)[0, 0])
+print("01-forward.md line 299:", crossCorrelate(x, w)[0, 0])
+print("01-forward.md line 303:", fullSize.0)
+print("01-forward.md line 303:", fullSize.1)
+print("01-forward.md line 304:", y.shape[0])
+print("01-forward.md line 304:", y.shape[1])
+print("01-forward.md line 306:", symmetricRule.checked)
 
-// MARK: block 11, 01-forward.md line 304
+// MARK: block 11, 01-forward.md line 316
 extension Tensor {
     subscript(image n: Int, channel c: Int) -> Tensor { slice(n).slice(c) }
 }
 
-// MARK: block 12, 01-forward.md line 310
+// MARK: block 12, 01-forward.md line 322
 let x2 = Tensor(batch: [[[[1, 0, 2],
                           [3, 1, 0],
                           [0, 2, 1]],
@@ -136,12 +146,12 @@ let y2 = convForward(x2, w2, b2)
 show(y2, "y = convForward(x, w, b)")
 checkAgreement("sum over channels + bias vs convForward",
                channel0 + channel1 + Tensor(repeating: b2[0], shape: [2, 2]), y2[image: 0, channel: 0])
-print("01-forward.md line 335:", channel0[0, 0])
-print("01-forward.md line 335:", channel1[0, 0])
-print("01-forward.md line 336:", b2[0])
-print("01-forward.md line 336:", y2[0, 0, 0, 0])
+print("01-forward.md line 347:", channel0[0, 0])
+print("01-forward.md line 347:", channel1[0, 0])
+print("01-forward.md line 348:", b2[0])
+print("01-forward.md line 348:", y2[0, 0, 0, 0])
 
-// MARK: block 13, 01-forward.md line 344
+// MARK: block 13, 01-forward.md line 356
 func forwardLoop(_ x: Tensor, _ w: Tensor, _ b: Tensor, _ params: ConvParameters) -> Tensor {
     let (N, C, H, W) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let (F, HH, WW) = (w.shape[0], w.shape[2], w.shape[3])
@@ -171,7 +181,7 @@ func forwardLoop(_ x: Tensor, _ w: Tensor, _ b: Tensor, _ params: ConvParameters
     return y
 }
 
-// MARK: block 14, 01-forward.md line 380
+// MARK: block 14, 01-forward.md line 392
 let x3 = Tensor.randomNormal(shape: [2, 3, 5, 5], seed: 11)
 let w3 = Tensor.randomNormal(shape: [4, 3, 3, 3], seed: 12)
 let b3 = Tensor.randomNormal(shape: [4], seed: 13)
@@ -184,21 +194,21 @@ precondition(loopDifference.value == 0, "the prose says the loop and the engine 
 let dilated = ConvParameters(stride: 1, padding: 2, dilation: 2)
 checkAgreement("our loop vs convForward, dilation 2",
                forwardLoop(x3, w3, b3, dilated), convForward(x3, w3, b3, dilated))
-print("01-forward.md line 395:", x3.shape[0])
-print("01-forward.md line 395:", x3.shape[1])
-print("01-forward.md line 396:", x3.shape[2])
-print("01-forward.md line 396:", x3.shape[3])
-print("01-forward.md line 397:", w3.shape[0])
-print("01-forward.md line 397:", w3.shape[2])
-print("01-forward.md line 397:", w3.shape[3])
-print("01-forward.md line 398:", y3.shape)
-print("01-forward.md line 398:", y3.shape[0])
-print("01-forward.md line 399:", y3.shape[1])
-print("01-forward.md line 399:", y3.shape[2])
-print("01-forward.md line 399:", y3.shape[3])
-print("01-forward.md line 400:", loopDifference)
+print("01-forward.md line 407:", x3.shape[0])
+print("01-forward.md line 407:", x3.shape[1])
+print("01-forward.md line 408:", x3.shape[2])
+print("01-forward.md line 408:", x3.shape[3])
+print("01-forward.md line 409:", w3.shape[0])
+print("01-forward.md line 409:", w3.shape[2])
+print("01-forward.md line 409:", w3.shape[3])
+print("01-forward.md line 410:", y3.shape)
+print("01-forward.md line 410:", y3.shape[0])
+print("01-forward.md line 411:", y3.shape[1])
+print("01-forward.md line 411:", y3.shape[2])
+print("01-forward.md line 411:", y3.shape[3])
+print("01-forward.md line 412:", loopDifference)
 
-// MARK: block 15, 01-forward.md line 439
+// MARK: block 15, 01-forward.md line 451
 let layers: [(H: Int, HH: Int, s: Int, p: Int, d: Int)] = [
     (5, 3, 1, 0, 1), (5, 3, 1, 1, 1), (7, 3, 2, 1, 1), (6, 3, 2, 0, 1),
     (7, 3, 1, 0, 2), (9, 3, 2, 2, 2), (32, 5, 1, 2, 1), (224, 7, 2, 3, 1),
@@ -247,7 +257,7 @@ for l in layers {
 showTable(["H", "HH", "s", "p", "d", "H′ (formula)", "H′ (windows counted)", "r: rows below the last window (counted)",
            "rows of x_pad no tap reads", "rows of x with dx = 0"], rows)
 
-// MARK: block 16, 01-forward.md line 494
+// MARK: block 16, 01-forward.md line 506
 let sizeSweep = Sweep(["H": 1...12, "HH": 1...5, "s": 1...4, "p": 0...3, "d": 1...3])
 func filterFits(_ c: Sweep.Setting) -> Bool { c.H + 2 * c.p >= c.d * (c.HH - 1) + 1 }
 func outputRowsByFormula(_ c: Sweep.Setting) -> Int { 1 + (c.H + 2 * c.p - c.d * (c.HH - 1) - 1) / c.s }
@@ -274,12 +284,12 @@ let rBelowOnly = sizeSweep.filter(filterFits).filter { (c: Sweep.Setting) -> Boo
 func sameOutputRows(_ c: Sweep.Setting) -> Int { windowsCounted(H: c.H, HH: 2 * c.p + 1, s: 1, p: c.p, d: 1) }
 let sameRule = checkRule("HH odd, p = (HH − 1)/2, s = 1: H′ = H (windows counted)", over: Sweep(["H": 1...12, "p": 0...3]),
                          stated: { (c: Sweep.Setting) -> Int in c.H }, measured: sameOutputRows)
-print("01-forward.md line 523:", sizeRule.checked)
-print("01-forward.md line 524:", sizeSweep)
-print("01-forward.md line 524:", sizeRule.excluded)
-print("01-forward.md line 528:", rBelowOnly)
+print("01-forward.md line 535:", sizeRule.checked)
+print("01-forward.md line 536:", sizeSweep)
+print("01-forward.md line 536:", sizeRule.excluded)
+print("01-forward.md line 540:", rBelowOnly)
 
-// MARK: block 17, 01-forward.md line 532
+// MARK: block 17, 01-forward.md line 544
 let same = layers[1], dilatedRow = layers[5], odd1 = layers[3], resNet = layers[7]
 precondition(rows.allSatisfy { ($0[5] as! Int) == ($0[6] as! Int) }, "the formula and the windows counted agree in the table")
 precondition(rows[1][5] as! Int == same.H && same.s == 1 && same.p == (same.HH - 1) / 2, "the second row is 'same' padding")
@@ -291,51 +301,51 @@ let oddRows = layers.indices.filter { rows[$0][7] as! Int > 0 }
 precondition(oddRows == [3, 7], "the fourth and the last rows are the odd ones")
 let ordinals = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"]
 precondition(ordinals.count == layers.count, "one ordinal per row")
-print("01-forward.md line 547:", same.HH)
-print("01-forward.md line 547:", same.HH)
-print("01-forward.md line 547:", same.p)
-print("01-forward.md line 550:", sameRule.checked)
-print("01-forward.md line 551:", dilatedRow.HH)
-print("01-forward.md line 551:", dilatedRow.d)
-print("01-forward.md line 552:", dilatedSpan)
-print("01-forward.md line 553:", dilatedRow.s)
-print("01-forward.md line 554:", unreadPadRows[5].count)
-print("01-forward.md line 554:", dilatedRow.H + 2 * dilatedRow.p)
-print("01-forward.md line 556:", dilatedZero.map(String.init).joined(separator: ", "))
-print("01-forward.md line 558:", resNet.H)
-print("01-forward.md line 558:", resNet.H)
-print("01-forward.md line 559:", resNet.HH)
-print("01-forward.md line 559:", resNet.HH)
-print("01-forward.md line 559:", resNet.s)
-print("01-forward.md line 560:", resNet.p)
-print("01-forward.md line 560:", rows[7][5])
-print("01-forward.md line 560:", rows[7][5])
-print("01-forward.md line 565:", oddRows.count == 2 ? "Two" : String(oddRows.count))
-print("01-forward.md line 567:", ordinals[oddRows[0]])
-print("01-forward.md line 567:", odd1.H)
-print("01-forward.md line 568:", odd1.HH)
-print("01-forward.md line 568:", odd1.s)
-print("01-forward.md line 569:", odd1.H)
-print("01-forward.md line 569:", odd1.HH)
-print("01-forward.md line 569:", odd1.s)
-print("01-forward.md line 569:", Double(odd1.H - odd1.HH) / Double(odd1.s))
-print("01-forward.md line 571:", resNet.H)
-print("01-forward.md line 571:", 2 * resNet.p)
+print("01-forward.md line 559:", same.HH)
+print("01-forward.md line 559:", same.HH)
+print("01-forward.md line 559:", same.p)
+print("01-forward.md line 562:", sameRule.checked)
+print("01-forward.md line 563:", dilatedRow.HH)
+print("01-forward.md line 563:", dilatedRow.d)
+print("01-forward.md line 564:", dilatedSpan)
+print("01-forward.md line 565:", dilatedRow.s)
+print("01-forward.md line 566:", unreadPadRows[5].count)
+print("01-forward.md line 566:", dilatedRow.H + 2 * dilatedRow.p)
+print("01-forward.md line 568:", dilatedZero.map(String.init).joined(separator: ", "))
+print("01-forward.md line 570:", resNet.H)
+print("01-forward.md line 570:", resNet.H)
+print("01-forward.md line 571:", resNet.HH)
 print("01-forward.md line 571:", resNet.HH)
 print("01-forward.md line 571:", resNet.s)
-print("01-forward.md line 571:", Double(resNet.H + 2 * resNet.p - resNet.HH) / Double(resNet.s))
-print("01-forward.md line 586:", ordinals[2])
-print("01-forward.md line 586:", layers[2].H)
-print("01-forward.md line 587:", layers[2].HH)
-print("01-forward.md line 587:", layers[2].HH)
-print("01-forward.md line 588:", layers[2].s)
-print("01-forward.md line 588:", layers[2].p)
+print("01-forward.md line 572:", resNet.p)
+print("01-forward.md line 572:", rows[7][5])
+print("01-forward.md line 572:", rows[7][5])
+print("01-forward.md line 577:", oddRows.count == 2 ? "Two" : String(oddRows.count))
+print("01-forward.md line 579:", ordinals[oddRows[0]])
+print("01-forward.md line 579:", odd1.H)
+print("01-forward.md line 580:", odd1.HH)
+print("01-forward.md line 580:", odd1.s)
+print("01-forward.md line 581:", odd1.H)
+print("01-forward.md line 581:", odd1.HH)
+print("01-forward.md line 581:", odd1.s)
+print("01-forward.md line 581:", Double(odd1.H - odd1.HH) / Double(odd1.s))
+print("01-forward.md line 583:", resNet.H)
+print("01-forward.md line 583:", 2 * resNet.p)
+print("01-forward.md line 583:", resNet.HH)
+print("01-forward.md line 583:", resNet.s)
+print("01-forward.md line 583:", Double(resNet.H + 2 * resNet.p - resNet.HH) / Double(resNet.s))
+print("01-forward.md line 598:", ordinals[2])
+print("01-forward.md line 598:", layers[2].H)
+print("01-forward.md line 599:", layers[2].HH)
+print("01-forward.md line 599:", layers[2].HH)
+print("01-forward.md line 600:", layers[2].s)
+print("01-forward.md line 600:", layers[2].p)
 
-// MARK: block 18, 01-forward.md line 596
+// MARK: block 18, 01-forward.md line 608
 exploreParameters(input: HW(layers[2].H), filter: HW(layers[2].HH),
                   ConvParameters(stride: HW(layers[2].s), padding: HW(layers[2].p)), label: "output-size")
 
-// MARK: block 19, 01-forward.md line 619
+// MARK: block 19, 01-forward.md line 631
 let dwByFormula = crossCorrelate(x, Tensor(repeating: 1, shape: [2, 2]))
 let firstStep = 1e-5   // h
 let dwNumerical = numericalGradient(ofScalar: { crossCorrelate(x, $0).sum() }, at: w, h: firstStep)
@@ -346,16 +356,16 @@ let firstCheck = checkGradients(("dw", dwByFormula, dwNumerical))
 let firstRounding = Double.ulpOfOne * abs(crossCorrelate(x, w).sum()) / (2 * firstStep)
 let firstDifference = (dwByFormula - dwNumerical).maxAbs()
 precondition(firstDifference < 10 * firstRounding, "the prose says the difference is round-off")
-print("01-forward.md line 632:", x[0, 0])
-print("01-forward.md line 632:", x[0, 1])
-print("01-forward.md line 633:", x[1, 0])
-print("01-forward.md line 633:", x[1, 1])
-print("01-forward.md line 633:", dwByFormula[0, 0])
-print("01-forward.md line 634:", firstCheck["dw"])
-print("01-forward.md line 635:", firstDifference)
-print("01-forward.md line 636:", firstRounding)
+print("01-forward.md line 644:", x[0, 0])
+print("01-forward.md line 644:", x[0, 1])
+print("01-forward.md line 645:", x[1, 0])
+print("01-forward.md line 645:", x[1, 1])
+print("01-forward.md line 645:", dwByFormula[0, 0])
+print("01-forward.md line 646:", firstCheck["dw"])
+print("01-forward.md line 647:", firstDifference)
+print("01-forward.md line 648:", firstRounding)
 
-// MARK: block 20, 01-forward.md line 650
+// MARK: block 20, 01-forward.md line 662
 // "Outputs that do not depend on the nudged entry come out bit for bit the same": for every entry of x3,
 // the set of outputs that change when it moves by ±h is the set of those whose window reads it.
 /// Stated: the flat indices of the outputs of image n whose window reads x[n, c, u, v] (padding 1, stride 2).
@@ -385,9 +395,9 @@ precondition(params.stride == HW(2) && params.padding == HW(1), "the brute force
 let cancelRule = checkRule("the outputs that change when one entry of x moves are those whose window reads it",
                            over: Sweep(["n": 0...1, "c": 0...2, "u": 0...4, "v": 0...4]),
                            stated: outputsReading, measured: outputsChanged)
-print("01-forward.md line 688:", cancelRule.checked)
+print("01-forward.md line 700:", cancelRule.checked)
 
-// MARK: block 21, 01-forward.md line 693
+// MARK: block 21, 01-forward.md line 705
 let target = Tensor.randomNormal(shape: y3.shape, seed: 14)
 let dy3 = squaredErrorLoss(y3, target: target).gradient
 let grads = convBackward(dy3, x3, w3, params)
@@ -404,8 +414,8 @@ precondition(throughLossError < layerCheck.threshold && throughLossError > 5 * l
              "the prose says nudging L passes, but is worse than weighing y's change by dy")
 precondition(throughLossDifference > lossRounding / 10 && throughLossDifference < 10 * lossRounding,
              "the prose says the difference is the rounding of L")
-print("01-forward.md line 713:", layerCheck.worst)
-print("01-forward.md line 714:", throughLossError)
-print("01-forward.md line 714:", layerCheck["dx"])
-print("01-forward.md line 716:", throughLossDifference)
-print("01-forward.md line 717:", lossRounding)
+print("01-forward.md line 725:", layerCheck.worst)
+print("01-forward.md line 726:", throughLossError)
+print("01-forward.md line 726:", layerCheck["dx"])
+print("01-forward.md line 728:", throughLossDifference)
+print("01-forward.md line 729:", lossRounding)
