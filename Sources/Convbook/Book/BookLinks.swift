@@ -29,6 +29,24 @@ struct BookLinks {
         self.references = references
     }
 
+    /// The check for `book`, or what an earlier check of the same names found.
+    ///
+    /// What it finds is fixed by the chapters' names, order and places, the
+    /// bibliography, the files beside the chapters that links may name
+    /// (`linkedFiles`: where they resolve, size and time), and convbook: a
+    /// check that found nothing is kept in the cache by them, so that an edit
+    /// which changes no name decodes no other chapter's names. Returns the
+    /// links and that key (what the bibliography page is made from).
+    static func check(_ book: LoadedBook, linkedFiles: [String], chaptersFolder: String, cache: CacheStore?) -> (BookLinks, key: String) {
+        let beside = ((try? FileManager.default.contentsOfDirectory(atPath: chaptersFolder)) ?? []).sorted()
+        let key = CacheStore.key(["links-1", GeneratorStamp.value, book.bibliography?.digest ?? "no bibliography", beside.joined(separator: "\n")]
+                                 + book.chapters.map { "\($0.file.slug)\t\($0.path)\t\($0.namesDigest)" } + linkedFiles)
+        if let references = cache?.load(CrossReferences.self, kind: "links", key: key) { return (BookLinks(references: references), key) }
+        let links = BookLinks(chapters: book.chapters, bibliography: book.bibliography, boundary: book.boundary)
+        if links.diagnostics.isEmpty { cache?.store(links.references, kind: "links", key: key) }
+        return (links, key)
+    }
+
     init(chapters: [Chapter], bibliography: Bibliography?, boundary: BookBoundary) {
         let (table, duplicates) = CrossReferences.build(chapters.map { ("\($0.file.slug).html", $0.path, $0.names.labels) })
         references = table

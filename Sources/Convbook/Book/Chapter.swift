@@ -168,7 +168,7 @@ struct Chapter: Sendable {
             throw Diagnostic(file: file.displayPath, message: "the chapter is not valid UTF-8")
         }
         let digest = CacheStore.digest(data)
-        let key = CacheStore.key([loadCacheVersion, digest, file.displayPath, config.imports.joined(separator: "\n"), BookBuilder.generatorStamp,
+        let key = CacheStore.key([loadCacheVersion, digest, file.displayPath, config.imports.joined(separator: "\n"), GeneratorStamp.value,
                                   citationKeys.sorted().joined(separator: "\n"), config.rawHTML ? "raw-html" : ""])
         let imports = config.imports, path = file.displayPath
         let loaded: Loaded

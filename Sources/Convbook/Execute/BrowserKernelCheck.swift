@@ -17,6 +17,8 @@ struct BrowserKernelCheck {
     /// The kernel's file (the theme's `convkernel.js`), and its bytes.
     let kernelPath: String
     let kernel: Data
+    /// The node driver that runs it (convbook's `kernel-check.js`); nil when convbook's resources lack it.
+    let script: URL?
 
     /// A case with the diagnostic its failure becomes.
     struct Case {
@@ -39,7 +41,7 @@ struct BrowserKernelCheck {
                 }
                 switch item {
                 case .explorer(let explorer, let location):
-                    found.append(Case(kernelCase: ExplorerHTML.example(explorer), place: place(location),
+                    found.append(Case(kernelCase: explorer.kernelCase, place: place(location),
                                       what: "the example '\(explorer.label)'"))
                 case .parameterExplorer(let explorer, let location):
                     for (number, row) in explorer.table.enumerated() {
@@ -113,7 +115,7 @@ struct BrowserKernelCheck {
 
     /// Starts node for a check whose cases come later; the error says what is missing.
     func start() throws(Diagnostic) -> Started {
-        guard let script = Theme.kernelCheckScript else {
+        guard let script else {
             throw Diagnostic(file: "convbook", message: "kernel-check.js is missing from convbook's resources")
         }
         guard let node = Subprocess.locate(["node", "nodejs"]) else {
@@ -179,5 +181,17 @@ extension ParameterExplorer.Row {
     /// The row's layer, for messages.
     var kernelLayer: KernelCase {
         KernelCase(id: "", parameters: settings.parameters, tensors: ["x": x, "w": w])
+    }
+}
+
+extension ExecutionResult.Explorer {
+    /// The example as the browser's kernel reads it (and as the build's
+    /// node check of that kernel does): parameters and every tensor.
+    var kernelCase: KernelCase {
+        var tensors = [String: KernelTensor]()
+        for named in self.tensors {
+            if case .tensor(let shape, let data, _) = named.value { tensors[named.name] = KernelTensor(shape: shape, data: data) }
+        }
+        return KernelCase(id: label, parameters: parameters, tensors: tensors)
     }
 }

@@ -81,7 +81,7 @@ struct BuildStamp: Equatable {
     }
 
     static func inputs(_ parts: [String]) -> String {
-        CacheStore.key(["build-stamp-1", BookBuilder.generatorStamp] + parts)
+        CacheStore.key(["build-stamp-1", GeneratorStamp.value] + parts)
     }
 
     static func key(for folder: URL) -> String {

@@ -44,23 +44,12 @@ enum ExplorerHTML {
         html += "<pre class=\"cb-code\"><code>\(OutputHTML.escape(pytorch(explorer, prefix: downloadPrefix)))</code></pre>\n</details>\n"
         let viewsJSON = (try? JSONSerialization.data(withJSONObject: views, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
         // With the example at full precision (its numbers as JSONEncoder writes them), for the page's "Recompute" control.
-        let json = "{\"example\":\(ParameterExplorerHTML.json(example(explorer))),\"views\":\(viewsJSON.replacingOccurrences(of: "</", with: "<\\/"))}"
+        let json = "{\"example\":\(ParameterExplorerHTML.json(explorer.kernelCase)),\"views\":\(viewsJSON.replacingOccurrences(of: "</", with: "<\\/"))}"
         html += "<script type=\"application/json\" class=\"cb-explorer-data\">\(json)</script>\n"
         // A figcaption must be the figure's first or last child.
         html += "<figcaption>stride \(pair(p.stride)), padding \(pair(p.padding)), dilation \(pair(p.dilation)), groups \(p.groups)</figcaption>\n"
         return html + "</figure>\n"
     }
-
-    /// The example as the browser's kernel reads it (and as the build's
-    /// node check of that kernel does): parameters and every tensor.
-    static func example(_ explorer: ExecutionResult.Explorer) -> KernelCase {
-        var tensors = [String: KernelTensor]()
-        for named in explorer.tensors {
-            if case .tensor(let shape, let data, _) = named.value { tensors[named.name] = KernelTensor(shape: shape, data: data) }
-        }
-        return KernelCase(id: explorer.label, parameters: explorer.parameters, tensors: tensors)
-    }
-
     private static func pair(_ values: [Int]) -> String {
         values.count == 2 && values[0] == values[1] ? "\(values[0])" : "(" + values.map(String.init).joined(separator: ", ") + ")"
     }

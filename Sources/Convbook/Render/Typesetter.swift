@@ -141,3 +141,25 @@ struct Typesetter {
         return output
     }
 }
+
+extension Typesetter {
+    /// Highlights the code `chapters` show into `store`, on another thread,
+    /// where a later ``typeset(_:code:)`` finds it: a chapter just edited then
+    /// pays for node's start while it compiles, not after. Errors are left
+    /// for that later run, which typesets again what is missing and reports
+    /// them. Wait on the group before typesetting.
+    static func prefetch(codeOf chapters: [Chapter], into store: CacheStore?) -> DispatchGroup {
+        let group = DispatchGroup()
+        let code = chapters.flatMap { chapter in
+            chapter.program.cells.compactMap { cell -> String? in
+                if case .block(let block) = cell { return block.shownCode }
+                return nil
+            }
+        }
+        guard let store, !code.isEmpty, let script = Theme.typesetScript else { return group }
+        DispatchQueue.global().async(group: group) {
+            _ = try? Typesetter(store: store, script: script).typeset([], code: code)
+        }
+        return group
+    }
+}

@@ -62,17 +62,13 @@ public struct Manifest: Codable, Equatable, Sendable {
             + "\n      ]\n    }"
     }
 
-    /// The manifest as pieces (``SiteFiles/Piece``), byte for byte what
-    /// ``assemble(_:)`` makes from the same fragments, and where each lies.
-    static func pieces(_ fragments: [SiteFiles.Piece]) -> (pieces: [SiteFiles.Piece], ranges: [Range<Int>]) {
-        SiteFiles.Piece.join(fragments, prefix: "{\n  \"chapters\" : [\n", separator: ",\n",
-                             suffix: "\n  ],\n  \"format\" : \(currentFormat)\n}\n")
+    static func assemble(_ fragments: [String]) -> Data {
+        Data((frame.prefix + fragments.joined(separator: frame.separator) + frame.suffix).utf8)
     }
 
-    /// The manifest from its chapters' fragments.
-    static func assemble(_ fragments: [String]) -> Data {
-        pieces(fragments.map { .bytes(Data($0.utf8)) }).pieces.reduce(into: Data()) { if case .bytes(let data) = $1 { $0.append(data) } }
-    }
+    /// What goes around and between the chapters' fragments.
+    static let frame = (prefix: "{\n  \"chapters\" : [\n", separator: ",\n",
+                        suffix: "\n  ],\n  \"format\" : \(currentFormat)\n}\n")
 
     /// The chapters' fragments of a manifest this version wrote, by file name,
     /// found by its line structure alone (no JSON is decoded; the bytes are

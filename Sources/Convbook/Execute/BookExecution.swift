@@ -1,0 +1,123 @@
+import ConvbookFormat
+import Foundation
+
+/// The execute stage: compiles and runs every chapter of a ``LoadedBook``
+/// in parallel (or takes its result from the cache), then checks the
+/// results (``ChapterChecks``).
+///
+/// Made in two steps so that a build can stop between them: `init` locates
+/// the toolchain and computes each chapter's key, which fixes its result
+/// (the build stamp compares them with the published site's); ``run(links:kernel:publishedChecks:grid:)``
+/// runs what the cache does not hold.
+struct BookExecution {
+    let book: LoadedBook
+    /// Each chapter's execution key: its program, the files it reads, the toolchain and the environment.
+    let keys: [String]
+    private let executor: ChapterExecutor
+    private let cache: CacheStore?
+    private let jobs: Int
+    private let progress: (@Sendable (String) -> Void)?
+
+    /// Prepares to run `book`'s chapters: with the engine and runtime
+    /// modules in `modules` (nil: beside convbook), the `environment` the
+    /// command line chose (`--env`), `jobs` at once, scratch folders and the
+    /// execution cache in `cacheFolder`. Without `cache` (`--no-cache`,
+    /// `verify`), every chapter runs.
+    init(_ book: LoadedBook, modules: String?, environment choices: [String], cacheFolder: URL, cache: CacheStore?,
+         jobs: Int, progress: (@Sendable (String) -> Void)?) throws {
+        self.book = book
+        self.cache = cache
+        self.jobs = jobs
+        self.progress = progress
+        let toolchain = try StageTimer.measure("toolchain") { try Toolchain.locate(modules: modules, cache: cacheFolder) }
+        let environment = try ChapterEnvironment(choices: choices, environment: ProcessInfo.processInfo.environment,
+                                                 gradientThreshold: book.config.gradientThreshold)
+        ExecutionCache(root: cacheFolder).removeAbandonedWork()
+        executor = ChapterExecutor(toolchain: toolchain, cache: cache != nil ? ExecutionCache(root: cacheFolder) : nil,
+                                   scratchRoot: cacheFolder, environment: environment)
+        // The files a chapter's program reads (its front matter's `files`) are part of its key.
+        keys = zip(book.chapters, book.programFiles).map { [executor] in executor.key(programDigest: $0.programDigest + $1.digest) }
+    }
+
+    /// Runs the chapters and checks their results: `links` is the book-wide
+    /// check (nil when only some chapters run, as `verify` runs them), `kernel`
+    /// the browser kernel's check of the explorers' examples and of the
+    /// engine's `referenceLayers` (nil: none). `publishedChecks` names the checks
+    /// key the site being replaced recorded for a chapter path, if any.
+    /// Throws ``BuildFailure`` with every problem of every chapter.
+    func run(links: (BookLinks, key: String)?, kernel: BrowserKernelCheck?, referenceLayers: (@Sendable () -> [KernelCase])?,
+             publishedChecks: (String) -> String?) throws -> ExecutedBook {
+        let executeStart = StageTimer.now()
+        let chapters = book.chapters
+        var diagnostics = book.diagnostics + (links?.0.diagnostics ?? [])
+        // A chapter that will run may have examples for the kernel check: node starts loading it while chapters compile.
+        let willRun = cache != nil && chapters.indices.contains { chapters[$0].hasCode && !executor.cache!.has(keys[$0]) }
+        // Said once, where chapter programs will run without the sandbox.
+        if willRun || (cache == nil && chapters.contains(where: \.hasCode)), let warning = Sandbox.availability.warning {
+            progress?(Diagnostic(file: "convbook", severity: .warning, message: warning).description)
+        }
+        let kernelStarted = willRun ? try? kernel?.start() : nil
+        defer { kernelStarted?.finish() }
+        let count = chapters.count
+        let inputFiles = book.programFiles.map(\.files)
+        let outcomes = parallelMap(Array(chapters.enumerated()), jobs: jobs) { [executor, keys] item in
+            let (index, chapter) = item
+            let outcome = executor.execute(chapter.lazyProgram, hasCode: chapter.hasCode, key: keys[index], chapterPath: chapter.path,
+                                           limits: .init(seconds: chapter.timeout, memory: chapter.memory, files: inputFiles[index]))
+            progress?(Self.progressLine(index: index, count: count, chapter: chapter, outcome: outcome))
+            return outcome
+        }
+        StageTimer.report("execute", since: executeStart)
+
+        let checks = ChapterChecks(cache: cache, kernel: kernel, referenceLayers: referenceLayers)
+        var results = [LazyResult]()
+        var resultKeys = [String]()
+        var report = BuildReport()
+        var pending = [ChapterChecks.Pending]()
+        var cleanChecks = [String: String]()
+        for (chapter, outcome) in zip(chapters, outcomes) {
+            diagnostics += outcome.diagnostics
+            if let result = outcome.result {
+                resultKeys.append(outcome.key)
+                switch checks.check(chapter, key: outcome.key, result: result, publishedKey: publishedChecks(chapter.path)) {
+                case .found(let found, let key):
+                    diagnostics += found
+                    if found.isEmpty, let key { cleanChecks["checks#" + chapter.path] = key }
+                case .pending(let waiting): pending.append(waiting)
+                }
+                results.append(result)
+            }
+            report.chapters.append(.init(file: chapter.path, cached: outcome.source == .cached, compileSeconds: outcome.compileSeconds,
+                                         runSeconds: outcome.runSeconds, blocks: chapter.blockCount))
+        }
+        if kernel != nil {
+            let kernelStart = StageTimer.now()
+            let finished = try checks.finish(pending, started: kernelStarted)
+            StageTimer.report("kernel check", since: kernelStart)
+            diagnostics += finished.diagnostics
+            cleanChecks.merge(finished.clean) { $1 }
+        }
+        report.warnings = diagnostics.filter { $0.severity != .error }
+        if book.loadFailed || diagnostics.contains(where: { $0.severity == .error }) || results.count != chapters.count {
+            throw BuildFailure(diagnostics.sorted())
+        }
+        for warning in report.warnings { progress?(warning.description) }
+        return ExecutedBook(config: book.config, chapters: chapters, references: links?.0.references ?? CrossReferences(),
+                            bibliography: book.bibliography, results: results, resultKeys: resultKeys,
+                            namesKey: links?.key ?? "", cleanChecks: cleanChecks, report: report)
+    }
+
+    private static func progressLine(index: Int, count: Int, chapter: Chapter, outcome: ChapterExecutor.Outcome) -> String {
+        let name = chapter.file.url.lastPathComponent
+        let status: String
+        if !outcome.diagnostics.isEmpty && outcome.result == nil {
+            status = "failed"
+        } else if outcome.source == .cached {
+            status = "cached"
+        } else {
+            status = String(format: "compiled %.2f s, ran %.2f s", outcome.compileSeconds, outcome.runSeconds)
+                + (outcome.cacheWasCorrupt ? " (a corrupt cache entry was rebuilt)" : "")
+        }
+        return "[\(index + 1)/\(count)] \(name): \(status)"
+    }
+}

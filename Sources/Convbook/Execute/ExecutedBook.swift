@@ -1,0 +1,23 @@
+import Foundation
+
+/// The book as the execute stage hands it on: every chapter with its result,
+/// the book's labels checked, and the results checked (nothing failed, or
+/// execution would have thrown ``BuildFailure``).
+struct ExecutedBook {
+    var config: BookConfig
+    var chapters: [Chapter]
+    /// The book's labels, and its bibliography.
+    var references: CrossReferences
+    var bibliography: Bibliography?
+    /// Decoded when first needed (``LazyResult``).
+    var results: [LazyResult]
+    /// What names each result in the page cache: its execution cache key
+    /// (reconciliation adds a digest of the published numbers it kept).
+    var resultKeys: [String]
+    /// What the chapters' names, order and bibliography are (``BookLinks/check(_:linkedFiles:chaptersFolder:cache:)``).
+    var namesKey: String
+    /// `checks#PATH`: the checks key of each chapter whose checks found
+    /// nothing, for the build stamp (``ChapterChecks``).
+    var cleanChecks: [String: String]
+    var report: BuildReport
+}
