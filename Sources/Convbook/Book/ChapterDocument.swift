@@ -126,7 +126,7 @@ struct ChapterDocument {
             }
             let cell = addBlock(code, child, following: children.first)
             if cell.expectedOutput != nil { children = children.dropFirst() }
-            result.children.append(MarkdownNode(.cell(cell.index), position: child.position))
+            result.children.append(MarkdownNode(.extension(MarkdownExtension(CellPlaceholder(id: cell.index))), position: child.position))
         }
         switch result.kind {
         case .paragraph, .heading, .tableCell, .emphasis, .strong, .strikethrough:
