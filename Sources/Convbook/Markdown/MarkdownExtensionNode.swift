@@ -7,7 +7,10 @@
 /// stages after it find it by casting ``MarkdownExtension/payload`` to it:
 ///
 /// ```swift
-/// if case .extension(let custom) = node.kind, let cell = custom.payload as? InjectedCell { … }
+/// struct Note: MarkdownExtensionNode { var text: String; var isBlock: Bool { true } }
+///
+/// let node = MarkdownNode(.extension(MarkdownExtension(Note(text: "later"))))
+/// if case .extension(let custom) = node.kind, let note = custom.payload as? Note { … }
 /// ```
 protocol MarkdownExtensionNode: Hashable, Sendable {
     /// Whether the node is a block (rather than an inline).
