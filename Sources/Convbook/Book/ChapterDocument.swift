@@ -4,7 +4,7 @@ import Foundation
 /// heading anchors are given out:
 ///
 /// - the parser has given each inline expression its cell id;
-/// - each fenced Swift block becomes a ``MarkdownNodeKind/cell(_:)`` node
+/// - each fenced Swift block becomes a ``CellPlaceholder`` node
 ///   with the next block id (the `output` block after an `expect` block
 ///   goes: the cell holds it as its expected output);
 /// - a block quote whose first line is `[!NOTE]` (or TIP, IMPORTANT,
