@@ -39,12 +39,12 @@ struct MarkdownRenderingTests {
         mutating func rewrite(_ node: MarkdownNode) -> [MarkdownNode] {
             switch node.kind {
             case .inlineExpression(let expression):
-                return [MarkdownNode(.value("<\(expression.code)=42>"))]
+                return [MarkdownNode(.extension(MarkdownExtension(InjectedValue(text: "<\(expression.code)=42>"))))]
             case .math(var math) where math.hasExpressions:
                 math.segments = [.tex(math.tex(substituting: { _, _ in "42" }))]
                 return [MarkdownNode(.math(math), position: node.position)]
             case .codeBlock(let block) where block.language == "swift":
-                return [MarkdownNode(.injectedCell(InjectedCell(id: 0, code: nil, output: .init(items: [.text("42\n")]))))]
+                return [MarkdownNode(.extension(MarkdownExtension(InjectedCell(id: 0, code: nil, output: .init(items: [.text("42\n")])))))]
             case .htmlBlock:
                 return []
             default:
@@ -87,8 +87,8 @@ struct MarkdownRenderingTests {
 
     @Test func chapterNodesRender() {
         let root = MarkdownNode(.document, children: [
-            MarkdownNode(.paragraph, children: [.text("a"), .math(tex: "x<y", display: false), MarkdownNode(.value("<b>"))]),
-            MarkdownNode(.cell(0)),
+            MarkdownNode(.paragraph, children: [.text("a"), .math(tex: "x<y", display: false), MarkdownNode(.extension(MarkdownExtension(InjectedValue(text: "<b>"))))]),
+            MarkdownNode(.extension(MarkdownExtension(CellPlaceholder(id: 0)))),
             MarkdownNode(.paragraph, children: [.math(tex: "\\int", display: true)]),
         ])
         #expect(MarkdownHTMLRenderer(unsafe: false).render(root) == """

@@ -59,7 +59,7 @@ import Testing
         var cells: [Int] = [], values: [Int] = [], outputBlocks = 0
         func walk(_ node: MarkdownNode) {
             switch node.kind {
-            case .cell(let id): cells.append(id)
+            case .extension(let custom): if let cell = custom.payload as? CellPlaceholder { cells.append(cell.id) }
             case .inlineExpression(let expression): values.append(expression.id)
             case .math(let math): for case .expression(_, _, _, let id) in math.segments { values.append(id) }
             case .codeBlock: outputBlocks += 1
@@ -97,24 +97,24 @@ import Testing
         var injector = Injector(chapter: loaded, result: result)
         let woven = injector.rewrite(loaded.parsedDocument())
         let paragraph = woven.root.children[0]
-        #expect(paragraph.children[1].kind == MarkdownNodeKind.value("7"))
+        #expect(paragraph.children[1].kind == MarkdownNodeKind.extension(MarkdownExtension(InjectedValue(text: "7"))))
         #expect(paragraph.children[3].kind == MarkdownNodeKind.math(MarkdownMath(tex: "x = 0.5", display: false)))
-        #expect(woven.root.children[1].kind == MarkdownNodeKind.injectedCell(InjectedCell(id: 0, code: "print(1)\n", output: .init(items: [.text("1\n")]))))
+        #expect(woven.root.children[1].kind == MarkdownNodeKind.extension(MarkdownExtension(InjectedCell(id: 0, code: "print(1)\n", output: .init(items: [.text("1\n")])))))
         // `setup` hides code and output alike.
-        #expect(woven.root.children[2].kind == MarkdownNodeKind.injectedCell(InjectedCell(id: 1, code: nil, output: nil)))
+        #expect(woven.root.children[2].kind == MarkdownNodeKind.extension(MarkdownExtension(InjectedCell(id: 1, code: nil, output: nil))))
         // A value that is missing shows as "?", never as another cell's value.
         result.inlines = [nil, PublishedValue.integer(3)]
         injector = Injector(chapter: loaded, result: result)
         let partial = injector.rewrite(loaded.parsedDocument())
-        #expect(partial.root.children[0].children[1].kind == MarkdownNodeKind.value("?"))
+        #expect(partial.root.children[0].children[1].kind == MarkdownNodeKind.extension(MarkdownExtension(InjectedValue(text: "?"))))
         #expect(partial.root.children[0].children[3].kind == MarkdownNodeKind.math(MarkdownMath(tex: "x = 3", display: false)))
     }
 
     @Test func renderWritesCellsValuesAndAnchors() {
         let root = MarkdownNode(.document, children: [
             MarkdownNode(.heading(level: 2, setext: false, id: "a-b")),
-            MarkdownNode(.injectedCell(InjectedCell(id: 4, code: "let x = 1 // <&>\n",
-                                                    output: .init(items: [], compilerErrors: ["01.md:3:1: error: <bad>"], trap: "Fatal error")))),
+            MarkdownNode(.extension(MarkdownExtension(InjectedCell(id: 4, code: "let x = 1 // <&>\n",
+                                                                   output: .init(items: [], compilerErrors: ["01.md:3:1: error: <bad>"], trap: "Fatal error"))))),
         ])
         let html = MarkdownHTMLRenderer(unsafe: true).render(root)
         #expect(html.hasPrefix("<h2 id=\"a-b\"><a class=\"anchor\" href=\"#a-b\" aria-label=\"Link to this section\">#</a></h2>\n<div class=\"cb-cell\" id=\"cell-5\">\n<pre class=\"cb-code\"><code class=\"language-swift\">"))

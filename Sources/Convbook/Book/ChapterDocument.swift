@@ -4,7 +4,7 @@ import Foundation
 /// heading anchors are given out:
 ///
 /// - the parser has given each inline expression its cell id;
-/// - each fenced Swift block becomes a ``MarkdownNodeKind/cell(_:)`` node
+/// - each fenced Swift block becomes a ``CellPlaceholder`` node
 ///   with the next block id (the `output` block after an `expect` block
 ///   goes: the cell holds it as its expected output);
 /// - a block quote whose first line is `[!NOTE]` (or TIP, IMPORTANT,
@@ -126,7 +126,7 @@ struct ChapterDocument {
             }
             let cell = addBlock(code, child, following: children.first)
             if cell.expectedOutput != nil { children = children.dropFirst() }
-            result.children.append(MarkdownNode(.cell(cell.index), position: child.position))
+            result.children.append(MarkdownNode(.extension(MarkdownExtension(CellPlaceholder(id: cell.index))), position: child.position))
         }
         switch result.kind {
         case .paragraph, .heading, .tableCell, .emphasis, .strong, .strikethrough:

@@ -73,9 +73,10 @@ struct CrossReferenceResolver: MarkdownRewriter {
             var figure = rewriteChildren(of: node)
             figure.kind = .figure(label: label, number: references.targets[label]?.text ?? "")
             return [figure]
-        case .injectedCell(var cell) where cell.label != nil:
-            cell.number = references.targets[cell.label!]?.text
-            return [MarkdownNode(.injectedCell(cell), position: node.position)]
+        case .extension(let custom):
+            guard var cell = custom.payload as? InjectedCell, let label = cell.label else { return [rewriteChildren(of: node)] }
+            cell.number = references.targets[label]?.text
+            return [MarkdownNode(.extension(MarkdownExtension(cell)), position: node.position)]
         case .citation(let citation):
             guard let bibliography else { return [node] }
             for item in citation.items where !cited.contains(item.key) { cited.append(item.key) }

@@ -1,6 +1,6 @@
-/// A Swift cell with its results, ready to render: what inject puts in place
-/// of a ``MarkdownNodeKind/cell(_:)`` node. Holds values, never HTML.
-struct InjectedCell: Hashable, Sendable {
+/// A Swift cell with its results, ready to render: what inject puts in the
+/// tree in place of a ``CellPlaceholder``. Holds values, never HTML.
+struct InjectedCell: MarkdownExtensionNode {
     /// The cell id: its place among the chapter's Swift blocks.
     var id: Int
     /// The code, unless the block hides it.
@@ -12,6 +12,8 @@ struct InjectedCell: Hashable, Sendable {
     var label: String?
     var caption: String?
     var number: String?
+
+    var isBlock: Bool { true }
 
     struct Output: Hashable, Sendable {
         /// Printed text, tensors, checks, figures, in the order the block made them.

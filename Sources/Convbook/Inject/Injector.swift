@@ -1,9 +1,9 @@
 import ConvbookFormat
 
 /// Weaves a chapter's results into its Markdown, by cell id: each
-/// ``MarkdownNodeKind/cell(_:)`` becomes an ``InjectedCell`` (its code unless
-/// hidden, its output unless hidden), each inline expression its value, and
-/// each expression inside math the value's TeX. It writes no HTML: Render does.
+/// ``CellPlaceholder`` becomes an ``InjectedCell`` (its code unless hidden,
+/// its output unless hidden), each inline expression an ``InjectedValue``,
+/// and each expression inside math the value's TeX. It writes no HTML: Render does.
 ///
 /// ```swift
 /// var injector = Injector(chapter: chapter, result: result)
@@ -22,11 +22,13 @@ struct Injector: MarkdownRewriter {
 
     mutating func rewrite(_ node: MarkdownNode) -> [MarkdownNode] {
         switch node.kind {
-        case .cell(let id):
-            guard let block = chapter.program.block(id) else { return [] }
-            return [MarkdownNode(.injectedCell(cell(block)), position: node.position)]
+        case .extension(let custom):
+            guard let placeholder = custom.payload as? CellPlaceholder else { return [rewriteChildren(of: node)] }
+            guard let block = chapter.program.block(placeholder.id) else { return [] }
+            return [MarkdownNode(.extension(MarkdownExtension(cell(block))), position: node.position)]
         case .inlineExpression(let expression):
-            return [MarkdownNode(.value(value(expression.id).map(ValueText.inline) ?? "?"), position: node.position)]
+            let text = value(expression.id).map(ValueText.inline) ?? "?"
+            return [MarkdownNode(.extension(MarkdownExtension(InjectedValue(text: text))), position: node.position)]
         case .math(let math) where math.hasExpressions:
             let tex = math.tex(substituting: { id, _ in value(id).map(ValueText.tex) ?? "?" })
             return [MarkdownNode(.math(MarkdownMath(tex: tex, display: math.display)), position: node.position)]

@@ -12,10 +12,15 @@ import Foundation
 enum CmarkGFM {
     /// The extensions attached to every parser, as with
     /// `cmark-gfm -e table -e strikethrough -e autolink -e tagfilter`.
-    /// (tagfilter only acts when rendering; ``MarkdownHTMLRenderer`` ports it.)
+    /// (tagfilter only acts when rendering; Render's HTML renderer ports it.)
     static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter"]
 
     private static let lock = NSLock()
+
+    /// cmark's `cmark_isspace`: space, tab, newline, vertical tab, form feed, carriage return.
+    static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (0x09...0x0D).contains(byte)
+    }
 
     /// Parses `source` with `CMARK_OPT_SOURCEPOS` (cmark then counts the
     /// lines of multi-line code spans and links in the positions of what

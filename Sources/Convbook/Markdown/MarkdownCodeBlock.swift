@@ -29,7 +29,7 @@ struct MarkdownCodeBlock: Hashable, Sendable {
     /// The info string's first word, which the HTML renderer puts in
     /// `class="language-..."`; empty if there is no info string.
     var language: Substring {
-        info.utf8.firstIndex(where: MarkdownHTMLOutput.isCmarkSpace).map { info[..<$0] } ?? info[...]
+        info.utf8.firstIndex(where: CmarkGFM.isSpace).map { info[..<$0] } ?? info[...]
     }
 
     /// The info string's words after the first, e.g. `["hide"]` for `swift hide`.

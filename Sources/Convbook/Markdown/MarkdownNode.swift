@@ -4,8 +4,7 @@ import Foundation
 /// tree, so it is safe to keep, share across threads and rewrite.
 ///
 /// Build trees with the initialisers; walk them with ``MarkdownVisitor``,
-/// transform them with ``MarkdownRewriter`` and render them with
-/// ``MarkdownHTMLRenderer`` (in Render).
+/// transform them with ``MarkdownRewriter``; Render turns them into HTML.
 struct MarkdownNode: Hashable, Sendable {
     var kind: MarkdownNodeKind
     var children: [MarkdownNode]
@@ -45,7 +44,8 @@ struct MarkdownNode: Hashable, Sendable {
 
     private func appendPlainText(to result: inout String) {
         switch kind {
-        case .text(let text), .code(let text), .value(let text): result += text
+        case .text(let text), .code(let text): result += text
+        case .extension(let custom): result += custom.plainText
         case .softBreak, .lineBreak: result += " "
         case .math(let math): result += math.tex
         case .inlineExpression(let expression): result += expression.code

@@ -1,8 +1,10 @@
 /// What a ``MarkdownNode`` is: every node kind cmark-gfm produces with the
-/// table, strikethrough and autolink extensions, then the chapter's kinds:
-/// what the parser finds (`math`, `inlineExpression`), what loading puts in
-/// (`cell`), and what inject puts in their place (`injectedCell`, `value`).
-/// No kind holds HTML the generator wrote: Render writes every byte.
+/// table, strikethrough and autolink extensions, then the chapter's kinds
+/// that are Markdown syntax (`math`, `inlineExpression`, `callout`,
+/// `reference`, `citation`, `figure`, `span`), and one kind for what later
+/// stages put in (`extension`: loading's cells, inject's results), whose
+/// payload types those stages define. No kind holds HTML the generator
+/// wrote: Render writes every byte.
 enum MarkdownNodeKind: Hashable, Sendable {
     // MARK: Blocks
     case document
@@ -47,9 +49,6 @@ enum MarkdownNodeKind: Hashable, Sendable {
     case math(MarkdownMath)
     /// `` `{swift} expr` `` outside math (``MarkdownParser``).
     case inlineExpression(MarkdownInlineExpression)
-    /// A Swift code block of the chapter's program, by its cell id (loading
-    /// puts it in place of the block; its `output` block, if any, goes).
-    case cell(Int)
     /// A GitHub alert, `> [!NOTE]` (or TIP, IMPORTANT, WARNING, CAUTION):
     /// the block quote's content without its marker line (loading finds it).
     case callout(MarkdownCallout)
@@ -64,20 +63,26 @@ enum MarkdownNodeKind: Hashable, Sendable {
     /// An inline container with an anchor, `<span id>`: a resolved citation
     /// (the bibliography links back to it), an entry in a list of references.
     case span(id: String)
-    /// A cell with its code and results, as inject made it.
-    case injectedCell(InjectedCell)
-    /// An inline expression's value, as the reader sees it (inject).
-    case value(String)
+
+    // MARK: What later stages add
+    /// A node whose payload type a later stage defines (``MarkdownExtensionNode``):
+    /// a Swift code block of the chapter's program by its cell id (loading
+    /// puts it in place of the block), then the cell with its results and an
+    /// inline expression's value (inject puts them in place of the cell and
+    /// of the expression). A block or an inline, as its payload says.
+    case `extension`(MarkdownExtension)
 
     /// Whether nodes of this kind are blocks (rather than inlines).
     var isBlock: Bool {
         switch self {
         case .document, .blockQuote, .list, .item, .codeBlock, .htmlBlock, .paragraph,
-             .heading, .thematicBreak, .table, .tableRow, .tableCell, .footnoteDefinition, .callout, .figure, .cell, .injectedCell:
+             .heading, .thematicBreak, .table, .tableRow, .tableCell, .footnoteDefinition, .callout, .figure:
             true
         case .text, .softBreak, .lineBreak, .code, .htmlInline, .emphasis, .strong,
-             .strikethrough, .link, .image, .footnoteReference, .math, .inlineExpression, .value, .reference, .citation, .span:
+             .strikethrough, .link, .image, .footnoteReference, .math, .inlineExpression, .reference, .citation, .span:
             false
+        case .extension(let custom):
+            custom.isBlock
         }
     }
 }

@@ -1,7 +1,7 @@
 /// Transforms a ``MarkdownNode`` tree: each node is replaced by the nodes
 /// `rewrite(_:)` returns (none deletes it, several splice into its parent's
-/// children). Inject uses it to put each cell's results in place of its
-/// ``MarkdownNodeKind/cell(_:)`` node and each inline expression's value in
+/// children). Inject uses it to put each cell's results in place of the
+/// node loading put for the cell and each inline expression's value in
 /// place of the expression.
 ///
 /// The default `rewrite(_:)` keeps the node and rewrites its children.

@@ -1,8 +1,8 @@
 /// What raw HTML a chapter may publish. By default none: the renderer writes
-/// raw HTML as text (``MarkdownHTMLRenderer/escapeRawHTML``) and drops HTML
-/// comments. A book that sets `[build] raw-html = true` in `book.toml`
-/// publishes raw HTML as written, except what would run code or take the
-/// page elsewhere, which loading refuses at its line:
+/// raw HTML as text (Render's `escapeRawHTML`) and drops HTML comments. A
+/// book that sets `[build] raw-html = true` in `book.toml` publishes raw HTML
+/// as written, except what would run code or take the page elsewhere, which
+/// loading refuses at its line:
 ///
 /// - the elements `script`, `iframe`, `frame`, `frameset`, `object`,
 ///   `embed`, `applet`, `portal`, `base` and `noscript` (whose content a

@@ -9,7 +9,7 @@ struct CodeCollector: MarkdownVisitor {
     }
 
     mutating func visit(_ node: MarkdownNode) {
-        if case .injectedCell(let cell) = node.kind, let code = cell.code { found.append(code) }
+        if case .extension(let custom) = node.kind, let code = (custom.payload as? InjectedCell)?.code { found.append(code) }
         visitChildren(of: node)
     }
 }

@@ -76,9 +76,4 @@ struct MarkdownHTMLOutput {
             return "-_.+!*(),%#@?=;:/$~".utf8.contains(byte)
         }
     }
-
-    /// cmark's `cmark_isspace`: space, tab, newline, vertical tab, form feed, carriage return.
-    static func isCmarkSpace(_ byte: UInt8) -> Bool {
-        byte == 0x20 || (0x09...0x0D).contains(byte)
-    }
 }

@@ -317,16 +317,17 @@ struct MarkdownHTMLRenderer {
             out.append("\">")
             renderChildren(of: node, context, &out)
             out.append("</span>")
-        case .cell:
-            break   // a cell not injected (never in a page): nothing to show yet
-        case .injectedCell(let cell):
-            out.cr()
-            out.append(OutputHTML.cell(cell, highlighted: cell.code.flatMap { typeset.code[$0] }))
-            out.cr()
-        case .value(let text):
-            out.append("<span class=\"cb-value\">")
-            out.appendEscaped(text)
-            out.append("</span>")
+        case .extension(let custom):
+            if let cell = custom.payload as? InjectedCell {
+                out.cr()
+                out.append(OutputHTML.cell(cell, highlighted: cell.code.flatMap { typeset.code[$0] }))
+                out.cr()
+            } else if let value = custom.payload as? InjectedValue {
+                out.append("<span class=\"cb-value\">")
+                out.appendEscaped(value.text)
+                out.append("</span>")
+            }
+            // Anything else (a cell not injected, never in a page) shows nothing yet.
         }
     }
 
@@ -415,8 +416,10 @@ struct MarkdownHTMLRenderer {
     /// An image description: text only, as cmark's "plain" mode renders it.
     private func renderPlain(_ node: MarkdownNode, _ out: inout MarkdownHTMLOutput) {
         switch node.kind {
-        case .text(let text), .code(let text), .htmlInline(let text), .value(let text):
+        case .text(let text), .code(let text), .htmlInline(let text):
             out.appendEscaped(text)
+        case .extension(let custom):
+            if let value = custom.payload as? InjectedValue { out.appendEscaped(value.text) }
         case .softBreak, .lineBreak:
             out.append(" ")
         case .math(let math):

@@ -39,7 +39,7 @@ enum MarkdownTagFilter {
         }
         guard i < size else { return false }
         let next = data[base + i]
-        if MarkdownHTMLOutput.isCmarkSpace(next) || next == UInt8(ascii: ">") { return true }
+        if CmarkGFM.isSpace(next) || next == UInt8(ascii: ">") { return true }
         return next == UInt8(ascii: "/") && size >= i + 2 && data[base + i + 1] == UInt8(ascii: ">")
     }
 

@@ -51,7 +51,7 @@ struct SearchIndex {
     /// Prose of a block: its plain text, without code, raw HTML, output or values.
     private static func text(of node: MarkdownNode) -> String {
         switch node.kind {
-        case .htmlBlock, .codeBlock, .cell, .injectedCell, .value: return ""
+        case .htmlBlock, .codeBlock, .extension: return ""
         case .heading: return node.plainText
         default:
             if node.children.isEmpty { return node.plainText }

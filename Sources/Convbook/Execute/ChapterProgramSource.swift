@@ -1,6 +1,6 @@
-/// The Swift program assembled from one chapter: every running block and
-/// inline expression in document order, in one `main.swift`, so that the
-/// blocks share state like notebook cells.
+/// How a chapter's program is put together from its cells: every running
+/// block and inline expression in document order, in one `main.swift`, so
+/// that the blocks share state like notebook cells.
 ///
 /// Each piece is wrapped in `#sourceLocation(file: "convbook-block-3.swift", line: 1)`
 /// rather than the chapter's own file and line, so that the program text
@@ -12,17 +12,7 @@
 /// guard that only the separate trap run opens. A block expected not to
 /// compile (`fails`) is left out and type-checked on its own, after the
 /// blocks before it (``failureProbes``).
-struct ChapterProgram: Sendable {
-    let cells: [Cell]
-    /// The text of `main.swift`.
-    let source: String
-    /// For each `fails` block, the program to type-check: the blocks before it, then it.
-    let failureProbes: [(block: CodeCell, source: String)]
-    /// For each piece of chapter code, the lines of `main.swift` (1-based)
-    /// from its wrapper's first line to its last: where an error in the code
-    /// convbook generated around a piece comes from.
-    let generatedLines: [(lines: ClosedRange<Int>, chapterLine: Int, chapterColumn: Int)]
-
+extension ChapterProgram {
     /// The imports every chapter program starts with: the book's modules
     /// (`imports` in `book.toml`), then convbook's runtime.
     static func header(imports: [String]) -> String {
@@ -130,28 +120,13 @@ struct ChapterProgram: Sendable {
         return nil
     }
 
-    func block(_ index: Int) -> CodeCell? {
-        for case .block(let block) in cells where block.index == index { return block }
-        return nil
-    }
-
-    func inline(_ id: Int) -> InlineCell? {
-        for case .inline(let inline) in cells where inline.id == id { return inline }
-        return nil
-    }
-
     private static func number(in name: String, prefix: String) -> Int? {
         guard name.hasPrefix(prefix), name.hasSuffix(".swift") else { return nil }
         return Int(name.dropFirst(prefix.count).dropLast(".swift".count))
     }
-}
 
-extension ChapterProgram {
     /// What names the program's result (with the toolchain and the
     /// environment, ``ExecutionCache/key(programDigest:toolchain:environment:)``):
     /// its text and the text of its failure probes.
     var digest: String { CacheStore.key([source] + failureProbes.map(\.source)) }
-
-    var blockCount: Int { cells.reduce(0) { if case .block = $1 { return $0 + 1 } else { return $0 } } }
-    var inlineCount: Int { cells.reduce(0) { if case .inline = $1 { return $0 + 1 } else { return $0 } } }
 }
