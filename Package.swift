@@ -16,11 +16,17 @@ let package = Package(
         .library(name: "ConvbookRuntime", type: .dynamic, targets: ["ConvbookRuntime", "ConvEngine", "ConvNPY", "ConvbookFormat"]),
         .executable(name: "convbook", targets: ["convbook"]),
     ],
+    // Each dependency at one exact version (none of them depends on another
+    // package), so the versions cannot float. Package.resolved is not committed:
+    // on the machines this is built on, git reads github.com from a local mirror
+    // whose commit ids are not GitHub's, so a resolution made here would stop a
+    // clone elsewhere (and the reverse); `exact:` pins the same thing by version.
+    // `PackagePinTests` fails on a dependency without `exact:`.
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
-        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+        .package(url: "https://github.com/swhitty/FlyingFox", exact: "0.27.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
         // CBLAS from Debian's libopenblas-dev (cblas_dgemm for the im2col fast path).
