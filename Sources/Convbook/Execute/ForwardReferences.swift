@@ -77,7 +77,7 @@ enum ForwardReferences {
             switch rest[index] {
             case "(": depth += 1
             case ")": depth -= 1
-            case "=", ":" where depth == 0: end = index
+            case "=" where depth == 0, ":" where depth == 0: end = index
             default: continue
             }
             if end != rest.endIndex { break }
