@@ -8,6 +8,10 @@ times, alternating between the two books in one run:
   - a prose edit in one chapter (a sentence appended) and the rebuild.
 
     python3 Benchmarks/scale_bench.py .build/release/convbook --reps 5
+
+With `--baseline OTHER`, another convbook (an earlier commit's, say) builds
+copies of the same two books, alternating with the first in the same run,
+and each time is printed with its ratio to the baseline's.
 """
 import argparse, os, re, shutil, statistics, subprocess, tempfile, time
 
@@ -30,39 +34,53 @@ def make_book(root, folder, copies):
             number += 1
     return len([f for f in os.listdir(chapters) if f.endswith(".md")])
 
-def build(convbook, folder):
+def build(convbook, folder, modules=None):
     start = time.monotonic()
-    subprocess.run([convbook, "build"], cwd=folder, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run([convbook, "build"] + (["--modules", modules] if modules else []), cwd=folder, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.monotonic() - start
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("convbook")
     parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--baseline", help="another convbook to time against, alternating in the same run")
+    parser.add_argument("--modules", help="the engine and runtime modules chapters link (default: beside each convbook)")
     args = parser.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    convbook = os.path.abspath(args.convbook)
+    tools = {"convbook": os.path.abspath(args.convbook)}
+    if args.baseline:
+        tools["baseline"] = os.path.abspath(args.baseline)
+    modules = os.path.abspath(args.modules) if args.modules else None
     work = tempfile.mkdtemp(prefix="convbook-scale-")
     try:
         books = {}
-        for name, copies in [("small", 0), ("large", 7)]:
-            folder = os.path.join(work, name)
-            count = make_book(root, folder, copies)
-            build(convbook, folder)   # cold: compiles every chapter
-            build(convbook, folder)   # warm
-            books[name] = (folder, count)
-        times = {(name, kind): [] for name in books for kind in ["no change", "prose edit"]}
+        for tool, convbook in tools.items():
+            for name, copies in [("small", 0), ("large", 7)]:
+                folder = os.path.join(work, tool, name)
+                count = make_book(root, folder, copies)
+                build(convbook, folder, modules)   # cold: compiles every chapter
+                build(convbook, folder, modules)   # warm
+                books[(tool, name)] = (folder, count)
+        times = {(tool, name, kind): [] for (tool, name) in books for kind in ["no change", "prose edit"]}
         for rep in range(args.reps):
-            for name, (folder, _) in books.items():
-                times[(name, "no change")].append(build(convbook, folder))
+            for (tool, name), (folder, _) in books.items():
+                times[(tool, name, "no change")].append(build(tools[tool], folder, modules))
                 path = os.path.join(folder, "chapters", "05-depth.md")
                 with open(path, "a") as f:
                     f.write(f"\nA sentence added for timing, number {rep}.\n")
-                times[(name, "prose edit")].append(build(convbook, folder))
+                times[(tool, name, "prose edit")].append(build(tools[tool], folder, modules))
         for kind in ["no change", "prose edit"]:
-            small = statistics.median(times[("small", kind)])
-            large = statistics.median(times[("large", kind)])
-            print(f"{kind:10s}  {books['small'][1]} chapters {small:.3f} s   {books['large'][1]} chapters {large:.3f} s   ratio {large / small:.2f}x")
+            for tool in tools:
+                small = statistics.median(times[(tool, "small", kind)])
+                large = statistics.median(times[(tool, "large", kind)])
+                line = (f"{tool:9s} {kind:10s}  {books[(tool, 'small')][1]} chapters {small:.3f} s   "
+                        f"{books[(tool, 'large')][1]} chapters {large:.3f} s   ratio {large / small:.2f}x")
+                if tool != "baseline" and "baseline" in tools:
+                    base_small = statistics.median(times[("baseline", "small", kind)])
+                    base_large = statistics.median(times[("baseline", "large", kind)])
+                    line += f"   against the baseline {small / base_small:.2f}x / {large / base_large:.2f}x"
+                print(line)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
