@@ -35,14 +35,14 @@ public struct BookBuilder: Sendable {
     /// machine whose BLAS rounds differently rewrites nothing.
     @discardableResult
     public func build() throws -> BuildReport {
-        try SiteFiles.checkReplaceable(outURL, given: options.out, protecting: protectedFolders)
+        try SiteFolder.checkReplaceable(outURL, given: options.out, protecting: protectedFolders)
         // One build of this site at a time (the second waits, naming the first).
         try ExecutionCache.prepare(options.cacheURL)
         let lock = try BuildLock.acquire(site: outURL, cache: options.cacheURL) { options.progress?($0) }
         defer { lock.release() }
         let cache = openCache()
         let stampKey = BuildStamp.key(for: outURL)
-        let published = cache?.loadData(kind: "builds", key: stampKey).flatMap(BuildStamp.init(data:))
+        let published = cache?.loadData(kind: .builds, key: stampKey).flatMap(BuildStamp.init(data:))
         let (executed, theme, inputs): (ExecutedBook, Result<Theme, Diagnostic>, String)
         switch try execute(cache: cache, published: published) {
         case .executed(let book, let loadedTheme, let digest): (executed, theme, inputs) = (book, loadedTheme, digest)
@@ -54,12 +54,12 @@ public struct BookBuilder: Sendable {
             for warning in report.warnings { options.progress?(warning.description) }
             return report
         }
-        let reconciled = LedgerReconciler(site: outURL, cache: cache).reconcile(executed, parts: published.map(manifestParts), countIdentical: false)
+        let reconciled = LedgerReconciler(site: outURL, cache: cache).reconcile(executed, published: published?.site(in: outURL), countIdentical: false)
         let site = try StageTimer.measure("render") { try renderer(theme, cache: cache, published: published).render(reconciled) }
         try StageTimer.measure("publish") { try SiteWriteFailure.naming(options.out) { try site.publish(to: outURL) } }
         cache?.storeData(BuildStamp.take(outURL, inputs: inputs, warnings: executed.report.warnings,
-                                         sources: site.sources.merging(executed.cleanChecks) { $1 }).data,
-                         kind: "builds", key: stampKey)
+                                         sources: site.sources, cleanChecks: executed.cleanChecks).data,
+                         kind: .builds, key: stampKey)
         var report = executed.report
         report.keptValues = reconciled.reconciliation?.kept ?? 0
         report.changedValues = reconciled.reconciliation?.drifts.count ?? 0
@@ -146,25 +146,13 @@ public struct BookBuilder: Sendable {
                                                         script: Theme.kernelCheckScript) }
         }
         let executed = try execution.run(links: links, kernel: kernel, referenceLayers: selected.isEmpty ? options.referenceLayers : nil,
-                                         publishedChecks: { published?.sources["checks#" + $0] })
+                                         publishedChecks: { published?.cleanChecks(of: $0) })
         return .executed(executed, theme, inputs: inputs)
     }
 
     private func renderer(_ theme: Result<Theme, Diagnostic>, cache: CacheStore?, published: BuildStamp?) throws -> BookRenderer {
         BookRenderer(theme: try theme.get(), siteFolder: outURL, chaptersFolder: options.chapters, cache: cache,
-                     published: published, jobs: options.jobs)
-    }
-
-    /// Where the stamp of the site being replaced says each chapter's text lies in its `manifest.json`.
-    private func manifestParts(_ stamp: BuildStamp) -> [String: LedgerReconciler.PublishedPart] {
-        var parts = [String: LedgerReconciler.PublishedPart]()
-        for (source, recorded) in stamp.sources where source.hasPrefix("manifest.json#") {
-            let fields = recorded.split(separator: " ")
-            guard fields.count == 3, let offset = Int(fields[1]), let length = Int(fields[2]),
-                  stamp.source(of: "manifest.json", part: String(source.dropFirst("manifest.json#".count)), in: outURL) != nil else { continue }
-            parts[String(source.dropFirst("manifest.json#".count))] = .init(key: String(fields[0]), range: offset..<(offset + length))
-        }
-        return parts
+                     published: published?.site(in: outURL), jobs: options.jobs)
     }
 
     /// The one cache of a build; nil with `--no-cache`.

@@ -6,7 +6,7 @@ import Testing
 /// The stages one at a time, without the binary: load (cells, book.toml),
 /// execute (assembling records, the program's line maps, the environment,
 /// the cache store), the ledger (walk and reconciliation) and render
-/// (manifest, check tables, the site folder's guard).
+/// (manifest, check tables). Publishing's are in ``PublishTests``.
 @Suite struct PipelineUnitTests {
     static let site = Record.CallSite(file: "convbook-block-0.swift", line: 2, column: 1)
 
@@ -241,14 +241,14 @@ import Testing
 
     @Test func theCacheStoreRefusesADamagedEntry() throws {
         let store = CacheStore(root: FileManager.default.temporaryDirectory.appendingPathComponent("convbook-store-\(UUID().uuidString)"))
-        store.store(["a": 1], kind: "test", key: "k")
-        #expect(store.load([String: Int].self, kind: "test", key: "k") == ["a": 1])
-        try Data("{\"a\":2}".utf8).write(to: store.root.appendingPathComponent("test/k"))
-        guard case .corrupt = store.lookup([String: Int].self, kind: "test", key: "k") else {
+        store.store(["a": 1], kind: .links, key: "k")
+        #expect(store.load([String: Int].self, kind: .links, key: "k") == ["a": 1])
+        try Data("{\"a\":2}".utf8).write(to: store.root.appendingPathComponent("links/k"))
+        guard case .corrupt = store.lookup([String: Int].self, kind: .links, key: "k") else {
             Issue.record("a damaged entry was read")
             return
         }
-        #expect(store.load([String: Int].self, kind: "test", key: "k") == nil)
+        #expect(store.load([String: Int].self, kind: .links, key: "k") == nil)
     }
 
     // MARK: Ledger
@@ -295,19 +295,6 @@ import Testing
 
     // MARK: Render
 
-    @Test func theBuildStampReadsBackAsWrittenAndADamagedOneIsNone() throws {
-        let stamp = BuildStamp(inputs: "abc", files: ["01-a.html": .init(size: 12, modified: 1_795_881_521_995_435_416, inode: 3_965_766)],
-                               warnings: [Diagnostic(file: "chapters/01-a.md", line: 3, column: 1, severity: .warning, message: "two\nlines")],
-                               sources: ["01-a.html": "k1", "checks#chapters/01-a.md": "k2"])
-        let read = try #require(BuildStamp(data: stamp.data))
-        #expect(read == stamp)
-        // Another format, a cut line, a number that is not one: nothing is trusted.
-        #expect(BuildStamp(data: Data("convbook-build-stamp-1\nabc\n[]".utf8)) == nil)
-        #expect(BuildStamp(data: stamp.data.dropLast(3) + Data("\nF\tx\t1".utf8)) == nil)
-        #expect(BuildStamp(data: Data(String(decoding: stamp.data, as: UTF8.self).replacingOccurrences(of: "\t12\t", with: "\t1x\t").utf8)) == nil)
-    }
-
-
     @Test func theManifestHasOneValuePerLineAndReadsBack() throws {
         let loaded = try chapter("# T\n\n```swift\nlet t = 1\nshow(t)\n```\n")
         let chapter = Manifest.chapter(file: "01-unit.md", folder: "chapters", blocks: 1,
@@ -340,14 +327,5 @@ import Testing
         let html = OutputHTML.item(.gradientCheck(rows: [.init(name: "dx", error: FlexibleDouble(.nan))], threshold: 1e-7,
                                                   location: .init(file: Self.site.file, line: 1)))
         #expect(html.contains("cb-fail") && html.contains("✗") && !html.contains("✓"))
-    }
-
-    @Test func theSiteFolderGuardProtectsWhatItMustNotReplace() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("convbook-guard-\(UUID().uuidString)")
-        let chapters = root.appendingPathComponent("chapters")
-        try FileManager.default.createDirectory(at: chapters, withIntermediateDirectories: true)
-        #expect(throws: Diagnostic.self) { try SiteFiles.checkReplaceable(root, given: "root", protecting: [("the chapters folder", chapters)]) }
-        #expect(throws: Diagnostic.self) { try SiteFiles.checkReplaceable(chapters, given: "chapters", protecting: [("the chapters folder", chapters)]) }
-        try SiteFiles.checkReplaceable(root.appendingPathComponent("site"), given: "site", protecting: [("the chapters folder", chapters)])
     }
 }

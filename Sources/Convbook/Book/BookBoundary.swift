@@ -114,9 +114,8 @@ struct BookBoundary: Sendable {
     /// What an input changes when it changes: the path, where it resolves, its type, size and time.
     /// Part of the build's inputs, so that a link retargeted or a file replaced is seen.
     static func stamp(_ path: String) -> String {
-        var info = stat()
-        guard let real = realPath(path), stat(real, &info) == 0 else { return "\(path) missing" }
-        return "\(path) -> \(real) \(info.st_mode) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+        guard let real = realPath(path), let identity = FileIdentity(path: real) else { return "\(path) missing" }
+        return "\(path) -> \(real) \(identity.mode) \(identity.sizeAndTime)"
     }
 
     /// The files a chapter's program reads (its front matter's `files:`):

@@ -39,11 +39,11 @@ struct BookLinks {
     /// links and that key (what the bibliography page is made from).
     static func check(_ book: LoadedBook, linkedFiles: [String], chaptersFolder: String, cache: CacheStore?) -> (BookLinks, key: String) {
         let beside = ((try? FileManager.default.contentsOfDirectory(atPath: chaptersFolder)) ?? []).sorted()
-        let key = CacheStore.key(["links-1", GeneratorStamp.value, book.bibliography?.digest ?? "no bibliography", beside.joined(separator: "\n")]
-                                 + book.chapters.map { "\($0.file.slug)\t\($0.path)\t\($0.namesDigest)" } + linkedFiles)
-        if let references = cache?.load(CrossReferences.self, kind: "links", key: key) { return (BookLinks(references: references), key) }
+        let key = CacheKind.links.key([GeneratorStamp.value, book.bibliography?.digest ?? "no bibliography", beside.joined(separator: "\n")]
+                                      + book.chapters.map { "\($0.file.slug)\t\($0.path)\t\($0.namesDigest)" } + linkedFiles)
+        if let references = cache?.load(CrossReferences.self, kind: .links, key: key) { return (BookLinks(references: references), key) }
         let links = BookLinks(chapters: book.chapters, bibliography: book.bibliography, boundary: book.boundary)
-        if links.diagnostics.isEmpty { cache?.store(links.references, kind: "links", key: key) }
+        if links.diagnostics.isEmpty { cache?.store(links.references, kind: .links, key: key) }
         return (links, key)
     }
 

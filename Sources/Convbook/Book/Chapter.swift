@@ -145,8 +145,6 @@ struct Chapter: Sendable {
         var localFiles: [String]
     }
 
-    static let loadCacheVersion = "chapter-load-6"
-
     /// Reads and parses a chapter, or takes what loading it found from
     /// `cache` when the file is unchanged. Parsing is serialised inside the
     /// Markdown layer.
@@ -168,16 +166,16 @@ struct Chapter: Sendable {
             throw Diagnostic(file: file.displayPath, message: "the chapter is not valid UTF-8")
         }
         let digest = CacheStore.digest(data)
-        let key = CacheStore.key([loadCacheVersion, digest, file.displayPath, config.imports.joined(separator: "\n"), GeneratorStamp.value,
-                                  citationKeys.sorted().joined(separator: "\n"), config.rawHTML ? "raw-html" : ""])
+        let key = CacheKind.chapters.key([digest, file.displayPath, config.imports.joined(separator: "\n"), GeneratorStamp.value,
+                                          citationKeys.sorted().joined(separator: "\n"), config.rawHTML ? "raw-html" : ""])
         let imports = config.imports, path = file.displayPath
         let loaded: Loaded
         let program: Lazy<ChapterProgram>
         var document: MarkdownDocument?
-        if let cached = cache?.load(Loaded.self, kind: "chapters", key: key) {
+        if let cached = cache?.load(Loaded.self, kind: .chapters, key: key) {
             loaded = cached
             program = Lazy {
-                let cells = cache?.load([Cell].self, kind: "cells", key: key)
+                let cells = cache?.load([Cell].self, kind: .cells, key: key)
                     ?? ChapterDocument(markdown: (try? FrontMatter.split(text, file: path).1) ?? text, path: path, citationKeys: citationKeys).cells
                 return ChapterProgram(cells: cells, imports: imports)
             }
@@ -193,8 +191,8 @@ struct Chapter: Sendable {
                                          links: parsed.links, anchors: parsed.anchors).text,
                             localFiles: BookLinks.files(linkedFrom: parsed.links))
             document = parsed.document
-            cache?.store(parsed.cells, kind: "cells", key: key)
-            cache?.store(loaded, kind: "chapters", key: key)
+            cache?.store(parsed.cells, kind: .cells, key: key)
+            cache?.store(loaded, kind: .chapters, key: key)
         }
         return Chapter(file: file, frontMatter: loaded.frontMatter, title: loaded.title, text: text, document: document,
                        lazyProgram: program, blockCount: loaded.blockCount, hasCode: loaded.hasCode, programDigest: loaded.programDigest,

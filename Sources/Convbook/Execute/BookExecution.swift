@@ -82,7 +82,7 @@ struct BookExecution {
                 switch checks.check(chapter, key: outcome.key, result: result, publishedKey: publishedChecks(chapter.path)) {
                 case .found(let found, let key):
                     diagnostics += found
-                    if found.isEmpty, let key { cleanChecks["checks#" + chapter.path] = key }
+                    if found.isEmpty, let key { cleanChecks[chapter.path] = key }
                 case .pending(let waiting): pending.append(waiting)
                 }
                 results.append(result)

@@ -38,14 +38,14 @@ struct ChapterChecks {
     /// the chapter as finding nothing, if any.
     func check(_ chapter: Chapter, key: String, result: LazyResult, publishedKey: String?) -> Outcome {
         let store = key.isEmpty ? nil : cache
-        let checksKey = CacheStore.key(["checks-3", key, chapter.path, kernel?.digest ?? "no kernel", GeneratorStamp.value])
+        let checksKey = CacheKind.checks.key([key, chapter.path, kernel?.digest ?? "no kernel", GeneratorStamp.value])
         if store != nil, publishedKey == checksKey { return .found([], key: checksKey) }
-        if let cached = store?.load([Diagnostic].self, kind: "checks", key: checksKey) { return .found(cached, key: checksKey) }
+        if let cached = store?.load([Diagnostic].self, kind: .checks, key: checksKey) { return .found(cached, key: checksKey) }
         let locator = Locator(program: chapter.program, chapterPath: chapter.path)
         let found = ResultChecker(locator: locator).diagnostics(for: result.value)
         let cases = kernel == nil ? [] : BrowserKernelCheck.cases(in: result.value, locator: locator)
         if cases.isEmpty {
-            store?.store(found, kind: "checks", key: checksKey)
+            store?.store(found, kind: .checks, key: checksKey)
             return .found(found, key: store == nil ? nil : checksKey)
         }
         return .pending(Pending(key: checksKey, path: chapter.path, found: found, cases: cases))
@@ -54,14 +54,14 @@ struct ChapterChecks {
     /// Runs the browser kernel on the pending chapters' examples and on the
     /// reference layers, all in one node process; caches each chapter's
     /// checks. Returns what they found, and the checks keys of the chapters
-    /// where nothing was found (`checks#PATH`, for the build stamp).
+    /// where nothing was found, by chapter path (for the build stamp).
     func finish(_ pending: [Pending], started: BrowserKernelCheck.Started?) throws(Diagnostic) -> (diagnostics: [Diagnostic], clean: [String: String]) {
         guard let kernel else { return (pending.flatMap(\.found), [:]) }
-        let gridKey = CacheStore.key(["kernel-grid-1", kernel.digest, GeneratorStamp.value])
+        let gridKey = CacheKind.Tag.kernelGrid.key([kernel.digest, GeneratorStamp.value])
         var gridCases = [BrowserKernelCheck.Case]()
         var gridFound: [Diagnostic]?
         if let referenceLayers {
-            gridFound = cache?.load([Diagnostic].self, kind: "checks", key: gridKey)
+            gridFound = cache?.load([Diagnostic].self, kind: .checks, key: gridKey)
             if gridFound == nil {
                 let cases = referenceLayers()
                 gridCases = cases.enumerated().map { number, layer in
@@ -76,13 +76,13 @@ struct ChapterChecks {
         for chapter in pending {
             let found = chapter.found + failed.prefix(chapter.cases.count).flatMap { $0 }
             failed = failed.dropFirst(chapter.cases.count)
-            cache?.store(found, kind: "checks", key: chapter.key)
-            if found.isEmpty && cache != nil { clean["checks#" + chapter.path] = chapter.key }
+            cache?.store(found, kind: .checks, key: chapter.key)
+            if found.isEmpty && cache != nil { clean[chapter.path] = chapter.key }
             diagnostics += found
         }
         if !gridCases.isEmpty {
             gridFound = failed.flatMap { $0 }
-            cache?.store(gridFound!, kind: "checks", key: gridKey)
+            cache?.store(gridFound!, kind: .checks, key: gridKey)
         }
         return (diagnostics + (gridFound ?? []), clean)
     }

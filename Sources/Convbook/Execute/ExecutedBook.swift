@@ -16,8 +16,8 @@ struct ExecutedBook {
     var resultKeys: [String]
     /// What the chapters' names, order and bibliography are (``BookLinks/check(_:linkedFiles:chaptersFolder:cache:)``).
     var namesKey: String
-    /// `checks#PATH`: the checks key of each chapter whose checks found
-    /// nothing, for the build stamp (``ChapterChecks``).
+    /// The checks key of each chapter (by path) whose checks found nothing,
+    /// for the build stamp (``ChapterChecks``).
     var cleanChecks: [String: String]
     var report: BuildReport
 }

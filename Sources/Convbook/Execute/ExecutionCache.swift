@@ -5,32 +5,30 @@ import Foundation
 /// compiler, the engine and runtime modules, the compile flags, the
 /// environment it sees), but not the prose around it.
 struct ExecutionCache: Sendable {
-    /// Bumped when the format of cached results changes.
-    static let formatVersion = "convbook-cache-5"
-
     let root: URL
     private var store: CacheStore { CacheStore(root: root) }
 
-    /// `programDigest` is ``ChapterProgram/digest``.
+    /// `programDigest` is ``ChapterProgram/digest``; the version (bumped when
+    /// the format of cached results changes) is ``CacheKind/results``'s.
     static func key(programDigest: String, toolchain: Toolchain, environment: ChapterEnvironment) -> String {
-        CacheStore.key([Self.formatVersion, toolchain.fingerprint, environment.fingerprint,
-                        toolchain.compileArguments(source: URL(fileURLWithPath: "main.swift"), output: URL(fileURLWithPath: "program"))
-                            .filter { !$0.hasPrefix("/") }.joined(separator: " "),
-                        programDigest])
+        CacheKind.results.key([toolchain.fingerprint, environment.fingerprint,
+                               toolchain.compileArguments(source: URL(fileURLWithPath: "main.swift"), output: URL(fileURLWithPath: "program"))
+                                   .filter { !$0.hasPrefix("/") }.joined(separator: " "),
+                               programDigest])
     }
 
     /// The result's bytes, checked but not decoded (``LazyResult`` decodes them when needed).
     func load(_ key: String) -> CacheStore.Lookup<Data> {
-        store.lookupData(kind: "results", key: key)
+        store.lookupData(kind: .results, key: key)
     }
 
     /// Whether a result is stored under `key` (not checked: a damaged one runs the chapter again).
     func has(_ key: String) -> Bool {
-        store.contains(kind: "results", key: key)
+        store.contains(kind: .results, key: key)
     }
 
     func store(_ result: ExecutionResult, key: String) {
-        store.store(result, kind: "results", key: key)
+        store.store(result, kind: .results, key: key)
     }
 
     /// A fresh scratch folder for compiling and running one chapter, of its
@@ -84,9 +82,4 @@ struct ExecutionCache: Sendable {
             }
         }
     }
-}
-
-/// Whether a process with this id exists (it may belong to another user).
-func processIsAlive(_ pid: Int32) -> Bool {
-    pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)
 }

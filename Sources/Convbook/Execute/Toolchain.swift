@@ -73,8 +73,7 @@ public struct Toolchain: Sendable {
     /// costs about 0.1 s, a large part of a rebuild where nothing changed.
     private static func compilerVersion(_ swiftc: String, cache: URL?) throws -> String {
         let binary = URL(fileURLWithPath: swiftc).resolvingSymlinksInPath()
-        let attributes = try? FileManager.default.attributesOfItem(atPath: binary.path)
-        let stamp = "\(binary.path) \((attributes?[.size] as? NSNumber)?.intValue ?? -1) \((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1)\n"
+        let stamp = "\(binary.path) \(FileIdentity.sizeAndDate(of: binary.path))\n"
         // The entry is `SHA256\nSTAMP\nVERSION`; one that fails its checksum is asked again.
         let remembered = cache?.appendingPathComponent("compiler-version")
         if let remembered, let text = try? String(contentsOf: remembered, encoding: .utf8),

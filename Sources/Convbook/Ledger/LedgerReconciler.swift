@@ -6,13 +6,6 @@ import Foundation
 /// ledger (``Manifest/fragment(_:)``), cached by the chapter's source and
 /// result.
 struct LedgerReconciler {
-    /// Where a chapter's text lies in the published `manifest.json`, and the
-    /// key it was made from (as the build stamp recorded it).
-    struct PublishedPart {
-        var key: String
-        var range: Range<Int>
-    }
-
     /// The site folder whose `manifest.json` is the published ledger.
     let site: URL
     let cache: CacheStore?
@@ -21,15 +14,15 @@ struct LedgerReconciler {
     ///
     /// A chapter whose ledger text is the published text, letter for letter,
     /// has nothing to reconcile: only the others are decoded and compared.
-    /// With `parts` (from the stamp of the site being replaced, by chapter
-    /// file name), a chapter whose text the stamp says came from the same key
-    /// is not read at all: it is copied from the published manifest when
-    /// publishing. `countIdentical` counts the values of identical chapters
-    /// (what `check` reports).
-    func reconcile(_ executed: ExecutedBook, parts: [String: PublishedPart]? = nil, countIdentical: Bool = true) -> ReconciledBook {
+    /// With `published` (what the build stamp of the site being replaced
+    /// says of it), a chapter whose text the site's `manifest.json` holds
+    /// from the same key, untouched since, is not read at all: it is copied
+    /// from the published manifest when publishing. `countIdentical` counts
+    /// the values of identical chapters (what `check` reports).
+    func reconcile(_ executed: ExecutedBook, published: (any PublishedSite)? = nil, countIdentical: Bool = true) -> ReconciledBook {
         var book = executed
         var texts = [ReconciledBook.LedgerText?](repeating: nil, count: book.chapters.count)
-        let reconciliation = (!countIdentical ? parts.flatMap { reconcileByStamp(&book, &texts, parts: $0) } : nil)
+        let reconciliation = (!countIdentical ? published.flatMap { reconcileByStamp(&book, &texts, published: $0) } : nil)
             ?? reconcileWhole(&book, &texts, countIdentical: countIdentical)
         let keys = book.chapters.indices.map { ledgerKey($0, book) }
         let ledger = book.chapters.indices.map { index in texts[index] ?? .text(fragment(index, book, key: keys[index])) }
@@ -51,19 +44,19 @@ struct LedgerReconciler {
     /// The key that fixes chapter `index`'s text in the ledger: its source and its result's key.
     private func ledgerKey(_ index: Int, _ book: ExecutedBook) -> String {
         let chapter = book.chapters[index]
-        return CacheStore.key(["ledger-2", chapter.file.url.deletingLastPathComponent().lastPathComponent,
-                               chapter.file.url.lastPathComponent, chapter.path, chapter.sourceDigest, book.resultKeys[index]])
+        return CacheKind.ledger.key([chapter.file.url.deletingLastPathComponent().lastPathComponent,
+                                     chapter.file.url.lastPathComponent, chapter.path, chapter.sourceDigest, book.resultKeys[index]])
     }
 
     /// Chapter `index`'s text in the ledger, cached by its key.
     private func fragment(_ index: Int, _ book: ExecutedBook, key: String) -> String {
-        if let cached = cache?.loadData(kind: "ledger", key: key) { return String(decoding: cached, as: UTF8.self) }
+        if let cached = cache?.loadData(kind: .ledger, key: key) { return String(decoding: cached, as: UTF8.self) }
         let chapter = book.chapters[index]
         let fragment = Manifest.fragment(Manifest.chapter(file: chapter.file.url.lastPathComponent,
                                                           folder: chapter.file.url.deletingLastPathComponent().lastPathComponent,
                                                           blocks: chapter.blockCount, result: book.results[index].value,
                                                           locator: Self.locator(chapter)))
-        cache?.storeData(Data(fragment.utf8), kind: "ledger", key: key)
+        cache?.storeData(Data(fragment.utf8), kind: .ledger, key: key)
         return fragment
     }
 
@@ -95,15 +88,16 @@ struct LedgerReconciler {
         return total
     }
 
-    /// Reconciliation when the stamp of the site says where each chapter's
-    /// text lies in its `manifest.json`, and from which key: a chapter whose
-    /// key is the same is not read at all; only the others are read, compared
-    /// and reconciled. Nil when the stamp cannot say (then everything is read).
+    /// Reconciliation when the published site says where each chapter's
+    /// text lies in its `manifest.json` (a ``SitePart`` under the chapter's
+    /// file name), and from which key: a chapter whose key is the same is
+    /// not read at all; only the others are read, compared and reconciled.
+    /// Nil when it cannot say (then everything is read).
     private func reconcileByStamp(_ book: inout ExecutedBook, _ texts: inout [ReconciledBook.LedgerText?],
-                                  parts: [String: PublishedPart]) -> Reconciliation? {
-        var records: [PublishedPart] = []
+                                  published: any PublishedSite) -> Reconciliation? {
+        var records: [SitePart] = []
         for chapter in book.chapters {
-            guard let part = parts[chapter.file.url.lastPathComponent] else { return nil }
+            guard let part = published.part(chapter.file.url.lastPathComponent, of: "manifest.json"), part.extra.isEmpty else { return nil }
             records.append(part)
         }
         guard let file = FileHandle(forReadingAtPath: site.path + "/manifest.json") else { return nil }

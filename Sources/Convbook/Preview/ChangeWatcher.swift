@@ -11,16 +11,10 @@ import Foundation
 struct ChangeWatcher {
     let paths: [URL]
     private let excluded: [String]
-    private var snapshot: [String: Stamp]
-
-    private struct Stamp: Equatable {
-        /// Modification and status-change times in nanoseconds: a save within
-        /// the same second as the last one, of the same size, must still count.
-        var modified: Int
-        var changed: Int
-        var size: Int
-        var inode: UInt64
-    }
+    /// Each file's identity: its modification and status-change times in
+    /// nanoseconds (a save within the same second as the last one, of the
+    /// same size, must still count), its size and inode.
+    private var snapshot: [String: FileIdentity]
 
     init(watching paths: [URL], excluding excluded: [URL] = []) {
         self.paths = paths.map(\.standardizedFileURL)
@@ -39,8 +33,8 @@ struct ChangeWatcher {
         return changed.sorted()
     }
 
-    private func scan() -> [String: Stamp] {
-        var stamps = [String: Stamp]()
+    private func scan() -> [String: FileIdentity] {
+        var stamps = [String: FileIdentity]()
         let fm = FileManager.default
         for root in paths {
             let rootPath = root.path
@@ -66,11 +60,7 @@ struct ChangeWatcher {
         return stamps
     }
 
-    private func stamp(_ path: String) -> Stamp? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return Stamp(modified: Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec),
-                     changed: Int(info.st_ctim.tv_sec) * 1_000_000_000 + Int(info.st_ctim.tv_nsec),
-                     size: Int(info.st_size), inode: UInt64(info.st_ino))
+    private func stamp(_ path: String) -> FileIdentity? {
+        FileIdentity(path: path)
     }
 }

@@ -11,23 +11,22 @@ import Foundation
 /// A chapter's page is cached by its source, its results, the book's
 /// settings and page list, the theme, the KaTeX driver and the generator
 /// itself: an unchanged chapter costs no parse, no highlighting and no
-/// render, so a rebuild costs what the edit costs. With `published`, the
-/// stamp of the site being replaced, a file (or part of one) it holds from
-/// the same key, untouched, is kept without being read at all.
+/// render, so a rebuild costs what the edit costs. With `published`, what
+/// the build stamp of the site being replaced says of it, a file (or part
+/// of one) it holds from the same key, untouched, is kept without being
+/// read at all.
 ///
 /// ```swift
 /// let site = try BookRenderer(theme: theme, siteFolder: URL(fileURLWithPath: "site"), chaptersFolder: "chapters",
 ///                             cache: nil, published: nil).render(reconciled)
 /// ```
 struct BookRenderer {
-    static let pageCacheVersion = "page-3"
-
     let theme: Theme
-    /// The site folder being replaced (where `published` says kept files are).
+    /// The site folder being replaced (whose pages a `book.html` part may be made from).
     let siteFolder: URL
     let chaptersFolder: String
     let cache: CacheStore?
-    let published: BuildStamp?
+    let published: (any PublishedSite)?
     var jobs = max(ProcessInfo.processInfo.activeProcessorCount, 1)
 
     /// The whole site.
@@ -37,9 +36,9 @@ struct BookRenderer {
             throw Diagnostic(file: "convbook", message: "the typesetting script (typeset.js) is missing from convbook's resources")
         }
         let pages = book.chapters.map { PageRenderer.Page(slug: $0.file.slug, title: $0.title, summary: $0.frontMatter.summary) }
-        let bookContext = CacheStore.key([Self.pageCacheVersion, GeneratorStamp.value, theme.digest, KaTeXAssets.stamp,
-                                          book.references.digest, book.bibliography?.digest ?? "",
-                                          "\(book.config)"] + pages.map { "\($0.slug)\t\($0.title)\t\($0.summary ?? "")" })
+        let bookContext = CacheKind.pages.key([GeneratorStamp.value, theme.digest, KaTeXAssets.stamp,
+                                               book.references.digest, book.bibliography?.digest ?? "",
+                                               "\(book.config)"] + pages.map { "\($0.slug)\t\($0.title)\t\($0.summary ?? "")" })
         let keys = book.chapters.enumerated().map { index, chapter in
             CacheStore.key([bookContext, String(index), chapter.path, chapter.sourceDigest, book.resultKeys[index]])
         }
@@ -49,8 +48,8 @@ struct BookRenderer {
         addChapterFiles(book, pages: pages, keys: keys, rendered: rendered, to: &site)
         addSearchIndex(book, keys: keys, rendered: rendered, to: &site)
         // The bibliography page reads every chapter's citations: kept while the published one was made from the same names.
-        let bibliographyKey = CacheStore.key(["bibliography-page-1", bookContext, book.namesKey])
-        let keptBibliography = book.bibliography != nil && published?.holds("bibliography.html", madeFrom: bibliographyKey, in: siteFolder) == true
+        let bibliographyKey = CacheKind.Tag.bibliographyPage.key([bookContext, book.namesKey])
+        let keptBibliography = book.bibliography != nil && published?.holds("bibliography.html", madeFrom: bibliographyKey) == true
         let bibliographyPage = keptBibliography ? nil : book.bibliography.flatMap { BibliographyPage.document(book.chapters, $0) }
         site.add("index.html", renderer.indexPage(hasBibliography: keptBibliography || bibliographyPage != nil))
         try addBookPage(book, pages: pages, keys: keys, rendered: rendered, to: &site)
@@ -62,7 +61,7 @@ struct BookRenderer {
                 .extraPage(title: "Bibliography", document: page).utf8), source: bibliographyKey)
         }
         for (name, data) in theme.assets { site.add(name, data) }
-        try KaTeXAssets.add(to: &site, keeping: published, in: siteFolder)
+        try KaTeXAssets.add(to: &site, keeping: published)
         addLedger(reconciled, to: &site)
         site.add(SiteFiles.markerName, SiteFiles.markerText)
         // Files the chapters link to or show (images), from beside them: last, so none replaces a generated one.
@@ -105,9 +104,9 @@ struct BookRenderer {
             for artifact in artifacts { page.artifactBytes[artifact.name] = artifact.bytes }
             rendered[index] = page
             if let cache {
-                cache.storeData(page.html!, kind: "pages", key: keys[index])
-                cache.storeData(page.meta, kind: "page-meta", key: keys[index])
-                for (entry, artifact) in zip(page.artifacts, artifacts) { cache.storeData(artifact.bytes, kind: "npy", key: entry.digest) }
+                cache.storeData(page.html!, kind: .pages, key: keys[index])
+                cache.storeData(page.meta, kind: .pageMeta, key: keys[index])
+                for (entry, artifact) in zip(page.artifacts, artifacts) { cache.storeData(artifact.bytes, kind: .npy, key: entry.digest) }
             }
         }
         StageTimer.report("render: pages", since: pagesStart)
@@ -119,14 +118,14 @@ struct BookRenderer {
     /// nothing to read), or what the cache holds; nil when neither does.
     private func cachedPage(_ book: ExecutedBook, _ index: Int, href: String, key: String) -> RenderedPage? {
         let slug = book.chapters[index].file.slug
-        if let page = RenderedPage.published(slug: slug, href: href, key: key, published: published, in: siteFolder) { return page }
-        guard let cache, var page = cache.loadData(kind: "page-meta", key: key).flatMap(RenderedPage.init(meta:)) else { return nil }
-        if published?.holds(href, madeFrom: key, in: siteFolder) != true {
-            guard let html = cache.loadData(kind: "pages", key: key) else { return nil }
+        if let page = RenderedPage.published(slug: slug, href: href, key: key, published: published) { return page }
+        guard let cache, var page = cache.loadData(kind: .pageMeta, key: key).flatMap(RenderedPage.init(meta:)) else { return nil }
+        if published?.holds(href, madeFrom: key) != true {
+            guard let html = cache.loadData(kind: .pages, key: key) else { return nil }
             page.html = html
         }
-        for artifact in page.artifacts where published?.holds("data/\(slug)/\(artifact.name).npy", madeFrom: artifact.digest, in: siteFolder) != true {
-            guard let bytes = cache.loadData(kind: "npy", key: artifact.digest) else { return nil }
+        for artifact in page.artifacts where published?.holds("data/\(slug)/\(artifact.name).npy", madeFrom: artifact.digest) != true {
+            guard let bytes = cache.loadData(kind: .npy, key: artifact.digest) else { return nil }
             page.artifactBytes[artifact.name] = bytes
         }
         return page
@@ -143,9 +142,9 @@ struct BookRenderer {
             if let html = page.html { site.add(pages[index].href, html, source: keys[index]) } else { site.keep(pages[index].href, source: keys[index]) }
             // The standalone program is fixed by the chapter's text, the book and the generator.
             let code = "code/\(chapter.file.slug).swift"
-            let codeKey = CacheStore.key(["code-1", GeneratorStamp.value, chapter.sourceDigest, chapter.path, chapter.title,
-                                          chapter.bookTitle, chapter.imports.joined(separator: "\n")])
-            if published?.holds(code, madeFrom: codeKey, in: siteFolder) == true {
+            let codeKey = CacheKind.Tag.code.key([GeneratorStamp.value, chapter.sourceDigest, chapter.path, chapter.title,
+                                                  chapter.bookTitle, chapter.imports.joined(separator: "\n")])
+            if published?.holds(code, madeFrom: codeKey) == true {
                 site.keep(code, source: codeKey)
             } else {
                 site.add(code, Data(StandaloneProgram.source(for: chapter).utf8), source: codeKey)
@@ -159,8 +158,8 @@ struct BookRenderer {
             page.searchPublished.map { .published($0) } ?? .bytes(Data(page.search.utf8))
         }, prefix: "window.CONVBOOK_SEARCH = [", separator: ",", suffix: "];\n", skippingEmpty: true)
         for (index, range) in search.ranges.enumerated() {
-            site.sources["search-index.js#" + book.chapters[index].file.slug] = ([keys[index], "\(range.lowerBound)", "\(range.count)"]
-                + rendered[index].artifacts.map { "\($0.name):\($0.digest)" }).joined(separator: " ")
+            site.record(SitePart(key: keys[index], range: range, downloads: rendered[index].artifacts.map { ($0.name, $0.digest) }),
+                        part: book.chapters[index].file.slug, of: "search-index.js")
         }
         site.add("search-index.js", pieces: search.pieces)
     }
@@ -172,26 +171,21 @@ struct BookRenderer {
     private func addBookPage(_ book: ExecutedBook, pages: [PageRenderer.Page], keys: [String], rendered: [RenderedPage], to site: inout SiteFiles) throws {
         var bookChapters: [BookPage.Chapter] = []
         let slugs = Set(book.chapters.map(\.file.slug))
-        let partKeys = keys.map { CacheStore.key(["book-part-1", $0] + slugs.sorted()) }
-        var bookStat = stat()
-        let publishedBookSize = stat(siteFolder.path + "/book.html", &bookStat) == 0 ? Int(bookStat.st_size) : -1
+        let partKeys = keys.map { CacheKind.book.key([$0] + slugs.sorted()) }
         for (index, chapter) in book.chapters.enumerated() {
             let partKey = partKeys[index]
             var part: BookPage.Part?
-            if let recorded = published?.source(of: "book.html", part: chapter.file.slug, in: siteFolder) {
-                let fields = recorded.split(separator: " ").map(String.init)
-                if fields.count == 4, fields[0] == partKey, let offset = Int(fields[1]), let length = Int(fields[2]), let formulas = Int(fields[3]),
-                   offset >= 0, length >= 0, offset + length <= publishedBookSize {
-                    part = BookPage.Part(body: Data(), formulas: formulas, published: offset..<(offset + length))
-                }
+            // A record the published site holds lies within its `book.html` (``PublishedSite/part(_:of:)``).
+            if let recorded = published?.part(chapter.file.slug, of: "book.html"), recorded.key == partKey, let formulas = recorded.formulas {
+                part = BookPage.Part(body: Data(), formulas: formulas, published: recorded.range)
             }
-            if part == nil { part = cache?.loadData(kind: "book", key: partKey).flatMap(BookPage.Part.init(stored:)) }
+            if part == nil { part = cache?.loadData(kind: .book, key: partKey).flatMap(BookPage.Part.init(stored:)) }
             if part == nil {
                 guard let page = rendered[index].html ?? FileManager.default.contents(atPath: siteFolder.path + "/" + pages[index].href) else {
                     throw Diagnostic(file: siteFolder.path, message: "cannot read \(pages[index].href) of the published site for book.html")
                 }
                 let made = BookPage.part(of: page, slug: chapter.file.slug, chapters: slugs)
-                cache?.storeData(made.stored, kind: "book", key: partKey)
+                cache?.storeData(made.stored, kind: .book, key: partKey)
                 part = made
             }
             bookChapters.append(BookPage.Chapter(slug: chapter.file.slug, title: chapter.title, part: part!))
@@ -199,7 +193,8 @@ struct BookRenderer {
         let page = BookPage.html(bookChapters, book: book.config, theme: theme)
         site.add("book.html", pieces: page.pieces)
         for (index, range) in page.parts.enumerated() {
-            site.sources["book.html#" + bookChapters[index].slug] = "\(partKeys[index]) \(range.lowerBound) \(range.count) \(bookChapters[index].part.formulas)"
+            site.record(SitePart(key: partKeys[index], range: range, formulas: bookChapters[index].part.formulas),
+                        part: bookChapters[index].slug, of: "book.html")
         }
     }
 
@@ -213,8 +208,8 @@ struct BookRenderer {
         }, prefix: Manifest.frame.prefix, separator: Manifest.frame.separator, suffix: Manifest.frame.suffix)
         site.add("manifest.json", pieces: ledger.pieces)
         for (index, chapter) in reconciled.book.chapters.enumerated() {
-            let range = ledger.ranges[index]
-            site.sources["manifest.json#" + chapter.file.url.lastPathComponent] = "\(reconciled.ledgerKeys[index]) \(range.lowerBound) \(range.count)"
+            site.record(SitePart(key: reconciled.ledgerKeys[index], range: ledger.ranges[index]),
+                        part: chapter.file.url.lastPathComponent, of: "manifest.json")
         }
     }
 }

@@ -9,14 +9,13 @@ enum KaTeXAssets {
     /// The installed KaTeX (its stylesheet's size and time, which change with
     /// the Debian package): part of each page's cache key.
     static var stamp: String {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent("katex.min.css").path)
-        return "katex \((attributes?[.size] as? NSNumber)?.intValue ?? -1) \((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1)"
+        "katex " + FileIdentity.sizeAndDate(of: folder.appendingPathComponent("katex.min.css").path)
     }
 
-    /// Adds the stylesheet and fonts. A file the stamp of the published
-    /// site says is there, untouched, from the same installed file (its
-    /// size and time) is kept without being read.
-    static func add(to site: inout SiteFiles, keeping published: BuildStamp? = nil, in outURL: URL? = nil) throws {
+    /// Adds the stylesheet and fonts. A file the published site holds,
+    /// untouched, from the same installed file (its size and time) is kept
+    /// without being read.
+    static func add(to site: inout SiteFiles, keeping published: (any PublishedSite)? = nil) throws {
         let fonts = folder.appendingPathComponent("fonts").resolvingSymlinksInPath()
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: fonts.path), !names.isEmpty,
               FileManager.default.fileExists(atPath: folder.path + "/katex.min.css") else {
@@ -27,10 +26,9 @@ enum KaTeXAssets {
             files.append(("katex/fonts/" + name, fonts.path + "/" + name))
         }
         for (path, installed) in files {
-            var info = stat()
-            guard stat(installed, &info) == 0 else { continue }
-            let key = "katex \(installed) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
-            if let published, let outURL, published.holds(path, madeFrom: key, in: outURL) {
+            guard let identity = FileIdentity(path: installed) else { continue }
+            let key = "katex \(installed) \(identity.sizeAndTime)"
+            if let published, published.holds(path, madeFrom: key) {
                 site.keep(path, source: key)
             } else if let data = FileManager.default.contents(atPath: installed) {
                 site.add(path, data, source: key)

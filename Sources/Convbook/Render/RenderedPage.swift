@@ -47,20 +47,18 @@ struct RenderedPage {
     }
 
     /// A page that the published site holds from `key`, with its search text
-    /// and downloads where the stamp says they are: nothing to read.
-    static func published(slug: String, href: String, key: String, published: BuildStamp?, in folder: URL) -> RenderedPage? {
-        guard let published, published.holds(href, madeFrom: key, in: folder),
-              let recorded = published.source(of: "search-index.js", part: slug, in: folder) else { return nil }
-        let fields = recorded.split(separator: " ").map(String.init)
-        guard fields.count >= 3, fields[0] == key, let offset = Int(fields[1]), let length = Int(fields[2]) else { return nil }
+    /// and downloads where the stamp says they are (its entry in
+    /// `search-index.js`, a ``SitePart`` with the downloads): nothing to read.
+    static func published(slug: String, href: String, key: String, published: (any PublishedSite)?) -> RenderedPage? {
+        guard let published, published.holds(href, madeFrom: key),
+              let entry = published.part(slug, of: "search-index.js"), entry.key == key, let downloads = entry.downloads else { return nil }
         var artifacts: [ArtifactEntry] = []
-        for field in fields.dropFirst(3) {
-            let parts = field.split(separator: ":", maxSplits: 1).map(String.init)
-            guard parts.count == 2, published.holds("data/\(slug)/\(parts[0]).npy", madeFrom: parts[1], in: folder) else { return nil }
-            artifacts.append(ArtifactEntry(name: parts[0], shape: [], digest: parts[1]))
+        for (name, digest) in downloads {
+            guard published.holds("data/\(slug)/\(name).npy", madeFrom: digest) else { return nil }
+            artifacts.append(ArtifactEntry(name: name, shape: [], digest: digest))
         }
         var page = RenderedPage(search: "", artifacts: artifacts)
-        page.searchPublished = offset..<(offset + length)
+        page.searchPublished = entry.range
         return page
     }
 }

@@ -48,20 +48,20 @@ struct Typesetter {
         let formulas = Array(Set(occurrences.map(\.formula))).sorted { ($0.tex, $0.display ? 1 : 0) < ($1.tex, $1.display ? 1 : 0) }
         let sources = Array(Set(code)).sorted()
         let scriptDigest = (try? Data(contentsOf: script)).map(CacheStore.digest) ?? ""
-        let mathContext = CacheStore.key(["katex-2", KaTeXAssets.stamp, scriptDigest])
-        let codeContext = CacheStore.key(["highlight-1", Self.installedStamp(Self.highlightPackage), scriptDigest])
+        let mathContext = CacheKind.katex.key([KaTeXAssets.stamp, scriptDigest])
+        let codeContext = CacheKind.highlight.key([Self.installedStamp(Self.highlightPackage), scriptDigest])
         var typeset = Typeset()
         // The formulas of each file, and each file's pack as the cache had it.
         var byFile = [String: Set<Formula>]()
         for occurrence in occurrences { byFile[occurrence.file, default: []].insert(occurrence.formula) }
         var packed = [String: [Formula: String]]()
         for file in byFile.keys {
-            let pack = store?.load(Pack.self, kind: "katex", key: packKey(file, mathContext))?.formulas ?? [:]
+            let pack = store?.load(Pack.self, kind: .katex, key: packKey(file, mathContext))?.formulas ?? [:]
             packed[file] = pack
             for formula in byFile[file]! { if let html = pack[formula] { typeset.math[formula] = html } }
         }
         for source in sources {
-            if let data = store?.loadData(kind: "highlight", key: CacheStore.key([codeContext, source])) {
+            if let data = store?.loadData(kind: .highlight, key: CacheStore.key([codeContext, source])) {
                 typeset.code[source] = String(decoding: data, as: UTF8.self)
             }
         }
@@ -73,7 +73,7 @@ struct Typesetter {
             for (file, wanted) in byFile.sorted(by: { $0.key < $1.key }) {
                 let pack = Dictionary(uniqueKeysWithValues: wanted.compactMap { formula in typeset.math[formula].map { (formula, $0) } })
                 if pack.count == wanted.count && pack != packed[file] {
-                    store?.store(Pack(formulas: pack), kind: "katex", key: packKey(file, mathContext))
+                    store?.store(Pack(formulas: pack), kind: .katex, key: packKey(file, mathContext))
                 }
             }
         }
@@ -93,7 +93,7 @@ struct Typesetter {
                 throw Diagnostic(file: "convbook", message: "highlight.js failed on a code block: \(result.error ?? "unknown error")")
             }
             typeset.code[source] = html
-            store?.storeData(Data(html.utf8), kind: "highlight", key: CacheStore.key([codeContext, source]))
+            store?.storeData(Data(html.utf8), kind: .highlight, key: CacheStore.key([codeContext, source]))
         }
         if !errors.isEmpty {
             throw BuildFailure(occurrences.compactMap { occurrence in
@@ -117,8 +117,7 @@ struct Typesetter {
 
     /// An installed file's size and time: a new package version changes it.
     private static func installedStamp(_ path: String) -> String {
-        var info = stat()
-        return stat(path, &info) == 0 ? "\(path) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)" : "\(path) missing"
+        FileIdentity(path: path).map { "\(path) \($0.sizeAndTime)" } ?? "\(path) missing"
     }
 
     private struct Result: Decodable { var html: String?; var error: String? }

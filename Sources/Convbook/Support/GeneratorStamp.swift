@@ -6,7 +6,6 @@ import Foundation
 enum GeneratorStamp {
     static let value: String = {
         let path = Bundle.main.executablePath ?? CommandLine.arguments[0]
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        return "\(path) \((attributes?[.size] as? NSNumber)?.intValue ?? -1) \((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1)"
+        return "\(path) \(FileIdentity.sizeAndDate(of: path))"
     }()
 }

@@ -8,6 +8,8 @@ import Foundation
 ///
 /// Kept in the ``CacheStore`` (kind `builds`), one per site folder. A site
 /// file edited by hand changes its stamp, and the next build restores it.
+/// The stages before publishing see it only as a ``PublishedSite``
+/// (``site(in:)``): which files it holds from which key, where their parts lie.
 struct BuildStamp: Equatable {
     struct FileStamp: Equatable {
         var size: Int
@@ -20,10 +22,13 @@ struct BuildStamp: Equatable {
     var files: [String: FileStamp]
     /// The warnings that build printed, printed again.
     var warnings: [Diagnostic]
-    /// For files whose bytes a cache key fixes (a page, a download, a
-    /// chapter's ledger text), that key: while such a file's stamp holds, a
-    /// build that needs the same key keeps the published file as it is,
-    /// without reading it or the cache.
+    /// For files whose bytes a cache key fixes (a page, a download), that
+    /// key; for parts of files (a chapter's ledger text), their record
+    /// (``SitePart``) under `PATH#PART`; for chapters whose checks found
+    /// nothing, their checks key under `checks#PATH`. While a file's stamp
+    /// holds, a build that needs the same key keeps the published file as
+    /// it is, without reading it or the cache. Read through ``key(of:)``,
+    /// ``part(_:of:)``, ``cleanChecks(of:)``.
     var sources: [String: String] = [:]
 
     init(inputs: String, files: [String: FileStamp], warnings: [Diagnostic], sources: [String: String] = [:]) {
@@ -80,49 +85,71 @@ struct BuildStamp: Equatable {
         self.init(inputs: text(lines[1]), files: files, warnings: warnings, sources: sources)
     }
 
+    /// The digest of everything a site is made from (``CacheKind/Tag/buildInputs``).
     static func inputs(_ parts: [String]) -> String {
-        CacheStore.key(["build-stamp-1", GeneratorStamp.value] + parts)
+        CacheKind.Tag.buildInputs.key([GeneratorStamp.value] + parts)
     }
 
+    /// The stamp's key in the cache (kind `builds`): the site folder, where it resolves.
     static func key(for folder: URL) -> String {
         CacheStore.key([folder.standardizedFileURL.resolvingSymlinksInPath().path])
     }
 
-    /// The stamp of `folder` as it is now, for `inputs`.
-    static func take(_ folder: URL, inputs: String, warnings: [Diagnostic], sources: [String: String] = [:]) -> BuildStamp {
+    /// The stamp of `folder` as it is now, for `inputs`: `sources` are the
+    /// site's (``SiteFiles/sources``), `cleanChecks` the checks key of each
+    /// chapter (by path) whose checks found nothing.
+    static func take(_ folder: URL, inputs: String, warnings: [Diagnostic], sources: [String: String] = [:],
+                     cleanChecks: [String: String] = [:]) -> BuildStamp {
         var files = [String: FileStamp]()
-        for path in SiteFiles.listFiles(folder) {
+        for path in FileTree.files(under: folder) {
             if let stamp = stamp(folder.path + "/" + path) { files[path] = stamp }
         }
+        var sources = sources
+        for (chapter, key) in cleanChecks { sources[checksName(chapter)] = key }
         return BuildStamp(inputs: inputs, files: files, warnings: warnings, sources: sources)
-    }
-
-    /// Whether the published file at `path` (in `folder`) was made from
-    /// `key` and is still as this stamp found it.
-    /// What the stamp recorded as the source of `path` (or of its `part`),
-    /// if the file is still as the stamp found it.
-    func source(of path: String, part: String? = nil, in folder: URL) -> String? {
-        guard let recorded = sources[part.map { path + "#" + $0 } ?? path], files[path] != nil,
-              files[path] == Self.stamp(folder.path + "/" + path) else { return nil }
-        return recorded
-    }
-
-    /// `part` names a piece of the file (a chapter's text in `manifest.json`).
-    func holds(_ path: String, madeFrom key: String, in folder: URL, part: String? = nil) -> Bool {
-        sources[part.map { path + "#" + $0 } ?? path] == key && source(of: path, part: part, in: folder) != nil
     }
 
     /// Whether `folder` still holds exactly the files this stamp recorded, unchanged.
     func holds(for folder: URL) -> Bool {
-        let present = SiteFiles.listFiles(folder)
+        let present = FileTree.files(under: folder)
         guard present.count == files.count else { return false }
         return present.allSatisfy { path in files[path] != nil && files[path] == Self.stamp(folder.path + "/" + path) }
     }
 
+    /// Whether the file at `path` in `folder` is as this stamp found it.
+    func untouched(_ path: String, in folder: URL) -> Bool {
+        files[path] != nil && files[path] == Self.stamp(folder.path + "/" + path)
+    }
+
+    // MARK: What the stamp says of the site
+
+    /// The key the file at `path` was made from, as recorded (the file may have changed since).
+    func key(of path: String) -> String? {
+        sources[path]
+    }
+
+    /// Where the file at `path` holds its part `part`, as recorded (the file may have changed since).
+    func part(_ part: String, of path: String) -> SitePart? {
+        sources[SitePart.name(part, of: path)].flatMap(SitePart.init(text:))
+    }
+
+    /// The key of the checks that found nothing in the chapter at `chapterPath`, as recorded.
+    func cleanChecks(of chapterPath: String) -> String? {
+        sources[Self.checksName(chapterPath)]
+    }
+
+    /// The name the stamp records a chapter's clean checks under: `checks#PATH`.
+    static func checksName(_ chapterPath: String) -> String {
+        "checks#" + chapterPath
+    }
+
+    /// What this stamp says of the site in `folder`, for the stages before
+    /// publishing (``PublishedSite``).
+    func site(in folder: URL) -> StampedSite {
+        StampedSite(stamp: self, folder: folder)
+    }
+
     private static func stamp(_ path: String) -> FileStamp? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return FileStamp(size: Int(info.st_size), modified: Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec),
-                         inode: UInt64(info.st_ino))
+        FileIdentity(path: path).map { FileStamp(size: $0.size, modified: $0.modified, inode: $0.inode) }
     }
 }
