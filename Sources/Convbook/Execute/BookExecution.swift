@@ -32,8 +32,8 @@ struct BookExecution {
         let toolchain = try StageTimer.measure("toolchain") { try Toolchain.locate(modules: modules, cache: cacheFolder) }
         let environment = try ChapterEnvironment(choices: choices, environment: ProcessInfo.processInfo.environment,
                                                  gradientThreshold: book.config.gradientThreshold)
-        ExecutionCache(root: cacheFolder).removeAbandonedWork()
-        executor = ChapterExecutor(toolchain: toolchain, cache: cache != nil ? ExecutionCache(root: cacheFolder) : nil,
+        ExecutionCache.removeAbandonedWork(in: cacheFolder)
+        executor = ChapterExecutor(toolchain: toolchain, cache: cache.map(ExecutionCache.init(store:)),
                                    scratchRoot: cacheFolder, environment: environment)
         // The files a chapter's program reads (its front matter's `files`) are part of its key.
         keys = zip(book.chapters, book.programFiles).map { [executor] in executor.key(programDigest: $0.programDigest + $1.digest) }

@@ -80,7 +80,7 @@ struct ChapterExecutor: Sendable {
         var outcome = Outcome(result: nil, diagnostics: [], source: .compiled)
         let scratch: URL
         do {
-            scratch = try (cache ?? ExecutionCache(root: scratchRoot)).scratchFolder(for: key)
+            scratch = try ExecutionCache.scratchFolder(in: scratchRoot, for: key)
         } catch {
             outcome.diagnostics = [Diagnostic(file: chapterPath, message: "cannot create a scratch folder: \(error.localizedDescription)")]
             return outcome

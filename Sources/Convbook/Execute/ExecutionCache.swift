@@ -5,8 +5,8 @@ import Foundation
 /// compiler, the engine and runtime modules, the compile flags, the
 /// environment it sees), but not the prose around it.
 struct ExecutionCache: Sendable {
-    let root: URL
-    private var store: CacheStore { CacheStore(root: root) }
+    /// The build's one cache (``CacheStore``), which results are kept in as kind ``CacheKind/results``.
+    let store: CacheStore
 
     /// `programDigest` is ``ChapterProgram/digest``; the version (bumped when
     /// the format of cached results changes) is ``CacheKind/results``'s.
@@ -31,11 +31,11 @@ struct ExecutionCache: Sendable {
         store.store(result, kind: .results, key: key)
     }
 
-    /// A fresh scratch folder for compiling and running one chapter, of its
-    /// own even when two chapters' programs are identical:
-    /// `work/PID-KEY-UUID`, so that ``removeAbandonedWork()`` can tell which
-    /// process made it.
-    func scratchFolder(for key: String) throws -> URL {
+    /// A fresh scratch folder in the cache folder `root` for compiling and
+    /// running one chapter, of its own even when two chapters' programs are
+    /// identical: `work/PID-KEY-UUID`, so that ``removeAbandonedWork(in:)``
+    /// can tell which process made it.
+    static func scratchFolder(in root: URL, for key: String) throws -> URL {
         let name = "\(ProcessInfo.processInfo.processIdentifier)-\(key.prefix(16))-\(UUID().uuidString)"
         let folder = root.appendingPathComponent("work").appendingPathComponent(name)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -61,9 +61,10 @@ struct ExecutionCache: Sendable {
         }
     }
 
-    /// Removes what builds killed with SIGKILL left behind: work folders and
-    /// temporary files (`KIND/.KEY.PID.tmp-RANDOM`) whose process is gone.
-    func removeAbandonedWork() {
+    /// Removes what builds killed with SIGKILL left behind in the cache
+    /// folder `root`: work folders and temporary files
+    /// (`KIND/.KEY.PID.tmp-RANDOM`) whose process is gone.
+    static func removeAbandonedWork(in root: URL) {
         let fm = FileManager.default
         let work = root.appendingPathComponent("work")
         for name in (try? fm.contentsOfDirectory(atPath: work.path)) ?? [] {
