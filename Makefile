@@ -22,10 +22,11 @@ build:
 release:
 	$(SWIFT) build -c release
 
-# Every test: the engine, the Markdown layer and the GFM corpus, the CLI end
-# to end, the cross-checks against NumPy and JAX, the committed site being up
-# to date, the same on a CPU whose BLAS sums in another order
-# (scripts/other-cpu-check.sh), and the site in headless Chromium
+# Every test: the page script's unit tests in node (Tests/js/), the engine,
+# the Markdown layer and the GFM corpus, the CLI end to end, the cross-checks
+# against NumPy and JAX, the committed site being up to date, the same on a
+# CPU whose BLAS sums in another order (scripts/other-cpu-check.sh), and the
+# site in headless Chromium
 # (scripts/site-tests.sh), which runs alongside the rest (scripts/test.sh).
 # The site is judged with the optimised engine and runtime it was built with
 # (as `make site` builds it): chapter 11 trains a network, which takes

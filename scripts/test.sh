@@ -6,12 +6,15 @@
 #     their output kept in .artifacts/site-tests/output.txt. They mostly wait
 #     on the browser (about a quarter of the two cores over 90 s), and they
 #     need nothing that the Swift lane builds: they judge the committed site/.
-#   - meanwhile the Swift lane builds and runs the Swift tests, builds the
-#     release engine and runtime, runs `convbook check` on the committed site/
-#     and the same on another BLAS kernel (scripts/other-cpu-check.sh).
+#   - meanwhile the page script's unit tests run in node (`node --test
+#     Tests/js/`, a second or so), then the Swift lane builds and runs the
+#     Swift tests, builds the release engine and runtime, runs `convbook
+#     check` on the committed site/ and the same on another BLAS kernel
+#     (scripts/other-cpu-check.sh).
 #
 # Then the site tests' output is printed whole, and the script fails if
-# either lane failed. Nothing in the Swift lane writes into site/.
+# the node tests or either lane failed. Nothing in the Swift lane writes
+# into site/.
 #
 #   bash scripts/test.sh            (SWIFT=swift by default)
 set -uo pipefail
@@ -24,6 +27,10 @@ bash scripts/site-tests.sh site >"$site_output" 2>&1 &
 site_tests=$!
 # An interrupted run leaves no browser behind.
 trap 'kill "$site_tests" 2>/dev/null' INT TERM
+
+echo "== the page script's unit tests (node --test Tests/js/):"
+node --test Tests/js/
+js_status=$?
 
 swift_lane() {
     set -e
@@ -42,10 +49,13 @@ wait "$site_tests"
 site_status=$?
 cat "$site_output"
 
+if [ "$js_status" -ne 0 ]; then
+    echo "error: the page script's unit tests failed (exit $js_status); their output is at the top" >&2
+fi
 if [ "$swift_status" -ne 0 ]; then
     echo "error: the Swift tests or the site check failed (exit $swift_status)" >&2
 fi
 if [ "$site_status" -ne 0 ]; then
     echo "error: the site tests failed (exit $site_status); their output is above and in $site_output" >&2
 fi
-[ "$swift_status" -eq 0 ] && [ "$site_status" -eq 0 ]
+[ "$js_status" -eq 0 ] && [ "$swift_status" -eq 0 ] && [ "$site_status" -eq 0 ]

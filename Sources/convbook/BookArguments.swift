@@ -10,7 +10,7 @@ struct BookArguments: ParsableArguments {
     @Option(help: "The folder holding the ConvEngine and ConvbookRuntime modules (default: $CONVBOOK_MODULES, else next to this executable).")
     var modules: String?
     @Option(help: "The result cache folder (default: .convbook-cache beside the chapters folder).") var cache: String?
-    @Option(help: "A folder whose files replace the default theme's (page.mustache, index.mustache, head.mustache, header.mustache, style.css, convbook.js).")
+    @Option(help: "A folder whose files replace the default theme's (page.mustache, index.mustache, head.mustache, header.mustache, style.css, the convbook-*.js page scripts).")
     var theme: String?
     @Option(name: .customLong("env"), help: ArgumentHelp("A variable for the chapter programs, NAME (its value here) or NAME=VALUE; repeatable. Chapters see a fixed environment otherwise, and these are part of the cache key.", valueName: "NAME[=VALUE]"))
     var environment: [String] = []

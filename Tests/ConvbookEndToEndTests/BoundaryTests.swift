@@ -132,7 +132,7 @@ import Testing
     // MARK: Generated files
 
     @Test func aBookFileMayNotReplaceAFileTheBuildGenerates() throws {
-        let names = ["search-index.js", "convbook.js", "convkernel.js", "style.css", "manifest.json", ".convbook-site",
+        let names = ["search-index.js", "convbook-core.js", "convkernel.js", "style.css", "manifest.json", ".convbook-site",
                      "Style.CSS", "katex/katex.min.css", "katex/x.png"]
         var text = "# A\n"
         for (number, name) in names.enumerated() { text += "\n[f\(number)](\(name))\n" }
@@ -148,7 +148,7 @@ import Testing
         let result = try build(book)
         failure(result,
                 "chapters/01-a.md:3:1: error: broken link 'search-index.js': the build writes search-index.js itself",
-                "chapters/01-a.md:5:1: error: broken link 'convbook.js': the build writes convbook.js itself",
+                "chapters/01-a.md:5:1: error: broken link 'convbook-core.js': the build writes convbook-core.js itself",
                 "chapters/01-a.md:7:1: error: broken link 'convkernel.js': the build writes convkernel.js itself",
                 "chapters/01-a.md:9:1: error: broken link 'style.css': the build writes style.css itself",
                 "chapters/01-a.md:11:1: error: broken link 'manifest.json': the build writes manifest.json itself",

@@ -52,7 +52,7 @@ def test_svg_images_have_title(site, page):
 
 
 def test_explorer_cells_are_focusable(site, browser, explorer_page):
-    """After convbook.js has run, the cells of the selected view's target can be reached with Tab
+    """After the page script (convbook-explorer.js) has run, the cells of the selected view's target can be reached with Tab
     (tabindex=0) and the other cells are out of the tab order (tabindex=-1)."""
     browser.open(site.url(explorer_page))
     result = browser.js("""

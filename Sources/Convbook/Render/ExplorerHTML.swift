@@ -4,8 +4,8 @@ import Foundation
 /// The receptive-field explorer: the example's tensors as tables whose cells
 /// carry `data-cell="NAME:INDEX"`, one tab per reading (y from x and w, dx from
 /// dy and w, dw from x and dy), and, per target cell, the engine's list of
-/// source cells with the sum written out in numbers. `convbook.js` only
-/// highlights what this data says.
+/// source cells with the sum written out in numbers. `convbook-explorer.js`
+/// only highlights what this data says.
 enum ExplorerHTML {
     static func render(_ explorer: ExecutionResult.Explorer, downloadPrefix: String) -> String {
         let values = Dictionary(explorer.tensors.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })

@@ -3,7 +3,7 @@ import Foundation
 
 /// The parameter explorer (`exploreParameters`): a figure holding its data
 /// (initial settings, the controls' ranges, the seed, and the engine's table)
-/// for `convbook.js`, which builds the controls and drawings and recomputes
+/// for `convbook-params.js`, which builds the controls and drawings and recomputes
 /// them with `convkernel.js`. Without scripts the caption still says what
 /// the initial layer is.
 enum ParameterExplorerHTML {

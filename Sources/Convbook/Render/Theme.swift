@@ -11,11 +11,19 @@ import Mustache
 /// | `index.mustache` | the index page |
 /// | `book.mustache` | the whole book on one page, for print (`book.html`) |
 /// | `head.mustache`, `header.mustache` | partials both pages include |
-/// | `style.css`, `convbook.js` | copied into the site |
+/// | `style.css` | copied into the site |
+/// | `convbook-*.js` | the page script, one file per feature, copied into the site (``pageScripts``) |
 /// | `convkernel.js` | copied into the site; the build also runs it in node against the engine (``BrowserKernelCheck``) |
 struct Theme {
     static let templates = ["page", "index", "book", "head", "header"]
-    static let assets = ["style.css", "convbook.js", "convkernel.js"]
+    /// The page script's files in the order `head.mustache` and
+    /// `book.mustache` load them: each uses only the ones before it, and
+    /// `convbook-core.js`, last, wires the page.
+    static let pageScripts = [
+        "convbook-numbers.js", "convbook-layer.js", "convbook-grid.js", "convbook-search.js",
+        "convbook-explorer.js", "convbook-recompute.js", "convbook-params.js", "convbook-core.js",
+    ]
+    static let assets = ["style.css"] + pageScripts + ["convkernel.js"]
 
     let library: MustacheLibrary
     /// Files copied into the site as they are.
