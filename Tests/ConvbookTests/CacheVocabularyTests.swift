@@ -28,7 +28,7 @@ import Testing
         #expect(CacheKind.allCases.map(\.name) == ["results", "chapters", "cells", "links", "checks", "pages", "page-meta", "npy",
                                                    "book", "katex", "highlight", "ledger", "builds"])
         let versions: [CacheKind: String] = [.results: "convbook-cache-5", .chapters: "chapter-load-6", .cells: "chapter-load-6",
-                                             .links: "links-1", .checks: "checks-3", .pages: "page-3", .pageMeta: "page-3",
+                                             .links: "links-1", .checks: "checks-3", .pages: "page-4", .pageMeta: "page-4",
                                              .book: "book-part-1", .katex: "katex-2", .highlight: "highlight-1", .ledger: "ledger-2"]
         for kind in CacheKind.allCases where kind.version != nil {
             #expect(kind.version == versions[kind], "\(kind)")

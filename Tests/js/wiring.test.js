@@ -43,7 +43,7 @@ test("each file comes after the files whose parts of Convbook it uses", () => {
   for (const file of order) {
     for (const m of read(file).matchAll(/Convbook(?: = root\.Convbook \|\| \{\}\))?\.(\w+) = /g)) defines.set(m[1], file);
   }
-  assert.deepEqual([...defines.keys()].sort(), ["explorer", "grid", "layer", "numbers", "params", "recompute", "search"]);
+  assert.deepEqual([...defines.keys()].sort(), ["explorer", "grid", "layer", "numbers", "params", "rank", "recompute", "search"]);
   for (const file of order) {
     for (const m of read(file).matchAll(/Convbook\.(\w+)\b(?! = )/g)) {
       const part = m[1], from = defines.get(part);
@@ -55,7 +55,7 @@ test("each file comes after the files whose parts of Convbook it uses", () => {
 
 test("the pure files load without a DOM", () => {
   const context = vm.createContext({});
-  for (const file of ["convkernel.js", "convbook-numbers.js", "convbook-layer.js"]) {
+  for (const file of ["convkernel.js", "convbook-numbers.js", "convbook-layer.js", "convbook-rank.js"]) {
     vm.runInContext(read(file), context, { filename: file });
   }
   assert.equal(vm.runInContext("Convbook.numbers.formatValue(2.0625)", context), "2.062");

@@ -152,11 +152,14 @@ def test_search_finds_word(site, browser, start):
         assert word in site.text(relative).lower(), f"result {href}: {relative} does not contain {word!r}"
         if parts.fragment:
             assert unquote(parts.fragment) in site.ids(relative), f"result {href}: no id {parts.fragment!r}"
-    # Following the first result lands on a page that shows the word.
+    # Following the first result lands on a page that shows the word. The box
+    # is a combobox: focus stays in it, ArrowDown makes the first result active.
     first = hrefs[0]
     field.send_keys(Keys.ARROW_DOWN)
-    assert driver.switch_to.active_element.get_attribute("href") == first, "ArrowDown does not reach the first result"
-    driver.switch_to.active_element.send_keys(Keys.ENTER)
+    active = field.get_attribute("aria-activedescendant")
+    assert active and driver.find_element(By.ID, active).get_attribute("href") == first, \
+        "ArrowDown does not reach the first result"
+    field.send_keys(Keys.ENTER)
     WebDriverWait(driver, 5).until(lambda d: d.current_url.split("#")[0] == first.split("#")[0]
                                    and d.execute_script("return document.readyState") == "complete")
     assert word in driver.find_element(By.TAG_NAME, "main").text.lower()

@@ -3,7 +3,9 @@ import Foundation
 /// The client-side search index: one entry per section (the text under each
 /// `##` heading, and the chapter's opening), written as a script
 /// (`search-index.js`) so that search works from `file://`, where pages
-/// cannot fetch JSON.
+/// cannot fetch JSON. Pages load it on first use of the search box
+/// (`convbook-search.js`); `convbook-rank.js` ranks its entries. Math is
+/// held as readable text (``MathText``), never as TeX.
 struct SearchIndex {
     struct Entry: Codable {
         /// Chapter title.
@@ -39,7 +41,7 @@ struct SearchIndex {
         for block in document.root.children {
             if case .heading(let level, _, let id) = block.kind, level <= 2 {
                 flush()
-                section = (block.plainText.trimmingCharacters(in: .whitespaces), level == 1 ? "" : id, "")
+                section = (title(of: block).trimmingCharacters(in: .whitespaces), level == 1 ? "" : id, "")
                 continue
             }
             section.text += " " + Self.text(of: block)
@@ -48,16 +50,31 @@ struct SearchIndex {
         return entries
     }
 
-    /// Prose of a block: its plain text, without code, raw HTML, output or values.
+    /// Prose of a block: its plain text, without code, raw HTML, output or
+    /// values, its math as text (``MathText``) rather than TeX.
     private static func text(of node: MarkdownNode) -> String {
         switch node.kind {
         case .htmlBlock, .codeBlock, .extension: return ""
-        case .heading: return node.plainText
+        case .heading: return title(of: node)
+        case .math(let math): return readable(math)
         default:
             if node.children.isEmpty { return node.plainText }
             return node.children.map(text).joined(separator: node.kind.isBlock ? " " : "")
         }
     }
 
+    /// A heading's text as a reader sees it: its plain text, its math as text.
+    private static func title(of node: MarkdownNode) -> String {
+        switch node.kind {
+        case .math(let math): return readable(math)
+        default:
+            if node.children.isEmpty { return node.plainText }
+            return node.children.map(title).joined()
+        }
+    }
 
+    /// Math as text; an inline expression, whose value the page shows, as "…".
+    private static func readable(_ math: MarkdownMath) -> String {
+        MathText.text(fromTeX: math.tex(substituting: { _, _ in "{…}" }))
+    }
 }

@@ -20,7 +20,7 @@ struct Theme {
     /// `book.mustache` load them: each uses only the ones before it, and
     /// `convbook-core.js`, last, wires the page.
     static let pageScripts = [
-        "convbook-numbers.js", "convbook-layer.js", "convbook-grid.js", "convbook-search.js",
+        "convbook-numbers.js", "convbook-layer.js", "convbook-grid.js", "convbook-rank.js", "convbook-search.js",
         "convbook-explorer.js", "convbook-recompute.js", "convbook-params.js", "convbook-core.js",
     ]
     static let assets = ["style.css"] + pageScripts + ["convkernel.js"]

@@ -50,7 +50,7 @@ enum CacheKind: String, CaseIterable, Sendable {
         case .chapters, .cells: "chapter-load-6"
         case .links: "links-1"
         case .checks: "checks-3"
-        case .pages, .pageMeta: "page-3"
+        case .pages, .pageMeta: "page-4"
         case .book: "book-part-1"
         case .katex: "katex-2"
         case .highlight: "highlight-1"

@@ -1,72 +1,147 @@
 // convbook-search.js: the search box (Convbook.search), over the index the
-// build writes into search-index.js (window.CONVBOOK_SEARCH).
+// build writes into search-index.js (window.CONVBOOK_SEARCH), ranked by
+// Convbook.rank.
+//
+// The index is loaded on first use: focusing or typing in the box adds a
+// <script> for search-index.js (a script, not JSON, so that it loads from
+// file:// too), which no page loads before.
+//
+// The box is an ARIA combobox with a listbox of results: focus stays in the
+// box; ArrowDown/ArrowUp move the active result (aria-activedescendant),
+// Enter opens it (the first when none is active), Escape clears the box.
 "use strict";
 
 (function (root) {
+  // Where search-index.js lies: beside this script.
+  const here = typeof document === "object" && document.currentScript ? document.currentScript.src : "";
+
   function setUp() {
     const input = document.getElementById("search-input");
     const results = document.getElementById("search-results");
-    const index = root.CONVBOOK_SEARCH || [];
     if (!input || !results) return;
-    const run = () => {
-      const words = input.value.toLowerCase().split(/\s+/).filter((w) => w.length > 0);
-      results.innerHTML = "";
-      if (words.length === 0) return;
-      const scored = [];
-      for (const entry of index) {
-        const title = (entry.s + " " + entry.c).toLowerCase();
-        const text = entry.x.toLowerCase();
-        let score = 0;
-        let all = true;
-        for (const word of words) {
-          const inTitle = title.includes(word);
-          const inText = text.includes(word);
-          if (!inTitle && !inText) { all = false; break; }
-          score += (inTitle ? 5 : 0) + (inText ? 1 : 0);
-        }
-        if (all) scored.push({ entry, score });
+    const rank = root.Convbook.rank;
+    let index = null, loading = false, active = -1;
+
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", results.id);
+    results.setAttribute("role", "listbox");
+    results.setAttribute("aria-label", "Search results");
+    results.removeAttribute("aria-live");
+    const status = document.createElement("span");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    results.after(status);
+
+    // The index, built on first use; null until search-index.js has loaded.
+    function load() {
+      if (index || loading) return;
+      if (root.CONVBOOK_SEARCH) { index = rank.build(root.CONVBOOK_SEARCH); return; }
+      loading = true;
+      const script = document.createElement("script");
+      script.src = here ? new URL("search-index.js", here).href : "search-index.js";
+      script.onload = () => { index = rank.build(root.CONVBOOK_SEARCH || []); loading = false; run(); };
+      script.onerror = () => { loading = false; status.textContent = "The search index could not be loaded."; };
+      document.head.appendChild(script);
+    }
+
+    function options() {
+      return Array.from(results.querySelectorAll("[role=option][href]"));
+    }
+
+    function setActive(at) {
+      const list = options();
+      active = list.length === 0 ? -1 : Math.max(-1, Math.min(at, list.length - 1));
+      list.forEach((option, i) => option.setAttribute("aria-selected", i === active ? "true" : "false"));
+      if (active >= 0) {
+        input.setAttribute("aria-activedescendant", list[active].id);
+        list[active].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
       }
-      scored.sort((a, b) => b.score - a.score);
-      for (const { entry } of scored.slice(0, 12)) {
+    }
+
+    function show(open) {
+      results.hidden = !open;
+      input.setAttribute("aria-expanded", open && results.children.length > 0 ? "true" : "false");
+    }
+
+    // Pieces [{text, mark}] as text and <mark> elements.
+    function append(element, pieces) {
+      for (const piece of pieces) {
+        if (piece.mark) {
+          const mark = document.createElement("mark");
+          mark.textContent = piece.text;
+          element.appendChild(mark);
+        } else {
+          element.appendChild(document.createTextNode(piece.text));
+        }
+      }
+    }
+
+    function run() {
+      results.replaceChildren();
+      active = -1;
+      input.removeAttribute("aria-activedescendant");
+      const query = input.value.trim();
+      if (!query || !index) { status.textContent = ""; show(false); return; }
+      const hits = rank.search(index, query, 12);
+      hits.forEach((hit, i) => {
         const li = document.createElement("li");
+        li.setAttribute("role", "none");
         const a = document.createElement("a");
-        a.href = entry.u;
-        a.textContent = entry.s;
+        a.id = "search-option-" + i;
+        a.href = hit.entry.u;
+        a.tabIndex = -1;
+        a.setAttribute("role", "option");
+        a.setAttribute("aria-selected", "false");
+        append(a, rank.highlight(hit.entry.s, hit.terms));
         const where = document.createElement("span");
         where.className = "where";
-        where.textContent = entry.c + " — " + snippet(entry.x, words[0]);
+        where.appendChild(document.createTextNode(hit.entry.c + " — "));
+        append(where, rank.snippet(hit.entry.x, hit.terms));
         a.appendChild(where);
         li.appendChild(a);
         results.appendChild(li);
-      }
-      if (scored.length === 0) {
+      });
+      if (hits.length === 0) {
         const li = document.createElement("li");
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-disabled", "true");
+        li.className = "no-match";
         li.textContent = "No matches";
-        li.style.padding = "0.5rem 0.7rem";
         results.appendChild(li);
       }
-    };
-    input.addEventListener("input", run);
+      status.textContent = hits.length === 0 ? "No matches" : hits.length + (hits.length === 1 ? " result" : " results");
+      show(true);
+    }
+
+    input.addEventListener("focus", () => { load(); if (input.value.trim()) show(true); });
+    input.addEventListener("input", () => { load(); run(); });
     input.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") { input.value = ""; run(); }
-      if (event.key === "ArrowDown") {
-        const first = results.querySelector("a");
-        if (first) { event.preventDefault(); first.focus(); }
+      const list = options();
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        if (list.length === 0) return;
+        event.preventDefault();
+        show(true);
+        const step = event.key === "ArrowDown" ? 1 : -1;
+        setActive(active + step < -1 ? list.length - 1 : active + step);
+      } else if (event.key === "Enter") {
+        event.preventDefault();
+        const target = list[active >= 0 ? active : 0];
+        if (target) root.location.href = target.href;
+      } else if (event.key === "Escape") {
+        if (input.value === "" && results.hidden) return;
+        event.preventDefault();
+        input.value = "";
+        run();
       }
     });
-    results.addEventListener("keydown", (event) => {
-      const links = Array.from(results.querySelectorAll("a"));
-      const at = links.indexOf(document.activeElement);
-      if (event.key === "ArrowDown" && at < links.length - 1) { event.preventDefault(); links[at + 1].focus(); }
-      if (event.key === "ArrowUp") { event.preventDefault(); (at > 0 ? links[at - 1] : input).focus(); }
-      if (event.key === "Escape") { input.focus(); }
+    // The list closes when focus leaves the search box and its results.
+    input.form.addEventListener("focusout", (event) => {
+      if (!input.form.contains(event.relatedTarget)) show(false);
     });
-  }
-
-  function snippet(text, word) {
-    const at = text.toLowerCase().indexOf(word);
-    const start = Math.max(0, at - 40);
-    return (start > 0 ? "…" : "") + text.slice(start, start + 110) + "…";
   }
 
   (root.Convbook = root.Convbook || {}).search = { setUp };
