@@ -1,16 +1,20 @@
 import Foundation
 
 /// The book's BibTeX file (`bibliography` in `book.toml`, beside it), and
-/// the one citation style: author–date, as in the Chicago manual.
+/// the one citation style: author–date, as in the Chicago manual
+/// (``BibliographyStyle`` has the rules for one entry).
 ///
 /// - In text: `[@dumoulin2016]` → "(Dumoulin and Visin 2016)";
 ///   `[@dumoulin2016, p. 12]` → "(Dumoulin and Visin 2016, p. 12)";
 ///   `[@a; @b]` → "(A 2016; B 2017)"; `@dumoulin2016` → "Dumoulin and Visin (2016)".
 ///   Three or more authors are "First et al.". Works with the same authors
-///   and year are told apart by a letter, in the order of their titles:
-///   "(Karpathy 2015a)", "(Karpathy 2015b)".
-/// - In a list of references: "Dumoulin, Vincent, and Francesco Visin. 2016.
-///   A guide to convolution arithmetic for deep learning. arXiv:1603.07285."
+///   and year are told apart by a letter, in the order of the list:
+///   "(Karpathy 2015a)", "(Karpathy 2015b)". A work with no author is cited
+///   by a short title ("(“Forward and backward propagations” 2019)"), one with
+///   no date by its name alone ("(Batra)"): never "n.d.".
+/// - In a list of references, sorted by author, year and title: "Dumoulin,
+///   Vincent, and Francesco Visin. 2016. A guide to convolution arithmetic for
+///   deep learning. arXiv:1603.07285."
 ///
 /// The parser reads what authors' files hold: `@type{key, field = {…} or "…"
 /// or a number or a `@string` name, …}`, `#` concatenation, nested braces
@@ -32,12 +36,15 @@ struct Bibliography: Sendable {
 
     var entries: [String: Entry] = [:] {
         didSet {
-            sortKeys = entries.mapValues { Self.sortKey($0, key: $0.key) }
+            sortKeys = entries.mapValues(BibliographyStyle.sortKey)
             yearLetters = Self.letters(entries, sortKeys: sortKeys)
+            labels = Self.labels(entries)
         }
     }
     /// Each entry's ``sortKey(_:)``, worked out once (sorting asks for it again and again).
     private var sortKeys: [String: String] = [:]
+    /// Each entry's ``shortAuthors(_:)``.
+    private var labels: [String: String] = [:]
     /// "a", "b", … for works that share their short authors and year.
     private var yearLetters: [String: String] = [:]
     /// SHA-256 of the file: pages that cite show its entries.
@@ -125,32 +132,24 @@ struct Bibliography: Sendable {
 
     // MARK: Style
 
-    /// The authors' family names: "Dumoulin and Visin", "Karpathy et al.", or the editor, or the title.
+    /// How citations name the work: "Dumoulin and Visin", "Karpathy et al.", an
+    /// organisation, or a short title (``BibliographyStyle/label(_:)``); undated works
+    /// of one author add their short title ("Batra, “Hand-written notes”").
     func shortAuthors(_ key: String) -> String {
-        Self.shortAuthors(entries[key], key: key)
-    }
-
-    private static func shortAuthors(_ entry: Entry?, key: String) -> String {
-        guard let entry else { return key }
-        let names = names(entry.fields["author"] ?? entry.fields["editor"] ?? "")
-        switch names.count {
-        case 0: return entry.fields["title"] ?? key
-        case 1: return names[0].family
-        case 2: return "\(names[0].family) and \(names[1].family)"
-        default: return "\(names[0].family) et al."
-        }
+        labels[key] ?? key
     }
 
     /// The year as cited: with a letter when the same authors have several
-    /// works that year ("2015a").
+    /// works that year ("2015a"); empty for an undated work, which is cited by name alone.
     func year(_ key: String) -> String {
-        (entries[key]?.fields["year"] ?? "n.d.") + (yearLetters[key] ?? "")
+        guard let entry = entries[key], let year = BibliographyStyle.year(entry) else { return "" }
+        return year + (yearLetters[key] ?? "")
     }
 
+    /// "a", "b", … for dated works that share their label and year, in the order of the list.
     private static func letters(_ entries: [String: Entry], sortKeys: [String: String]) -> [String: String] {
-        let groups = Dictionary(grouping: entries.values) { entry in
-            "\(shortAuthors(entry, key: entry.key))\t\(entry.fields["year"] ?? "n.d.")"
-        }
+        let dated = entries.values.filter { BibliographyStyle.year($0) != nil }
+        let groups = Dictionary(grouping: dated) { "\(BibliographyStyle.label($0))\t\(BibliographyStyle.year($0)!)" }
         var letters = [String: String]()
         for group in groups.values where group.count > 1 {
             for (index, entry) in group.sorted(by: { sortKeys[$0.key]! < sortKeys[$1.key]! }).enumerated() {
@@ -160,36 +159,29 @@ struct Bibliography: Sendable {
         return letters
     }
 
+    /// Each entry's label; undated works that share one are told apart by their short titles.
+    private static func labels(_ entries: [String: Entry]) -> [String: String] {
+        var labels = entries.mapValues(BibliographyStyle.label)
+        let undated = entries.values.filter { BibliographyStyle.year($0) == nil }
+        for group in Dictionary(grouping: undated, by: { labels[$0.key]! }).values where group.count > 1 {
+            for entry in group where !BibliographyStyle.creators(entry).isEmpty {
+                labels[entry.key]! += ", “\(BibliographyStyle.shortTitle(entry))”"
+            }
+        }
+        return labels
+    }
+
     /// The entry as a list of references shows it, and its link (its `url`, or its DOI's).
     func reference(_ key: String) -> (text: String, url: String?) {
         guard let entry = entries[key] else { return (key, nil) }
-        let f = entry.fields
-        let names = Self.names(f["author"] ?? f["editor"] ?? "")
-        var authors = ""
-        for (index, name) in names.enumerated() {
-            let written = index == 0 ? name.inverted : name.natural
-            authors += index == 0 ? written : (index == names.count - 1 ? (names.count > 2 ? ", and " : ", and ") + written : ", " + written)
-        }
-        var parts: [String] = []
-        if !authors.isEmpty { parts.append(authors) }
-        parts.append(year(key))
-        if let title = f["title"] { parts.append(title) }
-        let venue = [f["journal"] ?? f["booktitle"], f["volume"].map { "vol. \($0)" }, f["pages"].map { "pp. \($0)" },
-                     f["publisher"] ?? f["institution"] ?? f["school"] ?? f["organization"], f["howpublished"], f["note"]]
-            .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
-        if !venue.isEmpty { parts.append(venue) }
-        let url = BibliographyLink.href(url: f["url"], doi: f["doi"])
-        return (parts.map { $0.hasSuffix(".") || $0.hasSuffix("?") ? $0 : $0 + "." }.joined(separator: " "), url)
+        let year = self.year(key)
+        let url = BibliographyLink.href(url: entry.fields["url"], doi: entry.fields["doi"])
+        return (BibliographyStyle.reference(entry, year: year.isEmpty ? nil : year), url)
     }
 
-    /// The order of a list of references: by first author's family name, year, title.
+    /// The order of a list of references: by the author slot (family name first), year, title.
     func sortKey(_ key: String) -> String {
-        sortKeys[key] ?? Self.sortKey(nil, key: key)
-    }
-
-    private static func sortKey(_ entry: Entry?, key: String) -> String {
-        let first = names(entry?.fields["author"] ?? entry?.fields["editor"] ?? "").first?.family ?? entry?.fields["title"] ?? key
-        return "\(first.lowercased())\t\(entry?.fields["year"] ?? "n.d.")\t\((entry?.fields["title"] ?? "").lowercased())\t\(key)"
+        sortKeys[key] ?? key
     }
 
     struct Name {

@@ -5,8 +5,9 @@
 /// - labelled display math gets its number ("3.2", shown beside it),
 ///   figures and tables their "Figure 3.1";
 /// - each citation becomes "(Dumoulin and Visin 2016, p. 12)", or
-///   "Dumoulin and Visin (2016)" when narrative, linking to the chapter's
-///   list of references, which is added at the end (before its footnotes).
+///   "Dumoulin and Visin (2016)" when narrative ("(Batra)" for an undated
+///   work, never "n.d."), linking to the chapter's list of references, sorted
+///   as the bibliography is and added at the end (before its footnotes).
 ///
 /// ```swift
 /// var resolver = CrossReferenceResolver(page: "03-x.html", references: table, bibliography: bib)
@@ -45,13 +46,37 @@ struct CrossReferenceResolver: MarkdownRewriter {
         return resolved
     }
 
-    /// A reference as a list shows it, anchored `ref-KEY`, its link after it.
+    /// A reference as a list shows it, anchored `ref-KEY`, its link after it;
+    /// an http(s) URL written in its text (a note's) is a link too.
     static func entry(_ key: String, _ bibliography: Bibliography) -> MarkdownNode {
         let (text, url) = bibliography.reference(key)
-        var children: [MarkdownNode] = [.text(text)]
+        var children = linked(text)
         if let url { children += [.text(" "), MarkdownNode(.link(url: url, title: ""), children: [.text(url)])] }
         return MarkdownNode(.span(id: "ref-" + key), children: children)
     }
+
+    /// Text with each `http(s)://…` in it a link (up to a space or bracket, without trailing punctuation),
+    /// when ``BibliographyLink`` accepts it.
+    static func linked(_ text: String) -> [MarkdownNode] {
+        var nodes: [MarkdownNode] = [], rest = Substring(text)
+        while let match = rest.firstMatch(of: webAddress) {
+            var end = match.range.upperBound
+            while end > match.range.lowerBound, ".,;:".contains(rest[rest.index(before: end)]) { end = rest.index(before: end) }
+            let url = String(rest[match.range.lowerBound..<end])
+            guard BibliographyLink.isWebURL(url) else {
+                nodes.append(.text(String(rest[..<match.range.upperBound])))
+                rest = rest[match.range.upperBound...]
+                continue
+            }
+            if match.range.lowerBound > rest.startIndex { nodes.append(.text(String(rest[..<match.range.lowerBound]))) }
+            nodes.append(MarkdownNode(.link(url: url, title: ""), children: [.text(url)]))
+            rest = rest[end...]
+        }
+        if !rest.isEmpty || nodes.isEmpty { nodes.append(.text(String(rest))) }
+        return nodes
+    }
+
+    nonisolated(unsafe) private static let webAddress = try! Regex("https?://[^\\s()<>]+")
 
     mutating func rewrite(_ node: MarkdownNode) -> [MarkdownNode] {
         switch node.kind {
@@ -92,16 +117,28 @@ struct CrossReferenceResolver: MarkdownRewriter {
         }
         var children: [MarkdownNode] = []
         if citation.narrative, let item = citation.items.first {
-            children = [link(item.key, "\(bibliography.shortAuthors(item.key)) (\(bibliography.year(item.key))\(item.locator.isEmpty ? "" : ", " + item.locator))")]
+            children = [link(item.key, Self.narrative(item.key, locator: item.locator, bibliography))]
         } else {
             children.append(.text("("))
             for (index, item) in citation.items.enumerated() {
                 if index > 0 { children.append(.text("; ")) }
-                children.append(link(item.key, "\(bibliography.shortAuthors(item.key)) \(bibliography.year(item.key))"))
+                children.append(link(item.key, Self.parenthetical(item.key, bibliography)))
                 if !item.locator.isEmpty { children.append(.text(", " + item.locator)) }
             }
             children.append(.text(")"))
         }
         return MarkdownNode(.span(id: "cite-\(citation.id)"), children: children, position: position)
+    }
+
+    /// One work inside a parenthetical citation: "Dumoulin and Visin 2016", or the name alone when undated.
+    static func parenthetical(_ key: String, _ bibliography: Bibliography) -> String {
+        let year = bibliography.year(key)
+        return bibliography.shortAuthors(key) + (year.isEmpty ? "" : " " + year)
+    }
+
+    /// A narrative citation: "Dumoulin and Visin (2016, p. 12)"; undated, "Batra (p. 12)" or "Batra".
+    static func narrative(_ key: String, locator: String, _ bibliography: Bibliography) -> String {
+        let inside = [bibliography.year(key), locator].filter { !$0.isEmpty }.joined(separator: ", ")
+        return bibliography.shortAuthors(key) + (inside.isEmpty ? "" : " (\(inside))")
     }
 }
