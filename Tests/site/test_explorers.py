@@ -85,6 +85,7 @@ def test_explorer_tabs_follow_aria_pattern(site, browser, explorer_page):
 INSET = r"""
 const inset = () => {
   for (let e = document.elementFromPoint(window.innerWidth / 2, 1); e && e !== document.body; e = e.parentElement) {
+    if (e.closest('.cb-params-controls')) continue;   // a parameter explorer's sticky controls, measured apart
     const position = getComputedStyle(e).position;
     if (position === 'fixed' || position === 'sticky') return Math.max(0, e.getBoundingClientRect().bottom);
   }
@@ -152,3 +153,78 @@ def test_explorer_tap_keeps_highlights_visible(site, browser, explorer_page, wid
     finally:
         browser.driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": False})
         browser.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+# ---------------------------------------------------------------------------
+# The parameter explorer: a slider and the grids it changes on the screen together.
+
+GRIDS = r"""
+const figure = document.querySelectorAll('figure.cb-params')[arguments[0]];
+return [...figure.querySelectorAll('.cb-params-grid')].map((g) => g.dataset.rows + 'x' + g.dataset.cols + ':' + g.dataset.values);
+"""
+
+SEEN = INSET + r"""
+const figure = document.querySelectorAll('figure.cb-params')[arguments[0]];
+const slider = figure.querySelector(`input[data-param="${arguments[1]}"]`);
+const top = inset(), bottom = document.documentElement.clientHeight;
+const controls = figure.querySelector('.cb-params-controls').getBoundingClientRect();
+const s = slider.getBoundingClientRect();
+const grids = [...figure.querySelectorAll('.cb-params-grid')].map((g) => {
+  const r = g.getBoundingClientRect();
+  // What of the grid is seen: below the header and the controls, above the bottom of the screen.
+  return Math.max(0, Math.min(r.bottom, bottom) - Math.max(r.top, top, controls.bottom));
+});
+return {slider: s.top >= top - 0.5 && s.bottom <= bottom + 0.5, sliderTop: s.top, grids, top, bottom};
+"""
+
+
+def parameter_explorer_pages(site):
+    return [p for p in site.pages if 'class="cb-params"' in site.path(p).read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (1366, 768)], ids=["phone", "desktop"])
+def test_slider_and_the_grids_it_changes_are_seen_together(site, browser, width, height):
+    """For every slider of every parameter explorer (book.html's first one for book.html): with the slider in
+    the middle of the screen, and again with the reader scrolled down to the last grid (dx's stamps), a step of
+    the slider (arrow key) leaves the slider on the screen and at least 24 px of some grid that changed in view
+    (not under the page's header or the controls)."""
+    pages = parameter_explorer_pages(site)
+    if not pages:
+        pytest.skip("no page of this site has a parameter explorer")
+    browser.viewport(width, height, mobile=width < 800)
+    problems = []
+    try:
+        for page in pages:
+            browser.open(site.url(page))
+            count = browser.js("return document.querySelectorAll('figure.cb-params').length")
+            for number in range(1 if page == "book.html" else count):
+                keys = browser.js("return [...document.querySelectorAll('figure.cb-params')[arguments[0]]"
+                                  ".querySelectorAll('input[data-param]')].map((i) => i.dataset.param)", number)
+                for key in keys:
+                    for place in ("slider", "stamps"):
+                        before = browser.js(GRIDS, number)
+                        step = browser.js("""
+                            const figure = document.querySelectorAll('figure.cb-params')[arguments[0]];
+                            const slider = figure.querySelector(`input[data-param="${arguments[1]}"]`);
+                            const target = arguments[2] === 'slider' ? slider : figure.querySelector('.cb-params-stamps');
+                            target.scrollIntoView({block: 'center'});
+                            slider.focus({preventScroll: true});
+                            return Number(slider.value) < Number(slider.max) ? 'right' : 'left';""", number, key, place)
+                        ActionChains(browser.driver, duration=0).send_keys(
+                            Keys.ARROW_RIGHT if step == "right" else Keys.ARROW_LEFT).perform()
+                        after = browser.js(GRIDS, number)
+                        seen = browser.js(SEEN, number, key)
+                        changed = [k for k, (a, b) in enumerate(zip(before, after)) if a != b]
+                        ActionChains(browser.driver, duration=0).send_keys(
+                            Keys.ARROW_LEFT if step == "right" else Keys.ARROW_RIGHT).perform()
+                        if not changed:
+                            continue   # an invalid layer: the grids are hidden and the reason is shown instead
+                        where = f"{page} explorer {number}, {key} ({place} in view) at {width} px"
+                        if not seen["slider"]:
+                            problems.append(f"{where}: the slider is off the screen (top {seen['sliderTop']:.0f})")
+                        elif max(seen["grids"][k] for k in changed) < 24:
+                            problems.append(f"{where}: no changed grid in view ({seen['grids']})")
+        assert not browser.errors()
+    finally:
+        browser.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert not problems, f"{len(problems)} slider changes out of sight:\n  " + "\n  ".join(problems[:30])
