@@ -1,4 +1,4 @@
-"""Figures at every screen width, light and dark: no label wider than its cell."""
+"""Figures at every screen width, light and dark: no label wider than its cell, in every kind of figure."""
 from __future__ import annotations
 
 import pytest
@@ -24,13 +24,23 @@ document.querySelectorAll('figure.cb-explorer td[data-cell]').forEach((td) => {
   if (td.scrollWidth > td.clientWidth + 1)
     out.push(`explorer cell ${td.dataset.cell}: "${td.textContent}" (${td.scrollWidth} px) in ${td.clientWidth} px`);
 });
+// The parameter explorer's grids: text over a canvas box sized from the longest number (convbook-grid.js).
+document.querySelectorAll('figure.cb-params .cb-params-plot').forEach((plot, n) => {
+  const pre = plot.querySelector('pre.cb-params-text');
+  if (!pre) return;
+  const range = document.createRange();
+  range.selectNodeContents(pre);
+  const text = range.getBoundingClientRect(), box = plot.getBoundingClientRect();
+  if (pre.textContent.trim() && (text.right > box.right + 0.5 || text.bottom > box.bottom + 0.5))
+    out.push(`parameter grid ${n}: text ${text.width.toFixed(1)} × ${text.height.toFixed(1)} px in a ${box.width} × ${box.height} px box`);
+});
 return {grids: document.querySelectorAll('svg.cb-grid').length, wide: out};
 """
 
 
 def figure_pages(site):
-    return [p for p in site.pages if 'class="cb-grid"' in site.path(p).read_text(encoding="utf-8")
-            or "cb-explorer" in site.path(p).read_text(encoding="utf-8")]
+    return [p for p in site.pages if any(mark in site.path(p).read_text(encoding="utf-8")
+                                         for mark in ('class="cb-grid"', 'class="cb-explorer"', 'class="cb-params"'))]
 
 
 def scheme(browser, name):
@@ -40,7 +50,8 @@ def scheme(browser, name):
 
 def test_figure_labels_fit_their_cells(site, browser, page):
     """At 390, 768, 1024 and 1366 px, light and dark, every SVG grid label (getBBox) lies inside its cell's
-    rect, and every explorer table cell holds its number."""
+    rect, every explorer table cell holds its number, and every parameter-explorer grid's text lies inside
+    its canvas box."""
     if page not in figure_pages(site):
         pytest.skip("no grid figure or explorer on this page")
     wide = []
