@@ -231,7 +231,7 @@ def test_every_setting_matches_the_engine(site, browser, report):
     """For every setting of every parameter explorer's engine table (each control one step either way from
     the start, and more), the page shows the engine's output size, unreached rows and columns, cover
     counts, leftover a, and the seeded example's y and dx: on the grids' data hooks and in the text the
-    reader sees (every y and dx number, every ×k count, at its cell's place in the line); and every control
+    reader sees (every y and dx number, every #k count, at its cell's place in the line); and every control
     moved the drawings."""
     explorers = parameter_explorers(site)
     assert explorers, "no parameter explorer on any page"
@@ -260,8 +260,8 @@ def test_every_setting_matches_the_engine(site, browser, report):
             stamps = shown["stamps"]
             check_grid(where, "dx", stamps, s["H"], s["W"], s["C"])
             assert stamps["values"] == row["dx"]["data"], f"{where}: dx {stamps['values']} vs {row['dx']['data']}"
-            parts = [re.fullmatch(r"\s*(-?\d+)×(\d+)\s*", cell) for cell in stamps["cells"]]
-            assert all(parts), f"{where}: dx cells not 'value×count': {stamps['cells']}"
+            parts = [re.fullmatch(r"\s*(-?\d+) #(\d+)\s*", cell) for cell in stamps["cells"]]
+            assert all(parts), f"{where}: dx cells not 'value #count': {stamps['cells']}"
             assert [float(m.group(1)) for m in parts] == row["dx"]["data"], f"{where}: dx shows {stamps['cells']}"
             assert [int(m.group(2)) for m in parts] == row["cover"] * s["C"], f"{where}: counts shown {stamps['cells']}"
 

@@ -28,18 +28,22 @@ enum ExplorerHTML {
             let title = "\(view.target) from \(view.sources[0]) and \(view.sources[1])"
             views.append(["target": view.target, "sources": view.sources, "panels": panels, "cells": cells,
                           "hint": "Point at or tab to a cell of \(view.target) to see which cells of \(view.sources[0]) and \(view.sources[1]) make it."])
-            tabs += "<button type=\"button\" role=\"tab\" data-view=\"\(view.target)\" aria-selected=\"false\">\(OutputHTML.escape(title))</button>"
+            // The ARIA tabs pattern: the first tab selected and the one in the tab order (a roving
+            // tabindex); convbook-explorer.js gives the ids, aria-controls and the arrow keys.
+            let opening = tabs.isEmpty
+            tabs += "<button type=\"button\" role=\"tab\" data-view=\"\(view.target)\" aria-selected=\"\(opening)\" tabindex=\"\(opening ? 0 : -1)\">\(OutputHTML.escape(title))</button>"
         }
         let p = explorer.parameters
         var html = "<figure class=\"cb-explorer\" aria-label=\"Receptive-field explorer: \(OutputHTML.escape(explorer.label))\">\n"
-        html += "<div class=\"cb-explorer-tabs\" role=\"tablist\">\(tabs)</div>\n"
-        html += "<div class=\"cb-explorer-tensors\">\n"
+        html += "<div class=\"cb-explorer-tabs\" role=\"tablist\" aria-label=\"What to explain\">\(tabs)</div>\n"
+        // One tab panel for every tab: the tensors a reading shows, and its sum.
+        html += "<div class=\"cb-explorer-view\" role=\"tabpanel\">\n<div class=\"cb-explorer-tensors\">\n"
         for named in explorer.tensors where named.name != "db" {
             html += "<div class=\"cb-explorer-panel\" data-tensor=\"\(named.name)\">\n"
             html += OutputHTML.tensor(named.value, label: named.name, padding: nil, cellPrefix: named.name)
             html += "</div>\n"
         }
-        html += "</div>\n<p class=\"cb-explorer-sum\" aria-live=\"polite\"></p>\n"
+        html += "</div>\n<p class=\"cb-explorer-sum\" aria-live=\"polite\"></p>\n</div>\n"
         html += "<details class=\"cb-pytorch\"><summary>Check this example with PyTorch</summary>\n"
         html += "<pre class=\"cb-code\"><code>\(OutputHTML.escape(pytorch(explorer, prefix: downloadPrefix)))</code></pre>\n</details>\n"
         let viewsJSON = (try? JSONSerialization.data(withJSONObject: views, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "[]"

@@ -5,17 +5,32 @@ import ConvbookFormat
 /// Colours come from classes in the theme's stylesheet, so they follow light
 /// and dark mode; every SVG carries a title for screen readers.
 enum FigureSVG {
-    static let cellWidth = 38, cellHeight = 26, titleHeight = 22
+    static let minimumCellWidth = 38, cellHeight = 26, titleHeight = 22
+    /// The cells' labels: `.fig-text` in the stylesheet sets 11 px monospace.
+    /// Monospace fonts advance 0.55–0.61 em a character (Consolas, Menlo,
+    /// DejaVu Sans Mono, Liberation Mono); 0.65 em leaves room for a fallback
+    /// font, and `labelMargin` keeps the text off the cell's lines.
+    static let labelFontSize = 11.0, labelAdvance = 0.65, labelMargin = 6
+
+    /// The width of a cell that holds every label given, whatever monospace
+    /// font the reader's browser picks: never less than `minimumCellWidth`.
+    static func cellWidth(for labels: [String]) -> Int {
+        let longest = labels.map(\.count).max() ?? 0
+        let text = Int((Double(longest) * labelFontSize * labelAdvance).rounded(.up))
+        return max(minimumCellWidth, text + labelMargin)
+    }
 
     static func figure(caption: String?, panels: [FigurePanel]) -> String {
         var html = "<figure class=\"cb-figure\">\n<div class=\"cb-figure-panels\">\n"
-        for panel in panels { html += grid(panel) }
+        // One cell width for every panel of the figure, from its widest label.
+        let cellWidth = cellWidth(for: panels.flatMap { $0.cells.map { NumberFormat.value($0.v.value) } })
+        for panel in panels { html += grid(panel, cellWidth: cellWidth) }
         html += "</div>\n"
         if let caption { html += "<figcaption>\(OutputHTML.escape(caption))</figcaption>\n" }
         return html + "</figure>\n"
     }
 
-    private static func grid(_ panel: FigurePanel) -> String {
+    private static func grid(_ panel: FigurePanel, cellWidth: Int) -> String {
         let width = max(panel.columns * cellWidth, 8 * panel.title.count) + 2, height = panel.rows * cellHeight + titleHeight + 2
         let label = "\(panel.title): a \(panel.rows) by \(panel.columns) grid"
         var svg = "<svg class=\"cb-grid\" role=\"img\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" xmlns=\"http://www.w3.org/2000/svg\">"

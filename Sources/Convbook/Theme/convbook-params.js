@@ -28,7 +28,7 @@
     }
   }
 
-  // The figure's skeleton: sliders, then the texts and grids render() fills.
+  // The figure's skeleton: sliders, then the grids and texts render() fills.
   function buildParams(figure, page) {
     const data = JSON.parse(figure.querySelector("script.cb-params-data").textContent);
     if (!root.ConvKernel) throw new Error("convkernel.js did not load");
@@ -41,7 +41,7 @@
     const controls = PARAMS.map(([key, hint]) => {
       const [min, max] = limits[key];
       const value = Math.min(Math.max(initial[key], min), max);
-      return `<div class="cb-params-control"><label for="${id}-${key}"><span class="cb-params-key">${key}</span> ` +
+      return `<div class="cb-params-control" title="${key}: ${hint}"><label for="${id}-${key}"><span class="cb-params-key">${key}</span> ` +
         `<span class="cb-params-hint">${hint}</span></label>` +
         `<input type="range" id="${id}-${key}" data-param="${key}" min="${min}" max="${max}" step="1" value="${value}">` +
         `<output for="${id}-${key}" class="cb-params-value">${value}</output></div>`;
@@ -50,7 +50,6 @@
     ui.className = "cb-params-ui";
     ui.innerHTML =
       `<div class="cb-params-controls" role="group" aria-label="Layer settings">${controls}</div>` +
-      `<div class="cb-params-size" aria-live="polite"></div>` +
       `<div class="cb-params-views">` +
       `<p class="cb-params-hover">Point at a cell of y, or tab to y and move with the arrow keys, to see its window ` +
       `in x_pad, its entry of the dilated dy, and its stamp on dx.</p>` +
@@ -64,15 +63,35 @@
       panel("dy dilated by the stride", "cb-params-dilated", "", legend(
         "dy's values sit s apart; the shaded empty cells between them are the stride's holes, zeros.")) +
       panel("dx: the stamps that build it", "cb-params-stamps", "", legend(
-        "Each window stamps dy·w onto x at its taps. A cell shows dx and (×k) how many (window, tap) " +
-        "pairs land on it per filter; darker means more. ×0 (hatched): no window reaches it, so dx is 0 whatever dy is.")) +
-      `</div>` +
-      `<p class="cb-params-unreached"></p>` +
+        "Each window stamps dy·w onto x at its taps. A cell shows dx, then #k: the number of terms in its sum, " +
+        "the (window, tap) pairs that land on it per filter; darker means more. #0 (hatched): no window reaches it, " +
+        "so dx is 0 whatever dy is.")) +
+      `</div></div>` +
+      // The sizes after the grids (for an invalid layer, the reason right below the controls, the grids
+      // hidden): on a phone the grids come first, next to the sliders.
+      `<div class="cb-params-size" aria-live="polite"></div>` +
+      `<div class="cb-params-views cb-params-notes"><p class="cb-params-unreached"></p>` +
       `<div class="cb-params-transposed"></div></div>`;
     const caption = figure.querySelector(":scope > figcaption");
     if (caption && caption === figure.firstElementChild) figure.appendChild(ui);
     else figure.insertBefore(ui, caption);
+    // The controls stick to the top of the screen while the explorer is on it (style.css),
+    // below the page's own sticky header if it has one.
+    const stick = () => figure.style.setProperty("--cb-params-top", topInset() + "px");
+    stick();
+    window.addEventListener("resize", stick);
     wireParams(figure, ui, data, page.repaints);
+  }
+
+  // The height of whatever is fixed or sticky at the top of the viewport (a header bar).
+  function topInset() {
+    let element = document.elementFromPoint(window.innerWidth / 2, 1);
+    while (element && element !== document.body && element !== document.documentElement) {
+      const position = getComputedStyle(element).position;
+      if (position === "fixed" || position === "sticky") return Math.max(0, Math.round(element.getBoundingClientRect().bottom));
+      element = element.parentElement;
+    }
+    return 0;
   }
 
   function panel(title, className, attributes, after) {
@@ -124,13 +143,14 @@
       },
     };
 
+    const hideViews = (hidden) => ui.querySelectorAll(".cb-params-views").forEach((views) => { views.hidden = hidden; });
     const render = () => {
       const start = performance.now();
       try {
         draw();
       } catch (error) {   // never expected; shown in the figure, not thrown
         showInvalid(part(".cb-params-size"), { text: "The explorer failed on these settings: " + error.message });
-        part(".cb-params-views").hidden = true;
+        hideViews(true);
       }
       figure.dataset.renderMs = (performance.now() - start).toFixed(2);
     };
@@ -142,7 +162,7 @@
       }
       view.S = S;
       const problem = invalidReason(S);
-      part(".cb-params-views").hidden = Boolean(problem);
+      hideViews(Boolean(problem));
       if (problem) {
         showInvalid(part(".cb-params-size"), problem);
         view.geo = null;
@@ -287,14 +307,15 @@
     for (let f = 0; f < S.F; f++) filters.push(`y[0, ${f}]`);
     grid.fill(view.grids.y, filters, Ho, Wo, ex.y.data);
     drawDilated(view, view.selected ? view.selected.f : 0);
-    // dx with each cell's cover count: "dx×k", the counts (one H × W map, the
-    // same for every channel) on their own hook once.
+    // dx with each cell's cover count, "dx #k" (# for "number of": "dx×k" read
+    // as a product), the counts (one H × W map, the same for every channel)
+    // on their own hook once.
     const channels = [];
     for (let c = 0; c < S.C; c++) channels.push(`dx[0, ${c}]`);
     const counts = geo.cover.map(String);
     const countChars = Math.max(...counts.map((k) => k.length));
     grid.fill(view.grids.stamps, channels, S.H, S.W, ex.dx.data,
-      (text, k) => text + "×" + counts[k % (S.H * S.W)].padEnd(countChars));
+      (text, k) => text + " #" + counts[k % (S.H * S.W)].padEnd(countChars));
     view.grids.stamps.element.dataset.counts = counts.join(" ");
     showSelection(view);
     paintParams(view);
