@@ -97,7 +97,7 @@ test("highlight marks the matched words, and keeps the text as it is", () => {
   assert.equal(pieces.map((p) => p.text).join(""), "Softmax, then softmaxes.");
 });
 
-test("a snippet is cut around the first match, at spaces, with ellipses", () => {
+test("a snippet is cut around the matches, at spaces, with ellipses", () => {
   const text = "word ".repeat(60) + "the softmax here " + "tail ".repeat(60);
   const pieces = rank.snippet(text, ["softmax"], 80);
   const shown = pieces.map((p) => p.text).join("");
@@ -106,6 +106,10 @@ test("a snippet is cut around the first match, at spaces, with ellipses", () => 
   assert.ok(pieces.some((p) => p.mark && p.text === "softmax"));
   assert.ok(!/\bwor$|^ail/.test(shown.slice(2, -2)), "cut inside a word: " + shown);
   assert.equal(rank.snippet("short text", ["short"]).map((p) => p.text).join(""), "short text");
+  // The window goes where the most different words are together.
+  const spread = "alpha once " + "word ".repeat(60) + "alpha beta gamma " + "tail ".repeat(60);
+  const marked = rank.snippet(spread, ["alpha", "beta", "gamma"], 80).filter((p) => p.mark).map((p) => p.text);
+  assert.deepEqual(marked, ["alpha", "beta", "gamma"]);
 });
 
 test("an empty query finds nothing; results are at most the limit asked", () => {

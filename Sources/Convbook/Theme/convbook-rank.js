@@ -183,11 +183,18 @@
     return pieces;
   }
 
-  // About `width` characters of `text` around its first word in `terms`,
-  // cut at spaces, with "…" where it was cut, as highlight()'s pieces.
+  // About `width` characters of `text` around its matches, cut at spaces,
+  // with "…" where it was cut, as highlight()'s pieces: the window starts
+  // near the match after which the most different matched words follow.
   function snippet(text, terms, width = 160) {
     const wanted = new Set(terms);
-    const first = tokens(text).find((t) => wanted.has(t.word));
+    const matches = tokens(text).filter((t) => wanted.has(t.word));
+    let first = matches[0], most = 0;
+    matches.forEach((m, i) => {
+      const seen = new Set();
+      for (let j = i; j < matches.length && matches[j].end - m.start <= width * 2 / 3; j++) seen.add(matches[j].word);
+      if (seen.size > most) { most = seen.size; first = m; }
+    });
     let start = first ? Math.max(0, first.start - Math.floor(width / 3)) : 0;
     let end = Math.min(text.length, start + width);
     if (start > 0) { const space = text.indexOf(" ", start); if (space >= 0 && (!first || space < first.start)) start = space + 1; }
