@@ -8,6 +8,7 @@
 //   convbook-explorer.js   the receptive-field explorer
 //   convbook-recompute.js  "Recompute on this page" (with convkernel.js)
 //   convbook-params.js     the parameter explorer (with convkernel.js)
+//   convbook-nav.js        the menu button, the current section, the theme button
 //
 // Each is a plain script (an IIFE, no ES modules: those do not load from
 // file://). Everything works from file:// with no network; the page is
@@ -19,6 +20,7 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     addCopyButtons();
+    Convbook.nav.setUp();
     Convbook.search.setUp();
     document.querySelectorAll(".cb-explorer").forEach(Convbook.explorer.setUp);
     Convbook.params.setUpAll(document.querySelectorAll("figure.cb-params"));

@@ -132,7 +132,9 @@ public struct BookBuilder: Sendable {
         let linkedFiles = book.chapters.flatMap { chapter in
             chapter.localFiles.map { BookBoundary.stamp(chapter.file.url.deletingLastPathComponent().path + "/" + $0) }
         }
-        let inputs = BuildStamp.inputs(["\(book.config)", book.bibliography?.digest ?? "", options.theme ?? "", (try? theme.get())?.digest ?? "",
+        // What git says of the chapters (their footers show it): committing a chapter changes its page.
+        let history = SourceHistory.read(book.chapters.map { ($0.file.url, $0.sourceDigest) }, site: outURL)
+        let inputs = BuildStamp.inputs(["\(book.config)", history.stamp, book.bibliography?.digest ?? "", options.theme ?? "", (try? theme.get())?.digest ?? "",
                                         KaTeXAssets.stamp, options.chapters]
                                        + zip(book.chapters, execution.keys).map { "\($0.path) \($0.sourceDigest) \($1)" } + linkedFiles)
         if !book.loadFailed, let published, published.inputs == inputs, published.holds(for: outURL) {
@@ -145,8 +147,9 @@ public struct BookBuilder: Sendable {
             theme.assets["convkernel.js"].map { BrowserKernelCheck(kernelPath: theme.assetPaths["convkernel.js"] ?? "convkernel.js", kernel: $0,
                                                         script: Theme.kernelCheckScript) }
         }
-        let executed = try execution.run(links: links, kernel: kernel, referenceLayers: selected.isEmpty ? options.referenceLayers : nil,
+        var executed = try execution.run(links: links, kernel: kernel, referenceLayers: selected.isEmpty ? options.referenceLayers : nil,
                                          publishedChecks: { published?.cleanChecks(of: $0) })
+        executed.history = history
         return .executed(executed, theme, inputs: inputs)
     }
 

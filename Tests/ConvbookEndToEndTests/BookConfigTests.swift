@@ -67,6 +67,13 @@ import Testing
         ("[build]\ngradient-threshold = 2\n", "book.toml:2:1: error: build.gradient-threshold must be between 0 and 1"),
         ("[build]\ntimeout = inf\n", "book.toml:2:1: error: build.timeout must be a finite number"),
         ("[book]\ntitle = \"  \"\n", "book.toml:2:1: error: book.title must be a title that is not empty"),
+        // Every page links to the repository: only a web address may become that link.
+        ("[book]\ntitle = \"T\"\nrepository = \"javascript:alert(1)\"\n", "book.toml:3:1: error: book.repository must be an http:// or https:// URL"),
+        ("[book]\n\nrepository = \"github.com/owner/book\"\n", "book.toml:3:1: error: book.repository must be an http:// or https:// URL"),
+        ("[book]\nrepository = \"https://example.org/a b\"\n", "book.toml:2:1: error: book.repository must be an http:// or https:// URL"),
+        ("[book]\nrepository = 1\n", "book.toml:2:1: error: book.repository must be a string"),
+        ("[book]\nedit-url-template = \"file:///etc/{path}\"\n", "book.toml:2:1: error: book.edit-url-template must be an http:// or https:// URL"),
+        ("[book]\nedit-url-template = \"https://example.org/edit/main\"\n", "book.toml:2:1: error: book.edit-url-template must be a URL with {path}"),
     ])
     func badSettingsAreErrorsAtTheirLine(toml: String, expected: String) throws {
         let book = try book(toml)

@@ -12,6 +12,8 @@ import TOMLKit
 /// description = "How the gradients of a convolutional layer are derived."
 /// language = "en"
 /// bibliography = "references.bib"
+/// repository = "https://github.com/owner/book"     # pages link to it; http(s) only
+/// edit-url-template = "https://github.com/owner/book/edit/main/{path}"   # "Edit this page"; default: REPOSITORY/blob/HEAD/{path}
 ///
 /// [build]
 /// chapters = ["01-forward.md", "02-vector.md"]   # the order; default: numeric prefixes
@@ -29,6 +31,13 @@ public struct BookConfig: Sendable, Hashable {
     public var description: String?
     public var language = "en"
     public var bibliography: String?
+    /// The book's source repository (an `http(s)` URL): pages link to it,
+    /// the downloadable programs name it.
+    public var repository: String?
+    /// The "Edit this page" link of a chapter, `{path}` standing for its path
+    /// from the folder that holds `book.toml` (`chapters/01-forward.md`); by
+    /// default, with a repository, `REPOSITORY/blob/HEAD/{path}`.
+    public var editURLTemplate: String?
     /// Chapter files in reading order; nil: by numeric prefix.
     public var chapters: [String]?
     /// Modules every chapter program imports besides the runtime; by default
@@ -67,7 +76,8 @@ public struct BookConfig: Sendable, Hashable {
     /// The schema: for each table, its keys and their types.
     private enum Kind { case string, strings, number, bool }
     private static let schema: [String: [String: Kind]] = [
-        "book": ["title": .string, "authors": .strings, "description": .string, "language": .string, "bibliography": .string],
+        "book": ["title": .string, "authors": .strings, "description": .string, "language": .string, "bibliography": .string,
+                 "repository": .string, "edit-url-template": .string],
         "build": ["chapters": .strings, "imports": .strings, "timeout": .number, "gradient-threshold": .number, "raw-html": .bool],
     ]
 
@@ -101,6 +111,13 @@ public struct BookConfig: Sendable, Hashable {
                     if name == "book", key == "title", string.allSatisfy(\.isWhitespace) {
                         throw wrongType("a title that is not empty (it names every page and the home link)")
                     }
+                    // Every page links to these: nothing but a web address may become a link.
+                    if name == "book", key == "repository" || key == "edit-url-template", !BibliographyLink.isWebURL(string) {
+                        throw wrongType("an http:// or https:// URL without spaces, got \(string.debugDescription)")
+                    }
+                    if name == "book", key == "edit-url-template", !string.contains("{path}") {
+                        throw wrongType("a URL with {path} where the chapter's path goes, such as \"https://github.com/owner/book/edit/main/{path}\"")
+                    }
                     set(name, key, string: string)
                 case .strings:
                     guard let array = value.array else { throw wrongType("an array of strings") }
@@ -133,6 +150,14 @@ public struct BookConfig: Sendable, Hashable {
         }
     }
 
+    /// The "Edit this page" link of the file at `path` (from the folder that
+    /// holds `book.toml`), or nil when the book names no repository.
+    func editURL(path: String) -> String? {
+        let encoded = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
+        if let editURLTemplate { return editURLTemplate.replacingOccurrences(of: "{path}", with: encoded) }
+        return repository.map { "\($0)/blob/HEAD/\(encoded)" }
+    }
+
     /// Whether `name` can follow `import`: Swift identifiers joined by dots
     /// (`ConvEngine`, `Foundation.NSString`), and nothing else, so that no
     /// setting can put code into every chapter program.
@@ -150,6 +175,8 @@ public struct BookConfig: Sendable, Hashable {
         case ("book", "description"): description = string
         case ("book", "language"): language = string ?? language
         case ("book", "bibliography"): bibliography = string
+        case ("book", "repository"): repository = string.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        case ("book", "edit-url-template"): editURLTemplate = string
         case ("book", "authors"): authors = strings ?? []
         case ("build", "chapters"): chapters = strings
         case ("build", "imports"): imports = strings ?? []

@@ -104,7 +104,8 @@ struct BookExecution {
         for warning in report.warnings { progress?(warning.description) }
         return ExecutedBook(config: book.config, chapters: chapters, references: links?.0.references ?? CrossReferences(),
                             bibliography: book.bibliography, results: results, resultKeys: resultKeys,
-                            namesKey: links?.key ?? "", cleanChecks: cleanChecks, report: report)
+                            namesKey: links?.key ?? "", cleanChecks: cleanChecks, report: report,
+                            toolchain: executor.toolchain.swiftVersion)
     }
 
     private static func progressLine(index: Int, count: Int, chapter: Chapter, outcome: ChapterExecutor.Outcome) -> String {

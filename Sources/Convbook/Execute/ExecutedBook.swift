@@ -20,4 +20,8 @@ struct ExecutedBook {
     /// for the build stamp (``ChapterChecks``).
     var cleanChecks: [String: String]
     var report: BuildReport
+    /// The compiler that ran the chapters, as pages name it (``Toolchain/swiftVersion``).
+    var toolchain = ""
+    /// When each chapter last changed, as git records it (set by the builder).
+    var history = SourceHistory()
 }

@@ -100,6 +100,14 @@ public struct Toolchain: Sendable {
         return outcome.stdoutText + outcome.stderrText
     }
 
+    /// The compiler as pages name it: `Swift 6.3.1` from its `--version` text
+    /// (its first line, when that has no version number).
+    var swiftVersion: String {
+        let words = compilerVersion.split(whereSeparator: \.isWhitespace)
+        if let at = words.firstIndex(of: "version"), at + 1 < words.count, at > 0, words[at - 1] == "Swift" { return "Swift \(words[at + 1])" }
+        return compilerVersion.split(separator: "\n").first.map(String.init) ?? ""
+    }
+
     /// The toolchain's `usr` folder (above the compiler's `bin`), which holds
     /// the Swift runtime libraries chapter programs load and the backtracer
     /// that reports their crashes.

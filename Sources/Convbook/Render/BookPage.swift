@@ -57,7 +57,7 @@ enum BookPage {
             "formulaCount": chapters.reduce(0) { $0 + $1.part.formulas },
             "book": book.title, "language": book.language,
             "authors": book.authors.isEmpty ? false : book.authors.joined(separator: ", ") as Any,
-            "description": book.description ?? false as Any,
+            "description": book.description ?? false as Any, "repository": book.repository ?? false as Any,
             "chapters": chapters.enumerated().map { index, chapter -> [String: Any] in
                 ["slug": chapter.slug, "title": chapter.title, "body": marker(index)]
             },

@@ -38,11 +38,12 @@ struct BookRenderer {
         let pages = book.chapters.map { PageRenderer.Page(slug: $0.file.slug, title: $0.title, summary: $0.frontMatter.summary) }
         let bookContext = CacheKind.pages.key([GeneratorStamp.value, theme.digest, KaTeXAssets.stamp,
                                                book.references.digest, book.bibliography?.digest ?? "",
-                                               "\(book.config)"] + pages.map { "\($0.slug)\t\($0.title)\t\($0.summary ?? "")" })
+                                               "\(book.config)", book.toolchain] + pages.map { "\($0.slug)\t\($0.title)\t\($0.summary ?? "")" })
         let keys = book.chapters.enumerated().map { index, chapter in
-            CacheStore.key([bookContext, String(index), chapter.path, chapter.sourceDigest, book.resultKeys[index]])
+            CacheStore.key([bookContext, String(index), chapter.path, chapter.sourceDigest, book.resultKeys[index],
+                            book.history.stamp(of: chapter.file.url)])
         }
-        let renderer = PageRenderer(book: book.config, pages: pages, theme: theme, typeset: .init())
+        let renderer = PageRenderer(book: book.config, pages: pages, theme: theme, typeset: .init(), toolchain: book.toolchain)
         let rendered = try chapterPages(book, pages: pages, keys: keys, script: script)
         var site = SiteFiles()
         addChapterFiles(book, pages: pages, keys: keys, rendered: rendered, to: &site)
@@ -57,12 +58,14 @@ struct BookRenderer {
             site.keep("bibliography.html", source: bibliographyKey)
         } else if let page = bibliographyPage {
             let typeset = try Typesetter(store: cache, script: script).typeset(MathCollector.occurrences(in: page, file: "bibliography"))
-            site.add("bibliography.html", Data(PageRenderer(book: book.config, pages: pages, theme: theme, typeset: typeset)
+            site.add("bibliography.html", Data(PageRenderer(book: book.config, pages: pages, theme: theme, typeset: typeset, toolchain: book.toolchain)
                 .extraPage(title: "Bibliography", document: page).utf8), source: bibliographyKey)
         }
         for (name, data) in theme.assets { site.add(name, data) }
         try KaTeXAssets.add(to: &site, keeping: published)
         addLedger(reconciled, to: &site)
+        // What the footers say of each chapter's last change, kept while its source is the same (``SourceHistory``).
+        site.add(SourceHistory.fileName, book.history.record)
         site.add(SiteFiles.markerName, SiteFiles.markerText)
         // Files the chapters link to or show (images), from beside them: last, so none replaces a generated one.
         try LinkedFiles.add(book.chapters, boundary: BookBoundary(chaptersFolder: chaptersFolder), to: &site)
@@ -92,12 +95,15 @@ struct BookRenderer {
         StageTimer.report("render: inject", since: injectStart)
         let typeset = try StageTimer.measure("render: typeset") { try Typesetter(store: cache, script: script).typeset(occurrences, code: code) }
         let pagesStart = StageTimer.now()
-        let renderer = PageRenderer(book: book.config, pages: pages, theme: theme, typeset: typeset)
+        let renderer = PageRenderer(book: book.config, pages: pages, theme: theme, typeset: typeset, toolchain: book.toolchain)
         for (index, document) in zip(missing, documents) {
             let chapter = book.chapters[index]
             let artifacts = book.results[index].value.artifacts
             let dataFiles = artifacts.map { ($0.name + ".npy", "data/\(chapter.file.slug)/\($0.name).npy", $0.shape) }
-            let input = PageRenderer.ChapterInput(document: document, blockCount: chapter.blockCount, dataFiles: dataFiles)
+            let input = PageRenderer.ChapterInput(document: document, blockCount: chapter.blockCount, dataFiles: dataFiles,
+                                                  sourcePath: chapter.file.url.deletingLastPathComponent().lastPathComponent + "/" + chapter.file.url.lastPathComponent,
+                                                  change: book.history.change(of: chapter.file.url),
+                                                  ledgerCount: LedgerWalk.items(of: book.results[index].value, program: chapter.program).count)
             var page = RenderedPage(html: Data(renderer.chapterPage(index, input).utf8),
                                     search: SearchIndex.text(of: SearchIndex.entries(page: pages[index], document: document)),
                                     artifacts: artifacts.map { .init(name: $0.name, shape: $0.shape, digest: CacheStore.digest($0.bytes)) })
@@ -143,11 +149,11 @@ struct BookRenderer {
             // The standalone program is fixed by the chapter's text, the book and the generator.
             let code = "code/\(chapter.file.slug).swift"
             let codeKey = CacheKind.Tag.code.key([GeneratorStamp.value, chapter.sourceDigest, chapter.path, chapter.title,
-                                                  chapter.bookTitle, chapter.imports.joined(separator: "\n")])
+                                                  chapter.bookTitle, chapter.imports.joined(separator: "\n"), book.config.repository ?? ""])
             if published?.holds(code, madeFrom: codeKey) == true {
                 site.keep(code, source: codeKey)
             } else {
-                site.add(code, Data(StandaloneProgram.source(for: chapter).utf8), source: codeKey)
+                site.add(code, Data(StandaloneProgram.source(for: chapter, repository: book.config.repository).utf8), source: codeKey)
             }
         }
     }

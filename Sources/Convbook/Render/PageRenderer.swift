@@ -17,6 +17,12 @@ struct PageRenderer {
         var document: MarkdownDocument
         var blockCount: Int
         var dataFiles: [(name: String, href: String, shape: [Int])]
+        /// The chapter file from the folder that holds `book.toml` (`chapters/01-forward.md`), for "Edit this page".
+        var sourcePath = ""
+        /// Its last commit, if git knows it.
+        var change: SourceHistory.Change?
+        /// How many values the ledger holds for the page.
+        var ledgerCount = 0
     }
 
     /// The book's settings (`book.toml`): its title, description, language.
@@ -24,12 +30,15 @@ struct PageRenderer {
     let pages: [Page]
     let theme: Theme
     let typeset: Typesetter.Typeset
+    /// The compiler that ran the chapters (`Swift 6.3.1`), for the footers.
+    var toolchain = ""
 
     func chapterPage(_ index: Int, _ chapter: ChapterInput) -> String {
         let body = MarkdownHTMLRenderer(unsafe: true, escapeRawHTML: !book.rawHTML, typeset: typeset).render(chapter.document)
         let headings = chapter.document.root.headings
         let page = pages[index]
         var context = common(title: "\(page.title) · \(book.title)", description: page.summary)
+        context["hasMenu"] = true
         context["body"] = body
         context["recompute"] = body.contains("<figure class=\"cb-explorer\"") || body.contains("<figure class=\"cb-params\"")
         context["formulaCount"] = MathCollector.occurrences(in: chapter.document, file: "").count
@@ -43,6 +52,8 @@ struct PageRenderer {
         context["blockCount"] = chapter.blockCount
         context["hasData"] = !chapter.dataFiles.isEmpty
         context["data"] = chapter.dataFiles.map { ["name": $0.name, "href": $0.href, "shape": "(" + $0.shape.map(String.init).joined(separator: ", ") + ")"] }
+        context.merge(footer(change: chapter.change, ledgerCount: chapter.ledgerCount,
+                             editHref: chapter.sourcePath.isEmpty ? nil : book.editURL(path: chapter.sourcePath))) { $1 }
         return theme.render("page", context)
     }
 
@@ -50,12 +61,14 @@ struct PageRenderer {
     /// chapter layout, its body from `document`, without "Reproduce this page".
     func extraPage(title: String, document: MarkdownDocument) -> String {
         var context = common(title: "\(title) · \(book.title)", description: nil)
+        context["hasMenu"] = true
         context["body"] = MarkdownHTMLRenderer(unsafe: true, escapeRawHTML: !book.rawHTML, typeset: typeset).render(document)
         context["formulaCount"] = 0
         context["chapters"] = pages.map { ["href": $0.href, "title": $0.title, "current": false] as [String: Any] }
         let headings = document.root.headings
         context["toc"] = headings.filter { $0.level == 2 || $0.level == 3 }.map { ["level": $0.level, "id": $0.id, "text": $0.text] as [String: Any] }
         context["hasToc"] = headings.contains { $0.level == 2 }
+        context.merge(footer(change: nil, ledgerCount: nil, editHref: nil)) { $1 }
         return theme.render("page", context)
     }
 
@@ -69,7 +82,30 @@ struct PageRenderer {
             if let summary = page.summary { entry["summary"] = summary }
             return entry
         }
+        context.merge(footer(change: nil, ledgerCount: nil, editHref: nil)) { $1 }
         return theme.render("index", context)
+    }
+
+    /// What `footer.mustache` shows: the page's last change and commit (when
+    /// git knows them), the toolchain, how many values the ledger holds for
+    /// it, and the links to the repository and to the page's source.
+    private func footer(change: SourceHistory.Change?, ledgerCount: Int?, editHref: String?) -> [String: Any] {
+        var context: [String: Any] = ["toolchain": toolchain]
+        if let change {
+            context["changed"] = change.date
+            if !change.commit.isEmpty {
+                context["commitShort"] = String(change.commit.prefix(12))
+                if let repository = book.repository { context["commitHref"] = "\(repository)/commit/\(change.commit)" }
+            }
+        }
+        if let ledgerCount {
+            context["hasLedger"] = true
+            context["ledgerCount"] = ledgerCount
+        }
+        if let repository = book.repository { context["repository"] = repository }
+        if let editHref { context["editHref"] = editHref }
+        context["hasLinks"] = book.repository != nil || editHref != nil
+        return context
     }
 
     private func common(title: String, description: String?) -> [String: Any] {

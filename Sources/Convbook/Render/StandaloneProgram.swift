@@ -2,15 +2,17 @@
 /// convbook: the running blocks in order, each marked with the chapter line it
 /// comes from; inline expressions become `print`s; `norun`, `fails` and
 /// `traps` blocks are kept as comments. Without `convbook build` around it,
-/// `show` and the checks print plain text.
+/// `show` and the checks print plain text. `repository`, the book's
+/// (`book.toml`), is named as where the checkout comes from.
 enum StandaloneProgram {
-    static func source(for chapter: Chapter) -> String {
+    static func source(for chapter: Chapter, repository: String? = nil) -> String {
         let name = chapter.file.url.lastPathComponent
+        let checkout = repository.map { "convbook, as this book's source holds it (git clone \(ShellWord.quoted($0)))" } ?? "convbook"
         var text = """
         // \(chapter.title)
         // The code of \(name), from "\(chapter.bookTitle)".
         //
-        // Run it against the engine from a checkout of convbook:
+        // Run it against the engine from a checkout of \(checkout):
         //   swift build -c release
         //   swiftc -I .build/release/Modules -L .build/release -lConvbookRuntime \\
         //          -Xlinker -rpath -Xlinker .build/release \(ShellWord.quoted(chapter.file.slug + ".swift")) -o \(ShellWord.quoted(chapter.file.slug))

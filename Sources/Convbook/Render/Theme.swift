@@ -10,20 +10,23 @@ import Mustache
 /// | `page.mustache` | a chapter page |
 /// | `index.mustache` | the index page |
 /// | `book.mustache` | the whole book on one page, for print (`book.html`) |
-/// | `head.mustache`, `header.mustache` | partials both pages include |
+/// | `head.mustache`, `header.mustache`, `footer.mustache` | partials both pages include (the footer: last change, toolchain, ledger, links) |
+/// | `favicon.svg` | the icon every page links to |
+/// | `theme-init.js` | the stored colour theme, applied before the first paint |
 /// | `style.css` | copied into the site |
 /// | `convbook-*.js` | the page script, one file per feature, copied into the site (``pageScripts``) |
 /// | `convkernel.js` | copied into the site; the build also runs it in node against the engine (``BrowserKernelCheck``) |
 struct Theme {
-    static let templates = ["page", "index", "book", "head", "header"]
+    static let templates = ["page", "index", "book", "head", "header", "footer"]
     /// The page script's files in the order `head.mustache` and
     /// `book.mustache` load them: each uses only the ones before it, and
     /// `convbook-core.js`, last, wires the page.
     static let pageScripts = [
         "convbook-numbers.js", "convbook-layer.js", "convbook-grid.js", "convbook-rank.js", "convbook-search.js",
-        "convbook-explorer.js", "convbook-recompute.js", "convbook-params.js", "convbook-core.js",
+        "convbook-explorer.js", "convbook-recompute.js", "convbook-params.js", "convbook-nav.js", "convbook-core.js",
     ]
-    static let assets = ["style.css"] + pageScripts + ["convkernel.js"]
+    /// Copied into the site: `theme-init.js` applies the reader's colour theme before the first paint (loaded without defer).
+    static let assets = ["style.css", "favicon.svg", "theme-init.js"] + pageScripts + ["convkernel.js"]
 
     let library: MustacheLibrary
     /// Files copied into the site as they are.
