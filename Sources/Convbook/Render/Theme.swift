@@ -21,7 +21,7 @@ struct Theme {
     /// `convbook-core.js`, last, wires the page.
     static let pageScripts = [
         "convbook-numbers.js", "convbook-layer.js", "convbook-grid.js", "convbook-search.js",
-        "convbook-explorer.js", "convbook-recompute.js", "convbook-params.js", "convbook-core.js",
+        "convbook-explorer.js", "convbook-recompute.js", "convbook-params.js", "convbook-fit.js", "convbook-core.js",
     ]
     static let assets = ["style.css"] + pageScripts + ["convkernel.js"]
 
