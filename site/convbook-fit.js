@@ -8,7 +8,8 @@
 // region a keyboard can reach (role="region", tabindex="0", a label, as axe's
 // scrollable-region-focusable rule asks) with the class cb-scrolls, whose
 // faded edges show that there is more. Done again when the width changes, when
-// a <details> opens and when the page is printed (print emulation included).
+// a <details> opens and when the page is printed (print emulation included);
+// closed <details> open while the page prints.
 "use strict";
 
 (function (root) {
@@ -80,8 +81,20 @@
     // What a <details> holds is measured when it opens (toggle does not bubble).
     document.addEventListener("toggle", (event) => { if (event.target.open) fitAll(); }, true);
     if (root.matchMedia) root.matchMedia("print").addEventListener("change", fitAll);
-    root.addEventListener("beforeprint", fitAll);
-    root.addEventListener("afterprint", fitAll);
+    root.addEventListener("beforeprint", () => { openForPrint(); fitAll(); });
+    root.addEventListener("afterprint", () => { closeAfterPrint(); fitAll(); });
+  }
+
+  /// The <details> opened for printing, closed again afterwards: paper shows
+  /// what they hold (the PyTorch checks' code), as no reader can open them there.
+  let openedForPrint = [];
+  function openForPrint() {
+    openedForPrint = Array.from(document.querySelectorAll("details:not([open])"));
+    openedForPrint.forEach((details) => { details.open = true; });
+  }
+  function closeAfterPrint() {
+    openedForPrint.forEach((details) => { details.open = false; });
+    openedForPrint = [];
   }
 
   (root.Convbook = root.Convbook || {}).fit = { setUp, fitAll, MIN_SCALE };
