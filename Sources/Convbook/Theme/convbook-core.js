@@ -9,6 +9,7 @@
 //   convbook-recompute.js  "Recompute on this page" (with convkernel.js)
 //   convbook-params.js     the parameter explorer (with convkernel.js)
 //   convbook-nav.js        the menu button, the current section, the theme button
+//   convbook-fit.js        display math and wide code that fit, or scroll with a cue
 //
 // Each is a plain script (an IIFE, no ES modules: those do not load from
 // file://). Everything works from file:// with no network; the page is
@@ -21,12 +22,15 @@
   document.addEventListener("DOMContentLoaded", () => {
     addCopyButtons();
     Convbook.nav.setUp();
+    Convbook.fit.setUp();
     Convbook.search.setUp();
     document.querySelectorAll(".cb-explorer").forEach(Convbook.explorer.setUp);
     Convbook.params.setUpAll(document.querySelectorAll("figure.cb-params"));
     document.querySelectorAll(".cb-recompute").forEach(Convbook.recompute.setUp);
   });
 
+  // Each button sits in a bar of its own just above its code (div.cb-code-bar),
+  // so it covers no line of it, and stays put when the code scrolls sideways.
   function addCopyButtons() {
     document.querySelectorAll("pre.cb-code").forEach((pre) => {
       const button = document.createElement("button");
@@ -49,7 +53,10 @@
         }
         setTimeout(() => { button.textContent = "Copy"; }, 1500);
       });
-      pre.appendChild(button);
+      const bar = document.createElement("div");
+      bar.className = "cb-code-bar";
+      bar.appendChild(button);
+      pre.before(bar);
     });
   }
 })(globalThis);
