@@ -60,7 +60,7 @@ struct MarkdownRenderingTests {
         #expect(html == """
             <p>Value <span class="cb-value">&lt;x=42&gt;</span>, <span class="math inline">\\(y = 42\\)</span>.</p>
             <div class="cb-cell" id="cell-1">
-            <div class="cb-output">
+            <div class="cb-output" tabindex="0">
             <pre class="cb-stdout"><code>42
             </code></pre>
             </div>

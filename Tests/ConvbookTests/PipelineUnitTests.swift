@@ -119,7 +119,7 @@ import Testing
         let html = MarkdownHTMLRenderer(unsafe: true).render(root)
         #expect(html.hasPrefix("<h2 id=\"a-b\"><a class=\"anchor\" href=\"#a-b\" aria-label=\"Link to this section\">#</a></h2>\n<div class=\"cb-cell\" id=\"cell-5\">\n<pre class=\"cb-code\"><code class=\"language-swift\">"))
         #expect(html.contains("&lt;&amp;&gt;"))
-        #expect(html.hasSuffix("<div class=\"cb-output\">\n<pre class=\"cb-compiler-error\"><code>01.md:3:1: error: &lt;bad&gt;</code></pre>\n<pre class=\"cb-trap\"><code>Fatal error</code></pre>\n</div>\n</div>\n"))
+        #expect(html.hasSuffix("<div class=\"cb-output\" tabindex=\"0\">\n<pre class=\"cb-compiler-error\"><code>01.md:3:1: error: &lt;bad&gt;</code></pre>\n<pre class=\"cb-trap\"><code>Fatal error</code></pre>\n</div>\n</div>\n"))
         let search = SearchIndex.entries(page: .init(slug: "s", title: "T"), document: MarkdownDocument(root: root, path: "s.md"))
         #expect(search.map(\.u) == ["s.html#a-b"])
     }

@@ -90,24 +90,34 @@ return {width, scrollWidth: document.documentElement.scrollWidth, found};
 
 # Overflow on phones that is known and whose fix belongs to the theme (style.css), not to this test:
 # a plain Markdown table (no class; the generator's matrices are table.cb-matrix).
+# The widths a reader meets (issue 22): phone, tablet, small laptop, desktop; each light and dark.
+SCREEN_WIDTHS = (390, 768, 1024, 1366)
+SCHEMES = ("light", "dark")
+
+
 def test_screenshots(site, browser, page, artifacts):
-    """Desktop (1300 px) and phone (390 px) screenshots into .artifacts/screenshots/; then the page must not
-    scroll sideways on the phone."""
+    """Screenshots at 390, 768, 1024 and 1366 px, light and dark, into .artifacts/screenshots/
+    (PAGE-WIDTH-SCHEME.png); then the page must not scroll sideways at any of those widths."""
     out = artifacts / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     stem = Path(page).with_suffix("").as_posix().replace("/", "__")
     overflow = {}
     try:
-        for name, (width, height), mobile in (("desktop", DESKTOP, False), ("phone", PHONE, True)):
+        for width in SCREEN_WIDTHS:
+            height, mobile = (PHONE[1], True) if width < 600 else (DESKTOP[1], False)
             browser.viewport(width, height, mobile)
-            browser.open(site.url(page))
-            layout = browser.js("return document.documentElement.clientWidth")
-            assert layout == width, f"the layout viewport is {layout} px wide, wanted {width}"
-            target = out / f"{stem}-{name}.png"
-            assert browser.driver.save_screenshot(str(target)), f"no screenshot for {target}"
-            assert target.stat().st_size > 1000
-            overflow[name] = browser.js(OVERFLOW)
+            for scheme in SCHEMES:
+                browser.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {
+                    "features": [{"name": "prefers-color-scheme", "value": scheme}]})
+                browser.open(site.url(page))
+                layout = browser.js("return document.documentElement.clientWidth")
+                assert layout == width, f"the layout viewport is {layout} px wide, wanted {width}"
+                target = out / f"{stem}-{width}-{scheme}.png"
+                assert browser.driver.save_screenshot(str(target)), f"no screenshot for {target}"
+                assert target.stat().st_size > 1000
+                overflow[f"{width} px {scheme}"] = browser.js(OVERFLOW)
     finally:
+        browser.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
         browser.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     wide = []
     for name, o in overflow.items():

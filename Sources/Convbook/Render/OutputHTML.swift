@@ -31,7 +31,9 @@ enum OutputHTML {
                 let table = label.hasPrefix("tbl-")
                 body = "<figure class=\"cb-float\" id=\"\(escape(label))\">\n" + (table ? caption : "") + body + (table ? "" : caption) + "</figure>\n"
             }
-            if !body.isEmpty { html += "<div class=\"cb-output\">\n\(body)</div>\n" }
+            // The output box scrolls sideways when its text or tensors are wider than the column: it takes
+            // the keyboard focus so that it can be scrolled without a mouse (axe's `scrollable-region-focusable`).
+            if !body.isEmpty { html += "<div class=\"cb-output\" tabindex=\"0\">\n\(body)</div>\n" }
         }
         return html + "</div>"
     }
@@ -60,7 +62,10 @@ enum OutputHTML {
         case .table(let label, let columns, let rows, _):
             var html = "<table class=\"cb-table\">\n"
             if let label { html += "<caption>\(escape(label))</caption>\n" }
-            html += "<thead><tr>" + columns.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+            // A column with no name (the corner above the row names) is a data cell: an empty header heads nothing
+            // (axe's `empty-table-header`).
+            html += "<thead><tr>" + columns.map { $0.isEmpty ? "<td></td>" : "<th>\(escape($0))</th>" }.joined()
+                + "</tr></thead>\n<tbody>\n"
             for row in rows {
                 html += "<tr>" + row.map { "<td>\(escape(ValueText.inline($0)))</td>" }.joined() + "</tr>\n"
             }

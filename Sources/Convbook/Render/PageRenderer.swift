@@ -34,7 +34,7 @@ struct PageRenderer {
     var toolchain = ""
 
     func chapterPage(_ index: Int, _ chapter: ChapterInput) -> String {
-        let body = MarkdownHTMLRenderer(unsafe: true, escapeRawHTML: !book.rawHTML, typeset: typeset).render(chapter.document)
+        let body = MarkdownHTMLRenderer(unsafe: true, escapeRawHTML: !book.rawHTML, typeset: typeset, focusableScrollers: true).render(chapter.document)
         let headings = chapter.document.root.headings
         let page = pages[index]
         var context = common(title: "\(page.title) · \(book.title)", description: page.summary)
@@ -62,7 +62,7 @@ struct PageRenderer {
     func extraPage(title: String, document: MarkdownDocument) -> String {
         var context = common(title: "\(title) · \(book.title)", description: nil)
         context["hasMenu"] = true
-        context["body"] = MarkdownHTMLRenderer(unsafe: true, escapeRawHTML: !book.rawHTML, typeset: typeset).render(document)
+        context["body"] = MarkdownHTMLRenderer(unsafe: true, escapeRawHTML: !book.rawHTML, typeset: typeset, focusableScrollers: true).render(document)
         context["formulaCount"] = 0
         context["chapters"] = pages.map { ["href": $0.href, "title": $0.title, "current": false] as [String: Any] }
         let headings = document.root.headings
