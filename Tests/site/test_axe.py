@@ -55,12 +55,6 @@ def describe(violation: dict, node: dict) -> str:
     return f"{violation['impact']} {violation['id']}: {message[:200]} at {' '.join(map(str, node['target']))[:120]}"
 
 
-def is_display_math(violation: dict, node: dict) -> bool:
-    """A display equation that scrolls without taking the focus: making it focusable belongs to the math
-    part of issue 22 (the display-math work), not to this theme; such nodes alone make the test xfail."""
-    return violation["id"] == "scrollable-region-focusable" and 'class="katex-display"' in node.get("html", "")
-
-
 def test_axe_finds_violations(browser, tmp_path):
     """The check can fail: grey on grey text and an image without alt are found."""
     page = tmp_path / "poor.html"
@@ -86,17 +80,13 @@ def test_axe(site, browser, page, device, scheme, report):
     finally:
         browser.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
         browser.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-    failing, math = [], []
+    failing = []
     for violation in violations:
         for node in violation["nodes"]:
             line = describe(violation, node)
             if violation["impact"] not in FAILING:
                 report("axe-core: minor and moderate violations (not failures)", f"{page} {device} {scheme}: {line}")
-            elif is_display_math(violation, node):
-                math.append(line)
             else:
                 failing.append(line)
     assert not failing, (f"{page} ({device} {width} px, {scheme}): {len(failing)} serious or critical axe-core "
                          "violations:\n  " + "\n  ".join(failing))
-    if math:
-        pytest.xfail(f"{len(math)} display equations scroll without taking the focus (the math part of issue 22)")
