@@ -94,9 +94,12 @@
     return 0;
   }
 
+  /// A grid with its caption; a grid with no attributes of its own is a
+  /// labelled region a keyboard can reach, since on a narrow screen it scrolls.
   function panel(title, className, attributes, after) {
+    const own = attributes || `tabindex="0" role="region" aria-label="${title}"`;
     return `<figure class="cb-params-panel"><figcaption>${title}</figcaption>` +
-      `<div class="cb-params-grid ${className}" ${attributes}></div>${after}</figure>`;
+      `<div class="cb-params-grid ${className}" ${own}></div>${after}</figure>`;
   }
 
   function legend(text) {

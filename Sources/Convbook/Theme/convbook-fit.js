@@ -20,7 +20,10 @@
   /// KaTeX's own size of .katex, in em of the text (katex.css).
   const KATEX_EM = 1.21;
 
-  const overflows = (element) => element.scrollWidth > element.clientWidth + 1;
+  /// Any overflow at all, as axe's scrollable-region-focusable rule sees it.
+  const overflows = (element) => element.scrollWidth > element.clientWidth;
+  /// A scale that fits: a hair under the ratio of the widths, which are whole pixels.
+  const fitting = (ratio) => ratio * 0.99;
 
   /// Makes element a labelled, focusable region with a scroll cue while it overflows, and undoes it when it fits.
   function markScrolling(element, overflowing, label) {
@@ -51,11 +54,11 @@
     const wide = displays.map((d) => [d, d.clientWidth / d.scrollWidth]).filter(([, ratio]) => ratio < 1);
     const broken = [];
     for (const [display, ratio] of wide) {
-      if (ratio >= ONE_LINE_SCALE) setScale(display, ratio);
+      if (ratio >= ONE_LINE_SCALE) setScale(display, fitting(ratio));
       else { display.classList.remove("cb-nowrap"); broken.push(display); }
     }
     const stillWide = broken.map((d) => [d, d.clientWidth / d.scrollWidth]).filter(([, ratio]) => ratio < 1);
-    for (const [display, ratio] of stillWide) setScale(display, Math.max(MIN_SCALE, ratio));
+    for (const [display, ratio] of stillWide) setScale(display, Math.max(MIN_SCALE, fitting(ratio)));
     const pres = Array.from(document.querySelectorAll("main pre:not(.cb-params-text):not(.cb-params-probe)"));
     const overflowing = [...displays, ...pres].map(overflows);
     displays.forEach((display, i) => {
