@@ -54,8 +54,9 @@ public struct BookBuilder: Sendable {
             for warning in report.warnings { options.progress?(warning.description) }
             return report
         }
-        let reconciled = LedgerReconciler(site: outURL, cache: cache).reconcile(executed, published: published?.site(in: outURL), countIdentical: false)
-        let site = try StageTimer.measure("render") { try renderer(theme, cache: cache, published: published).render(reconciled) }
+        let publishedSite = published?.site(in: outURL)
+        let reconciled = LedgerReconciler(site: outURL, cache: cache).reconcile(executed, published: publishedSite, countIdentical: false)
+        let site = try StageTimer.measure("render") { try renderer(theme, cache: cache, published: publishedSite).render(reconciled) }
         try StageTimer.measure("publish") { try SiteWriteFailure.naming(options.out) { try site.publish(to: outURL) } }
         cache?.storeData(BuildStamp.take(outURL, inputs: inputs, warnings: executed.report.warnings,
                                          sources: site.sources, cleanChecks: executed.cleanChecks).data,
@@ -153,9 +154,9 @@ public struct BookBuilder: Sendable {
         return .executed(executed, theme, inputs: inputs)
     }
 
-    private func renderer(_ theme: Result<Theme, Diagnostic>, cache: CacheStore?, published: BuildStamp?) throws -> BookRenderer {
+    private func renderer(_ theme: Result<Theme, Diagnostic>, cache: CacheStore?, published: (any PublishedSite)?) throws -> BookRenderer {
         BookRenderer(theme: try theme.get(), siteFolder: outURL, chaptersFolder: options.chapters, cache: cache,
-                     published: published?.site(in: outURL), jobs: options.jobs)
+                     published: published, jobs: options.jobs)
     }
 
     /// The one cache of a build; nil with `--no-cache`.

@@ -65,21 +65,22 @@ struct SourceHistory: Sendable, Hashable {
         let published = (try? Data(contentsOf: site.appendingPathComponent(fileName)))
             .flatMap { try? JSONDecoder().decode(Record.self, from: $0) }
         var history = SourceHistory()
-        var unknown = [URL]()
+        var unknown = [(url: URL, digest: String)]()
         for file in files {
             let name = name(of: file.url)
             if let entry = published?.chapters[name], entry.source == file.digest {
                 history.changes[name] = Change(commit: entry.commit, date: entry.date)
                 history.sources[name] = file.digest
             } else {
-                unknown.append(file.url)
+                unknown.append(file)
             }
         }
-        let asked = fromGit(unknown)
+        let asked = fromGit(unknown.map(\.url))
         for file in unknown {
             // Not in git's history as it is (an edit not committed yet, no git): the day this text was first built, with no commit.
-            history.changes[name(of: file)] = asked.changes[name(of: file)] ?? Change(commit: "", date: today())
-            history.sources[name(of: file)] = files.first { $0.url == file }?.digest
+            let name = name(of: file.url)
+            history.changes[name] = asked.changes[name] ?? Change(commit: "", date: today())
+            history.sources[name] = file.digest
         }
         return history
     }
@@ -109,7 +110,7 @@ struct SourceHistory: Sendable, Hashable {
     /// Asks git about `files` (all in one folder): three runs of git, none
     /// for a folder outside a work tree or for no files.
     static func fromGit(_ files: [URL]) -> SourceHistory {
-        guard let folder = files.first?.deletingLastPathComponent(), let git = findGit() else { return SourceHistory() }
+        guard let folder = files.first?.deletingLastPathComponent(), let git = Subprocess.locate(["git"]) else { return SourceHistory() }
         func run(_ arguments: [String]) -> String? {
             // No optional locks: reading history must not write the index of the reader's checkout.
             let outcome = try? Subprocess(executable: git, arguments: ["-C", folder.path, "--no-optional-locks", "-c", "core.quotepath=off",
@@ -146,13 +147,5 @@ struct SourceHistory: Sendable, Hashable {
 
     private static func key(_ file: URL) -> String {
         name(of: file)
-    }
-
-    private static func findGit() -> String? {
-        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
-            let candidate = "\(folder)/git"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
     }
 }
