@@ -14,20 +14,68 @@
 // Each is a plain script (an IIFE, no ES modules: those do not load from
 // file://). Everything works from file:// with no network; the page is
 // complete without them (math and highlighting are done at build time).
+//
+// A page loads only the files its content uses (the build picks them:
+// PageScripts.swift), so a part of Convbook may be missing. Two are never
+// loaded with a page but on first use, by `load` below: the search's ranking
+// (with the index) and "Recompute on this page" (with convkernel.js).
 "use strict";
 
 (function (root) {
   const Convbook = root.Convbook;
+  // Where the page script lies: the files `load` adds lie beside it.
+  const here = typeof document === "object" && document.currentScript ? document.currentScript.src : "";
+  // What "Recompute on this page" runs on, in load order.
+  const RECOMPUTE = ["convkernel.js", "convbook-numbers.js", "convbook-layer.js", "convbook-recompute.js"];
 
   document.addEventListener("DOMContentLoaded", () => {
     addCopyButtons();
     Convbook.nav.setUp();
     Convbook.fit.setUp();
-    Convbook.search.setUp();
-    document.querySelectorAll(".cb-explorer").forEach(Convbook.explorer.setUp);
-    Convbook.params.setUpAll(document.querySelectorAll("figure.cb-params"));
-    document.querySelectorAll(".cb-recompute").forEach(Convbook.recompute.setUp);
+    Convbook.search.setUp(load);
+    if (Convbook.explorer) document.querySelectorAll(".cb-explorer").forEach(Convbook.explorer.setUp);
+    if (Convbook.params) Convbook.params.setUpAll(document.querySelectorAll("figure.cb-params"));
+    document.querySelectorAll(".cb-recompute").forEach(setUpRecompute);
   });
+
+  function setUpRecompute(section) {
+    const button = section.querySelector(".cb-recompute-run");
+    const result = section.querySelector(".cb-recompute-result");
+    if (!button || !result) return;
+    button.addEventListener("click", () => {
+      load(RECOMPUTE).then(() => Convbook.recompute.run(section), (error) => {
+        result.textContent = `Nothing could be recomputed: ${error.message}.`;
+        result.classList.add("cb-recompute-fail");
+      });
+    });
+  }
+
+  // load(names) (also Convbook.load): a promise that the files `names` (beside this script) have
+  // run, one after the other, each once per page; a file the page already
+  // loads counts as loaded. A file that fails to load may be tried again.
+  const loads = new Map();
+  function load(names) {
+    return names.reduce((previous, name) => previous.then(() => loadOne(name)), Promise.resolve());
+  }
+  function loadOne(name) {
+    if (!loads.has(name)) {
+      const present = Array.from(document.scripts).some((script) =>
+        script.src && new URL(script.src).pathname.split("/").pop() === name);
+      loads.set(name, present ? Promise.resolve() : new Promise((resolve, reject) => {
+        const script = document.createElement("script");
+        script.src = here ? new URL(name, here).href : name;
+        script.onload = resolve;
+        script.onerror = () => {
+          loads.delete(name);
+          script.remove();
+          reject(new Error(`${name} could not be loaded`));
+        };
+        document.head.appendChild(script);
+      }));
+    }
+    return loads.get(name);
+  }
+  Convbook.load = load;
 
   // Each button sits in a bar of its own just above its code (div.cb-code-bar),
   // so it covers no line of it, and stays put when the code scrolls sideways.

@@ -1,6 +1,8 @@
 // convbook-recompute.js: "Recompute on this page" (Convbook.recompute): every
 // published number of every explorer is recomputed here with convkernel.js
 // and judged, value by value. Needs convbook-numbers.js and convbook-layer.js.
+// No page loads it with the page: convbook-core.js loads it, with convkernel.js
+// and those two, when the reader first presses the button.
 "use strict";
 
 (function (root) {
@@ -9,11 +11,10 @@
   const RELATIVE_TOLERANCE = 1e-12;
   const TINY = 1e-300;
 
-  function setUp(section) {
-    const button = section.querySelector(".cb-recompute-run");
+  // Recomputes the page and shows the tally in the section's result box.
+  function run(section) {
     const result = section.querySelector(".cb-recompute-result");
-    if (!button || !result) return;
-    button.addEventListener("click", () => runRecompute(result));
+    if (result) runRecompute(result);
   }
 
   function runRecompute(result) {
@@ -218,5 +219,5 @@
     }
   }
 
-  root.Convbook.recompute = { setUp };
+  root.Convbook.recompute = { run };
 })(globalThis);

@@ -2,9 +2,10 @@
 // build writes into search-index.js (window.CONVBOOK_SEARCH), ranked by
 // Convbook.rank.
 //
-// The index is loaded on first use: focusing or typing in the box adds a
-// <script> for search-index.js (a script, not JSON, so that it loads from
-// file:// too), which no page loads before.
+// The index and its ranking are loaded on first use: focusing or typing in
+// the box loads convbook-rank.js and search-index.js (a script, not JSON, so
+// that it loads from file:// too) with the loader convbook-core.js passes in;
+// no page loads them before.
 //
 // The box is an ARIA combobox with a listbox of results: focus stays in the
 // box; ArrowDown/ArrowUp move the active result (aria-activedescendant),
@@ -12,15 +13,12 @@
 "use strict";
 
 (function (root) {
-  // Where search-index.js lies: beside this script.
-  const here = typeof document === "object" && document.currentScript ? document.currentScript.src : "";
-
-  function setUp() {
+  // load(names): a promise that the page script's files `names` have run, in order (convbook-core.js).
+  function setUp(load) {
     const input = document.getElementById("search-input");
     const results = document.getElementById("search-results");
     if (!input || !results) return;
-    const rank = root.Convbook.rank;
-    let index = null, loading = false, active = -1;
+    let rank = null, index = null, loading = false, active = -1;
 
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
@@ -35,15 +33,15 @@
     results.after(status);
 
     // The index, built on first use; null until search-index.js has loaded.
-    function load() {
+    function loadIndex() {
       if (index || loading) return;
-      if (root.CONVBOOK_SEARCH) { index = rank.build(root.CONVBOOK_SEARCH); return; }
       loading = true;
-      const script = document.createElement("script");
-      script.src = here ? new URL("search-index.js", here).href : "search-index.js";
-      script.onload = () => { index = rank.build(root.CONVBOOK_SEARCH || []); loading = false; run(); };
-      script.onerror = () => { loading = false; status.textContent = "The search index could not be loaded."; };
-      document.head.appendChild(script);
+      load(["convbook-rank.js", "search-index.js"]).then(() => {
+        rank = root.Convbook.rank;
+        index = rank.build(root.CONVBOOK_SEARCH || []);
+        loading = false;
+        run();
+      }, () => { loading = false; status.textContent = "The search index could not be loaded."; });
     }
 
     function options() {
@@ -117,8 +115,8 @@
       show(true);
     }
 
-    input.addEventListener("focus", () => { load(); if (input.value.trim()) show(true); });
-    input.addEventListener("input", () => { load(); run(); });
+    input.addEventListener("focus", () => { loadIndex(); if (input.value.trim()) show(true); });
+    input.addEventListener("input", () => { loadIndex(); run(); });
     input.addEventListener("keydown", (event) => {
       const list = options();
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {

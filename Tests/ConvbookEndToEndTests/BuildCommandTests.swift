@@ -403,12 +403,13 @@ import Testing
         let page = try book.page("01-x.html")
         #expect(page.contains("class=\"cb-explorer\""))
         #expect(page.contains("data-cell=\"y:0\""))
-        // y[0,0,0,0] is the 2×2 window at the corner times w, listed by the engine: 1·1 + 2·0 + 5·0 + 6·(-1) = -5.
-        #expect(page.contains("y[0,0,0,0] = x[0,0,0,0]·w[0,0,0,0] + x[0,0,0,1]·w[0,0,0,1] + x[0,0,1,0]·w[0,0,1,0] + x[0,0,1,1]·w[0,0,1,1]\\n  = 1·1 + 2·0 + 5·0 + 6·(-1)\\n  = -5"))
+        // y[0,0,0,0] is the 2×2 window at the corner times w, listed by the engine: cells 0, 1, 4, 5 of x
+        // with taps 0 to 3 of w (the page script writes the sum out: Tests/js/explorer.test.js).
+        #expect(page.contains("\"0\":{\"a\":[0,1,4,5],\"b\":[0,1,2,3]}"))
         #expect(page.contains("torch.nn.functional.conv2d"))
         // The heatmap: the largest positive value at full strength, negatives in blue, zero uncoloured.
-        #expect(page.contains("<td style=\"background: rgba(214, 39, 40, 0.65)\">2</td>"))
-        #expect(page.contains("<td style=\"background: rgba(31, 119, 180, 0.33)\">-1</td>"))
+        #expect(page.contains("<td class=\"cb-pos\" style=\"--a:0.65\">2</td>"))
+        #expect(page.contains("<td class=\"cb-neg\" style=\"--a:0.33\">-1</td>"))
         #expect(page.contains("<td>0</td>"))
         let npy = try Data(contentsOf: book.root.appendingPathComponent("site/data/01-x/input.npy"))
         let parsed = try Tensor(npy: Array(npy))

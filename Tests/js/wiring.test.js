@@ -1,7 +1,9 @@
 // The page script's files as the site loads them: every convbook-*.js of the
-// theme is copied (Theme.pageScripts) and loaded by both page templates in
-// one order, each after the files whose parts of Convbook it uses; the pure
-// ones load with no DOM; together they add nothing to the page but Convbook.
+// theme is copied (Theme.pageScripts, in load order, each after the files
+// whose parts of Convbook it uses); a page loads those its content needs
+// (PageScripts.swift) and convbook-core.js loads the rest on first use; the
+// pure ones load with no DOM; together they add nothing to the page but
+// Convbook.
 //
 //   node --test Tests/js/
 "use strict";
@@ -17,33 +19,51 @@ const themeFolder = path.join(root, "Sources", "Convbook", "Theme");
 const read = (file) => fs.readFileSync(path.join(themeFolder, file), "utf8");
 const pageFiles = fs.readdirSync(themeFolder).filter((name) => /^convbook-.*\.js$/.test(name)).sort();
 
-// The scripts a template loads, in order.
-function scripts(template) {
-  return Array.from(read(template).matchAll(/<script src="([^"]+)" defer><\/script>/g), (m) => m[1]);
+const swiftSource = (file) => fs.readFileSync(path.join(root, "Sources", "Convbook", "Render", file), "utf8");
+const quoted = (text) => Array.from(text.matchAll(/"([^"]+\.js)"/g), (m) => m[1]);
+
+// Theme.pageScripts: every convbook-*.js, in load order.
+function pageScripts() {
+  const list = /static let pageScripts = \[([^\]]*)\]/.exec(swiftSource("Theme.swift"));
+  assert.ok(list, "Theme.swift has no pageScripts list");
+  return quoted(list[1]);
 }
 
-test("Theme.pageScripts names every convbook-*.js of the theme, in the templates' order", () => {
-  const swift = fs.readFileSync(path.join(root, "Sources", "Convbook", "Render", "Theme.swift"), "utf8");
-  const list = /static let pageScripts = \[([^\]]*)\]/.exec(swift);
-  assert.ok(list, "Theme.swift has no pageScripts list");
-  const named = Array.from(list[1].matchAll(/"([^"]+)"/g), (m) => m[1]);
+test("Theme.pageScripts names every convbook-*.js of the theme, core last; the templates load the list the build picks", () => {
+  const named = pageScripts();
   assert.deepEqual([...named].sort(), pageFiles);
   assert.equal(named[named.length - 1], "convbook-core.js");
   for (const template of ["head.mustache", "book.mustache"]) {
-    const loaded = scripts(template);
-    assert.deepEqual(loaded.filter((name) => name.startsWith("convbook-")), named, template);
-    assert.ok(loaded.indexOf("convkernel.js") < loaded.indexOf(named[0]), `${template}: convkernel.js first`);
-    assert.ok(!loaded.includes("convbook.js"), template);
+    assert.match(read(template), /\{\{#scripts\}\}\s*<script src="\{\{\.\}\}" defer><\/script>\s*\{\{\/scripts\}\}/, template);
+    assert.doesNotMatch(read(template), /<script src="conv[^"]*" defer>/, `${template} names a page script itself`);
+  }
+});
+
+test("PageScripts.swift gives every file a place: every page, a feature's, or loaded on first use by a load([...]) call", () => {
+  const swift = swiftSource("PageScripts.swift");
+  const section = (name) => quoted(new RegExp(`static let ${name}[^=]*= \\[([\\s\\S]*?)\\n    \\]|static let ${name}[^=]*= \\[([^\\]]*)\\]`).exec(swift)[0]);
+  const always = section("always"), features = section("features"), onDemand = section("onDemand");
+  const placed = new Set([...always, ...features, ...onDemand]);
+  assert.deepEqual([...placed].sort(), [...pageScripts(), "convkernel.js"].sort());
+  assert.ok(always.includes("convbook-core.js"));
+  // What is loaded on demand is loaded: by name, in a load([...]) list, after what it uses.
+  const loadLists = ["convbook-core.js", "convbook-search.js"].flatMap((file) =>
+    Array.from(read(file).matchAll(/(?:load\(|RECOMPUTE = )\[([^\]]*)\]/g), (m) => quoted(m[1])));
+  for (const file of onDemand) assert.ok(loadLists.some((list) => list.includes(file)), `nothing loads ${file}`);
+  for (const list of loadLists) {
+    const inOrder = list.filter((name) => name !== "search-index.js");
+    assert.deepEqual(inOrder, [...inOrder].sort((a, b) => ["convkernel.js", ...pageScripts()].indexOf(a) - ["convkernel.js", ...pageScripts()].indexOf(b)),
+      `load([${list}]) is not in load order`);
   }
 });
 
 test("each file comes after the files whose parts of Convbook it uses", () => {
-  const order = scripts("head.mustache").filter((name) => name.startsWith("convbook-"));
+  const order = pageScripts();
   const defines = new Map();   // part → file
   for (const file of order) {
     for (const m of read(file).matchAll(/Convbook(?: = root\.Convbook \|\| \{\}\))?\.(\w+) = /g)) defines.set(m[1], file);
   }
-  assert.deepEqual([...defines.keys()].sort(), ["explorer", "fit", "grid", "layer", "nav", "numbers", "params", "rank", "recompute", "search"]);
+  assert.deepEqual([...defines.keys()].sort(), ["explorer", "fit", "grid", "layer", "load", "nav", "numbers", "params", "rank", "recompute", "search"]);
   for (const file of order) {
     for (const m of read(file).matchAll(/Convbook\.(\w+)\b(?! = )/g)) {
       const part = m[1], from = defines.get(part);
@@ -67,7 +87,7 @@ test("loaded in the page's order, the files add one global, Convbook, and wire t
   const listeners = [];
   const context = vm.createContext({ document: { addEventListener: (type) => listeners.push(type) } });
   const before = new Set(Object.keys(context));
-  for (const file of scripts("head.mustache").filter((name) => name.startsWith("convbook-"))) {
+  for (const file of pageScripts()) {
     vm.runInContext(read(file), context, { filename: file });
   }
   assert.deepEqual(Object.keys(context).filter((key) => !before.has(key)), ["Convbook"]);

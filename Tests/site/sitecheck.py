@@ -163,9 +163,9 @@ class Site:
                         shape = next((text_of(s) for s in panel.iter() if "cb-shape" in (s.get("class") or "").split()), "")
                         numbers = [int(n) for n in re.findall(r"\d+", shape)]
                         shapes[panel.get("data-tensor")] = numbers
-                cells = frozenset(e.get("data-cell") for e in figure.iter()
-                                  if local(e.tag) == "td" and e.get("data-cell") is not None)
-                found.append({"data": data, "shapes": shapes, "cells": cells})
+                texts = {e.get("data-cell"): text_of(e).strip() for e in figure.iter()
+                         if local(e.tag) == "td" and e.get("data-cell") is not None}
+                found.append({"data": data, "shapes": shapes, "cells": frozenset(texts), "texts": texts})
         return tuple(found)
 
     def search_index(self) -> list[dict]:

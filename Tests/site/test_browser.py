@@ -209,15 +209,41 @@ def pick_cells(view) -> list[int]:
     return [busiest] if last == busiest else [last, busiest]
 
 
-def expected_state(view, index, shape):
+def expected_state(view, index, explorer):
+    """What hovering cell `index` of the view's target must show: the JSON's source cells highlighted, and
+    the sum written out from them in the numbers the figure's own tables show (an independent reading of
+    what convbook-explorer.js writes: names from the lists, numbers from the cells' text)."""
     entry = view["cells"][str(index)]
     first, second = view["sources"]
+    shapes, texts = explorer["shapes"], explorer["texts"]
+
+    def name(tensor, i):
+        return f"{tensor}[{','.join(map(str, unflatten(i, shapes[tensor])))}]"
+
+    def shown(tensor, i):
+        text = texts[f"{tensor}:{i}"]
+        return f"({text})" if text.startswith("-") else text
+
+    symbols, numbers = [], []
+    if view["target"] == "y" and "b" in shapes and len(shapes["y"]) == 4:
+        f = unflatten(index, shapes["y"])[1]
+        symbols.append(f"b[{f}]")
+        numbers.append(texts[f"b:{f}"])
+    for i, j in zip(entry["a"], entry["b"]):
+        symbols.append(f"{name(first, i)}·{name(second, j)}")
+        numbers.append(f"{shown(first, i)}·{shown(second, j)}")
+    target = name(view["target"], index)
+    value = texts[f"{view['target']}:{index}"]
+    if symbols:
+        text = f"{target} = {' + '.join(symbols)}\n  = {' + '.join(numbers)}\n  = {value}"
+    else:
+        text = f"{target} = 0: no window reaches this cell, so nothing flows into it"
     return {
         "target": [f"{view['target']}:{index}"],
         "x": sorted(f"{first}:{i}" for i in set(entry["a"])),
         "w": sorted(f"{second}:{i}" for i in set(entry["b"])),
-        "name": f"{view['target']}[{','.join(map(str, unflatten(index, shape)))}]",
-        "text": entry["text"],
+        "name": target,
+        "text": text,
     }
 
 
@@ -227,7 +253,6 @@ def test_explorer_highlights_sources(site, browser, explorer_case):
     page, number, target, mode = explorer_case
     explorer = site.explorers(page)[number]
     view = next(v for v in explorer["data"]["views"] if v["target"] == target)
-    shape = explorer["shapes"][target]
     driver = browser.driver
     # The tab click below resets the figure (highlights cleared, hint shown), so a page left by the
     # previous case is reused rather than loaded again.
@@ -286,7 +311,7 @@ def test_explorer_highlights_sources(site, browser, explorer_case):
                 chain.send_keys(Keys.TAB)
             chain.perform()
         state = browser.js(STATE, number)
-        want = expected_state(view, index, shape)
+        want = expected_state(view, index, explorer)
         where = f"{page} explorer {number}, {target}:{index} by {mode}"
         if mode == "focus":
             assert state["active"] == f"{target}:{index}", f"{where}: Tab went to {state['active']}"
@@ -294,5 +319,5 @@ def test_explorer_highlights_sources(site, browser, explorer_case):
         assert state["x"] == want["x"], f"{where}: {view['sources'][0]} cells {state['x']}, JSON lists {want['x']}"
         assert state["w"] == want["w"], f"{where}: {view['sources'][1]} cells {state['w']}, JSON lists {want['w']}"
         assert want["name"] in state["sum"], f"{where}: the sum {state['sum']!r} does not name {want['name']}"
-        assert state["sum"] == want["text"], f"{where}: the sum {state['sum']!r} is not the JSON's {want['text']!r}"
+        assert state["sum"] == want["text"], f"{where}: the sum {state['sum']!r} is not the tables' {want['text']!r}"
     assert not browser.errors()

@@ -55,6 +55,7 @@ enum BookPage {
         let marker = { (index: Int) in "<!--convbook-book-part-\(index)-->" }
         let context: [String: Any] = [
             "formulaCount": chapters.reduce(0) { $0 + $1.part.formulas },
+            "scripts": PageScripts.everything,
             "book": book.title, "language": book.language,
             "authors": book.authors.isEmpty ? false : book.authors.joined(separator: ", ") as Any,
             "description": book.description ?? false as Any, "repository": book.repository ?? false as Any,
@@ -95,7 +96,16 @@ enum BookPage {
             var i = at + "data-formula-count=\"".utf8.count
             while i < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[i]) { formulas = formulas * 10 + Int(bytes[i] - 48); i += 1 }
         }
-        return Part(body: Data(body(of: bytes, slug: slug, chapters: chapters)), formulas: formulas)
+        return Part(body: Data(body(of: restoringStyles(bytes), slug: slug, chapters: chapters)), formulas: formulas)
+    }
+
+    /// The page with KaTeX's inline styles back where ``HoistedStyles`` took
+    /// them from (the book has no `<style>` per chapter).
+    private static func restoringStyles(_ bytes: [UInt8]) -> [UInt8] {
+        guard let open = find(Array(HoistedStyles.opening.utf8), in: bytes, from: 0),
+              let close = find(Array(HoistedStyles.closing.utf8), in: bytes, from: open) else { return bytes }
+        let css = String(decoding: bytes[(open + HoistedStyles.opening.utf8.count)..<close], as: UTF8.self)
+        return Array(HoistedStyles.restore(String(decoding: bytes, as: UTF8.self), css: css).utf8)
     }
 
     /// The chapter's body for the book: its `<article>`'s content with ids

@@ -61,7 +61,9 @@ struct BookRenderer {
             site.add("bibliography.html", Data(PageRenderer(book: book.config, pages: pages, theme: theme, typeset: typeset, toolchain: book.toolchain)
                 .extraPage(title: "Bibliography", document: page).utf8), source: bibliographyKey)
         }
-        for (name, data) in theme.assets { site.add(name, data) }
+        for (name, data) in theme.assets {
+            site.add(name, name.hasSuffix(".css") ? Data(StyleSheetComments.removed(from: String(decoding: data, as: UTF8.self)).utf8) : data)
+        }
         try KaTeXAssets.add(to: &site, keeping: published)
         addLedger(reconciled, to: &site)
         // What the footers say of each chapter's last change, kept while its source is the same (``SourceHistory``).

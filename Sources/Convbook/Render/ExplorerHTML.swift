@@ -4,24 +4,21 @@ import Foundation
 /// The receptive-field explorer: the example's tensors as tables whose cells
 /// carry `data-cell="NAME:INDEX"`, one tab per reading (y from x and w, dx from
 /// dy and w, dw from x and dy), and, per target cell, the engine's list of
-/// source cells with the sum written out in numbers. `convbook-explorer.js`
-/// only highlights what this data says.
+/// source cells, with the example's tensors at full precision.
+/// `convbook-explorer.js` highlights what this data says and writes the sum
+/// out in the numbers the page shows.
 enum ExplorerHTML {
     static func render(_ explorer: ExecutionResult.Explorer, downloadPrefix: String) -> String {
         let values = Dictionary(explorer.tensors.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
         var views = [[String: Any]]()
         var tabs = ""
         for view in explorer.views {
-            guard view.sources.count == 2, let target = values[view.target],
-                  let first = values[view.sources[0]], let second = values[view.sources[1]] else { continue }
+            guard view.sources.count == 2, values[view.target] != nil,
+                  values[view.sources[0]] != nil, values[view.sources[1]] != nil else { continue }
+            // Which cells of each source make each cell of the target; convbook-explorer.js writes the sum out.
             var cells = [String: Any]()
             for (index, terms) in view.terms.enumerated() {
-                cells[String(index)] = [
-                    "a": terms.map { $0[0] },
-                    "b": terms.map { $0[1] },
-                    "text": sumText(view, index: index, terms: terms, target: target, first: first, second: second,
-                                    bias: view.target == "y" ? values["b"] : nil),
-                ] as [String: Any]
+                cells[String(index)] = ["a": terms.map { $0[0] }, "b": terms.map { $0[1] }] as [String: Any]
             }
             var panels = view.sources + [view.target]
             if view.target == "y", values["b"] != nil { panels.insert("b", at: 2) }
@@ -56,44 +53,6 @@ enum ExplorerHTML {
     }
     private static func pair(_ values: [Int]) -> String {
         values.count == 2 && values[0] == values[1] ? "\(values[0])" : "(" + values.map(String.init).joined(separator: ", ") + ")"
-    }
-
-    /// "y[0,0,1,1] = b[0] + x[0,0,1,1]·w[0,0,0,0] + … = 0.5 + 2·3 + … = 37".
-    static func sumText(_ view: ExplorerView, index: Int, terms: [[Int]], target: PublishedValue,
-                        first: PublishedValue, second: PublishedValue, bias: PublishedValue?) -> String {
-        guard case .tensor(let targetShape, let targetData, _) = target,
-              case .tensor(let firstShape, let firstData, _) = first,
-              case .tensor(let secondShape, let secondData, _) = second else { return "" }
-        let (a, b) = (view.sources[0], view.sources[1])
-        var symbols = [String](), numbers = [String]()
-        if let bias, case .tensor(_, let biasData, _) = bias, targetShape.count == 4 {
-            let f = unflatten(index, targetShape)[1]
-            symbols.append("b[\(f)]")
-            numbers.append(NumberFormat.value(biasData[f].value))
-        }
-        for term in terms {
-            symbols.append("\(a)[\(unflatten(term[0], firstShape).map(String.init).joined(separator: ","))]·\(b)[\(unflatten(term[1], secondShape).map(String.init).joined(separator: ","))]")
-            numbers.append("\(signed(firstData[term[0]].value))·\(signed(secondData[term[1]].value))")
-        }
-        let name = "\(view.target)[\(unflatten(index, targetShape).map(String.init).joined(separator: ","))]"
-        let value = NumberFormat.value(targetData[index].value)
-        if symbols.isEmpty { return "\(name) = 0: no window reaches this cell, so nothing flows into it" }
-        return "\(name) = \(symbols.joined(separator: " + "))\n  = \(numbers.joined(separator: " + "))\n  = \(value)"
-    }
-
-    private static func signed(_ x: Double) -> String {
-        let text = NumberFormat.value(x)
-        return x < 0 ? "(\(text))" : text
-    }
-
-    static func unflatten(_ index: Int, _ shape: [Int]) -> [Int] {
-        var rest = index
-        var result = [Int](repeating: 0, count: shape.count)
-        for axis in shape.indices.reversed() where shape[axis] > 0 {
-            result[axis] = rest % shape[axis]
-            rest /= shape[axis]
-        }
-        return result
     }
 
     /// The same layer in PyTorch, on the downloaded `.npy` files.

@@ -6,7 +6,7 @@ import ConvbookFormat
 /// and dark mode; every SVG carries a title for screen readers.
 enum FigureSVG {
     static let minimumCellWidth = 38, cellHeight = 26, titleHeight = 22
-    /// The cells' labels: `.fig-text` in the stylesheet sets 11 px monospace.
+    /// The cells' labels: `svg.cb-grid text` in the stylesheet sets 11 px monospace.
     /// Monospace fonts advance 0.55–0.61 em a character (Consolas, Menlo,
     /// DejaVu Sans Mono, Liberation Mono); 0.65 em leaves room for a fallback
     /// font, and `labelMargin` keeps the text off the cell's lines.
@@ -30,20 +30,26 @@ enum FigureSVG {
         return html + "</figure>\n"
     }
 
+    /// A panel as a grid of `<rect>`s, each followed by its `<text>`. The
+    /// markup is kept short (a chapter page may hold a hundred such grids):
+    /// a rect carries only its kind (`fig-window`, `fig-value fig-h3`) and its
+    /// corner; its size is the figure's cell size, set once on the `<svg>`
+    /// (`--cw`, the cell width) and applied by the stylesheet, which also
+    /// centres the labels and colours each after its cell's kind.
     private static func grid(_ panel: FigurePanel, cellWidth: Int) -> String {
         let width = max(panel.columns * cellWidth, 8 * panel.title.count) + 2, height = panel.rows * cellHeight + titleHeight + 2
         let label = "\(panel.title): a \(panel.rows) by \(panel.columns) grid"
-        var svg = "<svg class=\"cb-grid\" role=\"img\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" xmlns=\"http://www.w3.org/2000/svg\">"
+        var svg = "<svg class=\"cb-grid\" role=\"img\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" style=\"--cw:\(cellWidth)px\">"
         svg += "<title>\(OutputHTML.escape(label))</title>"
         svg += "<text class=\"fig-title\" x=\"1\" y=\"15\">\(OutputHTML.escape(panel.title))</text>"
         for r in 0..<panel.rows {
             for c in 0..<panel.columns {
                 let cell = panel.cells[r * panel.columns + c]
                 let x = 1 + c * cellWidth, y = titleHeight + 1 + r * cellHeight
-                var classes = "fig-cell fig-\(cell.k)"
+                var classes = "fig-\(cell.k)"
                 if let hue = cell.h { classes += " fig-h\(hue % 12)" }
-                svg += "<rect class=\"\(classes)\" x=\"\(x)\" y=\"\(y)\" width=\"\(cellWidth)\" height=\"\(cellHeight)\"/>"
-                svg += "<text class=\"fig-text fig-text-\(cell.k)\" x=\"\(x + cellWidth / 2)\" y=\"\(y + cellHeight / 2 + 5)\" text-anchor=\"middle\">\(OutputHTML.escape(NumberFormat.value(cell.v.value)))</text>"
+                svg += "<rect class=\"\(classes)\" x=\"\(x)\" y=\"\(y)\"/>"
+                svg += "<text x=\"\(x + cellWidth / 2)\" y=\"\(y + cellHeight / 2 + 5)\">\(OutputHTML.escape(NumberFormat.value(cell.v.value)))</text>"
             }
         }
         return svg + "</svg>\n"

@@ -45,7 +45,7 @@ enum MathText {
 
     /// Commands that only style or size what follows, or their argument: dropped, the argument kept.
     static let transparent: Set<String> = [
-        "text", "textrm", "textit", "textbf", "texttt", "textsf", "mathrm", "mathit", "mathbf", "mathsf",
+        "text", "textrm", "textit", "textbf", "texttt", "textsf", "mathrm", "mathit", "mathbf", "mathsf", "pmb",
         "mathtt", "mathcal", "mathbb", "mathfrak", "boldsymbol", "bm", "operatorname", "mbox", "hbox",
         "displaystyle", "textstyle", "scriptstyle", "left", "right", "big", "Big", "bigg", "Bigg",
         "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "middle", "limits", "nolimits", "substack",

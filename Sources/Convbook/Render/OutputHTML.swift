@@ -113,13 +113,17 @@ enum OutputHTML {
                     let isPadding = padding.map { p in
                         (shape.count >= 2 && (i < p[0] || i >= rows - p[0])) || j < p[1] || j >= columns - p[1]
                     } ?? false
-                    var attributes = isPadding ? " class=\"cb-pad\"" : ""
-                    if let cellPrefix { attributes += " data-cell=\"\(cellPrefix):\(slice * sliceSize + i * columns + j)\"" }
+                    var classes = isPadding ? ["cb-pad"] : []
+                    var style = ""
                     if heatmap && largest > 0 && x.isFinite && x != 0 {
-                        // Red for positive, blue for negative, stronger for larger magnitudes.
-                        let alpha = NumberFormat.fixed(0.65 * abs(x) / largest)
-                        attributes += x > 0 ? " style=\"background: rgba(214, 39, 40, \(alpha))\"" : " style=\"background: rgba(31, 119, 180, \(alpha))\""
+                        // Red for positive, blue for negative (the stylesheet's td.cb-pos, td.cb-neg), more
+                        // opaque for larger magnitudes: the opacity is the cell's --a.
+                        classes.append(x > 0 ? "cb-pos" : "cb-neg")
+                        style = " style=\"--a:\(NumberFormat.fixed(0.65 * abs(x) / largest))\""
                     }
+                    var attributes = classes.isEmpty ? "" : " class=\"\(classes.joined(separator: " "))\""
+                    if let cellPrefix { attributes += " data-cell=\"\(cellPrefix):\(slice * sliceSize + i * columns + j)\"" }
+                    attributes += style
                     html += "<td\(attributes)>"
                     html += NumberFormat.value(x) + "</td>"
                 }

@@ -35,12 +35,15 @@ struct PageRenderer {
 
     func chapterPage(_ index: Int, _ chapter: ChapterInput) -> String {
         let body = MarkdownHTMLRenderer(unsafe: true, escapeRawHTML: !book.rawHTML, typeset: typeset, focusableScrollers: true).render(chapter.document)
+        let (hoisted, styles) = HoistedStyles.hoist(body)
         let headings = chapter.document.root.headings
         let page = pages[index]
         var context = common(title: "\(page.title) · \(book.title)", description: page.summary)
         context["hasMenu"] = true
-        context["body"] = body
+        context["body"] = hoisted
+        if !styles.isEmpty { context["hoistedStyles"] = HoistedStyles.opening + styles + HoistedStyles.closing }
         context["recompute"] = body.contains("<figure class=\"cb-explorer\"") || body.contains("<figure class=\"cb-params\"")
+        context["scripts"] = PageScripts.files(forBody: body)
         context["formulaCount"] = MathCollector.occurrences(in: chapter.document, file: "").count
         context["chapters"] = pages.enumerated().map { i, p in ["href": p.href, "title": p.title, "current": i == index] as [String: Any] }
         context["toc"] = headings.filter { $0.level == 2 || $0.level == 3 }.map { ["level": $0.level, "id": $0.id, "text": $0.text] as [String: Any] }
@@ -62,7 +65,11 @@ struct PageRenderer {
     func extraPage(title: String, document: MarkdownDocument) -> String {
         var context = common(title: "\(title) · \(book.title)", description: nil)
         context["hasMenu"] = true
-        context["body"] = MarkdownHTMLRenderer(unsafe: true, escapeRawHTML: !book.rawHTML, typeset: typeset, focusableScrollers: true).render(document)
+        let body = MarkdownHTMLRenderer(unsafe: true, escapeRawHTML: !book.rawHTML, typeset: typeset, focusableScrollers: true).render(document)
+        let (hoisted, styles) = HoistedStyles.hoist(body)
+        context["body"] = hoisted
+        if !styles.isEmpty { context["hoistedStyles"] = HoistedStyles.opening + styles + HoistedStyles.closing }
+        context["scripts"] = PageScripts.files(forBody: body)
         context["formulaCount"] = 0
         context["chapters"] = pages.map { ["href": $0.href, "title": $0.title, "current": false] as [String: Any] }
         let headings = document.root.headings
@@ -75,6 +82,7 @@ struct PageRenderer {
     func indexPage(hasBibliography: Bool = false) -> String {
         var context = common(title: book.title, description: book.description)
         context["hasBibliography"] = hasBibliography
+        context["scripts"] = PageScripts.files(forBody: "")
         if let introduction = book.description { context["introduction"] = introduction }
         // A missing summary is left out of the context, not put in as an empty Optional (which Mustache prints as "nil").
         context["chapters"] = pages.map { page -> [String: Any] in

@@ -1,13 +1,15 @@
 // convbook-explorer.js: the receptive-field explorer (Convbook.explorer).
 // Every cell of the target tensor (y, dx or dw) lists the cells of the two
-// source tensors that produced it, and the sum written out with their numbers.
-// Those lists come from the engine at build time (the JSON in the figure);
-// this script only highlights them. The readings are tabs (the ARIA tabs
+// source tensors that produced it. Those lists come from the engine at build
+// time (the JSON in the figure, with the example's tensors at full
+// precision); this script highlights them and writes out the sum they make,
+// in the numbers the page shows (`sumText`). Needs convbook-numbers.js. The readings are tabs (the ARIA tabs
 // pattern: arrow keys, Home and End, one tab panel); a click or tap on a cell
 // scrolls the page just enough to show every highlighted cell with it.
 "use strict";
 
 (function (root) {
+  const { formatValue } = root.Convbook.numbers;
   let made = 0;
 
   function setUp(figure) {
@@ -39,7 +41,7 @@
       cell.classList.add("hl-target");
       for (const i of entry.a) mark(view.sources[0], i, "hl-source-x");
       for (const i of entry.b) mark(view.sources[1], i, "hl-source-w");
-      sum.textContent = entry.text;
+      sum.textContent = sumText(view, Number(index), entry, data.example.tensors);
       return true;
     };
     const mark = (tensor, index, className) => {
@@ -141,5 +143,47 @@
     window.scrollBy({ top: delta, behavior: still ? "auto" : "smooth" });
   }
 
-  (root.Convbook = root.Convbook || {}).explorer = { setUp };
+  // The sum that makes cell `index` of the view's target, written out twice,
+  // in names and in the numbers the page shows, then its value:
+  //   y[0,0,1,1] = b[0] + x[0,0,1,1]·w[0,0,0,0] + …
+  //     = 0.5 + 2·3 + …
+  //     = 37
+  // `entry` pairs the source cells (entry.a[k] of the first source with
+  // entry.b[k] of the second); `tensors` are the example's, {name: {shape, data}}.
+  // y's sum starts with the bias of the cell's filter when the example has one.
+  function sumText(view, index, entry, tensors) {
+    const [a, b] = view.sources;
+    const target = tensors[view.target];
+    const name = `${view.target}[${unflatten(index, target.shape).join(",")}]`;
+    const symbols = [], numbers = [];
+    if (view.target === "y" && tensors.b && target.shape.length === 4) {
+      const f = unflatten(index, target.shape)[1];
+      symbols.push(`b[${f}]`);
+      numbers.push(formatValue(Number(tensors.b.data[f])));
+    }
+    entry.a.forEach((i, k) => {
+      const j = entry.b[k];
+      symbols.push(`${a}[${unflatten(i, tensors[a].shape).join(",")}]·${b}[${unflatten(j, tensors[b].shape).join(",")}]`);
+      numbers.push(`${signed(Number(tensors[a].data[i]))}·${signed(Number(tensors[b].data[j]))}`);
+    });
+    if (symbols.length === 0) return `${name} = 0: no window reaches this cell, so nothing flows into it`;
+    return `${name} = ${symbols.join(" + ")}\n  = ${numbers.join(" + ")}\n  = ${formatValue(Number(target.data[index]))}`;
+  }
+
+  const signed = (x) => (x < 0 ? `(${formatValue(x)})` : formatValue(x));
+
+  // Row-major index → coordinates.
+  function unflatten(index, shape) {
+    const result = new Array(shape.length).fill(0);
+    let rest = index;
+    for (let axis = shape.length - 1; axis >= 0; axis -= 1) {
+      if (shape[axis] > 0) {
+        result[axis] = rest % shape[axis];
+        rest = Math.floor(rest / shape[axis]);
+      }
+    }
+    return result;
+  }
+
+  (root.Convbook = root.Convbook || {}).explorer = { setUp, sumText };
 })(globalThis);
