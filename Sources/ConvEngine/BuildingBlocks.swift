@@ -38,7 +38,17 @@ private struct SpatialView {
 /// pad(Tensor(vector: [1, 2]), 2)               // [0, 0, 1, 2, 0, 0]
 /// ```
 public func pad(_ t: Tensor, _ p: HW) -> Tensor {
-    pad(t, top: p.height, bottom: p.height, left: p.width, right: p.width)
+    pad(t, Padding(p))
+}
+
+/// Zero padding with its own amount on each side: `x_pad` for a layer whose
+/// padding differs between the sides (a vector takes only `left` and `right`).
+///
+/// ```swift
+/// pad(Tensor(matrix: [[1, 2], [3, 4]]), Padding(top: 0, bottom: 1, left: 0, right: 1))   // 3 × 3, zeros below and right
+/// ```
+public func pad(_ t: Tensor, _ p: Padding) -> Tensor {
+    pad(t, top: p.top, bottom: p.bottom, left: p.left, right: p.right)
 }
 
 /// Zero padding with a separate amount on each side.
@@ -62,12 +72,20 @@ public func pad(_ t: Tensor, top: Int, bottom: Int, left: Int, right: Int) -> Te
 /// left and right of every matrix: the inverse of ``pad(_:_:)``, and how dx is
 /// recovered from dx_pad.
 public func crop(_ t: Tensor, _ p: HW) -> Tensor {
-    let v = SpatialView(t)
-    let ph = v.heightPart(p), pw = p.width
     require(p.height >= 0 && p.width >= 0, "crop amounts must be non-negative, got \(p)")
-    require(2 * ph <= v.height && 2 * pw <= v.width,
-                 "cannot crop \(p) from each side of a \(v.height) × \(v.width) matrix")
-    return window(t, rowStart: ph, rows: v.height - 2 * ph, columnStart: pw, columns: v.width - 2 * pw)
+    return crop(t, Padding(p))
+}
+
+/// Removes `p.top` rows from the top, `p.bottom` from the bottom, `p.left` and
+/// `p.right` columns from the sides of every matrix (a vector loses only `left`
+/// and `right`): the inverse of padding each side by its own amount.
+public func crop(_ t: Tensor, _ p: Padding) -> Tensor {
+    let v = SpatialView(t)
+    let (top, bottom) = v.isVector ? (0, 0) : (p.top, p.bottom)
+    require(p.top >= 0 && p.bottom >= 0 && p.left >= 0 && p.right >= 0, "crop amounts must be non-negative, got \(p)")
+    require(top + bottom <= v.height && p.left + p.right <= v.width,
+            "cannot crop \(p) from the sides of a \(v.height) × \(v.width) matrix")
+    return window(t, rowStart: top, rows: v.height - top - bottom, columnStart: p.left, columns: v.width - p.left - p.right)
 }
 
 /// The `rows × columns` block of every matrix starting at `(rowStart, columnStart)`.
@@ -207,6 +225,8 @@ public func convolve(_ a: Tensor, _ k: Tensor, mode: CorrelationMode = .valid,
 ///
 ///     y[n, f] = b[f] + Σ_c crossCorrelate(pad(x[n, c], p), w[f, c], valid, stride s, dilation d)
 ///
+/// (p being the padding of each side).
+///
 /// Equal to ``convForward(_:_:_:_:)`` for every parameter combination.
 public func convForwardByBlocks(_ x: Tensor, _ w: Tensor, _ b: Tensor? = nil,
                                 _ parameters: ConvParameters = ConvParameters()) -> Tensor {
@@ -218,7 +238,7 @@ public func convForwardByBlocks(_ x: Tensor, _ w: Tensor, _ b: Tensor? = nil,
             let firstChannel = g.group(ofFilter: f) * g.channelsPerGroup
             var y = Tensor(repeating: b?[f] ?? 0, shape: [g.outHeight, g.outWidth])
             for c in 0..<g.channelsPerGroup {
-                y += crossCorrelate(pad(image.slice(firstChannel + c), parameters.padding), w.slice(f).slice(c),
+                y += crossCorrelate(pad(image.slice(firstChannel + c), parameters.paddingSides), w.slice(f).slice(c),
                                     mode: .valid, stride: parameters.stride, dilation: parameters.dilation)
             }
             maps.append(y)
@@ -241,8 +261,8 @@ public func convForwardByBlocks(_ x: Tensor, _ w: Tensor, _ b: Tensor? = nil,
 public func convBackwardByBlocks(_ dy: Tensor, _ x: Tensor, _ w: Tensor,
                                  _ parameters: ConvParameters = ConvParameters()) -> ConvGradients {
     let g = ConvGeometry.require(x: x, w: w, dy: dy, parameters: parameters)
-    let (s, p, d) = (parameters.stride, parameters.padding, parameters.dilation)
-    let paddedHeight = g.H + 2 * p.height, paddedWidth = g.W + 2 * p.width
+    let (s, p, d) = (parameters.stride, parameters.paddingSides, parameters.dilation)
+    let paddedHeight = g.H + p.top + p.bottom, paddedWidth = g.W + p.left + p.right
 
     var db = Tensor(zeros: [g.F])
     for f in 0..<g.F {

@@ -28,25 +28,48 @@ public struct HW: Hashable, Sendable, ExpressibleByIntegerLiteral, CustomStringC
 /// The hyper-parameters of a 2-D convolution layer: stride s, zero padding p,
 /// dilation d (each per axis) and groups.
 ///
+/// The padding is symmetric (p zeros on both sides of each axis) unless it is
+/// given side by side as a ``Padding``; the symmetric p is the special case.
+///
 /// ```swift
 /// let p = ConvParameters(stride: 2, padding: 1)
 /// let q = ConvParameters(stride: HW(height: 1, width: 2), dilation: 2, groups: 4)
+/// let r = ConvParameters(padding: Padding(top: 0, bottom: 1, left: 0, right: 1))
 /// ```
 public struct ConvParameters: Hashable, Sendable, CustomStringConvertible {
     public var stride: HW
-    public var padding: HW
+    /// The zeros on each side of the image.
+    public var paddingSides: Padding
     public var dilation: HW
     public var groups: Int
 
     public init(stride: HW = 1, padding: HW = 0, dilation: HW = 1, groups: Int = 1) {
+        self.init(stride: stride, padding: Padding(padding), dilation: dilation, groups: groups)
+    }
+
+    /// A layer with its own padding on each side.
+    public init(stride: HW = 1, padding: Padding, dilation: HW = 1, groups: Int = 1) {
         self.stride = stride
-        self.padding = padding
+        self.paddingSides = padding
         self.dilation = dilation
         self.groups = groups
     }
 
+    /// The symmetric padding p: `p.height` rows above and below, `p.width`
+    /// columns left and right. Setting it sets all four sides. Reading it from
+    /// a layer whose padding differs between the two sides of an axis stops the
+    /// program (there is no single p): read ``paddingSides`` there.
+    public var padding: HW {
+        get {
+            require(paddingSides.isSymmetric,
+                    "the padding \(paddingSides) is not symmetric, so it has no single p: read paddingSides")
+            return paddingSides.low
+        }
+        set { paddingSides = Padding(newValue) }
+    }
+
     public var description: String {
-        "stride \(stride), padding \(padding), dilation \(dilation), groups \(groups)"
+        "stride \(stride), padding \(paddingSides), dilation \(dilation), groups \(groups)"
     }
 }
 
@@ -65,13 +88,27 @@ public struct ConvError: Error, Equatable, CustomStringConvertible {
 /// outputLength(input: 5, kernel: 3, stride: 2, padding: 1)   // 3
 /// ```
 public func outputLength(input n: Int, kernel k: Int, stride s: Int = 1, padding p: Int = 0, dilation d: Int = 1) -> Int? {
-    guard let span = spanOfWindows(input: n, kernel: k, padding: p, dilation: d), span >= 0, s >= 1 else { return nil }
+    outputLength(input: n, kernel: k, stride: s, paddingLow: p, paddingHigh: p, dilation: d)
+}
+
+/// The output length of one axis padded with `paddingLow` zeros before the
+/// input and `paddingHigh` after it:
+/// `floor((n + p_low + p_high - d(k - 1) - 1) / s) + 1`, or nil when the window
+/// does not fit (or the numbers are too large for `Int`).
+///
+/// ```swift
+/// outputLength(input: 4, kernel: 2, paddingLow: 0, paddingHigh: 1)   // 4
+/// ```
+public func outputLength(input n: Int, kernel k: Int, stride s: Int = 1, paddingLow: Int, paddingHigh: Int,
+                         dilation d: Int = 1) -> Int? {
+    guard let span = spanOfWindows(input: n, kernel: k, paddingLow: paddingLow, paddingHigh: paddingHigh, dilation: d),
+          span >= 0, s >= 1 else { return nil }
     return span / s + 1
 }
 
-/// `n + 2p - d(k - 1) - 1`, or nil when it overflows `Int`.
-func spanOfWindows(input n: Int, kernel k: Int, padding p: Int, dilation d: Int) -> Int? {
-    checkedSum([n, checkedProduct([2, p]), checkedProduct([-d, k - 1]), -1])
+/// `n + p_low + p_high - d(k - 1) - 1`, or nil when it overflows `Int`.
+func spanOfWindows(input n: Int, kernel k: Int, paddingLow: Int, paddingHigh: Int, dilation d: Int) -> Int? {
+    checkedSum([n, paddingLow, paddingHigh, checkedProduct([-d, k - 1]), -1])
 }
 
 /// The product of `factors`, or nil when it overflows `Int`.
@@ -130,8 +167,9 @@ public struct ConvGeometry: Hashable, Sendable {
                 throw ConvError("\(name) must be at least 1, got \(value)")
             }
         }
-        guard p.padding.height >= 0, p.padding.width >= 0 else {
-            throw ConvError("padding must be non-negative, got \(p.padding)")
+        let sides = p.paddingSides
+        guard sides.top >= 0, sides.bottom >= 0, sides.left >= 0, sides.right >= 0 else {
+            throw ConvError("padding must be non-negative, got \(sides)")
         }
         guard p.groups >= 1 else { throw ConvError("groups must be at least 1, got \(p.groups)") }
         let (N, C, H, W) = (input[0], input[1], input[2], input[3])
@@ -147,22 +185,29 @@ public struct ConvGeometry: Hashable, Sendable {
         guard Cg == C / p.groups else {
             throw ConvError("weight shape \(weight) needs C/groups = \(C)/\(p.groups) = \(C / p.groups) channels in axis 1, got \(Cg)")
         }
+        // The padding as the formulas print it: 2p when symmetric, p_low + p_high otherwise.
+        let (rowPadding, columnPadding) = sides.isSymmetric
+            ? (("2p", "2·\(sides.top)"), ("2p", "2·\(sides.left)"))
+            : (("p_top + p_bottom", "\(sides.top) + \(sides.bottom)"), ("p_left + p_right", "\(sides.left) + \(sides.right)"))
         // Sizes too large for Int: say so, rather than trap in the arithmetic below.
-        for (axis, n, k, pad, d) in [("height", H, HH, p.padding.height, p.dilation.height), ("width", W, WW, p.padding.width, p.dilation.width)] {
-            guard spanOfWindows(input: n, kernel: k, padding: pad, dilation: d) != nil,
-                  checkedSum([n, checkedProduct([2, pad])]) != nil else {
-                throw ConvError("the \(axis) numbers are too large: \(axis == "height" ? "H" : "W") + 2p - d(k - 1) - 1 with \(axis == "height" ? "H" : "W") = \(n), p = \(pad), d = \(d), k = \(k) does not fit in a 64-bit integer")
+        for (axis, n, k, low, high, d) in [("height", H, HH, sides.top, sides.bottom, p.dilation.height),
+                                           ("width", W, WW, sides.left, sides.right, p.dilation.width)] {
+            guard spanOfWindows(input: n, kernel: k, paddingLow: low, paddingHigh: high, dilation: d) != nil,
+                  checkedSum([n, low, high]) != nil else {
+                let (size, padding) = axis == "height" ? ("H", rowPadding.0) : ("W", columnPadding.0)
+                let amounts = low == high ? "p = \(low)" : "p_low = \(low), p_high = \(high)"
+                throw ConvError("the \(axis) numbers are too large: \(size) + \(padding) - d(k - 1) - 1 with \(size) = \(n), \(amounts), d = \(d), k = \(k) does not fit in a 64-bit integer")
             }
         }
         guard let outHeight = outputLength(input: H, kernel: HH, stride: p.stride.height,
-                                           padding: p.padding.height, dilation: p.dilation.height) else {
-            throw ConvError("no output rows: H + 2p - d(HH - 1) - 1 = \(H) + 2·\(p.padding.height) - \(p.dilation.height)·(\(HH) - 1) - 1 = \(H + 2 * p.padding.height - p.dilation.height * (HH - 1) - 1) < 0")
+                                           paddingLow: sides.top, paddingHigh: sides.bottom, dilation: p.dilation.height) else {
+            throw ConvError("no output rows: H + \(rowPadding.0) - d(HH - 1) - 1 = \(H) + \(rowPadding.1) - \(p.dilation.height)·(\(HH) - 1) - 1 = \(H + sides.top + sides.bottom - p.dilation.height * (HH - 1) - 1) < 0")
         }
         guard let outWidth = outputLength(input: W, kernel: WW, stride: p.stride.width,
-                                          padding: p.padding.width, dilation: p.dilation.width) else {
-            throw ConvError("no output columns: W + 2p - d(WW - 1) - 1 = \(W) + 2·\(p.padding.width) - \(p.dilation.width)·(\(WW) - 1) - 1 = \(W + 2 * p.padding.width - p.dilation.width * (WW - 1) - 1) < 0")
+                                          paddingLow: sides.left, paddingHigh: sides.right, dilation: p.dilation.width) else {
+            throw ConvError("no output columns: W + \(columnPadding.0) - d(WW - 1) - 1 = \(W) + \(columnPadding.1) - \(p.dilation.width)·(\(WW) - 1) - 1 = \(W + sides.left + sides.right - p.dilation.width * (WW - 1) - 1) < 0")
         }
-        let paddedH = H + 2 * p.padding.height, paddedW = W + 2 * p.padding.width
+        let paddedH = H + sides.top + sides.bottom, paddedW = W + sides.left + sides.right
         guard checkedProduct([N, F, outHeight, outWidth]) != nil, checkedProduct([N, C, paddedH, paddedW]) != nil,
               checkedProduct([C / p.groups, HH, WW, N, outHeight, outWidth]) != nil else {
             throw ConvError("the layer is too large: an output of \(N)·\(F)·\(outHeight)·\(outWidth) or a padded input of \(N)·\(C)·\(paddedH)·\(paddedW) elements does not fit in a 64-bit integer")

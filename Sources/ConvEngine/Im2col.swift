@@ -11,7 +11,8 @@
 //
 // im2col. For image n and group g, the K × Q matrix
 //   X_ng[(c, a, b), (i, j)] = x_pad[n, g·Cg + c, s·i + d·a, s·j + d·b]
-// where x_pad is x with p zeros around each image: column (i, j) is the
+// where x_pad is x with the padding's zeros around each image (p_top rows
+// above, p_bottom below, p_left and p_right columns beside): column (i, j) is the
 // receptive field of output (i, j), and taps that land in the padding read 0.
 //
 // Forward. In row-major order w already is the F × K matrix W (row f holds
@@ -267,15 +268,16 @@ private func floorDivide(_ a: Int, _ b: Int) -> Int {
 private func forEachTap(_ g: ConvGeometry, group: Int,
                         _ body: (_ row: Int, _ plane: Int, _ rows: Range<Int>, _ columns: Range<Int>,
                                  _ rowOffset: Int, _ columnOffset: Int) -> Void) {
-    let (s, p, d) = (g.parameters.stride, g.parameters.padding, g.parameters.dilation)
+    // Only the zeros before the image shift the taps; those after it only add outputs.
+    let (s, p, d) = (g.parameters.stride, g.parameters.paddingSides, g.parameters.dilation)
     var row = 0
     for c in 0..<g.channelsPerGroup {
         let plane = (group * g.channelsPerGroup + c) * g.H * g.W
         for a in 0..<g.HH {
-            let rowOffset = d.height * a - p.height
+            let rowOffset = d.height * a - p.top
             let rows = validOutputs(g.outHeight, inputs: g.H, stride: s.height, offset: rowOffset)
             for b in 0..<g.WW {
-                let columnOffset = d.width * b - p.width
+                let columnOffset = d.width * b - p.left
                 let columns = validOutputs(g.outWidth, inputs: g.W, stride: s.width, offset: columnOffset)
                 body(row, plane, rows, columns, rowOffset, columnOffset)
                 row += 1

@@ -22,8 +22,9 @@ public struct ConvGradients: Equatable, Sendable {
 ///
 ///     y[n, f, i, j] = b[f] + Σ_c Σ_a Σ_b  x_pad[n, c, s·i + d·a, s·j + d·b] · w[f, c, a, b]
 ///
-/// where `x_pad` is `x` with `p` zeros around each image, and `c` runs over the
-/// channels of filter `f`'s group. x is (N, C, H, W), w is (F, C/groups, HH, WW),
+/// where `x_pad` is `x` with the padding's zeros around each image (p on every
+/// side, or top, bottom, left and right rows and columns of their own), and `c`
+/// runs over the channels of filter `f`'s group. x is (N, C, H, W), w is (F, C/groups, HH, WW),
 /// b is (F) or nil for no bias; y is (N, F, H', W').
 ///
 /// ```swift
@@ -35,7 +36,7 @@ public func convForward(_ x: Tensor, _ w: Tensor, _ b: Tensor? = nil,
                         _ parameters: ConvParameters = ConvParameters()) -> Tensor {
     let g = ConvGeometry.require(x: x, w: w, b: b, parameters: parameters)
     let (s, d) = (parameters.stride, parameters.dilation)
-    let xPad = pad(x, parameters.padding)
+    let xPad = pad(x, parameters.paddingSides)
     var y = Tensor(zeros: g.outputShape)
     for n in 0..<g.N {
         for f in 0..<g.F {
@@ -68,13 +69,14 @@ public func convForward(_ x: Tensor, _ w: Tensor, _ b: Tensor? = nil,
 ///     db[f]                                 += dy[n, f, i, j]
 ///
 /// and dx is dx_pad with the padding cropped away. Input rows and columns that
-/// no window reaches (when the stride does not divide H + 2p - d(HH-1) - 1)
+/// no window reaches (when the stride does not divide H + 2p - d(HH-1) - 1, or
+/// H + p_top + p_bottom - d(HH-1) - 1 with a padding of its own on each side)
 /// receive no contribution and keep a zero gradient.
 public func convBackward(_ dy: Tensor, _ x: Tensor, _ w: Tensor,
                          _ parameters: ConvParameters = ConvParameters()) -> ConvGradients {
     let g = ConvGeometry.require(x: x, w: w, dy: dy, parameters: parameters)
     let (s, d) = (parameters.stride, parameters.dilation)
-    let xPad = pad(x, parameters.padding)
+    let xPad = pad(x, parameters.paddingSides)
     var dxPad = Tensor(zeros: xPad.shape)
     var dw = Tensor(zeros: w.shape)
     var db = Tensor(zeros: [g.F])
@@ -99,7 +101,7 @@ public func convBackward(_ dy: Tensor, _ x: Tensor, _ w: Tensor,
             }
         }
     }
-    return ConvGradients(dx: crop(dxPad, parameters.padding).computed(from: dy, w),
+    return ConvGradients(dx: crop(dxPad, parameters.paddingSides).computed(from: dy, w),
                          dw: dw.computed(from: dy, x), db: db.computed(from: dy))
 }
 
@@ -113,8 +115,8 @@ public func convBackward(_ dy: Tensor, _ x: Tensor, _ w: Tensor,
 public func convBackwardInputGather(_ dy: Tensor, _ x: Tensor, _ w: Tensor,
                                     _ parameters: ConvParameters = ConvParameters()) -> Tensor {
     let g = ConvGeometry.require(x: x, w: w, dy: dy, parameters: parameters)
-    let (s, d, p) = (parameters.stride, parameters.dilation, parameters.padding)
-    var dxPad = Tensor(zeros: [g.N, g.C, g.H + 2 * p.height, g.W + 2 * p.width])
+    let (s, d, p) = (parameters.stride, parameters.dilation, parameters.paddingSides)
+    var dxPad = Tensor(zeros: [g.N, g.C, g.H + p.top + p.bottom, g.W + p.left + p.right])
     for n in 0..<g.N {
         for c in 0..<g.C {
             let group = c / g.channelsPerGroup

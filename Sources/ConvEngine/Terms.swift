@@ -34,12 +34,12 @@ extension ConvGeometry {
     /// The terms of `y[n, f, i, j] = b[f] + Σ_c Σ_a Σ_b x_pad[n, c, s·i + d·a, s·j + d·b] · w[f, c, a, b]`:
     /// pairs (index into x, index into w).
     public func outputTerms(n: Int, f: Int, i: Int, j: Int) -> [Term] {
-        let p = parameters.padding
+        let p = parameters.paddingSides
         let firstChannel = group(ofFilter: f) * channelsPerGroup
         var terms = [Term]()
         for c in 0..<channelsPerGroup {
             for (k, tap) in windowTaps(outputRow: i, outputColumn: j, kernelHeight: HH, kernelWidth: WW, parameters).enumerated() {
-                let row = tap.row - p.height, column = tap.column - p.width
+                let row = tap.row - p.top, column = tap.column - p.left
                 guard row >= 0, row < H, column >= 0, column < W else { continue }
                 let xIndex = ((n * C + firstChannel + c) * H + row) * W + column
                 let wIndex = (f * channelsPerGroup + c) * HH * WW + k
@@ -53,15 +53,15 @@ extension ConvGeometry {
     /// (i, j) whose window put tap (a, b) on input pixel (r, q) (the gather view):
     /// pairs (index into dy, index into w).
     public func inputGradientTerms(n: Int, c: Int, r: Int, q: Int) -> [Term] {
-        let (s, d, p) = (parameters.stride, parameters.dilation, parameters.padding)
+        let (s, d, p) = (parameters.stride, parameters.dilation, parameters.paddingSides)
         let group = c / channelsPerGroup, localChannel = c % channelsPerGroup
         var terms = [Term]()
         for f in (group * filtersPerGroup)..<((group + 1) * filtersPerGroup) {
             for a in 0..<HH {
-                let rowSpan = r + p.height - d.height * a
+                let rowSpan = r + p.top - d.height * a
                 guard rowSpan >= 0, rowSpan % s.height == 0, rowSpan / s.height < outHeight else { continue }
                 for b in 0..<WW {
-                    let columnSpan = q + p.width - d.width * b
+                    let columnSpan = q + p.left - d.width * b
                     guard columnSpan >= 0, columnSpan % s.width == 0, columnSpan / s.width < outWidth else { continue }
                     let dyIndex = ((n * F + f) * outHeight + rowSpan / s.height) * outWidth + columnSpan / s.width
                     let wIndex = ((f * channelsPerGroup + localChannel) * HH + a) * WW + b
@@ -75,15 +75,15 @@ extension ConvGeometry {
     /// The terms of `dw[f, c, a, b] = Σ_n Σ_i Σ_j dy[n, f, i, j] · x_pad[n, c, s·i + d·a, s·j + d·b]`:
     /// pairs (index into x, index into dy).
     public func weightGradientTerms(f: Int, c: Int, a: Int, b: Int) -> [Term] {
-        let (s, d, p) = (parameters.stride, parameters.dilation, parameters.padding)
+        let (s, d, p) = (parameters.stride, parameters.dilation, parameters.paddingSides)
         let channel = group(ofFilter: f) * channelsPerGroup + c
         var terms = [Term]()
         for n in 0..<N {
             for i in 0..<outHeight {
-                let row = s.height * i + d.height * a - p.height
+                let row = s.height * i + d.height * a - p.top
                 guard row >= 0, row < H else { continue }
                 for j in 0..<outWidth {
-                    let column = s.width * j + d.width * b - p.width
+                    let column = s.width * j + d.width * b - p.left
                     guard column >= 0, column < W else { continue }
                     let xIndex = ((n * C + channel) * H + row) * W + column
                     let dyIndex = ((n * F + f) * outHeight + i) * outWidth + j

@@ -77,6 +77,9 @@ public func explore(_ x: Tensor, _ w: Tensor, _ b: Tensor? = nil, _ parameters: 
         })
     }
     let p = parameters
+    guard p.paddingSides.isSymmetric else {
+        fatalError("explore: the browser's explorer takes a symmetric padding p, got \(p.paddingSides)")
+    }
     RecordChannel.emit(.explore(.init(
         at: RecordChannel.site(file, line, column), label: label,
         parameters: ExplorerParameters(stride: [p.stride.height, p.stride.width], padding: [p.padding.height, p.padding.width],

@@ -24,6 +24,9 @@ public func exploreParameters(input: HW, filter: HW, _ parameters: ConvParameter
                               file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) {
     let p = parameters
     guard p.groups == 1 else { fatalError("exploreParameters: the explorer shows groups = 1 layers") }
+    guard p.paddingSides.isSymmetric else {
+        fatalError("exploreParameters: the explorer takes a symmetric padding p, got \(p.paddingSides)")
+    }
     let initial = LayerSettings(H: input.height, W: input.width, HH: filter.height, WW: filter.width,
                                 sh: p.stride.height, sw: p.stride.width, ph: p.padding.height, pw: p.padding.width,
                                 dh: p.dilation.height, dw: p.dilation.width, C: channels, F: filters)

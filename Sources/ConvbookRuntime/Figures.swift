@@ -63,13 +63,13 @@ public func showWindows(_ x: Tensor, kernel: HW, _ parameters: ConvParameters = 
                         name: String = "y", _ caption: String? = nil, tolerance: Tolerance? = nil,
                         file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) {
     requireMatrix(x, "showWindows")
-    let p = parameters.padding
+    let p = parameters.paddingSides
     let padded = pad(x, p)
     let (rows, columns) = (padded.shape[0], padded.shape[1])
     guard let outRows = outputLength(input: x.shape[0], kernel: kernel.height, stride: parameters.stride.height,
-                                     padding: p.height, dilation: parameters.dilation.height),
+                                     paddingLow: p.top, paddingHigh: p.bottom, dilation: parameters.dilation.height),
           let outColumns = outputLength(input: x.shape[1], kernel: kernel.width, stride: parameters.stride.width,
-                                        padding: p.width, dilation: parameters.dilation.width) else {
+                                        paddingLow: p.left, paddingHigh: p.right, dilation: parameters.dilation.width) else {
         fatalError("showWindows: a \(kernel) kernel does not fit in x \(x.shape) with \(parameters)")
     }
     var panels = [FigureGrid]()
@@ -80,7 +80,7 @@ public func showWindows(_ x: Tensor, kernel: HW, _ parameters: ConvParameters = 
         var cells = [FigureCell]()
         for r in 0..<rows {
             for c in 0..<columns {
-                let isPadding = r < p.height || r >= rows - p.height || c < p.width || c >= columns - p.width
+                let isPadding = r < p.top || r >= rows - p.bottom || c < p.left || c >= columns - p.right
                 let index = r * columns + c
                 let kind: FigureCell.Kind = taps.contains(index) ? (isPadding ? .windowPad : .window) : (isPadding ? .pad : .value)
                 cells.append(FigureCell(value: padded[r, c], kind: kind))

@@ -14,7 +14,9 @@ struct ConvCommand: ParsableCommand {
         discussion: """
         Writes DIR/output.npy and, with --grad-output, DIR/grad_input.npy, grad_weight.npy and \
         grad_bias.npy (PyTorch's names; no --bias means a zero bias). Shapes are NCHW for the \
-        input and (F, C/groups, HH, WW) for the weight, as in torch.nn.functional.conv2d.
+        input and (F, C/groups, HH, WW) for the weight, as in torch.nn.functional.conv2d; with \
+        --layout nhwc they are channels last, as in TensorFlow: input, grad-output and results \
+        (N, H, W, C), weight and grad_weight (HH, WW, C/groups, F).
 
         Example:
           convbook conv --input x.npy --weight w.npy --bias b.npy --grad-output dy.npy \\
@@ -28,9 +30,12 @@ struct ConvCommand: ParsableCommand {
     @Option(name: .customLong("grad-output"), help: "The upstream gradient dy, shape (N, F, H', W').") var gradOutput: String?
     // `.unconditional`: `--stride -1` is a (wrong) value to report, not a missing one.
     @Option(parsing: .unconditional, help: "Stride: S or SH,SW.") var stride: HWArgument = HWArgument(argument: "1")!
-    @Option(parsing: .unconditional, help: "Zero padding: P or PH,PW.") var padding: HWArgument = HWArgument(argument: "0")!
+    @Option(parsing: .unconditional, help: "Zero padding: P, PH,PW (both sides alike), TOP,BOTTOM,LEFT,RIGHT, or same (TensorFlow's SAME: ceil(H/s) outputs, an odd zero at the bottom or right).")
+    var padding: PaddingArgument = PaddingArgument(argument: "0")!
     @Option(parsing: .unconditional, help: "Dilation: D or DH,DW.") var dilation: HWArgument = HWArgument(argument: "1")!
     @Option(parsing: .unconditional, help: "Groups: C and F must both be divisible by it.") var groups: Int = 1
+    @Option(help: "The layout of the tensors read and written: nchw (input (N, C, H, W), weight (F, C/groups, HH, WW)) or nhwc (input (N, H, W, C), weight (HH, WW, C/groups, F)).")
+    var layout: LayoutArgument = .nchw
     @Flag(help: "Compare the analytic gradients with centred-difference numerical ones and print each relative error. Without --grad-output a seeded random dy (seed 0) is used.")
     var gradcheck = false
     @Option(help: "With --gradcheck: the largest relative error that passes.") var threshold: Double = 1e-7
@@ -47,17 +52,33 @@ struct ConvCommand: ParsableCommand {
     }
 
     private func execute() throws {
-        let parameters = ConvParameters(stride: stride.value, padding: padding.value,
-                                        dilation: dilation.value, groups: groups)
-        let x = try load(input, "--input")
-        let w = try load(weight, "--weight")
+        // Channels last: the layer runs in NCHW between transposes. x, w and dy go
+        // in transposed (NHWC → NCHW, HWIO → OIHW); y, dx and dw come out
+        // transposed back (see ConvEngine's Layout); b and db have no layout.
+        let channelsLast = layout == .nhwc
+        let x = try load(input, "--input", channelsLast ? Layout.nhwcToNCHW : nil)
+        let w = try load(weight, "--weight", channelsLast ? Layout.hwioToOIHW : nil)
         let b = try bias.map { try load($0, "--bias") }
-        let dyGiven = try gradOutput.map { try load($0, "--grad-output") }
+        let dyGiven = try gradOutput.map { try load($0, "--grad-output", channelsLast ? Layout.nhwcToNCHW : nil) }
+        let sides: Padding
+        if let given = padding.sides {
+            sides = given
+        } else {
+            // "same" depends on the sizes, so they must make sense before it is computed.
+            let limit = 1 << 24
+            guard x.rank == 4, w.rank == 4, (x.shape + w.shape).allSatisfy({ (1...limit).contains($0) }),
+                  [stride.value, dilation.value].allSatisfy({ (1...limit).contains($0.height) && (1...limit).contains($0.width) }) else {
+                throw CommandFailure("--padding same needs 4-axis input and weight with non-empty axes, and stride and dilation from 1 to \(limit); got input \(x.shape), weight \(w.shape), stride \(stride.value), dilation \(dilation.value)")
+            }
+            sides = padding.resolved(input: HW(height: x.shape[2], width: x.shape[3]), kernel: HW(height: w.shape[2], width: w.shape[3]),
+                                     stride: stride.value, dilation: dilation.value)
+        }
+        let parameters = ConvParameters(stride: stride.value, padding: sides, dilation: dilation.value, groups: groups)
         let geometry: ConvGeometry
         do {
             geometry = try ConvGeometry.validated(x: x, w: w, b: b, dy: dyGiven, parameters: parameters)
         } catch {
-            throw CommandFailure("\(error)")
+            throw CommandFailure("\(error)" + (channelsLast ? " (shapes in NCHW and (F, C/groups, HH, WW) order, as the channels-last tensors read after transposing)" : ""))
         }
         // The results must fit in memory: say so instead of failing to allocate.
         let outputs = geometry.N * geometry.F * geometry.outHeight * geometry.outWidth
@@ -88,6 +109,10 @@ struct ConvCommand: ParsableCommand {
             ]
         }
 
+        if channelsLast {
+            let order = ["output": Layout.nchwToNHWC, "grad_input": Layout.nchwToNHWC, "grad_weight": Layout.oihwToHWIO]
+            results = results.map { result in (result.name, order[result.name].map { result.tensor.permuted($0) } ?? result.tensor) }
+        }
         try writeAll(results)
 
         if json {
@@ -107,8 +132,14 @@ struct ConvCommand: ParsableCommand {
         }
     }
 
-    private func load(_ path: String, _ flag: String) throws -> Tensor {
-        try ResultFolder.load(path, flag)
+    /// Reads a tensor; with `order`, one of rank 4 transposed by it (a channels-last tensor to NCHW or OIHW).
+    private func load(_ path: String, _ flag: String, _ order: [Int]? = nil) throws -> Tensor {
+        let tensor = try ResultFolder.load(path, flag)
+        guard let order else { return tensor }
+        guard tensor.rank == 4 else {
+            throw CommandFailure("\(flag) must have 4 axes with --layout \(layout.rawValue), got shape \(tensor.shape)")
+        }
+        return tensor.permuted(order)
     }
 
     /// The file in DIR that lists what the last run wrote (see ``ResultFolder``).

@@ -37,6 +37,37 @@ import Testing
         #expect(files == [".convbook-conv", "grad_bias.npy", "grad_input.npy", "grad_weight.npy", "output.npy"])
     }
 
+    /// Per-side padding, "same" and channels-last tensors reach the engine as the flags say:
+    /// the results equal the reference loops' for the same layer (NHWC: between transposes).
+    @Test(arguments: [
+        (["--padding", "0,1,2,0"], Padding(top: 0, bottom: 1, left: 2, right: 0), false),
+        (["--padding", "same"], Padding.same(input: HW(height: 6, width: 5), kernel: HW(height: 3, width: 2), stride: 2), false),
+        (["--padding", "1,0,0,1", "--layout", "nhwc"], Padding(top: 1, bottom: 0, left: 0, right: 1), true),
+    ])
+    func perSidePaddingAndLayoutMatchTheEngine(flags: [String], sides: Padding, channelsLast: Bool) throws {
+        let folder = try layerFolder()
+        func load(_ name: String) throws -> Tensor { try Tensor(contentsOfNPY: folder.appendingPathComponent(name).path) }
+        let p = ConvParameters(stride: 2, padding: sides)
+        let (x, w, b) = (try load("x.npy"), try load("w.npy"), try load("b.npy"))
+        let g = try ConvGeometry(input: x.shape, weight: w.shape, parameters: p)
+        let dy = Tensor.randomNormal(shape: g.outputShape, seed: 5)
+        let toNHWC = { (t: Tensor) in channelsLast ? t.permuted(Layout.nchwToNHWC) : t }
+        let toHWIO = { (t: Tensor) in channelsLast ? t.permuted(Layout.oihwToHWIO) : t }
+        if channelsLast {
+            try toNHWC(x).writeNPY(to: folder.appendingPathComponent("x.npy").path)
+            try toHWIO(w).writeNPY(to: folder.appendingPathComponent("w.npy").path)
+        }
+        try toNHWC(dy).writeNPY(to: folder.appendingPathComponent("dy2.npy").path)
+        let result = try Harness.convbook(["conv", "--input", "x.npy", "--weight", "w.npy", "--bias", "b.npy",
+                                           "--grad-output", "dy2.npy", "--stride", "2", "--out", "out"] + flags, in: folder)
+        #expect(result.status == 0, "\(result.stderr)")
+        let reference = convBackward(dy, x, w, p)
+        #expect(try load("out/output.npy").maxAbsDifference(toNHWC(convForward(x, w, b, p))) < 1e-12)
+        #expect(try load("out/grad_input.npy").maxAbsDifference(toNHWC(reference.dx)) < 1e-12)
+        #expect(try load("out/grad_weight.npy").maxAbsDifference(toHWIO(reference.dw)) < 1e-12)
+        #expect(try load("out/grad_bias.npy").maxAbsDifference(reference.db) < 1e-12)
+    }
+
     @Test func gradcheckPrintsJSON() throws {
         let folder = try layerFolder()
         let result = try Harness.convbook(["conv", "--input", "x.npy", "--weight", "w.npy", "--grad-output", "dy.npy",
@@ -64,6 +95,9 @@ import Testing
         (["--weight", "missing.npy"], "missing.npy"),
         (["--weight", "bad.npy"], "bad.npy"),
         (["--weight", "w.npy", "--padding", "0", "--dilation", "4"], "no output rows"),
+        (["--weight", "w.npy", "--padding", "0,-1,0,0"], "padding must be non-negative, got (top 0, bottom -1, left 0, right 0)"),
+        (["--weight", "w.npy", "--padding", "same", "--stride", "0"], "--padding same needs"),
+        (["--weight", "b.npy", "--layout", "nhwc"], "--weight must have 4 axes with --layout nhwc"),
     ])
     func badInputIsOneClearLineAndNothingWritten(extra: [String], expected: String) throws {
         let folder = try layerFolder()
@@ -138,5 +172,8 @@ import Testing
         let result = try Harness.run(Harness.python!, [script, Harness.convbook, "--cases", "40"])
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.contains("40 passed, 0 failed"), "\(result.stdout)")
+        // Every family ran: per-side (low, high) padding, channels last, and "same".
+        #expect(result.stdout.contains("cases per family: symmetric NCHW 8, asymmetric NCHW 8, symmetric NHWC 8, asymmetric NHWC 8, same 8"),
+                "\(result.stdout)")
     }
 }
