@@ -60,7 +60,8 @@ import Testing
         for line in nudged {
             #expect(result.stdout.contains("FAIL \(path):\(line): "), "block at line \(line) passed when nudged:\n\(result.stdout)")
         }
-        #expect(result.stdout.contains(" 0 passed, \(nudged.count) failed"), "\(result.stdout)")
+        // Only the `# rule:` block, which checks no published array, still passes.
+        #expect(result.stdout.split(separator: "\n").filter { $0.hasPrefix("FAIL ") }.count == nudged.count, "\(result.stdout)")
     }
 
     @Test(.enabled(if: Harness.pythonHas("jax"), "JAX is not installed for the cross-check; `make test` installs it into .venv-crosscheck"))
