@@ -106,4 +106,16 @@ struct MarkdownRenderingTests {
         #expect(html.hasPrefix("<div class=\"cb-callout cb-callout-warning\" role=\"note\">\n<p class=\"cb-callout-title\"><svg class=\"cb-callout-icon\""))
         #expect(html.hasSuffix("Warning</p>\n<p>Mind the <em>stride</em>.</p>\n<p>Second.</p>\n</div>\n"))
     }
+
+    @Test func aCalloutTakesTheLabelAfterItsMarkerAsItsId() {
+        let loaded = ChapterDocument(markdown: "> [!WARNING] {#pit-stride}\n> Mind the stride.\n\n> [!TIP] {#not a label}\n> x\n\n> [!NOTE] {#pit-stride}\n> again\n", path: "t.md")
+        let kinds = loaded.document.root.children.map(\.kind)
+        #expect(kinds == [.callout(.warning, id: "pit-stride"), .blockQuote, .callout(.note, id: "pit-stride")])
+        #expect(loaded.anchors.contains("pit-stride"))
+        #expect(loaded.diagnostics.map(\.message) == ["the callout's label 'pit-stride' is already an anchor of this chapter"])
+        #expect(loaded.diagnostics.first?.line == 7)
+        let html = MarkdownHTMLRenderer(unsafe: true).render(MarkdownNode(.document, children: [loaded.document.root.children[0]]))
+        #expect(html.hasPrefix("<div class=\"cb-callout cb-callout-warning\" id=\"pit-stride\" role=\"note\">\n"))
+        #expect(html.hasSuffix("Warning</p>\n<p>Mind the stride.</p>\n</div>\n"))
+    }
 }

@@ -8,7 +8,8 @@ import Foundation
 ///   with the next block id (the `output` block after an `expect` block
 ///   goes: the cell holds it as its expected output);
 /// - a block quote whose first line is `[!NOTE]` (or TIP, IMPORTANT,
-///   WARNING, CAUTION) becomes a callout, as GitHub shows it;
+///   WARNING, CAUTION) becomes a callout, as GitHub shows it, with the id
+///   `{#name}` after the marker if there is one;
 /// - each heading gets its anchor: `{#name}` at its end, or a slug of its
 ///   text made unique in the chapter with -2, -3, …;
 /// - labels are found and numbered within the chapter: `{#sec-…}` on a
@@ -74,8 +75,16 @@ struct ChapterDocument {
 
     private mutating func load(_ node: MarkdownNode) -> MarkdownNode {
         var node = node
-        if let (callout, content) = MarkdownCallout.callout(in: node) {
-            node = MarkdownNode(.callout(callout), children: content, position: node.position)
+        if let (callout, label, content) = MarkdownCallout.callout(in: node) {
+            node = MarkdownNode(.callout(callout, id: label), children: content, position: node.position)
+            if let label {
+                if anchors.contains(label) || usedAnchors.contains(label) {
+                    diagnostics.append(Diagnostic(file: path, line: node.position?.startLine ?? 0, column: node.position?.startColumn ?? 0,
+                                                  message: "the callout's label '\(label)' is already an anchor of this chapter"))
+                }
+                anchors.insert(label)
+                usedAnchors.insert(label)
+            }
         }
         if node.kind.isBlock, let position = node.position, position.startLine > 0 { blockPosition = position }
         var result = node

@@ -50,8 +50,9 @@ enum MarkdownNodeKind: Hashable, Sendable {
     /// `` `{swift} expr` `` outside math (``MarkdownParser``).
     case inlineExpression(MarkdownInlineExpression)
     /// A GitHub alert, `> [!NOTE]` (or TIP, IMPORTANT, WARNING, CAUTION):
-    /// the block quote's content without its marker line (loading finds it).
-    case callout(MarkdownCallout)
+    /// the block quote's content without its marker line (loading finds it),
+    /// and the label `{#name}` that follows the marker, the callout's id.
+    case callout(MarkdownCallout, id: String? = nil)
     /// `@sec-name`, `@eq-name`, `@fig-name`, `@tbl-name`: a cross-reference
     /// by label, resolved into a link once the book's labels are known.
     case reference(String)

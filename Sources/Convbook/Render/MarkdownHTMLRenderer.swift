@@ -301,9 +301,15 @@ struct MarkdownHTMLRenderer {
             out.append("<code>")
             out.appendEscaped("{swift} " + expression.code)
             out.append("</code>")
-        case .callout(let callout):
+        case .callout(let callout, let id):
             out.cr()
-            out.append("<div class=\"cb-callout cb-callout-\(callout.rawValue)\" role=\"note\">\n")
+            out.append("<div class=\"cb-callout cb-callout-\(callout.rawValue)\"")
+            if let id {
+                out.append(" id=\"")
+                out.appendEscaped(id)
+                out.append("\"")
+            }
+            out.append(" role=\"note\">\n")
             out.append("<p class=\"cb-callout-title\">\(Self.calloutIcons[callout] ?? "")\(callout.title)</p>\n")
             renderChildren(of: node, context, &out)
             out.cr()
