@@ -92,17 +92,17 @@ let unread = checkRule("rows of x no window reads",
                        measured: rowsWithZeroGradient)
 print("99-authoring.md line 379:", unread.checked)
 print("99-authoring.md line 380:", unread.excluded)
-print("99-authoring.md line 417:", y[0, 0])
-print("99-authoring.md line 419:", y)
+print("99-authoring.md line 421:", y[0, 0])
+print("99-authoring.md line 423:", y)
 
-// MARK: block 14, 99-authoring.md line 452 (traps: kept as a comment)
+// MARK: block 14, 99-authoring.md line 456 (traps: kept as a comment)
 // _ = crossCorrelate(x, Tensor(matrix: [[1, 0, 0, 1]]))
 // 
 
-// MARK: block 15, 99-authoring.md line 478
+// MARK: block 15, 99-authoring.md line 482
 let fastY = convForwardIm2col(xb, wb, bb, p)
 print(convForward(xb, wb, bb, p).reproducibility, fastY.reproducibility, (2 * fastY).reproducibility)
 show(fastY.slice(0).slice(0), "y[0, 0] by im2col and BLAS")
 let fastDifference = checkAgreement("y: im2col vs loops", fastY, convForward(xb, wb, bb, p))
-print("99-authoring.md line 485:", fastDifference)
-print("99-authoring.md line 490:", measured(fastY.sum(), .relative(1e-11)))
+print("99-authoring.md line 489:", fastDifference)
+print("99-authoring.md line 494:", measured(fastY.sum(), .relative(1e-11)))
