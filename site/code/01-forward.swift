@@ -419,3 +419,15 @@ print("01-forward.md line 726:", throughLossError)
 print("01-forward.md line 726:", layerCheck["dx"])
 print("01-forward.md line 728:", throughLossDifference)
 print("01-forward.md line 729:", lossRounding)
+print("01-forward.md line 746:", windowsCounted(H: 7, HH: 3, s: 2, p: 1, d: 1))
+print("01-forward.md line 749:", rowsRead(H: 7, HH: 3, s: 2, p: 1, d: 1).max()!)
+print("01-forward.md line 763:", windowsCounted(H: 224, HH: 7, s: 2, p: 2, d: 1))
+print("01-forward.md line 764:", rows[7][5])
+print("01-forward.md line 765:", 224 + 2 * 2 - 1 - rowsRead(H: 224, HH: 7, s: 2, p: 2, d: 1).max()!)
+print("01-forward.md line 777:", windowsCounted(H: 2, HH: 5, s: 1, p: 1, d: 1))
+print("01-forward.md line 780:", String(describing: outputLength(input: 2, kernel: 5, stride: 1, padding: 1)))
+
+// MARK: block 22, 01-forward.md line 783 (traps: kept as a comment)
+// _ = convForward(Tensor.randomNormal(shape: [1, 1, 2, 2], seed: 1),
+//                 Tensor.randomNormal(shape: [1, 1, 5, 5], seed: 2), nil, ConvParameters(padding: 1))
+// 

@@ -35,4 +35,7 @@ struct InlineCell: Hashable, Sendable, Codable {
     var column: Int
     /// Whether the expression sits inside TeX, where its value becomes TeX.
     var inMath: Bool
+    /// The value the prose states it has, `{swift answer="4"} expr`: the
+    /// build fails unless the computed value matches it (``AnswerCheck``).
+    var answer: String? = nil
 }

@@ -15,6 +15,10 @@ import Foundation
 /// - labels are found and numbered within the chapter: `{#sec-…}` on a
 ///   heading, `{#eq-…}` after display math, `{#fig-…}` after an image alone
 ///   in its paragraph (which becomes a figure), `label=` on a code block;
+/// - `::: {.exercise #ex-…}` … `:::` fenced divs (Pandoc's, each fence a
+///   line of its own) become exercises, numbered within the chapter, and
+///   `::: {.answer}` inside one its answer, which must check something
+///   (``ExerciseFence``);
 /// - `@label` cross-references and citations (``MarkdownReferenceSyntax``)
 ///   become nodes, resolved once the whole book is loaded;
 /// - the cells of the chapter's program are listed in document order, and
@@ -117,8 +121,11 @@ struct ChapterDocument {
         case .htmlBlock(let html), .htmlInline(let html):
             if rawHTML { checkRawHTML(html, at: node.position.flatMap { $0.startLine > 0 ? $0 : nil } ?? blockPosition) }
         case .inlineExpression(let expression):
+            if let problem = expression.tagError {
+                diagnostics.append(Diagnostic(file: path, line: expression.line, column: expression.column, message: problem))
+            }
             cells.append(.inline(InlineCell(id: expression.id, code: expression.code, line: expression.line,
-                                            column: expression.column, inMath: false)))
+                                            column: expression.column, inMath: false, answer: expression.answer)))
         case .math(let math):
             for case .expression(let code, let line, let column, let id) in math.segments {
                 cells.append(.inline(InlineCell(id: id, code: code, line: line, column: column, inMath: true)))
@@ -128,14 +135,43 @@ struct ChapterDocument {
         }
         result.children = []
         var children = node.children[...]
+        // The fenced divs open among these children: each gathers the children up to its closing fence.
+        var open: [OpenDiv] = []
+        func emit(_ node: MarkdownNode) {
+            if open.isEmpty { result.children.append(node) } else { open[open.count - 1].node.children.append(node) }
+        }
         while let child = children.popFirst() {
+            if case .paragraph = child.kind, let pieces = ExerciseFence.pieces(of: child) {
+                for piece in pieces {
+                    switch piece {
+                    case .prose(let paragraph):
+                        emit(load(paragraph))
+                    case .fence(.problem(let message), let position):
+                        diagnostics.append(at(position, message))
+                    case .fence(.open(let kind, let label), let position):
+                        if let div = openDiv(kind, label: label, at: position, inside: open.last) { open.append(div) }
+                    case .fence(.close, let position):
+                        if let div = open.popLast() {
+                            if div.node.kind == .answer { open[open.count - 1].hasAnswer = true }
+                            emit(closeDiv(div))
+                        } else {
+                            diagnostics.append(at(position, "this ':::' closes no fenced div: an exercise opens with '::: {.exercise #ex-name}'"))
+                        }
+                    }
+                }
+                continue
+            }
             guard case .codeBlock(let code) = child.kind, code.isFenced, BlockOptions.isSwift(code.info) else {
-                result.children.append(load(child))
+                emit(load(child))
                 continue
             }
             let cell = addBlock(code, child, following: children.first)
             if cell.expectedOutput != nil { children = children.dropFirst() }
-            result.children.append(MarkdownNode(.extension(MarkdownExtension(CellPlaceholder(id: cell.index))), position: child.position))
+            emit(MarkdownNode(.extension(MarkdownExtension(CellPlaceholder(id: cell.index))), position: child.position))
+        }
+        while let div = open.popLast() {
+            diagnostics.append(at(div.node.position, "this fenced div is never closed: end it with a line ':::' (blank lines around it)"))
+            emit(closeDiv(div))
         }
         switch result.kind {
         case .paragraph, .heading, .tableCell, .emphasis, .strong, .strikethrough:
@@ -145,6 +181,73 @@ struct ChapterDocument {
             break
         }
         return result
+    }
+
+    // MARK: Exercises and answers
+
+    /// A fenced div being read: its node so far, and how many cells the chapter had when it opened.
+    private struct OpenDiv {
+        var node: MarkdownNode
+        var firstCell: Int
+        var hasAnswer = false
+    }
+
+    private func at(_ position: MarkdownSourceRange?, _ message: String) -> Diagnostic {
+        Diagnostic(file: path, line: position?.startLine ?? 0, column: position?.startColumn ?? 0, message: message)
+    }
+
+    /// A div opening `::: {.kind #label}` inside `parent` (nil at the top of its container), or nil when it may not open here.
+    private mutating func openDiv(_ kind: ExerciseFence.Kind, label: String?, at position: MarkdownSourceRange?, inside parent: OpenDiv?) -> OpenDiv? {
+        var parentIsExercise: Bool { if case .exercise = parent?.node.kind { true } else { false } }
+        switch kind {
+        case .exercise:
+            guard parent == nil else {
+                diagnostics.append(at(position, "an exercise cannot sit inside another exercise or answer: close the one before with ':::'"))
+                return nil
+            }
+            guard let label, label.hasPrefix("ex-"), label.count > 3 else {
+                diagnostics.append(at(position, "an exercise needs a label starting 'ex-', '::: {.exercise #ex-name}': it numbers the exercise and is what @ex-name refers to"))
+                return nil
+            }
+            let number = nextNumber(.exercise)
+            define(label, number: number, at: position)
+            return OpenDiv(node: MarkdownNode(.exercise(label: label, number: ""), position: position), firstCell: cells.count)
+        case .answer:
+            guard parentIsExercise else {
+                diagnostics.append(at(position, "an answer must sit inside an exercise: '::: {.exercise #ex-name}', the question, then '::: {.answer}' … ':::' and the exercise's closing ':::'"))
+                return nil
+            }
+            if parent?.hasAnswer == true {
+                diagnostics.append(at(position, "this exercise already has an answer; give it one '::: {.answer}'"))
+            }
+            return OpenDiv(node: MarkdownNode(.answer, position: position), firstCell: cells.count)
+        }
+    }
+
+    /// A closed div's node, once what it must hold is checked: an exercise its
+    /// answer, an answer something the build checks.
+    private mutating func closeDiv(_ div: OpenDiv) -> MarkdownNode {
+        switch div.node.kind {
+        case .exercise:
+            if !div.node.children.contains(where: { $0.kind == .answer }) {
+                diagnostics.append(at(div.node.position, "this exercise has no answer: add '::: {.answer}' … ':::' before its closing ':::', with an answer the build checks"))
+            }
+        case .answer:
+            if !cells[div.firstCell...].contains(where: Self.checksSomething) {
+                diagnostics.append(at(div.node.position, "this answer checks nothing, so it could go stale: state the value with `{swift answer=\"VALUE\"} expression`, or show it with a 'swift expect' block and its 'output', or a 'swift traps' or 'swift fails' block"))
+            }
+        default:
+            break
+        }
+        return div.node
+    }
+
+    /// Whether a cell of an answer checks what the answer states.
+    private static func checksSomething(_ cell: Cell) -> Bool {
+        switch cell {
+        case .inline(let inline): inline.answer != nil
+        case .block(let block): block.options.expectTolerance != nil || block.options.mode == .traps || block.options.mode == .fails
+        }
     }
 
     /// Raw HTML against ``RawHTMLPolicy``: each violation an error at its line.

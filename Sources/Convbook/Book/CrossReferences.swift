@@ -1,9 +1,9 @@
 /// A label a chapter defines: `{#sec-…}` on a heading, `{#eq-…}` after
 /// display math, `{#fig-…}` after an image, `label=fig-…` or `label=tbl-…`
-/// on a code block; with its number within the chapter.
+/// on a code block, `::: {.exercise #ex-…}` on an exercise; with its number within the chapter.
 struct LabelDefinition: Codable, Hashable, Sendable {
     enum Kind: String, Codable, Sendable {
-        case section = "sec", equation = "eq", figure = "fig", table = "tbl"
+        case section = "sec", equation = "eq", figure = "fig", table = "tbl", exercise = "ex"
     }
 
     var label: String
@@ -71,6 +71,7 @@ struct CrossReferences: Codable, Sendable {
                 case .equation: "Equation (\(number))"
                 case .figure: "Figure \(number)"
                 case .table: "Table \(number)"
+                case .exercise: "Exercise \(number)"
                 }
                 table.targets[definition.label] = Target(page: chapter.page, anchor: definition.label, text: text, number: number)
             }

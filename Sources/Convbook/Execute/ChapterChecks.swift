@@ -38,7 +38,11 @@ struct ChapterChecks {
     /// the chapter as finding nothing, if any.
     func check(_ chapter: Chapter, key: String, result: LazyResult, publishedKey: String?) -> Outcome {
         let store = key.isEmpty ? nil : cache
-        let checksKey = CacheKind.checks.key([key, chapter.path, kernel?.digest ?? "no kernel", GeneratorStamp.value])
+        // The stated answers are no part of the program: they key the checks themselves.
+        let answers = chapter.program.cells.compactMap { cell -> String? in
+            if case .inline(let inline) = cell, let answer = inline.answer { "\(inline.id)=\(answer)" } else { nil }
+        }
+        let checksKey = CacheKind.checks.key([key, chapter.path, kernel?.digest ?? "no kernel", GeneratorStamp.value] + answers)
         if store != nil, publishedKey == checksKey { return .found([], key: checksKey) }
         if let cached = store?.load([Diagnostic].self, kind: .checks, key: checksKey) { return .found(cached, key: checksKey) }
         let locator = Locator(program: chapter.program, chapterPath: chapter.path)

@@ -3,7 +3,8 @@ import ConvbookFormat
 /// code that uses a variable declared further down (``ForwardReferences``),
 /// gradient checks above their threshold, closed forms that disagree with the
 /// loops, `expect` blocks whose output differs, `traps` blocks that did not
-/// trap and `fails` blocks that compiled. Run on cached results too, with the
+/// trap, `fails` blocks that compiled, and exercise answers the computed
+/// value does not match (``AnswerCheck``). Run on cached results too, with the
 /// chapter's current line numbers.
 struct ResultChecker {
     let locator: Locator
@@ -22,6 +23,14 @@ struct ResultChecker {
             let inline = locator.program.inline(id)
             found.append(Diagnostic(file: path, line: inline?.line ?? 0, column: inline?.column ?? 0,
                                     message: "this inline value cannot be shown: \(problem)"))
+        }
+        for case .inline(let inline) in locator.program.cells {
+            guard let stated = inline.answer, result.inlineErrors[inline.id] == nil else { continue }
+            let problem = inline.id < result.inlines.count ? result.inlines[inline.id].map { AnswerCheck.problem(stated: stated, computed: $0) }
+                ?? "the answer has no computed value" : "the answer has no computed value"
+            if let problem {
+                found.append(Diagnostic(file: path, line: inline.line, column: inline.column, message: problem + " of `\(inline.code)`"))
+            }
         }
         for blockResult in result.blocks {
             guard let block = locator.program.block(blockResult.index) else { continue }

@@ -3,7 +3,7 @@
 ///
 /// - `@sec-x` becomes a link reading "Section 3.2" (to its page and anchor);
 /// - labelled display math gets its number ("3.2", shown beside it),
-///   figures and tables their "Figure 3.1";
+///   figures, tables and exercises their "Figure 3.1";
 /// - each citation becomes "(Dumoulin and Visin 2016, p. 12)", or
 ///   "Dumoulin and Visin (2016)" when narrative ("(Batra)" for an undated
 ///   work, never "n.d."), linking to the chapter's list of references, sorted
@@ -94,6 +94,10 @@ struct CrossReferenceResolver: MarkdownRewriter {
         case .math(var math) where math.label != nil:
             math.number = references.targets[math.label!]?.number
             return [MarkdownNode(.math(math), position: node.position)]
+        case .exercise(let label, _):
+            var exercise = rewriteChildren(of: node)
+            exercise.kind = .exercise(label: label, number: references.targets[label]?.text ?? "")
+            return [exercise]
         case .figure(let label, _):
             var figure = rewriteChildren(of: node)
             figure.kind = .figure(label: label, number: references.targets[label]?.text ?? "")

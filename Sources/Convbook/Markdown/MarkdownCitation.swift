@@ -29,7 +29,7 @@ struct MarkdownCitation: Hashable, Sendable {
 /// @b]` is a parenthetical citation when every item is `@key` with an
 /// optional locator; its keys must be in the bibliography.
 enum MarkdownReferenceSyntax {
-    static let labelPrefixes = ["sec-", "eq-", "fig-", "tbl-"]
+    static let labelPrefixes = ["sec-", "eq-", "fig-", "tbl-", "ex-"]
 
     /// A label or key character (Pandoc's: letters, digits and `_:.#$%&-+?<>~/` inside).
     static func isKeyCharacter(_ c: Character) -> Bool {

@@ -61,6 +61,12 @@ enum MarkdownNodeKind: Hashable, Sendable {
     /// A numbered figure: an image alone in its paragraph with `{#fig-name}`
     /// after it; `number` ("Figure 3.1") is filled in when the book's labels are known.
     case figure(label: String, number: String)
+    /// `::: {.exercise #ex-name}` … `:::` (a Pandoc fenced div): an exercise,
+    /// its question then its ``answer``; `number` ("Exercise 3.1") is filled
+    /// in when the book's labels are known (loading finds it).
+    case exercise(label: String, number: String)
+    /// `::: {.answer}` … `:::` inside an exercise: the answer a reader opens.
+    case answer
     /// An inline container with an anchor, `<span id>`: a resolved citation
     /// (the bibliography links back to it), an entry in a list of references.
     case span(id: String)
@@ -77,7 +83,8 @@ enum MarkdownNodeKind: Hashable, Sendable {
     var isBlock: Bool {
         switch self {
         case .document, .blockQuote, .list, .item, .codeBlock, .htmlBlock, .paragraph,
-             .heading, .thematicBreak, .table, .tableRow, .tableCell, .footnoteDefinition, .callout, .figure:
+             .heading, .thematicBreak, .table, .tableRow, .tableCell, .footnoteDefinition, .callout, .figure,
+             .exercise, .answer:
             true
         case .text, .softBreak, .lineBreak, .code, .htmlInline, .emphasis, .strong,
              .strikethrough, .link, .image, .footnoteReference, .math, .inlineExpression, .reference, .citation, .span:

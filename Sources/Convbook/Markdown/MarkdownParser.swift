@@ -109,9 +109,10 @@ enum MarkdownParser {
             let line = result.position?.startLine ?? 0, column = result.position?.startColumn ?? 0
             switch node.kind {
             case .code(let code):
-                if let expression = Self.expressionCode(code) {
+                if let tag = MarkdownParser.inlineTag(code) {
                     let at = locateExpression(line: line, near: column)
-                    result.kind = .inlineExpression(MarkdownInlineExpression(code: expression, line: line, column: at, id: nextID))
+                    result.kind = .inlineExpression(MarkdownInlineExpression(code: tag.code, answer: tag.answer, tagError: tag.error,
+                                                                             line: line, column: at, id: nextID))
                     nextID += 1
                 }
             case .math(let math):
@@ -157,8 +158,14 @@ enum MarkdownParser {
                 guard bytes[at] == UInt8(ascii: "`"), at == 0 || bytes[at - 1] != UInt8(ascii: "`") else { return nil }
                 var index = at
                 while index < bytes.count, bytes[index] == UInt8(ascii: "`") || bytes[index] == UInt8(ascii: " ") { index += 1 }
-                guard bytes[index...].starts(with: "{swift}".utf8) else { return nil }
-                index += 7
+                guard bytes[index...].starts(with: "{swift".utf8) else { return nil }
+                // Past the tag's closing brace (a quoted attribute value may hold one).
+                var quoted = false
+                while index < bytes.count, quoted || bytes[index] != UInt8(ascii: "}") {
+                    if bytes[index] == UInt8(ascii: "\"") { quoted.toggle() }
+                    index += 1
+                }
+                index += 1
                 while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") { index += 1 }
                 return index
             }
@@ -214,5 +221,45 @@ enum MarkdownParser {
             }
             return nil
         }
+    }
+}
+
+extension MarkdownParser {
+    /// An inline expression's code span in prose: `{swift} code`, or
+    /// `{swift answer="4"} code` (`answer=4` when the value has no space,
+    /// quote or brace) with its stated answer. nil for other code; a tag
+    /// with other attributes is an expression with an error to report.
+    static func inlineTag(_ content: String) -> (code: String, answer: String?, error: String?)? {
+        if let code = InlineCells.expressionCode(content) { return (code, nil, nil) }
+        guard content.hasPrefix("{swift "), let close = content.firstIndex(of: "}") else { return nil }
+        var attributes = content[content.index(content.startIndex, offsetBy: 7)...]
+        let code = content[content.index(after: close)...].trimmingCharacters(in: .whitespacesAndNewlines)
+            .replacingOccurrences(of: "\n", with: " ")
+        attributes = attributes.drop { $0 == " " }
+        let syntax = "write `{swift answer=\"VALUE\"} expression`"
+        guard attributes.hasPrefix("answer=") else {
+            return (code, nil, "unknown attribute in '\(content[...close])': an inline expression takes only answer=; \(syntax)")
+        }
+        attributes = attributes.dropFirst(7)
+        var answer: Substring
+        if attributes.first == "\"" {
+            // The quoted value may hold a brace: the tag ends at the brace after the closing quote.
+            let value = attributes.dropFirst()
+            guard let quote = value.firstIndex(of: "\""), let end = content[quote...].firstIndex(of: "}") else {
+                return (code, nil, "the answer's quotes are not closed; \(syntax)")
+            }
+            answer = value[..<quote]
+            let code = content[content.index(after: end)...].trimmingCharacters(in: .whitespacesAndNewlines)
+                .replacingOccurrences(of: "\n", with: " ")
+            guard content[content.index(after: quote)..<end].allSatisfy({ $0 == " " }) else {
+                return (code, nil, "only one attribute, answer=, may follow {swift; \(syntax)")
+            }
+            return (code, String(answer), code.isEmpty ? "no expression after the tag: \(syntax)" : nil)
+        }
+        answer = attributes.prefix { $0 != " " && $0 != "}" }
+        guard attributes.dropFirst(answer.count).drop(while: { $0 == " " }).first == "}" else {
+            return (code, nil, "only one attribute, answer=, may follow {swift; \(syntax)")
+        }
+        return (code, String(answer), code.isEmpty ? "no expression after the tag: \(syntax)" : nil)
     }
 }

@@ -314,6 +314,24 @@ struct MarkdownHTMLRenderer {
             renderChildren(of: node, context, &out)
             out.cr()
             out.append("</div>\n")
+        case .exercise(let label, let number):
+            // The exercise's title is no heading: exercises stay out of the page's contents.
+            out.cr()
+            out.append("<div class=\"cb-exercise\" id=\"")
+            out.appendEscaped(label)
+            out.append("\">\n<p class=\"cb-exercise-title\">")
+            out.appendEscaped(number.isEmpty ? "Exercise" : number)
+            out.append("</p>\n")
+            renderChildren(of: node, context, &out)
+            out.cr()
+            out.append("</div>\n")
+        case .answer:
+            // A closed disclosure: the reader opens it (print opens it, style.css).
+            out.cr()
+            out.append("<details class=\"cb-answer\">\n<summary>Answer</summary>\n")
+            renderChildren(of: node, context, &out)
+            out.cr()
+            out.append("</details>\n")
         case .figure(let label, let number):
             out.cr()
             out.append("<figure class=\"cb-float\" id=\"")

@@ -2,7 +2,9 @@ import ConvbookFormat
 
 /// A published value as a reader reads it: as prose text (an inline
 /// expression's value, a table cell) or as TeX (an expression inside math).
-/// Every number goes through ``NumberFormat``.
+/// Every number goes through ``NumberFormat``. It sits with Execute because
+/// checks quote values as the reader reads them (``AnswerCheck``); Inject
+/// and Render use it too.
 enum ValueText {
     /// A value as prose text: numbers formatted, tensors in bracket notation.
     static func inline(_ value: PublishedValue) -> String {
