@@ -92,11 +92,17 @@ let unread = checkRule("rows of x no window reads",
                        measured: rowsWithZeroGradient)
 print("99-authoring.md line 385:", unread.checked)
 print("99-authoring.md line 386:", unread.excluded)
+print("99-authoring.md line 427:", y[0, 0])
+print("99-authoring.md line 429:", y)
 
-// MARK: block 14, 99-authoring.md line 414
+// MARK: block 14, 99-authoring.md line 462 (traps: kept as a comment)
+// _ = crossCorrelate(x, Tensor(matrix: [[1, 0, 0, 1]]))
+// 
+
+// MARK: block 15, 99-authoring.md line 488
 let fastY = convForwardIm2col(xb, wb, bb, p)
 print(convForward(xb, wb, bb, p).reproducibility, fastY.reproducibility, (2 * fastY).reproducibility)
 show(fastY.slice(0).slice(0), "y[0, 0] by im2col and BLAS")
 let fastDifference = checkAgreement("y: im2col vs loops", fastY, convForward(xb, wb, bb, p))
-print("99-authoring.md line 421:", fastDifference)
-print("99-authoring.md line 426:", measured(fastY.sum(), .relative(1e-11)))
+print("99-authoring.md line 495:", fastDifference)
+print("99-authoring.md line 500:", measured(fastY.sum(), .relative(1e-11)))
