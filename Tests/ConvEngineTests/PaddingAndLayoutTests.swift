@@ -113,26 +113,7 @@ enum AsymmetricLayers {
     /// asymmetric padding: adding up the listed products gives the loops' numbers.
     @Test(arguments: AsymmetricLayers.layers.prefix(30))
     func termsReproduceTheLoops(layer: RandomLayer) throws {
-        let (x, w, b, dy, p) = (layer.x, layer.w, layer.b, layer.dy, layer.parameters)
-        let g = try ConvGeometry(input: x.shape, weight: w.shape, parameters: p)
-        let y = convForward(x, w, b, p), grads = convBackward(dy, x, w, p)
-        var fromTerms = Tensor(zeros: y.shape)
-        for n in 0..<g.N { for f in 0..<g.F { for i in 0..<g.outHeight { for j in 0..<g.outWidth {
-            var total = b[f]
-            for t in g.outputTerms(n: n, f: f, i: i, j: j) { total += x.scalars[t.first] * w.scalars[t.second] }
-            fromTerms[n, f, i, j] = total
-        } } } }
-        #expect(relativeDifference(fromTerms, y) < 1e-12)
-        var dx = Tensor(zeros: x.shape)
-        for n in 0..<g.N { for c in 0..<g.C { for r in 0..<g.H { for q in 0..<g.W {
-            for t in g.inputGradientTerms(n: n, c: c, r: r, q: q) { dx[n, c, r, q] += dy.scalars[t.first] * w.scalars[t.second] }
-        } } } }
-        #expect(relativeDifference(dx, grads.dx) < 1e-12)
-        var dw = Tensor(zeros: w.shape)
-        for f in 0..<g.F { for c in 0..<g.channelsPerGroup { for a in 0..<g.HH { for bb in 0..<g.WW {
-            for t in g.weightGradientTerms(f: f, c: c, a: a, b: bb) { dw[f, c, a, bb] += x.scalars[t.first] * dy.scalars[t.second] }
-        } } } }
-        #expect(relativeDifference(dw, grads.dw) < 1e-12)
+        try TermTests.expectTermsReproduceTheLoops(layer)
     }
 
     /// im2col against its definition on the asymmetrically padded x, and col2im as its adjoint.

@@ -37,14 +37,7 @@ import traceback
 
 import numpy as np
 
-try:
-    import jax
-    jax.config.update("jax_enable_x64", True)
-    jax.config.update("jax_platforms", "cpu")
-    from jax import lax
-except Exception as error:  # noqa: BLE001 - any import failure means "skip"
-    print(f"skipped: JAX is not importable ({error})")
-    sys.exit(3)
+from jax_or_skip import jax, lax  # noqa: E402 - exits 3 (skipped) without JAX
 
 PYTORCH = re.compile(r"# PyTorch, not run here\b")
 CHECKS = re.compile(r"# checks: ([A-Za-z_][A-Za-z0-9_]*(?:, [A-Za-z_][A-Za-z0-9_]*)*)(?: within ([0-9.e+-]+))?\s*$")

@@ -29,14 +29,7 @@ import tempfile
 
 import numpy as np
 
-try:
-    import jax
-    import jax.numpy as jnp
-    jax.config.update("jax_enable_x64", True)
-    jax.config.update("jax_platforms", "cpu")
-except Exception as error:  # noqa: BLE001 - any import failure means "skip"
-    print(f"skipped: JAX is not importable ({error})")
-    sys.exit(3)
+from jax_or_skip import jax, jnp  # noqa: E402 - exits 3 (skipped) without JAX
 
 
 def pool(x, mode, window, stride, padding, count_include_pad):
