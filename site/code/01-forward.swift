@@ -12,25 +12,25 @@
 import ConvEngine
 import ConvbookRuntime
 
-// MARK: block 1, 01-forward.md line 118
+// MARK: block 1, 01-forward.md line 126
 let x = Tensor(matrix: [[2, 0, 1],
                         [1, 3, 2],
                         [0, 1, 4]])
 let w = Tensor(matrix: [[1, -1],
                         [2,  0]])
-print("01-forward.md line 126:", x)
-print("01-forward.md line 126:", w)
-print("01-forward.md line 127:", x.shape[0] - w.shape[0] + 1)
-print("01-forward.md line 128:", x.shape[0] - w.shape[0] + 1)
-print("01-forward.md line 128:", x.shape[1] - w.shape[1] + 1)
+print("01-forward.md line 134:", x)
+print("01-forward.md line 134:", w)
+print("01-forward.md line 135:", x.shape[0] - w.shape[0] + 1)
+print("01-forward.md line 136:", x.shape[0] - w.shape[0] + 1)
+print("01-forward.md line 136:", x.shape[1] - w.shape[1] + 1)
 
-// MARK: block 2, 01-forward.md line 133
+// MARK: block 2, 01-forward.md line 141
 func num(_ v: Double) -> String {
     v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
 }
 func term(_ v: Double) -> String { v < 0 ? "(" + num(v) + ")" : num(v) }
 
-// MARK: block 3, 01-forward.md line 140
+// MARK: block 3, 01-forward.md line 148
 var y = Tensor(zeros: [2, 2])
 for i in 0..<2 {
     for j in 0..<2 {
@@ -45,14 +45,14 @@ for i in 0..<2 {
     }
 }
 show(y, "y")
-print("01-forward.md line 158:", w[0, 0])
-print("01-forward.md line 158:", x[0, 0])
+print("01-forward.md line 166:", w[0, 0])
+print("01-forward.md line 166:", x[0, 0])
 
-// MARK: block 4, 01-forward.md line 166
+// MARK: block 4, 01-forward.md line 174
 showWindows(x, kernel: HW(2), limit: y.count,
             "The 2 × 2 filter w = \(fmt(w)) over x at its \(y.count) stops; the highlighted cells, multiplied by w entry by entry and added, give y[0, 0] = \(fmt(y[0, 0])), y[0, 1] = \(fmt(y[0, 1])), y[1, 0] = \(fmt(y[1, 0])) and y[1, 1] = \(fmt(y[1, 1]))")
 
-// MARK: block 5, 01-forward.md line 171
+// MARK: block 5, 01-forward.md line 179
 // The windows over x[1, 1], by brute force: output (i, j) reads x[i + a, j + b].
 var windowsOverMiddle: [(a: Int, b: Int)] = []
 for i in 0..<y.shape[0] {
@@ -64,31 +64,31 @@ for i in 0..<y.shape[0] {
 }
 precondition(windowsOverMiddle.count == y.count && Set(windowsOverMiddle.map { 10 * $0.a + $0.b }).count == y.count,
              "x[1, 1] lies under every window, under a different tap each time")
-print("01-forward.md line 185:", x[1, 1])
-print("01-forward.md line 186:", windowsOverMiddle.count)
-print("01-forward.md line 187:", windowsOverMiddle.map { "(\($0.a), \($0.b))" }.joined(separator: ", "))
+print("01-forward.md line 193:", x[1, 1])
+print("01-forward.md line 194:", windowsOverMiddle.count)
+print("01-forward.md line 195:", windowsOverMiddle.map { "(\($0.a), \($0.b))" }.joined(separator: ", "))
 
-// MARK: block 6, 01-forward.md line 195
+// MARK: block 6, 01-forward.md line 203
 checkAgreement("our loop vs crossCorrelate", y, crossCorrelate(x, w))
 let yLayer = convForward(x.reshaped([1, 1, 3, 3]), w.reshaped([1, 1, 2, 2]))
 checkAgreement("our loop vs convForward", y, yLayer.reshaped([2, 2]))
-print("01-forward.md line 202:", y + Tensor(repeating: 1, shape: [2, 2]))
+print("01-forward.md line 210:", y + Tensor(repeating: 1, shape: [2, 2]))
 
-// MARK: block 7, 01-forward.md line 208
+// MARK: block 7, 01-forward.md line 216
 explore(x.reshaped([1, 1, 3, 3]), w.reshaped([1, 1, 2, 2]), label: "first-example")
 
-// MARK: block 8, 01-forward.md line 246
+// MARK: block 8, 01-forward.md line 254
 let rotated = rotate180(w)
 showRotation(w, "w turned by 180 degrees: each entry keeps its colour, so you can follow it to its new place")
 show(crossCorrelate(x, w), "cross-correlation x ⋆ w (what layers compute)")
 show(convolve(x, w), "convolution x * w (flipped filter)")
-print("01-forward.md line 253:", rotated)
+print("01-forward.md line 261:", rotated)
 
-// MARK: block 9, 01-forward.md line 256
+// MARK: block 9, 01-forward.md line 264
 checkAgreement("convolve(x, w) vs crossCorrelate(x, rotate180(w))",
                convolve(x, w), crossCorrelate(x, rotate180(w)))
 
-// MARK: block 10, 01-forward.md line 267
+// MARK: block 10, 01-forward.md line 275
 // scipy.signal.convolve2d's default, mode='full': every placement that overlaps x at all.
 let fullSize = (x.shape[0] + w.shape[0] - 1, x.shape[1] + w.shape[1] - 1)
 precondition(convolve(x, w, mode: .full).shape == [fullSize.0, fullSize.1], "the full convolution's size")
@@ -112,20 +112,20 @@ func symmetricFilterAgrees(_ c: Sweep.Setting) -> Bool {
 let symmetricRule = checkRule("a filter equal to its 180° turn: convolution = cross-correlation",
                               over: Sweep(["H": 3...6, "HH": 1...3, "WW": 1...3]),
                               stated: { (_: Sweep.Setting) -> Bool in true }, measured: symmetricFilterAgrees)
-print("01-forward.md line 298:", convolve(x, w)[0, 0])
-print("01-forward.md line 299:", crossCorrelate(x, w)[0, 0])
-print("01-forward.md line 303:", fullSize.0)
-print("01-forward.md line 303:", fullSize.1)
-print("01-forward.md line 304:", y.shape[0])
-print("01-forward.md line 304:", y.shape[1])
-print("01-forward.md line 306:", symmetricRule.checked)
+print("01-forward.md line 306:", convolve(x, w)[0, 0])
+print("01-forward.md line 307:", crossCorrelate(x, w)[0, 0])
+print("01-forward.md line 311:", fullSize.0)
+print("01-forward.md line 311:", fullSize.1)
+print("01-forward.md line 312:", y.shape[0])
+print("01-forward.md line 312:", y.shape[1])
+print("01-forward.md line 314:", symmetricRule.checked)
 
-// MARK: block 11, 01-forward.md line 316
+// MARK: block 11, 01-forward.md line 324
 extension Tensor {
     subscript(image n: Int, channel c: Int) -> Tensor { slice(n).slice(c) }
 }
 
-// MARK: block 12, 01-forward.md line 322
+// MARK: block 12, 01-forward.md line 330
 let x2 = Tensor(batch: [[[[1, 0, 2],
                           [3, 1, 0],
                           [0, 2, 1]],
@@ -146,12 +146,12 @@ let y2 = convForward(x2, w2, b2)
 show(y2, "y = convForward(x, w, b)")
 checkAgreement("sum over channels + bias vs convForward",
                channel0 + channel1 + Tensor(repeating: b2[0], shape: [2, 2]), y2[image: 0, channel: 0])
-print("01-forward.md line 347:", channel0[0, 0])
-print("01-forward.md line 347:", channel1[0, 0])
-print("01-forward.md line 348:", b2[0])
-print("01-forward.md line 348:", y2[0, 0, 0, 0])
+print("01-forward.md line 355:", channel0[0, 0])
+print("01-forward.md line 355:", channel1[0, 0])
+print("01-forward.md line 356:", b2[0])
+print("01-forward.md line 356:", y2[0, 0, 0, 0])
 
-// MARK: block 13, 01-forward.md line 356
+// MARK: block 13, 01-forward.md line 364
 func forwardLoop(_ x: Tensor, _ w: Tensor, _ b: Tensor, _ params: ConvParameters) -> Tensor {
     let (N, C, H, W) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let (F, HH, WW) = (w.shape[0], w.shape[2], w.shape[3])
@@ -181,7 +181,7 @@ func forwardLoop(_ x: Tensor, _ w: Tensor, _ b: Tensor, _ params: ConvParameters
     return y
 }
 
-// MARK: block 14, 01-forward.md line 392
+// MARK: block 14, 01-forward.md line 400
 let x3 = Tensor.randomNormal(shape: [2, 3, 5, 5], seed: 11)
 let w3 = Tensor.randomNormal(shape: [4, 3, 3, 3], seed: 12)
 let b3 = Tensor.randomNormal(shape: [4], seed: 13)
@@ -194,21 +194,21 @@ precondition(loopDifference.value == 0, "the prose says the loop and the engine 
 let dilated = ConvParameters(stride: 1, padding: 2, dilation: 2)
 checkAgreement("our loop vs convForward, dilation 2",
                forwardLoop(x3, w3, b3, dilated), convForward(x3, w3, b3, dilated))
-print("01-forward.md line 407:", x3.shape[0])
-print("01-forward.md line 407:", x3.shape[1])
-print("01-forward.md line 408:", x3.shape[2])
-print("01-forward.md line 408:", x3.shape[3])
-print("01-forward.md line 409:", w3.shape[0])
-print("01-forward.md line 409:", w3.shape[2])
-print("01-forward.md line 409:", w3.shape[3])
-print("01-forward.md line 410:", y3.shape)
-print("01-forward.md line 410:", y3.shape[0])
-print("01-forward.md line 411:", y3.shape[1])
-print("01-forward.md line 411:", y3.shape[2])
-print("01-forward.md line 411:", y3.shape[3])
-print("01-forward.md line 412:", loopDifference)
+print("01-forward.md line 415:", x3.shape[0])
+print("01-forward.md line 415:", x3.shape[1])
+print("01-forward.md line 416:", x3.shape[2])
+print("01-forward.md line 416:", x3.shape[3])
+print("01-forward.md line 417:", w3.shape[0])
+print("01-forward.md line 417:", w3.shape[2])
+print("01-forward.md line 417:", w3.shape[3])
+print("01-forward.md line 418:", y3.shape)
+print("01-forward.md line 418:", y3.shape[0])
+print("01-forward.md line 419:", y3.shape[1])
+print("01-forward.md line 419:", y3.shape[2])
+print("01-forward.md line 419:", y3.shape[3])
+print("01-forward.md line 420:", loopDifference)
 
-// MARK: block 15, 01-forward.md line 451
+// MARK: block 15, 01-forward.md line 459
 let layers: [(H: Int, HH: Int, s: Int, p: Int, d: Int)] = [
     (5, 3, 1, 0, 1), (5, 3, 1, 1, 1), (7, 3, 2, 1, 1), (6, 3, 2, 0, 1),
     (7, 3, 1, 0, 2), (9, 3, 2, 2, 2), (32, 5, 1, 2, 1), (224, 7, 2, 3, 1),
@@ -257,7 +257,7 @@ for l in layers {
 showTable(["H", "HH", "s", "p", "d", "H′ (formula)", "H′ (windows counted)", "r: rows below the last window (counted)",
            "rows of x_pad no tap reads", "rows of x with dx = 0"], rows)
 
-// MARK: block 16, 01-forward.md line 506
+// MARK: block 16, 01-forward.md line 514
 let sizeSweep = Sweep(["H": 1...12, "HH": 1...5, "s": 1...4, "p": 0...3, "d": 1...3])
 func filterFits(_ c: Sweep.Setting) -> Bool { c.H + 2 * c.p >= c.d * (c.HH - 1) + 1 }
 func outputRowsByFormula(_ c: Sweep.Setting) -> Int { 1 + (c.H + 2 * c.p - c.d * (c.HH - 1) - 1) / c.s }
@@ -284,12 +284,12 @@ let rBelowOnly = sizeSweep.filter(filterFits).filter { (c: Sweep.Setting) -> Boo
 func sameOutputRows(_ c: Sweep.Setting) -> Int { windowsCounted(H: c.H, HH: 2 * c.p + 1, s: 1, p: c.p, d: 1) }
 let sameRule = checkRule("HH odd, p = (HH − 1)/2, s = 1: H′ = H (windows counted)", over: Sweep(["H": 1...12, "p": 0...3]),
                          stated: { (c: Sweep.Setting) -> Int in c.H }, measured: sameOutputRows)
-print("01-forward.md line 535:", sizeRule.checked)
-print("01-forward.md line 536:", sizeSweep)
-print("01-forward.md line 536:", sizeRule.excluded)
-print("01-forward.md line 540:", rBelowOnly)
+print("01-forward.md line 543:", sizeRule.checked)
+print("01-forward.md line 544:", sizeSweep)
+print("01-forward.md line 544:", sizeRule.excluded)
+print("01-forward.md line 548:", rBelowOnly)
 
-// MARK: block 17, 01-forward.md line 544
+// MARK: block 17, 01-forward.md line 552
 let same = layers[1], dilatedRow = layers[5], odd1 = layers[3], resNet = layers[7]
 precondition(rows.allSatisfy { ($0[5] as! Int) == ($0[6] as! Int) }, "the formula and the windows counted agree in the table")
 precondition(rows[1][5] as! Int == same.H && same.s == 1 && same.p == (same.HH - 1) / 2, "the second row is 'same' padding")
@@ -301,51 +301,51 @@ let oddRows = layers.indices.filter { rows[$0][7] as! Int > 0 }
 precondition(oddRows == [3, 7], "the fourth and the last rows are the odd ones")
 let ordinals = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"]
 precondition(ordinals.count == layers.count, "one ordinal per row")
-print("01-forward.md line 559:", same.HH)
-print("01-forward.md line 559:", same.HH)
-print("01-forward.md line 559:", same.p)
-print("01-forward.md line 562:", sameRule.checked)
-print("01-forward.md line 563:", dilatedRow.HH)
-print("01-forward.md line 563:", dilatedRow.d)
-print("01-forward.md line 564:", dilatedSpan)
-print("01-forward.md line 565:", dilatedRow.s)
-print("01-forward.md line 566:", unreadPadRows[5].count)
-print("01-forward.md line 566:", dilatedRow.H + 2 * dilatedRow.p)
-print("01-forward.md line 568:", dilatedZero.map(String.init).joined(separator: ", "))
-print("01-forward.md line 570:", resNet.H)
-print("01-forward.md line 570:", resNet.H)
-print("01-forward.md line 571:", resNet.HH)
-print("01-forward.md line 571:", resNet.HH)
-print("01-forward.md line 571:", resNet.s)
-print("01-forward.md line 572:", resNet.p)
-print("01-forward.md line 572:", rows[7][5])
-print("01-forward.md line 572:", rows[7][5])
-print("01-forward.md line 577:", oddRows.count == 2 ? "Two" : String(oddRows.count))
-print("01-forward.md line 579:", ordinals[oddRows[0]])
-print("01-forward.md line 579:", odd1.H)
-print("01-forward.md line 580:", odd1.HH)
-print("01-forward.md line 580:", odd1.s)
-print("01-forward.md line 581:", odd1.H)
-print("01-forward.md line 581:", odd1.HH)
-print("01-forward.md line 581:", odd1.s)
-print("01-forward.md line 581:", Double(odd1.H - odd1.HH) / Double(odd1.s))
-print("01-forward.md line 583:", resNet.H)
-print("01-forward.md line 583:", 2 * resNet.p)
-print("01-forward.md line 583:", resNet.HH)
-print("01-forward.md line 583:", resNet.s)
-print("01-forward.md line 583:", Double(resNet.H + 2 * resNet.p - resNet.HH) / Double(resNet.s))
-print("01-forward.md line 598:", ordinals[2])
-print("01-forward.md line 598:", layers[2].H)
-print("01-forward.md line 599:", layers[2].HH)
-print("01-forward.md line 599:", layers[2].HH)
-print("01-forward.md line 600:", layers[2].s)
-print("01-forward.md line 600:", layers[2].p)
+print("01-forward.md line 567:", same.HH)
+print("01-forward.md line 567:", same.HH)
+print("01-forward.md line 567:", same.p)
+print("01-forward.md line 570:", sameRule.checked)
+print("01-forward.md line 571:", dilatedRow.HH)
+print("01-forward.md line 571:", dilatedRow.d)
+print("01-forward.md line 572:", dilatedSpan)
+print("01-forward.md line 573:", dilatedRow.s)
+print("01-forward.md line 574:", unreadPadRows[5].count)
+print("01-forward.md line 574:", dilatedRow.H + 2 * dilatedRow.p)
+print("01-forward.md line 576:", dilatedZero.map(String.init).joined(separator: ", "))
+print("01-forward.md line 578:", resNet.H)
+print("01-forward.md line 578:", resNet.H)
+print("01-forward.md line 579:", resNet.HH)
+print("01-forward.md line 579:", resNet.HH)
+print("01-forward.md line 579:", resNet.s)
+print("01-forward.md line 580:", resNet.p)
+print("01-forward.md line 580:", rows[7][5])
+print("01-forward.md line 580:", rows[7][5])
+print("01-forward.md line 585:", oddRows.count == 2 ? "Two" : String(oddRows.count))
+print("01-forward.md line 587:", ordinals[oddRows[0]])
+print("01-forward.md line 587:", odd1.H)
+print("01-forward.md line 588:", odd1.HH)
+print("01-forward.md line 588:", odd1.s)
+print("01-forward.md line 589:", odd1.H)
+print("01-forward.md line 589:", odd1.HH)
+print("01-forward.md line 589:", odd1.s)
+print("01-forward.md line 589:", Double(odd1.H - odd1.HH) / Double(odd1.s))
+print("01-forward.md line 591:", resNet.H)
+print("01-forward.md line 591:", 2 * resNet.p)
+print("01-forward.md line 591:", resNet.HH)
+print("01-forward.md line 591:", resNet.s)
+print("01-forward.md line 591:", Double(resNet.H + 2 * resNet.p - resNet.HH) / Double(resNet.s))
+print("01-forward.md line 606:", ordinals[2])
+print("01-forward.md line 606:", layers[2].H)
+print("01-forward.md line 607:", layers[2].HH)
+print("01-forward.md line 607:", layers[2].HH)
+print("01-forward.md line 608:", layers[2].s)
+print("01-forward.md line 608:", layers[2].p)
 
-// MARK: block 18, 01-forward.md line 608
+// MARK: block 18, 01-forward.md line 616
 exploreParameters(input: HW(layers[2].H), filter: HW(layers[2].HH),
                   ConvParameters(stride: HW(layers[2].s), padding: HW(layers[2].p)), label: "output-size")
 
-// MARK: block 19, 01-forward.md line 631
+// MARK: block 19, 01-forward.md line 639
 let dwByFormula = crossCorrelate(x, Tensor(repeating: 1, shape: [2, 2]))
 let firstStep = 1e-5   // h
 let dwNumerical = numericalGradient(ofScalar: { crossCorrelate(x, $0).sum() }, at: w, h: firstStep)
@@ -356,16 +356,16 @@ let firstCheck = checkGradients(("dw", dwByFormula, dwNumerical))
 let firstRounding = Double.ulpOfOne * abs(crossCorrelate(x, w).sum()) / (2 * firstStep)
 let firstDifference = (dwByFormula - dwNumerical).maxAbs()
 precondition(firstDifference < 10 * firstRounding, "the prose says the difference is round-off")
-print("01-forward.md line 644:", x[0, 0])
-print("01-forward.md line 644:", x[0, 1])
-print("01-forward.md line 645:", x[1, 0])
-print("01-forward.md line 645:", x[1, 1])
-print("01-forward.md line 645:", dwByFormula[0, 0])
-print("01-forward.md line 646:", firstCheck["dw"])
-print("01-forward.md line 647:", firstDifference)
-print("01-forward.md line 648:", firstRounding)
+print("01-forward.md line 652:", x[0, 0])
+print("01-forward.md line 652:", x[0, 1])
+print("01-forward.md line 653:", x[1, 0])
+print("01-forward.md line 653:", x[1, 1])
+print("01-forward.md line 653:", dwByFormula[0, 0])
+print("01-forward.md line 654:", firstCheck["dw"])
+print("01-forward.md line 655:", firstDifference)
+print("01-forward.md line 656:", firstRounding)
 
-// MARK: block 20, 01-forward.md line 662
+// MARK: block 20, 01-forward.md line 670
 // "Outputs that do not depend on the nudged entry come out bit for bit the same": for every entry of x3,
 // the set of outputs that change when it moves by ±h is the set of those whose window reads it.
 /// Stated: the flat indices of the outputs of image n whose window reads x[n, c, u, v] (padding 1, stride 2).
@@ -395,9 +395,9 @@ precondition(params.stride == HW(2) && params.padding == HW(1), "the brute force
 let cancelRule = checkRule("the outputs that change when one entry of x moves are those whose window reads it",
                            over: Sweep(["n": 0...1, "c": 0...2, "u": 0...4, "v": 0...4]),
                            stated: outputsReading, measured: outputsChanged)
-print("01-forward.md line 700:", cancelRule.checked)
+print("01-forward.md line 708:", cancelRule.checked)
 
-// MARK: block 21, 01-forward.md line 705
+// MARK: block 21, 01-forward.md line 713
 let target = Tensor.randomNormal(shape: y3.shape, seed: 14)
 let dy3 = squaredErrorLoss(y3, target: target).gradient
 let grads = convBackward(dy3, x3, w3, params)
@@ -414,20 +414,20 @@ precondition(throughLossError < layerCheck.threshold && throughLossError > 5 * l
              "the prose says nudging L passes, but is worse than weighing y's change by dy")
 precondition(throughLossDifference > lossRounding / 10 && throughLossDifference < 10 * lossRounding,
              "the prose says the difference is the rounding of L")
-print("01-forward.md line 725:", layerCheck.worst)
-print("01-forward.md line 726:", throughLossError)
-print("01-forward.md line 726:", layerCheck["dx"])
-print("01-forward.md line 728:", throughLossDifference)
-print("01-forward.md line 729:", lossRounding)
-print("01-forward.md line 746:", windowsCounted(H: 7, HH: 3, s: 2, p: 1, d: 1))
-print("01-forward.md line 749:", rowsRead(H: 7, HH: 3, s: 2, p: 1, d: 1).max()!)
-print("01-forward.md line 763:", windowsCounted(H: 224, HH: 7, s: 2, p: 2, d: 1))
-print("01-forward.md line 764:", rows[7][5])
-print("01-forward.md line 765:", 224 + 2 * 2 - 1 - rowsRead(H: 224, HH: 7, s: 2, p: 2, d: 1).max()!)
-print("01-forward.md line 777:", windowsCounted(H: 2, HH: 5, s: 1, p: 1, d: 1))
-print("01-forward.md line 780:", String(describing: outputLength(input: 2, kernel: 5, stride: 1, padding: 1)))
+print("01-forward.md line 733:", layerCheck.worst)
+print("01-forward.md line 734:", throughLossError)
+print("01-forward.md line 734:", layerCheck["dx"])
+print("01-forward.md line 736:", throughLossDifference)
+print("01-forward.md line 737:", lossRounding)
+print("01-forward.md line 754:", windowsCounted(H: 7, HH: 3, s: 2, p: 1, d: 1))
+print("01-forward.md line 757:", rowsRead(H: 7, HH: 3, s: 2, p: 1, d: 1).max()!)
+print("01-forward.md line 771:", windowsCounted(H: 224, HH: 7, s: 2, p: 2, d: 1))
+print("01-forward.md line 772:", rows[7][5])
+print("01-forward.md line 773:", 224 + 2 * 2 - 1 - rowsRead(H: 224, HH: 7, s: 2, p: 2, d: 1).max()!)
+print("01-forward.md line 785:", windowsCounted(H: 2, HH: 5, s: 1, p: 1, d: 1))
+print("01-forward.md line 788:", String(describing: outputLength(input: 2, kernel: 5, stride: 1, padding: 1)))
 
-// MARK: block 22, 01-forward.md line 783 (traps: kept as a comment)
+// MARK: block 22, 01-forward.md line 791 (traps: kept as a comment)
 // _ = convForward(Tensor.randomNormal(shape: [1, 1, 2, 2], seed: 1),
 //                 Tensor.randomNormal(shape: [1, 1, 5, 5], seed: 2), nil, ConvParameters(padding: 1))
 // 

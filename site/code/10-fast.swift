@@ -232,7 +232,7 @@ func interiorCover(_ k: Int) -> Double {
 let interiorCover3 = interiorCover(3), interiorCover7 = interiorCover(7)
 print("10-fast.md line 466:", Int(interiorCover3))
 
-// MARK: block 16, 10-fast.md line 493
+// MARK: block 16, 10-fast.md line 492
 /// Rows `range` of a matrix.
 func rows(_ M: Tensor, _ range: Range<Int>) -> Tensor {
     window(M, rowStart: range.lowerBound, rows: range.count, columnStart: 0, columns: M.shape[1])
@@ -279,7 +279,7 @@ func backwardByMatrices(_ dy: Tensor, _ x: Tensor, _ w: Tensor, _ p: ConvParamet
     return ConvGradients(dx: dx, dw: stackRows(dwParts).reshaped(w.shape), db: db)
 }
 
-// MARK: block 17, 10-fast.md line 549
+// MARK: block 17, 10-fast.md line 548
 let xL = Tensor.randomNormal(shape: [2, 4, 9, 8], seed: 11)
 let wL = Tensor.randomNormal(shape: [6, 2, 3, 3], seed: 12)
 let bL = Tensor.randomNormal(shape: [6], seed: 13)
@@ -303,12 +303,12 @@ let fastDb = checkAgreement("db: convBackwardIm2col vs convBackward", fastL.db, 
 let widthSpanL = xL.shape[3] + 2 * pL.padding.width - wL.shape[3]
 let widthLeftL = widthSpanL % pL.stride.width
 precondition(widthLeftL == 1 && widthLeftL <= pL.padding.width, "one unread column of x_pad, and it is padding")
-print("10-fast.md line 576:", widthSpanL)
-print("10-fast.md line 576:", pL.stride.width)
-print("10-fast.md line 577:", widthLeftL)
-print("10-fast.md line 579:", max(fastForwardDiff, fastDx, fastDw, fastDb))
+print("10-fast.md line 575:", widthSpanL)
+print("10-fast.md line 575:", pL.stride.width)
+print("10-fast.md line 576:", widthLeftL)
+print("10-fast.md line 578:", max(fastForwardDiff, fastDx, fastDw, fastDb))
 
-// MARK: block 18, 10-fast.md line 586
+// MARK: block 18, 10-fast.md line 585
 let pD = ConvParameters(stride: 2, padding: 1, dilation: HW(height: 2, width: 1), groups: 2)
 let dyD = Tensor.randomNormal(shape: convForward(xL, wL, bL, pD).shape, seed: 15)
 checkAgreement("im2col written out vs im2col, dilation (2, 1)", im2colLoop(xL, kernel: 3, group: 0, pD),
@@ -318,7 +318,7 @@ checkAgreement("forward: convForwardIm2col vs convForward, dilation (2, 1)",
 checkAgreement("dx: convBackwardIm2col vs convBackward, dilation (2, 1)",
                convBackwardIm2col(dyD, xL, wL, pD).dx, convBackward(dyD, xL, wL, pD).dx)
 
-// MARK: block 19, 10-fast.md line 604
+// MARK: block 19, 10-fast.md line 603
 let xG = Tensor.randomNormal(shape: [2, 2, 5, 6], seed: 21)
 let wG = Tensor.randomNormal(shape: [4, 1, 3, 3], seed: 22)
 let bG = Tensor.randomNormal(shape: [4], seed: 23)
@@ -329,9 +329,9 @@ let fastCheck = checkGradients(
     ("dx", fastG.dx, numericalGradient(of: { convForwardIm2col($0, wG, bG, pG) }, at: xG, upstream: dyG)),
     ("dw", fastG.dw, numericalGradient(of: { convForwardIm2col(xG, $0, bG, pG) }, at: wG, upstream: dyG)),
     ("db", fastG.db, numericalGradient(of: { convForwardIm2col(xG, wG, $0, pG) }, at: bG, upstream: dyG)))
-print("10-fast.md line 617:", fastCheck.worst)
+print("10-fast.md line 616:", fastCheck.worst)
 
-// MARK: block 20, 10-fast.md line 647
+// MARK: block 20, 10-fast.md line 646
 let (Nb, Cb, Hb, Wb, Fb, HHb, WWb) = (8, 16, 32, 32, 32, 3, 3)
 let pBench = ConvParameters(stride: 1, padding: 1)
 let benchCols = im2col(Tensor(zeros: [Nb, Cb, Hb, Wb]), kernelHeight: HHb, kernelWidth: WWb, pBench)
@@ -358,26 +358,26 @@ let colsToInput = Double(benchCols.count) / Double(Nb * Cb * Hb * Wb)
 precondition(productFlops == forwardFlops, "the product's count is the loops' count")
 precondition(benchCols.count > Nb * Cb * Hb * Wb + Fb * Cb * HHb * WWb + Nb * Fb * outHb * outWb,
              "the im2col matrix is larger than x, w and y together")
-print("10-fast.md line 676:", Nb)
-print("10-fast.md line 676:", Cb)
-print("10-fast.md line 677:", Hb)
-print("10-fast.md line 677:", Wb)
-print("10-fast.md line 677:", Fb)
-print("10-fast.md line 678:", HHb)
-print("10-fast.md line 678:", WWb)
-print("10-fast.md line 678:", pBench.stride.height)
-print("10-fast.md line 679:", pBench.padding.height)
-print("10-fast.md line 679:", Double(forwardFlops) / 1e6)
-print("10-fast.md line 681:", benchCols.shape[0])
-print("10-fast.md line 681:", benchCols.shape[1])
-print("10-fast.md line 681:", Fb)
-print("10-fast.md line 683:", Double(2 * productFlops) / 1e6)
-print("10-fast.md line 685:", megabytes(Nb * Cb * Hb * Wb))
-print("10-fast.md line 686:", megabytes(benchCols.count))
-print("10-fast.md line 687:", colsToInput)
-print("10-fast.md line 687:", pBench.stride.height)
-print("10-fast.md line 688:", HHb)
-print("10-fast.md line 688:", WWb)
-print("10-fast.md line 689:", HHb * WWb)
-print("10-fast.md line 694:", megabytes(benchCols.shape[0] * outHb * outWb))
-print("10-fast.md line 709:", Int(interiorCover7))
+print("10-fast.md line 675:", Nb)
+print("10-fast.md line 675:", Cb)
+print("10-fast.md line 676:", Hb)
+print("10-fast.md line 676:", Wb)
+print("10-fast.md line 676:", Fb)
+print("10-fast.md line 677:", HHb)
+print("10-fast.md line 677:", WWb)
+print("10-fast.md line 677:", pBench.stride.height)
+print("10-fast.md line 678:", pBench.padding.height)
+print("10-fast.md line 678:", Double(forwardFlops) / 1e6)
+print("10-fast.md line 680:", benchCols.shape[0])
+print("10-fast.md line 680:", benchCols.shape[1])
+print("10-fast.md line 680:", Fb)
+print("10-fast.md line 682:", Double(2 * productFlops) / 1e6)
+print("10-fast.md line 684:", megabytes(Nb * Cb * Hb * Wb))
+print("10-fast.md line 685:", megabytes(benchCols.count))
+print("10-fast.md line 686:", colsToInput)
+print("10-fast.md line 686:", pBench.stride.height)
+print("10-fast.md line 687:", HHb)
+print("10-fast.md line 687:", WWb)
+print("10-fast.md line 688:", HHb * WWb)
+print("10-fast.md line 693:", megabytes(benchCols.shape[0] * outHb * outWb))
+print("10-fast.md line 708:", Int(interiorCover7))
