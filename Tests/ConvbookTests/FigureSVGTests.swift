@@ -6,9 +6,9 @@ import Testing
 /// Grid figures size their cells from the widest label of the figure (issue 22:
 /// chapter 11's "-0.5096" overflowed a 38 px cell and ran into its neighbour).
 @Suite struct FigureSVGTests {
-    /// The widths of the figure's cells, from each grid's `<svg … style="--cw:38px">`.
+    /// The widths of the figure's cells, from each cell's outline `<path … d="M1 23h38v26H1z"/>`.
     static func cellWidths(_ svg: String) -> Set<Int> {
-        let pattern = try! NSRegularExpression(pattern: #"<svg class="cb-grid"[^>]* style="--cw:(\d+)px">"#)
+        let pattern = try! NSRegularExpression(pattern: #"<path class="fig-[^"]*" d="M\d+ \d+h(\d+)v"#)
         let range = NSRange(svg.startIndex..., in: svg)
         return Set(pattern.matches(in: svg, range: range).compactMap { Int(svg[Range($0.range(at: 1), in: svg)!]) })
     }
@@ -32,13 +32,13 @@ import Testing
         #expect(html.contains(">-0.5096</text>"))
     }
 
-    /// Each cell is a rect with its kind and corner, then its label, nothing more: the size is the svg's.
+    /// Each cell is an outline with its kind, then its label, nothing more.
     @Test func cellsAreShort() {
         let panel = FigurePanel(title: "x", rows: 1, columns: 2, cells: [
             .init(v: FlexibleDouble(1), k: "window", h: nil), .init(v: FlexibleDouble(-2), k: "value", h: 3)])
         let html = FigureSVG.figure(caption: nil, panels: [panel])
-        #expect(html.contains(#"<rect class="fig-window" x="1" y="23"/><text x="20" y="41">1</text>"#))
-        #expect(html.contains(#"<rect class="fig-value fig-h3" x="39" y="23"/><text x="58" y="41">-2</text>"#))
+        #expect(html.contains(#"<path class="fig-window" d="M1 23h38v26H1z"/><text x="20" y="41">1</text>"#))
+        #expect(html.contains(#"<path class="fig-value fig-h3" d="M39 23h38v26H39z"/><text x="58" y="41">-2</text>"#))
         #expect(Self.cellWidths(html) == [FigureSVG.minimumCellWidth])
     }
 }

@@ -7,12 +7,12 @@ import pytest
 WIDTHS = (390, 768, 1024, 1366)
 SCHEMES = ("light", "dark")
 
-# Every label of a page's grid figures (svg.cb-grid: each rect followed by its text) and of its
+# Every label of a page's grid figures (svg.cb-grid: each cell's outline, a path, followed by its text) and of its
 # explorers' tables, measured against its cell: what sticks out, as "where: label (w px) in a c px cell".
 MEASURE = r"""
 const out = [];
 document.querySelectorAll('svg.cb-grid').forEach((svg, n) => {
-  for (const rect of svg.querySelectorAll('rect')) {
+  for (const rect of svg.querySelectorAll('path')) {
     const text = rect.nextElementSibling;
     if (!text || text.tagName.toLowerCase() !== 'text') { out.push(`grid ${n}: a cell with no label`); continue; }
     const cell = rect.getBBox(), label = text.getBBox();

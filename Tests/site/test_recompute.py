@@ -18,21 +18,28 @@ from selenium.webdriver.common.keys import Keys
 
 from sitecheck import DESKTOP
 
+# Presses the button, then waits (the script and convkernel.js load on first use) until the result is shown.
 RECOMPUTE = """
+const done = arguments[arguments.length - 1];
 const section = document.querySelector('.cb-recompute');
-if (!section) return null;
+if (!section) { done(null); return; }
 const button = section.querySelector('.cb-recompute-run');
-button.click();
 const result = section.querySelector('.cb-recompute-result');
-const cells = (cls) => [...document.querySelectorAll('.' + cls)].map((e) => e.dataset.cell || e.getAttribute('title') || '');
-return {
-  checked: Number(result.dataset.checked), ok: Number(result.dataset.ok), bad: Number(result.dataset.bad),
-  maxDiff: result.dataset.maxDiff, ms: Number(result.dataset.ms), text: result.textContent,
-  badCells: [...document.querySelectorAll('td.cb-bad')].map((e) => e.dataset.cell || ''),
-  okCells: document.querySelectorAll('td.cb-ok').length,
-  tableCells: [...document.querySelectorAll('figure.cb-explorer td[data-cell]')].length,
-  badItems: [...result.querySelectorAll('li')].map((e) => e.textContent),
-};
+delete result.dataset.checked;
+button.click();
+const started = Date.now();
+(function wait() {
+  if (result.dataset.checked === undefined && Date.now() - started < 12000) { setTimeout(wait, 20); return; }
+  const cells = (cls) => [...document.querySelectorAll('.' + cls)].map((e) => e.dataset.cell || e.getAttribute('title') || '');
+  done({
+    checked: Number(result.dataset.checked), ok: Number(result.dataset.ok), bad: Number(result.dataset.bad),
+    maxDiff: result.dataset.maxDiff, ms: Number(result.dataset.ms), text: result.textContent,
+    badCells: [...document.querySelectorAll('td.cb-bad')].map((e) => e.dataset.cell || ''),
+    okCells: document.querySelectorAll('td.cb-ok').length,
+    tableCells: [...document.querySelectorAll('figure.cb-explorer td[data-cell]')].length,
+    badItems: [...result.querySelectorAll('li')].map((e) => e.textContent),
+  });
+})();
 """
 
 
@@ -50,7 +57,7 @@ def site_copy(site, tmp_path_factory) -> Path:
 
 def recompute(browser, url: str) -> dict:
     browser.open(url)
-    result = browser.js(RECOMPUTE)
+    result = browser.driver.execute_async_script(RECOMPUTE)
     assert result is not None, f"{url}: no .cb-recompute section"
     errors = browser.errors()
     assert not errors, f"{url}: console errors while recomputing:\n  " + "\n  ".join(errors)
@@ -65,7 +72,10 @@ def test_every_page_with_examples_has_the_control(site):
         has = 'class="cb-recompute"' in html
         assert has == examples or (page == "book.html" and has), f"{page}: examples {examples}, control {has}"
         if examples:
-            assert '<script src="convkernel.js"' in html, f"{page} does not load convkernel.js"
+            # convkernel.js comes with the page where a parameter explorer needs it, else on first use.
+            assert '<script src="convbook-core.js"' in html, f"{page} does not load convbook-core.js"
+            assert site.path("convkernel.js").is_file() and site.path("convbook-recompute.js").is_file()
+            assert '<script src="convbook-recompute.js"' not in html, f"{page} loads the recompute script up front"
 
 
 @pytest.mark.parametrize("marker", ['class="cb-recompute"'])
@@ -333,7 +343,13 @@ def test_keyboard_alone_drives_the_explorer_and_the_recompute(site, browser, art
     button = driver.find_element(By.CSS_SELECTOR, ".cb-recompute-run")
     browser.js("arguments[0].scrollIntoView({block: 'center'})", button)
     button.send_keys(Keys.ENTER)
-    result = browser.js("return document.querySelector('.cb-recompute-result').dataset")
+    result = browser.driver.execute_async_script("""
+        const done = arguments[arguments.length - 1], result = document.querySelector('.cb-recompute-result');
+        const started = Date.now();
+        (function wait() {
+          if (result.dataset.checked === undefined && Date.now() - started < 12000) { setTimeout(wait, 20); return; }
+          done({...result.dataset});
+        })();""")
     assert int(result["checked"]) > 0 and int(result["bad"]) == 0, result
     driver.save_screenshot(str(out / "recompute.png"))
     assert not browser.errors()

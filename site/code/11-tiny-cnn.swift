@@ -113,11 +113,11 @@ print("11-tiny-cnn.md line 156:", classes)
 print("11-tiny-cnn.md line 158:", features)
 print("11-tiny-cnn.md line 158:", classes)
 print("11-tiny-cnn.md line 159:", classes)
-print("11-tiny-cnn.md line 194:", F2)
-print("11-tiny-cnn.md line 194:", side2)
-print("11-tiny-cnn.md line 194:", side2)
+print("11-tiny-cnn.md line 199:", F2)
+print("11-tiny-cnn.md line 199:", side2)
+print("11-tiny-cnn.md line 199:", side2)
 
-// MARK: block 4, 11-tiny-cnn.md line 227
+// MARK: block 4, 11-tiny-cnn.md line 232
 /// The matrix product of an m × k and a k × n matrix.
 func matmul(_ A: Tensor, _ B: Tensor) -> Tensor {
     let (m, k, n) = (A.shape[0], A.shape[1], B.shape[1])
@@ -157,7 +157,7 @@ func linearBackward(_ dS: Tensor, _ A: Tensor, _ W: Tensor) -> (dA: Tensor, dW: 
     return (matmul(dS, transposed(W)), matmul(transposed(A), dS), matmul(ones, dS).reshaped([dS.shape[1]]))
 }
 
-// MARK: block 5, 11-tiny-cnn.md line 272
+// MARK: block 5, 11-tiny-cnn.md line 277
 let aCheck = Tensor.randomNormal(shape: [5, 7], seed: 1)
 let wCheck = Tensor.randomNormal(shape: [7, 3], seed: 2)
 let bCheck = Tensor.randomNormal(shape: [3], seed: 3)
@@ -167,9 +167,9 @@ let linearCheck = checkGradients(
     ("dA", linearGrads.dA, numericalGradient(of: { linearForward($0, wCheck, bCheck) }, at: aCheck, upstream: dsCheck)),
     ("dW_lin", linearGrads.dW, numericalGradient(of: { linearForward(aCheck, $0, bCheck) }, at: wCheck, upstream: dsCheck)),
     ("db_lin", linearGrads.db, numericalGradient(of: { linearForward(aCheck, wCheck, $0) }, at: bCheck, upstream: dsCheck)))
-print("11-tiny-cnn.md line 284:", linearCheck.worst)
+print("11-tiny-cnn.md line 289:", linearCheck.worst)
 
-// MARK: block 6, 11-tiny-cnn.md line 294
+// MARK: block 6, 11-tiny-cnn.md line 299
 struct Parameters {
     var w1: Tensor     // (F1, 1, 3, 3)    the first layer's filters
     var b1: Tensor     // (F1)             and their biases
@@ -214,11 +214,11 @@ func forwardBackward(_ p: Parameters, _ x: Tensor, _ labels: [Int], passDx: Bool
     return Pass(loss: loss.loss, scores: S, gradients: gradients,
                 z1: z1, z2: z2, dz2: dz2, da1: da1, dz1: dz1, dx: first.dx)
 }
-print("11-tiny-cnn.md line 344:", filterSide * filterSide)
-print("11-tiny-cnn.md line 345:", F1 * filterSide * filterSide)
-print("11-tiny-cnn.md line 346:", features)
+print("11-tiny-cnn.md line 349:", filterSide * filterSide)
+print("11-tiny-cnn.md line 350:", F1 * filterSide * filterSide)
+print("11-tiny-cnn.md line 351:", features)
 
-// MARK: block 7, 11-tiny-cnn.md line 358
+// MARK: block 7, 11-tiny-cnn.md line 363
 func initialParameters(seed: UInt64) -> Parameters {
     // He et al.'s 2 / fan-in in every layer, the first included, as they do (see above).
     func spread(_ fanIn: Int) -> Double { (2.0 / Double(fanIn)).squareRoot() }
@@ -235,7 +235,7 @@ func initialParameters(seed: UInt64) -> Parameters {
 let initialSeed: UInt64 = 11
 let initial = initialParameters(seed: initialSeed)
 
-// MARK: block 8, 11-tiny-cnn.md line 391
+// MARK: block 8, 11-tiny-cnn.md line 396
 let checkCount = 6    // the training images the check uses
 let xSmall = Tensor(shape: [checkCount, 1, imageSide, imageSide],
                     scalars: Array(trainSet.images.scalars[0..<(checkCount * imageSide * imageSide)]))
@@ -263,14 +263,14 @@ let chainCheck = checkGradients(
     ("dW_lin", g.wLin, numericalGradient(of: { v in scoresWith { $0.wLin = v } }, at: initial.wLin, upstream: dS)),
     ("db_lin", g.bLin, numericalGradient(of: { v in scoresWith { $0.bLin = v } }, at: initial.bLin, upstream: dS)),
     ("dx", atStart.dx, numericalGradient(of: { forwardBackward(initial, $0, labelsSmall).scores }, at: xSmall, upstream: dS)))
-print("11-tiny-cnn.md line 421:", checkCount)
-print("11-tiny-cnn.md line 422:", lossCheck["dS"])
-print("11-tiny-cnn.md line 423:", smallestUpstream)
-print("11-tiny-cnn.md line 423:", dS.maxAbs())
-print("11-tiny-cnn.md line 425:", chainCheck.names.count)
-print("11-tiny-cnn.md line 426:", chainCheck.worst)
+print("11-tiny-cnn.md line 426:", checkCount)
+print("11-tiny-cnn.md line 427:", lossCheck["dS"])
+print("11-tiny-cnn.md line 428:", smallestUpstream)
+print("11-tiny-cnn.md line 428:", dS.maxAbs())
+print("11-tiny-cnn.md line 430:", chainCheck.names.count)
+print("11-tiny-cnn.md line 431:", chainCheck.worst)
 
-// MARK: block 9, 11-tiny-cnn.md line 432
+// MARK: block 9, 11-tiny-cnn.md line 437
 /// How many entries of t, nudged by ±h one at a time, carry an entry of z1 or z2 across zero.
 func kinkCrossings(at t: Tensor, h: Double = 1e-5, _ evaluate: (Tensor) -> Pass) -> Int {
     var crossing = 0
@@ -294,10 +294,10 @@ crossings += kinkCrossings(at: initial.wLin) { v in passWith { $0.wLin = v } }
 crossings += kinkCrossings(at: initial.bLin) { v in passWith { $0.bLin = v } }
 crossings += kinkCrossings(at: xSmall) { forwardBackward(initial, $0, labelsSmall) }
 precondition(crossings == 0, "a nudge of the gradient check crosses a ReLU kink: the check above is not meaningful")
-print("11-tiny-cnn.md line 458:", nudged)
-print("11-tiny-cnn.md line 458:", crossings)
+print("11-tiny-cnn.md line 463:", nudged)
+print("11-tiny-cnn.md line 463:", crossings)
 
-// MARK: block 10, 11-tiny-cnn.md line 468
+// MARK: block 10, 11-tiny-cnn.md line 473
 var da1ByFormula = [Tensor]()
 for n in 0..<checkCount {
     for c in 0..<F1 {
@@ -322,20 +322,20 @@ let dwFormulaDiff = checkAgreement("dw1 by the cross-correlations of the dw1 equ
                                    Tensor.stack(dw1ByFormula).reshaped(initial.w1.shape), g.w1)
 let fastDiff = checkAgreement("da1 by im2col vs convBackward",
                               convBackwardIm2col(atStart.dz2, relu(atStart.z1), initial.w2).dx, atStart.da1)
-print("11-tiny-cnn.md line 495:", max(dxFormulaDiff, dwFormulaDiff))
-print("11-tiny-cnn.md line 496:", fastDiff)
+print("11-tiny-cnn.md line 500:", max(dxFormulaDiff, dwFormulaDiff))
+print("11-tiny-cnn.md line 501:", fastDiff)
 
-// MARK: block 11, 11-tiny-cnn.md line 506
+// MARK: block 11, 11-tiny-cnn.md line 511
 let dw1Unmasked = convBackward(atStart.da1, xSmall, initial.w1).dw
 let unmaskedError = relError(dw1Unmasked, numericalGradient(of: { v in scoresWith { $0.w1 = v } }, at: initial.w1, upstream: dS))
 let maskedShare = Double(atStart.z1.scalars.filter { $0 <= 0 }.count) / Double(atStart.z1.count)
 let probablyWrong = 1e-2    // CS231n's threshold: a relative error above it means the gradient is probably wrong
 precondition(unmaskedError > probablyWrong, "dw1 without the first ReLU's mask no longer fails the check")
-print("11-tiny-cnn.md line 514:", unmaskedError)
-print("11-tiny-cnn.md line 515:", probablyWrong)
-print("11-tiny-cnn.md line 517:", 100 * maskedShare)
+print("11-tiny-cnn.md line 519:", unmaskedError)
+print("11-tiny-cnn.md line 520:", probablyWrong)
+print("11-tiny-cnn.md line 522:", 100 * maskedShare)
 
-// MARK: block 12, 11-tiny-cnn.md line 528
+// MARK: block 12, 11-tiny-cnn.md line 533
 /// Images and labels `start ..< start + count` of a set.
 func batch(_ set: BarSet, _ start: Int, _ count: Int) -> BarSet {
     let perImage = imageSide * imageSide
@@ -379,14 +379,14 @@ func train(from start: Parameters, passDx: Bool = true) -> (parameters: Paramete
 }
 let trained = train(from: initial)
 let params = trained.parameters, losses = trained.losses
-print("11-tiny-cnn.md line 574:", learningRate)
-print("11-tiny-cnn.md line 575:", trainSet.labels.count)
-print("11-tiny-cnn.md line 575:", batchesPerPass)
-print("11-tiny-cnn.md line 576:", batchSize)
-print("11-tiny-cnn.md line 576:", steps)
-print("11-tiny-cnn.md line 577:", steps / batchesPerPass)
+print("11-tiny-cnn.md line 579:", learningRate)
+print("11-tiny-cnn.md line 580:", trainSet.labels.count)
+print("11-tiny-cnn.md line 580:", batchesPerPass)
+print("11-tiny-cnn.md line 581:", batchSize)
+print("11-tiny-cnn.md line 581:", steps)
+print("11-tiny-cnn.md line 582:", steps / batchesPerPass)
 
-// MARK: block 13, 11-tiny-cnn.md line 580
+// MARK: block 13, 11-tiny-cnn.md line 585
 showPlot(x: (1...steps).map(Double.init), series: [(name: "loss of the step's batch", values: losses)],
          xLabel: "step", yLabel: "softmax cross-entropy loss", logY: true,
          "Training loss, one point per step (batches of \(batchSize) in a fixed order of \(batchesPerPass))")
@@ -394,14 +394,14 @@ let firstPass = losses.prefix(batchesPerPass).reduce(0, +) / Double(batchesPerPa
 let lastPass = losses.suffix(batchesPerPass).reduce(0, +) / Double(batchesPerPass)
 precondition(losses[0] > log(3.0) && losses[0] < log(3.0) + 0.2, "the first loss is no longer a little above ln 3")
 precondition(lastPass < firstPass / 10, "the loss no longer falls by more than a factor of 10")
-print("11-tiny-cnn.md line 590:", losses[0])
-print("11-tiny-cnn.md line 591:", log(3.0))
-print("11-tiny-cnn.md line 593:", firstPass)
-print("11-tiny-cnn.md line 594:", lastPass)
-print("11-tiny-cnn.md line 595:", firstPass / lastPass)
-print("11-tiny-cnn.md line 597:", batchesPerPass)
+print("11-tiny-cnn.md line 595:", losses[0])
+print("11-tiny-cnn.md line 596:", log(3.0))
+print("11-tiny-cnn.md line 598:", firstPass)
+print("11-tiny-cnn.md line 599:", lastPass)
+print("11-tiny-cnn.md line 600:", firstPass / lastPass)
+print("11-tiny-cnn.md line 602:", batchesPerPass)
 
-// MARK: block 14, 11-tiny-cnn.md line 602
+// MARK: block 14, 11-tiny-cnn.md line 607
 func evaluate(_ p: Parameters, _ set: BarSet) -> (correct: Int, loss: Double) {
     let result = forwardBackward(p, set.images, set.labels)
     return (correctCount(result.scores, set.labels), result.loss)
@@ -426,19 +426,19 @@ precondition((0.2...0.5).contains(fraction(trainBefore.correct, trainSet.labels.
 precondition(testAccuracy > 0.85, "the trained network no longer gets more than 85 % of the test images right")
 precondition(testAccuracy < fraction(trainAfter.correct, trainSet.labels.count),
              "the test accuracy is no longer below the training accuracy")
-print("11-tiny-cnn.md line 629:", trainBefore.correct)
-print("11-tiny-cnn.md line 630:", trainSet.labels.count)
-print("11-tiny-cnn.md line 631:", steps)
-print("11-tiny-cnn.md line 632:", trainAfter.correct)
-print("11-tiny-cnn.md line 632:", testSet.labels.count)
-print("11-tiny-cnn.md line 633:", testAfter.correct)
-print("11-tiny-cnn.md line 634:", 100 * testAccuracy)
-print("11-tiny-cnn.md line 636:", trainSet.labels.count)
-print("11-tiny-cnn.md line 638:", heldOutAfter.correct)
-print("11-tiny-cnn.md line 638:", heldOutSet.labels.count)
-print("11-tiny-cnn.md line 639:", 100 * heldOutAccuracy)
+print("11-tiny-cnn.md line 634:", trainBefore.correct)
+print("11-tiny-cnn.md line 635:", trainSet.labels.count)
+print("11-tiny-cnn.md line 636:", steps)
+print("11-tiny-cnn.md line 637:", trainAfter.correct)
+print("11-tiny-cnn.md line 637:", testSet.labels.count)
+print("11-tiny-cnn.md line 638:", testAfter.correct)
+print("11-tiny-cnn.md line 639:", 100 * testAccuracy)
+print("11-tiny-cnn.md line 641:", trainSet.labels.count)
+print("11-tiny-cnn.md line 643:", heldOutAfter.correct)
+print("11-tiny-cnn.md line 643:", heldOutSet.labels.count)
+print("11-tiny-cnn.md line 644:", 100 * heldOutAccuracy)
 
-// MARK: block 15, 11-tiny-cnn.md line 645
+// MARK: block 15, 11-tiny-cnn.md line 650
 /// One start, and what training made of it.
 struct Run {
     let seed: UInt64
@@ -476,21 +476,21 @@ precondition(runs.indices.allSatisfy { trainedTest[$0] > untrainedTest[$0] && tr
              "some trained network no longer beats its untrained start on the test or held-out images")
 precondition(trainedHeldOut.max()! < trainedTest.min()!,
              "some trained network no longer does worse on the held-out placements than every one does on the test images")
-print("11-tiny-cnn.md line 685:", runCount)
-print("11-tiny-cnn.md line 686:", untrainedLoss.min()!)
-print("11-tiny-cnn.md line 687:", untrainedLoss.max()!)
-print("11-tiny-cnn.md line 687:", trainedLoss.min()!)
-print("11-tiny-cnn.md line 688:", trainedLoss.max()!)
-print("11-tiny-cnn.md line 689:", untrainedTest.min()!)
-print("11-tiny-cnn.md line 689:", untrainedTest.max()!)
-print("11-tiny-cnn.md line 690:", trainedTest.min()!)
-print("11-tiny-cnn.md line 690:", trainedTest.max()!)
-print("11-tiny-cnn.md line 692:", untrainedHeldOut.min()!)
-print("11-tiny-cnn.md line 692:", untrainedHeldOut.max()!)
-print("11-tiny-cnn.md line 693:", trainedHeldOut.min()!)
-print("11-tiny-cnn.md line 693:", trainedHeldOut.max()!)
+print("11-tiny-cnn.md line 690:", runCount)
+print("11-tiny-cnn.md line 691:", untrainedLoss.min()!)
+print("11-tiny-cnn.md line 692:", untrainedLoss.max()!)
+print("11-tiny-cnn.md line 692:", trainedLoss.min()!)
+print("11-tiny-cnn.md line 693:", trainedLoss.max()!)
+print("11-tiny-cnn.md line 694:", untrainedTest.min()!)
+print("11-tiny-cnn.md line 694:", untrainedTest.max()!)
+print("11-tiny-cnn.md line 695:", trainedTest.min()!)
+print("11-tiny-cnn.md line 695:", trainedTest.max()!)
+print("11-tiny-cnn.md line 697:", untrainedHeldOut.min()!)
+print("11-tiny-cnn.md line 697:", untrainedHeldOut.max()!)
+print("11-tiny-cnn.md line 698:", trainedHeldOut.min()!)
+print("11-tiny-cnn.md line 698:", trainedHeldOut.max()!)
 
-// MARK: block 16, 11-tiny-cnn.md line 709
+// MARK: block 16, 11-tiny-cnn.md line 714
 var comparisonRows = [[Any]]()
 var gains = [Int](), withoutDx = [Parameters](), withoutTest = [Int]()
 for (k, run) in runs.enumerated() {
@@ -508,21 +508,21 @@ let worstWithout = withoutTest.min()!
 precondition(gains.allSatisfy { $0 > 0 }, "passing dx no longer helps from every start")
 precondition(3 * worstWithout > 2 * testSet.labels.count, "without dx some run no longer gets two thirds of the test set right")
 precondition(worstWithout > untrainedTest.max()!, "without dx some run no longer beats every untrained network")
-print("11-tiny-cnn.md line 729:", gains.count)
-print("11-tiny-cnn.md line 730:", gains.min()!)
-print("11-tiny-cnn.md line 731:", gains.max()!)
-print("11-tiny-cnn.md line 731:", withTotal)
-print("11-tiny-cnn.md line 732:", withoutTotal)
-print("11-tiny-cnn.md line 734:", trainSet.labels.count)
-print("11-tiny-cnn.md line 736:", gains.count)
-print("11-tiny-cnn.md line 737:", worstWithout)
-print("11-tiny-cnn.md line 737:", testSet.labels.count)
-print("11-tiny-cnn.md line 739:", untrainedTest.max()!)
-print("11-tiny-cnn.md line 740:", filterSide)
-print("11-tiny-cnn.md line 740:", filterSide)
-print("11-tiny-cnn.md line 743:", runCount)
+print("11-tiny-cnn.md line 734:", gains.count)
+print("11-tiny-cnn.md line 735:", gains.min()!)
+print("11-tiny-cnn.md line 736:", gains.max()!)
+print("11-tiny-cnn.md line 736:", withTotal)
+print("11-tiny-cnn.md line 737:", withoutTotal)
+print("11-tiny-cnn.md line 739:", trainSet.labels.count)
+print("11-tiny-cnn.md line 741:", gains.count)
+print("11-tiny-cnn.md line 742:", worstWithout)
+print("11-tiny-cnn.md line 742:", testSet.labels.count)
+print("11-tiny-cnn.md line 744:", untrainedTest.max()!)
+print("11-tiny-cnn.md line 745:", filterSide)
+print("11-tiny-cnn.md line 745:", filterSide)
+print("11-tiny-cnn.md line 748:", runCount)
 
-// MARK: block 17, 11-tiny-cnn.md line 762
+// MARK: block 17, 11-tiny-cnn.md line 767
 let barsOnly = makeBars(count: testSet.labels.count, seed: testSeed, noise: 0, parity: 0)
 precondition(barsOnly.placements == testSet.placements, "the noiseless copy puts its bars elsewhere")
 var misreadSentences = [String]()
@@ -563,12 +563,12 @@ let saliencyCheck = checkGradients(saliencyChecks[0], saliencyChecks[1], salienc
 precondition(saliencyCrossings == 0, "a nudge of the saliency check crosses a ReLU kink")
 precondition(peakSizes.max()! > 10 * peakSizes.min()!, "the three maps no longer differ in size by more than a factor of 10")
 let misreadText = misreadSentences.isEmpty ? "It reads all three correctly." : misreadSentences.joined(separator: " ")
-print("11-tiny-cnn.md line 807:", classes)
-print("11-tiny-cnn.md line 807:", saliencyCrossings)
-print("11-tiny-cnn.md line 808:", saliencyCheck.worst)
-print("11-tiny-cnn.md line 810:", misreadText)
+print("11-tiny-cnn.md line 812:", classes)
+print("11-tiny-cnn.md line 812:", saliencyCrossings)
+print("11-tiny-cnn.md line 813:", saliencyCheck.worst)
+print("11-tiny-cnn.md line 815:", misreadText)
 
-// MARK: block 18, 11-tiny-cnn.md line 823
+// MARK: block 18, 11-tiny-cnn.md line 828
 /// Over the test set's saliency maps under p: in how many images the peak of |dx| lies on the bar,
 /// the mean |dx| is larger on the bar than off it, and dx is negative on more than half the bar's pixels.
 func saliencyCounts(_ p: Parameters) -> [Int] {
@@ -629,35 +629,35 @@ let orderedStarts = (0..<3).map { q in
     runs.indices.filter { untrainedCounts[$0][q] < withoutDxCounts[$0][q] && withoutDxCounts[$0][q] < trainedCounts[$0][q] }.count
 }
 precondition(orderedStarts.contains { $0 < runCount }, "every start is now ordered on every question: the text below needs rewriting")
-print("11-tiny-cnn.md line 887:", barLength)
-print("11-tiny-cnn.md line 887:", peakOnBar)
-print("11-tiny-cnn.md line 888:", testCount)
-print("11-tiny-cnn.md line 889:", untrainedCounts.map { $0[0] }.min()!)
-print("11-tiny-cnn.md line 890:", untrainedCounts.map { $0[0] }.max()!)
-print("11-tiny-cnn.md line 891:", runCount)
-print("11-tiny-cnn.md line 893:", strongerOnBar)
-print("11-tiny-cnn.md line 895:", untrainedCounts.map { $0[1] }.min()!)
-print("11-tiny-cnn.md line 896:", untrainedCounts.map { $0[1] }.max()!)
-print("11-tiny-cnn.md line 901:", mostlyNegative)
-print("11-tiny-cnn.md line 901:", testCount)
-print("11-tiny-cnn.md line 904:", untrainedCounts.map { $0[2] }.min()!)
-print("11-tiny-cnn.md line 905:", untrainedCounts.map { $0[2] }.max()!)
-print("11-tiny-cnn.md line 906:", runCount)
-print("11-tiny-cnn.md line 908:", total(untrainedCounts, 0))
-print("11-tiny-cnn.md line 908:", total(withoutDxCounts, 0))
-print("11-tiny-cnn.md line 909:", total(trainedCounts, 0))
-print("11-tiny-cnn.md line 912:", orderedStarts[0])
-print("11-tiny-cnn.md line 913:", orderedStarts[1])
-print("11-tiny-cnn.md line 913:", orderedStarts[2])
-print("11-tiny-cnn.md line 914:", runCount)
-print("11-tiny-cnn.md line 918:", peakSizes.max()! / peakSizes.min()!)
+print("11-tiny-cnn.md line 892:", barLength)
+print("11-tiny-cnn.md line 892:", peakOnBar)
+print("11-tiny-cnn.md line 893:", testCount)
+print("11-tiny-cnn.md line 894:", untrainedCounts.map { $0[0] }.min()!)
+print("11-tiny-cnn.md line 895:", untrainedCounts.map { $0[0] }.max()!)
+print("11-tiny-cnn.md line 896:", runCount)
+print("11-tiny-cnn.md line 898:", strongerOnBar)
+print("11-tiny-cnn.md line 900:", untrainedCounts.map { $0[1] }.min()!)
+print("11-tiny-cnn.md line 901:", untrainedCounts.map { $0[1] }.max()!)
+print("11-tiny-cnn.md line 906:", mostlyNegative)
+print("11-tiny-cnn.md line 906:", testCount)
+print("11-tiny-cnn.md line 909:", untrainedCounts.map { $0[2] }.min()!)
+print("11-tiny-cnn.md line 910:", untrainedCounts.map { $0[2] }.max()!)
+print("11-tiny-cnn.md line 911:", runCount)
+print("11-tiny-cnn.md line 913:", total(untrainedCounts, 0))
+print("11-tiny-cnn.md line 913:", total(withoutDxCounts, 0))
+print("11-tiny-cnn.md line 914:", total(trainedCounts, 0))
+print("11-tiny-cnn.md line 917:", orderedStarts[0])
+print("11-tiny-cnn.md line 918:", orderedStarts[1])
+print("11-tiny-cnn.md line 918:", orderedStarts[2])
+print("11-tiny-cnn.md line 919:", runCount)
+print("11-tiny-cnn.md line 923:", peakSizes.max()! / peakSizes.min()!)
 
-// MARK: block 19, 11-tiny-cnn.md line 938
+// MARK: block 19, 11-tiny-cnn.md line 943
 show(initial.w1, "the first layer's filters before training", heatmap: true)
 show(params.w1, "the first layer's filters after training", heatmap: true)
-print("11-tiny-cnn.md line 946:", filterSide)
+print("11-tiny-cnn.md line 951:", filterSide)
 
-// MARK: block 20, 11-tiny-cnn.md line 952
+// MARK: block 20, 11-tiny-cnn.md line 957
 /// Every placement of every kind of bar, without noise: the images and their labels.
 let everyBar: (images: Tensor, labels: [Int]) = {
     let room = imageSide - barLength + 1
@@ -764,13 +764,13 @@ let tiedFilters = (0..<F1).filter { strongest[$0].count > 1 }
 let tieSummary = tiedFilters.isEmpty ? "" : "; \(filterList(tiedFilters)) \(tiedFilters.count == 1 ? "answers" : "answer") equally to more than one kind"
 let kindsCovered = Set((0..<F1).filter { strongest[$0].count == 1 }.map { strongest[$0][0] }).count
 let templateCount = isTemplate.filter { $0 }.count
-print("11-tiny-cnn.md line 1061:", preferenceSummary + tieSummary)
-print("11-tiny-cnn.md line 1062:", kindsCovered)
-print("11-tiny-cnn.md line 1063:", templateCount)
-print("11-tiny-cnn.md line 1063:", F1)
-print("11-tiny-cnn.md line 1065:", runCount)
+print("11-tiny-cnn.md line 1066:", preferenceSummary + tieSummary)
+print("11-tiny-cnn.md line 1067:", kindsCovered)
+print("11-tiny-cnn.md line 1068:", templateCount)
+print("11-tiny-cnn.md line 1068:", F1)
+print("11-tiny-cnn.md line 1070:", runCount)
 
-// MARK: block 21, 11-tiny-cnn.md line 1071
+// MARK: block 21, 11-tiny-cnn.md line 1076
 /// For each filter of w: the largest cosine similarity between its taps and a bar-like line of taps, both centred.
 func lineLikeness(_ w: Tensor) -> [Double] {
     let tapCount = filterSide * filterSide
@@ -828,25 +828,25 @@ precondition(trainedTemplateTotal > untrainedTemplateTotal && trainedTemplateTot
 precondition(runs.indices.allSatisfy { trainedLikeness[$0] > untrainedLikeness[$0] },
              "from some start the trained filters no longer look more like a line than the untrained ones")
 precondition(trainedLikeness.max()! < 0.9, "some trained first layer is now close to exact lines: the text below needs rewriting")
-print("11-tiny-cnn.md line 1132:", untrainedKinds[0])
-print("11-tiny-cnn.md line 1133:", runCount)
-print("11-tiny-cnn.md line 1134:", untrainedKindTotal)
-print("11-tiny-cnn.md line 1134:", trainedKindTotal)
-print("11-tiny-cnn.md line 1135:", untrainedTemplateTotal)
-print("11-tiny-cnn.md line 1136:", filtersInAll)
-print("11-tiny-cnn.md line 1136:", runCount)
-print("11-tiny-cnn.md line 1137:", trainedTemplateTotal)
-print("11-tiny-cnn.md line 1138:", notRaised)
-print("11-tiny-cnn.md line 1139:", filterSide * filterSide)
-print("11-tiny-cnn.md line 1142:", filtersInAll)
-print("11-tiny-cnn.md line 1145:", runCount)
-print("11-tiny-cnn.md line 1146:", untrainedLikeness.min()!)
-print("11-tiny-cnn.md line 1147:", untrainedLikeness.max()!)
-print("11-tiny-cnn.md line 1148:", trainedLikeness.min()!)
-print("11-tiny-cnn.md line 1148:", trainedLikeness.max()!)
-print("11-tiny-cnn.md line 1161:", filterSide * filterSide)
+print("11-tiny-cnn.md line 1137:", untrainedKinds[0])
+print("11-tiny-cnn.md line 1138:", runCount)
+print("11-tiny-cnn.md line 1139:", untrainedKindTotal)
+print("11-tiny-cnn.md line 1139:", trainedKindTotal)
+print("11-tiny-cnn.md line 1140:", untrainedTemplateTotal)
+print("11-tiny-cnn.md line 1141:", filtersInAll)
+print("11-tiny-cnn.md line 1141:", runCount)
+print("11-tiny-cnn.md line 1142:", trainedTemplateTotal)
+print("11-tiny-cnn.md line 1143:", notRaised)
+print("11-tiny-cnn.md line 1144:", filterSide * filterSide)
+print("11-tiny-cnn.md line 1147:", filtersInAll)
+print("11-tiny-cnn.md line 1150:", runCount)
+print("11-tiny-cnn.md line 1151:", untrainedLikeness.min()!)
+print("11-tiny-cnn.md line 1152:", untrainedLikeness.max()!)
+print("11-tiny-cnn.md line 1153:", trainedLikeness.min()!)
+print("11-tiny-cnn.md line 1153:", trainedLikeness.max()!)
+print("11-tiny-cnn.md line 1166:", filterSide * filterSide)
 
-// MARK: block 22, 11-tiny-cnn.md line 1164
+// MARK: block 22, 11-tiny-cnn.md line 1169
 let explored = (0..<F1).filter { strongest[$0] == [2] }.max { largest[$0][2] < largest[$1][2] }
 precondition(explored != nil, "no first-layer filter answers most to diagonal bars any more")
 let diagonalFilter = explored!
@@ -875,15 +875,15 @@ for f in 0..<F1 {
                            diagonalImage.images, Tensor.stack([params.w1.slice(f)])).dx
 }
 let sharesDiff = checkAgreement("the filters' shares of dx vs the image's dx", shares, diagonalPass.dx)
-print("11-tiny-cnn.md line 1195:", diagonalFilter)
-print("11-tiny-cnn.md line 1196:", peakWords)
-print("11-tiny-cnn.md line 1196:", filterSide)
-print("11-tiny-cnn.md line 1197:", dyOfFilter.maxAbs())
-print("11-tiny-cnn.md line 1198:", diagonalPass.loss)
-print("11-tiny-cnn.md line 1202:", F1)
-print("11-tiny-cnn.md line 1202:", sharesDiff)
+print("11-tiny-cnn.md line 1200:", diagonalFilter)
+print("11-tiny-cnn.md line 1201:", peakWords)
+print("11-tiny-cnn.md line 1201:", filterSide)
+print("11-tiny-cnn.md line 1202:", dyOfFilter.maxAbs())
+print("11-tiny-cnn.md line 1203:", diagonalPass.loss)
+print("11-tiny-cnn.md line 1207:", F1)
+print("11-tiny-cnn.md line 1207:", sharesDiff)
 
-// MARK: block 23, 11-tiny-cnn.md line 1213
+// MARK: block 23, 11-tiny-cnn.md line 1218
 showRotation(params.w1.slice(diagonalFilter).slice(0),
              "Filter \(diagonalFilter) as trained, and as a true convolution would apply it")
 var turned = params
@@ -893,23 +893,23 @@ let testTurned = evaluate(turned, testSet)
 precondition(barResponses(turned.w1, turned.b1).strongest == strongest,
              "a turned first-layer filter no longer answers most to the same kind of bar")
 precondition(testTurned.correct < testAfter.correct, "turning the filters no longer costs test accuracy")
-print("11-tiny-cnn.md line 1226:", testTurned.correct)
-print("11-tiny-cnn.md line 1226:", testSet.labels.count)
-print("11-tiny-cnn.md line 1227:", testAfter.correct)
-print("11-tiny-cnn.md line 1245:", runCount)
-print("11-tiny-cnn.md line 1246:", trainSet.labels.count)
-print("11-tiny-cnn.md line 1247:", untrainedLoss.min()!)
-print("11-tiny-cnn.md line 1247:", untrainedLoss.max()!)
-print("11-tiny-cnn.md line 1248:", trainedLoss.min()!)
-print("11-tiny-cnn.md line 1248:", trainedLoss.max()!)
-print("11-tiny-cnn.md line 1249:", untrainedTest.min()!)
-print("11-tiny-cnn.md line 1250:", untrainedTest.max()!)
-print("11-tiny-cnn.md line 1250:", testSet.labels.count)
-print("11-tiny-cnn.md line 1251:", trainedTest.min()!)
-print("11-tiny-cnn.md line 1251:", trainedTest.max()!)
-print("11-tiny-cnn.md line 1253:", untrainedHeldOut.min()!)
-print("11-tiny-cnn.md line 1253:", untrainedHeldOut.max()!)
-print("11-tiny-cnn.md line 1254:", heldOutSet.labels.count)
-print("11-tiny-cnn.md line 1255:", trainedHeldOut.min()!)
-print("11-tiny-cnn.md line 1255:", trainedHeldOut.max()!)
-print("11-tiny-cnn.md line 1257:", gains.count)
+print("11-tiny-cnn.md line 1231:", testTurned.correct)
+print("11-tiny-cnn.md line 1231:", testSet.labels.count)
+print("11-tiny-cnn.md line 1232:", testAfter.correct)
+print("11-tiny-cnn.md line 1250:", runCount)
+print("11-tiny-cnn.md line 1251:", trainSet.labels.count)
+print("11-tiny-cnn.md line 1252:", untrainedLoss.min()!)
+print("11-tiny-cnn.md line 1252:", untrainedLoss.max()!)
+print("11-tiny-cnn.md line 1253:", trainedLoss.min()!)
+print("11-tiny-cnn.md line 1253:", trainedLoss.max()!)
+print("11-tiny-cnn.md line 1254:", untrainedTest.min()!)
+print("11-tiny-cnn.md line 1255:", untrainedTest.max()!)
+print("11-tiny-cnn.md line 1255:", testSet.labels.count)
+print("11-tiny-cnn.md line 1256:", trainedTest.min()!)
+print("11-tiny-cnn.md line 1256:", trainedTest.max()!)
+print("11-tiny-cnn.md line 1258:", untrainedHeldOut.min()!)
+print("11-tiny-cnn.md line 1258:", untrainedHeldOut.max()!)
+print("11-tiny-cnn.md line 1259:", heldOutSet.labels.count)
+print("11-tiny-cnn.md line 1260:", trainedHeldOut.min()!)
+print("11-tiny-cnn.md line 1260:", trainedHeldOut.max()!)
+print("11-tiny-cnn.md line 1262:", gains.count)

@@ -30,16 +30,16 @@ enum FigureSVG {
         return html + "</figure>\n"
     }
 
-    /// A panel as a grid of `<rect>`s, each followed by its `<text>`. The
-    /// markup is kept short (a chapter page may hold a hundred such grids):
-    /// a rect carries only its kind (`fig-window`, `fig-value fig-h3`) and its
-    /// corner; its size is the figure's cell size, set once on the `<svg>`
-    /// (`--cw`, the cell width) and applied by the stylesheet, which also
-    /// centres the labels and colours each after its cell's kind.
+    /// A panel as a grid of cells, each a `<path>` (its outline: valid SVG
+    /// 1.1, which a `<rect>` without width and height is not) followed by its
+    /// `<text>`. The markup is kept short (a chapter page may hold a hundred
+    /// such grids): a cell carries only its kind (`fig-window`, `fig-value
+    /// fig-h3`) and its outline; the stylesheet centres the labels and colours
+    /// each after its cell's kind.
     private static func grid(_ panel: FigurePanel, cellWidth: Int) -> String {
         let width = max(panel.columns * cellWidth, 8 * panel.title.count) + 2, height = panel.rows * cellHeight + titleHeight + 2
         let label = "\(panel.title): a \(panel.rows) by \(panel.columns) grid"
-        var svg = "<svg class=\"cb-grid\" role=\"img\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" style=\"--cw:\(cellWidth)px\">"
+        var svg = "<svg class=\"cb-grid\" role=\"img\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\">"
         svg += "<title>\(OutputHTML.escape(label))</title>"
         svg += "<text class=\"fig-title\" x=\"1\" y=\"15\">\(OutputHTML.escape(panel.title))</text>"
         for r in 0..<panel.rows {
@@ -48,7 +48,7 @@ enum FigureSVG {
                 let x = 1 + c * cellWidth, y = titleHeight + 1 + r * cellHeight
                 var classes = "fig-\(cell.k)"
                 if let hue = cell.h { classes += " fig-h\(hue % 12)" }
-                svg += "<rect class=\"\(classes)\" x=\"\(x)\" y=\"\(y)\"/>"
+                svg += "<path class=\"\(classes)\" d=\"M\(x) \(y)h\(cellWidth)v\(cellHeight)H\(x)z\"/>"
                 svg += "<text x=\"\(x + cellWidth / 2)\" y=\"\(y + cellHeight / 2 + 5)\">\(OutputHTML.escape(NumberFormat.value(cell.v.value)))</text>"
             }
         }
