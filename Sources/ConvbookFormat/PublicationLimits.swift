@@ -25,12 +25,10 @@ public enum PublicationLimits {
     /// An upper estimate of the bytes `explore` adds to a page: each of the
     /// example's numbers as a table cell and in the example's JSON (about
     /// 100 bytes), each target cell's entry (about 60 bytes), and each term
-    /// of each written-out sum (about 60 bytes: `x[0,1,2,3]·w[0,1,0,2]`, its
-    /// numbers, and the indices the page highlights). With `withGradients`,
-    /// dx and dw are read out too, each term once more per reading. For an
-    /// example of random doubles (the longest numbers) it is about 1.2 times
-    /// what the page gets: 784 KB against 652 KB for x 1×2×12×12, w 2×2×3×3
-    /// with dy.
+    /// of each sum the page writes out (about 12 bytes: the two indices in
+    /// the cell's lists; the page script writes the sum from them). With
+    /// `withGradients`, dx and dw are read out too, each term once more per
+    /// reading.
     ///
     /// Sizes are counts of entries; `termsPerOutput` is C/groups · HH · WW.
     public static func explorerBytes(inputs: Int, weights: Int, outputs: Int, bias: Int, withGradients: Bool,
@@ -39,7 +37,7 @@ public enum PublicationLimits {
         let cells = outputs + (withGradients ? inputs + weights : 0)
         let (terms, overflow) = outputs.multipliedReportingOverflow(by: termsPerOutput * (withGradients ? 3 : 1))
         if overflow { return .max }
-        return 100 * entries + 60 * cells + 60 * terms
+        return 100 * entries + 60 * cells + 12 * terms
     }
 
     /// `16000000` as `16,000,000`.

@@ -35,7 +35,9 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(book.siteSnapshot()["convkernel.js"] == (try Data(contentsOf: Self.kernel)))
         let page = try book.page("01-dilated.html")
-        #expect(page.contains("<script src=\"convkernel.js\" defer></script>"))
+        // The kernel comes with "Recompute on this page", loaded on first use by convbook-core.js.
+        #expect(page.contains("<script src=\"convbook-core.js\" defer></script>"))
+        #expect(!page.contains("<script src=\"convkernel.js\""))
         #expect(page.contains("class=\"cb-recompute\""))
         #expect(page.contains("\"example\":{\"id\":\"holes\",\"parameters\":{\"dilation\":[2,2]"))
     }
