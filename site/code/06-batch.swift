@@ -390,3 +390,24 @@ let dxUnturned = convBackward(dyb, xb, rotate180(wb), p).dx     // dy cross-corr
 let unturnedError = relError(dxUnturned, dxNumeric)
 precondition(unturnedError > 1e-2, "the unturned filter no longer fails by far")
 print("06-batch.md line 628:", unturnedError)
+
+// MARK: block 19, 06-batch.md line 639
+let xThree = Tensor.stack([x.slice(0), x.slice(1), Tensor(repeating: 1, shape: [1, 3, 3])])
+let dyThree = Tensor.stack([dy.slice(0), dy.slice(1), Tensor(batch: [[[[1, 0], [0, 0]]]]).slice(0)])
+let gradsThree = convBackward(dyThree, xThree, w)
+print("06-batch.md line 647:", crossCorrelate(xThree.slice(2).slice(0), dyThree.slice(2).slice(0)))
+print("06-batch.md line 647:", gradsThree.dw.slice(0).slice(0))
+print("06-batch.md line 648:", grads.db[0])
+print("06-batch.md line 649:", gradsThree.db[0])
+print("06-batch.md line 651:", (gradsThree.dx.slice(0) - grads.dx.slice(0)).maxAbs())
+print("06-batch.md line 658:", xb.shape[0])
+
+// MARK: block 20, 06-batch.md line 662
+let gMean = convBackward(dyb / Double(xb.shape[0]), xb, wb, p)
+print("06-batch.md line 668:", gb.dw.maxAbs() / gMean.dw.maxAbs())
+print("06-batch.md line 669:", gb.db.maxAbs() / gMean.db.maxAbs())
+print("06-batch.md line 670:", gb.dx.maxAbs() / gMean.dx.maxAbs())
+
+// MARK: block 21, 06-batch.md line 684 (traps: kept as a comment)
+// _ = convBackward(Tensor.stack((0..<3).map { dyb.slice($0) }), xb, wb, p)
+// 

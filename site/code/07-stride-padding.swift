@@ -675,3 +675,23 @@ print("07-stride-padding.md line 1025:", listed(cases3[0].zeroColumns))
 print("07-stride-padding.md line 1026:", columnRemainders3[0])
 print("07-stride-padding.md line 1027:", listed(cases3[1].zeroColumns))
 print("07-stride-padding.md line 1028:", listed(cases3[2].zeroColumns))
+print("07-stride-padding.md line 1057:", Int(stampCounts[2, 4]))
+print("07-stride-padding.md line 1059:", dy6[0, 1])
+print("07-stride-padding.md line 1059:", w3[2, 2])
+print("07-stride-padding.md line 1059:", dy6[1, 1])
+print("07-stride-padding.md line 1059:", w3[0, 2])
+print("07-stride-padding.md line 1060:", plane(loops6.dx)[2, 4])
+
+// MARK: block 32, 07-stride-padding.md line 1070
+let pad2Layer = plainSweep.first { $0.H == 6 && $0.HH == 3 && $0.s == 3 && $0.p == 2 }!
+print("07-stride-padding.md line 1074:", pad(x6, 2).shape[0])
+print("07-stride-padding.md line 1075:", windowsCounted(pad2Layer, stride: 3))
+print("07-stride-padding.md line 1076:", rowsRead(H: 6, HH: 3, s: 3, p: 2, d: 1).max()!)
+print("07-stride-padding.md line 1078:", zeroGradientRows(H: 6, HH: 3, s: 3, p: 2, d: 1).count)
+
+// MARK: block 33, 07-stride-padding.md line 1088
+let dxTop = plane(convBackward(asBatch(pad(spread, top: extra, bottom: 0, left: extra, right: 0)), asBatch(x6), asBatch(w3)).dx)
+func zeroRowsOf(_ m: Tensor) -> [Int] { (0..<m.shape[0]).filter { r in (0..<m.shape[1]).allSatisfy { m[r, $0] == 0 } } }
+print("07-stride-padding.md line 1094:", listed(zeroRowsOf(dxTop)))
+print("07-stride-padding.md line 1095:", listed(zeroRowsOf(dx6)))
+print("07-stride-padding.md line 1096:", (dxTop - dx6).maxAbs())

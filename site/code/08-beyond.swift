@@ -593,3 +593,25 @@ for f in 0..<6 {
 checkAgreement("dw: masked dense, inside the blocks, vs grouped", inBlock, gg.dw)
 precondition(offBlockLargest > 0, "the dense layer's dw is not zero outside the blocks")
 print("08-beyond.md line 915:", offBlockLargest)
+
+// MARK: block 30, 08-beyond.md line 946
+let mSmall = matrixOf({ convForward($0, asBatch(Tensor(matrix: [[1, 2], [3, 4]]))) }, inputShape: [1, 1, 3, 3])
+print("08-beyond.md line 950:", mSmall.shape[0])
+print("08-beyond.md line 951:", mSmall.shape[1])
+print("08-beyond.md line 953:", mSmall.scalars.filter { $0 != 0 }.count)
+print("08-beyond.md line 955:", (0..<mSmall.shape[0]).filter { mSmall[$0, 4] != 0 }.count)
+
+// MARK: block 31, 08-beyond.md line 966
+let (rows7, rows8) = (transposedSweep.first { $0.H == 7 && $0.HH == 3 && $0.s == 2 && $0.p == 1 && $0.d == 1 }!,
+                      transposedSweep.first { $0.H == 8 && $0.HH == 3 && $0.s == 2 && $0.p == 1 && $0.d == 1 }!)
+print("08-beyond.md line 971:", windowsThatFit(rows7))
+print("08-beyond.md line 972:", windowsThatFit(rows8))
+print("08-beyond.md line 973:", rowsPastLastWindow(rows7))
+print("08-beyond.md line 974:", rowsPastLastWindow(rows8))
+print("08-beyond.md line 976:", dxRows(rows8))
+print("08-beyond.md line 986:", outputLength(input: 7, kernel: 3)!)
+print("08-beyond.md line 987:", yDilated.shape[2])
+
+// MARK: block 32, 08-beyond.md line 990 (traps: kept as a comment)
+// _ = convBackward(Tensor(zeros: [1, 1, 5, 5]), x7, asBatch(w3), dilated2)
+// 

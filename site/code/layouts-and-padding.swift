@@ -186,3 +186,23 @@ let layoutCheck = checkGradients(
 print("layouts-and-padding.md line 320:", shapeText(direct.dx))
 print("layouts-and-padding.md line 321:", dxLayoutDiff)
 print("layouts-and-padding.md line 322:", layoutCheck.worst)
+
+// MARK: block 11, layouts-and-padding.md line 336
+let sixRows = sameSweep.first { $0.H == 6 && $0.HH == 3 && $0.s == 2 && $0.d == 1 }!
+print("layouts-and-padding.md line 341:", leastTotal(sixRows))
+print("layouts-and-padding.md line 343:", sameRows(sixRows).top)
+print("layouts-and-padding.md line 344:", sameRows(sixRows).bottom)
+print("layouts-and-padding.md line 345:", engineRows(sixRows))
+
+// MARK: block 12, layouts-and-padding.md line 354
+let sidesStride2 = Padding.same(input: HW(4), kernel: HW(2), stride: HW(2))
+let yStride2 = plane(convForward(asBatch(x), asBatch(w), nil, ConvParameters(stride: HW(2), padding: sidesStride2)))
+print("layouts-and-padding.md line 360:", sidesStride2.total.height)
+print("layouts-and-padding.md line 361:", sidesStride2.total.width)
+print("layouts-and-padding.md line 362:", dims(yStride2))
+
+// MARK: block 13, layouts-and-padding.md line 373 (traps: kept as a comment)
+// _ = convForward(xL, wL, bL, same)
+// 
+print("layouts-and-padding.md line 378:", xL.shape[1])
+print("layouts-and-padding.md line 379:", wL.shape[1])

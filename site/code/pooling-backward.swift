@@ -234,3 +234,22 @@ let evenRule = checkRule("the interior is covered evenly ⇔ s divides the windo
                              return Set(interior).count == 1
                          })
 print("pooling-backward.md line 418:", evenRule.checked)
+print("pooling-backward.md line 447:", plane(avgPoolBackward(Tensor(batch: [[[[4, 8], [-4, 0]]]]), x, tiles)))
+
+// MARK: block 16, pooling-backward.md line 458
+let strideOne = PoolParameters(window: 3, stride: 1)
+let dxStrideOne = maxPoolBackward(Tensor(repeating: 1, shape: maxPoolForward(xo, strideOne).shape), xo, strideOne)
+print("pooling-backward.md line 463:", xo[0, 0, 2, 3])
+print("pooling-backward.md line 464:", maxPoolIndices(xo, strideOne).scalars.filter { $0 == 2 * 5 + 3 }.count)
+print("pooling-backward.md line 466:", dxStrideOne[0, 0, 2, 3])
+
+// MARK: block 17, pooling-backward.md line 475
+let allTied = Tensor(batch: [[[[2, 2], [2, 2]]]])
+let tiedCentred = numericalGradient(of: { maxPoolForward($0, tiles) }, at: allTied, upstream: one)
+print("pooling-backward.md line 482:", plane(tiedCentred))
+print("pooling-backward.md line 483:", plane(maxPoolBackward(one, allTied, tiles)))
+print("pooling-backward.md line 485:", relError(maxPoolBackward(one, allTied, tiles), tiedCentred))
+
+// MARK: block 18, pooling-backward.md line 497 (traps: kept as a comment)
+// _ = maxPoolForward(xo, PoolParameters(window: 3, stride: 2, padding: 2))
+// 
