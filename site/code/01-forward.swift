@@ -419,15 +419,45 @@ print("01-forward.md line 726:", throughLossError)
 print("01-forward.md line 726:", layerCheck["dx"])
 print("01-forward.md line 728:", throughLossDifference)
 print("01-forward.md line 729:", lossRounding)
-print("01-forward.md line 746:", windowsCounted(H: 7, HH: 3, s: 2, p: 1, d: 1))
-print("01-forward.md line 749:", rowsRead(H: 7, HH: 3, s: 2, p: 1, d: 1).max()!)
-print("01-forward.md line 763:", windowsCounted(H: 224, HH: 7, s: 2, p: 2, d: 1))
-print("01-forward.md line 764:", rows[7][5])
-print("01-forward.md line 765:", 224 + 2 * 2 - 1 - rowsRead(H: 224, HH: 7, s: 2, p: 2, d: 1).max()!)
-print("01-forward.md line 777:", windowsCounted(H: 2, HH: 5, s: 1, p: 1, d: 1))
-print("01-forward.md line 780:", String(describing: outputLength(input: 2, kernel: 5, stride: 1, padding: 1)))
 
-// MARK: block 22, 01-forward.md line 783 (traps: kept as a comment)
+// MARK: block 22, 01-forward.md line 744
+// The padded height, measured on a padded column; the windows' first rows, walked with the stride.
+let sizeExPadded = pad(Tensor(zeros: [7, 1]), HW(height: 1, width: 0)).shape[0]
+let sizeExStarts = (0..<windowsCounted(H: 7, HH: 3, s: 2, p: 1, d: 1)).map { 2 * $0 }
+let sizeExNext = sizeExStarts.last! + 2
+func spelled(_ items: [Int]) -> String {
+    items.dropLast().map(String.init).joined(separator: ", ") + " and " + String(items.last!)
+}
+precondition(sizeExNext + 3 - 1 > sizeExPadded - 1 && rowsRead(H: 7, HH: 3, s: 2, p: 1, d: 1).max()! == sizeExPadded - 1,
+             "the answer says one more window would end past x_pad, and the last window ends on its last row")
+print("01-forward.md line 756:", sizeExPadded)
+print("01-forward.md line 757:", spelled(sizeExStarts))
+print("01-forward.md line 758:", sizeExNext)
+print("01-forward.md line 758:", sizeExNext + 3 - 1)
+print("01-forward.md line 759:", windowsCounted(H: 7, HH: 3, s: 2, p: 1, d: 1))
+print("01-forward.md line 760:", (7 + 2 * 1 - 3) / 2)
+print("01-forward.md line 761:", sizeExStarts[0])
+print("01-forward.md line 762:", sizeExStarts[0] + 3 - 1)
+print("01-forward.md line 763:", sizeExStarts.last!)
+print("01-forward.md line 764:", rowsRead(H: 7, HH: 3, s: 2, p: 1, d: 1).max()!)
+
+// MARK: block 23, 01-forward.md line 776
+let resNetSpan = 224 + 2 * 2 - 7              // H + 2p − HH with p = 2
+let resNetLastRead = rowsRead(H: 224, HH: 7, s: 2, p: 2, d: 1).max()!
+precondition(resNetSpan % 2 == 1, "the answer says H + 2p − HH is odd")
+precondition(resNetLastRead == 224 + 2 * 2 - 2, "the answer says only the last row of padding lies below the last window")
+print("01-forward.md line 783:", resNetSpan)
+print("01-forward.md line 784:", resNetSpan)
+print("01-forward.md line 785:", windowsCounted(H: 224, HH: 7, s: 2, p: 2, d: 1))
+print("01-forward.md line 786:", rows[7][5])
+print("01-forward.md line 787:", 224 + 2 * 2 - 1 - resNetLastRead)
+print("01-forward.md line 790:", (rows[7][5] as! Int) - windowsCounted(H: 224, HH: 7, s: 2, p: 2, d: 1))
+print("01-forward.md line 801:", pad(Tensor(zeros: [2, 1]), HW(height: 1, width: 0)).shape[0])
+print("01-forward.md line 803:", windowsCounted(H: 2, HH: 5, s: 1, p: 1, d: 1))
+print("01-forward.md line 805:", 1 + Int((Double(2 + 2 * 1 - 5) / 1).rounded(.down)))
+print("01-forward.md line 807:", String(describing: outputLength(input: 2, kernel: 5, stride: 1, padding: 1)))
+
+// MARK: block 24, 01-forward.md line 810 (traps: kept as a comment)
 // _ = convForward(Tensor.randomNormal(shape: [1, 1, 2, 2], seed: 1),
 //                 Tensor.randomNormal(shape: [1, 1, 5, 5], seed: 2), nil, ConvParameters(padding: 1))
 // 
