@@ -197,3 +197,38 @@ precondition(convolve(x, dySymmetric).maxAbsDifference(vectorConvBackward(dySymm
 print("02-vector.md line 400:", wSymmetric)
 print("02-vector.md line 401:", dxSlipSymmetric)
 print("02-vector.md line 402:", dwSlipSymmetric)
+
+// MARK: block 21, 02-vector.md line 433
+let dyOneHot = Tensor(vector: [0, 1, 0])
+let oneHot = vectorConvBackward(dyOneHot, x, w)
+print("02-vector.md line 439:", oneHot.db)
+print("02-vector.md line 441:", oneHot.dw)
+print("02-vector.md line 443:", oneHot.dx)
+
+// MARK: block 22, 02-vector.md line 455
+let wLong = Tensor(vector: [1, 2, -1, 3])
+let yLong = vectorConvForward(x, wLong, bias: b)
+let gradsLong = vectorConvBackward(Tensor(vector: [1, -2]), x, wLong)
+// How many outputs read each entry of x: the backward pass with every dy and every tap equal to 1.
+let readersLong = vectorConvBackward(Tensor(repeating: 1, shape: [yLong.count]), x,
+                                     Tensor(repeating: 1, shape: [wLong.count])).dx
+let readByAllLong = (0..<x.count).filter { readersLong[$0] == Double(yLong.count) }.map { "x[\($0)]" }
+print("02-vector.md line 465:", yLong.count)
+print("02-vector.md line 467:", gradsLong.dw.count)
+print("02-vector.md line 468:", gradsLong.dx.count)
+print("02-vector.md line 472:", readersLong)
+print("02-vector.md line 473:", readByAllLong.joined(separator: ", "))
+print("02-vector.md line 474:", 2 * wLong.count - 1)
+
+// MARK: block 23, 02-vector.md line 484
+precondition(convolve(dy, w)[0] == loops.dx[readByAll[0]], "the answer says the valid convolution is the middle entry of dx")
+print("02-vector.md line 488:", w.count)
+print("02-vector.md line 488:", dy.count)
+print("02-vector.md line 489:", convolve(dy, w).count)
+print("02-vector.md line 490:", x.count)
+print("02-vector.md line 491:", convolve(dy, w)[0])
+print("02-vector.md line 492:", readByAll[0])
+
+// MARK: block 24, 02-vector.md line 496 (traps: kept as a comment)
+// _ = x - 0.1 * convolve(dy, w)
+// 

@@ -226,3 +226,50 @@ precondition(min(offWithoutRotation, offWithTranspose) > 1e-12,
              "the prose says both slips would fail the checks of the previous section (tolerance 1e-12)")
 print("03-two-dimensions.md line 443:", offWithoutRotation)
 print("03-two-dimensions.md line 444:", offWithTranspose)
+
+// MARK: block 21, 03-two-dimensions.md line 487
+let wHand = Tensor(matrix: [[1, 2], [3, 4]])
+let dyHand = Tensor(matrix: [[1, -1], [2, 0]])
+let xHand = Tensor.randomNormal(shape: [3, 3], seed: 35), xOther = Tensor.randomNormal(shape: [3, 3], seed: 36)
+let dxHand = asMatrix(convBackward(asImage(dyHand), asImage(xHand), asImage(wHand)).dx)
+let dxOther = asMatrix(convBackward(asImage(dyHand), asImage(xOther), asImage(wHand)).dx)
+print("03-two-dimensions.md line 495:", rotate180(wHand))
+print("03-two-dimensions.md line 496:", wHand.shape[0] - 1)
+print("03-two-dimensions.md line 499:", dxHand[0, 0])
+print("03-two-dimensions.md line 501:", dxHand[1, 1])
+print("03-two-dimensions.md line 502:", dxHand[2, 2])
+print("03-two-dimensions.md line 505:", zip(dxHand.scalars, dxOther.scalars).filter { $0 != $1 }.count)
+
+// MARK: block 22, 03-two-dimensions.md line 517
+let wSmall = window(w, rowStart: 0, rows: 2, columnStart: 0, columns: 2)
+let ySmall = convForward(asImage(x), asImage(wSmall), b)
+let gradsSmall = convBackward(Tensor.randomNormal(shape: ySmall.shape, seed: 37), asImage(x), asImage(wSmall))
+// How many outputs read each pixel: the backward pass with every dy and every tap equal to 1.
+let readersSmall = asMatrix(convBackward(Tensor(repeating: 1, shape: ySmall.shape), asImage(x),
+                                         Tensor(repeating: 1, shape: [1, 1, 2, 2])).dx)
+let mostRead = readersSmall.scalars.filter { $0 == readersSmall.max() }.count
+print("03-two-dimensions.md line 528:", "\(Array(ySmall.shape.suffix(2)))")
+print("03-two-dimensions.md line 529:", "\(Array(gradsSmall.dw.shape.suffix(2)))")
+print("03-two-dimensions.md line 530:", "\(Array(gradsSmall.dx.shape.suffix(2)))")
+print("03-two-dimensions.md line 532:", Int(readersSmall.max()))
+print("03-two-dimensions.md line 533:", mostRead)
+print("03-two-dimensions.md line 535:", ySmall.count)
+print("03-two-dimensions.md line 537:", readersSmall.scalars.filter { $0 == Double(ySmall.count) }.count)
+
+// MARK: block 23, 03-two-dimensions.md line 549
+let padTooWide = crossCorrelate(pad(dym, HW(wm.shape[0] - 1)), rotate180(wm))
+let extraColumns = [0, padTooWide.shape[1] - 1].flatMap { v in (0..<padTooWide.shape[0]).map { padTooWide[$0, v] } }
+
+// MARK: block 24, 03-two-dimensions.md line 554
+precondition(window(padTooWide, rowStart: 0, rows: xm.shape[0], columnStart: 1, columns: xm.shape[1])
+                 .maxAbsDifference(asMatrix(loops.dx)) < 1e-12,
+             "the answer says the middle columns are the right dx")
+print("03-two-dimensions.md line 560:", wm.shape[0] - 1)
+print("03-two-dimensions.md line 561:", wm.shape[1] - 1)
+print("03-two-dimensions.md line 563:", "\(padTooWide.shape)")
+print("03-two-dimensions.md line 564:", "\(xm.shape)")
+print("03-two-dimensions.md line 566:", extraColumns.filter { $0 != 0 }.count)
+
+// MARK: block 25, 03-two-dimensions.md line 570 (traps: kept as a comment)
+// _ = xm - 0.1 * padTooWide
+// 

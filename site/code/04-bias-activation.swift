@@ -188,3 +188,41 @@ for n in 0..<dzr.shape[0] {
 }
 let dbDifference = checkAgreement("db: sum of dz by hand vs convBackward", dbLoop, gr.db)
 print("04-bias-activation.md line 353:", dbDifference)
+
+// MARK: block 14, 04-bias-activation.md line 366
+let dzOnes = reluBackward(Tensor(repeating: 1, shape: z.shape), z)
+let gradsOnes = convBackward(dzOnes.reshaped(zBatch.shape), xBatch, wBatch)
+print("04-bias-activation.md line 372:", kink.row)
+print("04-bias-activation.md line 372:", kink.column)
+print("04-bias-activation.md line 373:", dzOnes)
+print("04-bias-activation.md line 375:", gradsOnes.db[0])
+print("04-bias-activation.md line 377:", gradsOnes.dw[0, 0, 0, 0])
+
+// MARK: block 15, 04-bias-activation.md line 387
+let bZero = Tensor(vector: [0])
+let zRaised = convForward(xBatch, wBatch, bZero)
+let tBatch = t.reshaped(zRaised.shape)
+let daRaised = squaredErrorLoss(relu(zRaised), target: tBatch).gradient
+let dzRaised = reluBackward(daRaised, zRaised)
+let dbRaised = convBackward(dzRaised, xBatch, wBatch).db[0]
+// db₀ measured by centred differences of the loss in b₀.
+let dbRaisedNumerical = numericalGradient(ofScalar: { squaredErrorLoss(relu(convForward(xBatch, wBatch, $0)), target: tBatch).loss },
+                                          at: bZero)[0]
+print("04-bias-activation.md line 400:", zRaised[0, 0, kink.row, kink.column])
+print("04-bias-activation.md line 401:", zRaised.scalars.filter { $0 > 0 }.count)
+print("04-bias-activation.md line 402:", dzRaised.scalars.filter { $0 != 0 }.count)
+print("04-bias-activation.md line 404:", daRaised[0, 0, kink.row, kink.column])
+print("04-bias-activation.md line 406:", dbRaised)
+print("04-bias-activation.md line 407:", zRaised.scalars.map { abs($0) }.min()!)
+print("04-bias-activation.md line 409:", dbRaisedNumerical)
+
+// MARK: block 16, 04-bias-activation.md line 418
+let gradsSkipped = convBackward(dar, xr, wr, p)
+let dwSkippedError = relError(gradsSkipped.dw,
+                              numericalGradient(of: { relu(convForward(xr, $0, br, p)) }, at: wr, upstream: dar, h: h))
+print("04-bias-activation.md line 425:", zr.scalars.filter { $0 < 0 }.count)
+print("04-bias-activation.md line 426:", zr.count)
+print("04-bias-activation.md line 428:", da.sum())
+print("04-bias-activation.md line 428:", grads.db[0])
+print("04-bias-activation.md line 431:", dwSkippedError)
+print("04-bias-activation.md line 432:", chainCheck.threshold)

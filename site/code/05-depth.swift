@@ -166,3 +166,36 @@ let rgbCheck = checkGradients(
 print("05-depth.md line 401:", rgbCheck.worst)
 print("05-depth.md line 402:", wRGB.count)
 print("05-depth.md line 404:", xRGB.count)
+print("05-depth.md line 415:", grads.db)
+print("05-depth.md line 419:", grads.dw.slice(1).slice(0))
+
+// MARK: block 15, 05-depth.md line 432
+let w4 = Tensor.stack([w.slice(0), w.slice(1), w.slice(2), Tensor(repeating: 1, shape: [2, 2, 2])])
+let dyMaps4 = Tensor.stack([dy.slice(0).slice(0), dy.slice(0).slice(1), dy.slice(0).slice(2),
+                            Tensor(matrix: [[1, 0], [0, 0]])])
+let grads4 = convBackward(dyMaps4.reshaped([1] + dyMaps4.shape), x, w4)
+let oldSlices = Tensor.stack([grads4.dw.slice(0), grads4.dw.slice(1), grads4.dw.slice(2)])
+let dxChange = grads4.dx - grads.dx
+
+// MARK: block 16, 05-depth.md line 441
+precondition(dxChange.slice(0).slice(1).maxAbsDifference(dxChange.slice(0).slice(0)) == 0,
+             "the answer says both channels of dx change alike")
+print("05-depth.md line 447:", "\(grads4.dw.shape)")
+print("05-depth.md line 448:", "\(grads4.dx.shape)")
+print("05-depth.md line 451:", zip(oldSlices.scalars, grads.dw.scalars).filter { $0 != $1 }.count)
+print("05-depth.md line 455:", dxChange.slice(0).slice(0))
+
+// MARK: block 17, 05-depth.md line 466
+let fullPadding = ConvParameters(padding: HW(height: wRGB.shape[2] - 1, width: wRGB.shape[3] - 1))
+let dxPadRGB = convForward(dyRGB, backwardKernel, nil, fullPadding)
+checkAgreement("the inside of the result vs dx from the loops", crop(dxPadRGB, p.padding), gRGB.dx)
+
+// MARK: block 18, 05-depth.md line 472
+precondition(pad(crop(dxPadRGB, p.padding), p.padding) != dxPadRGB,
+             "the answer says the border of the result is not zero")
+print("05-depth.md line 478:", "\(dxPadRGB.shape)")
+print("05-depth.md line 479:", "\(xRGB.shape)")
+
+// MARK: block 19, 05-depth.md line 484 (traps: kept as a comment)
+// _ = xRGB - 0.1 * dxPadRGB
+// 
