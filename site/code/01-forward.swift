@@ -419,15 +419,45 @@ print("01-forward.md line 734:", throughLossError)
 print("01-forward.md line 734:", layerCheck["dx"])
 print("01-forward.md line 736:", throughLossDifference)
 print("01-forward.md line 737:", lossRounding)
-print("01-forward.md line 754:", windowsCounted(H: 7, HH: 3, s: 2, p: 1, d: 1))
-print("01-forward.md line 757:", rowsRead(H: 7, HH: 3, s: 2, p: 1, d: 1).max()!)
-print("01-forward.md line 771:", windowsCounted(H: 224, HH: 7, s: 2, p: 2, d: 1))
-print("01-forward.md line 772:", rows[7][5])
-print("01-forward.md line 773:", 224 + 2 * 2 - 1 - rowsRead(H: 224, HH: 7, s: 2, p: 2, d: 1).max()!)
-print("01-forward.md line 785:", windowsCounted(H: 2, HH: 5, s: 1, p: 1, d: 1))
-print("01-forward.md line 788:", String(describing: outputLength(input: 2, kernel: 5, stride: 1, padding: 1)))
 
-// MARK: block 22, 01-forward.md line 791 (traps: kept as a comment)
+// MARK: block 22, 01-forward.md line 752
+// The padded height, measured on a padded column; the windows' first rows, walked with the stride.
+let sizeExPadded = pad(Tensor(zeros: [7, 1]), HW(height: 1, width: 0)).shape[0]
+let sizeExStarts = (0..<windowsCounted(H: 7, HH: 3, s: 2, p: 1, d: 1)).map { 2 * $0 }
+let sizeExNext = sizeExStarts.last! + 2
+func spelled(_ items: [Int]) -> String {
+    items.dropLast().map(String.init).joined(separator: ", ") + " and " + String(items.last!)
+}
+precondition(sizeExNext + 3 - 1 > sizeExPadded - 1 && rowsRead(H: 7, HH: 3, s: 2, p: 1, d: 1).max()! == sizeExPadded - 1,
+             "the answer says one more window would end past x_pad, and the last window ends on its last row")
+print("01-forward.md line 764:", sizeExPadded)
+print("01-forward.md line 765:", spelled(sizeExStarts))
+print("01-forward.md line 766:", sizeExNext)
+print("01-forward.md line 766:", sizeExNext + 3 - 1)
+print("01-forward.md line 767:", windowsCounted(H: 7, HH: 3, s: 2, p: 1, d: 1))
+print("01-forward.md line 768:", (7 + 2 * 1 - 3) / 2)
+print("01-forward.md line 769:", sizeExStarts[0])
+print("01-forward.md line 770:", sizeExStarts[0] + 3 - 1)
+print("01-forward.md line 771:", sizeExStarts.last!)
+print("01-forward.md line 772:", rowsRead(H: 7, HH: 3, s: 2, p: 1, d: 1).max()!)
+
+// MARK: block 23, 01-forward.md line 784
+let resNetSpan = 224 + 2 * 2 - 7              // H + 2p − HH with p = 2
+let resNetLastRead = rowsRead(H: 224, HH: 7, s: 2, p: 2, d: 1).max()!
+precondition(resNetSpan % 2 == 1, "the answer says H + 2p − HH is odd")
+precondition(resNetLastRead == 224 + 2 * 2 - 2, "the answer says only the last row of padding lies below the last window")
+print("01-forward.md line 791:", resNetSpan)
+print("01-forward.md line 792:", resNetSpan)
+print("01-forward.md line 793:", windowsCounted(H: 224, HH: 7, s: 2, p: 2, d: 1))
+print("01-forward.md line 794:", rows[7][5])
+print("01-forward.md line 795:", 224 + 2 * 2 - 1 - resNetLastRead)
+print("01-forward.md line 798:", (rows[7][5] as! Int) - windowsCounted(H: 224, HH: 7, s: 2, p: 2, d: 1))
+print("01-forward.md line 809:", pad(Tensor(zeros: [2, 1]), HW(height: 1, width: 0)).shape[0])
+print("01-forward.md line 811:", windowsCounted(H: 2, HH: 5, s: 1, p: 1, d: 1))
+print("01-forward.md line 813:", 1 + Int((Double(2 + 2 * 1 - 5) / 1).rounded(.down)))
+print("01-forward.md line 815:", String(describing: outputLength(input: 2, kernel: 5, stride: 1, padding: 1)))
+
+// MARK: block 24, 01-forward.md line 818 (traps: kept as a comment)
 // _ = convForward(Tensor.randomNormal(shape: [1, 1, 2, 2], seed: 1),
 //                 Tensor.randomNormal(shape: [1, 1, 5, 5], seed: 2), nil, ConvParameters(padding: 1))
 // 
