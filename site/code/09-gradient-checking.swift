@@ -713,3 +713,49 @@ print("09-gradient-checking.md line 1096:", sides[sides.count - 2])
 print("09-gradient-checking.md line 1097:", sides[sides.count - 2])
 print("09-gradient-checking.md line 1097:", sides.last!)
 print("09-gradient-checking.md line 1098:", sides.last!)
+
+// MARK: block 21, 09-gradient-checking.md line 1116
+let cubeLoss = { (t: Tensor) in t[0] * t[0] * t[0] }
+let atOne = Tensor(vector: [1])
+let cubeForward = forwardDifference(ofScalar: cubeLoss, at: atOne, h: 0.1)[0]
+let cubeCentred = numericalGradient(ofScalar: cubeLoss, at: atOne, h: 0.1)[0]
+print("09-gradient-checking.md line 1123:", cubeLoss(Tensor(vector: [1.1])))
+print("09-gradient-checking.md line 1124:", cubeLoss(Tensor(vector: [0.9])))
+print("09-gradient-checking.md line 1125:", cubeForward)
+print("09-gradient-checking.md line 1126:", cubeForward - 3)
+print("09-gradient-checking.md line 1127:", cubeCentred)
+print("09-gradient-checking.md line 1128:", cubeCentred - 3)
+print("09-gradient-checking.md line 1129:", Int(((cubeForward - 3) / (cubeCentred - 3)).rounded()))
+print("09-gradient-checking.md line 1134:", cubeForward - cubeCentred)
+print("09-gradient-checking.md line 1135:", (cubeLoss(Tensor(vector: [1.1])) - 2 * cubeLoss(atOne) + cubeLoss(Tensor(vector: [0.9]))) / (0.1 * 0.1))
+
+// MARK: block 22, 09-gradient-checking.md line 1147
+let bAtH = Tensor(vector: [h - zNoBias[0, 0, 1, 1]])
+let crossedAtH = kinkCrossings(xk, wk, bAtH, h: h)
+let tapsAboveOne = wk.scalars.filter { abs($0) > 1 }.count
+// underTheWindow lists the pixels in the order of the taps that read them.
+precondition(crossedAtH == underTheWindow.indices.filter { abs(wk.scalars[$0]) > 1 }.map { underTheWindow[$0] },
+             "the crossing pixels are no longer exactly those under the taps larger than 1")
+let errorAtH = relError(reluLayerGradients(xk, wk, bAtH, dyk).dx,
+                           numericalGradient(of: { relu(convForward($0, wk, bAtH)) }, at: xk, upstream: dyk, h: h))
+print("09-gradient-checking.md line 1159:", wk.count)
+print("09-gradient-checking.md line 1160:", tapsAboveOne)
+print("09-gradient-checking.md line 1161:", crossedAtH.count)
+print("09-gradient-checking.md line 1164:", errorAtH)
+
+// MARK: block 23, 09-gradient-checking.md line 1176
+let xOdd = Tensor.randomNormal(shape: [1, 1, 6, 6], seed: 61)
+let wOdd = Tensor.randomNormal(shape: [1, 1, 3, 3], seed: 62)
+let oddParameters = ConvParameters(stride: 2)
+let dyOdd = Tensor.randomNormal(shape: convForward(xOdd, wOdd, nil, oddParameters).shape, seed: 63)
+let dxOddWrong = 2 * convBackward(dyOdd, xOdd, wOdd, oddParameters).dx
+let dxOddNumeric = numericalGradient(of: { convForward($0, wOdd, nil, oddParameters) }, at: xOdd, upstream: dyOdd)
+let ratiosWithoutFloor = dxOddWrong.scalars.indices.map {
+    abs(dxOddWrong.scalars[$0] - dxOddNumeric.scalars[$0]) / (abs(dxOddWrong.scalars[$0]) + abs(dxOddNumeric.scalars[$0]))
+}
+// NumPy's max: NaN as soon as one entry is NaN.
+let numpyStyleError = ratiosWithoutFloor.contains { $0.isNaN } ? Double.nan : ratiosWithoutFloor.max()!
+print("09-gradient-checking.md line 1191:", (0..<6).last { u in (0..<6).contains { dxOddWrong[0, 0, u, $0] != 0 } }!)
+print("09-gradient-checking.md line 1193:", ratiosWithoutFloor.filter { $0.isNaN }.count)
+print("09-gradient-checking.md line 1197:", numpyStyleError > 1e-7)
+print("09-gradient-checking.md line 1199:", relError(dxOddWrong, dxOddNumeric))
