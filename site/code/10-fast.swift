@@ -381,3 +381,55 @@ print("10-fast.md line 687:", WWb)
 print("10-fast.md line 688:", HHb * WWb)
 print("10-fast.md line 693:", megabytes(benchCols.shape[0] * outHb * outWb))
 print("10-fast.md line 708:", Int(interiorCover7))
+
+// MARK: block 21, 10-fast.md line 738
+let xE = Tensor.ramp(shape: [1, 3, 5, 5], start: 1)   // every pixel a different number
+let colsE = im2col(xE, kernelHeight: 3, kernelWidth: 3, ConvParameters(stride: 2, padding: 1))
+let outSideE = outputLength(input: 5, kernel: 3, stride: 2, padding: 1)!
+// Windows i = 0, 1, … of 3 rows, one every 2 rows of x_pad, that hold row 1 + p = 2.
+let windowsHoldingRow = (0..<outSideE).filter { (2 * $0..<(2 * $0 + 3)).contains(2) }.count
+print("10-fast.md line 747:", outSideE)
+print("10-fast.md line 747:", outSideE)
+print("10-fast.md line 748:", colsE.shape)
+print("10-fast.md line 749:", windowsHoldingRow)
+print("10-fast.md line 751:", colsE.scalars.filter { $0 == xE[0, 0, 1, 1] }.count)
+
+// MARK: block 22, 10-fast.md line 762
+let benchColsStride2 = im2col(Tensor(zeros: [Nb, Cb, Hb, Wb]), kernelHeight: HHb, kernelWidth: WWb,
+                              ConvParameters(stride: 2, padding: 1))
+let colsToInputStride2 = Double(benchColsStride2.count) / Double(Nb * Cb * Hb * Wb)
+print("10-fast.md line 769:", outputLength(input: Hb, kernel: HHb, stride: 2, padding: 1)!)
+print("10-fast.md line 770:", outputLength(input: Wb, kernel: WWb, stride: 2, padding: 1)!)
+print("10-fast.md line 771:", benchColsStride2.shape[0])
+print("10-fast.md line 772:", benchColsStride2.shape[1])
+print("10-fast.md line 773:", benchCols.shape[1])
+print("10-fast.md line 773:", colsToInputStride2)
+print("10-fast.md line 774:", megabytes(benchColsStride2.count))
+print("10-fast.md line 775:", colsToInput)
+print("10-fast.md line 776:", colsToInput / colsToInputStride2)
+
+// MARK: block 23, 10-fast.md line 791
+func col2imStoring(_ dcols: Tensor, inputShape shape: [Int], kernel k: Int) -> Tensor {
+    let (N, C, H, W) = (shape[0], shape[1], shape[2], shape[3])
+    let (outH, outW) = (H - k + 1, W - k + 1)
+    var dx = Tensor(zeros: shape)
+    for c in 0..<C { for a in 0..<k { for bb in 0..<k {
+        for n in 0..<N { for i in 0..<outH { for j in 0..<outW {
+            dx[n, c, i + a, j + bb] = dcols[(c * k + a) * k + bb, (n * outH + i) * outW + j]   // = instead of +=
+        } } }
+    } } }
+    return dx
+}
+let (wRandom, dyRandom) = (Tensor.randomNormal(shape: w.shape, seed: 5), Tensor.randomNormal(shape: dy.shape, seed: 6))
+let dcolsRandom = matmul(transposed(wRandom.reshaped([F, w.count / F])),
+                         swapFilterAndChannelAxes(dyRandom).reshaped([F, dyRandom.count / F]))
+let dxStored = col2imStoring(dcolsRandom, inputShape: x.shape, kernel: 2)
+let dxTrue = convBackward(dyRandom, x, wRandom).dx
+let wrongEntries = dxStored.scalars.indices.filter { dxStored.scalars[$0] != dxTrue.scalars[$0] }
+precondition(wrongEntries == coverCounts.scalars.indices.filter { coverCounts.scalars[$0] > 1 },
+             "the wrong entries are no longer exactly the pixels under more than one window")
+let storedFromChaptersDy = col2imStoring(dcols, inputShape: x.shape, kernel: 2)
+print("10-fast.md line 814:", wrongEntries.count)
+print("10-fast.md line 814:", x.count)
+print("10-fast.md line 817:", coverCounts.scalars.filter { $0 > 1 }.count)
+print("10-fast.md line 822:", storedFromChaptersDy.scalars.indices.filter { storedFromChaptersDy.scalars[$0] != loops.dx.scalars[$0] }.count)
