@@ -12,7 +12,7 @@
 import ConvEngine
 import ConvbookRuntime
 
-// MARK: block 1, 12-reference.md line 278
+// MARK: block 1, 12-reference.md line 297
 // The figures of this paragraph, from one small linear layer and the formula |λ − 1|/(λ + 1).
 let refLayer = (x: Tensor.randomNormal(shape: [2, 3, 5, 5], seed: 91), w: Tensor.randomNormal(shape: [4, 3, 3, 3], seed: 92),
                 b: Tensor.randomNormal(shape: [4], seed: 93), dy: Tensor.randomNormal(shape: [2, 4, 3, 3], seed: 94))
@@ -34,15 +34,15 @@ for (k, bar) in [1e-7, 1e-2].enumerated() {
     }
     precondition(relError(refDx, -0.5 * refDx) == 1, "a gradient of the wrong sign has the relative error 1")
 }
-print("12-reference.md line 305:", refLayer.x.count)
-print("12-reference.md line 306:", refLargeStep)
-print("12-reference.md line 307:", refSmallStep)
-print("12-reference.md line 317:", refCaught[0])
-print("12-reference.md line 317:", refCaughtBelow[0])
-print("12-reference.md line 318:", refCaught[1])
-print("12-reference.md line 319:", refCaughtBelow[1])
+print("12-reference.md line 324:", refLayer.x.count)
+print("12-reference.md line 325:", refLargeStep)
+print("12-reference.md line 326:", refSmallStep)
+print("12-reference.md line 336:", refCaught[0])
+print("12-reference.md line 336:", refCaughtBelow[0])
+print("12-reference.md line 337:", refCaught[1])
+print("12-reference.md line 338:", refCaughtBelow[1])
 
-// MARK: block 2, 12-reference.md line 352
+// MARK: block 2, 12-reference.md line 371
 let params = ConvParameters(stride: HW(height: 2, width: 3), padding: HW(height: 1, width: 2),
                             dilation: HW(height: 2, width: 1), groups: 2)
 let x = Tensor.randomNormal(shape: [2, 4, 7, 9], seed: 1)
@@ -59,22 +59,22 @@ let (F, HH, WW) = (w.shape[0], w.shape[2], w.shape[3])
 /// The first channel of filter f's group, c₀(f).
 func firstChannel(_ f: Int) -> Int { geometry.group(ofFilter: f) * geometry.channelsPerGroup }
 print("y has shape", y.shape)
-print("12-reference.md line 371:", N)
-print("12-reference.md line 371:", C)
-print("12-reference.md line 372:", H)
-print("12-reference.md line 372:", W)
-print("12-reference.md line 372:", F)
-print("12-reference.md line 372:", HH)
-print("12-reference.md line 372:", WW)
-print("12-reference.md line 373:", params.groups)
-print("12-reference.md line 373:", s.height)
-print("12-reference.md line 373:", s.width)
-print("12-reference.md line 374:", p.height)
-print("12-reference.md line 374:", p.width)
-print("12-reference.md line 375:", d.height)
-print("12-reference.md line 375:", d.width)
+print("12-reference.md line 390:", N)
+print("12-reference.md line 390:", C)
+print("12-reference.md line 391:", H)
+print("12-reference.md line 391:", W)
+print("12-reference.md line 391:", F)
+print("12-reference.md line 391:", HH)
+print("12-reference.md line 391:", WW)
+print("12-reference.md line 392:", params.groups)
+print("12-reference.md line 392:", s.height)
+print("12-reference.md line 392:", s.width)
+print("12-reference.md line 393:", p.height)
+print("12-reference.md line 393:", p.width)
+print("12-reference.md line 394:", d.height)
+print("12-reference.md line 394:", d.width)
 
-// MARK: block 3, 12-reference.md line 377
+// MARK: block 3, 12-reference.md line 396
 /// Integers as prose: "5", "0 and 2", "0, 2 and 4"; "none" for no integers.
 func listed(_ xs: [Int]) -> String {
     let words = xs.map(String.init)
@@ -82,7 +82,7 @@ func listed(_ xs: [Int]) -> String {
     return words.count < 2 ? words.joined() : words.dropLast().joined(separator: ", ") + " and " + words.last!
 }
 
-// MARK: block 4, 12-reference.md line 396
+// MARK: block 4, 12-reference.md line 415
 let spanH = H + 2 * p.height - d.height * (HH - 1) - 1
 let spanW = W + 2 * p.width - d.width * (WW - 1) - 1
 let outH = spanH / s.height + 1, outW = spanW / s.width + 1
@@ -139,18 +139,18 @@ let oddPadRows: [Int] = (0..<(H + 2 * p.height)).filter { $0 % s.height != 0 }
 precondition(s.height == d.height && unreadRows(H: H + 2 * p.height, HH: HH, s: s.height, p: 0, d: d.height) == oddPadRows,
              "down the rows the taps read exactly the rows of x_pad that are multiples of s = d")
 precondition(rH <= p.height && rW <= p.width, "the rows and columns past the last window are padding")
-print("12-reference.md line 455:", outH)
-print("12-reference.md line 455:", outW)
-print("12-reference.md line 456:", rH)
-print("12-reference.md line 456:", rW)
-print("12-reference.md line 458:", s.height)
-print("12-reference.md line 460:", s.height)
-print("12-reference.md line 460:", s.width)
-print("12-reference.md line 461:", WW)
-print("12-reference.md line 463:", listed(zeroRows))
-print("12-reference.md line 463:", listed(zeroColumns))
+print("12-reference.md line 474:", outH)
+print("12-reference.md line 474:", outW)
+print("12-reference.md line 475:", rH)
+print("12-reference.md line 475:", rW)
+print("12-reference.md line 477:", s.height)
+print("12-reference.md line 479:", s.height)
+print("12-reference.md line 479:", s.width)
+print("12-reference.md line 480:", WW)
+print("12-reference.md line 482:", listed(zeroRows))
+print("12-reference.md line 482:", listed(zeroColumns))
 
-// MARK: block 5, 12-reference.md line 475
+// MARK: block 5, 12-reference.md line 494
 let sizeSweep = Sweep(["H": 1...9, "HH": 1...4, "s": 1...4, "p": 0...2, "d": 1...3])
 /// The sweep's H, HH, s, p, d down the rows of a (1, 1, H, 1) layer, with random x and w.
 func oneAxisLayer(_ c: Sweep.Setting, padded: Bool = true) -> (x: Tensor, w: Tensor, parameters: ConvParameters) {
@@ -200,12 +200,12 @@ let gapLayers: [(Int, Int)] = sizeSweep.filter { fits($0) && $0.d == 1 && $0.s >
 }
 let undercounted = gapLayers.filter { $0.0 < $0.1 }.count
 precondition(undercounted > 0 && gapLayers.allSatisfy { $0.0 <= $0.1 }, "with s > HH the closed form never overcounts")
-print("12-reference.md line 527:", outputRule.checked)
-print("12-reference.md line 528:", closedForm.checked)
-print("12-reference.md line 529:", gapLayers.count)
-print("12-reference.md line 531:", undercounted)
+print("12-reference.md line 546:", outputRule.checked)
+print("12-reference.md line 547:", closedForm.checked)
+print("12-reference.md line 548:", gapLayers.count)
+print("12-reference.md line 550:", undercounted)
 
-// MARK: block 6, 12-reference.md line 535
+// MARK: block 6, 12-reference.md line 554
 // The defining sum at one output, written out.
 let (n0, f0, i0, j0) = (1, 3, 2, 1)
 let xPad = pad(x, p)
@@ -219,10 +219,10 @@ for c in 0..<geometry.channelsPerGroup {
 }
 checkAgreement("y[1, 3, 2, 1] by the sum vs the loops", Tensor(vector: [y0]), Tensor(vector: [y[n0, f0, i0, j0]]))
 let forwardDiff = checkAgreement("forward: building blocks vs loops", convForwardByBlocks(x, w, b, params), y)
-print("12-reference.md line 551:", y0)
-print("12-reference.md line 552:", forwardDiff)
+print("12-reference.md line 570:", y0)
+print("12-reference.md line 571:", forwardDiff)
 
-// MARK: block 7, 12-reference.md line 556
+// MARK: block 7, 12-reference.md line 575
 var dbBySum = Tensor(zeros: [F])
 for n in 0..<N {
     for f in 0..<F { dbBySum[f] += dy.slice(n).slice(f).sum() }
@@ -231,7 +231,7 @@ checkAgreement("db: Σ dy vs loops", dbBySum, loops.db)
 checkAgreement("db: building blocks vs loops", blocks.db, loops.db)
 let dbCheck = checkGradients(("db", loops.db, numericalGradient(of: { convForward(x, w, $0, params) }, at: b, upstream: dy)))
 
-// MARK: block 8, 12-reference.md line 568
+// MARK: block 8, 12-reference.md line 587
 // The cross-correlation form for one slice, dw[f, c'] with f = 3, c' = 1, written out.
 let (fW, cW) = (3, 1)
 var dwSlice = Tensor(zeros: [HH, WW])
@@ -260,9 +260,9 @@ let uncutRule = checkRule("the uncut correlation for dw has HH + ⌊r/d⌋ entri
                               return [entries, entries]
                           },
                           measured: uncutLength)
-print("12-reference.md line 600:", uncutRule.checked)
+print("12-reference.md line 619:", uncutRule.checked)
 
-// MARK: block 9, 12-reference.md line 608
+// MARK: block 9, 12-reference.md line 627
 // The full-convolution form for one slice, dx[n, c] with n = 1, c = 2, written out.
 let (nX, cX) = (1, 2)
 let wTilde = rotate180(swapFilterAndChannelAxes(w))                 // (C/g, F, HH, WW)
@@ -313,12 +313,12 @@ let extendRule = checkRule("the full convolution for dx is H + 2p − r long: ex
                                return [length, length]
                            },
                            measured: fullLength)
-print("12-reference.md line 662:", extendRule.checked)
-print("12-reference.md line 666:", dbCheck["db"])
-print("12-reference.md line 667:", dwCheck["dw"])
-print("12-reference.md line 667:", dxCheck["dx"])
+print("12-reference.md line 681:", extendRule.checked)
+print("12-reference.md line 685:", dbCheck["db"])
+print("12-reference.md line 686:", dwCheck["dw"])
+print("12-reference.md line 686:", dxCheck["dx"])
 
-// MARK: block 10, 12-reference.md line 671
+// MARK: block 10, 12-reference.md line 690
 let ungrouped = ConvParameters(stride: s, padding: p, dilation: d)
 var wDense = Tensor(zeros: [F, C, HH, WW]), inBlock = Tensor(zeros: [F, C, HH, WW])
 for f in 0..<F {
@@ -367,11 +367,11 @@ let groupRule = checkRule("filter f reads channel c exactly when their groups ag
                           over: groupSweep, where: groupsDivide,
                           stated: { sameGroupPairs(C: $0.C, F: $0.F, g: $0.g) },
                           measured: { connectedPairs(C: $0.C, F: $0.F, g: $0.g) })
-print("12-reference.md line 723:", outsideBlocks)
-print("12-reference.md line 725:", groupRule.checked)
-print("12-reference.md line 726:", groupedLayers)
+print("12-reference.md line 742:", outsideBlocks)
+print("12-reference.md line 744:", groupRule.checked)
+print("12-reference.md line 745:", groupedLayers)
 
-// MARK: block 11, 12-reference.md line 736
+// MARK: block 11, 12-reference.md line 755
 /// Measured: the heights H ≤ 40 whose forward output, computed by the engine, has Hy rows.
 func heightsWithOutput(_ c: Sweep.Setting) -> [Int] {
     let parameters = ConvParameters(stride: HW(height: c.s, width: 1), padding: HW(height: c.p, width: 0),
@@ -390,13 +390,13 @@ let outputPadding = (H - ((outH - 1) * s.height - 2 * p.height + d.height * (HH 
                      W - ((outW - 1) * s.width - 2 * p.width + d.width * (WW - 1) + 1))
 precondition((0..<s.height).contains(outputPadding.0) && (0..<s.width).contains(outputPadding.1),
              "the layer's output_padding is not below its stride")
-print("12-reference.md line 757:", transposedRule.excluded)
-print("12-reference.md line 759:", H)
-print("12-reference.md line 759:", W)
-print("12-reference.md line 760:", outputPadding.0)
-print("12-reference.md line 760:", outputPadding.1)
+print("12-reference.md line 776:", transposedRule.excluded)
+print("12-reference.md line 778:", H)
+print("12-reference.md line 778:", W)
+print("12-reference.md line 779:", outputPadding.0)
+print("12-reference.md line 779:", outputPadding.1)
 
-// MARK: block 12, 12-reference.md line 767
+// MARK: block 12, 12-reference.md line 786
 let shapeRows: [(String, [Int], [Int])] = [
     ("x", x.shape, [N, C, H, W]), ("w", w.shape, [F, C / params.groups, HH, WW]), ("b", b.shape, [F]),
     ("y", y.shape, [N, F, outH, outW]), ("dy", dy.shape, [N, F, outH, outW]), ("dx", loops.dx.shape, [N, C, H, W]),
@@ -406,7 +406,7 @@ for (name, engine, table) in shapeRows { precondition(engine == table, "\(name):
 showTable(["tensor", "the engine's shape", "the table's shape"],
           shapeRows.map { [$0.0, "\($0.1)", "\($0.2)"] })
 
-// MARK: block 13, 12-reference.md line 778
+// MARK: block 13, 12-reference.md line 797
 /// The eight shapes as the table gives them, and as the engine's tensors have them, for a 5 × 6 input.
 func tableShapes(_ c: Sweep.Setting) -> [[Int]] {
     let (C, F) = (c.g * c.Cg, c.g * c.Fg)
@@ -426,10 +426,10 @@ func engineShapes(_ c: Sweep.Setting) -> [[Int]] {
 let shapeSweep = Sweep(["N": 1...2, "g": 1...3, "Cg": 1...2, "Fg": 1...2, "s": 1...2, "p": 0...1, "d": 1...2])
 let shapeRule = checkRule("x, w, b, y, dy, dx, dw, db have the shapes of the table",
                           over: shapeSweep, stated: tableShapes, measured: engineShapes)
-print("12-reference.md line 801:", shapeRule.checked)
-print("12-reference.md line 801:", shapeSweep.filter { $0.g > 1 }.count)
+print("12-reference.md line 820:", shapeRule.checked)
+print("12-reference.md line 820:", shapeSweep.filter { $0.g > 1 }.count)
 
-// MARK: block 14, 12-reference.md line 805
+// MARK: block 14, 12-reference.md line 824
 let fast = convBackwardIm2col(dy, x, w, params)
 checkAgreement("forward: im2col + products vs loops", convForwardIm2col(x, w, b, params), y)
 checkAgreement("dx: col2im(W_matᵀ dY_mat) vs loops", fast.dx, loops.dx)
@@ -439,7 +439,7 @@ let colsShape = im2col(x, kernelHeight: HH, kernelWidth: WW, group: 1, params).s
 checkAgreement("im2col shape vs ((C/g)·HH·WW, N·H′·W′)", Tensor(vector: colsShape.map(Double.init)),
                Tensor(vector: [Double(geometry.channelsPerGroup * HH * WW), Double(N * outH * outW)]))
 
-// MARK: block 15, 12-reference.md line 818
+// MARK: block 15, 12-reference.md line 837
 let z = convForward(x, w, b, params)
 let da = Tensor.randomNormal(shape: z.shape, seed: 5)
 let dz = reluBackward(da, z)
@@ -453,10 +453,41 @@ let reluCheck = checkGradients(
     ("db", chain.db, numericalGradient(of: { relu(convForward(x, w, $0, params)) }, at: b, upstream: da)))
 let nearestToKink = z.scalars.map { abs($0) }.min()!
 precondition(nearestToKink > 1e-5, "a pre-activation lies within h = 1e-5 of the kink")
-print("12-reference.md line 834:", reluCheck.worst)
-print("12-reference.md line 836:", nearestToKink)
+print("12-reference.md line 853:", reluCheck.worst)
+print("12-reference.md line 855:", nearestToKink)
 
-// MARK: block 16, 12-reference.md line 840
+// MARK: block 16, 12-reference.md line 863
+let xPool = Tensor.randomNormal(shape: [2, 3, 6, 5], seed: 6)
+for pool in [PoolParameters(window: 2), PoolParameters(window: HW(height: 3, width: 2), stride: HW(height: 2, width: 1), padding: 1),
+             PoolParameters(window: 3, stride: 1, padding: 1)] {
+    let dyPool = Tensor.randomNormal(shape: maxPoolForward(xPool, pool).shape, seed: 7)
+    var dxMax = Tensor(zeros: xPool.shape), dxAll = Tensor(zeros: xPool.shape), dxInside = Tensor(zeros: xPool.shape)
+    for n in 0..<2 { for c in 0..<3 { for i in 0..<dyPool.shape[2] { for j in 0..<dyPool.shape[3] {
+        var inside: [(r: Int, q: Int)] = []   // the window's elements of x, in row-major window order
+        for a in 0..<pool.window.height {
+            for bb in 0..<pool.window.width {
+                let r = pool.stride.height * i + a - pool.padding.height, q = pool.stride.width * j + bb - pool.padding.width
+                if (0..<6).contains(r) && (0..<5).contains(q) { inside.append((r, q)) }
+            }
+        }
+        let winner = inside.reduce(inside[0]) { xPool[n, c, $1.r, $1.q] > xPool[n, c, $0.r, $0.q] ? $1 : $0 }
+        dxMax[n, c, winner.r, winner.q] += dyPool[n, c, i, j]
+        for e in inside {
+            dxAll[n, c, e.r, e.q] += dyPool[n, c, i, j] / Double(pool.window.height * pool.window.width)
+            dxInside[n, c, e.r, e.q] += dyPool[n, c, i, j] / Double(inside.count)
+        }
+    } } } }
+    checkAgreement("max, \(pool): formula vs loops", dxMax, maxPoolBackward(dyPool, xPool, pool))
+    checkAgreement("max, \(pool): formula vs im2col", dxMax, maxPoolBackwardIm2col(dyPool, xPool, pool))
+    checkAgreement("avg, D = HH·WW: formula vs loops", dxAll, avgPoolBackward(dyPool, xPool, pool))
+    checkAgreement("avg, D inside x: formula vs loops", dxInside, avgPoolBackward(dyPool, xPool, pool, countIncludePad: false))
+    checkGradients(("max dx", dxMax, numericalGradient(of: { maxPoolForward($0, pool) }, at: xPool, upstream: dyPool)),
+                   ("avg dx", dxAll, numericalGradient(of: { avgPoolForward($0, pool) }, at: xPool, upstream: dyPool)),
+                   ("avg dx, D inside x", dxInside, numericalGradient(of: { avgPoolForward($0, pool, countIncludePad: false) },
+                                                                    at: xPool, upstream: dyPool)))
+}
+
+// MARK: block 17, 12-reference.md line 902
 // relError and the centred difference, written from their formulas.
 func relErrorByFormula(_ u: Tensor, _ v: Tensor) -> Double {
     var worst = 0.0
