@@ -513,7 +513,7 @@ checkAgreement("centred difference by the formula vs numericalGradient",
 checkAgreement("relError by the formula vs relError",
                Tensor(vector: [relErrorByFormula(loops.dw, dwByFormula)]), Tensor(vector: [relError(loops.dw, dwByFormula)]))
 
-// MARK: block 17, 12-reference.md line 884
+// MARK: block 18, 12-reference.md line 947
 let xGrouped = Tensor.randomNormal(shape: [2, 6, 8, 8], seed: 71)
 let wGrouped = Tensor.randomNormal(shape: [9, 2, 3, 3], seed: 72)
 let pGrouped = ConvParameters(stride: 2, padding: 1, groups: 3)
@@ -524,13 +524,13 @@ func verdict(_ weight: [Int]) -> String {
     do { _ = try ConvGeometry(input: xGrouped.shape, weight: weight, parameters: pGrouped); return "accepted" }
     catch { return "\(error)" }
 }
-print("12-reference.md line 898:", verdict([9, 2, 3, 3]))
-print("12-reference.md line 900:", verdict([9, 6, 3, 3]))
-print("12-reference.md line 902:", yGrouped.shape)
-print("12-reference.md line 903:", gradsGrouped.dx.shape)
-print("12-reference.md line 904:", gradsGrouped.dw.shape)
+print("12-reference.md line 961:", verdict([9, 2, 3, 3]))
+print("12-reference.md line 963:", verdict([9, 6, 3, 3]))
+print("12-reference.md line 965:", yGrouped.shape)
+print("12-reference.md line 966:", gradsGrouped.dx.shape)
+print("12-reference.md line 967:", gradsGrouped.dw.shape)
 
-// MARK: block 18, 12-reference.md line 914
+// MARK: block 19, 12-reference.md line 977
 /// Measured: the heights H ≤ 40 whose forward output, by the engine, has `rows` rows (3-row kernel, p = 1).
 func heightsGiving(_ rows: Int, stride: Int) -> [Int] {
     (1...40).filter { height in
@@ -539,12 +539,12 @@ func heightsGiving(_ rows: Int, stride: Int) -> [Int] {
     }
 }
 let heightsStride2 = heightsGiving(5, stride: 2), heightsStride3 = heightsGiving(5, stride: 3)
-print("12-reference.md line 928:", heightsStride2)
-print("12-reference.md line 929:", 10 - heightsStride2.min()!)
-print("12-reference.md line 931:", heightsStride3)
-print("12-reference.md line 932:", heightsStride3.max()! - heightsStride3.min()!)
+print("12-reference.md line 991:", heightsStride2)
+print("12-reference.md line 992:", 10 - heightsStride2.min()!)
+print("12-reference.md line 994:", heightsStride3)
+print("12-reference.md line 995:", heightsStride3.max()! - heightsStride3.min()!)
 
-// MARK: block 19, 12-reference.md line 945
+// MARK: block 20, 12-reference.md line 1008
 let xOdd = Tensor.randomNormal(shape: [1, 1, 8, 8], seed: 81)
 let wOdd = Tensor.randomNormal(shape: [1, 1, 3, 3], seed: 82)
 let pOdd = ConvParameters(stride: 2)
@@ -554,10 +554,10 @@ let fullOdd = convolve(dilate(dyOdd.slice(0).slice(0), by: pOdd.stride), wOdd.sl
 let missing = 8 - fullOdd.shape[0]
 let extendedAtBottom = pad(fullOdd, top: 0, bottom: missing, left: 0, right: missing)
 let extendedAtTop = pad(fullOdd, top: missing, bottom: 0, left: missing, right: 0)
-print("12-reference.md line 957:", fullOdd.shape[0])
-print("12-reference.md line 958:", fullOdd.shape[1])
-print("12-reference.md line 960:", missing)
-print("12-reference.md line 961:", listed(zeroRowsOfDx(dxOdd)))
-print("12-reference.md line 962:", listed(zeroRowsOfDx(rowsAndColumnsSwapped(dxOdd))))
-print("12-reference.md line 964:", extendedAtBottom.maxAbsDifference(dxOdd.slice(0).slice(0)))
-print("12-reference.md line 967:", relError(extendedAtTop, dxOdd.slice(0).slice(0)))
+print("12-reference.md line 1020:", fullOdd.shape[0])
+print("12-reference.md line 1021:", fullOdd.shape[1])
+print("12-reference.md line 1023:", missing)
+print("12-reference.md line 1024:", listed(zeroRowsOfDx(dxOdd)))
+print("12-reference.md line 1025:", listed(zeroRowsOfDx(rowsAndColumnsSwapped(dxOdd))))
+print("12-reference.md line 1027:", extendedAtBottom.maxAbsDifference(dxOdd.slice(0).slice(0)))
+print("12-reference.md line 1030:", relError(extendedAtTop, dxOdd.slice(0).slice(0)))
