@@ -8,8 +8,13 @@
 // region a keyboard can reach (role="region", tabindex="0", a label, as axe's
 // scrollable-region-focusable rule asks) with the class cb-scrolls, whose
 // faded edges show that there is more. Done again when the width changes, when
-// a <details> opens and when the page is printed (print emulation included);
-// closed <details> open while the page prints.
+// a <details> opens (for what it holds) and when the page is printed (print
+// emulation included); closed <details> open while the page prints.
+//
+// book.html holds every chapter, each laid out only when near the screen
+// (content-visibility in style.css): measuring them all at once would lay out
+// the whole book, so there a chapter is fitted when it comes within a screen
+// of the viewport.
 "use strict";
 
 (function (root) {
@@ -44,12 +49,19 @@
     display.querySelector(":scope > .katex").style.fontSize = scale === 1 ? "" : (KATEX_EM * scale).toFixed(4) + "em";
   };
 
-  /// Fits every display equation of the page: one line scaled down when that
-  /// is enough, else broken into lines, scaled down if a piece is still too
-  /// wide; then marks what still overflows, math and code, as scrolling.
-  /// Reads and writes the layout in batches (book.html has a hundred equations).
-  function fitAll() {
-    const displays = Array.from(document.querySelectorAll(".katex-display")).filter((d) => d.querySelector(":scope > .katex"));
+  /// The display equations and code blocks inside `scope` (an element or the document).
+  const boxesIn = (scope) => ({
+    displays: Array.from(scope.querySelectorAll(".katex-display")).filter((d) => d.querySelector(":scope > .katex")),
+    pres: Array.from(scope.querySelectorAll("pre:not(.cb-params-text):not(.cb-params-probe)"))
+      .filter((pre) => pre.closest("main")),
+  });
+
+  /// Fits the display equations inside `scope`: one line scaled down when
+  /// that is enough, else broken into lines, scaled down if a piece is still
+  /// too wide; then marks what still overflows, math and code, as scrolling.
+  /// Reads and writes the layout in batches (a chapter has dozens of equations).
+  function fit(scope) {
+    const { displays, pres } = boxesIn(scope);
     for (const display of displays) { setScale(display, 1); display.classList.add("cb-nowrap"); }
     const wide = displays.map((d) => [d, d.clientWidth / d.scrollWidth]).filter(([, ratio]) => ratio < 1);
     const broken = [];
@@ -59,7 +71,6 @@
     }
     const stillWide = broken.map((d) => [d, d.clientWidth / d.scrollWidth]).filter(([, ratio]) => ratio < 1);
     for (const [display, ratio] of stillWide) setScale(display, Math.max(MIN_SCALE, fitting(ratio)));
-    const pres = Array.from(document.querySelectorAll("main pre:not(.cb-params-text):not(.cb-params-probe)"));
     const overflowing = [...displays, ...pres].map(overflows);
     displays.forEach((display, i) => {
       const number = display.parentElement && display.parentElement.querySelector(":scope > .cb-eqno");
@@ -70,22 +81,53 @@
     });
   }
 
-  /// Fits now, once the fonts are in, whenever the width changes, and for print.
+  /// Fits the whole page.
+  const fitAll = () => fit(document);
+
+  /// book.html's chapters, each fitted when it comes within a screen of the
+  /// viewport, and again after the width changes. Returns what refits them.
+  function fitChaptersNearTheScreen(chapters) {
+    if (!("IntersectionObserver" in root)) { fitAll(); return fitAll; }
+    const near = new Set();
+    const observer = new IntersectionObserver((entries) => {
+      for (const entry of entries) {
+        if (entry.isIntersecting) { near.add(entry.target); fit(entry.target); } else near.delete(entry.target);
+      }
+    }, { rootMargin: "100% 0px 100% 0px" });
+    chapters.forEach((chapter) => observer.observe(chapter));
+    // After a resize: the chapters near the screen now; the others when they come near (observed anew).
+    return () => {
+      chapters.forEach((chapter) => observer.unobserve(chapter));
+      near.clear();
+      chapters.forEach((chapter) => observer.observe(chapter));
+    };
+  }
+
+  /// Fits now (book.html: each chapter near the screen), once the fonts are
+  /// in, whenever the width changes, and for print.
   function setUp() {
-    if (document.fonts && document.fonts.ready) document.fonts.ready.then(fitAll, fitAll);
-    else fitAll();
+    const chapters = Array.from(document.querySelectorAll(".cb-book-chapter"));
+    let refit = fitAll;
+    // On paper (or print emulation from the start) every chapter is laid out: fit them all.
+    const printing = () => Boolean(root.matchMedia && root.matchMedia("print").matches);
+    const start = () => {
+      if (chapters.length > 0 && !printing()) refit = fitChaptersNearTheScreen(chapters);
+      else { fitAll(); refit = fitAll; }
+    };
+    if (document.fonts && document.fonts.ready) document.fonts.ready.then(start, start);
+    else start();
     let width = root.innerWidth;
     let pending = false;
     root.addEventListener("resize", () => {
       if (root.innerWidth === width || pending) return;
       pending = true;
-      root.requestAnimationFrame(() => { pending = false; width = root.innerWidth; fitAll(); });
+      root.requestAnimationFrame(() => { pending = false; width = root.innerWidth; refit(); });
     });
     // What a <details> holds is measured when it opens (toggle does not bubble).
-    document.addEventListener("toggle", (event) => { if (event.target.open) fitAll(); }, true);
+    document.addEventListener("toggle", (event) => { if (event.target.open) fit(event.target); }, true);
     if (root.matchMedia) root.matchMedia("print").addEventListener("change", fitAll);
     root.addEventListener("beforeprint", () => { openForPrint(); fitAll(); });
-    root.addEventListener("afterprint", () => { closeAfterPrint(); fitAll(); });
+    root.addEventListener("afterprint", () => { closeAfterPrint(); refit(); });
   }
 
   /// The <details> opened for printing, closed again afterwards: paper shows
@@ -100,5 +142,5 @@
     openedForPrint = [];
   }
 
-  (root.Convbook = root.Convbook || {}).fit = { setUp, fitAll, MIN_SCALE };
+  (root.Convbook = root.Convbook || {}).fit = { setUp, fit, fitAll, MIN_SCALE };
 })(globalThis);
