@@ -26,26 +26,26 @@ enum HoistedStyles {
     /// another order, are left as they are.
     static func hoist(_ html: String) -> (html: String, css: String) {
         var rules: [String: String] = [:]      // class → style
-        var out = ""
-        out.reserveCapacity(html.utf8.count)
-        var rest = html[...]
-        while let open = rest.range(of: "<span ") {
-            out += rest[..<open.lowerBound]
-            guard let end = rest[open.upperBound...].firstIndex(of: ">") else { rest = rest[open.lowerBound...]; break }
-            let attributes = rest[open.upperBound..<end]
-            if let span = Span(attributes), let name = className(for: span.style, taken: rules) {
-                rules[name] = span.style
-                out += "<span class=\"" + (span.classes.isEmpty ? name : span.classes + " " + name) + "\">"
-            } else {
-                out += rest[open.lowerBound...end]
-            }
-            rest = rest[rest.index(after: end)...]
+        let bytes = Array(html.utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count)
+        var copied = 0
+        // One pass over the bytes (a page may hold tens of thousands of spans).
+        for open in occurrences(of: Array("<span ".utf8), in: bytes) where open >= copied {
+            let start = open + 6
+            guard let end = bytes[start...].firstIndex(of: UInt8(ascii: ">")) else { break }
+            let attributes = String(decoding: bytes[start..<end], as: UTF8.self)
+            guard let span = Span(attributes[...]), let name = className(for: span.style, taken: rules) else { continue }
+            rules[name] = span.style
+            out += bytes[copied..<open]
+            out += Array("<span class=\"\(span.classes.isEmpty ? name : span.classes + " " + name)\">".utf8)
+            copied = end + 1
         }
-        out += rest
+        out += bytes[copied...]
         let css = rules.keys.sorted().map { name in
             ".\(name){" + rules[name]!.split(separator: ";").map { "\($0)!important" }.joined(separator: ";") + "}"
         }.joined()
-        return (out, css)
+        return (String(decoding: out, as: UTF8.self), css)
     }
 
     /// `html` with every hoisted class of `css` (as ``hoist`` wrote it) put
@@ -59,30 +59,41 @@ enum HoistedStyles {
             styles[String(rule[rule.index(after: rule.startIndex)..<brace])] = declarations.joined(separator: ";") + ";"
         }
         guard !styles.isEmpty else { return html }
-        var out = ""
-        out.reserveCapacity(html.utf8.count * 2)
-        var rest = html[...]
-        let prefix = "<span class=\""
-        while let open = rest.range(of: prefix) {
-            out += rest[..<open.lowerBound]
-            guard let quote = rest[open.upperBound...].firstIndex(of: "\""),
-                  rest[rest.index(after: quote)...].hasPrefix(">") else {
-                out += rest[open]
-                rest = rest[open.upperBound...]
-                continue
-            }
-            let classes = rest[open.upperBound..<quote]
-            var kept = classes.split(separator: " ")
-            if let last = kept.last, let style = styles[String(last)] {
-                kept.removeLast()
-                out += kept.isEmpty ? "<span style=\"\(style)\">" : "<span class=\"\(kept.joined(separator: " "))\" style=\"\(style)\">"
-            } else {
-                out += rest[open.lowerBound...rest.index(after: quote)]
-            }
-            rest = rest[rest.index(quote, offsetBy: 2)...]
+        let bytes = Array(html.utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        var copied = 0
+        let prefix = Array("<span class=\"".utf8)
+        for open in occurrences(of: prefix, in: bytes) where open >= copied {
+            let start = open + prefix.count
+            guard let quote = bytes[start...].firstIndex(of: UInt8(ascii: "\"")),
+                  quote + 1 < bytes.count, bytes[quote + 1] == UInt8(ascii: ">") else { continue }
+            var kept = String(decoding: bytes[start..<quote], as: UTF8.self).split(separator: " ")
+            guard let last = kept.last, let style = styles[String(last)] else { continue }
+            kept.removeLast()
+            out += bytes[copied..<open]
+            out += Array((kept.isEmpty ? "<span style=\"\(style)\">" : "<span class=\"\(kept.joined(separator: " "))\" style=\"\(style)\">").utf8)
+            copied = quote + 2
         }
-        out += rest
-        return out
+        out += bytes[copied...]
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Where `needle` starts in `bytes`, left to right, in one pass.
+    private static func occurrences(of needle: [UInt8], in bytes: [UInt8]) -> [Int] {
+        var found = [Int]()
+        guard let first = needle.first, bytes.count >= needle.count else { return found }
+        var i = 0
+        let last = bytes.count - needle.count
+        while i <= last {
+            if bytes[i] == first {
+                var j = 1
+                while j < needle.count, bytes[i + j] == needle[j] { j += 1 }
+                if j == needle.count { found.append(i); i += needle.count; continue }
+            }
+            i += 1
+        }
+        return found
     }
 
     /// A span's attributes when they are `class="…" style="…"` or `style="…"`,
