@@ -37,6 +37,12 @@ public final class Interrupts: @unchecked Sendable {
         Subprocess.terminateAll()
         for url in cleanups { try? FileManager.default.removeItem(at: url) }
         FileHandle.standardError.write(Data("convbook: interrupted; site left as it was\n".utf8))
-        exit(128 + signalNumber)
+        // `_exit`, not `exit`: `exit` runs the process's exit handlers while
+        // the other threads (a build, the preview server's connections) are
+        // still running, and a `serve` interrupted under load once died of
+        // SIGSEGV there (status 11, not 130). Nothing of ours needs
+        // an exit handler: the build lock is an flock, released by the kernel.
+        fflush(nil)
+        _exit(128 + signalNumber)
     }
 }
