@@ -88,6 +88,16 @@ import Testing
         #expect(Self.diff([inf], [one]).changes.first?.withinTolerance == false)
     }
 
+    @Test func aTextWhereANumberWasIsAChangeOfForm() {
+        let dash = Self.entry("block 4 #abababab / item 1 / row 9 / column 2", "table-cell", label: "row 9, max", line: 9, text: "—")
+        let zero = Self.entry("block 4 #abababab / item 1 / row 9 / column 2", "table-cell", label: "row 9, max", line: 9, [0])
+        let change = Self.diff([dash], [zero]).changes.first
+        #expect(change?.category == .changed && change?.withinTolerance == false)
+        #expect(change?.reason == "was table-cell (text), now table-cell", "\(change?.reason ?? "")")
+        let text = LedgerDiffMarkdown(Self.diff([dash], [zero]), old: "a", new: "b").text
+        #expect(text.contains("| — | 0 | **no**: was table-cell (text), now table-cell |"), "\(text)")
+    }
+
     @Test func emptyLedgers() {
         let empty = Self.diff([], [])
         #expect(empty.changes.isEmpty && empty.unchanged == 0)

@@ -206,7 +206,7 @@ public struct LedgerDiff: Sendable {
     /// What differs, in words.
     static func reason(_ judgement: LedgerJudgement, _ old: LedgerEntry, _ new: LedgerEntry) -> String {
         func form(_ e: LedgerEntry) -> String {
-            e.kind + (e.shape.map { " of shape (" + $0.map(String.init).joined(separator: ", ") + ")" } ?? "")
+            e.kind + (e.text != nil ? " (text)" : e.shape.map { " of shape (" + $0.map(String.init).joined(separator: ", ") + ")" } ?? "")
         }
         let tolerance = "tolerance \(new.tolerance.description)"
         switch judgement {
