@@ -98,6 +98,20 @@ import Testing
         #expect(text.contains("| — | 0 | **no**: was table-cell (text), now table-cell |"), "\(text)")
     }
 
+    @Test func printedAlikeButNotTheSameBitsShowsEveryDigit() {
+        let old = Self.entry("block 2 #bbbb2222 / item 1", label: "y", line: 40, [0.0, 1.0], tolerance: .rounding)
+        let new = Self.entry("block 2 #bbbb2222 / item 1", label: "y", line: 40, [-0.0, 1.0 + 1e-13], tolerance: .rounding)
+        #expect(old.printed == new.printed)
+        let text = LedgerDiffMarkdown(Self.diff([old], [new]), old: "a", new: "b").text
+        #expect(text.contains("| 0.0, 1.0 | -0.0, \(1.0 + 1e-13) | yes: within tolerance relative"), "\(text)")
+        let long = (0..<10).map { Double($0) }
+        var longNew = long
+        longNew[7] += 1e-9
+        let big = LedgerDiffMarkdown(Self.diff([Self.entry("block 3 #cccc3333 / item 1", label: "z", line: 50, long)],
+                                               [Self.entry("block 3 #cccc3333 / item 1", label: "z", line: 50, longNew)]), old: "a", new: "b").text
+        #expect(big.contains("| entry [7]: 7.0 (1 of 10 differ) | entry [7]: \(7 + 1e-9) (1 of 10 differ) |"), "\(big)")
+    }
+
     @Test func emptyLedgers() {
         let empty = Self.diff([], [])
         #expect(empty.changes.isEmpty && empty.unchanged == 0)

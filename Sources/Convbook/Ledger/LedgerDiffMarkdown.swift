@@ -96,12 +96,22 @@ public struct LedgerDiffMarkdown: Sendable {
         if let text = entry.text { return escaped(excerpt(text, against: other?.text)) }
         let printed = entry.printed
         if printed.isEmpty { return "(none)" }
-        if printed.count <= wholeUpTo { return escaped(printed.joined(separator: ", ")) }
+        if printed.count <= wholeUpTo {
+            // Printed alike but not the same bits: every digit, so that the difference shows.
+            if let other, other.printed == printed, other.text == nil,
+               !zip(entry.values, other.values).allSatisfy({ $0.value.bitPattern == $1.value.bitPattern }) {
+                return escaped(entry.values.map { Reconciliation.full($0.value) }.joined(separator: ", "))
+            }
+            return escaped(printed.joined(separator: ", "))
+        }
         let item = LedgerItem(entry)
         if let other, other.printed.count == printed.count, other.text == nil {
             let differing = printed.indices.filter { printed[$0] != other.printed[$0] || entry.values[$0].value.bitPattern != other.values[$0].value.bitPattern }
             if !differing.isEmpty {
-                let shownOnes = differing.prefix(differencesShown).map { String(item.element($0).dropFirst()) + ": " + printed[$0] }
+                // Printed alike but not the same bits (0 and -0, a change past the fourth digit): every digit.
+                let shownOnes = differing.prefix(differencesShown).map { k in
+                    String(item.element(k).dropFirst()) + ": " + (printed[k] == other.printed[k] ? Reconciliation.full(entry.values[k].value) : printed[k])
+                }
                 return escaped(shownOnes.joined(separator: "; ") + " (\(differing.count) of \(printed.count) differ)")
             }
         }
