@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,7 +11,7 @@ struct Convbook: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convbook",
         abstract: "Build and check the convolution-backpropagation book, and run its engine.",
-        subcommands: [BuildCommand.self, CheckCommand.self, VerifyCommand.self, ConvCommand.self, PoolCommand.self, ServeCommand.self, PDFCommand.self]
+        subcommands: [BuildCommand.self, CheckCommand.self, VerifyCommand.self, ConvCommand.self, PoolCommand.self, ServeCommand.self, PDFCommand.self, DiffCommand.self]
     )
 
     /// As ArgumentParser's own `main`, with `SIGPIPE` ignored first: a child
@@ -27,6 +28,11 @@ struct Convbook: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
+            // `convbook diff` is a report whose exit 1 means "changed": its usage errors exit 2, not 64.
+            if CommandLine.arguments.dropFirst().first == "diff", exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data(("convbook diff: error: " + message(for: error) + "\n" + usageString(for: DiffCommand.self) + "\n").utf8))
+                Glibc.exit(2)
+            }
             exit(withError: error)
         }
     }

@@ -49,24 +49,21 @@ struct Reconciliation: Sendable {
                 drift("\(item.description) is not in the published site: rebuild it with `convbook build`")
                 return
             }
-            if old.kind != item.kind || old.shape != item.shape || (old.text == nil) != (item.text == nil) {
+            let publishedNumbers = old.values.map(\.value)
+            switch LedgerJudgement.judge(item, against: old) {
+            case .differentForm:
                 drift("\(item.description) was published as \(Self.form(old.kind, old.shape)), computed as \(Self.form(item.kind, item.shape))")
                 return
-            }
-            if old.tolerance != item.tolerance {
+            case .differentTolerance:
                 drift("\(item.description) was published with tolerance \(old.tolerance.description), the chapter now gives \(item.tolerance.description)")
                 return
-            }
-            if let text = item.text {
-                if text != old.text {
-                    drift("\(item.description) published as \(Self.quoted(old.text ?? "")), computed \(Self.quoted(text)) on this machine (tolerance exact)")
-                } else {
-                    report.identical += 1
-                }
+            case .differentText:
+                drift("\(item.description) published as \(Self.quoted(old.text ?? "")), computed \(Self.quoted(item.text ?? "")) on this machine (tolerance exact)")
                 return
-            }
-            let publishedNumbers = old.values.map(\.value)
-            if let k = item.tolerance.firstDisagreement(published: publishedNumbers, computed: item.numbers) {
+            case .identical:
+                report.identical += 1
+                return
+            case .disagreement(let k):
                 let a = k < publishedNumbers.count ? Self.full(publishedNumbers[k]) : "nothing"
                 let b = k < item.numbers.count ? Self.full(item.numbers[k]) : "nothing"
                 var kind = ""
@@ -77,19 +74,11 @@ struct Reconciliation: Sendable {
                 }
                 drift("\(item.description)\(item.element(k)) published as \(a), computed \(b) on this machine (tolerance \(item.tolerance.description)\(kind))")
                 return
-            }
-            if zip(publishedNumbers, item.numbers).allSatisfy({ $0.bitPattern == $1.bitPattern }) {
-                report.identical += 1
-                return
-            }
-            // A ledger whose numbers are not what its page prints was edited by hand:
-            // its numbers are not the site's, and must not replace the computed ones.
-            var asPublished = item
-            asPublished.numbers = publishedNumbers
-            if asPublished.printed != old.printed {
-                let k = asPublished.printed.indices.first { $0 >= old.printed.count || asPublished.printed[$0] != old.printed[$0] } ?? 0
+            case .editedByHand(let k):
                 drift("\(item.description)\(item.element(k)) is recorded in the ledger as \(Self.full(publishedNumbers[k])) but printed as \(Self.quoted(k < old.printed.count ? old.printed[k] : "nothing")): the manifest was edited by hand; `convbook build` publishes the computed \(Self.full(item.numbers[k]))")
                 return
+            case .withinTolerance:
+                break
             }
             report.kept += 1
             let scale = max(publishedNumbers.map(abs).max() ?? 0, Double.leastNormalMagnitude)
