@@ -122,7 +122,7 @@ struct BrowserKernelCheck {
             throw Diagnostic(file: "convbook", message: "cannot find `node` on PATH: the build checks the page's kernel (convkernel.js) in node (Debian: apt-get install nodejs)")
         }
         let kernelPath = self.kernelPath
-        return Started({ Subprocess(executable: node, arguments: [script.path, kernelPath], timeout: 120, laterStdin: $0) },
+        return Started({ Subprocess(executable: node, arguments: [script.path, kernelPath], timeout: Self.nodeTimeout, laterStdin: $0) },
                        kernelPath: kernelPath)
     }
 
@@ -162,10 +162,18 @@ struct BrowserKernelCheck {
         let outcome = try process.outcome(for: input)
         guard outcome.succeeded, let output = try? JSONDecoder().decode(Output.self, from: outcome.stdout),
               output.results.count == cases.count, zip(output.results, cases).allSatisfy({ $0.id == $1.id }) else {
-            throw Diagnostic(file: kernelPath, message: "the kernel check did not run: \(outcome.stderrText.split(separator: "\n").prefix(3).joined(separator: " "))")
+            let why = outcome.timedOut ? "node did not finish within \(Int(Self.nodeTimeout)) s (stopped)"
+                : outcome.signalled ? "node was killed by signal \(outcome.status)"
+                : outcome.status != 0 ? "node exited with status \(outcome.status)"
+                : "node answered \(outcome.stdout.count) bytes that are not one verdict per case"
+            let said = outcome.stderrText.split(separator: "\n").prefix(3).joined(separator: " ")
+            throw Diagnostic(file: kernelPath, message: "the kernel check did not run: \(why)" + (said.isEmpty ? "" : ": \(said)"))
         }
         return output.results.map { $0.errors.mapValues(\.value) }
     }
+
+    /// How long node may take over the whole check (seconds, wall clock).
+    static let nodeTimeout: Double = 120
 
     /// "x [1, 2, 5, 5], w [2, 1, 3, 3], stride (2, 1), padding (1, 1), dilation (1, 2), groups 2".
     static func describe(_ layer: KernelCase) -> String {
