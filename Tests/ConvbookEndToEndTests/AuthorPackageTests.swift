@@ -65,6 +65,22 @@ import Testing
         #expect(try book.page("02-plain.html") == String(decoding: site["02-plain.html"] ?? Data(), as: UTF8.self))
     }
 
+    @Test(.timeLimit(.minutes(5)))
+    func serveRebuildsWhenThePackageChanges() async throws {
+        let book = try book(package: ".")
+        let server = try ServeProcess(in: book.root)
+        defer { server.kill() }
+        let line = try #require(server.firstLine(timeout: 240), "no address line; stderr:\n\(server.stderr)")
+        #expect(line.hasPrefix("serving site/ at "), "\(line)")
+        #expect(try book.page("01-uses.html").contains("triple(14) = \(3 * 14)"), "\(server.stderr)")
+        try editLibrary(book, folder: ".", body: "3 * x + 2")
+        let rebuilt = try await ServeCommandTests.poll(timeout: 180) {
+            (try? book.page("01-uses.html"))?.contains("triple(14) = \(3 * 14 + 2)") == true ? true : nil
+        }
+        #expect(rebuilt == true, "no rebuild after the package's source changed; stderr:\n\(server.stderr)")
+        #expect(server.interrupt(timeout: 20) == 130)
+    }
+
     @Test func eachPackageErrorIsOneMessageAndPublishesNothing() throws {
         let book = try book(package: "lib")
         #expect(try book.convbook("build").status == 0)
