@@ -9,7 +9,8 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Build the site, serve it on 127.0.0.1, and rebuild it and reload open pages when a chapter changes.",
         discussion: """
         Prints `serving SITE/ at http://127.0.0.1:PORT/` on standard output once the first build is done. \
-        Watches the chapters, the theme and the engine and runtime modules; a failed build prints its \
+        Watches the chapters, the theme, the engine and runtime modules, and the author's package (book.toml's \
+        `package`: its Package.swift and Sources/); a failed build prints its \
         errors and the previous site stays served. The files written are exactly those of `convbook build`; \
         the live-reload script is added to pages as they are served. A request line over 8 KiB is answered 414, \
         a request head over 32 KiB 431, a second Host header 400, a lowercase method 501; idle and slow clients \

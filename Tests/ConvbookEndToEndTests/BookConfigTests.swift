@@ -74,6 +74,14 @@ import Testing
         ("[book]\nrepository = 1\n", "book.toml:2:1: error: book.repository must be a string"),
         ("[book]\nedit-url-template = \"file:///etc/{path}\"\n", "book.toml:2:1: error: book.edit-url-template must be an http:// or https:// URL"),
         ("[book]\nedit-url-template = \"https://example.org/edit/main\"\n", "book.toml:2:1: error: book.edit-url-template must be a URL with {path}"),
+        // The author's package (AuthorPackageTests builds one): both keys or neither, and names that can go into a manifest.
+        ("[build]\nproducts = [\"MyLib\"]\n", "book.toml:2:1: error: build.products needs build.package"),
+        ("[build]\npackage = \".\"\n", "book.toml:2:1: error: build.package needs build.products"),
+        ("[build]\npackage = \".\"\nproducts = []\n", "book.toml:3:1: error: build.products must be a list of the package's library products"),
+        ("[build]\npackage = \".\"\nproducts = [\"My\\\")Lib\"]\n", "book.toml:3:1: error: build.products must be an array of product names"),
+        ("[build]\npackage = 1\nproducts = [\"MyLib\"]\n", "book.toml:2:1: error: build.package must be a string"),
+        ("[build]\npackage = \"nowhere\"\nproducts = [\"MyLib\"]\n", "book.toml:2:11: error: build.package: there is no folder"),
+        ("[build]\npackage  =   \"chapters\"\nproducts = [\"MyLib\"]\n", "book.toml:2:14: error: build.package: "),
     ])
     func badSettingsAreErrorsAtTheirLine(toml: String, expected: String) throws {
         let book = try book(toml)

@@ -21,6 +21,8 @@ import TOMLKit
 /// timeout = 60                                    # seconds per chapter, unless its front matter says
 /// gradient-threshold = 1e-7                       # checkGradients' default threshold
 /// raw-html = false                                # publish raw HTML (checked by RawHTMLPolicy); default: shown as text
+/// package = "."                                   # the author's Swift package (a folder from here), built for chapters
+/// products = ["MyLib"]                            # its library products chapters import (``PackageSetting``)
 /// ```
 ///
 /// An unknown table or key, or a value of the wrong type, is an error at
@@ -48,6 +50,9 @@ public struct BookConfig: Sendable, Hashable {
     /// Publish the chapters' raw HTML (checked by ``RawHTMLPolicy``); when
     /// false, the default, pages show it as text.
     public var rawHTML = false
+    /// The author's Swift package and the library products chapters import
+    /// (`package` and `products` in `[build]`); nil: none.
+    public var package: PackageSetting?
 
     /// The file name, in the folder that holds the chapters folder.
     public static let fileName = "book.toml"
@@ -62,7 +67,16 @@ public struct BookConfig: Sendable, Hashable {
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
             throw Diagnostic(file: path, message: "cannot read \(fileName) as UTF-8 text")
         }
-        try config.read(text, path: path)
+        try config.read(text, path: path, folder: folder)
+        if let package = config.package {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: package.folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw package.errorAtPath("build.package: there is no folder \(package.folder.path) (\(package.path.debugDescription) from the folder of \(fileName))")
+            }
+            guard FileManager.default.fileExists(atPath: package.folder.appendingPathComponent("Package.swift").path) else {
+                throw package.errorAtPath("build.package: \(package.folder.path) holds no Package.swift, so it is not a Swift package")
+            }
+        }
         return config
     }
 
@@ -78,10 +92,13 @@ public struct BookConfig: Sendable, Hashable {
     private static let schema: [String: [String: Kind]] = [
         "book": ["title": .string, "authors": .strings, "description": .string, "language": .string, "bibliography": .string,
                  "repository": .string, "edit-url-template": .string],
-        "build": ["chapters": .strings, "imports": .strings, "timeout": .number, "gradient-threshold": .number, "raw-html": .bool],
+        "build": ["chapters": .strings, "imports": .strings, "timeout": .number, "gradient-threshold": .number, "raw-html": .bool,
+                  "package": .string, "products": .strings],
     ]
 
-    mutating func read(_ text: String, path: String) throws(Diagnostic) {
+    /// Reads the settings in `text`, `book.toml` as messages name it being
+    /// `path`; a package folder is taken from `folder` (nil: the current folder).
+    mutating func read(_ text: String, path: String, folder: URL? = nil) throws(Diagnostic) {
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
@@ -91,6 +108,7 @@ public struct BookConfig: Sendable, Hashable {
             throw Diagnostic(file: path, message: "\(error)")
         }
         let lines = KeyLines(text)
+        var packagePath: String?, products: [String]?
         for name in root.keys.sorted() {
             guard let keys = Self.schema[name], let table = root[name]?.table else {
                 throw Diagnostic(file: path, line: lines.line(table: name, key: nil), column: 1,
@@ -118,6 +136,10 @@ public struct BookConfig: Sendable, Hashable {
                     if name == "book", key == "edit-url-template", !string.contains("{path}") {
                         throw wrongType("a URL with {path} where the chapter's path goes, such as \"https://github.com/owner/book/edit/main/{path}\"")
                     }
+                    if name == "build", key == "package" {
+                        if string.allSatisfy(\.isWhitespace) { throw wrongType("the folder of a Swift package (\".\" for the book's own folder)") }
+                        packagePath = string
+                    }
                     set(name, key, string: string)
                 case .strings:
                     guard let array = value.array else { throw wrongType("an array of strings") }
@@ -125,6 +147,13 @@ public struct BookConfig: Sendable, Hashable {
                     for element in array {
                         guard let string = element.string else { throw wrongType("an array of strings") }
                         strings.append(string)
+                    }
+                    if name == "build", key == "products" {
+                        if strings.isEmpty { throw wrongType("a list of the package's library products that chapters import, such as [\"MyLib\"]") }
+                        if let bad = strings.first(where: { !PackageSetting.isProductName($0) }) {
+                            throw wrongType("an array of product names (letters, digits, _, - and .); \(bad.debugDescription) is not one")
+                        }
+                        products = strings
                     }
                     if name == "build", key == "imports", let bad = strings.first(where: { !Self.isModuleName($0) }) {
                         throw wrongType("an array of module names (Swift identifiers, such as \"ConvEngine\"); \(bad.debugDescription) is not one")
@@ -142,6 +171,23 @@ public struct BookConfig: Sendable, Hashable {
                     set(name, key, number: number)
                 }
             }
+        }
+        switch (packagePath, products) {
+        case (let packagePath?, let products?):
+            let base = folder ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            let resolved = packagePath.hasPrefix("/") ? URL(fileURLWithPath: packagePath) : base.appendingPathComponent(packagePath)
+            let pathLine = lines.line(table: "build", key: "package"), productsLine = lines.line(table: "build", key: "products")
+            package = PackageSetting(path: packagePath, folder: resolved.standardizedFileURL, products: products, file: path,
+                                     pathLine: pathLine, pathColumn: lines.valueColumn(line: pathLine),
+                                     productsLine: productsLine, productsColumn: lines.valueColumn(line: productsLine))
+        case (_?, nil):
+            throw Diagnostic(file: path, line: lines.line(table: "build", key: "package"), column: 1,
+                             message: "build.package needs build.products: the package's library products that chapters import, such as products = [\"MyLib\"]")
+        case (nil, _?):
+            throw Diagnostic(file: path, line: lines.line(table: "build", key: "products"), column: 1,
+                             message: "build.products needs build.package: the folder of the Swift package they are products of, such as package = \".\"")
+        case (nil, nil):
+            break
         }
         // An empty list would publish a book of no pages, replacing every page of the site.
         if chapters?.isEmpty == true {
@@ -206,6 +252,14 @@ public struct BookConfig: Sendable, Hashable {
                 if key == nil, current.isEmpty, name == table { return index + 1 }
             }
             return 0
+        }
+
+        /// The column (1-based) where the value on `line` starts, after `=`; 1 when there is none.
+        func valueColumn(line: Int) -> Int {
+            guard line > 0, line <= lines.count, let equals = lines[line - 1].firstIndex(of: "=") else { return 1 }
+            let text = lines[line - 1]
+            let value = text[text.index(after: equals)...].firstIndex { $0 != " " && $0 != "\t" } ?? text.endIndex
+            return text.distance(from: text.startIndex, to: value) + 1
         }
     }
 }

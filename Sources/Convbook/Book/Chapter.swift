@@ -22,6 +22,8 @@ struct Chapter: Sendable {
     var hasCode: Bool
     /// ``ChapterProgram/digest`` of the program: what names its result.
     var programDigest: String
+    /// The modules its program imports (``ChapterProgram/importedModules``).
+    var importedModules: [String] = []
     /// What the book checks across chapters (``ChapterDocument``): the labels
     /// it defines, its cross-references, citations and links, its anchors.
     var names: Names { lazyNames.value }
@@ -140,6 +142,7 @@ struct Chapter: Sendable {
         var blockCount: Int
         var hasCode: Bool
         var programDigest: String
+        var importedModules: [String]
         /// ``Names/text``, decoded only when needed.
         var names: String
         var localFiles: [String]
@@ -186,7 +189,7 @@ struct Chapter: Sendable {
             program = Lazy(value: made)
             loaded = Loaded(frontMatter: frontMatter, title: frontMatter.title ?? parsed.firstHeading ?? file.slug,
                             diagnostics: parsed.diagnostics, blockCount: made.blockCount, hasCode: !made.cells.isEmpty,
-                            programDigest: made.digest,
+                            programDigest: made.digest, importedModules: made.importedModules,
                             names: Names(labels: parsed.labels, references: parsed.references, citations: parsed.citations,
                                          links: parsed.links, anchors: parsed.anchors).text,
                             localFiles: BookLinks.files(linkedFrom: parsed.links))
@@ -196,7 +199,7 @@ struct Chapter: Sendable {
         }
         return Chapter(file: file, frontMatter: loaded.frontMatter, title: loaded.title, text: text, document: document,
                        lazyProgram: program, blockCount: loaded.blockCount, hasCode: loaded.hasCode, programDigest: loaded.programDigest,
-                       lazyNames: Lazy { Names(text: loaded.names) }, localFiles: loaded.localFiles, citationKeys: citationKeys,
+                       importedModules: loaded.importedModules, lazyNames: Lazy { Names(text: loaded.names) }, localFiles: loaded.localFiles, citationKeys: citationKeys,
                        diagnostics: loaded.diagnostics,
                        defaultTimeout: config.timeout ?? 60, imports: config.imports, bookTitle: config.title, sourceDigest: digest,
                        namesDigest: CacheStore.digest(Data(loaded.names.utf8)))

@@ -29,14 +29,23 @@ struct BookExecution {
         self.cache = cache
         self.jobs = jobs
         self.progress = progress
-        let toolchain = try StageTimer.measure("toolchain") { try Toolchain.locate(modules: modules, cache: cacheFolder) }
+        var toolchain = try StageTimer.measure("toolchain") { try Toolchain.locate(modules: modules, cache: cacheFolder) }
+        // The author's package, built before anything runs: a failure stops the build with nothing published.
+        if let setting = book.config.package {
+            let swiftc = toolchain.swiftc
+            toolchain.package = try StageTimer.measure("package") {
+                try AuthorPackage.build(setting, swiftc: swiftc, cacheFolder: cacheFolder, progress: progress)
+            }
+        }
         let environment = try ChapterEnvironment(choices: choices, environment: ProcessInfo.processInfo.environment,
                                                  gradientThreshold: book.config.gradientThreshold)
         ExecutionCache.removeAbandonedWork(in: cacheFolder)
         executor = ChapterExecutor(toolchain: toolchain, cache: cache.map(ExecutionCache.init(store:)),
                                    scratchRoot: cacheFolder, environment: environment)
-        // The files a chapter's program reads (its front matter's `files`) are part of its key.
-        keys = zip(book.chapters, book.programFiles).map { [executor] in executor.key(programDigest: $0.programDigest + $1.digest) }
+        // The files a chapter's program reads (its front matter's `files`) are part of its key, and so is what it imports of the author's package.
+        keys = zip(book.chapters, book.programFiles).map { [executor] in
+            executor.key(programDigest: $0.programDigest + $1.digest, imports: $0.importedModules)
+        }
     }
 
     /// Runs the chapters and checks their results: `links` is the book-wide

@@ -44,9 +44,11 @@ struct ChapterExecutor: Sendable {
     static let stdoutLimit = 64 * 1024 * 1024
 
     /// The key that names a program's result: its text (``ChapterProgram/digest``),
-    /// the toolchain and the environment.
-    func key(programDigest: String) -> String {
-        ExecutionCache.key(programDigest: programDigest, toolchain: toolchain, environment: environment)
+    /// the toolchain and the environment, and what it uses of the author's
+    /// package (the modules it imports, `imports`).
+    func key(programDigest: String, imports: [String] = []) -> String {
+        ExecutionCache.key(programDigest: programDigest, toolchain: toolchain, environment: environment,
+                           package: toolchain.package?.fingerprint(imports: imports) ?? "")
     }
 
     /// Runs the program (or takes its result from the cache); `key` is
@@ -318,7 +320,7 @@ struct ChapterExecutor: Sendable {
             let run = Sandbox.Run(program: binary, folder: scratch, export: exportFile, exportBound: true, records: recordsFile,
                                   artifacts: artifacts.lastPathComponent, files: limits.files.map(\.path),
                                   readOnly: [toolchain.libraryDirectory.path, toolchain.libraryDirectory.appendingPathComponent(Toolchain.library).path,
-                                             toolchain.runtimeFolder],
+                                             toolchain.runtimeFolder] + (toolchain.package.map { [$0.binDirectory.path] } ?? []),
                                   memory: limits.memory, fileSizeLimit: Self.stdoutLimit)
             process = sandbox.process(for: run, environment: environment, stdoutFile: stdoutFile, timeout: limits.seconds)
         } else {

@@ -129,4 +129,23 @@ extension ChapterProgram {
     /// environment, ``ExecutionCache/key(programDigest:toolchain:environment:)``):
     /// its text and the text of its failure probes.
     var digest: String { CacheStore.key([source] + failureProbes.map(\.source)) }
+
+    /// The modules the program imports (`import MyLib`, `@testable import
+    /// MyLib`, `import struct MyLib.Point`: `MyLib`), the book's imports
+    /// included, sorted: whose changes can change its result (the author's
+    /// package, ``AuthorPackage/fingerprint(imports:)``). Read from the lines
+    /// of the program and of its failure probes; a line that only looks like
+    /// an import (inside a string) adds a module, which at worst reruns the
+    /// chapter when that module changes.
+    var importedModules: [String] {
+        var modules = Set<String>()
+        for text in [source] + failureProbes.map(\.source) {
+            for line in text.split(separator: "\n") where line.contains("import") {
+                if let match = line.firstMatch(of: /^\s*(?:@[A-Za-z_]\w*(?:\([^)]*\))?\s+)*import\s+(?:(?:typealias|struct|class|enum|protocol|let|var|func)\s+)?([A-Za-z_]\w*)/) {
+                    modules.insert(String(match.1))
+                }
+            }
+        }
+        return modules.sorted()
+    }
 }

@@ -10,11 +10,14 @@ struct ExecutionCache: Sendable {
 
     /// `programDigest` is ``ChapterProgram/digest``; the version (bumped when
     /// the format of cached results changes) is ``CacheKind/results``'s.
-    static func key(programDigest: String, toolchain: Toolchain, environment: ChapterEnvironment) -> String {
+    /// `package` is what the program depends on in the author's package
+    /// (``AuthorPackage/fingerprint(imports:)``): "" adds nothing, so a
+    /// chapter that imports none of it keys as it would without one.
+    static func key(programDigest: String, toolchain: Toolchain, environment: ChapterEnvironment, package: String = "") -> String {
         CacheKind.results.key([toolchain.fingerprint, environment.fingerprint,
                                toolchain.compileArguments(source: URL(fileURLWithPath: "main.swift"), output: URL(fileURLWithPath: "program"))
                                    .filter { !$0.hasPrefix("/") }.joined(separator: " "),
-                               programDigest])
+                               programDigest] + (package.isEmpty ? [] : ["package " + package]))
     }
 
     /// The result's bytes, checked but not decoded (``LazyResult`` decodes them when needed).

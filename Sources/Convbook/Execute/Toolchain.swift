@@ -18,6 +18,11 @@ public struct Toolchain: Sendable {
     /// A hash of the compiler version and the modules and libraries: a rebuilt
     /// engine changes it, and with it every chapter's cache key.
     public let fingerprint: String
+    /// The author's package (`[build] package` in `book.toml`), once built:
+    /// chapter programs compile against its modules and link its library
+    /// too. Its fingerprints are not in ``fingerprint``: they enter only the
+    /// keys of the chapters that import it (``AuthorPackage/fingerprint(imports:)``).
+    var package: AuthorPackage?
 
     static let modules = ["ConvEngine", "ConvNPY", "ConvbookFormat", "ConvbookRuntime"]
     /// The one shared library chapter programs link: the runtime with the engine inside.
@@ -120,14 +125,15 @@ public struct Toolchain: Sendable {
         ["-Onone", "-g", "-swift-version", "6", "-module-name", "Chapter", "-diagnostic-style=llvm",
          "-I", moduleDirectory.path, "-L", libraryDirectory.path,
          "-lConvbookRuntime",
-         "-Xlinker", "-rpath", "-Xlinker", libraryDirectory.path,
-         source.path, "-o", output.path]
+         "-Xlinker", "-rpath", "-Xlinker", libraryDirectory.path]
+            + (package?.compileArguments ?? [])
+            + [source.path, "-o", output.path]
     }
 
     /// The arguments that only type-check `source` (for `fails` blocks).
     func typecheckArguments(source: URL) -> [String] {
         ["-typecheck", "-swift-version", "6", "-module-name", "Chapter", "-diagnostic-style=llvm",
-         "-I", moduleDirectory.path, source.path]
+         "-I", moduleDirectory.path] + (package.map { ["-I", $0.moduleDirectory.path] } ?? []) + [source.path]
     }
 }
 

@@ -99,6 +99,10 @@ public struct PreviewServer: Sendable {
             watched.append(toolchain.libraryDirectory.appendingPathComponent(Toolchain.library))
             watched += Toolchain.modules.map { toolchain.moduleDirectory.appendingPathComponent("\($0).swiftmodule") }
         }
+        // The author's package (book.toml's `package`): its manifest and sources; the build rebuilds it.
+        if let package = (try? BookConfig.load(chaptersFolder: options.chapters))?.package {
+            watched += [package.folder.appendingPathComponent("Package.swift"), package.folder.appendingPathComponent("Sources")]
+        }
         // The snapshot is taken before the first build, so an edit made while
         // it runs (or right after the address is printed) triggers a rebuild.
         var watcher = ChangeWatcher(watching: watched, excluding: [URL(fileURLWithPath: options.out), options.cacheURL])

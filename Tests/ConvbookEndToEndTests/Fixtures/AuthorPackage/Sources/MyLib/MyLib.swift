@@ -1,0 +1,2 @@
+/// Three times `x`.
+public func triple(_ x: Int) -> Int { 3 * x }

@@ -1,0 +1,3 @@
+import MyLib
+
+print(triple(Int(CommandLine.arguments.dropFirst().first ?? "1") ?? 1))
