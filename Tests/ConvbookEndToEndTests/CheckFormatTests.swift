@@ -56,17 +56,22 @@ import Testing
         let github = try drifted(book, "github")
         #expect(github.status == 1)
         let commands = github.stdout.split(separator: "\n")
-        #expect(commands.allSatisfy { $0.hasPrefix("::error ") }, "\(github.stdout)")
-        let annotations = commands.compactMap { line -> (file: String, line: Int, column: Int, message: String)? in
-            guard let m = line.firstMatch(of: #/^::error file=([^,]+)(?:,line=(\d+))?(?:,col=(\d+))?,title=[^,:]+::(.*)$/#) else { return nil }
-            return (String(m.1), m.2.flatMap { Int($0) } ?? 0, m.3.flatMap { Int($0) } ?? 0, String(m.4))
+        #expect(commands.allSatisfy { $0.hasPrefix("::error ") || $0.hasPrefix("::warning ") || $0.hasPrefix("::notice ") }, "\(github.stdout)")
+        let annotations = commands.compactMap { line -> (severity: String, file: String, line: Int, column: Int, message: String)? in
+            guard let m = line.firstMatch(of: #/^::(error|warning) file=([^,]+)(?:,line=(\d+))?(?:,col=(\d+))?,title=[^,:]+::(.*)$/#) else { return nil }
+            return (String(m.1), String(m.2), m.3.flatMap { Int($0) } ?? 0, m.4.flatMap { Int($0) } ?? 0, String(m.5))
         }
         let atChapters = annotations.filter { $0.file.hasPrefix("chapters/") }
         #expect(atChapters.count == places.count, "\(github.stdout)")
+        #expect(atChapters.allSatisfy { $0.severity == "error" })
         for (annotation, place) in zip(atChapters, places) {
             #expect((annotation.file, annotation.line, annotation.column) == (place.file, place.line, place.column))
         }
-        #expect(commands.count == places.count + staleLines.count, "one annotation per stale file too")
+        // Every stale file too, as a warning beside the drifts; and, past GitHub's ten, a notice that counts them.
+        let atSite = commands.filter { $0.hasPrefix("::warning ") }
+        #expect(atSite.count == staleLines.count, "\(github.stdout)")
+        #expect(commands.count == places.count + staleLines.count + 1)
+        #expect(commands.last?.hasPrefix("::notice title=convbook check::\(places.count) differences at chapter lines") == true, "\(github.stdout)")
         // Line-exact: the annotation of the moved `rounded` tensor is at the chapter line that computes it.
         let roundingLine = LedgerTests.line("rounding")
         let rounded = try #require(atChapters.first { $0.line == roundingLine }, "no annotation at line \(roundingLine):\n\(github.stdout)")

@@ -75,7 +75,17 @@ import Testing
                 + "value 'p' published as 50%25, computed 51%25 on this machine: a, b%0Anext line%0D%0Aend")
         let stale = lines.suffix(3).compactMap { Self.parse($0) }
         #expect(stale.map { $0.properties["file"] } == ["site/02-b.html", nil, "site/stray.txt"])
-        #expect(stale.allSatisfy { $0.name == "error" })
+        #expect(stale.allSatisfy { $0.name == "warning" }, "beside drifts, stale files are warnings")
+        // Stale files alone are the failure: errors.
+        var filesOnly = Self.report
+        filesOnly.drifts = []
+        #expect(GitHubAnnotations.render(filesOnly).split(separator: "\n").compactMap { Self.parse($0)?.name } == ["error", "error", "error"])
+        // More drifts than GitHub shows: a notice counts them.
+        var many = Self.report
+        many.drifts = (1...12).map { Drift(Diagnostic(file: "chapters/01-a.md", line: $0, message: "m\($0)"), kind: .changed) }
+        let notice = try #require(GitHubAnnotations.render(many).split(separator: "\n").last.flatMap { Self.parse($0) })
+        #expect(notice.name == "notice" && notice.message.hasPrefix("12 differences at chapter lines; GitHub annotates the first 10"))
+        #expect(!GitHubAnnotations.render(Self.report).contains("::notice"))
     }
 
     @Test func gitHubSeverities() {

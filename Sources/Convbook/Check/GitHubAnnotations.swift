@@ -9,10 +9,21 @@
 /// A line of the form `::COMMAND PROPERTIES::MESSAGE` is read by the runner
 /// from the step's output; everything else is printed as it is.
 public enum GitHubAnnotations {
-    /// Every drift at its chapter line, then every stale site file (at the
-    /// file itself where it exists), one command a line.
+    /// GitHub shows at most this many annotations of each kind (error,
+    /// warning, notice) per step (actions/toolkit, docs/problem-matchers.md,
+    /// "Limitations"); the rest reach the log only.
+    public static let shownPerKind = 10
+
+    /// Every drift at its chapter line (`::error`), then every stale site
+    /// file, at the file itself where it exists: `::error` when the files are
+    /// all that differs, `::warning` beside drifts, whose consequence they
+    /// usually are (the page and the manifest that hold the moved value), so
+    /// that they do not take the places of the drifts among the annotations
+    /// GitHub shows. With more drifts than GitHub shows, a `::notice` says
+    /// how many there are. One command a line.
     public static func render(_ report: CheckReport) -> String {
         var lines = report.drifts.map { annotation($0.diagnostic, title: title(of: $0.kind)) }
+        let staleSeverity = report.drifts.isEmpty ? "error" : "warning"
         for entry in report.staleFiles {
             let (change, path) = CheckReport.staleFile(entry)
             let file = report.site + "/" + path
@@ -22,8 +33,12 @@ public enum GitHubAnnotations {
             case "extra": message = "\(file) is not part of the site `convbook build` writes"
             default: message = "\(file) differs from what `convbook build` writes on this machine"
             }
-            lines.append(command("error", properties: [("file", change == "missing" ? nil : file), ("title", "convbook check: \(change) file")],
+            lines.append(command(staleSeverity, properties: [("file", change == "missing" ? nil : file), ("title", "convbook check: \(change) file")],
                                  message: message))
+        }
+        if report.drifts.count > shownPerKind {
+            lines.append(command("notice", properties: [("title", "convbook check")],
+                                 message: "\(report.drifts.count) differences at chapter lines; GitHub annotates the first \(shownPerKind): the log of this step, or `convbook check` without --format, lists them all"))
         }
         return lines.map { $0 + "\n" }.joined()
     }
