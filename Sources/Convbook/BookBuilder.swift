@@ -78,15 +78,16 @@ public struct BookBuilder: Sendable {
         let differences = site.differences(from: outURL)
         // A page that differs although none of its values did: its prose, code or structure changed.
         var drifts = reconciled.reconciliation?.drifts ?? []
-        let drifted = Set(drifts.map(\.file))
+        let drifted = Set(drifts.map(\.diagnostic.file))
         for chapter in executed.chapters where !drifted.contains(chapter.path) {
             let page = "\(chapter.file.slug).html"
             guard differences.contains("stale: \(page)"), let new = site.files[page],
                   let old = try? Data(contentsOf: outURL.appendingPathComponent(page)) else { continue }
-            drifts.append(Diagnostic(file: chapter.path, message: "the page differs from \(options.out)/\(page) in its prose, code or structure; "
-                                     + CheckReport.firstDifference(old, new)))
+            drifts.append(Drift(Diagnostic(file: chapter.path, message: "the page differs from \(options.out)/\(page) in its prose, code or structure; "
+                                           + CheckReport.firstDifference(old, new)), kind: .page))
         }
-        return CheckReport(drifts: drifts.sorted(), staleFiles: differences, withinTolerance: reconciled.reconciliation?.kept ?? 0,
+        return CheckReport(site: options.out, chapters: executed.chapters.map(\.path), drifts: drifts.sorted(), staleFiles: differences,
+                           withinTolerance: reconciled.reconciliation?.kept ?? 0,
                            compared: reconciled.reconciliation.map { $0.kept + $0.identical + $0.drifts.count })
     }
 

@@ -14,7 +14,7 @@ public struct Verification: Sendable {
         var reconciliation: Reconciliation
 
         public var problems: [Diagnostic] {
-            published == nil ? [Diagnostic(file: chapter, message: "not in the published manifest")] : reconciliation.drifts
+            published == nil ? [Diagnostic(file: chapter, message: "not in the published manifest")] : reconciliation.drifts.map(\.diagnostic)
         }
         public var passed: Bool { problems.isEmpty }
     }

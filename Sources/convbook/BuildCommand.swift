@@ -31,12 +31,22 @@ struct CheckCommand: ParsableCommand {
         abstract: "Build in memory and judge the site folder: every published value by its tolerance, every file by its bytes.",
         discussion: """
             A value that changed beyond its tolerance is reported at its chapter line; values that differ \
-            only within their tolerance (rounding in BLAS on another CPU) pass and are counted. Exit 1 on \
-            any changed value or stale file.
+            only within their tolerance (rounding in BLAS on another CPU) pass and are counted.
+
+            --format text (the default) prints `file:line:col: error: message` lines on standard error and \
+            the stale site files on standard output; github prints GitHub Actions annotations \
+            (::error file=…,line=…,col=…,title=…::message), junit a JUnit XML report (a test case per \
+            chapter, a failure per difference) and json one JSON object (version 1); these three go to \
+            standard output alone, with a summary line on standard error.
+
+            Exit status: 0 the site is up to date; 1 a value or file differs (the site is stale); 2 the \
+            book could not be built (its errors on standard error, and as annotations with --format \
+            github; nothing is judged); 64 a usage error, such as an unknown --format.
             """
     )
 
     @OptionGroup var book: BookArguments
+    @Option(help: "How to print the report.") var format: CheckReportFormat = .text
 
     func run() throws {
         Interrupts.shared.install()
@@ -44,21 +54,19 @@ struct CheckCommand: ParsableCommand {
         do {
             report = try BookBuilder(options: book.options(useCache: true)).check()
         } catch {
-            throw convbook.report(error)
+            if format == .github {
+                let diagnostics = (error as? BuildFailure)?.diagnostics ?? (error as? Diagnostic).map { [$0] } ?? []
+                let annotations = diagnostics.isEmpty ? "::error title=convbook::\(GitHubAnnotations.escapeData("\(error)"))\n"
+                    : GitHubAnnotations.render(diagnostics)
+                FileHandle.standardOutput.write(Data(annotations.utf8))
+            }
+            _ = convbook.report(error)
+            throw ExitCode(2)
         }
-        let within = report.withinTolerance == 0 ? "" :
-            "; \(report.withinTolerance) value\(report.withinTolerance == 1 ? "" : "s") differ\(report.withinTolerance == 1 ? "s" : "") on this machine within \(report.withinTolerance == 1 ? "its" : "their") tolerance"
-        if report.upToDate {
-            print("\(book.out) is up to date" + (report.compared.map { " (\($0) published values compared" + within + ")" } ?? ""))
-            return
-        }
-        for drift in report.drifts { FileHandle.standardError.write(Data((drift.description + "\n").utf8)) }
-        for line in report.staleFiles { print(line) }
-        var summary = "convbook check: \(book.out) is stale"
-        if !report.drifts.isEmpty { summary += ": \(report.drifts.count) difference\(report.drifts.count == 1 ? "" : "s") at chapter lines" }
-        if !report.staleFiles.isEmpty { summary += (report.drifts.isEmpty ? ": " : ", ") + "\(report.staleFiles.count) file\(report.staleFiles.count == 1 ? " differs" : "s differ")" }
-        FileHandle.standardError.write(Data((summary + within + "; run `convbook build` and commit it\n").utf8))
-        throw ExitCode(1)
+        let (output, log) = format.render(report)
+        FileHandle.standardOutput.write(Data(output.utf8))
+        FileHandle.standardError.write(Data(log.utf8))
+        if !report.upToDate { throw ExitCode(1) }
     }
 }
 

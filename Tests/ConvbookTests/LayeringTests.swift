@@ -13,9 +13,11 @@ import Testing
 /// declares is a violation, reported as `file:line: names X from Folder`.
 @Suite struct LayeringTests {
     /// The stages, earliest first. Files directly in `Sources/Convbook/` are
-    /// the pipeline that runs them all (`BookBuilder`); `Preview` shows what
-    /// it built, in a browser (`serve`, which reruns it) or on paper (`pdf`).
-    static let order = ["Support", "Markdown", "Book", "Execute", "Ledger", "Inject", "Render", "Publish", "", "Preview"]
+    /// the pipeline that runs them all (`BookBuilder`); `Check` is what
+    /// `convbook check` found and how it prints it (text, GitHub annotations,
+    /// JUnit, JSON); `Preview` shows what it built, in a browser (`serve`,
+    /// which reruns it) or on paper (`pdf`).
+    static let order = ["Support", "Markdown", "Book", "Execute", "Ledger", "Inject", "Render", "Publish", "Check", "", "Preview"]
 
     static var sources: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -273,6 +273,8 @@ import Testing
         let drift = Reconciliation.reconcile(&far, with: published, locator: locator, publishedFile: { _ in nil })
         #expect(drift.kept == 0 && drift.drifts.count == 1)
         #expect(drift.drifts.first?.description.hasPrefix("chapters/01-unit.md:5:1: error: tensor 't' entry [1] published as 2.0, computed 2.5") == true)
+        // What `check --format json` adds: the kind of drift and both values.
+        #expect(drift.drifts.first.map { [$0.kind.rawValue, $0.published, $0.computed] } == ["changed", "2.0", "2.5"])
     }
 
     @Test func aValueMovedToAnotherPlaceIsNeverReplacedByThePublishedValueThere() throws {

@@ -19,7 +19,7 @@ struct Reconciliation: Sendable {
     /// Values identical to the published ones.
     var identical = 0
     /// Values that changed beyond their tolerance, are new, or are gone.
-    var drifts: [Diagnostic] = []
+    var drifts: [Drift] = []
     /// How many values of each class were compared (`exact`, `relative`, ...).
     var classes: [String: Int] = [:]
     /// How many numbers were compared.
@@ -42,23 +42,28 @@ struct Reconciliation: Sendable {
             report.classes[item.tolerance.className, default: 0] += 1
             report.numbers += max(item.numbers.count, 1)
             let at = locator.source(of: item.origin)
-            func drift(_ message: String) {
-                report.drifts.append(Diagnostic(file: locator.chapterPath, line: at.line, column: at.column, message: message))
+            func drift(_ kind: Drift.Kind, _ message: String, published: String? = nil, computed: String? = nil) {
+                report.drifts.append(Drift(Diagnostic(file: locator.chapterPath, line: at.line, column: at.column, message: message),
+                                           kind: kind, published: published, computed: computed))
             }
             guard let old = byKey[item.key] else {
-                drift("\(item.description) is not in the published site: rebuild it with `convbook build`")
+                drift(.new, "\(item.description) is not in the published site: rebuild it with `convbook build`",
+                      computed: item.text ?? (item.numbers.count == 1 ? Self.full(item.numbers[0]) : nil))
                 return
             }
             let publishedNumbers = old.values.map(\.value)
             switch LedgerJudgement.judge(item, against: old) {
             case .differentForm:
-                drift("\(item.description) was published as \(Self.form(old.kind, old.shape)), computed as \(Self.form(item.kind, item.shape))")
+                let (a, b) = (Self.form(old.kind, old.shape), Self.form(item.kind, item.shape))
+                drift(.form, "\(item.description) was published as \(a), computed as \(b)", published: a, computed: b)
                 return
             case .differentTolerance:
-                drift("\(item.description) was published with tolerance \(old.tolerance.description), the chapter now gives \(item.tolerance.description)")
+                drift(.tolerance, "\(item.description) was published with tolerance \(old.tolerance.description), the chapter now gives \(item.tolerance.description)",
+                      published: old.tolerance.description, computed: item.tolerance.description)
                 return
             case .differentText:
-                drift("\(item.description) published as \(Self.quoted(old.text ?? "")), computed \(Self.quoted(item.text ?? "")) on this machine (tolerance exact)")
+                drift(.changed, "\(item.description) published as \(Self.quoted(old.text ?? "")), computed \(Self.quoted(item.text ?? "")) on this machine (tolerance exact)",
+                      published: old.text ?? "", computed: item.text ?? "")
                 return
             case .identical:
                 report.identical += 1
@@ -72,10 +77,12 @@ struct Reconciliation: Sendable {
                     if (p == 0) != (c == 0) { kind = "; an exact zero and a non-zero never stand for each other" }
                     else if p != 0, c != 0, (p < 0) != (c < 0) { kind = "; numbers of opposite signs never stand for each other" }
                 }
-                drift("\(item.description)\(item.element(k)) published as \(a), computed \(b) on this machine (tolerance \(item.tolerance.description)\(kind))")
+                drift(.changed, "\(item.description)\(item.element(k)) published as \(a), computed \(b) on this machine (tolerance \(item.tolerance.description)\(kind))",
+                      published: k < publishedNumbers.count ? a : nil, computed: k < item.numbers.count ? b : nil)
                 return
             case .editedByHand(let k):
-                drift("\(item.description)\(item.element(k)) is recorded in the ledger as \(Self.full(publishedNumbers[k])) but printed as \(Self.quoted(k < old.printed.count ? old.printed[k] : "nothing")): the manifest was edited by hand; `convbook build` publishes the computed \(Self.full(item.numbers[k]))")
+                drift(.ledgerEdited, "\(item.description)\(item.element(k)) is recorded in the ledger as \(Self.full(publishedNumbers[k])) but printed as \(Self.quoted(k < old.printed.count ? old.printed[k] : "nothing")): the manifest was edited by hand; `convbook build` publishes the computed \(Self.full(item.numbers[k]))",
+                      published: Self.full(publishedNumbers[k]), computed: Self.full(item.numbers[k]))
                 return
             case .withinTolerance:
                 break
@@ -94,8 +101,9 @@ struct Reconciliation: Sendable {
         }
         for entry in published where !seen.contains(entry.key) {
             let line = entry.source.split(separator: ":").dropFirst().first.flatMap { Int($0) } ?? 0
-            report.drifts.append(Diagnostic(file: locator.chapterPath, line: line,
-                                            message: "\(entry.kind) '\(entry.key)' was published (at \(entry.source)) but the chapter no longer computes it"))
+            report.drifts.append(Drift(Diagnostic(file: locator.chapterPath, line: line,
+                                                  message: "\(entry.kind) '\(entry.key)' was published (at \(entry.source)) but the chapter no longer computes it"),
+                                       kind: .removed, published: entry.text ?? (entry.values.count == 1 ? Self.full(entry.values[0].value) : nil)))
         }
         return report
     }
