@@ -28,11 +28,6 @@ struct Convbook: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            // `convbook diff` is a report whose exit 1 means "changed": its usage errors exit 2, not 64.
-            if CommandLine.arguments.dropFirst().first == "diff", exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data(("convbook diff: error: " + message(for: error) + "\n" + usageString(for: DiffCommand.self) + "\n").utf8))
-                Glibc.exit(2)
-            }
             exit(withError: error)
         }
     }

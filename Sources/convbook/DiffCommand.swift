@@ -13,7 +13,7 @@ struct DiffCommand: ParsableCommand {
             matched by identity (chapter, key, code, place, label), not by line, and sorted into changed \
             (with whether the change is within the value's tolerance), moved (the same value at another \
             line), new and removed. Exit 0 whatever changed; with --fail-on-change, 1 when a value changed \
-            beyond its tolerance; 2 on a usage or reading error.
+            beyond its tolerance; 2 on a reading error; 64 on a usage error, as every convbook command.
             """
     )
 

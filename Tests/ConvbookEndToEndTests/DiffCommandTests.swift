@@ -131,7 +131,7 @@ import Testing
         let noFolder = try book.convbook("diff", "--old", "nowhere")
         #expect(noFolder.status == 2 && noFolder.stderr.hasPrefix("nowhere: error: no such site folder"), "\(noFolder.stderr)")
         let both = try book.convbook("diff", "--base", "HEAD", "--old", "old-site")
-        #expect(both.status == 2 && both.stderr.contains("not both"), "\(both.stderr)")
+        #expect(both.status == 64 && both.stderr.contains("not both"), "\(both.stderr)")
         let notJSON = book.root.appendingPathComponent("broken")
         try FileManager.default.createDirectory(at: notJSON, withIntermediateDirectories: true)
         try Data("{ not json".utf8).write(to: notJSON.appendingPathComponent("manifest.json"))
