@@ -88,6 +88,20 @@ import Testing
         #expect(merged.loadData(kind: .results, key: key("a")) == Data("a".utf8))
     }
 
+    @Test func ofTwoRunTimesOfAChapterTheOneMeasuredLaterIsKept() throws {
+        let (older, newer) = (folder("older"), folder("newer"))
+        ExecutionCache(store: CacheStore(root: older)).recordTime(9, key: "k", chapter: "chapters/01-a.md")
+        Thread.sleep(forTimeInterval: 0.01)
+        ExecutionCache(store: CacheStore(root: newer)).recordTime(2, key: "k", chapter: "chapters/01-a.md")
+        for order in [[older, newer], [newer, older]] {
+            let into = folder("into")
+            let report = try CacheMerge.merge(order.map(\.path), into: into.path)
+            #expect(ExecutionCache(store: CacheStore(root: into)).knownTime(key: "k", chapter: "chapters/01-a.md") == 2)
+            #expect(report.kept == 0)
+            #expect(report.newerTimes == (order[0] == older ? 2 : 0), "\(report.summary)")
+        }
+    }
+
     @Test func aSourceThatIsNoFolderOrIsTheDestinationIsAnError() throws {
         let into = folder("into")
         #expect(throws: Diagnostic.self) { try CacheMerge.merge([into.path + "-missing"], into: into.path) }

@@ -12,7 +12,8 @@ import Foundation
 /// reported, and the build computes it again; nothing else is lost. An entry
 /// the destination holds already is kept: entries with one key mean the
 /// same (results computed on two machines differ at most within their
-/// tolerance). What a machine published into its site folders (``CacheKind/builds``),
+/// tolerance); of two run times (``CacheKind/timings``), the one measured
+/// later is kept. What a machine published into its site folders (``CacheKind/builds``),
 /// its scratch and lock folders and its compiler's version are its own, and
 /// are not merged. The sources are only read.
 ///
@@ -31,6 +32,8 @@ public enum CacheMerge {
         public var present = 0
         /// Entries the destination held already with other bytes under the same key: the destination's were kept.
         public var kept = 0
+        /// Run times (``CacheKind/timings``) the destination held that a source had measured later: replaced.
+        public var newerTimes = 0
         /// Entries of the destination that failed their checksum and were replaced by a source's.
         public var repaired = 0
         /// Entries written before checksums named their key: they cannot be told from a foreign one, so they were left out.
@@ -44,6 +47,7 @@ public enum CacheMerge {
             let plural = { (count: Int, word: String) in "\(count) \(word)\(count == 1 ? "" : "s")" }
             var line = "merged \(plural(sources, "cache")) into \(destination): \(copied) \(copied == 1 ? "entry" : "entries") copied, \(present) there already"
             if kept > 0 { line += ", \(kept) with other bytes under the same key (kept the ones there)" }
+            if newerTimes > 0 { line += ", \(newerTimes) run \(newerTimes == 1 ? "time" : "times") measured later updated" }
             if repaired > 0 { line += ", \(repaired) damaged there replaced" }
             if older > 0 { line += ", \(older) of an older cache format left out" }
             if !rejected.isEmpty { line += "; \(rejected.count) failed \(rejected.count == 1 ? "its" : "their") checksum and \(rejected.count == 1 ? "was" : "were") left out (the build computes \(rejected.count == 1 ? "it" : "them") again)" }
@@ -92,7 +96,21 @@ public enum CacheMerge {
                     }
                     let existing = into.checkedData(kind: kind, key: key)
                     if case .hit(let bytes) = existing {
-                        if bytes == data { report.present += 1 } else { report.kept += 1 }
+                        if bytes == data {
+                            report.present += 1
+                            continue
+                        }
+                        // A chapter's run time: the one measured later is its last known time.
+                        guard kind == .timings, ExecutionCache.laterTiming(bytes, data) == data else {
+                            if kind != .timings { report.kept += 1 } else { report.present += 1 }
+                            continue
+                        }
+                        do {
+                            try into.write(data, kind: kind, key: key)
+                        } catch {
+                            throw Diagnostic(file: destination, message: "cannot write \(kind.name)/\(key) into the cache folder: \(error.localizedDescription)")
+                        }
+                        report.newerTimes += 1
                         continue
                     }
                     do {

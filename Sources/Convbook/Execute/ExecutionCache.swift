@@ -31,8 +31,24 @@ struct ExecutionCache: Sendable {
         store.store(result, kind: .results, key: key)
     }
 
-    /// How long a chapter took to compile and run, as the cache keeps it.
-    private struct Timing: Codable { var seconds: Double }
+    /// How long a chapter took to compile and run, as the cache keeps it,
+    /// and when that was measured (seconds since 1970), so that of two
+    /// caches' times the later wins (``laterTiming(_:_:)``).
+    private struct Timing: Codable {
+        var seconds: Double
+        var measured: Double = Date().timeIntervalSince1970
+    }
+
+    /// Of two `timings` entries' bytes under one key, the one measured later
+    /// (`current` on a tie, or when `other` does not decode): what
+    /// ``CacheMerge`` keeps, so that each shard's fresh times win over the
+    /// older ones every shard restored.
+    static func laterTiming(_ current: Data, _ other: Data) -> Data {
+        let decoder = JSONDecoder()
+        guard let new = try? decoder.decode(Timing.self, from: other) else { return current }
+        guard let old = try? decoder.decode(Timing.self, from: current) else { return other }
+        return new.measured > old.measured ? other : current
+    }
 
     /// Records that the program with result key `key`, of the chapter file
     /// `chapter` (as ``SourceHistory/name(of:)`` names it), took `seconds` to
