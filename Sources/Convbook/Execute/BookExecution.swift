@@ -77,7 +77,8 @@ struct BookExecution {
         report.estimatedSeconds = plan.loads[shard.number - 1]
         report.totalEstimatedSeconds = plan.loads.reduce(0, +)
         progress?("shard \(shard): \(mine.isEmpty ? "no chapters" : mine.map { chapters[$0].file.url.lastPathComponent }.joined(separator: ", "))"
-                  + " of the \(toRun.count) the cache does not hold")
+                  + " of the \(toRun.count) the cache does not hold"
+                  + String(format: " (%.1f s of %.1f s by their last known times)", report.estimatedSeconds, report.totalEstimatedSeconds))
         let done = try perform(mine, diagnostics: book.diagnostics, kernel: kernel, referenceLayers: nil, publishedChecks: { _ in nil })
         report.compiled = done.report.chapters.filter { !$0.cached }.count
         report.warnings = done.report.warnings
