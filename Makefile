@@ -6,7 +6,7 @@ DEBIAN_PACKAGES := pkg-config libssl-dev libopenblas-dev bubblewrap libcmark-gfm
 # What `convbook pdf` and its tests need besides: Chromium to print, poppler to read the PDF back.
 PDF_PACKAGES := chromium poppler-utils fonts-dejavu-core
 
-.PHONY: all deps pdf-deps build release runtime test bench site check serve verify pdf clean
+.PHONY: all deps pdf-deps build release runtime test lint-workflows bench site check serve verify pdf clean
 
 all: build
 
@@ -22,7 +22,7 @@ build:
 release:
 	$(SWIFT) build -c release
 
-# Every test: the page script's unit tests in node (Tests/js/), the engine,
+# Every test: the workflows with actionlint (scripts/lint-workflows.sh), the page script's unit tests in node (Tests/js/), the engine,
 # the Markdown layer and the GFM corpus, the CLI end to end, the cross-checks
 # against NumPy and JAX, the committed site being up to date, the same on a
 # CPU whose BLAS sums in another order (scripts/other-cpu-check.sh), and the
@@ -33,6 +33,11 @@ release:
 # minutes with the debug engine.
 test: deps pdf-deps
 	@SWIFT="$(SWIFT)" bash scripts/test.sh
+
+# The GitHub Actions workflows (.github/workflows/, and the templates under
+# Sources/Convbook/Templates/) checked with actionlint from PyPI (`make test` runs it).
+lint-workflows:
+	@bash scripts/lint-workflows.sh
 
 bench: deps
 	@bash Benchmarks/run.sh

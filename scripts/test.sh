@@ -6,7 +6,8 @@
 #     their output kept in .artifacts/site-tests/output.txt. They mostly wait
 #     on the browser (about a quarter of the two cores over 90 s), and they
 #     need nothing that the Swift lane builds: they judge the committed site/.
-#   - meanwhile the page script's unit tests run in node (`node --test
+#   - meanwhile actionlint checks the GitHub Actions workflows
+#     (scripts/lint-workflows.sh), the page script's unit tests run in node (`node --test
 #     Tests/js/`, a second or so), then the Swift lane builds and runs the
 #     Swift tests, builds the release engine and runtime, runs `convbook
 #     check` on the committed site/ and the same on another BLAS kernel
@@ -27,6 +28,10 @@ bash scripts/site-tests.sh site >"$site_output" 2>&1 &
 site_tests=$!
 # An interrupted run leaves no browser behind.
 trap 'kill "$site_tests" 2>/dev/null' INT TERM
+
+echo "== the GitHub Actions workflows (scripts/lint-workflows.sh):"
+bash scripts/lint-workflows.sh
+workflows_status=$?
 
 echo "== the page script's unit tests (node --test Tests/js/):"
 node --test Tests/js/
@@ -49,6 +54,9 @@ wait "$site_tests"
 site_status=$?
 cat "$site_output"
 
+if [ "$workflows_status" -ne 0 ]; then
+    echo "error: actionlint found mistakes in the workflows (exit $workflows_status); they are near the top" >&2
+fi
 if [ "$js_status" -ne 0 ]; then
     echo "error: the page script's unit tests failed (exit $js_status); their output is at the top" >&2
 fi
@@ -58,4 +66,4 @@ fi
 if [ "$site_status" -ne 0 ]; then
     echo "error: the site tests failed (exit $site_status); their output is above and in $site_output" >&2
 fi
-[ "$js_status" -eq 0 ] && [ "$swift_status" -eq 0 ] && [ "$site_status" -eq 0 ]
+[ "$workflows_status" -eq 0 ] && [ "$js_status" -eq 0 ] && [ "$swift_status" -eq 0 ] && [ "$site_status" -eq 0 ]

@@ -67,6 +67,29 @@ public struct BookBuilder: Sendable {
         return report
     }
 
+    /// Compiles and runs shard `shard`'s part of the chapters the cache does
+    /// not hold into the cache (which chapters: ``ShardPlan``), and checks
+    /// their results; writes no site, and takes no site's lock. The build
+    /// that publishes runs over the shards' caches merged (``CacheMerge``)
+    /// and compiles nothing they compiled. Throws ``BuildFailure`` listing
+    /// every problem in the shard's chapters.
+    ///
+    /// ```swift
+    /// let report = try BookBuilder(options: options).buildShard(try BuildShard(parsing: "1/2"))
+    /// print(report.summary)   // "shard 1/2: compiled 3 of its 3 chapters into the cache …"
+    /// ```
+    public func buildShard(_ shard: BuildShard) throws -> ShardReport {
+        guard let cache = openCache() else {
+            throw Diagnostic(file: "convbook", message: "--shard fills the cache, so it cannot be used with --no-cache")
+        }
+        try ExecutionCache.prepare(options.cacheURL)
+        let book = try LoadedBook.load(chaptersFolder: options.chapters, cache: cache)
+        let execution = try BookExecution(book, modules: options.modules, environment: options.environment, cacheFolder: options.cacheURL,
+                                          cache: cache, jobs: options.jobs, progress: options.progress)
+        let theme = Result { () throws(Diagnostic) in try Theme.load(override: options.theme) }
+        return try execution.runShard(shard, kernel: kernelCheck(theme))
+    }
+
     /// Builds in memory and judges the site folder: every published value
     /// against its tolerance (at its chapter line), then the files byte for
     /// byte, with the published numbers kept wherever they still hold.
@@ -145,14 +168,18 @@ public struct BookBuilder: Sendable {
         }
         // Labels, citations and links across the book, which the inputs fix (with some chapters only, as `verify` runs them, there is no book to check).
         let links = selected.isEmpty ? BookLinks.check(book, linkedFiles: linkedFiles, chaptersFolder: options.chapters, cache: cache) : nil
-        let kernel = (try? theme.get()).flatMap { theme in
-            theme.assets["convkernel.js"].map { BrowserKernelCheck(kernelPath: theme.assetPaths["convkernel.js"] ?? "convkernel.js", kernel: $0,
-                                                        script: Theme.kernelCheckScript) }
-        }
-        var executed = try execution.run(links: links, kernel: kernel, referenceLayers: selected.isEmpty ? options.referenceLayers : nil,
+        var executed = try execution.run(links: links, kernel: kernelCheck(theme), referenceLayers: selected.isEmpty ? options.referenceLayers : nil,
                                          publishedChecks: { published?.cleanChecks(of: $0) })
         executed.history = history
         return .executed(executed, theme, inputs: inputs)
+    }
+
+    /// The browser kernel's check, with the theme's `convkernel.js` (none when the theme did not load, or has no kernel).
+    private func kernelCheck(_ theme: Result<Theme, Diagnostic>) -> BrowserKernelCheck? {
+        (try? theme.get()).flatMap { theme in
+            theme.assets["convkernel.js"].map { BrowserKernelCheck(kernelPath: theme.assetPaths["convkernel.js"] ?? "convkernel.js", kernel: $0,
+                                                                   script: Theme.kernelCheckScript) }
+        }
     }
 
     private func renderer(_ theme: Result<Theme, Diagnostic>, cache: CacheStore?, published: (any PublishedSite)?) throws -> BookRenderer {

@@ -12,10 +12,28 @@ struct BuildCommand: ParsableCommand {
 
     @OptionGroup var book: BookArguments
     @Flag(help: "Ignore the result cache: compile and run every chapter.") var noCache = false
+    @Option(help: ArgumentHelp("Compile and run only shard K of N of the chapters the cache does not hold (balanced by their last known run times), into the cache, and write no site (--out is not used). Merge the shards' caches with `convbook cache merge`, then `convbook build` over them publishes.",
+                               valueName: "K/N"))
+    var shard: String?
+
+    func validate() throws {
+        guard let shard else { return }
+        do {
+            _ = try BuildShard(parsing: shard)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        if noCache { throw ValidationError("--shard fills the cache, so it cannot be used with --no-cache") }
+    }
 
     func run() throws {
         Interrupts.shared.install()
         do {
+            if let shard {
+                let report = try BookBuilder(options: book.options(useCache: true)).buildShard(try BuildShard(parsing: shard))
+                FileHandle.standardError.write(Data((report.summary + "\n").utf8))
+                return
+            }
             let report = try BookBuilder(options: book.options(useCache: !noCache)).build()
             FileHandle.standardError.write(Data((report.summary + "\n").utf8))
         } catch {

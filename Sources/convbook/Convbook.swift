@@ -11,7 +11,7 @@ struct Convbook: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convbook",
         abstract: "Build and check the convolution-backpropagation book, and run its engine.",
-        subcommands: [BuildCommand.self, CheckCommand.self, VerifyCommand.self, ConvCommand.self, PoolCommand.self, ServeCommand.self, PDFCommand.self, DiffCommand.self]
+        subcommands: [BuildCommand.self, CheckCommand.self, VerifyCommand.self, ConvCommand.self, PoolCommand.self, ServeCommand.self, PDFCommand.self, DiffCommand.self, CacheCommand.self]
     )
 
     /// As ArgumentParser's own `main`, with `SIGPIPE` ignored first: a child

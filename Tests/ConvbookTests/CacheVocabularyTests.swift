@@ -26,10 +26,11 @@ import Testing
     @Test func keysAreTheOnesEarlierBuildsMade() {
         // The folders and the versions as they were written out before the vocabulary had a name.
         #expect(CacheKind.allCases.map(\.name) == ["results", "chapters", "cells", "links", "checks", "pages", "page-meta", "npy",
-                                                   "book", "katex", "highlight", "ledger", "builds"])
+                                                   "book", "katex", "highlight", "ledger", "builds", "timings"])
         let versions: [CacheKind: String] = [.results: "convbook-cache-5", .chapters: "chapter-load-6", .cells: "chapter-load-6",
                                              .links: "links-1", .checks: "checks-3", .pages: "page-4", .pageMeta: "page-4",
-                                             .book: "book-part-1", .katex: "katex-2", .highlight: "highlight-1", .ledger: "ledger-2"]
+                                             .book: "book-part-1", .katex: "katex-2", .highlight: "highlight-1", .ledger: "ledger-2",
+                                             .timings: "timings-1"]
         for kind in CacheKind.allCases where kind.version != nil {
             #expect(kind.version == versions[kind], "\(kind)")
             #expect(kind.key(["a", "b"]) == CacheStore.key([versions[kind]!, "a", "b"]), "\(kind)")

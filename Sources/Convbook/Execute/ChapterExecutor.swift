@@ -53,7 +53,10 @@ struct ChapterExecutor: Sendable {
 
     /// Runs the program (or takes its result from the cache); `key` is
     /// ``key(programDigest:)``'s. The program is only made when it must run.
-    func execute(_ program: Lazy<ChapterProgram>, hasCode: Bool, key: String, chapterPath: String, limits: Limits) -> Outcome {
+    /// `chapterName` names the chapter's file as ``SourceHistory/name(of:)`` does, for its
+    /// run time in the cache (``ExecutionCache/recordTime(_:key:chapter:)``).
+    func execute(_ program: Lazy<ChapterProgram>, hasCode: Bool, key: String, chapterPath: String, chapterName: String,
+                 limits: Limits) -> Outcome {
         if !hasCode {
             // Prose only: nothing to compile or run.
             return Outcome(result: LazyResult(value: ExecutionResult(blocks: [], inlines: [], warnings: [])), diagnostics: [], source: .cached)
@@ -74,6 +77,7 @@ struct ChapterExecutor: Sendable {
         outcome.key = key
         if let result = outcome.result, let cache {
             cache.store(result.value, key: key)
+            cache.recordTime(outcome.compileSeconds + outcome.runSeconds, key: key, chapter: chapterName)
         }
         return outcome
     }

@@ -34,6 +34,52 @@ struct ExecutionCache: Sendable {
         store.store(result, kind: .results, key: key)
     }
 
+    /// How long a chapter took to compile and run, as the cache keeps it,
+    /// and when that was measured (seconds since 1970), so that of two
+    /// caches' times the later wins (``laterTiming(_:_:)``).
+    private struct Timing: Codable {
+        var seconds: Double
+        var measured: Double = Date().timeIntervalSince1970
+    }
+
+    /// Of two `timings` entries' bytes under one key, the one measured later
+    /// (`current` on a tie, or when `other` does not decode): what
+    /// ``CacheMerge`` keeps, so that each shard's fresh times win over the
+    /// older ones every shard restored.
+    static func laterTiming(_ current: Data, _ other: Data) -> Data {
+        let decoder = JSONDecoder()
+        guard let new = try? decoder.decode(Timing.self, from: other) else { return current }
+        guard let old = try? decoder.decode(Timing.self, from: current) else { return other }
+        return new.measured > old.measured ? other : current
+    }
+
+    /// Records that the program with result key `key`, of the chapter file
+    /// `chapter` (as ``SourceHistory/name(of:)`` names it), took `seconds` to
+    /// compile and run: under the key, and as the chapter's last known time.
+    func recordTime(_ seconds: Double, key: String, chapter: String) {
+        guard seconds.isFinite, seconds >= 0 else { return }
+        store.store(Timing(seconds: seconds), kind: .timings, key: CacheKind.timings.key(["result", key]))
+        store.store(Timing(seconds: seconds), kind: .timings, key: CacheKind.timings.key(["chapter", chapter]))
+    }
+
+    /// The time the program with result key `key` took, else the last known
+    /// time of the chapter file `chapter` (an edited program takes about as
+    /// long as before), else nil.
+    func knownTime(key: String, chapter: String) -> Double? {
+        for timingKey in [CacheKind.timings.key(["result", key]), CacheKind.timings.key(["chapter", chapter])] {
+            if let timing = store.load(Timing.self, kind: .timings, key: timingKey), timing.seconds.isFinite, timing.seconds >= 0 {
+                return timing.seconds
+            }
+        }
+        return nil
+    }
+
+    /// Whether a result that passes its checksum is stored under `key`.
+    func holds(_ key: String) -> Bool {
+        if case .hit = load(key) { return true }
+        return false
+    }
+
     /// A fresh scratch folder in the cache folder `root` for compiling and
     /// running one chapter, of its own even when two chapters' programs are
     /// identical: `work/PID-KEY-UUID`, so that ``removeAbandonedWork(in:)``

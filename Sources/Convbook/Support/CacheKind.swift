@@ -37,6 +37,9 @@ enum CacheKind: String, CaseIterable, Sendable {
     case ledger
     /// What the last build published into a site folder (its build stamp), by the folder.
     case builds
+    /// How long a chapter took to compile and run, by its result's key and
+    /// by its file (its last known time, which `build --shard` balances by).
+    case timings
 
     /// The folder of its entries.
     var name: String { rawValue }
@@ -55,6 +58,7 @@ enum CacheKind: String, CaseIterable, Sendable {
         case .katex: "katex-2"
         case .highlight: "highlight-1"
         case .ledger: "ledger-2"
+        case .timings: "timings-1"
         case .npy, .builds: nil
         }
     }

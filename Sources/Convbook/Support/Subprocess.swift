@@ -38,7 +38,8 @@ struct Subprocess {
     var directory: URL? = nil
     /// When set, standard output is written to this file instead of captured.
     var stdoutFile: URL? = nil
-    /// Seconds before the child is killed.
+    /// Seconds before the child is killed; with ``laterStdin``, counted from
+    /// when the input is handed over (or the child ends first).
     var timeout: Double? = nil
     /// Bytes written to the child's standard input (nil: it reads nothing).
     var stdin: Data? = nil
@@ -124,11 +125,16 @@ struct Subprocess {
         Self.registry.add(pid)
         defer { Self.registry.remove(pid) }
 
+        // Signalled when the input is handed over, and when the child ends: a child started
+        // before its input is known (laterStdin) is timed from when it gets it.
+        let progressed = DispatchSemaphore(value: 0)
         if let inPipe {
             let writer = inPipe.write
             let stdin = self.stdin, laterStdin = self.laterStdin
             Thread.detachNewThread {
-                (stdin ?? laterStdin?() ?? Data()).withUnsafeBytes { bytes in
+                let input = stdin ?? laterStdin?() ?? Data()
+                progressed.signal()
+                input.withUnsafeBytes { bytes in
                     var offset = 0
                     while offset < bytes.count {
                         let n = write(writer, bytes.baseAddress! + offset, bytes.count - offset)
@@ -150,8 +156,10 @@ struct Subprocess {
             while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
             exit.status = status
             finished.signal()
+            progressed.signal()
         }
         var timedOut = false
+        if timeout != nil && laterStdin != nil { progressed.wait() }
         if let timeout, finished.wait(timeout: .now() + timeout) == .timedOut {
             timedOut = true
             Self.killSession(pid)
