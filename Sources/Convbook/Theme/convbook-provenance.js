@@ -189,8 +189,20 @@
   // ---- The popover ----
   let popover = null, live = null, current = null, hideTimer = 0;
 
+  // The popover's rules, added with it: no page carries them before a value is used.
+  const STYLE = `.cb-prov{position:absolute;z-index:30;max-width:min(26rem,calc(100vw - 1rem));padding:.5rem .7rem;` +
+    `border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--fg);` +
+    `box-shadow:0 4px 14px rgba(0,0,0,.18);font-size:.82rem;line-height:1.35;overflow-wrap:anywhere}` +
+    `.cb-prov[hidden]{display:none}.cb-prov dl{margin:0;display:grid;grid-template-columns:auto 1fr;gap:.15rem .6rem}` +
+    `.cb-prov dt{color:var(--muted)}.cb-prov dd{margin:0}` +
+    `.cb-prov-live{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}` +
+    `@media print{.cb-prov{display:none!important}}`;
+
   function make() {
     if (popover) return;
+    const style = document.createElement("style");
+    style.textContent = STYLE;
+    document.head.append(style);
     popover = document.createElement("div");
     popover.className = "cb-prov";
     popover.id = "cb-prov";
