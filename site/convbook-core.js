@@ -6,7 +6,8 @@
 //   convbook-grid.js       the parameter explorer's text-over-canvas grids
 //   convbook-search.js     the search box
 //   convbook-explorer.js   the receptive-field explorer
-//   convbook-recompute.js  "Recompute on this page" (with convkernel.js)
+//   convbook-recompute.js  "Re-derive" at the top of the page (with convkernel.js)
+//   convbook-provenance.js a value's provenance popover (with provenance/SLUG.js)
 //   convbook-params.js     the parameter explorer (with convkernel.js)
 //   convbook-nav.js        the menu button, the current section, the theme button
 //   convbook-fit.js        display math and wide code that fit, or scroll with a cue
@@ -16,9 +17,10 @@
 // complete without them (math and highlighting are done at build time).
 //
 // A page loads only the files its content uses (the build picks them:
-// PageScripts.swift), so a part of Convbook may be missing. Two are never
+// PageScripts.swift), so a part of Convbook may be missing. Three are never
 // loaded with a page but on first use, by `load` below: the search's ranking
-// (with the index) and "Recompute on this page" (with convkernel.js).
+// (with the index), "Re-derive" (with convkernel.js) and a value's provenance
+// popover (with the page's part of the ledger, provenance/SLUG.js).
 "use strict";
 
 (function (root) {
@@ -26,7 +28,7 @@
   // Where the page script lies: the files `load` adds lie beside it.
   const here = typeof document === "object" && document.currentScript ? document.currentScript.src : "";
   // What "Recompute on this page" runs on, in load order.
-  const RECOMPUTE = ["convkernel.js", "convbook-numbers.js", "convbook-layer.js", "convbook-recompute.js"];
+  const RECOMPUTE = ["convkernel.js", "convbook-numbers.js", "convbook-layer.js", "convbook-provenance.js", "convbook-recompute.js"];
 
   document.addEventListener("DOMContentLoaded", () => {
     addCopyButtons();
@@ -35,15 +37,44 @@
     Convbook.search.setUp(load);
     if (Convbook.explorer) document.querySelectorAll(".cb-explorer").forEach(Convbook.explorer.setUp);
     if (Convbook.params) Convbook.params.setUpAll(document.querySelectorAll("figure.cb-params"));
-    document.querySelectorAll(".cb-recompute").forEach(setUpRecompute);
+    document.querySelectorAll(".cb-recompute, .cb-ledger-summary").forEach(setUpRecompute);
+    setUpProvenance();
   });
+
+  // A value's provenance: inline values are tab stops (output boxes are already), and the first
+  // time a value is pointed at, tapped or focused, or an output box holding values gets a key,
+  // convbook-provenance.js is loaded, set up and handed that event.
+  function setUpProvenance() {
+    document.querySelectorAll("span.cb-value[data-v]").forEach((value) => { value.tabIndex = 0; });
+    const types = ["mouseover", "focusin", "click", "keydown"];
+    const wake = (event) => {
+      const target = event.target;
+      if (!target || !target.closest) return;
+      const box = event.type === "keydown" && target.closest(".cb-output");
+      if (!target.closest("[data-v]") && !(box && box.querySelector("[data-v]"))) return;
+      types.forEach((type) => document.removeEventListener(type, wake));
+      if (event.type === "keydown" && ["Enter", "ArrowDown", "ArrowUp", "ArrowLeft", "ArrowRight", "Home", "End"].includes(event.key)) {
+        event.preventDefault();
+      }
+      const replay = { type: event.type, key: event.key, target, shiftKey: event.shiftKey, altKey: event.altKey,
+        ctrlKey: event.ctrlKey, metaKey: event.metaKey, preventDefault() {} };
+      load(["convbook-provenance.js"]).then(() => {
+        Convbook.provenance.setUp(load);
+        Convbook.provenance.handle(replay);
+      }, () => types.forEach((type) => document.addEventListener(type, wake)));
+    };
+    types.forEach((type) => document.addEventListener(type, wake));
+  }
 
   function setUpRecompute(section) {
     const button = section.querySelector(".cb-recompute-run");
     const result = section.querySelector(".cb-recompute-result");
     if (!button || !result) return;
     button.addEventListener("click", () => {
-      load(RECOMPUTE).then(() => Convbook.recompute.run(section), (error) => {
+      load(RECOMPUTE).then(() => {
+        Convbook.provenance.setUp(load);
+        return Convbook.recompute.run(section);
+      }, (error) => {
         result.textContent = `Nothing could be recomputed: ${error.message}.`;
         result.classList.add("cb-recompute-fail");
       });

@@ -38,7 +38,7 @@ import Testing
         // The kernel comes with "Recompute on this page", loaded on first use by convbook-core.js.
         #expect(page.contains("<script src=\"convbook-core.js\" defer></script>"))
         #expect(!page.contains("<script src=\"convkernel.js\""))
-        #expect(page.contains("class=\"cb-recompute\""))
+        #expect(page.contains("class=\"cb-recompute-run\""))
         #expect(page.contains("\"example\":{\"id\":\"holes\",\"parameters\":{\"dilation\":[2,2]"))
     }
 
@@ -85,7 +85,7 @@ import Testing
         let result = try book.convbook("build")
         #expect(result.status == 0, "\(result.stderr)")
         let page = try book.page("01-sizes.html")
-        #expect(page.contains("class=\"cb-recompute\""))
+        #expect(page.contains("class=\"cb-recompute-run\""))
         let start = try #require(page.range(of: "<script type=\"application/json\" class=\"cb-params-data\">"))
         let end = try #require(page.range(of: "</script>", range: start.upperBound..<page.endIndex))
         let data = try #require(try JSONSerialization.jsonObject(with: Data(page[start.upperBound..<end.lowerBound].utf8)) as? [String: Any])

@@ -24,9 +24,10 @@ import Testing
         #expect(a.contains("<a href=\"https://example.org/owner/linked/blob/HEAD/chapters/01-a.md\">Edit this page</a>"), "\(a)")
         #expect(a.contains("<a href=\"https://example.org/owner/linked\">Source repository</a>"), "\(a)")
         #expect(a.contains("Built by convbook with Swift "), "\(a)")
-        // The ledger's entries for the page, as `check` counts published values: the shown tensor and the inline value.
-        #expect(a.contains("holds 2 values of this page"), "\(a)")
-        #expect(try footer(book.page("02-b.html")).contains("holds 0 values of this page"))
+        // The ledger's values for the page, one by one (the shown tensor's two entries and the inline value), in its
+        // entries as `check` counts published values (the shown tensor and the inline value).
+        #expect(a.contains("holds 3 values of this page, in 2 entries."), "\(a)")
+        #expect(try footer(book.page("02-b.html")).contains("holds 0 values of this page, in 0 entries."))
         #expect(try footer(book.page("index.html")).contains("https://example.org/owner/linked"))
         #expect(try book.page("book.html").contains("<a href=\"index.html\">"))
         #expect(try book.page("book.html").contains("<a href=\"https://example.org/owner/linked\">Source</a>"))

@@ -97,9 +97,10 @@ import Testing
         var injector = Injector(chapter: loaded, result: result)
         let woven = injector.rewrite(loaded.parsedDocument())
         let paragraph = woven.root.children[0]
-        #expect(paragraph.children[1].kind == MarkdownNodeKind.extension(MarkdownExtension(InjectedValue(text: "7"))))
+        // Each value knows its index in the chapter's slice of the ledger: the two blocks' printed text first, then the inline values.
+        #expect(paragraph.children[1].kind == MarkdownNodeKind.extension(MarkdownExtension(InjectedValue(text: "7", ledger: 2))))
         #expect(paragraph.children[3].kind == MarkdownNodeKind.math(MarkdownMath(tex: "x = 0.5", display: false)))
-        #expect(woven.root.children[1].kind == MarkdownNodeKind.extension(MarkdownExtension(InjectedCell(id: 0, code: "print(1)\n", output: .init(items: [.text("1\n")])))))
+        #expect(woven.root.children[1].kind == MarkdownNodeKind.extension(MarkdownExtension(InjectedCell(id: 0, code: "print(1)\n", output: .init(items: [.text("1\n")], ledger: [0])))))
         // `setup` hides code and output alike.
         #expect(woven.root.children[2].kind == MarkdownNodeKind.extension(MarkdownExtension(InjectedCell(id: 1, code: nil, output: nil))))
         // A value that is missing shows as "?", never as another cell's value.

@@ -1,5 +1,6 @@
-"""The reader's own check, in headless Chromium from file://: "Recompute on this page" (convkernel.js
-re-derives every published example and parameter-explorer setting) and the live parameter explorer.
+"""The reader's own check, in headless Chromium from file://: "Re-derive" under each chapter's title
+(convkernel.js re-derives every published example and parameter-explorer setting) and the live parameter
+explorer.
 
 Every page with examples must recompute all ✓; a copy of a page with one published value altered, in a
 table or in the page's data, must show ✗ for that value alone; every control of the parameter explorer
@@ -21,8 +22,9 @@ from sitecheck import DESKTOP
 # Presses the button, then waits (the script and convkernel.js load on first use) until the result is shown.
 RECOMPUTE = """
 const done = arguments[arguments.length - 1];
-const section = document.querySelector('.cb-recompute');
+let section = document.querySelector('.cb-ledger-summary .cb-recompute-run, .cb-recompute .cb-recompute-run');
 if (!section) { done(null); return; }
+section = section.parentElement;
 const button = section.querySelector('.cb-recompute-run');
 const result = section.querySelector('.cb-recompute-result');
 delete result.dataset.checked;
@@ -33,11 +35,16 @@ const started = Date.now();
   const cells = (cls) => [...document.querySelectorAll('.' + cls)].map((e) => e.dataset.cell || e.getAttribute('title') || '');
   done({
     checked: Number(result.dataset.checked), ok: Number(result.dataset.ok), bad: Number(result.dataset.bad),
+    browser: Number(result.dataset.browser), built: Number(result.dataset.built), total: Number(result.dataset.total),
     maxDiff: result.dataset.maxDiff, ms: Number(result.dataset.ms), text: result.textContent,
     badCells: [...document.querySelectorAll('td.cb-bad')].map((e) => e.dataset.cell || ''),
     okCells: document.querySelectorAll('td.cb-ok').length,
     tableCells: [...document.querySelectorAll('figure.cb-explorer td[data-cell]')].length,
     badItems: [...result.querySelectorAll('li')].map((e) => e.textContent),
+    badLinks: [...result.querySelectorAll('li a')].map((a) => {
+      const target = document.getElementById(a.getAttribute('href').slice(1));
+      return target ? (target.dataset.cell || target.id) : null;
+    }),
   });
 })();
 """
@@ -58,7 +65,7 @@ def site_copy(site, tmp_path_factory) -> Path:
 def recompute(browser, url: str) -> dict:
     browser.open(url)
     result = browser.driver.execute_async_script(RECOMPUTE)
-    assert result is not None, f"{url}: no .cb-recompute section"
+    assert result is not None, f"{url}: no re-derive control"
     errors = browser.errors()
     assert not errors, f"{url}: console errors while recomputing:\n  " + "\n  ".join(errors)
     return result
@@ -69,7 +76,7 @@ def test_every_page_with_examples_has_the_control(site):
     for page in site.pages:
         html = site.path(page).read_text(encoding="utf-8")
         examples = '<figure class="cb-explorer"' in html or '<figure class="cb-params"' in html
-        has = 'class="cb-recompute"' in html
+        has = 'class="cb-recompute-run"' in html
         assert has == examples or (page == "book.html" and has), f"{page}: examples {examples}, control {has}"
         if examples:
             # convkernel.js comes with the page where a parameter explorer needs it, else on first use.
@@ -78,7 +85,7 @@ def test_every_page_with_examples_has_the_control(site):
             assert '<script src="convbook-recompute.js"' not in html, f"{page} loads the recompute script up front"
 
 
-@pytest.mark.parametrize("marker", ['class="cb-recompute"'])
+@pytest.mark.parametrize("marker", ['class="cb-recompute-run"'])
 def test_recompute_is_all_ticks(site, browser, report, marker):
     """Every value on every page with examples recomputes to ✓: all table cells of every explorer are
     judged, nothing is ✗, and the largest difference is reported."""
@@ -87,12 +94,24 @@ def test_recompute_is_all_ticks(site, browser, report, marker):
     for page in pages:
         r = recompute(browser, site.url(page))
         assert r["bad"] == 0 and not r["badCells"], f"{page}: ✗ for {r['badCells']} {r['badItems']}"
-        assert r["checked"] > 0 and r["ok"] == r["checked"], f"{page}: {r}"
+        # Every value the browser re-derives is ✓, and with those verified at build time they are the ledger's count.
+        assert r["checked"] > 0 and r["browser"] > 0 and r["ok"] == r["browser"], f"{page}: {r}"
+        assert r["ok"] + r["bad"] + r["built"] == r["total"] == ledger_count(site, page), f"{page}: {r}"
         # Every table cell of every explorer is judged, ✓.
         assert r["okCells"] >= r["tableCells"] > 0 or '<figure class="cb-explorer"' not in site.path(page).read_text(), \
             f"{page}: {r['okCells']} cells marked ✓ of {r['tableCells']}"
         report("recompute on this page (headless Chromium, one run each)",
-               f"{page}: {r['checked']} values, largest difference {r['maxDiff']}, {r['ms']:.1f} ms")
+               f"{page}: {r['ok']} of {r['browser']} values re-derived ✓, {r['built']} verified at build time, "
+               f"{r['total']} in the ledger; {r['checked']} comparisons, largest difference {r['maxDiff']}, {r['ms']:.1f} ms")
+
+
+def ledger_count(site, page: str) -> int:
+    """The values site/manifest.json holds for a chapter's page (a tensor's entries one by one); for
+    book.html, every chapter's."""
+    manifest = json.loads(site.path("manifest.json").read_text(encoding="utf-8"))
+    return sum(len(value["printed"]) for chapter in manifest["chapters"]
+               if page == "book.html" or chapter["file"].rsplit(".", 1)[0] + ".html" == page
+               for value in chapter["values"])
 
 
 def tamper(site_copy: Path, page: str, change) -> str:
@@ -120,6 +139,8 @@ def test_an_altered_table_cell_alone_is_a_cross(site, site_copy, browser):
     r = recompute(browser, tamper(site_copy, page, change))
     assert r["badCells"] == ["y:1"], r
     assert r["bad"] == 1, r
+    # Its ✗ in the list links to the cell.
+    assert r["badLinks"] == ["y:1"], r
 
 
 def test_an_altered_input_cell_alone_is_a_cross(site, site_copy, browser):
@@ -130,7 +151,9 @@ def test_an_altered_input_cell_alone_is_a_cross(site, site_copy, browser):
         return re.sub(r'(<td[^>]*data-cell="x:0"[^>]*>)([^<]*)(<)',
                       lambda m: m.group(1) + "12345" + m.group(3), html, count=1)
     r = recompute(browser, tamper(site_copy, page, change))
-    assert r["badCells"] == ["x:0"] and r["bad"] == 1, r
+    # x is not re-derived (no re-derived value is wrong), but the cell is ✗, listed and linked.
+    assert r["badCells"] == ["x:0"] and r["bad"] == 0, r
+    assert r["badLinks"] == ["x:0"] and len(r["badItems"]) == 1, r
 
 
 def test_an_altered_data_value_alone_is_a_cross(site, site_copy, browser):

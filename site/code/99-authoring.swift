@@ -56,6 +56,7 @@ showTable(["stride", "padding", "output size"], [1, 2].flatMap { s in [0, 1].map
 // MARK: block 11, 99-authoring.md line 327
 exploreParameters(input: HW(height: 5, width: 7), filter: HW(height: 3, width: 2),
                   ConvParameters(stride: HW(height: 2, width: 1), padding: 1), label: "authoring-example")
+print("99-authoring.md line 333:", 6 * 7)
 
 // MARK: block 12, 99-authoring.md line 368
 let xb = Tensor.randomNormal(shape: [2, 3, 5, 5], seed: 1)

@@ -22,5 +22,7 @@ struct InjectedCell: MarkdownExtensionNode {
         var compilerErrors: [String]?
         /// How the block stopped, when it trapped.
         var trap: String?
+        /// The ledger index (``LedgerPositions``) of each item's first entry, for the page's `data-v`.
+        var ledger: [Int] = []
     }
 }

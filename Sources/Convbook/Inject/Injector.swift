@@ -13,11 +13,14 @@ struct Injector: MarkdownRewriter {
     let chapter: Chapter
     let result: ExecutionResult
     let locator: Locator
+    /// Where each value lies in the chapter's slice of the ledger.
+    let positions: LedgerPositions
 
     init(chapter: Chapter, result: ExecutionResult) {
         self.chapter = chapter
         self.result = result
         self.locator = Locator(program: chapter.program, chapterPath: chapter.path)
+        self.positions = LedgerPositions(of: result, program: chapter.program)
     }
 
     mutating func rewrite(_ node: MarkdownNode) -> [MarkdownNode] {
@@ -28,7 +31,8 @@ struct Injector: MarkdownRewriter {
             return [MarkdownNode(.extension(MarkdownExtension(cell(block))), position: node.position)]
         case .inlineExpression(let expression):
             let text = value(expression.id).map(ValueText.inline) ?? "?"
-            return [MarkdownNode(.extension(MarkdownExtension(InjectedValue(text: text))), position: node.position)]
+            let injected = InjectedValue(text: text, ledger: positions.inlines[expression.id])
+            return [MarkdownNode(.extension(MarkdownExtension(injected)), position: node.position)]
         case .math(let math) where math.hasExpressions:
             let tex = math.tex(substituting: { id, _ in value(id).map(ValueText.tex) ?? "?" })
             return [MarkdownNode(.math(MarkdownMath(tex: tex, display: math.display)), position: node.position)]
@@ -54,7 +58,8 @@ struct Injector: MarkdownRewriter {
                 return diagnostic.description
             }
         }
-        cell.output = InjectedCell.Output(items: blockResult.items, compilerErrors: errors, trap: blockResult.trapMessage)
+        cell.output = InjectedCell.Output(items: blockResult.items, compilerErrors: errors, trap: blockResult.trapMessage,
+                                          ledger: positions.items[blockResult.index] ?? [])
         return cell
     }
 }

@@ -16,7 +16,9 @@ import Foundation
 /// computed, never judged against (or replaced by) another value that
 /// happens to sit at its old place.
 enum LedgerWalk {
-    static func walk(_ result: inout ExecutionResult, program: ChapterProgram, _ visit: (inout LedgerItem) -> Void) {
+    /// `item` and `inline` are told when an output item (by its block's index) or an inline value starts, before its entries are visited.
+    static func walk(_ result: inout ExecutionResult, program: ChapterProgram, _ visit: (inout LedgerItem) -> Void,
+                     item: (Int, Int) -> Void = { _, _ in }, inline: (Int) -> Void = { _ in }) {
         func mark(_ code: String?) -> String {
             code.map { " #" + CacheStore.digest(Data($0.utf8)).prefix(8) } ?? ""
         }
@@ -25,11 +27,13 @@ enum LedgerWalk {
             let block = "block \(blockIndex + 1)" + mark(program.block(blockIndex)?.code)
             for i in result.blocks[b].items.indices {
                 let key = "\(block) / item \(i + 1)"
+                item(blockIndex, i)
                 result.blocks[b].items[i] = walk(result.blocks[b].items[i], key: key, block: blockIndex, visit)
             }
         }
         for id in result.inlines.indices {
             guard let value = result.inlines[id] else { continue }
+            inline(id)
             result.inlines[id] = walk(value, key: "inline \(id + 1)" + mark(program.inline(id)?.code), kind: nil, label: nil,
                                       origin: .inline(id), visit)
         }

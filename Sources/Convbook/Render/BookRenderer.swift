@@ -102,10 +102,12 @@ struct BookRenderer {
             let chapter = book.chapters[index]
             let artifacts = book.results[index].value.artifacts
             let dataFiles = artifacts.map { ($0.name + ".npy", "data/\(chapter.file.slug)/\($0.name).npy", $0.shape) }
-            let input = PageRenderer.ChapterInput(document: document, blockCount: chapter.blockCount, dataFiles: dataFiles,
+            var input = PageRenderer.ChapterInput(document: document, blockCount: chapter.blockCount, dataFiles: dataFiles,
                                                   sourcePath: chapter.file.url.deletingLastPathComponent().lastPathComponent + "/" + chapter.file.url.lastPathComponent,
                                                   change: book.history.change(of: chapter.file.url),
                                                   ledgerCount: LedgerWalk.items(of: book.results[index].value, program: chapter.program).count)
+            let provenance = ProvenanceData.page(chapter: chapter, result: book.results[index].value, book: book.config)
+            input.provenance = (provenance.total, provenance.browser)
             var page = RenderedPage(html: Data(renderer.chapterPage(index, input).utf8),
                                     search: SearchIndex.text(of: SearchIndex.entries(page: pages[index], document: document)),
                                     artifacts: artifacts.map { .init(name: $0.name, shape: $0.shape, digest: CacheStore.digest($0.bytes)) })
@@ -148,6 +150,9 @@ struct BookRenderer {
                 if let bytes = page.artifactBytes[artifact.name] { site.add(path, bytes, source: artifact.digest) } else { site.keep(path, source: artifact.digest) }
             }
             if let html = page.html { site.add(pages[index].href, html, source: keys[index]) } else { site.keep(pages[index].href, source: keys[index]) }
+            // What the ledger says of each value of the page, loaded by the page on first use (``ProvenanceData``).
+            let provenance = ProvenanceData.page(chapter: chapter, result: book.results[index].value, book: book.config)
+            site.add("provenance/\(chapter.file.slug).js", Data(ProvenanceData.script(slug: chapter.file.slug, page: provenance).utf8))
             // The standalone program is fixed by the chapter's text, the book and the generator.
             let code = "code/\(chapter.file.slug).swift"
             let codeKey = CacheKind.Tag.code.key([GeneratorStamp.value, chapter.sourceDigest, chapter.path, chapter.title,

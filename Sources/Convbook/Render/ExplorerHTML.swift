@@ -8,7 +8,8 @@ import Foundation
 /// `convbook-explorer.js` highlights what this data says and writes the sum
 /// out in the numbers the page shows.
 enum ExplorerHTML {
-    static func render(_ explorer: ExecutionResult.Explorer, downloadPrefix: String) -> String {
+    /// `ledger`: the ledger index of the explorer's first tensor (one entry a tensor, in `explorer.tensors`' order), as `data-v`.
+    static func render(_ explorer: ExecutionResult.Explorer, downloadPrefix: String, ledger: Int? = nil) -> String {
         let values = Dictionary(explorer.tensors.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
         var views = [[String: Any]]()
         var tabs = ""
@@ -31,7 +32,7 @@ enum ExplorerHTML {
             tabs += "<button type=\"button\" role=\"tab\" data-view=\"\(view.target)\" aria-selected=\"\(opening)\" tabindex=\"\(opening ? 0 : -1)\">\(OutputHTML.escape(title))</button>"
         }
         let p = explorer.parameters
-        var html = "<figure class=\"cb-explorer\" aria-label=\"Receptive-field explorer: \(OutputHTML.escape(explorer.label))\">\n"
+        var html = "<figure class=\"cb-explorer\"\(ledger.map { " data-v=\"\($0)\"" } ?? "") aria-label=\"Receptive-field explorer: \(OutputHTML.escape(explorer.label))\">\n"
         html += "<div class=\"cb-explorer-tabs\" role=\"tablist\" aria-label=\"What to explain\">\(tabs)</div>\n"
         // One tab panel for every tab: the tensors a reading shows, and its sum.
         html += "<div class=\"cb-explorer-view\" role=\"tabpanel\">\n<div class=\"cb-explorer-tensors\">\n"

@@ -358,7 +358,8 @@ struct MarkdownHTMLRenderer {
                 out.append(OutputHTML.cell(cell, highlighted: cell.code.flatMap { typeset.code[$0] }))
                 out.cr()
             } else if let value = custom.payload as? InjectedValue {
-                out.append("<span class=\"cb-value\">")
+                // data-v: the value's index in the page's slice of the ledger, for its provenance (convbook-provenance.js).
+                out.append(value.ledger.map { "<span class=\"cb-value\" data-v=\"\($0)\">" } ?? "<span class=\"cb-value\">")
                 out.appendEscaped(value.text)
                 out.append("</span>")
             }

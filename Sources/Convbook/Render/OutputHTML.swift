@@ -18,7 +18,9 @@ enum OutputHTML {
             html += "<pre class=\"cb-code\"><code class=\"language-swift\">\(highlighted ?? escape(code))</code></pre>\n"
         }
         if let output = cell.output {
-            var body = output.items.map { item($0) }.joined()
+            var body = output.items.enumerated().map { index, output_ in
+                item(output_, ledger: index < output.ledger.count ? output.ledger[index] : nil)
+            }.joined()
             if let errors = output.compilerErrors {
                 body += "<pre class=\"cb-compiler-error\"><code>\(escape(errors.joined(separator: "\n")))</code></pre>\n"
             }
@@ -38,29 +40,34 @@ enum OutputHTML {
         return html + "</div>"
     }
 
-    static func item(_ item: ExecutionResult.OutputItem, downloadPrefix: String = "") -> String {
+    /// One output item. `ledger`, the ledger index of its first entry (``LedgerPositions``), is put on the
+    /// element that holds its values as `data-v`, so that the reader's browser finds each value's provenance
+    /// (convbook-provenance.js): a tensor's cells, a table's cells and a check table's rows are that index plus
+    /// their place in document order; an explorer's tensors follow it in the explorer's order.
+    static func item(_ item: ExecutionResult.OutputItem, downloadPrefix: String = "", ledger: Int? = nil) -> String {
+        let v = ledger.map { " data-v=\"\($0)\"" } ?? ""
         switch item {
         case .figure(let caption, let panels, _, _):
             return FigureSVG.figure(caption: caption, panels: panels)
         case .plot(let plot, _):
             return FigureSVG.plot(plot)
         case .explorer(let explorer, _):
-            return ExplorerHTML.render(explorer, downloadPrefix: downloadPrefix)
+            return ExplorerHTML.render(explorer, downloadPrefix: downloadPrefix, ledger: ledger)
         case .parameterExplorer(let explorer, _):
-            return ParameterExplorerHTML.render(explorer)
+            return ParameterExplorerHTML.render(explorer, ledger: ledger)
         case .text(let text):
             return "<pre class=\"cb-stdout\"><code>\(escape(text))</code></pre>\n"
         case .tensor(let label, let value, let padding, let heatmap, _):
-            return tensor(value, label: label, padding: padding, heatmap: heatmap)
+            return tensor(value, label: label, padding: padding, heatmap: heatmap, ledger: ledger)
         case .gradientCheck(let rows, let threshold, _):
-            var html = "<table class=\"cb-gradcheck\">\n<thead><tr><th>gradient</th><th>relative error</th><th>threshold</th><th>check</th></tr></thead>\n<tbody>\n"
+            var html = "<table class=\"cb-gradcheck\"\(v)>\n<thead><tr><th>gradient</th><th>relative error</th><th>threshold</th><th>check</th></tr></thead>\n<tbody>\n"
             for row in rows {
                 let pass = passes(row.error.value, bound: threshold)
                 html += "<tr class=\"\(pass ? "cb-pass" : "cb-fail")\"><td>\(escape(row.name))</td><td>\(NumberFormat.scientific(row.error.value))</td><td>\(NumberFormat.scientific(threshold))</td><td>\(pass ? "✓" : "✗")</td></tr>\n"
             }
             return html + "</tbody>\n</table>\n"
         case .table(let label, let columns, let rows, _):
-            var html = "<table class=\"cb-table\">\n"
+            var html = "<table class=\"cb-table\"\(v)>\n"
             if let label { html += "<caption>\(escape(label))</caption>\n" }
             // A column with no name (the corner above the row names) is a data cell: an empty header heads nothing
             // (axe's `empty-table-header`).
@@ -72,7 +79,7 @@ enum OutputHTML {
             return html + "</tbody>\n</table>\n"
         case .rule(let rule, _):
             let pass = ResultChecker.problem(rule) == nil
-            var html = "<table class=\"cb-rule\">\n<thead><tr><th>rule</th><th>settings compared</th><th>left out</th><th>disagree</th><th>check</th></tr></thead>\n<tbody>\n"
+            var html = "<table class=\"cb-rule\"\(v)>\n<thead><tr><th>rule</th><th>settings compared</th><th>left out</th><th>disagree</th><th>check</th></tr></thead>\n<tbody>\n"
             html += "<tr class=\"\(pass ? "cb-pass" : "cb-fail")\"><td>\(escape(rule.label))</td><td>\(rule.checked)</td><td>\(rule.excluded)</td><td>\(rule.disagreements)</td><td>\(pass ? "✓" : "✗")</td></tr>\n"
             for example in rule.counterexamples {
                 html += "<tr class=\"cb-fail\"><td colspan=\"5\">at \(escape(example.setting)): stated \(escape(example.stated)), measured \(escape(example.measured))</td></tr>\n"
@@ -80,14 +87,14 @@ enum OutputHTML {
             return html + "</tbody>\n</table>\n"
         case .agreement(let label, let difference, let tolerance, _, _):
             let pass = passes(difference.value, bound: tolerance)
-            return "<table class=\"cb-agreement\">\n<thead><tr><th>compared</th><th>max |difference|</th><th>tolerance</th><th>check</th></tr></thead>\n<tbody>\n<tr class=\"\(pass ? "cb-pass" : "cb-fail")\"><td>\(escape(label))</td><td>\(NumberFormat.scientific(difference.value))</td><td>\(NumberFormat.scientific(tolerance))</td><td>\(pass ? "✓" : "✗")</td></tr>\n</tbody>\n</table>\n"
+            return "<table class=\"cb-agreement\"\(v)>\n<thead><tr><th>compared</th><th>max |difference|</th><th>tolerance</th><th>check</th></tr></thead>\n<tbody>\n<tr class=\"\(pass ? "cb-pass" : "cb-fail")\"><td>\(escape(label))</td><td>\(NumberFormat.scientific(difference.value))</td><td>\(NumberFormat.scientific(tolerance))</td><td>\(pass ? "✓" : "✗")</td></tr>\n</tbody>\n</table>\n"
         }
     }
 
     /// A tensor as one matrix table per slice: a vector as one row, a matrix as
     /// itself, rank 3 and 4 as their (c) or (n, c) slices.
     static func tensor(_ value: PublishedValue, label: String?, padding: [Int]?, heatmap: Bool = false,
-                       cellPrefix: String? = nil) -> String {
+                       cellPrefix: String? = nil, ledger: Int? = nil) -> String {
         guard case .tensor(let shape, let data, _) = value else {
             return "<pre class=\"cb-stdout\"><code>\(escape(ValueText.inline(value)))</code></pre>\n"
         }
@@ -97,7 +104,7 @@ enum OutputHTML {
         let sliceSize = max(rows * columns, 1)
         let sliceCount = shape.count > 2 ? shape.dropLast(2).reduce(1, *) : 1
         let largest = data.map { abs($0.value) }.filter(\.isFinite).max() ?? 0
-        var html = "<figure class=\"cb-tensor\">\n"
+        var html = "<figure class=\"cb-tensor\"\(ledger.map { " data-v=\"\($0)\"" } ?? "")>\n"
         html += "<figcaption>\(label.map { "<span class=\"cb-label\">\(escape($0))</span> " } ?? "")<span class=\"cb-shape\">shape \(shapeText)</span></figcaption>\n"
         for slice in 0..<sliceCount {
             var title = ""

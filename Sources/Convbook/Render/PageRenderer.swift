@@ -23,6 +23,9 @@ struct PageRenderer {
         var change: SourceHistory.Change?
         /// How many values the ledger holds for the page.
         var ledgerCount = 0
+        /// How many numbers the ledger holds for the page, and how many of them the browser re-derives
+        /// (``ProvenanceData``): the summary under the title.
+        var provenance: (total: Int, browser: Int)?
     }
 
     /// The book's settings (`book.toml`): its title, description, language.
@@ -34,7 +37,12 @@ struct PageRenderer {
     var toolchain = ""
 
     func chapterPage(_ index: Int, _ chapter: ChapterInput) -> String {
-        let body = MarkdownHTMLRenderer(unsafe: true, escapeRawHTML: !book.rawHTML, typeset: typeset, focusableScrollers: true).render(chapter.document)
+        var body = MarkdownHTMLRenderer(unsafe: true, escapeRawHTML: !book.rawHTML, typeset: typeset, focusableScrollers: true).render(chapter.document)
+        if let provenance = chapter.provenance {
+            // Under the title (the first heading), or first when there is none.
+            let summary = ProvenanceData.summaryHTML(total: provenance.total, browser: provenance.browser, entries: chapter.ledgerCount)
+            if let title = body.range(of: "</h1>\n") { body.insert(contentsOf: summary, at: title.upperBound) } else { body = summary + body }
+        }
         let (hoisted, styles) = HoistedStyles.hoist(body)
         let headings = chapter.document.root.headings
         let page = pages[index]
@@ -42,7 +50,7 @@ struct PageRenderer {
         context["hasMenu"] = true
         context["body"] = hoisted
         if !styles.isEmpty { context["hoistedStyles"] = HoistedStyles.opening + styles + HoistedStyles.closing }
-        context["recompute"] = body.contains("<figure class=\"cb-explorer\"") || body.contains("<figure class=\"cb-params\"")
+        context["slug"] = page.slug
         context["scripts"] = PageScripts.files(forBody: body)
         context["formulaCount"] = MathCollector.occurrences(in: chapter.document, file: "").count
         context["chapters"] = pages.enumerated().map { i, p in ["href": p.href, "title": p.title, "current": i == index] as [String: Any] }
@@ -55,7 +63,7 @@ struct PageRenderer {
         context["blockCount"] = chapter.blockCount
         context["hasData"] = !chapter.dataFiles.isEmpty
         context["data"] = chapter.dataFiles.map { ["name": $0.name, "href": $0.href, "shape": "(" + $0.shape.map(String.init).joined(separator: ", ") + ")"] }
-        context.merge(footer(change: chapter.change, ledgerCount: chapter.ledgerCount,
+        context.merge(footer(change: chapter.change, ledgerCount: chapter.provenance?.total ?? chapter.ledgerCount, ledgerEntries: chapter.ledgerCount,
                              editHref: chapter.sourcePath.isEmpty ? nil : book.editURL(path: chapter.sourcePath))) { $1 }
         return theme.render("page", context)
     }
@@ -97,7 +105,9 @@ struct PageRenderer {
     /// What `footer.mustache` shows: the page's last change and commit (when
     /// git knows them), the toolchain, how many values the ledger holds for
     /// it, and the links to the repository and to the page's source.
-    private func footer(change: SourceHistory.Change?, ledgerCount: Int?, editHref: String?) -> [String: Any] {
+    /// `ledgerCount`: the values (a tensor's entries one by one), as the summary under the title counts them;
+    /// `ledgerEntries`: the ledger's entries (a tensor is one).
+    private func footer(change: SourceHistory.Change?, ledgerCount: Int?, ledgerEntries: Int? = nil, editHref: String?) -> [String: Any] {
         var context: [String: Any] = ["toolchain": toolchain]
         if let change {
             context["changed"] = change.date
@@ -109,6 +119,7 @@ struct PageRenderer {
         if let ledgerCount {
             context["hasLedger"] = true
             context["ledgerCount"] = ledgerCount
+            if let ledgerEntries { context["ledgerEntries"] = ["count": ledgerEntries, "one": ledgerEntries == 1] as [String: Any] }
         }
         if let repository = book.repository { context["repository"] = repository }
         if let editHref { context["editHref"] = editHref }

@@ -26,7 +26,8 @@ enum ParameterExplorerHTML {
         var table: [PageRow]
     }
 
-    static func render(_ explorer: ParameterExplorer) -> String {
+    /// `ledger`: the ledger index of the first setting's entry (one entry a setting, in table order), as `data-v`.
+    static func render(_ explorer: ParameterExplorer, ledger: Int? = nil) -> String {
         let data = PageData(label: explorer.label, seed: explorer.seed, initial: explorer.initial, limits: explorer.limits,
                             table: explorer.table.map {
                                 PageRow(settings: $0.settings, outHeight: $0.outHeight, outWidth: $0.outWidth,
@@ -40,7 +41,7 @@ enum ParameterExplorerHTML {
         caption += ", stride \(pair(s.sh, s.sw)), padding \(pair(s.ph, s.pw)), dilation \(pair(s.dh, s.dw))"
         if let first = explorer.table.first { caption += ", so y is \(first.outHeight) × \(first.outWidth)" }
         caption += ". Move the controls to change the layer; everything is recomputed in your browser."
-        var html = "<figure class=\"cb-params\" aria-label=\"Parameter explorer: \(OutputHTML.escape(explorer.label))\">\n"
+        var html = "<figure class=\"cb-params\"\(ledger.map { " data-v=\"\($0)\"" } ?? "") aria-label=\"Parameter explorer: \(OutputHTML.escape(explorer.label))\">\n"
         html += "<script type=\"application/json\" class=\"cb-params-data\">\(json(data))</script>\n"
         html += "<figcaption>\(OutputHTML.escape(caption))</figcaption>\n"
         return html + "</figure>\n"

@@ -6,6 +6,24 @@
 /// (`book.toml`), is named as where the checkout comes from.
 enum StandaloneProgram {
     static func source(for chapter: Chapter, repository: String? = nil) -> String {
+        program(for: chapter, repository: repository).text
+    }
+
+    /// Where each piece of the chapter lies in the download: the 1-based line
+    /// of each block's `// MARK:` line (its code starts on the next), by block
+    /// index, and of each inline expression's `print`, by its id. A chapter
+    /// line `L` of block `b` is line `marks[b] + L - fenceLine` of the file.
+    struct Lines: Equatable, Sendable {
+        var blocks: [Int: Int] = [:]
+        var inlines: [Int: Int] = [:]
+    }
+
+    /// The lines of ``source(for:repository:)``'s pieces (its text does not change them).
+    static func lines(for chapter: Chapter) -> Lines {
+        program(for: chapter, repository: nil).lines
+    }
+
+    private static func program(for chapter: Chapter, repository: String?) -> (text: String, lines: Lines) {
         let name = chapter.file.url.lastPathComponent
         let checkout = repository.map { "convbook, as this book's source holds it (git clone \(ShellWord.quoted($0)))" } ?? "convbook"
         var text = """
@@ -22,9 +40,19 @@ enum StandaloneProgram {
 
         \(ChapterProgram.header(imports: chapter.imports))
         """
+        var lines = Lines()
+        // The line the next text appended starts on, counting only what was appended since the last call.
+        var counted = 0, line = 1
+        func nextLine() -> Int {
+            let utf8 = text.utf8
+            for byte in utf8[utf8.index(utf8.startIndex, offsetBy: counted)...] where byte == UInt8(ascii: "\n") { line += 1 }
+            counted = utf8.count
+            return line
+        }
         for cell in chapter.program.cells {
             switch cell {
             case .block(let block):
+                lines.blocks[block.index] = nextLine() + 1
                 text += "\n// MARK: block \(block.index + 1), \(name) line \(block.fenceLine)"
                 switch block.options.mode {
                 case .run:
@@ -35,9 +63,10 @@ enum StandaloneProgram {
                 }
                 if !text.hasSuffix("\n") { text += "\n" }
             case .inline(let inline):
+                lines.inlines[inline.id] = nextLine()
                 text += "print(\"\(name) line \(inline.line):\", \(inline.code))\n"
             }
         }
-        return text
+        return (text, lines)
     }
 }
