@@ -53,11 +53,11 @@ showWindows(x, kernel: HW(height: 2, width: 2))
 showTable(["stride", "padding", "output size"], [1, 2].flatMap { s in [0, 1].map { p in
     [s, p, outputLength(input: 3, kernel: 2, stride: s, padding: p) ?? 0] as [Any] } })
 
-// MARK: block 11, 99-authoring.md line 289
+// MARK: block 11, 99-authoring.md line 299
 exploreParameters(input: HW(height: 5, width: 7), filter: HW(height: 3, width: 2),
                   ConvParameters(stride: HW(height: 2, width: 1), padding: 1), label: "authoring-example")
 
-// MARK: block 12, 99-authoring.md line 330
+// MARK: block 12, 99-authoring.md line 340
 let xb = Tensor.randomNormal(shape: [2, 3, 5, 5], seed: 1)
 let wb = Tensor.randomNormal(shape: [4, 3, 3, 3], seed: 2)
 let bb = Tensor.randomNormal(shape: [4], seed: 3)
@@ -69,10 +69,10 @@ let check = checkGradients(
     ("dw", grads.dw, numericalGradient(of: { convForward(xb, $0, bb, p) }, at: wb, upstream: dy)),
     ("db", grads.db, numericalGradient(of: { convForward(xb, wb, $0, p) }, at: bb, upstream: dy)))
 checkAgreement("dx: building blocks vs loops", convBackwardByBlocks(dy, xb, wb, p).dx, grads.dx)
-print("99-authoring.md line 345:", check["dx"])
-print("99-authoring.md line 345:", check.worst)
+print("99-authoring.md line 355:", check["dx"])
+print("99-authoring.md line 355:", check.worst)
 
-// MARK: block 13, 99-authoring.md line 365
+// MARK: block 13, 99-authoring.md line 375
 func rowsWithZeroGradient(_ c: Sweep.Setting) -> Int {
     let parameters = ConvParameters(stride: HW(height: c.s, width: 1), padding: HW(height: c.p, width: 0))
     let outH = outputLength(input: c.H, kernel: c.HH, stride: c.s, padding: c.p)!
@@ -90,19 +90,19 @@ let unread = checkRule("rows of x no window reads",
                            return (c.p..<(c.p + c.H)).filter { !read.contains($0) }.count
                        },
                        measured: rowsWithZeroGradient)
-print("99-authoring.md line 385:", unread.checked)
-print("99-authoring.md line 386:", unread.excluded)
-print("99-authoring.md line 427:", y[0, 0])
-print("99-authoring.md line 429:", y)
+print("99-authoring.md line 395:", unread.checked)
+print("99-authoring.md line 396:", unread.excluded)
+print("99-authoring.md line 437:", y[0, 0])
+print("99-authoring.md line 439:", y)
 
-// MARK: block 14, 99-authoring.md line 462 (traps: kept as a comment)
+// MARK: block 14, 99-authoring.md line 472 (traps: kept as a comment)
 // _ = crossCorrelate(x, Tensor(matrix: [[1, 0, 0, 1]]))
 // 
 
-// MARK: block 15, 99-authoring.md line 488
+// MARK: block 15, 99-authoring.md line 498
 let fastY = convForwardIm2col(xb, wb, bb, p)
 print(convForward(xb, wb, bb, p).reproducibility, fastY.reproducibility, (2 * fastY).reproducibility)
 show(fastY.slice(0).slice(0), "y[0, 0] by im2col and BLAS")
 let fastDifference = checkAgreement("y: im2col vs loops", fastY, convForward(xb, wb, bb, p))
-print("99-authoring.md line 495:", fastDifference)
-print("99-authoring.md line 500:", measured(fastY.sum(), .relative(1e-11)))
+print("99-authoring.md line 505:", fastDifference)
+print("99-authoring.md line 510:", measured(fastY.sum(), .relative(1e-11)))

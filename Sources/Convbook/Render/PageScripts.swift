@@ -3,9 +3,10 @@
 /// features its body holds, in the theme's order. A page without a parameter
 /// explorer does not load the 40 KB that draw one.
 ///
-/// Two files are loaded by no page: `convbook-core.js` loads them on first
-/// use, the search's ranking with the search index, and "Recompute on this
-/// page" with `convkernel.js` (its `load`).
+/// Three files are loaded by no page: `convbook-core.js` loads them on first
+/// use, the search's ranking with the search index, "Recompute on this
+/// page" with `convkernel.js` (its `load`), and the previews of references
+/// (with the previews file of the page a reference leads to).
 ///
 /// ```swift
 /// PageScripts.files(forBody: "<p>Prose only.</p>")
@@ -23,7 +24,7 @@ enum PageScripts {
     ]
 
     /// Loaded on first use by `convbook-core.js`, never with a page.
-    static let onDemand = ["convbook-rank.js", "convbook-recompute.js"]
+    static let onDemand = ["convbook-rank.js", "convbook-recompute.js", "convbook-preview.js"]
 
     /// Every file a page may load, in load order: the kernel first, then the theme's order.
     static let order = ["convkernel.js"] + Theme.pageScripts
