@@ -10,18 +10,16 @@
 //   convbook-params.js     the parameter explorer (with convkernel.js)
 //   convbook-nav.js        the menu button, the current section, the theme button
 //   convbook-fit.js        display math and wide code that fit, or scroll with a cue
-//   convbook-preview.js    previews of cross-references and citations (on first use)
+//   convbook-preview.js    reference previews (on first use)
 //
 // Each is a plain script (an IIFE, no ES modules: those do not load from
 // file://). Everything works from file:// with no network; the page is
 // complete without them (math and highlighting are done at build time).
 //
 // A page loads only the files its content uses (the build picks them:
-// PageScripts.swift), so a part of Convbook may be missing. Three are never
-// loaded with a page but on first use, by `load` below: the search's ranking
-// (with the index), "Recompute on this page" (with convkernel.js) and the
-// previews of references (on the first pointer over, or focus on, a link of
-// the chapter's text).
+// PageScripts.swift), so a part of Convbook may be missing. Three load on
+// first use, by `load` below: the search's ranking (with the index),
+// "Recompute on this page" (with convkernel.js) and the reference previews.
 "use strict";
 
 (function (root) {
@@ -43,17 +41,13 @@
     document.addEventListener("focusin", wakePreviews);
   });
 
-  // The first pointer over, or focus on, a link of the chapter's text loads
-  // the previews of references, which take over from there (that event too).
+  // The first pointer over, or focus on, a link of the text loads the previews, which handle that event too.
   function wakePreviews(event) {
-    const node = event.target;
+    const node = event.target, listen = (on) => ["pointerover", "focusin"].forEach((type) => on(type, wakePreviews));
     if (!node || !node.closest || !node.closest("article.chapter a[href*='#']")) return;
-    document.removeEventListener("pointerover", wakePreviews);
-    document.removeEventListener("focusin", wakePreviews);
-    load(["convbook-preview.js"]).then(() => Convbook.preview.setUp(document, load, event), () => {
-      document.addEventListener("pointerover", wakePreviews);
-      document.addEventListener("focusin", wakePreviews);
-    });
+    listen(document.removeEventListener.bind(document));
+    load(["convbook-preview.js"]).then(() => Convbook.preview.setUp(document, load, event),
+      () => listen(document.addEventListener.bind(document)));
   }
 
   function setUpRecompute(section) {
