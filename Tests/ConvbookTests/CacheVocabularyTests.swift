@@ -35,7 +35,7 @@ import Testing
             #expect(kind.version == versions[kind], "\(kind)")
             #expect(kind.key(["a", "b"]) == CacheStore.key([versions[kind]!, "a", "b"]), "\(kind)")
         }
-        #expect(CacheKind.Tag.allCases.map(\.version) == ["kernel-grid-1", "code-1", "bibliography-page-1", "build-stamp-1"])
+        #expect(CacheKind.Tag.allCases.map(\.version) == ["kernel-grid-1", "code-1", "bibliography-page-1", "build-stamp-1", "previews-1"])
         #expect(CacheKind.Tag.code.key(["a"]) == CacheStore.key(["code-1", "a"]))
     }
 

@@ -63,7 +63,7 @@ test("each file comes after the files whose parts of Convbook it uses", () => {
   for (const file of order) {
     for (const m of read(file).matchAll(/Convbook(?: = root\.Convbook \|\| \{\}\))?\.(\w+) = /g)) defines.set(m[1], file);
   }
-  assert.deepEqual([...defines.keys()].sort(), ["explorer", "fit", "grid", "layer", "load", "nav", "numbers", "params", "provenance", "rank", "recompute", "search"]);
+  assert.deepEqual([...defines.keys()].sort(), ["explorer", "fit", "grid", "layer", "load", "nav", "numbers", "params", "preview", "provenance", "rank", "recompute", "search"]);
   for (const file of order) {
     for (const m of read(file).matchAll(/Convbook\.(\w+)\b(?! = )/g)) {
       const part = m[1], from = defines.get(part);

@@ -4,7 +4,7 @@ import Foundation
 /// Markdown (``Injector``, ``CrossReferenceResolver``), typesets its math and
 /// code (one KaTeX run for the whole book, ``Typesetter``) and renders the
 /// site's files: the pages, their downloads and standalone programs, the
-/// search index, the index page, the bibliography page, `book.html`, the
+/// search index, the reference previews, the index page, the bibliography page, `book.html`, the
 /// theme and KaTeX assets, the ledger and the files the chapters link to.
 /// Throws TeX errors at their chapter lines.
 ///
@@ -48,6 +48,7 @@ struct BookRenderer {
         var site = SiteFiles()
         addChapterFiles(book, pages: pages, keys: keys, rendered: rendered, to: &site)
         addSearchIndex(book, keys: keys, rendered: rendered, to: &site)
+        try addPreviews(book, pages: pages, keys: keys, rendered: rendered, to: &site)
         // The bibliography page reads every chapter's citations: kept while the published one was made from the same names.
         let bibliographyKey = CacheKind.Tag.bibliographyPage.key([bookContext, book.namesKey])
         let keptBibliography = book.bibliography != nil && published?.holds("bibliography.html", madeFrom: bibliographyKey) == true
@@ -175,6 +176,23 @@ struct BookRenderer {
                         part: book.chapters[index].file.slug, of: "search-index.js")
         }
         site.add("search-index.js", pieces: search.pieces)
+    }
+
+    /// Each page's previews file (``ReferencePreviews``), made from the page,
+    /// or kept while the published one was made from the same page.
+    private func addPreviews(_ book: ExecutedBook, pages: [PageRenderer.Page], keys: [String], rendered: [RenderedPage], to site: inout SiteFiles) throws {
+        for (index, chapter) in book.chapters.enumerated() {
+            let path = ReferencePreviews.path(for: chapter.file.slug)
+            let key = CacheKind.Tag.previews.key([keys[index]])
+            if published?.holds(path, madeFrom: key) == true {
+                site.keep(path, source: key)
+                continue
+            }
+            guard let page = rendered[index].html ?? FileManager.default.contents(atPath: siteFolder.path + "/" + pages[index].href) else {
+                throw Diagnostic(file: siteFolder.path, message: "cannot read \(pages[index].href) of the published site for its previews")
+            }
+            site.add(path, ReferencePreviews.script(page: page, href: pages[index].href), source: key)
+        }
     }
 
     /// The whole book on one page: each chapter's part made from its page

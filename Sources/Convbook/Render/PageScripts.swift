@@ -5,8 +5,9 @@
 ///
 /// Three files are loaded by no page: `convbook-core.js` loads them on first
 /// use, the search's ranking with the search index, "Re-derive" with
-/// `convkernel.js`, and a value's provenance popover with the page's
-/// `provenance/SLUG.js` (its `load`).
+/// `convkernel.js`, a value's provenance popover with the page's
+/// `provenance/SLUG.js` (its `load`), and the previews of references
+/// (with the previews file of the page a reference leads to).
 ///
 /// ```swift
 /// PageScripts.files(forBody: "<p>Prose only.</p>")
@@ -24,7 +25,7 @@ enum PageScripts {
     ]
 
     /// Loaded on first use by `convbook-core.js`, never with a page.
-    static let onDemand = ["convbook-rank.js", "convbook-recompute.js", "convbook-provenance.js"]
+    static let onDemand = ["convbook-rank.js", "convbook-recompute.js", "convbook-provenance.js", "convbook-preview.js"]
 
     /// Every file a page may load, in load order: the kernel first, then the theme's order.
     static let order = ["convkernel.js"] + Theme.pageScripts

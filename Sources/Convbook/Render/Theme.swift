@@ -23,7 +23,8 @@ struct Theme {
     /// `convbook-core.js`, last, wires the page.
     static let pageScripts = [
         "convbook-numbers.js", "convbook-layer.js", "convbook-grid.js", "convbook-rank.js", "convbook-search.js",
-        "convbook-explorer.js", "convbook-provenance.js", "convbook-recompute.js", "convbook-params.js", "convbook-nav.js", "convbook-fit.js", "convbook-core.js",
+        "convbook-explorer.js", "convbook-provenance.js", "convbook-recompute.js", "convbook-params.js", "convbook-nav.js", "convbook-fit.js", "convbook-preview.js",
+        "convbook-core.js",
     ]
     /// Copied into the site: `theme-init.js` applies the reader's colour theme before the first paint (loaded without defer).
     static let assets = ["style.css", "favicon.svg", "theme-init.js"] + pageScripts + ["convkernel.js"]

@@ -81,6 +81,8 @@ enum CacheKind: String, CaseIterable, Sendable {
         case bibliographyPage = "bibliography-page-1"
         /// Everything a site is made from (the digest its build stamp compares).
         case buildInputs = "build-stamp-1"
+        /// A page's previews file, `previews/SLUG.js`, by its page's key.
+        case previews = "previews-1"
 
         var version: String { rawValue }
 
