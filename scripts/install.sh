@@ -53,7 +53,16 @@ printf '%s\n' "$compiler" > "$lib/compiler-version"
         # Tracked files changed since that commit: --version says so.
         if [ -n "$(git -C "$source_dir" status --porcelain --untracked-files=no 2>/dev/null)" ]; then echo "modified=yes"; fi
     fi
-    if remote="$(git -C "$source_dir" remote get-url origin 2>/dev/null)"; then echo "repository=$remote"; fi
+    # The repository a new book's CI fetches convbook from (`convbook init`
+    # writes it into the workflow): an https URL, so git@host:path becomes
+    # https://host/path; a local path or another scheme is left out.
+    if remote="$(git -C "$source_dir" remote get-url origin 2>/dev/null)"; then
+        case "$remote" in
+            https://*) echo "repository=$remote" ;;
+            git@*:*) host="${remote#git@}"; echo "repository=https://${host%%:*}/${host#*:}" ;;
+            ssh://git@*) echo "repository=https://${remote#ssh://git@}" ;;
+        esac
+    fi
 } > "$lib/build-info"
 ln -sfn ../lib/convbook/convbook "$prefix/bin/convbook"
 echo "installed convbook in $prefix/bin/convbook (modules and resources in $lib)"
