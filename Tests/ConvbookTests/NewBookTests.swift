@@ -36,7 +36,7 @@ import Testing
             book.repository = "https://example.com/convbook.git"
             book.ref = "0123456789abcdef0123456789abcdef01234567"
             let templates = try #require(Installation.current.templateFolder)
-            for name in ["book.toml", "chapter.md", "gitignore", "book.yml", "package/Package.swift", "package/Library.swift", "package/LibraryTests.swift"] {
+            for name in ["book.toml", "chapter.md", "gitignore", "book.yml", "package/Package.swift.in", "package/Library.swift.in", "package/LibraryTests.swift.in"] {
                 let text = book.fill(try String(contentsOf: templates.appendingPathComponent(name), encoding: .utf8))
                 #expect(!text.contains("%%"), "\(name) has a field left")
             }

@@ -47,13 +47,21 @@ public struct Installation: Sendable {
     }
 
     /// The default theme's folder: `Theme` in the resource bundle.
-    var themeFolder: URL? {
-        folder(holding: Self.resourceBundle + "/Theme").map { $0.appendingPathComponent(Self.resourceBundle + "/Theme") }
-    }
+    var themeFolder: URL? { resource("Theme") }
 
     /// The templates `convbook init` writes from.
-    var templateFolder: URL? {
-        folder(holding: Self.resourceBundle + "/Templates").map { $0.appendingPathComponent(Self.resourceBundle + "/Templates") }
+    var templateFolder: URL? { resource("Templates") }
+
+    /// `name` in the resource bundle beside the executable; else, as
+    /// SwiftPM's own `Bundle.module` falls back to the build folder it was
+    /// built in, the source folder it was built from (an executable copied
+    /// away from its build folder, as `ServeCommandTests` does).
+    private func resource(_ name: String) -> URL? {
+        if let folder = folder(holding: Self.resourceBundle + "/" + name) {
+            return folder.appendingPathComponent(Self.resourceBundle + "/" + name)
+        }
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(name)
+        return FileManager.default.fileExists(atPath: source.path) ? source : nil
     }
 
     /// The compiler recorded at install time in `folder` (nil: none recorded,

@@ -54,9 +54,9 @@ public struct NewBook: Sendable {
         var files = [("book.toml", "book.toml"), ("chapters/01-first.md", "chapter.md"), (".gitignore", "gitignore"),
                      (".github/workflows/book.yml", "book.yml")]
         if package {
-            files += [("Package.swift", "package/Package.swift"),
-                      ("Sources/\(name.identifier)/\(name.identifier).swift", "package/Library.swift"),
-                      ("Tests/\(name.identifier)Tests/\(name.identifier)Tests.swift", "package/LibraryTests.swift")]
+            files += [("Package.swift", "package/Package.swift.in"),
+                      ("Sources/\(name.identifier)/\(name.identifier).swift", "package/Library.swift.in"),
+                      ("Tests/\(name.identifier)Tests/\(name.identifier)Tests.swift", "package/LibraryTests.swift.in")]
         }
         return files
     }
