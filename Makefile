@@ -6,7 +6,7 @@ DEBIAN_PACKAGES := pkg-config libssl-dev libopenblas-dev bubblewrap libcmark-gfm
 # What `convbook pdf` and its tests need besides: Chromium to print, poppler to read the PDF back.
 PDF_PACKAGES := chromium poppler-utils fonts-dejavu-core
 
-.PHONY: all deps pdf-deps build release runtime test lint-workflows bench site check serve verify pdf clean
+.PHONY: all deps pdf-deps build release runtime test lint-workflows bench site check serve verify pdf install clean
 
 all: build
 
@@ -34,10 +34,10 @@ release:
 test: deps pdf-deps
 	@SWIFT="$(SWIFT)" bash scripts/test.sh
 
-# The GitHub Actions workflows (.github/workflows/, and the templates under
-# Sources/Convbook/Templates/) checked with actionlint from PyPI (`make test` runs it).
-lint-workflows:
-	@bash scripts/lint-workflows.sh
+# The GitHub Actions workflows (.github/workflows/, and the one `convbook init`
+# writes) checked with actionlint from PyPI (`make test` runs it).
+lint-workflows: build
+	@CONVBOOK=.build/debug/convbook bash scripts/lint-workflows.sh
 
 bench: deps
 	@bash Benchmarks/run.sh
@@ -67,6 +67,22 @@ verify: deps build runtime
 # The whole book as one PDF (book.pdf, not committed: Chromium stamps the date into it).
 pdf: site pdf-deps
 	.build/debug/convbook pdf --out book.pdf
+
+# Install convbook for authors: PREFIX/bin/convbook, and in PREFIX/lib/convbook
+# the modules and library chapter programs compile against, the theme, the
+# book templates and the compiler they were built with (scripts/install.sh).
+# A release build of the convbook executable and of the runtime; PRODUCTS=DIR
+# installs an existing build folder instead, without building (the tests do).
+PREFIX ?= /usr/local
+PRODUCTS ?=
+install: deps
+ifeq ($(PRODUCTS),)
+	$(SWIFT) build -c release --product convbook
+	$(SWIFT) build -c release --product ConvbookRuntime
+	bash scripts/install.sh .build/release "$(DESTDIR)$(PREFIX)"
+else
+	bash scripts/install.sh "$(PRODUCTS)" "$(DESTDIR)$(PREFIX)"
+endif
 
 clean:
 	rm -rf .build .convbook-cache

@@ -83,7 +83,7 @@ let package = Package(
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
-            resources: [.copy("Theme")]
+            resources: [.copy("Theme"), .copy("Templates")]
         ),
         .executableTarget(
             name: "convbook",

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Convbook
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -11,8 +12,18 @@ struct Convbook: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convbook",
         abstract: "Build and check the convolution-backpropagation book, and run its engine.",
-        subcommands: [BuildCommand.self, CheckCommand.self, VerifyCommand.self, ConvCommand.self, PoolCommand.self, ServeCommand.self, PDFCommand.self, DiffCommand.self, CacheCommand.self]
+        subcommands: [InitCommand.self, BuildCommand.self, CheckCommand.self, VerifyCommand.self, ConvCommand.self, PoolCommand.self, ServeCommand.self, PDFCommand.self, DiffCommand.self, CacheCommand.self]
     )
+
+    @Flag(help: "Print convbook's version, the compiler its modules were built with and the swiftc found now.")
+    var version = false
+
+    func run() async throws {
+        guard version else { throw CleanExit.helpRequest(self) }
+        let text = VersionText()
+        print(text.lines.joined(separator: "\n"))
+        if let mismatch = text.mismatch { FileHandle.standardError.write(Data((mismatch.description + "\n").utf8)) }
+    }
 
     /// As ArgumentParser's own `main`, with `SIGPIPE` ignored first: a child
     /// (node, a chapter program) that ends while convbook writes to it makes

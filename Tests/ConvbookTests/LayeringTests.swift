@@ -12,12 +12,13 @@ import Testing
 /// comments and string literals, not after a `.`) that a later folder
 /// declares is a violation, reported as `file:line: names X from Folder`.
 @Suite struct LayeringTests {
-    /// The stages, earliest first. Files directly in `Sources/Convbook/` are
+    /// The stages, earliest first (`Install`: where convbook's own files are, and
+    /// `convbook init`). Files directly in `Sources/Convbook/` are
     /// the pipeline that runs them all (`BookBuilder`); `Check` is what
     /// `convbook check` found and how it prints it (text, GitHub annotations,
     /// JUnit, JSON); `Preview` shows what it built, in a browser (`serve`,
     /// which reruns it) or on paper (`pdf`).
-    static let order = ["Support", "Markdown", "Book", "Execute", "Ledger", "Inject", "Render", "Publish", "Check", "", "Preview"]
+    static let order = ["Support", "Install", "Markdown", "Book", "Execute", "Ledger", "Inject", "Render", "Publish", "Check", "", "Preview"]
 
     static var sources: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -5,8 +5,14 @@ import Foundation
 ///
 /// The modules (`ConvEngine` and `ConvbookRuntime`: their `.swiftmodule` files in
 /// `Modules/`, and `libConvbookRuntime.so`, which bundles both) are looked for, in order, in the folder given
-/// by `--modules`, in `$CONVBOOK_MODULES`, and next to the `convbook` executable
-/// itself, which is where `swift build` puts them.
+/// by `--modules`, in `$CONVBOOK_MODULES`, next to the `convbook` executable
+/// itself, which is where `swift build` puts them, and in `../lib/convbook`
+/// beside it, which is where `make install` puts them (``Installation``).
+///
+/// A module folder that records the compiler it was built with
+/// (`compiler-version`, written by `make install`) is refused with one message
+/// when the `swiftc` found now is another: a `.swiftmodule` can only be
+/// imported by the compiler that wrote it.
 public struct Toolchain: Sendable {
     public let swiftc: String
     /// Holds `lib*.so`.
@@ -30,21 +36,11 @@ public struct Toolchain: Sendable {
 
     /// Finds the toolchain; the error says where it looked.
     public static func locate(modules explicit: String? = nil, cache: URL? = nil) throws -> Toolchain {
-        var candidates = [URL]()
-        if let explicit { candidates.append(URL(fileURLWithPath: explicit)) }
-        if let fromEnvironment = ProcessInfo.processInfo.environment["CONVBOOK_MODULES"] {
-            candidates.append(URL(fileURLWithPath: fromEnvironment))
-        }
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        candidates.append(executable.deletingLastPathComponent())
-        guard let folder = candidates.first(where: isModuleFolder) else {
-            throw Diagnostic(file: "convbook", message: "cannot find the ConvEngine and ConvbookRuntime modules; looked in "
-                + candidates.map(\.path).joined(separator: ", ")
-                + ". Build them with `swift build` or point --modules (or CONVBOOK_MODULES) at the build folder")
-        }
+        let folder = try moduleFolder(explicit: explicit)
         let moduleDirectory = folder.appendingPathComponent("Modules")
         let swiftc = try findCompiler()
         let version = try compilerVersion(swiftc, cache: cache)
+        if let mismatch = mismatch(folder: folder, swiftc: swiftc, version: version) { throw mismatch }
         var hasher = SHA256()
         hasher.update(data: Data(version.utf8))
         let files = modules.map { moduleDirectory.appendingPathComponent("\($0).swiftmodule") }
@@ -57,13 +53,47 @@ public struct Toolchain: Sendable {
                          compilerVersion: version, fingerprint: hasher.finalize().hexString)
     }
 
+    /// The folder chapter programs' modules are taken from: `--modules`,
+    /// `$CONVBOOK_MODULES`, else convbook's own folders (``Installation``).
+    public static func moduleFolder(explicit: String?) throws(Diagnostic) -> URL {
+        var candidates = [URL]()
+        if let explicit { candidates.append(URL(fileURLWithPath: explicit)) }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["CONVBOOK_MODULES"] {
+            candidates.append(URL(fileURLWithPath: fromEnvironment))
+        }
+        candidates += Installation.current.folders
+        guard let folder = candidates.first(where: isModuleFolder) else {
+            throw Diagnostic(file: "convbook", message: "cannot find the ConvEngine and ConvbookRuntime modules; looked in "
+                + candidates.map(\.path).joined(separator: ", ")
+                + ". Build them with `swift build` or point --modules (or CONVBOOK_MODULES) at the build folder")
+        }
+        return folder
+    }
+
+    /// The one message for modules built by another compiler than `swiftc`
+    /// (nil when they match, or when the folder records no compiler).
+    public static func mismatch(folder: URL, swiftc: String, version: String) -> Diagnostic? {
+        guard let recorded = Installation.recordedCompiler(in: folder), recorded != Installation.normalized(version) else { return nil }
+        let now = Installation.normalized(version)
+        // Each named by its first line, unless that is the same for both (another target).
+        let same = recorded.split(separator: "\n").first == now.split(separator: "\n").first
+        func shown(_ text: String) -> String {
+            same ? text.replacingOccurrences(of: "\n", with: ", ") : text.split(separator: "\n").first.map(String.init) ?? text
+        }
+        return Diagnostic(file: "convbook", message: "toolchain mismatch: the modules in \(folder.path) were built by "
+            + "\(shown(recorded)), but \(swiftc) is \(shown(now)); chapter programs "
+            + "cannot import modules from another compiler. Reinstall convbook with this compiler (`make install` in "
+            + "convbook's source), or put the compiler it was built with first on PATH (or name it in SWIFTC)")
+    }
+
     private static func isModuleFolder(_ folder: URL) -> Bool {
         modules.allSatisfy { module in
             FileManager.default.fileExists(atPath: folder.appendingPathComponent("Modules/\(module).swiftmodule").path)
         } && FileManager.default.fileExists(atPath: folder.appendingPathComponent(library).path)
     }
 
-    private static func findCompiler() throws -> String {
+    /// `$SWIFTC`, else the first `swiftc` on `PATH`.
+    public static func findCompiler() throws(Diagnostic) -> String {
         let environment = ProcessInfo.processInfo.environment
         if let chosen = environment["SWIFTC"] { return chosen }
         for folder in (environment["PATH"] ?? "").split(separator: ":") {
@@ -97,7 +127,8 @@ public struct Toolchain: Sendable {
         return version
     }
 
-    private static func askCompilerVersion(_ swiftc: String) throws -> String {
+    /// `swiftc --version`, asked now.
+    public static func askCompilerVersion(_ swiftc: String) throws -> String {
         let outcome = try Subprocess(executable: swiftc, arguments: ["--version"]).run()
         guard outcome.succeeded else {
             throw Diagnostic(file: "convbook", message: "\(swiftc) --version failed: \(outcome.stderrText)")

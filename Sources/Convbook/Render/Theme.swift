@@ -39,8 +39,10 @@ struct Theme {
     /// SHA-256 of every file the theme was made from: part of each page's cache key.
     var digest = ""
 
+    /// `Theme` in convbook's resource bundle, next to the executable or in
+    /// `../lib/convbook` when installed (``Installation``).
     static var defaultFolder: URL? {
-        Bundle.module.url(forResource: "Theme", withExtension: nil)
+        Installation.current.themeFolder
     }
 
     /// The node script that typesets math and highlights code (part of the default theme, never copied into the site).

@@ -10,8 +10,8 @@
 /// ShellWord.quoted("01-$(cmd)")    // '01-$(cmd)'
 /// ShellWord.quoted("it's")         // 'it'\''s'
 /// ```
-enum ShellWord {
-    static func quoted(_ word: String) -> String {
+public enum ShellWord {
+    public static func quoted(_ word: String) -> String {
         let plain = !word.isEmpty && word.unicodeScalars.allSatisfy { scalar in
             ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
                 || "-_.,+=:@/".unicodeScalars.contains(scalar)
