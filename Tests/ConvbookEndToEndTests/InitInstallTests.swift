@@ -46,7 +46,7 @@ import Testing
         }
         let commands = String(readme[open.upperBound..<close.lowerBound])
         #expect(commands.contains("make install PREFIX="))
-        #expect(commands.contains("convbook init"))
+        #expect(commands.contains("convbook init mybook --package"))
         #expect(commands.contains("convbook build"))
         #expect(commands.contains("convbook check"))
         let home = try Harness.temporaryDirectory()
@@ -63,6 +63,9 @@ import Testing
         #expect(result.stdout.contains("site is up to date"), "\(result.stdout)")
         // The chapter's check ran: the rule's settings are counted on the page.
         #expect(page.contains(try Regex(#"<span class="cb-value"( data-v="\d+")?>201</span>"#)), "\(page)")
+        // The book is about its own package, and carries its workflow.
+        #expect(FileManager.default.fileExists(atPath: book.appendingPathComponent("Package.swift").path))
+        #expect(FileManager.default.fileExists(atPath: book.appendingPathComponent(".github/workflows/book.yml").path))
         // Nothing was written into convbook's own folder.
         #expect(!FileManager.default.fileExists(atPath: Harness.packageRoot.appendingPathComponent("mybook").path))
     }
