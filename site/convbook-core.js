@@ -11,16 +11,18 @@
 //   convbook-params.js     the parameter explorer (with convkernel.js)
 //   convbook-nav.js        the menu button, the current section, the theme button
 //   convbook-fit.js        display math and wide code that fit, or scroll with a cue
+//   convbook-preview.js    reference previews (on first use)
 //
 // Each is a plain script (an IIFE, no ES modules: those do not load from
 // file://). Everything works from file:// with no network; the page is
 // complete without them (math and highlighting are done at build time).
 //
 // A page loads only the files its content uses (the build picks them:
-// PageScripts.swift), so a part of Convbook may be missing. Three are never
+// PageScripts.swift), so a part of Convbook may be missing. Four are never
 // loaded with a page but on first use, by `load` below: the search's ranking
-// (with the index), "Re-derive" (with convkernel.js) and a value's provenance
-// popover (with the page's part of the ledger, provenance/SLUG.js).
+// (with the index), "Re-derive" (with convkernel.js), a value's provenance
+// popover (with the page's part of the ledger, provenance/SLUG.js) and the
+// reference previews (with the previews file of the page a reference leads to).
 "use strict";
 
 (function (root) {
@@ -39,7 +41,18 @@
     if (Convbook.params) Convbook.params.setUpAll(document.querySelectorAll("figure.cb-params"));
     document.querySelectorAll(".cb-recompute, .cb-ledger-summary").forEach(setUpRecompute);
     setUpProvenance();
+    document.addEventListener("pointerover", wakePreviews);
+    document.addEventListener("focusin", wakePreviews);
   });
+
+  // The first pointer over, or focus on, a link of the text loads the previews, which handle that event too.
+  function wakePreviews(event) {
+    const node = event.target, listen = (on) => ["pointerover", "focusin"].forEach((type) => on(type, wakePreviews));
+    if (!node || !node.closest || !node.closest("article.chapter a[href*='#']")) return;
+    listen(document.removeEventListener.bind(document));
+    load(["convbook-preview.js"]).then(() => Convbook.preview.setUp(document, load, event),
+      () => listen(document.addEventListener.bind(document)));
+  }
 
   // A value's provenance: inline values are tab stops (output boxes are already), and the first
   // time a value is pointed at, tapped or focused, or an output box holding values gets a key,
