@@ -62,7 +62,7 @@ struct AuthorPackage: Sendable {
     static func build(_ setting: PackageSetting, swiftc: String, cacheFolder: URL,
                       progress: (@Sendable (String) -> Void)? = nil) throws(Diagnostic) -> AuthorPackage {
         let swift = swiftDriver(besides: swiftc)
-        let manifest = try Manifest.read(setting, swift: swift)
+        let manifest = try DumpedPackage.read(setting, swift: swift)
         var targets = Set<String>()
         for product in setting.products {
             guard let found = manifest.products.first(where: { $0.name == product }) else {
@@ -151,7 +151,7 @@ struct AuthorPackage: Sendable {
     /// hash of the modules and object files of its targets and of the
     /// targets they depend on in the package; when it depends on another
     /// package's products, of the whole library too.
-    private static func fingerprints(_ manifest: Manifest, products: [String], bin: URL, library: URL) -> [String: String] {
+    private static func fingerprints(_ manifest: DumpedPackage, products: [String], bin: URL, library: URL) -> [String: String] {
         var result = [String: [String]]()
         for name in products {
             guard let product = manifest.products.first(where: { $0.name == name }) else { continue }
@@ -177,7 +177,7 @@ struct AuthorPackage: Sendable {
     }
 
     /// What `swift package dump-package` says of the author's package.
-    struct Manifest: Sendable {
+    struct DumpedPackage: Sendable {
         struct Product: Sendable, Hashable {
             var name: String
             var kind: String
@@ -207,7 +207,7 @@ struct AuthorPackage: Sendable {
             return (seen, external)
         }
 
-        static func read(_ setting: PackageSetting, swift: String) throws(Diagnostic) -> Manifest {
+        static func read(_ setting: PackageSetting, swift: String) throws(Diagnostic) -> DumpedPackage {
             let dumped: Subprocess.Outcome
             do {
                 dumped = try Subprocess(executable: swift, arguments: ["package", "dump-package", "--package-path", setting.folder.path]).run()
@@ -240,7 +240,7 @@ struct AuthorPackage: Sendable {
                 }
                 dependencies[name] = (local, external)
             }
-            return Manifest(name: json["name"] as? String ?? setting.folder.lastPathComponent, products: products, dependencies: dependencies)
+            return DumpedPackage(name: json["name"] as? String ?? setting.folder.lastPathComponent, products: products, dependencies: dependencies)
         }
     }
 }
