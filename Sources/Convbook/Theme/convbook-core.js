@@ -41,10 +41,9 @@
     setUpProvenance();
   });
 
-  // A value's provenance: inline values in prose are tab stops, and so is a formula holding
-  // values (KaTeX's span for inject's \htmlData mark sits in its aria-hidden HTML, where a tab
-  // stop would be one screen readers cannot see; Enter or an arrow moves into it, as into an
-  // output box, which is focusable already), and the first
+  // A value's provenance: inline values are tab stops, and so are formulas holding values (whose
+  // values are in aria-hidden HTML: convbook-provenance.js moves into them as into output boxes,
+  // focusable already), and the first
   // time a value is pointed at, tapped or focused, or an output box holding values gets a key,
   // convbook-provenance.js is loaded, set up and handed that event.
   function setUpProvenance() {
