@@ -111,4 +111,61 @@ import Testing
         #expect(page.contains("All were verified when the page was built; none can be re-derived in a browser."))
         #expect(!page.contains("cb-recompute-run"))
     }
+    /// A value inside math is typeset by KaTeX with the formula: inject marks it (`\htmlData{v=N}`), so it
+    /// has a `data-v` of its own on the page, and the provenance quotes it as prose reads it.
+    @Test func aValueInsideMathIndexesItsLedgerEntry() throws {
+        let chapter = #"""
+            # Math
+
+            ```swift
+            let m = Tensor(matrix: [[1, 2], [3, 4]])
+            ```
+
+            In prose `{swift} 2 + 3`, and in math $y_`{swift} 1 + 1` = `{swift} 3 * 4`$.
+
+            $$
+            m = `{swift} m`, \quad \sum m = `{swift} m.sum()`
+            $$
+
+            """#
+        let book = try BookFixture(["01-a.md": chapter])
+        let built = try book.convbook("build")
+        #expect(built.status == 0, "\(built.stderr)")
+        let page = try book.page("01-a.html")
+        let values = try #require(try provenance(book.page("provenance/01-a.js"))["values"] as? [[String: Any]])
+        let manifest = try #require(try JSONSerialization.jsonObject(with: Data(book.page("manifest.json").utf8)) as? [String: Any])
+        let entries = try #require(((manifest["chapters"] as? [[String: Any]])?.first)?["values"] as? [[String: Any]])
+
+        // Every inline value of the ledger is marked once on the page: in prose, or inside KaTeX's HTML.
+        let inline = entries.indices.filter { (entries[$0]["key"] as? String)?.hasPrefix("inline") == true }
+        #expect(inline.count == 5)
+        let marked = page.matches(of: /<span class="enclosing(?: mtight)?" data-v="(\d+)">/).map { Int($0.1)! }
+        let prose = page.matches(of: /<span class="cb-value" data-v="(\d+)">/).map { Int($0.1)! }
+        #expect(prose.count == 1 && marked.count == 4)
+        #expect((prose + marked).sorted() == inline, "each inline entry, once")
+        // Each mark holds the ledger's printed value: a subscript, a product, a matrix, a sum.
+        for (index, shown) in zip(marked, ["2", "12", "[[1, 2], [3, 4]]", "10"]) {
+            #expect(values[index]["x"] as? String == shown, "\(values[index])")
+            let printed = try #require(entries[index]["printed"] as? [String])
+            #expect(printed.joined(separator: " ") == shown.filter { !"[],".contains($0) }, "\(printed) vs \(shown)")
+        }
+        #expect(values[prose[0]]["x"] == nil, "a value in prose is quoted from the page")
+        // The marks are in the HTML only: the MathML's TeX reads the values, the search index too.
+        #expect(page.contains("<annotation encoding=\"application/x-tex\">y_{2} = 12</annotation>"))
+        #expect(!page.contains("\\htmlData"))
+        let search = try book.page("search-index.js")
+        #expect(search.contains("y_2 = 12") && !search.contains("htmlData"))
+    }
+
+    /// An author's own `\htmlData` (with or without values in the formula) could add attributes to the page:
+    /// it is a TeX error at its formula's line, and the site is left as it was.
+    @Test func anAuthorsHtmlDataIsRefusedAtItsLine() throws {
+        for math in ["$\\htmlData{v=0}{3} = `{swift} 1 + 2`$", "$\\htmlData{v=0}{3}$"] {
+            let book = try BookFixture(["01-a.md": "# A\n\nFine: $x$.\n\nNot fine: \(math).\n"])
+            let built = try book.convbook("build")
+            #expect(built.status != 0)
+            #expect(built.stderr.contains("chapters/01-a.md:5:11: error: TeX error: refused \\htmlData"), "\(built.stderr)")
+            #expect((try? book.page("01-a.html")) == nil, "a failed build writes no page")
+        }
+    }
 }

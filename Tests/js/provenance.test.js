@@ -53,6 +53,17 @@ test("a tensor cell's popover names its entry, its class, the check that guards 
   assert.match(byLabel["Re-derived in this browser"].text, /^no: verified when the page was built/);
 });
 
+test("an inline tensor (in prose or math) is the whole entry, not its first number", () => {
+  const tensor = { k: "tensor", s: 134, c: 18, d: 12, t: "exact", n: 4, x: "[[1, -1], [2, 0]]" };
+  const inline = Object.assign({}, page, { values: [tensor] });
+  const whole = Object.fromEntries(describe(inline, 0, 0, tensor.x, undefined, null, true).map((line) => [line.label, line.text]));
+  assert.equal(whole.Value, "[[1, -1], [2, 0]] (tensor, all 4 entries)");
+  const cell = Object.fromEntries(describe(inline, 0, 0, "1", undefined, null, false).map((line) => [line.label, line.text]));
+  assert.equal(cell.Value, "1 (tensor, entry 1 of 4)");
+  const scalar = Object.fromEntries(describe(page, 6, 0, "2", undefined, null, true).map((line) => [line.label, line.text]));
+  assert.equal(scalar.Value, "2 (inline value)");
+});
+
 test("a check row shows its measured error and verdict; a re-derived value shows the browser's verdict", () => {
   const check = Object.fromEntries(describe(page, 1, 0, "0.000e+00").map((line) => [line.label, line.text]));
   assert.equal(check.Check, "measured 0.000e+00, passed ✓ when the page was built");

@@ -321,3 +321,127 @@ def test_a_crossed_cell_is_linked_and_focused(site, browser, tmp_path):
     # The cell's popover says the browser re-derived it, ✗.
     shown = wait_popover(browser)
     assert shown is not None and shown["lines"]["Re-derived in this browser"] == "yes, and it disagrees ✗", shown
+
+
+# A value inject put into math: KaTeX's span for its \htmlData{v=N} mark.
+MATH_VALUE = re.compile(r'<span class="enclosing(?: mtight)?" data-v="(\d+)">')
+PROSE_VALUE = re.compile(r'<span class="cb-value" data-v="(\d+)">')
+
+
+def test_every_inline_value_is_marked_once_in_prose_or_math(site):
+    """Each inline entry of a page's ledger (site/manifest.json) has one element on the page: a prose value
+    or a value inside a formula; no other entry is marked so."""
+    ledger = manifest(site)
+    in_math = 0
+    for page in site.pages:
+        slug = page[:-len(".html")]
+        if slug not in ledger:
+            continue
+        html = site.path(page).read_text(encoding="utf-8")
+        inline = [i for i, entry in enumerate(ledger[slug]) if entry["key"].startswith("inline")]
+        math = [int(m) for m in MATH_VALUE.findall(html)]
+        marked = sorted([int(m) for m in PROSE_VALUE.findall(html)] + math)
+        assert marked == inline, f"{page}: marked {len(marked)} inline values, the ledger holds {len(inline)}"
+        in_math += len(math)
+        assert not re.search(r'<annotation encoding="application/x-tex">[^<]*\\htmlData', html), \
+            f"{page}: a mark left in a formula's TeX (its MathML annotation)"
+    assert in_math > 0, "no value inside math on any page"
+
+
+def math_value(site) -> tuple[str, int, dict]:
+    """A chapter page and a value inside its math that is a plain number, with its ledger entry."""
+    ledger = manifest(site)
+    for page in site.pages:
+        slug = page[:-len(".html")]
+        if slug not in ledger:
+            continue
+        for match in MATH_VALUE.finditer(site.path(page).read_text(encoding="utf-8")):
+            entry = ledger[slug][int(match.group(1))]
+            if entry["kind"] in ("integer", "number") and re.fullmatch(r"-?\d+", entry["printed"][0]):
+                return page, int(match.group(1)), entry
+    pytest.fail("no value inside math is a plain number")
+
+
+def test_a_value_in_math_opens_its_popover_by_pointer_and_keyboard(site, browser):
+    page, index, entry = math_value(site)
+    slug = page[:-len(".html")]
+    entries = manifest(site)[slug]
+    printed = entry["printed"][0]
+    find = "return document.querySelector(`.katex [data-v=\"${arguments[0]}\"]`)"
+    browser.open(site.url(page))
+    element = browser.js(find, index)
+    assert element is not None
+    # The formula shows the ledger's value there (KaTeX's minus sign is U+2212).
+    shown = browser.js("return arguments[0].textContent.replace(/\\u200b/g, '').replace(/\\u2212/g, '-').trim()", element)
+    assert shown == printed, f"the formula shows {shown!r} at data-v={index}, the ledger {printed!r}"
+    where = {"v": index, "k": 0, "offset": 0, "name": None, "shown": shown}
+
+    def check(popover, how):
+        check_popover(site, slug, popover, where, entries, how)
+        assert popover["lines"]["Value"].startswith(f"{printed} (inline value"), popover["lines"]
+
+    browser.js("arguments[0].scrollIntoView({block: 'center'})", element)
+    ActionChains(browser.driver).move_to_element(element).perform()
+    check(wait_popover(browser), "math value hovered")
+    browser.js("document.getElementById('cb-prov').hidden = true")
+    element.click()
+    check(wait_popover(browser), "math value tapped")
+
+    # Keyboard, from a fresh page: the formula is the tab stop (its values sit in KaTeX's aria-hidden HTML);
+    # Enter moves to its first value, the arrows along its values.
+    browser.open(site.url(page))
+    element = browser.js(find, index)
+    formula = browser.js("return arguments[0].closest('.katex')", element)
+    assert browser.js("return arguments[0].tabIndex", formula) == 0
+    assert browser.js("return arguments[0].hasAttribute('tabindex')", element) is False, "a tab stop inside aria-hidden"
+    for _ in range(900):
+        ActionChains(browser.driver).send_keys(Keys.TAB).perform()
+        if browser.js("return document.activeElement === arguments[0]", formula):
+            break
+    assert browser.js("return document.activeElement === arguments[0]", formula), "Tab never reached the formula"
+    ActionChains(browser.driver).send_keys(Keys.ENTER).perform()
+    wait_popover(browser)
+    for _ in range(12):
+        if browser.js("return document.activeElement === arguments[0]", element):
+            break
+        ActionChains(browser.driver).send_keys(Keys.ARROW_RIGHT).perform()
+    assert browser.js("return document.activeElement === arguments[0]", element), "Enter and the arrows never reached the value"
+    popover = wait_popover(browser)
+    check(popover, "math value by keyboard")
+    assert popover["describedBy"] == "cb-prov"
+    assert popover["live"].startswith(printed + " (inline value"), f"nothing announced: {popover['live']!r}"
+    assert browser.js("return getComputedStyle(arguments[0]).outlineStyle", element) != "none", "no focus ring"
+    ActionChains(browser.driver).send_keys(Keys.ENTER).perform()
+    assert browser.js("return document.getElementById('cb-prov').contains(document.activeElement)"), "Enter did not enter the popover"
+    ActionChains(browser.driver).send_keys(Keys.ESCAPE).perform()
+    assert browser.js(POPOVER) is None, "Escape did not close the popover"
+    assert browser.js("return document.activeElement === arguments[0]", element), "focus did not return to the value"
+    ActionChains(browser.driver).send_keys(Keys.ESCAPE).perform()
+    assert browser.js("return document.activeElement === arguments[0]", formula), "Escape did not return to the formula"
+    assert not browser.errors()
+
+
+def test_a_matrix_in_math_is_quoted_whole(site, browser):
+    """A tensor inside math (a bmatrix) is one value: the popover quotes it as prose prints it, all its entries."""
+    ledger = manifest(site)
+    for page in site.pages:
+        slug = page[:-len(".html")]
+        if slug not in ledger:
+            continue
+        found = next((int(m) for m in MATH_VALUE.findall(site.path(page).read_text(encoding="utf-8"))
+                      if ledger[slug][int(m)]["kind"] == "tensor" and len(ledger[slug][int(m)]["printed"]) > 1), None)
+        if found is not None:
+            break
+    else:
+        pytest.fail("no tensor inside math")
+    entry = ledger[slug][found]
+    browser.open(site.url(page))
+    element = browser.js("return document.querySelector(`.katex [data-v=\"${arguments[0]}\"]`)", found)
+    browser.js("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+    popover = wait_popover(browser)
+    assert popover is not None and int(popover["v"]) == found
+    value = popover["lines"]["Value"]
+    numbers = re.findall(r"-?[\d.]+(?:e[-+]?\d+)?", value.split(" (")[0])
+    assert numbers == entry["printed"], f"{value!r} vs {entry['printed']}"
+    assert value.endswith(f"all {len(entry['printed'])} entries)"), value

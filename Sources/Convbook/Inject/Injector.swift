@@ -3,7 +3,8 @@ import ConvbookFormat
 /// Weaves a chapter's results into its Markdown, by cell id: each
 /// ``CellPlaceholder`` becomes an ``InjectedCell`` (its code unless hidden,
 /// its output unless hidden), each inline expression an ``InjectedValue``,
-/// and each expression inside math the value's TeX. It writes no HTML: Render does.
+/// and each expression inside math the value's TeX, marked with its ledger
+/// index (``MathValueMark``). It writes no HTML: Render does.
 ///
 /// ```swift
 /// var injector = Injector(chapter: chapter, result: result)
@@ -34,8 +35,22 @@ struct Injector: MarkdownRewriter {
             let injected = InjectedValue(text: text, ledger: positions.inlines[expression.id])
             return [MarkdownNode(.extension(MarkdownExtension(injected)), position: node.position)]
         case .math(let math) where math.hasExpressions:
-            let tex = math.tex(substituting: { id, _ in value(id).map(ValueText.tex) ?? "?" })
-            return [MarkdownNode(.math(MarkdownMath(tex: tex, display: math.display)), position: node.position)]
+            // Each value's TeX, marked with its ledger index (MathValueMark) for its provenance popover.
+            var tex = "", values = 0
+            for segment in math.segments {
+                switch segment {
+                case .tex(let text): tex += text
+                case .expression(_, _, _, let id):
+                    guard let published = value(id) else { tex += "?"; continue }
+                    guard let ledger = positions.inlines[id] else { tex += ValueText.tex(published); continue }
+                    tex += MathValueMark.wrap(ValueText.tex(published), ledger: ledger, after: tex)
+                    values += 1
+                }
+            }
+            var woven = math
+            woven.segments = [.tex(tex)]
+            woven.values = values
+            return [MarkdownNode(.math(woven), position: node.position)]
         default:
             return [rewriteChildren(of: node)]
         }

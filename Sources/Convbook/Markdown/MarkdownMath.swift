@@ -8,6 +8,9 @@ struct MarkdownMath: Hashable, Sendable {
     /// the number ("3.2") once the book's labels are known.
     var label: String?
     var number: String?
+    /// How many values inject marked in it with `\htmlData{v=N}{…}` (``MathValueMark``): the
+    /// typesetter trusts that many `\htmlData`, and refuses any other (an author's own).
+    var values = 0
 
     init(segments: [MarkdownMathSegment], display: Bool) {
         self.segments = segments

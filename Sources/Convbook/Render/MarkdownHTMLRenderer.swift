@@ -290,7 +290,7 @@ struct MarkdownHTMLRenderer {
             }
             out.append("</span>")
         case .math(let formula):
-            if let typeset = typeset.math[Typesetter.Formula(tex: formula.tex, display: formula.display)] {
+            if let typeset = typeset.math[Typesetter.Formula(tex: formula.tex, display: formula.display, values: formula.values)] {
                 out.append(typeset)
             } else {
                 out.append(formula.display ? "<span class=\"math display\">\\[" : "<span class=\"math inline\">\\(")

@@ -11,7 +11,7 @@ struct MathCollector: MarkdownVisitor {
 
     mutating func visit(_ node: MarkdownNode) {
         if case .math(let math) = node.kind {
-            found.append(.init(formula: .init(tex: math.tex, display: math.display), file: file,
+            found.append(.init(formula: .init(tex: math.tex, display: math.display, values: math.values), file: file,
                                line: node.position?.startLine ?? 0, column: node.position?.startColumn ?? 0))
         }
         visitChildren(of: node)

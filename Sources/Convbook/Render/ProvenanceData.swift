@@ -43,6 +43,8 @@ enum ProvenanceData {
         var g: [Int]?
         /// Whether the browser re-derives it ("Re-derive" on the page).
         var r: Bool?
+        /// A value inside math: as prose reads it (its typeset TeX reads poorly as text: a matrix column by column).
+        var x: String?
     }
 
     struct Page: Encodable, Equatable {
@@ -75,6 +77,9 @@ enum ProvenanceData {
         // The blocks by index, looked up once (a chapter may have thousands of values).
         var blocks = [Int: CodeCell]()
         for case .block(let block) in chapter.program.cells { blocks[block.index] = block }
+        // The inline expressions inside math, whose values the popover quotes from here.
+        var inMath = Set<Int>()
+        for case .inline(let inline) in chapter.program.cells where inline.inMath { inMath.insert(inline.id) }
         let values = items.map { item -> Value in
             let at = locator.source(of: item.origin)
             var value = Value(k: item.kind, l: item.label, s: at.line, c: at.column, t: item.tolerance.description,
@@ -82,7 +87,9 @@ enum ProvenanceData {
             var block: Int?
             switch item.origin {
             case .call(_, let b), .block(let b): block = b >= 0 ? b : nil
-            case .inline(let id): value.d = lines.inlines[id]
+            case .inline(let id):
+                value.d = lines.inlines[id]
+                if inMath.contains(id), id < result.inlines.count, let shown = result.inlines[id] { value.x = ValueText.inline(shown) }
             }
             if let block, let cell = blocks[block] {
                 value.b = block + 1

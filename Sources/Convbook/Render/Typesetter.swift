@@ -19,6 +19,9 @@ struct Typesetter {
     struct Formula: Hashable, Sendable, Codable {
         var tex: String
         var display: Bool
+        /// How many `\htmlData{v=N}{…}` marks inject put in `tex` (``MathValueMark``): KaTeX trusts
+        /// that many, each with a `v` and nothing else; any other `\htmlData` is a TeX error.
+        var values = 0
     }
 
     /// Where a formula was written, for errors.
@@ -45,7 +48,7 @@ struct Typesetter {
 
     /// Typesets every formula and highlights every piece of code; throws every TeX error at once.
     func typeset(_ occurrences: [Occurrence], code: [String] = []) throws -> Typeset {
-        let formulas = Array(Set(occurrences.map(\.formula))).sorted { ($0.tex, $0.display ? 1 : 0) < ($1.tex, $1.display ? 1 : 0) }
+        let formulas = Array(Set(occurrences.map(\.formula))).sorted { ($0.tex, $0.display ? 1 : 0, $0.values) < ($1.tex, $1.display ? 1 : 0, $1.values) }
         let sources = Array(Set(code)).sorted()
         let scriptDigest = (try? Data(contentsOf: script)).map(CacheStore.digest) ?? ""
         let mathContext = CacheKind.katex.key([KaTeXAssets.stamp, scriptDigest])
@@ -124,7 +127,7 @@ struct Typesetter {
     private struct Output: Decodable { var math: [Result]; var code: [Result] }
 
     private func runNode(math: [Formula], code: [String]) throws -> Output {
-        let request: [String: Any] = ["math": math.map { ["tex": $0.tex, "display": $0.display] as [String: Any] }, "code": code]
+        let request: [String: Any] = ["math": math.map { ["tex": $0.tex, "display": $0.display, "values": $0.values] as [String: Any] }, "code": code]
         let input = try JSONSerialization.data(withJSONObject: request)
         guard let node = Subprocess.locate(["node", "nodejs"]) else {
             throw Diagnostic(file: "convbook", message: "cannot find `node` on PATH: math and code are typeset at build time with KaTeX and highlight.js (Debian: apt-get install nodejs katex node-highlight.js)")

@@ -1,6 +1,7 @@
 // convbook-provenance.js: where a published value comes from (Convbook.provenance).
 // Every value the page publishes carries its index in the page's slice of the
-// ledger (site/manifest.json): `data-v="N"` on an inline value, on a tensor
+// ledger (site/manifest.json): `data-v="N"` on an inline value (in prose, or in
+// math, where KaTeX makes it from inject's \htmlData{v=N} mark), on a tensor
 // (its cells follow in document order), a table (its cells), a check table
 // (its rows) or an explorer (its tensors, in order). Pointing at, tapping or
 // focusing one opens a small popover: the chapter line that computed it
@@ -20,7 +21,9 @@
 // back to the box. Enter on a value with the popover open enters the popover
 // (its links); Escape, or tabbing out of it, returns to the value. Tab itself is
 // never taken: tabbing through the prose does not stop at a value. Inline values are few, in
-// prose, and are tab stops themselves (tabindex 0, set by convbook-core.js).
+// prose, and are tab stops themselves (tabindex 0, set by convbook-core.js). A value in math
+// sits in KaTeX's aria-hidden HTML, so the formula holding it is the stop (tabindex 0, set by
+// convbook-core.js; its MathML is what a screen reader reads) and works like a box.
 // The popover is a non-modal dialog: the value it describes points to it with
 // aria-describedby, and its first line is announced through a polite live region.
 "use strict";
@@ -66,12 +69,13 @@
 
   // The popover's lines for element `k` of ledger entry `index` of `page`:
   // [{label, text, href?, extra?}]. `verdict` is true/false once this browser
-  // re-derived it, undefined before; `shown` is the text the page shows.
-  function describe(page, index, k, shown, verdict, cellHref) {
+  // re-derived it, undefined before; `shown` is the text the page shows;
+  // `whole`: the element shows all of the entry (an inline tensor), not element `k`.
+  function describe(page, index, k, shown, verdict, cellHref, whole) {
     const value = page.values[index];
     if (!value) return null;
     const lines = [];
-    const what = kindText(value) + (value.n > 1 ? `, entry ${k + 1} of ${value.n}` : "");
+    const what = kindText(value) + (value.n > 1 ? whole ? `, all ${value.n} entries` : `, entry ${k + 1} of ${value.n}` : "");
     lines.push({ label: "Value", text: `${shown} (${what})` });
     const links = sourceLinks(page, value, cellHref);
     lines.push({ label: "Computed at", text: links.chapter.text, href: links.chapter.href,
@@ -123,6 +127,8 @@
 
   // ---- The page ----
   const Convbook = root.Convbook;
+  // An inline value: in prose, or in math (KaTeX's span for inject's \htmlData{v=N}).
+  const INLINE = "span.cb-value[data-v], .katex [data-v]";
   // Verdicts of "Re-derive", by `${slug}:${index}:${k}`; entries that failed as a whole, by `${slug}:${index}`.
   const verdicts = new Map();
   const entryFailures = new Set();
@@ -150,7 +156,7 @@
     if (!element || !element.closest) return null;
     const scope = scopeOf(element);
     const slug = slugOf(scope);
-    const inline = element.closest("span.cb-value[data-v]");
+    const inline = element.closest(INLINE);
     if (inline) return { slug, index: Number(inline.dataset.v), k: 0, element: inline };
     const cell = element.closest("td, tr");
     if (!cell) return null;
@@ -178,9 +184,12 @@
     return null;
   }
 
+  // What holds values and is one tab stop: an output box, or a formula.
+  const BOX = ".cb-output, .katex";
+
   // The value elements of a box, in document order, visible ones only.
   function valuesIn(box) {
-    const found = box.querySelectorAll("figure.cb-tensor[data-v] td, figure.cb-explorer[data-v] td[data-cell], " +
+    const found = box.querySelectorAll(".katex [data-v], figure.cb-tensor[data-v] td, figure.cb-explorer[data-v] td[data-cell], " +
       "table.cb-table[data-v] tbody td, table.cb-gradcheck[data-v] tbody tr, table.cb-agreement[data-v] tbody tr, " +
       "table.cb-rule[data-v] tbody tr:first-child");
     return Array.from(found).filter((element) => element.getClientRects().length > 0);
@@ -249,8 +258,11 @@
       make();
       clearTimeout(hideTimer);
       const value = page.values[at.index];
-      const shown = at.element.matches("tr") ? at.element.cells[1] ? at.element.cells[1].textContent.trim() : "" : at.element.textContent.trim();
-      const lines = describe(page, at.index, at.k, shown, verdictOf(slug, at.index, at.k), cellHref(slug, value));
+      // A value in math is quoted as prose reads it (`x`): typeset TeX reads poorly as text.
+      const shown = at.element.matches("tr") ? at.element.cells[1] ? at.element.cells[1].textContent.trim() : ""
+        : value && value.x !== undefined ? value.x : at.element.textContent.trim();
+      const lines = describe(page, at.index, at.k, shown, verdictOf(slug, at.index, at.k), cellHref(slug, value),
+        at.element.matches(INLINE));
       if (!lines) return;
       const list = document.createElement("dl");
       for (const line of lines) {
@@ -329,7 +341,7 @@
     if (!target || !target.closest) return;
     if (event.type === "keydown") return key(event);
     if (popover && popover.contains(target)) return;
-    const valueElement = target.closest("[data-v] td, [data-v] tr, span.cb-value[data-v]");
+    const valueElement = target.closest("[data-v] td, [data-v] tr, " + INLINE);
     if (event.type === "mouseover") {
       if (valueElement) open(valueElement, "hover");
       else if (current && !current.contains(target)) laterClose();
@@ -346,8 +358,8 @@
     const target = event.target;
     if (popover && popover.contains(target)) return;
     if (event.altKey || event.ctrlKey || event.metaKey) return;
-    const box = target.closest(".cb-output");
-    const onValue = target.closest("[data-v] td, [data-v] tr, span.cb-value[data-v]");
+    const box = target.closest(BOX);
+    const onValue = target.closest("[data-v] td, [data-v] tr, " + INLINE);
     if (event.key === "Escape") {
       if (popover && !popover.hidden) { event.preventDefault(); close(false); return; }
       if (onValue && box && onValue !== box) { event.preventDefault(); box.focus(); }
@@ -360,7 +372,7 @@
       if (link) { event.preventDefault(); link.focus(); }
       return;
     }
-    if (event.key === "Enter" && onValue && onValue.matches("span.cb-value")) {
+    if (event.key === "Enter" && onValue && onValue.matches(INLINE)) {
       event.preventDefault();
       open(onValue, "focus");
       return;

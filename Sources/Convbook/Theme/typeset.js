@@ -1,7 +1,7 @@
 // What `convbook build` typesets with node, in one process a build: TeX with
 // KaTeX, and the chapters' Swift code with highlight.js (both Debian's
 // packages, katex and node-highlight.js). Reads
-//   {"math": [{"tex": ..., "display": bool}, ...], "code": ["swift source", ...]}
+//   {"math": [{"tex": ..., "display": bool, "values": n}, ...], "code": ["swift source", ...]}
 // on standard input and writes
 //   {"katex": VERSION, "highlight": VERSION, "math": [{"html"} or {"error"}], "code": [{"html"} or {"error"}]}
 "use strict";
@@ -68,6 +68,42 @@ function swift(hljs) {
   return { keywords: KEYWORDS, contains: CODE };
 }
 
+// Inject's mark on a value in math: \htmlData{v=N}, N digits, nothing else.
+function isMark(attributes) {
+  const keys = Object.keys(attributes || {});
+  return keys.length === 1 && keys[0] === "data-v" && /^[0-9]+$/.test(attributes["data-v"]);
+}
+
+// The formula's TeX in its MathML annotation without inject's marks: what the
+// chapter's math reads with its values in (for a screen reader or a copy of
+// the TeX), and fewer bytes.
+function unmarkAnnotation(html) {
+  return html.replace(/(<annotation encoding="application\/x-tex">)([^<]*)(<\/annotation>)/,
+    (_, open, tex, close) => open + unmark(tex) + close);
+}
+
+// `\htmlData{v=N}{X}` becomes `X`, X balanced in braces (inject wrote it).
+function unmark(tex) {
+  const mark = /\\htmlData\{v=[0-9]+\}\{/y;
+  const closes = [];   // the depth each open mark's closing brace brings back
+  let out = "", depth = 0, i = 0;
+  while (i < tex.length) {
+    mark.lastIndex = i;
+    const found = mark.exec(tex);
+    if (found) { closes.push(depth); depth += 1; i += found[0].length; continue; }
+    const c = tex[i];
+    if (c === "\\") { out += tex.slice(i, i + 2); i += 2; continue; }
+    if (c === "{") depth += 1;
+    if (c === "}") {
+      depth -= 1;
+      if (closes.length > 0 && closes[closes.length - 1] === depth) { closes.pop(); i += 1; continue; }
+    }
+    out += c;
+    i += 1;
+  }
+  return out;
+}
+
 let input = "";
 process.stdin.setEncoding("utf8");
 process.stdin.on("data", (chunk) => { input += chunk; });
@@ -82,18 +118,26 @@ process.stdin.on("end", () => {
     hljs.configure({ classPrefix: "hl-" });
     hljs.registerLanguage("swift", swift);
   }
-  const math = formulas.map(({ tex, display }) => {
-    // Nothing in TeX may make a link, an id, a class or a style of its own
-    // (\href, \url, \htmlId, ...): KaTeX's `trust` is off, and asking for it
-    // is an error rather than red text in the page.
+  const math = formulas.map(({ tex, display, values }) => {
+    // Nothing in TeX may make a link, an id, a class, a style or a data attribute of its
+    // own (\href, \url, \htmlId, \htmlData, ...): KaTeX's `trust` is off, and asking for it
+    // is an error rather than red text in the page. Save for inject's marks on the values
+    // it put in the formula (MathValueMark.swift): `values` of them, each \htmlData{v=N},
+    // which become the `data-v` the provenance popover reads. One more is refused.
     const refused = [];
-    const trust = (context) => { refused.push(context.command + (context.url ? "{" + context.url + "}" : "")); return false; };
+    let marks = values || 0;
+    const trust = (context) => {
+      if (context.command === "\\htmlData" && marks > 0 && isMark(context.attributes)) { marks -= 1; return true; }
+      refused.push(context.command + (context.url ? "{" + context.url + "}" : ""));
+      return false;
+    };
     try {
       const html = katex.renderToString(tex, { displayMode: display, throwOnError: true, output: "htmlAndMathml", strict: "ignore", trust });
       if (refused.length > 0) {
-        return { error: "refused " + refused.join(", ") + ": TeX may not add links, ids, classes or styles to the page" };
+        const ours = refused.includes("\\htmlData") ? " (\\htmlData is convbook's: it marks the values `{swift} expr` puts in math)" : "";
+        return { error: "refused " + refused.join(", ") + ": TeX may not add links, ids, classes, styles or data to the page" + ours };
       }
-      return { html };
+      return { html: values ? unmarkAnnotation(html) : html };
     } catch (error) {
       return { error: String(error.message || error) };
     }
