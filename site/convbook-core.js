@@ -54,16 +54,18 @@
       () => listen(document.addEventListener.bind(document)));
   }
 
-  // A value's provenance: inline values are tab stops (output boxes are already), and the first
-  // time a value is pointed at, tapped or focused, or an output box holding values gets a key,
-  // convbook-provenance.js is loaded, set up and handed that event.
+  // A value's provenance: inline values are tab stops, and so are formulas holding values (whose
+  // values are in aria-hidden HTML: convbook-provenance.js moves into them as into output boxes,
+  // focusable already). The first time a value is pointed at, tapped or focused, or a box or
+  // formula holding values gets a key, convbook-provenance.js is loaded, set up and handed that event.
   function setUpProvenance() {
     document.querySelectorAll("span.cb-value[data-v]").forEach((value) => { value.tabIndex = 0; });
+    document.querySelectorAll(".katex [data-v]").forEach((value) => { value.closest(".katex").tabIndex = 0; });
     const types = ["mouseover", "focusin", "click", "keydown"];
     const wake = (event) => {
       const target = event.target;
       if (!target || !target.closest) return;
-      const box = event.type === "keydown" && target.closest(".cb-output");
+      const box = event.type === "keydown" && target.closest(".cb-output, .katex");
       if (!target.closest("[data-v]") && !(box && box.querySelector("[data-v]"))) return;
       types.forEach((type) => document.removeEventListener(type, wake));
       if (event.type === "keydown" && ["Enter", "ArrowDown", "ArrowUp", "ArrowLeft", "ArrowRight", "Home", "End"].includes(event.key)) {

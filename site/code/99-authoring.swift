@@ -57,8 +57,9 @@ showTable(["stride", "padding", "output size"], [1, 2].flatMap { s in [0, 1].map
 exploreParameters(input: HW(height: 5, width: 7), filter: HW(height: 3, width: 2),
                   ConvParameters(stride: HW(height: 2, width: 1), padding: 1), label: "authoring-example")
 print("99-authoring.md line 381:", 6 * 7)
+print("99-authoring.md line 381:", 6 * 7)
 
-// MARK: block 12, 99-authoring.md line 416
+// MARK: block 12, 99-authoring.md line 426
 let xb = Tensor.randomNormal(shape: [2, 3, 5, 5], seed: 1)
 let wb = Tensor.randomNormal(shape: [4, 3, 3, 3], seed: 2)
 let bb = Tensor.randomNormal(shape: [4], seed: 3)
@@ -70,10 +71,10 @@ let check = checkGradients(
     ("dw", grads.dw, numericalGradient(of: { convForward(xb, $0, bb, p) }, at: wb, upstream: dy)),
     ("db", grads.db, numericalGradient(of: { convForward(xb, wb, $0, p) }, at: bb, upstream: dy)))
 checkAgreement("dx: building blocks vs loops", convBackwardByBlocks(dy, xb, wb, p).dx, grads.dx)
-print("99-authoring.md line 431:", check["dx"])
-print("99-authoring.md line 431:", check.worst)
+print("99-authoring.md line 441:", check["dx"])
+print("99-authoring.md line 441:", check.worst)
 
-// MARK: block 13, 99-authoring.md line 451
+// MARK: block 13, 99-authoring.md line 461
 func rowsWithZeroGradient(_ c: Sweep.Setting) -> Int {
     let parameters = ConvParameters(stride: HW(height: c.s, width: 1), padding: HW(height: c.p, width: 0))
     let outH = outputLength(input: c.H, kernel: c.HH, stride: c.s, padding: c.p)!
@@ -91,19 +92,19 @@ let unread = checkRule("rows of x no window reads",
                            return (c.p..<(c.p + c.H)).filter { !read.contains($0) }.count
                        },
                        measured: rowsWithZeroGradient)
-print("99-authoring.md line 471:", unread.checked)
-print("99-authoring.md line 472:", unread.excluded)
-print("99-authoring.md line 513:", y[0, 0])
-print("99-authoring.md line 515:", y)
+print("99-authoring.md line 481:", unread.checked)
+print("99-authoring.md line 482:", unread.excluded)
+print("99-authoring.md line 523:", y[0, 0])
+print("99-authoring.md line 525:", y)
 
-// MARK: block 14, 99-authoring.md line 548 (traps: kept as a comment)
+// MARK: block 14, 99-authoring.md line 558 (traps: kept as a comment)
 // _ = crossCorrelate(x, Tensor(matrix: [[1, 0, 0, 1]]))
 // 
 
-// MARK: block 15, 99-authoring.md line 574
+// MARK: block 15, 99-authoring.md line 584
 let fastY = convForwardIm2col(xb, wb, bb, p)
 print(convForward(xb, wb, bb, p).reproducibility, fastY.reproducibility, (2 * fastY).reproducibility)
 show(fastY.slice(0).slice(0), "y[0, 0] by im2col and BLAS")
 let fastDifference = checkAgreement("y: im2col vs loops", fastY, convForward(xb, wb, bb, p))
-print("99-authoring.md line 581:", fastDifference)
-print("99-authoring.md line 586:", measured(fastY.sum(), .relative(1e-11)))
+print("99-authoring.md line 591:", fastDifference)
+print("99-authoring.md line 596:", measured(fastY.sum(), .relative(1e-11)))
