@@ -92,7 +92,7 @@ enum BookPage {
     static func part(of page: Data, slug: String, chapters: Set<String>) -> Part {
         let bytes = [UInt8](page)
         var formulas = 0
-        if let at = find(Array("data-formula-count=\"".utf8), in: bytes, from: 0) {
+        if let at = ByteSearch.find(Array("data-formula-count=\"".utf8), in: bytes, from: 0) {
             var i = at + "data-formula-count=\"".utf8.count
             while i < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[i]) { formulas = formulas * 10 + Int(bytes[i] - 48); i += 1 }
         }
@@ -102,8 +102,8 @@ enum BookPage {
     /// The page with KaTeX's inline styles back where ``HoistedStyles`` took
     /// them from (the book has no `<style>` per chapter).
     private static func restoringStyles(_ bytes: [UInt8]) -> [UInt8] {
-        guard let open = find(Array(HoistedStyles.opening.utf8), in: bytes, from: 0),
-              let close = find(Array(HoistedStyles.closing.utf8), in: bytes, from: open) else { return bytes }
+        guard let open = ByteSearch.find(Array(HoistedStyles.opening.utf8), in: bytes, from: 0),
+              let close = ByteSearch.find(Array(HoistedStyles.closing.utf8), in: bytes, from: open) else { return bytes }
         let css = String(decoding: bytes[(open + HoistedStyles.opening.utf8.count)..<close], as: UTF8.self)
         return Array(HoistedStyles.restore(String(decoding: bytes, as: UTF8.self), css: css).utf8)
     }
@@ -112,30 +112,13 @@ enum BookPage {
     /// prefixed and headings demoted (``rewrite(_:slug:chapters:)``), in one
     /// pass over the bytes.
     static func body(of bytes: [UInt8], slug: String, chapters: Set<String>) -> [UInt8] {
-        guard let open = find(Array("<article class=\"chapter\"".utf8), in: bytes, from: 0),
+        guard let open = ByteSearch.find(Array("<article class=\"chapter\"".utf8), in: bytes, from: 0),
               let start = bytes[open...].firstIndex(of: UInt8(ascii: ">")),
-              let close = findLast(Array("</article>".utf8), in: bytes) else { return [] }
+              let close = ByteSearch.findLast(Array("</article>".utf8), in: bytes) else { return [] }
         return rewrite(bytes[(start + 1)..<close], slug: slug, chapters: chapters)
     }
 
-    private static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
-        guard needle.count <= bytes.count else { return nil }
-        var i = start
-        while i <= bytes.count - needle.count {
-            if bytes[i] == needle[0] && bytes[i..<(i + needle.count)].elementsEqual(needle) { return i }
-            i += 1
-        }
-        return nil
-    }
 
-    private static func findLast(_ needle: [UInt8], in bytes: [UInt8]) -> Int? {
-        var i = bytes.count - needle.count
-        while i >= 0 {
-            if bytes[i] == needle[0] && bytes[i..<(i + needle.count)].elementsEqual(needle) { return i }
-            i -= 1
-        }
-        return nil
-    }
 
     /// `id="x"` → `id="SLUG--x"`; `href="#x"` and `href="PAGE.html#x"` for a
     /// chapter's page → `href="#SLUG--x"` (`href="PAGE.html"` → `#PAGE`);

@@ -50,7 +50,7 @@ enum ReferencePreviews {
     static func previews(of html: String) -> Previews {
         let bytes = Array(html.utf8)
         var targets: [String: String] = [:]
-        guard let open = find(Array("<article class=\"chapter\"".utf8), in: bytes, from: 0),
+        guard let open = ByteSearch.find(Array("<article class=\"chapter\"".utf8), in: bytes, from: 0),
               let start = bytes[open...].firstIndex(of: UInt8(ascii: ">")) else { return Previews(css: "", targets: [:]) }
         let tags = Tag.scan(bytes, from: start + 1)
         for (index, tag) in tags.enumerated() where !tag.closing {
@@ -102,8 +102,8 @@ enum ReferencePreviews {
 
     /// The page's hoisted rules for the classes `snippets` use.
     private static func rules(used snippets: Dictionary<String, String>.Values, page bytes: [UInt8]) -> String {
-        guard let open = find(Array(HoistedStyles.opening.utf8), in: bytes, from: 0),
-              let close = find(Array(HoistedStyles.closing.utf8), in: bytes, from: open) else { return "" }
+        guard let open = ByteSearch.find(Array(HoistedStyles.opening.utf8), in: bytes, from: 0),
+              let close = ByteSearch.find(Array(HoistedStyles.closing.utf8), in: bytes, from: open) else { return "" }
         let css = String(decoding: bytes[(open + HoistedStyles.opening.utf8.count)..<close], as: UTF8.self)
         var used = Set<Substring>()
         for snippet in snippets {
@@ -117,15 +117,6 @@ enum ReferencePreviews {
 
     nonisolated(unsafe) private static let hoistedClass = try! Regex("[\" ](ks[0-9a-z]{6})[\" ]")
 
-    private static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
-        guard needle.count <= bytes.count else { return nil }
-        var i = start
-        while i <= bytes.count - needle.count {
-            if bytes[i] == needle[0] && bytes[i..<(i + needle.count)].elementsEqual(needle) { return i }
-            i += 1
-        }
-        return nil
-    }
 
     /// A tag of the page, as the build writes pages: `<name attributes>`,
     /// `</name>`, void elements and `/>` (SVG) open nothing; comments,
@@ -152,7 +143,7 @@ enum ReferencePreviews {
             while i < bytes.count {
                 guard bytes[i] == lt else { i += 1; continue }
                 if bytes[i...].starts(with: Array("<!--".utf8)) {
-                    guard let close = find(Array("-->".utf8), in: bytes, from: i) else { break }
+                    guard let close = ByteSearch.find(Array("-->".utf8), in: bytes, from: i) else { break }
                     i = close + 3
                     continue
                 }
@@ -173,7 +164,7 @@ enum ReferencePreviews {
                 } else if !empty {
                     depth += 1
                     if name == "script" || name == "style" {
-                        guard let close = find(Array("</\(name)".utf8), in: bytes, from: i) else { break }
+                        guard let close = ByteSearch.find(Array("</\(name)".utf8), in: bytes, from: i) else { break }
                         i = close
                     }
                 }
